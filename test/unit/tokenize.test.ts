@@ -70,7 +70,8 @@ describe('tokenizers', () => {
         assert.equal(tok.decode(ids), 'the fox');
         assert.equal(tok.decode(ids, { showSpecial: true }), '<bos>the fox<eos><pad><pad>');
         // Out-of-range ids (say, a model with a larger head) decode as UNK instead of throwing.
-        assert.equal(tok.decode([tok.vocabSize, -5]), UNK_TEXT + UNK_TEXT);
+        assert.equal(tok.decode([tok.vocabSize, -5, 4.5, NaN]), UNK_TEXT.repeat(4));
+        assert.equal(tok.tokenText(4.5), '<unk>');
         for (let id = NUM_SPECIAL; id < tok.vocabSize; id++) assert.ok(tok.tokenText(id).length > 0);
       });
 

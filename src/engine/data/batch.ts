@@ -189,16 +189,18 @@ export class PaddedBatch {
   }
 
   /** Fills rows with seqs[order[start + r]] for r < count. */
-  fill(seqs: readonly ArrayLike<number>[], order: ArrayLike<number>, start: number, count: number, options: FillOptions = {}): void {
+  fill(seqs: readonly ArrayLike<number>[], order: ArrayLike<number>, start: number, count: number, options?: FillOptions): void {
     if (count > this.maxRows) throw new Error(`batch of ${count} rows does not fit a PaddedBatch of ${this.maxRows}`);
-    const pre = options.prefix !== undefined ? 1 : 0;
-    const extra = pre + (options.suffix !== undefined ? 1 : 0);
+    const prefix = options?.prefix;
+    const suffix = options?.suffix;
+    const pre = prefix !== undefined ? 1 : 0;
+    const extra = pre + (suffix !== undefined ? 1 : 0);
     let T = 0;
     for (let r = 0; r < count; r++) {
       const idx = order[start + r];
       let len = seqs[idx].length + extra;
       if (len > this.maxSteps) {
-        if (!options.truncate) throw new Error(`sequence ${idx} needs ${len} steps, more than this batch's ${this.maxSteps}`);
+        if (!options?.truncate) throw new Error(`sequence ${idx} needs ${len} steps, more than this batch's ${this.maxSteps}`);
         len = this.maxSteps;
       }
       this.lengths[r] = len;
@@ -213,9 +215,9 @@ export class PaddedBatch {
       const len = this.lengths[r];
       const o = r * T;
       let t = 0;
-      if (pre && t < len) this.tokens[o + t++] = options.prefix!;
+      if (prefix !== undefined && t < len) this.tokens[o + t++] = prefix;
       for (let i = 0; i < s.length && t < len; i++) this.tokens[o + t++] = s[i];
-      if (options.suffix !== undefined && t < len) this.tokens[o + t++] = options.suffix;
+      if (suffix !== undefined && t < len) this.tokens[o + t++] = suffix;
       this.mask.fill(1, o, o + len);
     }
   }

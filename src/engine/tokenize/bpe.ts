@@ -10,6 +10,7 @@
 import { KEY, learnMerges } from './bpeTrain';
 import { bpeChunks } from './pretokenize';
 import {
+  BOS, EOS, PAD,
   BpeTokenizerJSON, byCountThenText, DecodeOptions, expectStringArray, NUM_SPECIAL, SPECIAL_TOKENS, specialText,
   Tokenizer, UNK, UNK_TEXT,
 } from './types';
@@ -172,7 +173,7 @@ export class BpeTokenizer implements Tokenizer {
     buf.length = 0;
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
-      if (id >= NUM_SPECIAL && id < this.vocabSize) {
+      if (id >= NUM_SPECIAL && id < this.vocabSize && Number.isInteger(id)) {
         if (this.base === 'byte') for (const byte of this.bytes[id]) buf.push(byte);
         else s += this.texts[id];
         continue;
@@ -183,7 +184,7 @@ export class BpeTokenizer implements Tokenizer {
         buf.length = 0;
       }
       if (options.showSpecial) s += specialText(id) ?? SPECIAL_TOKENS[UNK];
-      else if (id === UNK || !(id >= 0 && id < NUM_SPECIAL)) s += UNK_TEXT;
+      else if (id !== PAD && id !== BOS && id !== EOS) s += UNK_TEXT; // UNK, or an id this vocabulary lacks
     }
     if (buf.length > 0) s += utf8Decode(buf);
     buf.length = 0;
@@ -193,7 +194,7 @@ export class BpeTokenizer implements Tokenizer {
   /** Text of one token. A byte token that is not valid UTF-8 on its own (part of a character) shows as hex,
    *  e.g. `<0xE2>`, so top-k lists stay readable. */
   tokenText(id: number): string {
-    if (!(id >= NUM_SPECIAL && id < this.vocabSize)) return specialText(id) ?? SPECIAL_TOKENS[UNK];
+    if (!(id >= NUM_SPECIAL && id < this.vocabSize && Number.isInteger(id))) return specialText(id) ?? SPECIAL_TOKENS[UNK];
     if (this.base === 'char') return this.texts[id];
     const bytes = this.bytes[id];
     const text = utf8Decode(bytes);

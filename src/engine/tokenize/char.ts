@@ -4,6 +4,7 @@
 // vocabulary (unseen, or cut by maxVocab / minCount) encode to UNK.
 
 import {
+  BOS, EOS, PAD,
   byCountThenText, CharTokenizerJSON, DecodeOptions, expectStringArray, NUM_SPECIAL, specialText, Tokenizer,
   SPECIAL_TOKENS, UNK, UNK_TEXT,
 } from './types';
@@ -64,15 +65,16 @@ export class CharTokenizer implements Tokenizer {
     let s = '';
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
-      if (id >= NUM_SPECIAL && id < this.vocabSize) s += this.symbols[id - NUM_SPECIAL];
+      const piece = id >= NUM_SPECIAL ? this.symbols[id - NUM_SPECIAL] : undefined; // undefined also for 4.5
+      if (piece !== undefined) s += piece;
       else if (options.showSpecial) s += specialText(id) ?? SPECIAL_TOKENS[UNK];
-      else if (id === UNK || !(id >= 0 && id < NUM_SPECIAL)) s += UNK_TEXT;
+      else if (id !== PAD && id !== BOS && id !== EOS) s += UNK_TEXT; // UNK, or an id this vocabulary lacks
     }
     return s;
   }
 
   tokenText(id: number): string {
-    return id >= NUM_SPECIAL && id < this.vocabSize ? this.symbols[id - NUM_SPECIAL] : specialText(id) ?? SPECIAL_TOKENS[UNK];
+    return (id >= NUM_SPECIAL ? this.symbols[id - NUM_SPECIAL] : undefined) ?? specialText(id) ?? SPECIAL_TOKENS[UNK];
   }
 
   toJSON(): CharTokenizerJSON {

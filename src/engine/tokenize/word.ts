@@ -6,6 +6,7 @@
 
 import { isWordPiece, wordPieces } from './pretokenize';
 import {
+  BOS, EOS, PAD,
   byCountThenText, DecodeOptions, expectStringArray, NUM_SPECIAL, SPECIAL_TOKENS, specialText, Tokenizer, UNK,
   UNK_TEXT, WordTokenizerJSON,
 } from './types';
@@ -93,15 +94,16 @@ export class WordTokenizer implements Tokenizer {
     let s = '';
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
-      if (id >= NUM_SPECIAL && id < this.vocabSize) s += this.tokens[id - NUM_SPECIAL];
+      const piece = id >= NUM_SPECIAL ? this.tokens[id - NUM_SPECIAL] : undefined; // undefined also for 4.5
+      if (piece !== undefined) s += piece;
       else if (options.showSpecial) s += specialText(id) ?? SPECIAL_TOKENS[UNK];
-      else if (id === UNK || !(id >= 0 && id < NUM_SPECIAL)) s += UNK_TEXT;
+      else if (id !== PAD && id !== BOS && id !== EOS) s += UNK_TEXT; // UNK, or an id this vocabulary lacks
     }
     return s;
   }
 
   tokenText(id: number): string {
-    return id >= NUM_SPECIAL && id < this.vocabSize ? this.tokens[id - NUM_SPECIAL] : specialText(id) ?? SPECIAL_TOKENS[UNK];
+    return (id >= NUM_SPECIAL ? this.tokens[id - NUM_SPECIAL] : undefined) ?? specialText(id) ?? SPECIAL_TOKENS[UNK];
   }
 
   /** True when `id` is a word (letters/digits), false for whitespace, punctuation and specials: lets next-word
