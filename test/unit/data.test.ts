@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { Rng } from '../../src/engine/rng';
 import {
-  DataFormatError, readClassification, readConll, readParallel, readPlainText, splitText, splitTrainValid,
+  DataFormatError, readClassification, readConll, readParallel, readPlainText, splitText, splitTrainValid, toLabelIds,
 } from '../../src/engine/data/readers';
 
 /** Asserts that fn throws a DataFormatError for `line` whose message matches re. */
@@ -84,5 +84,10 @@ describe('data readers', () => {
     const s = splitText(emoji, 0.35);
     assert.equal(s.train + s.valid, emoji);
     assert.ok(!/[\ud800-\udbff]$/.test(s.train), 'split a surrogate pair');
+  });
+
+  it('toLabelIds: indexes labels and names an unknown one', () => {
+    assert.deepEqual([...toLabelIds(['pos', 'neg', 'pos'], ['neg', 'pos'])], [1, 0, 1]);
+    assert.throws(() => toLabelIds(['neu'], ['neg', 'pos']), /unknown label "neu" \(known: neg, pos\)/);
   });
 });

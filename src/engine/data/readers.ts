@@ -166,3 +166,20 @@ export function splitText(text: string, validFraction = 0.1): { train: string; v
   if (c >= 0xd800 && c <= 0xdbff) cut++;
   return { train: text.slice(0, cut), valid: text.slice(cut) };
 }
+
+/** Maps label strings to their index in `labels` (as returned by the readers). A label missing from the list
+ *  (say, a validation file with a class the training file lacks) throws, naming it and the known ones. */
+export function toLabelIds(values: readonly string[], labels: readonly string[]): Int32Array {
+  const index = new Map<string, number>();
+  labels.forEach((l, i) => index.set(l, i));
+  const out = new Int32Array(values.length);
+  values.forEach((v, i) => {
+    const id = index.get(v);
+    if (id === undefined) {
+      const known = labels.length > 12 ? `${labels.slice(0, 12).join(', ')}, …` : labels.join(', ');
+      throw new Error(`unknown label ${JSON.stringify(v)} (known: ${known})`);
+    }
+    out[i] = id;
+  });
+  return out;
+}
