@@ -1,5 +1,13 @@
 // Public surface of the optimization package: clipping and gradient diagnostics, optimizers, schedules.
-export { clipByGlobalNorm, clipByValue, firstNonFiniteGrad, globalGradNorm, gradNorms, groupNames, newClipStats } from './clip';
+export {
+  clipByGlobalNorm,
+  clipByValue,
+  firstNonFiniteGrad,
+  globalGradNorm,
+  gradNorms,
+  groupNames,
+  newClipStats,
+} from './clip';
 export type { ClipStats } from './clip';
 export { Adam } from './adam';
 export { Rmsprop } from './rmsprop';
