@@ -2,25 +2,47 @@
 // element offset into a (possibly larger) arena, so the time loop never creates subarray views.
 // Dimension legend: M rows of the result, N its columns, K the reduced dimension.
 //
-// These are the portable TypeScript kernels; a faster implementation may replace them behind the same
-// signatures, and must give results equal to these within float32 rounding (tested).
+// Dispatch: Float32Array operands go to the WebAssembly SIMD kernels (src/engine/wasm, ~30–40 GFLOP/s vs
+// ~2–4 for the TypeScript ones). Zero-copy when all three operands are views of one WasmHeap — allocate the
+// model's arenas with `new WasmHeap(n).alloc(...)`; plain Float32Arrays are copied in and out of a scratch
+// heap when the product is big enough to repay the copy. Float64Array (gradient checks), tiny products, and
+// `setKernelBackend('js')` use the register-blocked TypeScript kernels in matmulJs.ts. All paths agree
+// within float32 rounding (test/unit/matmul.test.ts checks each against a float64 naive reference).
 import type { Floats } from '../tensor';
+import { wasmAvailable } from '../wasm/heap';
+import { wasmProduct } from '../wasm/product';
+import { nnJs, ntJs, tnJs } from './matmulJs';
+
+export type KernelBackend = 'wasm' | 'js';
+let useWasm = true;
+
+/** 'wasm' (default, when the runtime has WebAssembly SIMD) or 'js' (TypeScript kernels only). */
+export function setKernelBackend(backend: KernelBackend): void {
+  useWasm = backend === 'wasm';
+}
+
+/** The backend Float32Array products actually use. */
+export function kernelBackend(): KernelBackend {
+  return useWasm && wasmAvailable() ? 'wasm' : 'js';
+}
+
+/** Below this many multiply-adds a JS→WASM call (even zero-copy) is not worth it. */
+const MIN_WORK = 512;
+
+// The copying path moves M·K + K·N + 2·M·N floats (memcpy speed) for M·K·N multiply-adds: worth it once each
+// copied float feeds several multiply-adds (measured: at M = 1 a copy of B costs as much as the JS product).
+function copyPays(M: number, K: number, N: number): boolean {
+  return M >= 4 && M * K * N >= 4096;
+}
 
 /** C(M,N) (+)= A(M,K) · B(N,K)ᵀ — the forward of y = x·Wᵀ with W stored (out, in) as in PyTorch. */
 export function matmulNT(
   C: Floats, cOff: number, A: Floats, aOff: number, B: Floats, bOff: number,
   M: number, K: number, N: number, accumulate: boolean,
 ): void {
-  for (let m = 0; m < M; m++) {
-    const a = aOff + m * K;
-    const c = cOff + m * N;
-    for (let n = 0; n < N; n++) {
-      const b = bOff + n * K;
-      let s = 0;
-      for (let k = 0; k < K; k++) s += A[a + k] * B[b + k];
-      C[c + n] = accumulate ? C[c + n] + s : s;
-    }
-  }
+  if (useWasm && M * K * N >= MIN_WORK &&
+    wasmProduct('nt', C, cOff, A, aOff, B, bOff, M, K, N, accumulate, copyPays(M, K, N))) return;
+  ntJs(C, cOff, A, aOff, B, bOff, M, K, N, accumulate);
 }
 
 /** C(M,N) (+)= A(M,K) · B(K,N) — the input gradient dx = dy·W. */
@@ -28,16 +50,9 @@ export function matmulNN(
   C: Floats, cOff: number, A: Floats, aOff: number, B: Floats, bOff: number,
   M: number, K: number, N: number, accumulate: boolean,
 ): void {
-  for (let m = 0; m < M; m++) {
-    const c = cOff + m * N;
-    if (!accumulate) for (let n = 0; n < N; n++) C[c + n] = 0;
-    for (let k = 0; k < K; k++) {
-      const a = A[aOff + m * K + k];
-      if (a === 0) continue;
-      const b = bOff + k * N;
-      for (let n = 0; n < N; n++) C[c + n] += a * B[b + n];
-    }
-  }
+  if (useWasm && M * K * N >= MIN_WORK &&
+    wasmProduct('nn', C, cOff, A, aOff, B, bOff, M, K, N, accumulate, copyPays(M, K, N))) return;
+  nnJs(C, cOff, A, aOff, B, bOff, M, K, N, accumulate);
 }
 
 /** C(M,N) (+)= A(K,M)ᵀ · B(K,N) — the weight gradient dW = dyᵀ·x. */
@@ -45,15 +60,7 @@ export function matmulTN(
   C: Floats, cOff: number, A: Floats, aOff: number, B: Floats, bOff: number,
   M: number, K: number, N: number, accumulate: boolean,
 ): void {
-  if (!accumulate) for (let i = 0; i < M * N; i++) C[cOff + i] = 0;
-  for (let k = 0; k < K; k++) {
-    const aRow = aOff + k * M;
-    const bRow = bOff + k * N;
-    for (let m = 0; m < M; m++) {
-      const a = A[aRow + m];
-      if (a === 0) continue;
-      const c = cOff + m * N;
-      for (let n = 0; n < N; n++) C[c + n] += a * B[bRow + n];
-    }
-  }
+  if (useWasm && M * K * N >= MIN_WORK &&
+    wasmProduct('tn', C, cOff, A, aOff, B, bOff, M, K, N, accumulate, copyPays(M, K, N))) return;
+  tnJs(C, cOff, A, aOff, B, bOff, M, K, N, accumulate);
 }
