@@ -161,13 +161,9 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   });
   log(`code-server pid ${proc.pid} on 127.0.0.1:${port} (log ${logFile})`);
 
-  let stopped = false;
-  const stop = async (): Promise<void> => {
-    if (stopped) return;
-    stopped = true;
-    const n = await stopProcessTree(proc);
-    log(`code-server pid ${proc.pid} stopped (${n} process(es) checked)`);
-  };
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> =>
+    (stopping ??= stopProcessTree(proc).then((n) => log(`code-server pid ${proc.pid} stopped (${n} process(es) checked)`)));
 
   try {
     const deadline = Date.now() + 60_000;

@@ -69,7 +69,9 @@ export async function stopProcessTree(proc: ChildProcess, graceMs = 5000): Promi
 export function cleanupOnSignals(cleanup: () => Promise<void>): void {
   let running = false;
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(sig, () => {
+    // `on`, not `once`: a repeated signal (the group's and a parent's forwarded copy) must not
+    // fall through to the default action and kill us mid-cleanup.
+    process.on(sig, () => {
       if (running) return;
       running = true;
       console.log(`[harness] got ${sig}, cleaning up`);

@@ -10,19 +10,44 @@ import { runIntegration } from './integration';
 import { log } from './log';
 import { readResult, type LayerResult } from './mochaRun';
 import { ARTIFACTS, OUT_TEST } from './paths';
+import { descendants, startTime } from './processes';
 
 type Layer = 'unit' | 'integration' | 'e2e';
 const ALL: readonly Layer[] = ['unit', 'integration', 'e2e'];
 
 let child: ReturnType<typeof spawn> | null = null;
+let signalled = false;
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(sig, () => {
-    // The child layer cleans up what it started; give it the signal, then leave.
-    child?.kill(sig);
-    setTimeout(() => process.exit(sig === 'SIGINT' ? 130 : 2), 8000).unref();
-    child?.once('exit', () => process.exit(sig === 'SIGINT' ? 130 : 2));
-    if (!child) process.exit(2);
+    if (signalled) return;
+    signalled = true;
+    // Each layer's process stops what it started: hand the signal to our direct children (the
+    // unit/e2e runner, or the code-shim that runTests spawned) and wait for them, at most 15 s.
+    const kids = descendants(process.pid).filter((pid) => parentOf(pid) === process.pid);
+    for (const pid of kids) {
+      try {
+        process.kill(pid, sig);
+      } catch {
+        // already gone
+      }
+    }
+    const until = Date.now() + 15_000;
+    const poll = setInterval(() => {
+      if (Date.now() > until || kids.every((pid) => startTime(pid) === null)) {
+        clearInterval(poll);
+        process.exit(sig === 'SIGINT' ? 130 : 2);
+      }
+    }, 100);
   });
+}
+
+function parentOf(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return -1;
+  }
 }
 
 function runNode(script: string, args: string[]): Promise<number> {

@@ -41,10 +41,10 @@ export async function runExtensionTests(o: ExtensionTestOptions): Promise<number
   let cs: CodeServer | null = null;
   let browser: Browser | null = null;
   let timer: NodeJS.Timeout | undefined;
-  let cleaned = false;
-  const cleanup = async (): Promise<void> => {
-    if (cleaned) return;
-    cleaned = true;
+  let cleaning: Promise<void> | null = null;
+  // Shared by a signal handler and the normal path, so neither exits while the other is stopping.
+  const cleanup = (): Promise<void> => (cleaning ??= doCleanup());
+  const doCleanup = async (): Promise<void> => {
     clearTimeout(timer);
     await browser?.close();
     await cs?.stop();

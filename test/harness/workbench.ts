@@ -36,13 +36,15 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
   let server: CodeServer | null = null;
   let browser: Browser | null = null;
   const consoleLog = fs.createWriteStream(path.join(artifacts, 'browser-console.log'));
-  const stop = async (): Promise<void> => {
-    await browser?.close();
-    await server?.stop();
-    consoleLog.end();
-    if (server) fs.copyFileSync(server.logFile, path.join(artifacts, 'code-server.log'));
-    fs.rmSync(workDir, { recursive: true, force: true });
-  };
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      await browser?.close();
+      await server?.stop();
+      consoleLog.end();
+      if (server) fs.copyFileSync(server.logFile, path.join(artifacts, 'code-server.log'));
+      fs.rmSync(workDir, { recursive: true, force: true });
+    })());
   try {
     server = await startCodeServer({
       workDir,
