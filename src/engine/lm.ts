@@ -1,0 +1,121 @@
+// Recurrent language model (the "one-to-one" architecture: each output is fed back as the next input when
+// generating): tokens → embedding → recurrent stack → linear head → logits over the vocabulary.
+// Parameter names follow a torch module with attributes `embedding`, `rnn`, `head`:
+//   embedding.weight (V, E), rnn.weight_ih_l0 (G·H, E), …, head.weight (V, O), head.bias (V)
+// Legend: B batch, T time, V vocabulary, E embedding size, H hidden, O recurrent output size.
+import { crossEntropyBackward, crossEntropyForward, reductionScale, type Reduction } from './loss';
+import { embeddingBackward, embeddingForward } from './ops/embedding';
+import { linearBackward, linearForward } from './ops/linear';
+import { ParamLayout, type Params } from './params';
+import { RecurrentStack, type RecurrentConfig, type RecurrentForwardOptions } from './layers/recurrent';
+import type { Rng } from './rng';
+import type { FloatArrayCtor, Floats } from './tensor';
+
+export interface LmConfig {
+  vocabSize: number;
+  embeddingSize: number;
+  rnn: Omit<RecurrentConfig, 'inputSize'>;
+}
+
+export class LanguageModel {
+  readonly params: Params;
+  readonly rnn: RecurrentStack;
+  readonly V: number;
+  readonly E: number;
+  private B = 0;
+  private T = 0;
+  private cap = 0;
+  private tokens!: Int32Array; // (B, T) of the last forward
+  private emb!: Floats; // (B, T, E)
+  /** (B, T, V) logits of the last forward. */
+  logits!: Floats;
+  probs!: Floats; // (B, T, V)
+  private dLogits!: Floats; // (B, T, V)
+  private dRnnOut!: Floats; // (B, T, O)
+  private readonly counted = new Int32Array(1);
+  private wEmb!: Floats;
+  private dWEmb!: Floats;
+  private wHead!: Floats;
+  private bHead!: Floats;
+  private dWHead!: Floats;
+  private dBHead!: Floats;
+
+  constructor(readonly cfg: LmConfig, ctor: FloatArrayCtor = Float32Array) {
+    const layout = new ParamLayout();
+    this.V = cfg.vocabSize;
+    this.E = cfg.embeddingSize;
+    // torch.nn.Embedding initialises N(0, 1); torch.nn.Linear U(±1/√in) for weight and bias.
+    layout.add('embedding.weight', [this.V, this.E], { kind: 'normal', std: 1 });
+    this.rnn = new RecurrentStack({ ...cfg.rnn, inputSize: this.E }, 'rnn.', layout);
+    const O = this.rnn.outputSize;
+    layout.add('head.weight', [this.V, O], { kind: 'uniform', bound: 1 / Math.sqrt(O) });
+    layout.add('head.bias', [this.V], { kind: 'uniform', bound: 1 / Math.sqrt(O) });
+    this.params = layout.allocate(ctor);
+    this.bind();
+  }
+
+  private bind(): void {
+    const p = this.params;
+    this.rnn.bind(p);
+    this.wEmb = p.value('embedding.weight');
+    this.dWEmb = p.gradOf('embedding.weight');
+    this.wHead = p.value('head.weight');
+    this.bHead = p.value('head.bias');
+    this.dWHead = p.gradOf('head.weight');
+    this.dBHead = p.gradOf('head.bias');
+  }
+
+  initialize(rng: Rng): void {
+    this.params.initialize(rng);
+    this.rnn.postInitialize(this.params);
+  }
+
+  private ensure(B: number, T: number): void {
+    this.B = B;
+    this.T = T;
+    if (B * T <= this.cap) return;
+    const n = B * T, ctor = this.params.ctor;
+    this.emb = new ctor(n * this.E);
+    this.logits = new ctor(n * this.V);
+    this.probs = new ctor(n * this.V);
+    this.dLogits = new ctor(n * this.V);
+    this.dRnnOut = new ctor(n * this.rnn.outputSize);
+    this.cap = n;
+  }
+
+  /** Forward over tokens (B, T); logits land in this.logits, final states in this.rnn.hN / cN. */
+  forward(tokens: Int32Array, B: number, T: number, opts: RecurrentForwardOptions = {}): Floats {
+    this.ensure(B, T);
+    this.tokens = tokens;
+    embeddingForward(this.emb, this.wEmb, tokens, B * T, this.E, this.V);
+    this.rnn.forward(this.emb, B, T, opts);
+    linearForward(this.logits, this.rnn.output, this.wHead, this.bHead, B * T, this.rnn.outputSize, this.V);
+    return this.logits;
+  }
+
+  /**
+   * Cross-entropy of the last forward against targets (B, T) (positions equal to ignoreIndex skipped), then
+   * its backward into the parameter gradients (accumulated: call params.zeroGrad() first). Returns the loss.
+   */
+  lossAndBackward(targets: Int32Array, reduction: Reduction, ignoreIndex = -1): { loss: number; count: number } {
+    const { B, T, V } = this;
+    const N = B * T;
+    const total = crossEntropyForward(this.probs, this.logits, targets, N, V, ignoreIndex, this.counted);
+    const count = this.counted[0];
+    const scale = reductionScale(reduction, count);
+    this.dLogits.fill(0, 0, N * V);
+    crossEntropyBackward(this.dLogits, this.probs, targets, N, V, ignoreIndex, scale);
+    this.backwardFromLogits();
+    return { loss: total * scale, count };
+  }
+
+  /** Backward from this.dLogits (already filled) through head, recurrent stack and embedding. */
+  private backwardFromLogits(): void {
+    const { B, T, V } = this;
+    const N = B * T, O = this.rnn.outputSize;
+    this.dRnnOut.fill(0, 0, N * O);
+    linearBackward(this.dRnnOut, this.dWHead, this.dBHead, this.dLogits, this.rnn.output, this.wHead, N, O, V);
+    this.rnn.backward(this.dRnnOut);
+    embeddingBackward(this.dWEmb, this.rnn.dX, this.tokens, N, this.E);
+  }
+}

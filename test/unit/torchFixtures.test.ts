@@ -1,0 +1,39 @@
+// Every PyTorch reference fixture, dispatched on `kind` (never on the file name): the bundled ones and, when
+// SEQLAB_TORCH_FIXTURES names a folder, every fixture there too (an empty folder is a failure).
+// Prints each fixture's name and the max difference per tensor (`npm run test:torch`).
+import * as assert from 'node:assert/strict';
+import { fixtureFolders, loadFixtures, type Fixture, type TensorReport } from './torch/fixtures';
+import { checkRnnFixture } from './torch/rnnFixture';
+import { checkLmStepFixture } from './torch/lmStepFixture';
+
+const CHECKERS: Record<string, (fx: Fixture) => TensorReport[]> = {
+  rnn: checkRnnFixture,
+  lm_step: checkLmStepFixture,
+};
+
+describe('PyTorch fixtures', () => {
+  for (const folder of fixtureFolders()) {
+    describe(folder, () => {
+      const fixtures = loadFixtures(folder);
+      it('holds at least one fixture', () => {
+        assert.ok(fixtures.length > 0, `no *.json fixture in ${folder}`);
+      });
+      for (const fx of fixtures) {
+        const check = CHECKERS[fx.kind];
+        if (!check) {
+          it(`${fx.name} (${fx.kind})`, function () {
+            console.log(`      SKIP ${fx.name}: kind "${fx.kind}" has no checker yet`);
+            this.skip();
+          });
+          continue;
+        }
+        it(`${fx.name} (${fx.kind})`, () => {
+          const reports = check(fx);
+          for (const r of reports) console.log(`      ${r.ok ? 'ok  ' : 'FAIL'} ${fx.name} ${r.tensor}: max diff ${r.maxDiff.toExponential(2)}`);
+          const bad = reports.filter((r) => !r.ok);
+          assert.deepEqual(bad.map((r) => r.tensor), [], `${fx.name}: out of tolerance`);
+        });
+      }
+    });
+  }
+});
