@@ -99,12 +99,12 @@ function tail4(ar: usize, b0: usize, b1: usize, b2: usize, b3: usize, k0: i32, K
 function outer(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, sm: usize, sk: usize, acc: i32): void {
   const rowN = (<usize>N) << 2;
   const N8 = N & ~7, N4 = N & ~3;
-  let m = 0;
-  for (; m + 4 <= M; m += 4) {
-    const am = a + <usize>m * sm;
-    const c0 = c + <usize>m * rowN;
-    for (let n = 0; n < N8; n += 8) {
-      const cn = c0 + ((<usize>n) << 2);
+  // n-band outer, row-block inner: the (K × 8) band of B (K·32 bytes) stays in L1 across all row blocks.
+  const M4 = M & ~3;
+  for (let n = 0; n < N8; n += 8) {
+    for (let m = 0; m < M4; m += 4) {
+      const am = a + <usize>m * sm;
+      const cn = c + <usize>m * rowN + ((<usize>n) << 2);
       let p00 = f32x4.splat(0), p01 = p00, p10 = p00, p11 = p00, p20 = p00, p21 = p00, p30 = p00, p31 = p00;
       if (acc) {
         p00 = v128.load(cn); p01 = v128.load(cn, 16);
@@ -130,8 +130,9 @@ function outer(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, sm: usize, 
       v128.store(cn + 2 * rowN, p20); v128.store(cn + 2 * rowN, p21, 16);
       v128.store(cn + 3 * rowN, p30); v128.store(cn + 3 * rowN, p31, 16);
     }
-    for (let r = 0; r < 4; r++) outerRowTail(c0 + <usize>r * rowN, am + <usize>r * sm, b, K, N, N8, N4, sk, acc);
   }
+  for (let m = 0; m < M4; m++) outerRowTail(c + <usize>m * rowN, a + <usize>m * sm, b, K, N, N8, N4, sk, acc);
+  let m = M4;
   for (; m < M; m++) outerRow(c + <usize>m * rowN, a + <usize>m * sm, b, K, N, sk, acc);
 }
 

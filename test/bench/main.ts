@@ -1,0 +1,182 @@
+// `npm run bench`: SeqLab against TensorFlow.js (tf.layers on the cpu and wasm backends) on the workloads of
+// issue 8, same corpus and batches, interleaved: each repetition runs every side once, in a rotating order, one
+// side at a time (each in its own worker thread, so the machine is never shared between two measured sides).
+// Figures are medians of >= 5 timed repetitions after a warm-up, with min and max.
+// Options: --json (one JSON object on stdout; use `npm run -s bench -- --json`), --out FILE (write the JSON),
+//          --reps N (default 5), --only W1,W6 (workload prefixes), --skip tfjs-cpu (sides).
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import { loadCorpus } from './corpus';
+import type { FromWorker, SideName, ToWorker, Workload } from './protocol';
+import { summarize, sortedCopy, percentile, type Summary } from './stats';
+import type { CharLMConfig } from './sides';
+
+const args = process.argv.slice(2);
+const opt = (name: string): string | undefined => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
+const JSON_OUT = args.includes('--json');
+const REPS = Number(opt('--reps') ?? 5);
+const ONLY = opt('--only')?.split(',');
+const SKIP = new Set(opt('--skip')?.split(',') ?? []);
+const ROOT = path.resolve(__dirname, '../..');
+const log = (s: string): void => { process.stderr.write(s + '\n'); };
+
+const LM: CharLMConfig = { cell: 'lstm', layers: 1, hidden: 128, embed: 32, vocab: 0, seqLen: 64, batch: 32, lr: 2e-3, clipNorm: 5, seed: 7 };
+const PEERS: SideName[] = ['tfjs-cpu', 'tfjs-wasm'];
+/** W6 only: SeqLab's other kernel paths, reported as details beside the main figure. */
+const W6_EXTRA: SideName[] = ['seqlab-wasm-copy', 'seqlab-js'];
+
+interface Row {
+  id: string; label: string; unit: string; better: 'higher' | 'lower';
+  stats: Partial<Record<SideName, Summary>>; missing: Partial<Record<SideName, string>>; notes: string[];
+}
+
+class SideWorker {
+  private readonly w: Worker;
+  private pending: ((m: FromWorker) => void) | null = null;
+  constructor(readonly name: SideName, corpus: string) {
+    this.w = new Worker(path.join(__dirname, 'worker.js'), { workerData: { side: name, root: ROOT, corpus }, stdout: true, stderr: true });
+    this.w.stdout.on('data', (d: Buffer) => process.stderr.write(`[${name}] ${d}`));
+    this.w.stderr.on('data', (d: Buffer) => process.stderr.write(`[${name}] ${d}`));
+    this.w.on('message', (m: FromWorker) => { const p = this.pending; this.pending = null; p?.(m); });
+    this.w.on('error', (e) => { const p = this.pending; this.pending = null; p?.({ type: 'error', message: String(e) }); });
+  }
+  ask(m: ToWorker): Promise<FromWorker> {
+    return new Promise((resolve, reject) => {
+      this.pending = (r) => (r.type === 'error' ? reject(new Error(`${this.name}: ${r.message}`)) : resolve(r));
+      this.w.postMessage(m);
+    });
+  }
+  terminate(): Promise<number> { return this.w.terminate(); }
+}
+
+async function measure(w: Workload, sides: SideWorker[], row: Row): Promise<void> {
+  const t0 = Date.now();
+  const live: SideWorker[] = [];
+  for (const s of sides) {
+    const r = await s.ask({ type: 'setup', workload: w });
+    if (r.type === 'setup' && r.supported) { live.push(s); if (r.label && w.kind === 'matmul') row.notes.push(`${s.name}: ${r.label}`); }
+    else row.missing[s.name] = r.type === 'setup' ? (r.reason ?? 'unsupported') : 'error';
+  }
+  const values = new Map<SideName, number[][]>(live.map((s) => [s.name, []]));
+  const notes = new Map<SideName, string>();
+  for (const s of live) await s.ask({ type: 'rep', id: w.id, index: -1 }); // warm-up
+  for (let r = 0; r < REPS; r++) {
+    for (let j = 0; j < live.length; j++) {
+      const s = live[(r + j) % live.length]; // rotate who goes first
+      const m = await s.ask({ type: 'rep', id: w.id, index: r });
+      if (m.type === 'rep') { values.get(s.name)!.push(m.values); if (m.note) notes.set(s.name, m.note); }
+    }
+  }
+  for (const [name, reps] of values) {
+    if (w.kind === 'complete') {
+      // p50 / p95 over all suggestions; min and max are those of the per-repetition percentiles.
+      const p = row.id.endsWith('p95') ? 95 : 50;
+      const per = reps.map((v) => percentile(sortedCopy(v), p));
+      row.stats[name] = { ...summarize(per), median: percentile(sortedCopy(reps.flat()), p), n: reps.flat().length };
+    } else row.stats[name] = summarize(reps.map((v) => v[0]));
+  }
+  for (const [name, n] of notes) row.notes.push(`${name}: ${n}`);
+  log(`  ${row.id} done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+function ratio(row: Row): number | null {
+  const mine = row.stats.seqlab?.median;
+  const peers = PEERS.map((p) => row.stats[p]?.median).filter((v): v is number => v !== undefined);
+  if (mine === undefined || peers.length === 0) return null;
+  return row.better === 'higher' ? mine / Math.max(...peers) : Math.min(...peers) / mine;
+}
+
+const fmt = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const cell = (s: Summary | undefined, miss?: string): string => (s ? `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})` : miss ? 'not measured' : '—');
+
+function table(rows: Row[]): string {
+  const cols = ['seqlab', ...PEERS] as SideName[];
+  const extra = W6_EXTRA.filter((x) => rows.some((r) => r.stats[x]));
+  const head = ['workload', 'unit', ...cols, 'ratio', ...extra];
+  const body = rows.map((r) => [r.label, r.unit, ...cols.map((c) => cell(r.stats[c], r.missing[c])), ratio(r)?.toFixed(2) ?? '—',
+    ...extra.map((c) => cell(r.stats[c]))]);
+  const width = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (c: string[]): string => c.map((x, i) => x.padEnd(width[i])).join(' | ');
+  return [line(head), width.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const corpus = loadCorpus(ROOT, log);
+  const vocab = new Set(Array.from(corpus.text)).size;
+  const lm = { ...LM, vocab };
+  log(`corpus: ${corpus.source}, ${corpus.text.length} chars, vocabulary ${vocab}; ${REPS} reps each`);
+  const want = (id: string): boolean => !ONLY || ONLY.some((o) => id.startsWith(o));
+  const names = (['seqlab', ...PEERS, ...W6_EXTRA] as SideName[]).filter((n) => !SKIP.has(n));
+  const workers = new Map(names.map((n) => [n, new SideWorker(n, corpus.text)]));
+  for (const w of workers.values()) await w.ask({ type: 'init' });
+  const main3 = (['seqlab', ...PEERS] as SideName[]).filter((n) => workers.has(n)).map((n) => workers.get(n)!);
+  const rows: Row[] = [];
+  const run = async (w: Workload, label: string, unit: string, better: 'higher' | 'lower', sides: SideWorker[]): Promise<Row> => {
+    const row: Row = { id: w.id, label, unit, better, stats: {}, missing: {}, notes: [] };
+    log(`${label} …`);
+    await measure(w, sides, row);
+    rows.push(row);
+    return row;
+  };
+  const all = [...workers.values()];
+  if (want('W6')) {
+    const shapes: Array<[number, number, number]> = [[32, 160, 512], [32, 512, 1024], [256, 256, 256]];
+    for (const product of ['nt', 'nn', 'tn'] as const) {
+      for (const [M, K, N] of shapes) {
+        // NT is SeqLab's forward (W stored (out,in)); its peers run tf.matMul(a, b) in their own forward layout
+        // (Dense keeps (in,out)), i.e. their fast no-transpose path. NN and TN: the same transposes on both sides.
+        const id = `W6${product === 'nt' ? '' : '-' + product}-${M}x${K}x${N}`;
+        if (product === 'nt') {
+          const row = await run({ kind: 'matmul', id, product: 'nt', M, K, N, seed: 1, targetSeconds: 0.15 }, `W6 fwd ${M}x${K}x${N}`, 'GFLOP/s', 'higher', all.filter((s) => !PEERS.includes(s.name)));
+          await measure({ kind: 'matmul', id: id + '-peer', product: 'nn', M, K, N, seed: 1, targetSeconds: 0.15 }, all.filter((s) => PEERS.includes(s.name)), row);
+        } else {
+          await run({ kind: 'matmul', id, product, M, K, N, seed: 1, targetSeconds: 0.15 }, `W6 ${product.toUpperCase()} ${M}x${K}x${N}`, 'GFLOP/s', 'higher', all);
+        }
+      }
+    }
+  }
+  if (want('W1') || want('W4')) await run({ kind: 'lm', id: 'W1', cfg: lm }, 'W1 LSTM 1x128 train', 'tokens/s', 'higher', main3);
+  if (want('W4')) {
+    const c = { kind: 'complete' as const, modelOf: 'W1', cfg: lm, context: 64, stopChar: ' ', maxLen: 16, perRep: 40, seed: 11 };
+    const p50 = await run({ ...c, id: 'W4-p50' }, 'W4 completion p50', 'ms', 'lower', main3);
+    await run({ ...c, id: 'W4-p95' }, 'W4 completion p95', 'ms', 'lower', main3);
+    void p50;
+  }
+  if (want('W2')) await run({ kind: 'lm', id: 'W2', cfg: { ...lm, layers: 2, hidden: 256 } }, 'W2 LSTM 2x256 train', 'tokens/s', 'higher', main3);
+  if (want('W3')) await run({ kind: 'lm', id: 'W3', cfg: { ...lm, cell: 'gru' } }, 'W3 GRU 1x128 train', 'tokens/s', 'higher', main3);
+  await Promise.all(all.map((w) => w.terminate()));
+
+  const out = {
+    corpus: { source: corpus.source, chars: corpus.text.length, vocabulary: vocab },
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
+    reps: REPS,
+    workloads: rows.map((r) => ({
+      id: r.id, label: r.label, unit: r.unit, better: r.better,
+      seqlab: r.stats.seqlab?.median ?? null,
+      peers: Object.fromEntries(PEERS.filter((p) => r.stats[p]).map((p) => [p, r.stats[p]!.median])),
+      ratio: ratio(r),
+      min: Object.fromEntries(Object.entries(r.stats).map(([k, s]) => [k, s!.min])),
+      max: Object.fromEntries(Object.entries(r.stats).map(([k, s]) => [k, s!.max])),
+      details: Object.fromEntries(W6_EXTRA.filter((p) => r.stats[p]).map((p) => [p, r.stats[p]!.median])),
+      notMeasured: r.missing, notes: r.notes,
+    })),
+    notMeasuredYet: ['W5 (bits/char after 120 s)', 'W7 (seq2seq + attention)', ...(rows.some((r) => r.id === 'W1' && !r.stats.seqlab) ? ['SeqLab side of W1–W4 (engine LSTM/GRU trainer not wired yet)'] : [])],
+  };
+  if (opt('--out')) fs.writeFileSync(opt('--out')!, JSON.stringify(out, null, 2));
+  if (JSON_OUT) process.stdout.write(JSON.stringify(out) + '\n');
+  else {
+    process.stdout.write(`corpus: ${out.corpus.source} (${out.corpus.chars} chars, vocabulary ${vocab}); median (min–max) of ${REPS} reps after a warm-up\n`);
+    process.stdout.write(table(rows) + '\n');
+    const seen = new Set<string>();
+    for (const r of rows) for (const n of r.notes) {
+      const key = r.id.startsWith('W6') ? `${r.label.split(' ').slice(0, 2).join(' ')}: ${n}` : `${r.id}: ${n}`;
+      if (!seen.has(key)) { seen.add(key); process.stdout.write(`  ${key}\n`); }
+    }
+    for (const r of rows) for (const [k, v] of Object.entries(r.missing)) if (k === 'seqlab') process.stdout.write(`  ${r.id}: seqlab not measured (${v})\n`);
+    process.stdout.write(`not measured yet: ${out.notMeasuredYet.join('; ')}\n`);
+  }
+}
+
+main().catch((e) => { log(e instanceof Error ? e.stack ?? e.message : String(e)); process.exit(1); });

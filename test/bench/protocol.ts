@@ -1,0 +1,25 @@
+// Messages between the bench orchestrator (main.ts) and one side's worker thread (worker.ts).
+import type { CharLMConfig, ProductKind } from './sides';
+
+export type SideName = 'seqlab' | 'seqlab-wasm-copy' | 'seqlab-js' | 'tfjs-cpu' | 'tfjs-wasm';
+
+export type Workload =
+  | { kind: 'lm'; id: string; cfg: CharLMConfig }
+  /** Completion latency on the model trained by workload `modelOf`; reps are chunks of `perRep` contexts. */
+  | { kind: 'complete'; id: string; modelOf: string; cfg: CharLMConfig; context: number; stopChar: string; maxLen: number; perRep: number; seed: number }
+  | { kind: 'matmul'; id: string; product: ProductKind; M: number; K: number; N: number; seed: number; targetSeconds: number };
+
+export interface WorkerData { side: SideName; root: string; corpus: string }
+
+export type ToWorker =
+  | { type: 'init' }
+  | { type: 'setup'; workload: Workload }
+  /** index < 0: warm-up. */
+  | { type: 'rep'; id: string; index: number };
+
+export type FromWorker =
+  | { type: 'ready'; name: string }
+  | { type: 'setup'; supported: boolean; label?: string; reason?: string }
+  /** One figure per rep (tokens/s, GFLOP/s), or one latency (ms) per suggestion for 'complete'. */
+  | { type: 'rep'; values: number[]; note?: string }
+  | { type: 'error'; message: string };

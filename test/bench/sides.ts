@@ -1,0 +1,46 @@
+// The contract every benchmarked implementation ("side") fulfils: SeqLab (seqlab.ts) and the TensorFlow.js
+// peers (tfjsSide.ts). A side that lacks a capability leaves it undefined and the workload reports it as
+// "not measured" for that side (never a made-up number).
+// Dimension legend: B batch, T sequence length, V vocabulary, H hidden, E embedding.
+
+/** W1–W3 (and W4's model): char-level LM; the same numbers on every side. */
+export interface CharLMConfig {
+  cell: 'lstm' | 'gru';
+  layers: number;
+  hidden: number; // H
+  embed: number; // E (an embedding, not one-hot, on every side)
+  vocab: number; // V
+  seqLen: number; // T (truncated BPTT window)
+  batch: number; // B
+  lr: number; // Adam, bias-corrected, betas (0.9, 0.999), eps 1e-8 (tfjs' default is 1e-7: set to 1e-8)
+  clipNorm: number; // clip by global L2 norm (torch clip_grad_norm_)
+  seed: number;
+}
+
+/** One optimisation step on x (B,T) → y (B,T) token ids: mean cross-entropy over B·T, clip, Adam. */
+export interface LMTrainer {
+  step(x: Int32Array, y: Int32Array): number; // returns the loss (forces the step to complete)
+}
+
+/** W4: greedy completion from a context of ids; returns the generated ids (stops at `stopId` or maxLen). */
+export interface Completer {
+  suggest(context: Int32Array, stopId: number, maxLen: number): number[];
+}
+
+export type ProductKind = 'nt' | 'nn' | 'tn';
+
+/** W6: C = product of random A, B; `run(n)` does the product n times (to completion). */
+export interface MatmulRunner {
+  run(times: number): void;
+  /** What exactly is measured (e.g. "tf.matMul(a, b) no transpose"). */
+  label: string;
+}
+
+export interface Side {
+  readonly name: string;
+  init(): Promise<void>;
+  charLM?(cfg: CharLMConfig): Promise<LMTrainer>;
+  /** A completer over the weights of the trainer made by charLM (W4 uses the W1 model). */
+  completer?(trainer: LMTrainer, cfg: CharLMConfig): Promise<Completer>;
+  matmul?(kind: ProductKind, M: number, K: number, N: number, seed: number): MatmulRunner;
+}

@@ -1,0 +1,88 @@
+// One side of the benchmark in its own worker thread: builds what a workload needs and times repetitions on
+// request. Every timing is taken here, around the side's own call, with performance.now().
+import { parentPort, workerData } from 'worker_threads';
+import { contexts, encodeChars, lmBatch } from './corpus';
+import type { FromWorker, ToWorker, Workload, WorkerData } from './protocol';
+import { createSeqlabSide } from './seqlab';
+import type { Completer, LMTrainer, MatmulRunner, Side } from './sides';
+import { createTfjsSide } from './tfjsSide';
+
+const data = workerData as WorkerData;
+const { ids, vocab } = encodeChars(data.corpus);
+const side: Side =
+  data.side === 'tfjs-cpu' ? createTfjsSide('cpu', data.root)
+    : data.side === 'tfjs-wasm' ? createTfjsSide('wasm', data.root)
+      : createSeqlabSide(data.side === 'seqlab' ? 'wasm' : data.side === 'seqlab-js' ? 'js' : 'wasm-copy');
+
+const trainers = new Map<string, LMTrainer>();
+const workloads = new Map<string, Workload>();
+const runners = new Map<string, { runner: MatmulRunner; times: number }>();
+const completers = new Map<string, { completer: Completer; ctx: Int32Array[]; stop: number }>();
+
+function post(m: FromWorker): void { parentPort!.postMessage(m); }
+
+async function setup(w: Workload): Promise<FromWorker> {
+  workloads.set(w.id, w);
+  if (w.kind === 'lm') {
+    if (!side.charLM) return { type: 'setup', supported: false, reason: 'charLM not implemented' };
+    trainers.set(w.id, await side.charLM(w.cfg));
+    return { type: 'setup', supported: true };
+  }
+  if (w.kind === 'complete') {
+    const trainer = trainers.get(w.modelOf);
+    if (!side.completer || !trainer) return { type: 'setup', supported: false, reason: 'completer or trained model missing' };
+    const stop = vocab.indexOf(w.stopChar);
+    const ctx = contexts(ids, 6 * w.perRep, w.context, w.seed);
+    completers.set(w.id, { completer: await side.completer(trainer, w.cfg), ctx, stop });
+    return { type: 'setup', supported: true };
+  }
+  if (!side.matmul) return { type: 'setup', supported: false, reason: 'matmul not implemented' };
+  const runner = side.matmul(w.product, w.M, w.K, w.N, w.seed);
+  runner.run(3);
+  const t0 = performance.now();
+  runner.run(3);
+  const per = (performance.now() - t0) / 3 / 1000;
+  runners.set(w.id, { runner, times: Math.max(1, Math.ceil(w.targetSeconds / Math.max(per, 1e-7))) });
+  return { type: 'setup', supported: true, label: runner.label };
+}
+
+function rep(id: string, index: number): FromWorker {
+  const w = workloads.get(id)!;
+  if (w.kind === 'lm') {
+    const { x, y } = lmBatch(ids, w.cfg.batch, w.cfg.seqLen, w.cfg.seed, index + 1);
+    const t0 = performance.now();
+    const loss = trainers.get(id)!.step(x, y);
+    const s = (performance.now() - t0) / 1000;
+    return { type: 'rep', values: [(w.cfg.batch * w.cfg.seqLen) / s], note: `loss ${loss.toFixed(3)}` };
+  }
+  if (w.kind === 'complete') {
+    const { completer, ctx, stop } = completers.get(id)!;
+    // Warm-up uses the last chunk of contexts; rep i uses chunk i (5 timed chunks at most).
+    const chunk = index < 0 ? 5 : index % 5;
+    const values: number[] = [];
+    let chars = 0;
+    for (let i = chunk * w.perRep; i < (chunk + 1) * w.perRep; i++) {
+      const t0 = performance.now();
+      chars += completer.suggest(ctx[i], stop, w.maxLen).length;
+      values.push(performance.now() - t0);
+    }
+    return { type: 'rep', values, note: `${(chars / w.perRep).toFixed(1)} chars/suggestion` };
+  }
+  const { runner, times } = runners.get(id)!;
+  const t0 = performance.now();
+  runner.run(times);
+  const s = (performance.now() - t0) / 1000;
+  return { type: 'rep', values: [(2 * w.M * w.K * w.N * times) / s / 1e9] };
+}
+
+parentPort!.on('message', (m: ToWorker) => {
+  void (async () => {
+    try {
+      if (m.type === 'init') { await side.init(); post({ type: 'ready', name: side.name }); }
+      else if (m.type === 'setup') post(await setup(m.workload));
+      else post(rep(m.id, m.index));
+    } catch (e) {
+      post({ type: 'error', message: e instanceof Error ? `${e.message}\n${e.stack}` : String(e) });
+    }
+  })();
+});
