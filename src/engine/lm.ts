@@ -109,6 +109,14 @@ export class LanguageModel {
     return { loss: total * scale, count };
   }
 
+  /** Cross-entropy of the last forward without a backward pass (evaluation). */
+  loss(targets: Int32Array, reduction: Reduction, ignoreIndex = -1): { loss: number; count: number } {
+    const N = this.B * this.T;
+    const total = crossEntropyForward(this.probs, this.logits, targets, N, this.V, ignoreIndex, this.counted);
+    const count = this.counted[0];
+    return { loss: total * reductionScale(reduction, count), count };
+  }
+
   /** Backward from this.dLogits (already filled) through head, recurrent stack and embedding. */
   private backwardFromLogits(): void {
     const { B, T, V } = this;

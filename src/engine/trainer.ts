@@ -1,0 +1,172 @@
+// The training step shared by every architecture, and the language-model trainer with truncated BPTT.
+//   zero grads → model forward + loss + backward (the caller's closure) → non-finite check
+//   → clip (global L2 norm, clip_grad_norm_ semantics, and/or by value) → per-tensor / per-layer norms
+//   → optimizer step with the scheduled learning rate.
+// Statistics are RETURNED, never logged (recurrentjs's Solver returns ratio_clipped the same way): the worker
+// ships them and the dashboard plots them. The returned StepStats object is reused from step to step, so a
+// step allocates nothing; copy what you keep.
+import type { LanguageModel } from './lm';
+import type { RecurrentStack } from './layers/recurrent';
+import type { Reduction } from './loss';
+import {
+  clipByGlobalNorm, clipByValue, createOptimizer, firstNonFiniteGrad, gradNorms, groupNames, learningRate, newClipStats,
+  type ClipStats, type Optimizer, type OptimizerConfig, type Schedule,
+} from './optim';
+import type { Params } from './params';
+import type { Rng } from './rng';
+
+export interface TrainStepConfig {
+  optimizer: OptimizerConfig;
+  schedule: Schedule;
+  /** Max global L2 norm of all gradients; null = no norm clipping. */
+  clipNorm: number | null;
+  /** Clamp every gradient entry to ±clipValue; null = off. Applied before norm clipping. */
+  clipValue?: number | null;
+}
+
+export interface StepStats {
+  step: number;
+  loss: number;
+  /** Positions that counted in the loss (targets not ignored). */
+  tokens: number;
+  lr: number;
+  gradNorm: number;
+  gradNormAfterClip: number;
+  clipped: boolean;
+  /** Gradient entries changed by clip-by-value. */
+  valueClipped: number;
+  /** Name of the first tensor with a NaN/Inf gradient (or "loss"), when the step was skipped; else null. */
+  nonFinite: string | null;
+  /** ‖∂L/∂param‖ per tensor, in params.entries order. */
+  perTensorNorm: Float64Array;
+  /** ‖∂L/∂param‖ per layer group, in groupNames(params) order. */
+  perGroupNorm: Float64Array;
+}
+
+export class TrainStep {
+  readonly optimizer: Optimizer;
+  readonly groups: readonly string[];
+  private readonly clipStats: ClipStats = newClipStats();
+  readonly stats: StepStats;
+
+  constructor(readonly params: Params, readonly cfg: TrainStepConfig) {
+    this.optimizer = createOptimizer(params, cfg.optimizer);
+    this.groups = groupNames(params);
+    this.stats = {
+      step: 0, loss: 0, tokens: 0, lr: 0, gradNorm: 0, gradNormAfterClip: 0, clipped: false, valueClipped: 0,
+      nonFinite: null, perTensorNorm: new Float64Array(params.entries.length), perGroupNorm: new Float64Array(this.groups.length),
+    };
+  }
+
+  /** One optimizer step. `forwardBackward` runs the model and accumulates gradients; returns loss and count. */
+  run(forwardBackward: () => { loss: number; count: number }): StepStats {
+    const s = this.stats;
+    this.params.zeroGrad();
+    const { loss, count } = forwardBackward();
+    s.step = this.optimizer.stepCount + 1;
+    s.loss = loss;
+    s.tokens = count;
+    s.lr = learningRate(this.cfg.schedule, this.optimizer.stepCount);
+    s.nonFinite = Number.isFinite(loss) ? firstNonFiniteGrad(this.params) : 'loss';
+    s.valueClipped = 0;
+    if (s.nonFinite !== null) {
+      // Skip the update: one NaN would poison every weight through the optimizer moments.
+      s.gradNorm = s.gradNormAfterClip = NaN;
+      s.clipped = false;
+      return s;
+    }
+    if (this.cfg.clipValue != null) s.valueClipped = clipByValue(this.params, this.cfg.clipValue);
+    gradNorms(this.params, s.perTensorNorm, s.perGroupNorm);
+    if (this.cfg.clipNorm != null) {
+      clipByGlobalNorm(this.params, this.cfg.clipNorm, this.clipStats);
+      s.gradNorm = this.clipStats.normBefore;
+      s.gradNormAfterClip = this.clipStats.normAfter;
+      s.clipped = this.clipStats.clipped;
+    } else {
+      let n2 = 0;
+      for (let i = 0; i < s.perTensorNorm.length; i++) n2 += s.perTensorNorm[i] ** 2;
+      s.gradNorm = s.gradNormAfterClip = Math.sqrt(n2);
+      s.clipped = false;
+    }
+    this.optimizer.step(s.lr);
+    return s;
+  }
+}
+
+/** ‖∂L/∂h_t‖ of the first sequence for every layer, direction and step: (L·D, T) row-major, into `out`. */
+export function gradientThroughTime(rnn: RecurrentStack, T: number, out: Float64Array): void {
+  const L = rnn.cfg.numLayers, D = rnn.D;
+  for (let l = 0; l < L; l++)
+    for (let d = 0; d < D; d++) {
+      const src = rnn.direction(l, d).gradNormThroughTime;
+      const row = (l * D + d) * T;
+      for (let t = 0; t < T; t++) out[row + t] = src[t];
+    }
+}
+
+export interface LmBatch {
+  /** (B, T) input tokens and (B, T) next-token targets. */
+  inputs: Int32Array;
+  targets: Int32Array;
+  B: number;
+  T: number;
+  /** True at the start of the token streams: the carried state is reset to zero. */
+  resetState: boolean;
+}
+
+/**
+ * Language-model trainer with truncated BPTT (Williams & Peng 1990): each chunk of T steps is
+ * backpropagated on its own, and its final state starts the next chunk, carried detached (no gradient flows
+ * into the previous chunk). With one chunk per sequence this is full BPTT.
+ */
+export class LmTrainer {
+  readonly core: TrainStep;
+  private hCarry: Float32Array | Float64Array | null = null;
+  private cCarry: Float32Array | Float64Array | null = null;
+  private carried = false;
+  /** (L·D, T) ‖∂L/∂h_t‖ of the first sequence of the last step. */
+  gradThroughTime = new Float64Array(0);
+
+  /** `rng` drives dropout between layers; it is required when the model has dropout. */
+  constructor(
+    readonly model: LanguageModel, cfg: TrainStepConfig, readonly reduction: Reduction = 'mean', private readonly rng?: Rng,
+  ) {
+    this.core = new TrainStep(model.params, cfg);
+  }
+
+  step(batch: LmBatch): StepStats {
+    const { B, T } = batch;
+    const rnn = this.model.rnn;
+    const LDBH = rnn.cfg.numLayers * rnn.D * B * rnn.cfg.hiddenSize;
+    if (!this.hCarry || this.hCarry.length !== LDBH) {
+      this.hCarry = new this.model.params.ctor(LDBH);
+      this.cCarry = new this.model.params.ctor(LDBH);
+      this.carried = false;
+    }
+    if (this.gradThroughTime.length !== rnn.cfg.numLayers * rnn.D * T) {
+      this.gradThroughTime = new Float64Array(rnn.cfg.numLayers * rnn.D * T);
+    }
+    const useCarry = this.carried && !batch.resetState;
+    const stats = this.core.run(() => {
+      this.model.forward(batch.inputs, B, T, {
+        h0: useCarry ? this.hCarry : null,
+        c0: useCarry ? this.cCarry : null,
+        training: true,
+        rng: this.rng,
+      });
+      return this.model.lossAndBackward(batch.targets, this.reduction);
+    });
+    // Detach: copy the final state (values only) for the next chunk.
+    const hN = rnn.hN, cN = rnn.cN;
+    for (let i = 0; i < LDBH; i++) this.hCarry[i] = hN[i];
+    if (cN.length >= LDBH) for (let i = 0; i < LDBH; i++) this.cCarry![i] = cN[i];
+    this.carried = true;
+    gradientThroughTime(rnn, T, this.gradThroughTime);
+    return stats;
+  }
+
+  /** Forgets the carried state (e.g. at an epoch boundary). */
+  resetState(): void {
+    this.carried = false;
+  }
+}
