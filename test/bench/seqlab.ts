@@ -3,20 +3,19 @@
 // Implemented: W6 matmul — the engine's kernels on a WasmHeap (zero-copy, how the engine is meant to hold its
 //   arenas), and, for comparison, on plain Float32Arrays (scratch-copy path) and with the TypeScript kernels.
 //
-// TODO(issue 8, lead): wire the engine in when src/engine/{layers,lm.ts,trainer.ts} exist. The bench needs:
-//   charLM(cfg)  (W1 lstm ×1 H128, W2 lstm ×2 H256, W3 gru ×1 H128): build the char LM of `cfg` (embedding E=32
-//     → recurrent layers → linear head V) with its arenas in ONE WasmHeap, seeded by cfg.seed, Adam(lr, 0.9,
-//     0.999, 1e-8) + clipByGlobalNorm(cfg.clipNorm), mean CE over B·T; return { step(x, y) → loss } where x, y
-//     are (B,T) Int32Array ids (batch-first, row-major). No allocation inside step.
-//   completer(trainer, cfg) (W4): greedy generation from a 64-id context until stopId or maxLen ids, on the
-//     trainer's weights (batch 1; keeping the state of the context is allowed, as the tfjs peer does).
-//   W5 (bits/char after 120 s of W1 training) and W7 (seq2seq + additive attention on the date task,
-//     examples/s) need new Side methods and peer code: not written yet.
-// Until then these methods stay undefined and the bench prints "not measured" for SeqLab.
+// W1–W3 charLM: the engine's LanguageModel (embedding → RecurrentStack → head) + LmTrainer (mean CE, clip
+//   by global norm, Adam) — exactly the tfjs peers' model and step. W4 completer: batch-1 forward over the
+//   64-id context, then one step per generated id from the carried (h, c) — the same strategy as the peer.
+//   NOTE: the engine still allocates its arenas with `new Float32Array`, so its products take the scratch-copy
+//   path of src/engine/wasm/product.ts; moving its arenas into one WasmHeap makes them zero-copy.
+// TODO(issue 8): W5 (bits/char after 120 s of W1 training) and W7 (seq2seq + additive attention on the date
+//   task, examples/s) need new Side methods here and in tfjsSide.ts: not written yet.
 import { matmulNN, matmulNT, matmulTN, setKernelBackend } from '../../src/engine/ops/matmul';
 import { Rng } from '../../src/engine/rng';
+import { LanguageModel } from '../../src/engine/lm';
+import { LmTrainer, type LmBatch } from '../../src/engine/trainer';
 import { WasmHeap } from '../../src/engine/wasm/heap';
-import type { MatmulRunner, ProductKind, Side } from './sides';
+import type { CharLMConfig, Completer, LMTrainer, MatmulRunner, ProductKind, Side } from './sides';
 
 export type SeqlabVariant = 'wasm' | 'wasm-copy' | 'js';
 
@@ -48,6 +47,65 @@ export function createSeqlabSide(variant: SeqlabVariant = 'wasm'): Side {
         },
       };
     },
-    // charLM, completer: see the TODO above.
+    async charLM(cfg: CharLMConfig): Promise<LMTrainer> {
+      const model = new LanguageModel({
+        vocabSize: cfg.vocab, embeddingSize: cfg.embed,
+        rnn: { cell: cfg.cell, hiddenSize: cfg.hidden, numLayers: cfg.layers, bidirectional: false, merge: 'concat', dropout: 0 },
+      });
+      model.initialize(new Rng(cfg.seed));
+      const trainer = new LmTrainer(model, {
+        optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8 },
+        schedule: { kind: 'constant', lr: cfg.lr },
+        clipNorm: cfg.clipNorm,
+      }, 'mean');
+      const batch: LmBatch = { inputs: new Int32Array(0), targets: new Int32Array(0), B: cfg.batch, T: cfg.seqLen, resetState: true };
+      const side: LMTrainer = {
+        step(x, y) {
+          batch.inputs = x;
+          batch.targets = y;
+          return trainer.step(batch).loss;
+        },
+      };
+      models.set(side, model);
+      return side;
+    },
+    async completer(trainer: LMTrainer): Promise<Completer> {
+      const model = models.get(trainer);
+      if (!model) throw new Error('completer needs a trainer made by this side');
+      return greedyCompleter(model);
+    },
+  };
+}
+
+const models = new WeakMap<LMTrainer, LanguageModel>();
+
+/** Reads the context once (batch 1), then advances the carried state one generated id at a time. */
+function greedyCompleter(model: LanguageModel): Completer {
+  const n = model.rnn.cfg.numLayers * model.rnn.cfg.hiddenSize;
+  const h = new Float32Array(n), c = new Float32Array(n);
+  const one = new Int32Array(1);
+  const V = model.V;
+  const argmaxLast = (T: number): number => {
+    const lg = model.logits, base = (T - 1) * V;
+    let best = 0;
+    for (let v = 1; v < V; v++) if (lg[base + v] > lg[base + best]) best = v;
+    const hN = model.rnn.hN, cN = model.rnn.cN;
+    for (let i = 0; i < n; i++) h[i] = hN[i];
+    if (cN.length) for (let i = 0; i < n; i++) c[i] = cN[i];
+    return best;
+  };
+  return {
+    suggest(context, stopId, maxLen) {
+      model.forward(context, 1, context.length);
+      let next = argmaxLast(context.length);
+      const out: number[] = [];
+      while (next !== stopId && out.length < maxLen) {
+        out.push(next);
+        one[0] = next;
+        model.forward(one, 1, 1, { h0: h, c0: model.rnn.cN.length ? c : null });
+        next = argmaxLast(1);
+      }
+      return out;
+    },
   };
 }

@@ -32,7 +32,7 @@ export function createTfjsSide(backend: 'cpu' | 'wasm', root: string): Side {
       const trainer: LMTrainer = {
         step(x, y) {
           const loss = tf.tidy(() => {
-            const xs = tf.tensor2d(x, [B, T], 'int32');
+            const xs = tf.oneHot(tf.tensor2d(x, [B, T], 'int32'), V); // (B, T, V); see build()
             const ys = tf.oneHot(tf.tensor1d(y, 'int32'), V);
             const { value, grads } = optimizer.computeGradients(() => {
               const logits = model.apply(xs, { training: true }) as import('@tensorflow/tfjs').Tensor;
@@ -65,10 +65,10 @@ export function createTfjsSide(backend: 'cpu' | 'wasm', root: string): Side {
         suggest(context, stopId, maxLen) {
           inf.resetStates();
           const out: number[] = [];
-          let next = argmaxOf(tf, inf, tf.tensor2d(context, [1, context.length], 'int32'));
+          let next = argmaxOf(tf, inf, tf.tidy(() => tf.oneHot(tf.tensor2d(context, [1, context.length], 'int32'), cfg.vocab)));
           while (next !== stopId && out.length < maxLen) {
             out.push(next);
-            next = argmaxOf(tf, inf, tf.tensor2d([next], [1, 1], 'int32'));
+            next = argmaxOf(tf, inf, tf.tidy(() => tf.oneHot(tf.tensor2d([next], [1, 1], 'int32'), cfg.vocab)));
           }
           return out;
         },
@@ -90,12 +90,17 @@ export function createTfjsSide(backend: 'cpu' | 'wasm', root: string): Side {
   };
 }
 
-/** Embedding → recurrent layer(s) → dense logits. Stateful batch-1 variant for completion. */
+/**
+ * Embedding → recurrent layer(s) → dense logits. Stateful batch-1 variant for completion.
+ * The embedding is a bias-free dense layer on one-hot input — the same function (onehot(x)·W = W[x]) and the
+ * same parameters — because tf.layers.embedding cannot train on the wasm backend (its gradient needs the
+ * kernel UnsortedSegmentSum, which tfjs-backend-wasm 4.22 lacks); both tfjs peers use the same model.
+ */
 function build(tf: TF, cfg: CharLMConfig, stateful: boolean): import('@tensorflow/tfjs').Sequential {
   const model = tf.sequential();
-  model.add(tf.layers.embedding({
-    inputDim: cfg.vocab, outputDim: cfg.embed,
-    ...(stateful ? { batchInputShape: [1, null] } : { inputLength: cfg.seqLen }),
+  model.add(tf.layers.dense({
+    units: cfg.embed, useBias: false,
+    ...(stateful ? { batchInputShape: [1, null, cfg.vocab] } : { inputShape: [cfg.seqLen, cfg.vocab] }),
   }));
   for (let l = 0; l < cfg.layers; l++) {
     const last = l === cfg.layers - 1;

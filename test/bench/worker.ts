@@ -7,6 +7,8 @@ import { createSeqlabSide } from './seqlab';
 import type { Completer, LMTrainer, MatmulRunner, Side } from './sides';
 import { createTfjsSide } from './tfjsSide';
 
+// Keep stdout for the orchestrator's table/JSON: libraries' banners (tfjs prints one) go to stderr.
+console.log = console.info = console.warn = (...a: unknown[]) => { process.stderr.write(a.map(String).join(' ') + '\n'); };
 const data = workerData as WorkerData;
 const { ids, vocab } = encodeChars(data.corpus);
 const side: Side =
