@@ -5,10 +5,12 @@ import * as assert from 'node:assert/strict';
 import { fixtureFolders, loadFixtures, type Fixture, type TensorReport } from './torch/fixtures';
 import { checkRnnFixture } from './torch/rnnFixture';
 import { checkLmStepFixture } from './torch/lmStepFixture';
+import { checkAttentionFixture } from './torch/attentionFixture';
 
 const CHECKERS: Record<string, (fx: Fixture) => TensorReport[]> = {
   rnn: checkRnnFixture,
   lm_step: checkLmStepFixture,
+  attention: checkAttentionFixture,
 };
 
 describe('PyTorch fixtures', () => {

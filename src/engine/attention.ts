@@ -1,0 +1,236 @@
+// Attention over encoder states (Luong et al. 2015 "dot"/"general"; Bahdanau et al. 2015 "additive"), for T
+// queries per batch row at once (every decoder step of a teacher-forced batch, or K beam hypotheses of one
+// source). Query t of row b attends over the S encoder states of row b:
+//   dot       score_tj = q_t · h_j                         (Hd = He)
+//   general   score_tj = q_t · (W h_j)                     W (Hd, He)
+//   additive  score_tj = v · tanh(W_h h_j + W_s q_t)       W_h (A, He), W_s (A, Hd), v (A)
+//   w_t = softmax_j(score_tj) over j < length_b (positions j ≥ length_b get weight 0, score −∞)
+//   context_t = Σ_j w_tj h_j
+// dot and general share one path: keys K_j = h_j (dot) or W h_j (general), then scores = Q·Kᵀ per row.
+// Parameter names are `${prefix}W`, `${prefix}W_h`, `${prefix}W_s`, `${prefix}v` (the fixtures use prefix '').
+// Legend: B batch, T queries per row, S source length, He encoder state size, Hd query size, A attention size.
+import { matmulNN, matmulNT, matmulTN } from './ops/matmul';
+import type { ParamLayout, Params } from './params';
+import type { FloatArrayCtor, Floats } from './tensor';
+
+export type AttentionScore = 'dot' | 'general' | 'additive';
+
+export interface AttentionConfig {
+  score: AttentionScore;
+  encoderSize: number;
+  decoderSize: number;
+  /** A, additive only (defaults to decoderSize). */
+  attentionSize?: number;
+}
+
+export class Attention {
+  readonly A: number;
+  private B = 0;
+  private T = 0;
+  private S = 0;
+  private cap = [0, 0, 0]; // capacity of B·T·S, B·S, B·T
+  private enc!: Floats; // (B, S, He) of the last forward (caller's buffer)
+  private q!: Floats; // (B, T, Hd) of the last forward (caller's buffer)
+  private lengths: Int32Array | null = null;
+  private keys!: Floats; // (B, S, Hd) general: W h_j;  additive: (B, S, A) W_h h_j
+  private qProj!: Floats; // (B, T, A) additive: W_s q_t
+  private u!: Floats; // (B, T, S, A) additive: tanh(W_h h_j + W_s q_t)
+  /** (B, T, S) scores (−∞ where masked), softmax weights and, after backward, ∂L/∂score. */
+  scores!: Floats;
+  weights!: Floats;
+  private dScores!: Floats;
+  private dKeys!: Floats;
+  private dQProj!: Floats;
+  /** (B, T, He) context vectors. */
+  context!: Floats;
+  /** Filled by backward(), overwritten (not accumulated): (B, S, He) ∂L/∂enc and (B, T, Hd) ∂L/∂q. */
+  dEnc!: Floats;
+  dQuery!: Floats;
+  private W: Floats | null = null;
+  private dW: Floats | null = null;
+  private Wh: Floats | null = null;
+  private dWh: Floats | null = null;
+  private Ws: Floats | null = null;
+  private dWs: Floats | null = null;
+  private v: Floats | null = null;
+  private dv: Floats | null = null;
+  private ctor: FloatArrayCtor = Float32Array;
+
+  constructor(readonly cfg: AttentionConfig, readonly prefix: string, layout: ParamLayout) {
+    const { score, encoderSize: He, decoderSize: Hd } = cfg;
+    this.A = cfg.attentionSize ?? Hd;
+    if (score === 'dot' && He !== Hd) {
+      throw new Error(`dot attention needs equal encoder and decoder sizes, got ${He} and ${Hd}; use general or additive`);
+    }
+    // torch.nn.Linear(in, out, bias=False) initialisation: U(±1/√in).
+    if (score === 'general') layout.add(`${prefix}W`, [Hd, He], { kind: 'uniform', bound: 1 / Math.sqrt(He) });
+    if (score === 'additive') {
+      layout.add(`${prefix}W_h`, [this.A, He], { kind: 'uniform', bound: 1 / Math.sqrt(He) });
+      layout.add(`${prefix}W_s`, [this.A, Hd], { kind: 'uniform', bound: 1 / Math.sqrt(Hd) });
+      layout.add(`${prefix}v`, [this.A], { kind: 'uniform', bound: 1 / Math.sqrt(this.A) });
+    }
+  }
+
+  bind(params: Params): void {
+    const p = this.prefix, s = this.cfg.score;
+    this.ctor = params.ctor;
+    if (s === 'general') [this.W, this.dW] = [params.value(`${p}W`), params.gradOf(`${p}W`)];
+    if (s === 'additive') {
+      [this.Wh, this.dWh] = [params.value(`${p}W_h`), params.gradOf(`${p}W_h`)];
+      [this.Ws, this.dWs] = [params.value(`${p}W_s`), params.gradOf(`${p}W_s`)];
+      [this.v, this.dv] = [params.value(`${p}v`), params.gradOf(`${p}v`)];
+    }
+    this.cap = [0, 0, 0];
+  }
+
+  /** Width of a key row: Hd (dot, general) or A (additive). */
+  private get keyWidth(): number {
+    return this.cfg.score === 'additive' ? this.A : this.cfg.decoderSize;
+  }
+
+  private ensure(B: number, T: number, S: number): void {
+    [this.B, this.T, this.S] = [B, T, S];
+    const [cBTS, cBS, cBT] = this.cap;
+    if (B * T * S <= cBTS && B * S <= cBS && B * T <= cBT) return;
+    const bts = Math.max(B * T * S, cBTS), bs = Math.max(B * S, cBS), bt = Math.max(B * T, cBT);
+    const { ctor, cfg } = this, K = this.keyWidth, add = cfg.score === 'additive';
+    this.keys = new ctor(cfg.score === 'dot' ? 0 : bs * K);
+    this.dKeys = new ctor(cfg.score === 'dot' ? 0 : bs * K);
+    this.qProj = new ctor(add ? bt * this.A : 0);
+    this.dQProj = new ctor(add ? bt * this.A : 0);
+    this.u = new ctor(add ? bts * this.A : 0);
+    this.scores = new ctor(bts);
+    this.weights = new ctor(bts);
+    this.dScores = new ctor(bts);
+    this.context = new ctor(bt * cfg.encoderSize);
+    this.dEnc = new ctor(bs * cfg.encoderSize);
+    this.dQuery = new ctor(bt * cfg.decoderSize);
+    this.cap = [bts, bs, bt];
+  }
+
+  /** enc (B, S, He), q (B, T, Hd), lengths (B) or null (all S valid). Fills scores, weights, context. */
+  forward(enc: Floats, B: number, S: number, lengths: Int32Array | null, q: Floats, T: number): void {
+    this.ensure(B, T, S);
+    [this.enc, this.q, this.lengths] = [enc, q, lengths];
+    const { cfg } = this, He = cfg.encoderSize, Hd = cfg.decoderSize, A = this.A;
+    if (cfg.score === 'general') matmulNT(this.keys, 0, enc, 0, this.W!, 0, B * S, He, Hd, false);
+    if (cfg.score === 'additive') {
+      matmulNT(this.keys, 0, enc, 0, this.Wh!, 0, B * S, He, A, false);
+      matmulNT(this.qProj, 0, q, 0, this.Ws!, 0, B * T, Hd, A, false);
+      this.additiveScores(B, T, S);
+    } else {
+      const keys = cfg.score === 'dot' ? enc : this.keys;
+      for (let b = 0; b < B; b++) matmulNT(this.scores, b * T * S, q, b * T * Hd, keys, b * S * Hd, T, Hd, S, false);
+    }
+    this.maskedSoftmax(B, T, S);
+    for (let b = 0; b < B; b++) matmulNN(this.context, b * T * He, this.weights, b * T * S, enc, b * S * He, T, S, He, false);
+  }
+
+  private additiveScores(B: number, T: number, S: number): void {
+    const A = this.A, v = this.v!, u = this.u, kp = this.keys, qp = this.qProj;
+    for (let b = 0; b < B; b++)
+      for (let t = 0; t < T; t++) {
+        const qo = (b * T + t) * A;
+        for (let j = 0; j < S; j++) {
+          const ko = (b * S + j) * A, uo = ((b * T + t) * S + j) * A;
+          let s = 0;
+          for (let a = 0; a < A; a++) {
+            const x = Math.tanh(kp[ko + a] + qp[qo + a]);
+            u[uo + a] = x;
+            s += v[a] * x;
+          }
+          this.scores[(b * T + t) * S + j] = s;
+        }
+      }
+  }
+
+  private maskedSoftmax(B: number, T: number, S: number): void {
+    const sc = this.scores, w = this.weights;
+    for (let b = 0; b < B; b++) {
+      const len = this.lengths ? Math.min(this.lengths[b], S) : S;
+      for (let t = 0; t < T; t++) {
+        const r = (b * T + t) * S;
+        let max = -Infinity;
+        for (let j = 0; j < len; j++) if (sc[r + j] > max) max = sc[r + j];
+        let sum = 0;
+        for (let j = 0; j < len; j++) sum += (w[r + j] = Math.exp(sc[r + j] - max));
+        for (let j = 0; j < len; j++) w[r + j] /= sum;
+        for (let j = len; j < S; j++) {
+          sc[r + j] = -Infinity;
+          w[r + j] = 0;
+        }
+      }
+    }
+  }
+
+  /**
+   * Backward of the last forward. dContext (B, T, He) and dWeights (B, T, S) (either may be null).
+   * Accumulates parameter gradients; overwrites this.dEnc and this.dQuery.
+   */
+  backward(dContext: Floats | null, dWeights: Floats | null): void {
+    const { B, T, S, cfg, enc, q } = this, He = cfg.encoderSize, Hd = cfg.decoderSize;
+    const w = this.weights, ds = this.dScores, n = B * T * S;
+    // ∂L/∂w_tj = dWeights_tj + dContext_t · h_j, stored in dScores first.
+    if (dWeights) for (let i = 0; i < n; i++) ds[i] = dWeights[i];
+    else ds.fill(0, 0, n);
+    this.dEnc.fill(0, 0, B * S * He);
+    if (dContext) {
+      for (let b = 0; b < B; b++) {
+        matmulNT(ds, b * T * S, dContext, b * T * He, enc, b * S * He, T, He, S, true);
+        // ∂L/∂h_j (through the context) = Σ_t w_tj dContext_t
+        matmulTN(this.dEnc, b * S * He, w, b * T * S, dContext, b * T * He, S, T, He, true);
+      }
+    }
+    // Softmax backward: ∂L/∂score_tj = w_tj (∂L/∂w_tj − Σ_k w_tk ∂L/∂w_tk); masked weights are 0, so are theirs.
+    for (let r = 0; r < B * T; r++) {
+      const o = r * S;
+      let dot = 0;
+      for (let j = 0; j < S; j++) dot += w[o + j] * ds[o + j];
+      for (let j = 0; j < S; j++) ds[o + j] = w[o + j] * (ds[o + j] - dot);
+    }
+    if (cfg.score === 'additive') {
+      this.additiveBackward();
+      return;
+    }
+    // scores = Q·Kᵀ: dQ = dS·K, dK = dSᵀ·Q.
+    const keys = cfg.score === 'dot' ? enc : this.keys;
+    const dKeys = cfg.score === 'dot' ? this.dEnc : this.dKeys;
+    if (cfg.score === 'general') dKeys.fill(0, 0, B * S * Hd);
+    for (let b = 0; b < B; b++) {
+      matmulNN(this.dQuery, b * T * Hd, ds, b * T * S, keys, b * S * Hd, T, S, Hd, false);
+      matmulTN(dKeys, b * S * Hd, ds, b * T * S, q, b * T * Hd, S, T, Hd, true);
+    }
+    if (cfg.score === 'general') {
+      // keys = enc·Wᵀ: dW += dKeysᵀ·enc, dEnc += dKeys·W.
+      matmulTN(this.dW!, 0, this.dKeys, 0, enc, 0, Hd, B * S, He, true);
+      matmulNN(this.dEnc, 0, this.dKeys, 0, this.W!, 0, B * S, Hd, He, true);
+    }
+  }
+
+  private additiveBackward(): void {
+    const { B, T, S, A, cfg, enc, q } = this, He = cfg.encoderSize, Hd = cfg.decoderSize;
+    const v = this.v!, dv = this.dv!, u = this.u, ds = this.dScores, dk = this.dKeys, dq = this.dQProj;
+    dk.fill(0, 0, B * S * A);
+    dq.fill(0, 0, B * T * A);
+    for (let b = 0; b < B; b++)
+      for (let t = 0; t < T; t++) {
+        const qo = (b * T + t) * A;
+        for (let j = 0; j < S; j++) {
+          const g = ds[(b * T + t) * S + j];
+          if (g === 0) continue; // masked position (or no gradient): contributes nothing
+          const ko = (b * S + j) * A, uo = ((b * T + t) * S + j) * A;
+          for (let a = 0; a < A; a++) {
+            const x = u[uo + a];
+            dv[a] += g * x;
+            const dPre = g * v[a] * (1 - x * x); // tanh′ = 1 − tanh²
+            dk[ko + a] += dPre;
+            dq[qo + a] += dPre;
+          }
+        }
+      }
+    matmulTN(this.dWh!, 0, dk, 0, enc, 0, A, B * S, He, true);
+    matmulNN(this.dEnc, 0, dk, 0, this.Wh!, 0, B * S, A, He, true);
+    matmulTN(this.dWs!, 0, dq, 0, q, 0, A, B * T, Hd, true);
+    matmulNN(this.dQuery, 0, dq, 0, this.Ws!, 0, B * T, A, Hd, false);
+  }
+}
