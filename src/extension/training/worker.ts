@@ -1,4 +1,22 @@
-// Training worker entry (worker_threads). Filled in by the training-runtime work.
+// Training worker entry (worker_threads; bundled on its own as dist/trainWorker.js). It imports only the
+// engine and the protocol (through lmRun.ts / workerLoop.ts): no 'vscode', so it also runs under plain Node.
+// Every message from the host goes through the validating WorkerLoop; an exception that escapes is reported
+// as a fatal `error` before the thread ends, so the host always learns why its worker died.
 import { parentPort } from 'node:worker_threads';
+import { WorkerLoop } from './workerLoop';
 
-parentPort?.postMessage({ type: 'ready' });
+const port = parentPort;
+if (port) {
+  const loop = new WorkerLoop({
+    post: (message, transfer) => port.postMessage(message, transfer ?? []),
+    defer: (fn) => setImmediate(fn),
+    now: () => performance.now(),
+    exit: () => setImmediate(() => port.close()),
+  });
+  port.on('message', (m: unknown) => loop.onMessage(m));
+  process.on('uncaughtException', (e) => {
+    port.postMessage({ type: 'error', message: `worker crashed: ${e instanceof Error ? e.message : String(e)}`, fatal: true });
+    process.exit(1);
+  });
+  port.postMessage({ type: 'ready' });
+}

@@ -1,0 +1,251 @@
+// Checkpoints: the bytes of a saved model, written and validated here (pure), stored by the host or the CLI.
+//   model.safetensors     the weights under their PyTorch state_dict names and shapes (torch's
+//                         load_state_dict takes them as they are; see checkpoint/modelPy.ts)
+//   seqlab.json           magic + version, engine version, architecture, tokenizer (vocabulary), seed, the
+//                         shape of every tensor, and the training state's JSON part (optimizer config, step, RNG)
+//   training.safetensors  optional: optimizer moments as "optim.<moment>.<param name>" (params' shapes) and
+//                         runner buffers (e.g. the carried hidden state) as "buffer.<name>"
+// Reading validates everything (magic, version, architecture, tokenizer vs vocabulary, every tensor's name
+// and shape, the moments) BEFORE anything is written into a live model, so a bad file overwrites nothing.
+import { architectureVocabSize, buildModel, parseArchitecture, type Architecture, type BuiltModel } from './checkpoint/architecture';
+import type { OptimizerConfig, OptimizerState } from './optim';
+import type { Params } from './params';
+import type { RngState } from './rng';
+import { decodeSafetensors, encodeSafetensors, type NamedTensor } from './safetensors';
+import { tokenizerFromJSON, type Tokenizer, type TokenizerJSON } from './tokenize/tokenizer';
+import type { Floats } from './tensor';
+
+export const CHECKPOINT_FORMAT = 'seqlab-checkpoint';
+export const CHECKPOINT_VERSION = 1;
+/** Version of the engine writing checkpoints (the package version it ships in). */
+export const ENGINE_VERSION = '0.1.0';
+export const MODEL_FILE = 'model.safetensors';
+export const META_FILE = 'seqlab.json';
+export const STATE_FILE = 'training.safetensors';
+
+export class CheckpointError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckpointError';
+  }
+}
+
+/** A runner's extra arrays (carried state, …): copied into training.safetensors as "buffer.<name>". */
+export interface StateBuffer {
+  shape: number[];
+  data: Floats;
+}
+
+export interface TrainingState {
+  optimizer: OptimizerConfig;
+  optimizerState: OptimizerState;
+  rng: RngState;
+  /** JSON the runner needs to continue exactly (schedule, clipping, data position, …). */
+  extra: Record<string, unknown>;
+  buffers: Record<string, StateBuffer>;
+}
+
+export interface CheckpointInput {
+  architecture: Architecture;
+  params: Params;
+  tokenizer: Tokenizer | TokenizerJSON;
+  seed: number;
+  training?: TrainingState | null;
+  /** Free-form description (run name, corpus, time): saved, never interpreted. */
+  info?: Record<string, unknown>;
+}
+
+export interface CheckpointMeta {
+  format: typeof CHECKPOINT_FORMAT;
+  version: number;
+  engineVersion: string;
+  architecture: Architecture;
+  tokenizer: TokenizerJSON;
+  vocabSize: number;
+  seed: number;
+  tensors: Record<string, number[]>;
+  training: null | {
+    optimizer: OptimizerConfig;
+    stepCount: number;
+    moments: string[];
+    rng: RngState;
+    extra: Record<string, unknown>;
+    buffers: Record<string, number[]>;
+  };
+  info: Record<string, unknown>;
+}
+
+/** The files of a checkpoint (file name → contents). */
+export interface CheckpointFiles {
+  model: Uint8Array;
+  meta: string;
+  state?: Uint8Array;
+}
+
+export interface LoadedCheckpoint {
+  meta: CheckpointMeta;
+  architecture: Architecture;
+  tokenizer: Tokenizer;
+  /** name → values, in the params layout's order; shapes already checked against the architecture. */
+  weights: Map<string, Float32Array>;
+  training: null | {
+    optimizer: OptimizerConfig;
+    /** Moments as flat arenas laid out like the params (ready for optimizer.loadState). */
+    optimizerState: OptimizerState;
+    rng: RngState;
+    extra: Record<string, unknown>;
+    buffers: Record<string, { shape: number[]; data: Float32Array }>;
+  };
+}
+
+/** Serializes a model (and optionally its training state) into checkpoint files. */
+export function writeCheckpoint(input: CheckpointInput): CheckpointFiles {
+  const { params } = input;
+  const tokJson = 'toJSON' in input.tokenizer ? input.tokenizer.toJSON() : input.tokenizer;
+  const tensors: Record<string, number[]> = {};
+  for (const e of params.entries) tensors[e.name] = [...e.shape];
+  const model = encodeSafetensors(params.entries.map((e) => ({ name: e.name, shape: e.shape, data: params.value(e.name) })), { format: 'pt' });
+  const t = input.training;
+  let state: Uint8Array | undefined;
+  let training: CheckpointMeta['training'] = null;
+  if (t) {
+    const named: NamedTensor[] = [];
+    const moments = Object.keys(t.optimizerState.moments).sort();
+    for (const m of moments) {
+      const arena = t.optimizerState.moments[m];
+      for (const e of params.entries) named.push({ name: `optim.${m}.${e.name}`, shape: e.shape, data: arena.subarray(e.offset, e.offset + e.size) });
+    }
+    const buffers: Record<string, number[]> = {};
+    for (const [name, b] of Object.entries(t.buffers)) {
+      named.push({ name: `buffer.${name}`, shape: b.shape, data: b.data });
+      buffers[name] = [...b.shape];
+    }
+    state = encodeSafetensors(named);
+    training = { optimizer: t.optimizer, stepCount: t.optimizerState.stepCount, moments, rng: [...t.rng] as RngState, extra: t.extra, buffers };
+  }
+  const meta: CheckpointMeta = {
+    format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, engineVersion: ENGINE_VERSION,
+    architecture: input.architecture, tokenizer: tokJson, vocabSize: architectureVocabSize(input.architecture),
+    seed: input.seed, tensors, training, info: input.info ?? {},
+  };
+  return { model, meta: JSON.stringify(meta, null, 1), ...(state ? { state } : {}) };
+}
+
+/** Parses and validates checkpoint files; throws CheckpointError with a message for the user. */
+export function readCheckpoint(files: CheckpointFiles, where = 'checkpoint'): LoadedCheckpoint {
+  const meta = parseMeta(files.meta, where);
+  let architecture: Architecture;
+  try {
+    architecture = parseArchitecture(meta.architecture);
+  } catch (e) {
+    throw new CheckpointError(`${where}/${META_FILE}: ${(e as Error).message}`);
+  }
+  let tokenizer: Tokenizer;
+  try {
+    tokenizer = tokenizerFromJSON(meta.tokenizer);
+  } catch (e) {
+    throw new CheckpointError(`${where}/${META_FILE}: ${(e as Error).message}`);
+  }
+  const V = architectureVocabSize(architecture);
+  if (tokenizer.vocabSize !== V || meta.vocabSize !== V) {
+    throw new CheckpointError(`${where}: vocabulary mismatch: the tokenizer has ${tokenizer.vocabSize} tokens, the model was built for ${V}`);
+  }
+  const params = buildModel(architecture).params;
+  const weights = checkTensors(decode(files.model, `${where}/${MODEL_FILE}`), params, `${where}/${MODEL_FILE}`, '');
+  let training: LoadedCheckpoint['training'] = null;
+  if (meta.training) {
+    if (!files.state) throw new CheckpointError(`${where}: ${STATE_FILE} is missing (seqlab.json says the checkpoint holds a training state)`);
+    const st = decode(files.state, `${where}/${STATE_FILE}`);
+    const moments: Record<string, Float32Array> = {};
+    for (const m of meta.training.moments) {
+      const parts = checkTensors(st, params, `${where}/${STATE_FILE}`, `optim.${m}.`);
+      const arena = new Float32Array(params.size);
+      for (const e of params.entries) arena.set(parts.get(e.name)!, e.offset);
+      moments[m] = arena;
+    }
+    const buffers: Record<string, { shape: number[]; data: Float32Array }> = {};
+    for (const [name, shape] of Object.entries(meta.training.buffers ?? {})) {
+      const b = st.get(`buffer.${name}`);
+      if (!b || !sameShape(b.shape, shape)) throw new CheckpointError(`${where}/${STATE_FILE}: buffer ${name} is missing or not of shape [${shape.join(', ')}]`);
+      buffers[name] = b;
+    }
+    const rng = meta.training.rng;
+    if (!Array.isArray(rng) || rng.length !== 4 || !rng.every((x) => Number.isInteger(x) && x >= 0 && x < 2 ** 32)) {
+      throw new CheckpointError(`${where}/${META_FILE}: training.rng must be four 32-bit words`);
+    }
+    training = {
+      optimizer: meta.training.optimizer,
+      optimizerState: { kind: meta.training.optimizer.kind, stepCount: meta.training.stepCount, moments },
+      rng, extra: meta.training.extra ?? {}, buffers,
+    };
+  }
+  return { meta, architecture, tokenizer, weights, training };
+}
+
+/** Builds the model of a loaded checkpoint and copies its weights in. */
+export function modelFromCheckpoint(ck: LoadedCheckpoint): BuiltModel {
+  const built = buildModel(ck.architecture);
+  loadWeights(built.params, ck.weights);
+  return built;
+}
+
+/** Copies checked weights into a live arena; verifies every name and size first, so a mismatch writes nothing. */
+export function loadWeights(params: Params, weights: ReadonlyMap<string, ArrayLike<number>>): void {
+  for (const e of params.entries) {
+    const w = weights.get(e.name);
+    if (!w || w.length !== e.size) throw new CheckpointError(`weights do not fit this model: ${e.name} is ${w ? `${w.length} values` : 'missing'}, expected ${e.size}`);
+  }
+  for (const e of params.entries) params.value(e.name).set(weights.get(e.name)!);
+}
+
+function decode(bytes: Uint8Array, what: string): Map<string, { shape: number[]; data: Float32Array }> {
+  try {
+    return decodeSafetensors(bytes, what).tensors;
+  } catch (e) {
+    throw new CheckpointError((e as Error).message);
+  }
+}
+
+/** Every param `prefix + name` must be present with its exact shape; nothing else may carry the prefix. */
+function checkTensors(
+  found: Map<string, { shape: number[]; data: Float32Array }>, params: Params, what: string, prefix: string,
+): Map<string, Float32Array> {
+  const out = new Map<string, Float32Array>();
+  for (const e of params.entries) {
+    const t = found.get(prefix + e.name);
+    if (!t) throw new CheckpointError(`${what}: tensor ${prefix + e.name} is missing`);
+    if (!sameShape(t.shape, e.shape)) {
+      throw new CheckpointError(`${what}: tensor ${prefix + e.name} has shape [${t.shape.join(', ')}], the architecture needs [${e.shape.join(', ')}]`);
+    }
+    out.set(e.name, t.data);
+  }
+  for (const name of found.keys()) {
+    if (name.startsWith(prefix) && !params.has(name.slice(prefix.length))) {
+      throw new CheckpointError(`${what}: unexpected tensor ${name} (not part of this architecture)`);
+    }
+  }
+  return out;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function parseMeta(text: string, where: string): CheckpointMeta {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new CheckpointError(`${where}/${META_FILE} is not valid JSON (truncated or corrupt): ${(e as Error).message}`);
+  }
+  if (typeof v !== 'object' || v === null || (v as { format?: unknown }).format !== CHECKPOINT_FORMAT) {
+    throw new CheckpointError(`${where}/${META_FILE} is not a SeqLab checkpoint (no "format": "${CHECKPOINT_FORMAT}")`);
+  }
+  const m = v as CheckpointMeta;
+  if (typeof m.version !== 'number' || m.version > CHECKPOINT_VERSION || m.version < 1) {
+    throw new CheckpointError(`${where} has checkpoint version ${JSON.stringify(m.version)}; this SeqLab (engine ${ENGINE_VERSION}) reads version ${CHECKPOINT_VERSION}${typeof m.version === 'number' && m.version > CHECKPOINT_VERSION ? ': update SeqLab' : ''}`);
+  }
+  if (typeof m.seed !== 'number') throw new CheckpointError(`${where}/${META_FILE}: seed is missing`);
+  if (typeof m.vocabSize !== 'number') throw new CheckpointError(`${where}/${META_FILE}: vocabSize is missing`);
+  return m;
+}

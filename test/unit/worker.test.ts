@@ -1,0 +1,152 @@
+// The training worker: exact resume from a checkpoint (same next-step numbers as an uninterrupted run),
+// the control loop's message handling (validation, pause/resume/stop within a step, batched metrics,
+// non-finite pause naming the tensor), and the real worker_threads entry (out/src/extension/training/worker.js).
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { readCheckpoint } from '../../src/engine/checkpoint';
+import { LmRun } from '../../src/extension/training/lmRun';
+import { WorkerLoop } from '../../src/extension/training/workerLoop';
+import { parseWorkerToHost, type TrainConfig, type WorkerToHost } from '../../src/protocol/training';
+
+const TEXT = 'the quick brown fox jumps over the lazy dog. '.repeat(30) + 'pack my box with five dozen liquor jugs.\n'.repeat(10);
+
+export function smallConfig(over: Partial<TrainConfig> = {}): TrainConfig {
+  return {
+    seed: 7, tokenizer: 'char', embeddingSize: 8, cell: 'lstm', hiddenSize: 12, numLayers: 2, dropout: 0,
+    optimizer: { kind: 'adam' }, schedule: { kind: 'constant', lr: 0.01 }, clipNorm: 1, batchSize: 4, seqLen: 10,
+    maxSteps: 0, checkpointEvery: 0, validEvery: 5, validBatches: 2, snapshotEvery: 0, ...over,
+  };
+}
+
+function stepsOf(run: LmRun, n: number): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const s = run.trainStep();
+    out.push([s.step, s.loss, s.gradNorm, s.lr]);
+  }
+  return out;
+}
+
+/** A fake port that queues deferred ticks so a test can interleave messages between steps. */
+class FakePort {
+  readonly sent: WorkerToHost[] = [];
+  readonly queue: (() => void)[] = [];
+  t = 0;
+  exited = false;
+  post(m: WorkerToHost): void {
+    this.sent.push(parseWorkerToHost(m));
+  }
+  defer(fn: () => void): void {
+    this.queue.push(fn);
+  }
+  now(): number {
+    return (this.t += 7);
+  }
+  exit(): void {
+    this.exited = true;
+  }
+  drain(max: number): void {
+    for (let i = 0; i < max && this.queue.length; i++) this.queue.shift()!();
+  }
+  of<T extends WorkerToHost['type']>(type: T): Extract<WorkerToHost, { type: T }>[] {
+    return this.sent.filter((m) => m.type === type) as Extract<WorkerToHost, { type: T }>[];
+  }
+}
+
+describe('training worker', () => {
+  const train = TEXT.slice(0, 1400), valid = TEXT.slice(1400);
+
+  for (const [cell, optimizer] of [['lstm', { kind: 'adam' }], ['gru', { kind: 'sgd', momentum: 0.9 }], ['rnn_tanh', { kind: 'rmsprop' }]] as const) {
+    it(`a ${cell} run resumed from a checkpoint takes exactly the steps of an uninterrupted run (${optimizer.kind})`, () => {
+      const cfg = smallConfig({ cell, optimizer, dropout: 0.1 });
+      const whole = stepsOf(LmRun.create(cfg, train, valid), 14);
+      const first = LmRun.create(cfg, train, valid);
+      const head = stepsOf(first, 9);
+      const files = first.checkpoint();
+      const resumed = LmRun.resume(files, train, valid);
+      assert.equal(resumed.step, 9);
+      const tail = stepsOf(resumed, 5);
+      assert.deepEqual([...head, ...tail], whole);
+    });
+  }
+
+  it('rejects a malformed message with the reason, and commands before start', () => {
+    const port = new FakePort();
+    const loop = new WorkerLoop(port);
+    loop.onMessage({ type: 'start', runId: 'r', config: { ...smallConfig(), hiddenSize: -1 }, train, valid });
+    loop.onMessage('pause');
+    loop.onMessage({ type: 'warp' });
+    loop.onMessage({ type: 'pause' });
+    const rejected = port.of('rejected').map((m) => m.message);
+    assert.deepEqual(rejected, ["config.hiddenSize must be a positive integer", 'message must be an object, got string', 'unknown message type "warp"', "'pause' before 'start'"]);
+  });
+
+  it('pauses, resumes and stops within one step, batching metrics and checkpointing on stop', () => {
+    const port = new FakePort();
+    const loop = new WorkerLoop(port, 50);
+    loop.onMessage({ type: 'start', runId: 'r1', config: smallConfig({ checkpointEvery: 4 }), train, valid });
+    assert.equal(port.of('started').length, 1);
+    port.drain(10); // 10 steps, 7 ms of fake time per now() call
+    const steps = port.of('metrics').flatMap((m) => m.points.map((p) => p.step));
+    assert.ok(port.of('metrics').length < 10, 'metrics are batched');
+    assert.ok(port.of('metrics').some((m) => m.points.at(-1)!.gradThroughTime?.length === 2 * 10), 'gradient through time: (L, T)');
+    loop.onMessage({ type: 'pause' });
+    port.drain(5);
+    const paused = port.of('paused');
+    assert.equal(paused.length, 1);
+    assert.equal(paused[0].step, 10);
+    assert.ok(steps.length <= 10);
+    assert.deepEqual(port.of('checkpoint').map((c) => [c.step, c.reason]), [[4, 'periodic'], [8, 'periodic']]);
+    loop.onMessage({ type: 'resume' });
+    port.drain(3);
+    loop.onMessage({ type: 'stop' });
+    port.drain(1);
+    const stopped = port.of('stopped');
+    assert.deepEqual(stopped.map((s) => [s.step, s.reason]), [[13, 'user']]);
+    assert.equal(port.of('checkpoint').at(-1)!.reason, 'stop');
+    assert.equal(port.exited, true);
+    const all = port.of('metrics').flatMap((m) => m.points.map((p) => p.step));
+    assert.deepEqual(all, Array.from({ length: 13 }, (_, i) => i + 1), 'every step reported once, in order');
+    assert.ok(port.of('metrics').flatMap((m) => m.points).some((p) => p.validLoss !== undefined && p.step % 5 === 0));
+  });
+
+  it('pauses on a non-finite loss, naming the step and offering the remedies', () => {
+    const port = new FakePort();
+    const loop = new WorkerLoop(port);
+    loop.onMessage({ type: 'start', runId: 'r', config: smallConfig({ schedule: { kind: 'constant', lr: 1e38 }, clipNorm: null, optimizer: { kind: 'sgd' } }), train, valid });
+    port.drain(20);
+    const p = port.of('paused');
+    assert.equal(p.length, 1);
+    assert.equal(p[0].reason, 'nonfinite');
+    assert.match(p[0].message!, /^Training paused at step \d+: (the loss|the gradient of [\w.]+) is not finite/);
+    assert.match(p[0].message!, /Lower the learning rate, turn on gradient clipping, or roll back to the last good checkpoint/);
+    console.log(`      non-finite pause: ${p[0].message}`);
+    assert.equal(port.queue.length, 0, 'no step scheduled while paused');
+  });
+
+  it('runs as a real worker thread: started, metrics, snapshot as a transferable, stop ends the thread', async function () {
+    this.timeout(20_000);
+    const file = path.resolve(__dirname, '../../src/extension/training/worker.js');
+    const w = new Worker(file);
+    const got: WorkerToHost[] = [];
+    const exited = new Promise<number>((r) => w.on('exit', r));
+    await new Promise<void>((resolve) => {
+      w.on('message', (raw: unknown) => {
+        const m = parseWorkerToHost(raw);
+        got.push(m);
+        if (m.type === 'ready') w.postMessage({ type: 'start', runId: 'rt', config: smallConfig(), train, valid });
+        if (m.type === 'metrics' && got.filter((g) => g.type === 'metrics').length === 2) w.postMessage({ type: 'snapshot' });
+        if (m.type === 'snapshot') w.postMessage({ type: 'stop' });
+        if (m.type === 'stopped') resolve();
+      });
+    });
+    assert.equal(await exited, 0);
+    const snap = got.find((m) => m.type === 'snapshot') as Extract<WorkerToHost, { type: 'snapshot' }>;
+    const started = got.find((m) => m.type === 'started') as Extract<WorkerToHost, { type: 'started' }>;
+    assert.equal(snap.data.length, started.info.paramCount);
+    const last = got.filter((m) => m.type === 'checkpoint').at(-1) as Extract<WorkerToHost, { type: 'checkpoint' }>;
+    const ck = readCheckpoint(last.files);
+    assert.equal(ck.training!.optimizerState.stepCount, (got.find((m) => m.type === 'stopped') as { step: number }).step);
+  });
+});
