@@ -33,6 +33,8 @@ export class LanguageModel {
   private dLogits!: Floats; // (B, T, V)
   private dRnnOut!: Floats; // (B, T, O)
   private readonly counted = new Int32Array(1);
+  /** Reused result of loss() / lossAndBackward(), so a training step allocates nothing. */
+  private readonly lossResult = { loss: 0, count: 0 };
   private wEmb!: Floats;
   private dWEmb!: Floats;
   private wHead!: Floats;
@@ -106,7 +108,9 @@ export class LanguageModel {
     this.dLogits.fill(0, 0, N * V);
     crossEntropyBackward(this.dLogits, this.probs, targets, N, V, ignoreIndex, scale);
     this.backwardFromLogits();
-    return { loss: total * scale, count };
+    this.lossResult.loss = total * scale;
+    this.lossResult.count = count;
+    return this.lossResult;
   }
 
   /** Cross-entropy of the last forward without a backward pass (evaluation). */
@@ -114,7 +118,9 @@ export class LanguageModel {
     const N = this.B * this.T;
     const total = crossEntropyForward(this.probs, this.logits, targets, N, this.V, ignoreIndex, this.counted);
     const count = this.counted[0];
-    return { loss: total * reductionScale(reduction, count), count };
+    this.lossResult.loss = total * reductionScale(reduction, count);
+    this.lossResult.count = count;
+    return this.lossResult;
   }
 
   /** Backward from this.dLogits (already filled) through head, recurrent stack and embedding. */

@@ -6,7 +6,7 @@
 // ships them and the dashboard plots them. The returned StepStats object is reused from step to step, so a
 // step allocates nothing; copy what you keep.
 import type { LanguageModel } from './lm';
-import type { RecurrentStack } from './layers/recurrent';
+import type { RecurrentForwardOptions, RecurrentStack } from './layers/recurrent';
 import type { Reduction } from './loss';
 import {
   clipByGlobalNorm, clipByValue, createOptimizer, firstNonFiniteGrad, gradNorms, groupNames, learningRate, newClipStats,
@@ -124,6 +124,14 @@ export class LmTrainer {
   private hCarry: Float32Array | Float64Array | null = null;
   private cCarry: Float32Array | Float64Array | null = null;
   private carried = false;
+  private current: LmBatch | null = null;
+  /** Reused forward options and closure: a step allocates no objects. */
+  private readonly forwardOptions: RecurrentForwardOptions;
+  private readonly forwardBackward = (): { loss: number; count: number } => {
+    const b = this.current!;
+    this.model.forward(b.inputs, b.B, b.T, this.forwardOptions);
+    return this.model.lossAndBackward(b.targets, this.reduction);
+  };
   /** (L·D, T) ‖∂L/∂h_t‖ of the first sequence of the last step. */
   gradThroughTime = new Float64Array(0);
 
@@ -132,6 +140,7 @@ export class LmTrainer {
     readonly model: LanguageModel, cfg: TrainStepConfig, readonly reduction: Reduction = 'mean', private readonly rng?: Rng,
   ) {
     this.core = new TrainStep(model.params, cfg);
+    this.forwardOptions = { h0: null, c0: null, training: true, rng: this.rng };
   }
 
   step(batch: LmBatch): StepStats {
@@ -147,15 +156,11 @@ export class LmTrainer {
       this.gradThroughTime = new Float64Array(rnn.cfg.numLayers * rnn.D * T);
     }
     const useCarry = this.carried && !batch.resetState;
-    const stats = this.core.run(() => {
-      this.model.forward(batch.inputs, B, T, {
-        h0: useCarry ? this.hCarry : null,
-        c0: useCarry ? this.cCarry : null,
-        training: true,
-        rng: this.rng,
-      });
-      return this.model.lossAndBackward(batch.targets, this.reduction);
-    });
+    const o = this.forwardOptions;
+    o.h0 = useCarry ? this.hCarry : null;
+    o.c0 = useCarry ? this.cCarry : null;
+    this.current = batch;
+    const stats = this.core.run(this.forwardBackward);
     // Detach: copy the final state (values only) for the next chunk.
     const hN = rnn.hN, cN = rnn.cN;
     for (let i = 0; i < LDBH; i++) this.hCarry[i] = hN[i];
