@@ -1,0 +1,54 @@
+// Seq2seq as a StepDecoder (sample.ts): the source is encoded once; each step runs the decoder with T = 1 for
+// the K hypotheses, which are then the K attention queries over the one source (attention batch (1, K)), so
+// beam hypotheses share the encoder states without copies. The first input is BOS.
+// Legend: K hypotheses, S source length, Ce encoder output size, Ld decoder layers, Hd decoder hidden.
+import type { StepDecoder } from '../sample';
+import { StepState } from '../stepState';
+import type { Floats } from '../tensor';
+import { BOS } from '../tokenize/types';
+import type { Seq2Seq } from './model';
+
+export class Seq2SeqStepDecoder implements StepDecoder {
+  readonly vocabSize: number;
+  readonly startToken: number;
+  private readonly S: number;
+  private readonly enc: Floats; // (1, S, Ce) copy: the model's buffers are reused by later forwards
+  private readonly lengths: Int32Array;
+  private readonly h1: Floats; // (Ld, 1, Hd) the bridged thought vector
+  private readonly c1: Floats | null;
+  private readonly state: StepState;
+
+  constructor(private readonly model: Seq2Seq, source: ArrayLike<number>, startToken = BOS) {
+    if (source.length === 0) throw new Error('cannot translate an empty source');
+    this.vocabSize = model.V;
+    this.startToken = startToken;
+    this.S = source.length;
+    this.lengths = Int32Array.of(this.S);
+    model.encode(Int32Array.from(source), this.lengths, 1, this.S);
+    this.enc = model.encoder.output.slice(0, this.S * model.Ce);
+    const n = model.cfg.decoder.numLayers * model.Hd;
+    this.h1 = model.bridge.h0.slice(0, n);
+    this.c1 = model.cellState ? model.bridge.c0.slice(0, n) : null;
+    this.state = new StepState(model.cfg.decoder.numLayers, model.Hd, model.cellState, model.params.ctor);
+  }
+
+  reset(K: number): void {
+    this.state.replicate(this.h1, this.c1, K);
+  }
+
+  step(tokens: Int32Array, K: number): Floats {
+    const s = this.state, m = this.model;
+    const logits = m.decode(tokens, K, 1, s.h, s.cellState ? s.c : null, this.enc, this.lengths, this.S, 1, K);
+    s.update(m.decoder.hN, m.decoder.cN);
+    return logits;
+  }
+
+  reorder(parents: Int32Array, K: number): void {
+    this.state.reorder(parents, K);
+  }
+
+  attention(): { weights: Floats; sourceLength: number } | null {
+    const w = this.model.attentionWeights;
+    return w ? { weights: w, sourceLength: this.S } : null;
+  }
+}
