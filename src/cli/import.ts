@@ -1,0 +1,51 @@
+// `seqlab import WEIGHTS.safetensors [--meta seqlab.json | --tokenizer tok.json] --out DIR`: weights trained
+// in PyTorch (under SeqLab's state_dict names) → a SeqLab checkpoint directory that every SeqLab command
+// loads. Without --meta the architecture is inferred from the tensor shapes. Nothing is written unless the
+// weights, the architecture and the tokenizer all check out.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CheckpointError, META_FILE } from '../engine/checkpoint';
+import { importPytorchWeights } from '../engine/checkpoint/interop';
+import { checkpointFilesRecord, writeFilesAtomic } from './exportIo';
+
+export interface ImportOptions {
+  out: string;
+  /** A seqlab.json (or a directory holding one) for the architecture and tokenizer. */
+  meta?: string;
+  /** A tokenizer JSON file, when there is no seqlab.json. */
+  tokenizer?: string;
+  rnnNonlinearity?: 'tanh' | 'relu';
+}
+
+export interface ImportResult {
+  dir: string;
+  files: string[];
+  architecture: string;
+}
+
+export function importModel(weightsPath: string, opts: ImportOptions): ImportResult {
+  if (!fs.existsSync(weightsPath)) throw new CheckpointError(`${weightsPath} does not exist`);
+  let meta: string | undefined;
+  if (opts.meta) {
+    const p = fs.statSync(opts.meta).isDirectory() ? path.join(opts.meta, META_FILE) : opts.meta;
+    meta = fs.readFileSync(p, 'utf8');
+  } else if (!opts.tokenizer) {
+    // An export directory holds its seqlab.json next to the weights.
+    const sibling = path.join(path.dirname(weightsPath), META_FILE);
+    if (fs.existsSync(sibling)) meta = fs.readFileSync(sibling, 'utf8');
+  }
+  let tokenizer: unknown;
+  if (opts.tokenizer) {
+    try {
+      tokenizer = JSON.parse(fs.readFileSync(opts.tokenizer, 'utf8'));
+    } catch (e) {
+      throw new CheckpointError(`${opts.tokenizer} is not a tokenizer JSON file: ${(e as Error).message}`);
+    }
+  }
+  const { files, checkpoint } = importPytorchWeights(new Uint8Array(fs.readFileSync(weightsPath)), {
+    meta, tokenizer, rnnNonlinearity: opts.rnnNonlinearity, what: weightsPath,
+  });
+  const written = writeFilesAtomic(opts.out, checkpointFilesRecord(files));
+  const r = checkpoint.architecture.config.rnn;
+  return { dir: opts.out, files: written, architecture: `${checkpoint.architecture.kind}: ${r.numLayers}-layer ${r.cell}, hidden ${r.hiddenSize}` };
+}

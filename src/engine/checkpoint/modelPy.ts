@@ -1,0 +1,144 @@
+// The `model.py` written next to an exported model.safetensors: plain torch.nn modules (Embedding, LSTM /
+// GRU / RNN with batch_first=True, Linear) whose state_dict names are exactly SeqLab's parameter names, so
+// `load_state_dict(strict=True)` takes the weights with no renaming or transposes, and the forward pass is
+// SeqLab's. It parses safetensors itself (8-byte little-endian header length, JSON header, raw F32 data:
+// struct + json + torch.frombuffer), because Debian's python3-torch ships without the `safetensors` package.
+// It also writes safetensors (save_safetensors), so weights trained in PyTorch come back with `seqlab import`.
+import type { Architecture } from './architecture';
+import { ArchitectureError } from './architecture';
+
+/** Throws ArchitectureError when the architecture has no torch.nn equivalent (non-concat bidirectional merges). */
+export function checkExportable(arch: Architecture): void {
+  const r = arch.config.rnn;
+  if (r.bidirectional && r.merge !== 'concat') {
+    throw new ArchitectureError(`a bidirectional '${r.merge}' merge has no torch.nn equivalent (nn.LSTM concatenates directions); only 'concat' exports to PyTorch`);
+  }
+}
+
+export function modelPy(): string {
+  return MODEL_PY;
+}
+
+const MODEL_PY = `"""SeqLab model exported for PyTorch.
+
+    import model
+    net, meta = model.load("path/to/export")      # reads seqlab.json + model.safetensors
+    logits, state = net(torch.tensor([[5, 6, 7]]))  # (B, T) token ids -> (B, T, V) logits
+
+The parameter names are PyTorch state_dict keys (embedding.weight, rnn.weight_ih_l0, head.bias, ...), so
+net.state_dict() / load_state_dict() work as usual. save_safetensors(net.state_dict(), path) writes weights
+that \`seqlab import\` reads back. Token ids come from the tokenizer saved in seqlab.json (ids 0-3 are
+<pad> <unk> <bos> <eos>; for a "char" tokenizer, symbol k has id 4 + k).
+"""
+import json
+import os
+import struct
+
+import torch
+from torch import nn
+
+
+def load_safetensors(path):
+    """Reads a safetensors file (F32/F64 tensors) into a dict of name -> torch.Tensor (float32)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if len(data) < 8:
+        raise ValueError(f"{path}: truncated safetensors file")
+    (n,) = struct.unpack("<Q", data[:8])
+    if 8 + n > len(data):
+        raise ValueError(f"{path}: truncated safetensors header")
+    header = json.loads(data[8:8 + n].decode("utf-8"))
+    base = 8 + n
+    dtypes = {"F32": torch.float32, "F64": torch.float64}
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        if info["dtype"] not in dtypes:
+            raise ValueError(f"{path}: tensor {name} has unsupported dtype {info['dtype']}")
+        begin, end = info["data_offsets"]
+        raw = bytearray(data[base + begin:base + end])
+        t = torch.frombuffer(raw, dtype=dtypes[info["dtype"]]) if raw else torch.zeros(0, dtype=dtypes[info["dtype"]])
+        out[name] = t.reshape(info["shape"]).to(torch.float32)
+    return out
+
+
+def save_safetensors(tensors, path, metadata=None):
+    """Writes a dict of name -> tensor as F32 safetensors (header padded to 8 bytes, as the reference writer)."""
+    header, blobs, offset = {}, [], 0
+    if metadata:
+        header["__metadata__"] = {str(k): str(v) for k, v in metadata.items()}
+    for name, t in tensors.items():
+        b = t.detach().to(torch.float32).contiguous().cpu().numpy().astype("<f4").tobytes()
+        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(b)]}
+        blobs.append(b)
+        offset += len(b)
+    h = json.dumps(header).encode("utf-8")
+    h += b" " * ((8 - len(h) % 8) % 8)
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(struct.pack("<Q", len(h)))
+        f.write(h)
+        for b in blobs:
+            f.write(b)
+    os.replace(tmp, path)
+
+
+class SeqLabLM(nn.Module):
+    """tokens (B, T) -> embedding (B, T, E) -> recurrent stack (B, T, D*H) -> head -> logits (B, T, V)."""
+
+    def __init__(self, vocab_size, embedding_size, cell, hidden_size, num_layers, bidirectional=False, dropout=0.0):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, embedding_size)
+        kw = dict(num_layers=num_layers, batch_first=True, bidirectional=bidirectional, dropout=dropout)
+        if cell == "lstm":
+            self.rnn = nn.LSTM(embedding_size, hidden_size, **kw)
+        elif cell == "gru":
+            self.rnn = nn.GRU(embedding_size, hidden_size, **kw)
+        elif cell in ("rnn_tanh", "rnn_relu"):
+            self.rnn = nn.RNN(embedding_size, hidden_size, nonlinearity=cell[4:], **kw)
+        else:
+            raise ValueError(f"unknown cell {cell}")
+        self.head = nn.Linear(hidden_size * (2 if bidirectional else 1), vocab_size)
+
+    def forward(self, tokens, state=None):
+        out, state = self.rnn(self.embedding(tokens), state)
+        return self.head(out), state
+
+
+def build(architecture):
+    """A fresh module for seqlab.json's "architecture" object."""
+    if architecture["kind"] != "lm":
+        raise ValueError(f"this model.py builds language models, not {architecture['kind']}")
+    c, r = architecture["config"], architecture["config"]["rnn"]
+    if r.get("bidirectional") and r.get("merge", "concat") != "concat":
+        raise ValueError("only the 'concat' bidirectional merge exists in torch.nn")
+    return SeqLabLM(c["vocabSize"], c["embeddingSize"], r["cell"], r["hiddenSize"], r["numLayers"],
+                    r.get("bidirectional", False), r.get("dropout", 0.0))
+
+
+def load(directory):
+    """(module in eval mode, seqlab.json contents) for an exported or checkpoint directory."""
+    with open(os.path.join(directory, "seqlab.json"), encoding="utf-8") as f:
+        meta = json.load(f)
+    net = build(meta["architecture"])
+    net.load_state_dict(load_safetensors(os.path.join(directory, "model.safetensors")), strict=True)
+    return net.eval(), meta
+
+
+def encode_chars(meta, text):
+    """Token ids of \`text\` for a "char" tokenizer (unknown characters -> 1, <unk>)."""
+    tok = meta["tokenizer"]
+    if tok["kind"] != "char":
+        raise ValueError("encode_chars handles the char tokenizer only")
+    ids = {s: 4 + k for k, s in enumerate(tok["symbols"])}
+    return [ids.get(ch, 1) for ch in text]
+
+
+if __name__ == "__main__":
+    import sys
+    d = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
+    net, meta = load(d)
+    print(net)
+    print(sum(p.numel() for p in net.parameters()), "parameters")
+`;

@@ -1,0 +1,131 @@
+// PyTorch interop in real PyTorch (Debian's python3-torch, run as /usr/bin/python3): SeqLab trains a few steps,
+// `exportModel` writes model.safetensors + seqlab.json + model.py, Python loads them WITH THAT model.py and its
+// logits must match SeqLab's within 1e-4 + 1e-3·|ref|. Then the reverse: PyTorch trains and saves weights,
+// `importModel` reads them, and SeqLab's logits must match PyTorch's. Also the export/import error paths.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CheckpointError, modelFromCheckpoint, type LoadedCheckpoint } from '../../src/engine/checkpoint';
+import { exportModel } from '../../src/cli/export';
+import { checkpointFilesRecord, loadCheckpointDir, writeFilesAtomic } from '../../src/cli/exportIo';
+import { importModel } from '../../src/cli/import';
+import { LmRun } from '../../src/extension/training/lmRun';
+import type { TrainConfig } from '../../src/protocol/training';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const PYTHON = '/usr/bin/python3';
+const SCRIPT = path.join(ROOT, 'test', 'interop', 'torch_interop.py');
+const TEXT = 'It was the best of times, it was the worst of times, it was the age of wisdom.\n'.repeat(12);
+
+function config(cell: TrainConfig['cell'], numLayers: number): TrainConfig {
+  return {
+    seed: 3, tokenizer: 'char', embeddingSize: 10, cell, hiddenSize: 16, numLayers, dropout: 0, optimizer: { kind: 'adam' },
+    schedule: { kind: 'constant', lr: 0.02 }, clipNorm: 1, batchSize: 4, seqLen: 12, maxSteps: 0, checkpointEvery: 0,
+    validEvery: 0, validBatches: 0, snapshotEvery: 0,
+  };
+}
+
+function seqlabLogits(ck: LoadedCheckpoint, tokens: number[][]): Float32Array {
+  const built = modelFromCheckpoint(ck);
+  const B = tokens.length, T = tokens[0].length;
+  return Float32Array.from(built.model.forward(Int32Array.from(tokens.flat()), B, T).subarray(0, B * T * ck.architecture.config.vocabSize));
+}
+
+/** Max |a−b| and whether every element is within 1e-4 + 1e-3·|ref|. */
+function compare(ref: ArrayLike<number>, got: ArrayLike<number>): { maxDiff: number; ok: boolean } {
+  assert.equal(got.length, ref.length);
+  let maxDiff = 0, ok = true;
+  for (let i = 0; i < ref.length; i++) {
+    const d = Math.abs(ref[i] - got[i]);
+    maxDiff = Math.max(maxDiff, d);
+    if (!(d <= 1e-4 + 1e-3 * Math.abs(ref[i]))) ok = false;
+  }
+  return { maxDiff, ok };
+}
+
+function python(jobs: object[], dir: string): void {
+  const jobFile = path.join(dir, 'jobs.json');
+  fs.writeFileSync(jobFile, JSON.stringify(jobs));
+  const r = spawnSync(PYTHON, [SCRIPT, jobFile], { encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) assert.fail(`${PYTHON} ${SCRIPT} failed (${r.status ?? r.signal}):\n${r.stderr}`);
+}
+
+function readLogits(file: string): { shape: number[]; logits: number[]; torch: string } {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as { shape: number[]; logits: number[]; torch: string };
+}
+
+describe('PyTorch interop (real torch via /usr/bin/python3)', function () {
+  this.timeout(120_000);
+  let tmp: string;
+
+  before(function () {
+    const probe = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+    if (probe.status !== 0) {
+      assert.fail(`PyTorch is missing: ${PYTHON} cannot import torch (${(probe.stderr || String(probe.error)).trim().split('\n').pop()}). ` +
+        'Install Debian\'s package: apt-get install -y python3-torch (npm test does it as root from test/harness/debian-packages.txt).');
+    }
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-interop-'));
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  const cases = [['lstm', 2], ['gru', 2], ['rnn_tanh', 1]] as const;
+
+  it('export → model.py in PyTorch reproduces SeqLab\'s logits, and PyTorch-trained weights import back (LSTM ×2, GRU ×2, RNN)', () => {
+    const jobs: object[] = [];
+    const refs: { name: string; ck: LoadedCheckpoint; tokens: number[][]; exportDir: string }[] = [];
+    const tokens = [[4, 5, 6, 7, 8, 9, 10, 11, 12], [12, 11, 10, 9, 8, 7, 6, 5, 4]];
+    for (const [cell, layers] of cases) {
+      const name = `${cell}_l${layers}`;
+      const run = LmRun.create(config(cell, layers), TEXT, '');
+      for (let i = 0; i < 6; i++) run.trainStep();
+      const ckDir = path.join(tmp, `${name}-ck`), exportDir = path.join(tmp, `${name}-export`);
+      writeFilesAtomic(ckDir, checkpointFilesRecord(run.checkpoint()));
+      const res = exportModel(ckDir, { format: 'pytorch', out: exportDir });
+      assert.deepEqual(res.files.map((f) => path.basename(f)).sort(), ['model.py', 'model.safetensors', 'seqlab.json']);
+      assert.equal(res.step, 6);
+      const ck = loadCheckpointDir(ckDir);
+      refs.push({ name, ck, tokens, exportDir });
+      jobs.push({ op: 'forward', export: exportDir, tokens, out: path.join(tmp, `${name}-fwd.json`) });
+      jobs.push({ op: 'train', export: exportDir, tokens, targets: tokens.map((r) => r.slice(1).concat([4])), steps: 3, seed: 11, save: path.join(tmp, `${name}-torch`), out: path.join(tmp, `${name}-torch.json`) });
+    }
+    python(jobs, tmp);
+    for (const { name, ck, tokens, exportDir } of refs) {
+      const ref = seqlabLogits(ck, tokens);
+      const py = readLogits(path.join(tmp, `${name}-fwd.json`));
+      assert.deepEqual(py.shape, [2, 9, ck.architecture.config.vocabSize]);
+      const fwd = compare(ref, py.logits);
+      // Reverse: PyTorch's own weights (its init, its Adam) → seqlab import → SeqLab's forward.
+      const imported = importModel(path.join(tmp, `${name}-torch`, 'weights.safetensors'), { meta: exportDir, out: path.join(tmp, `${name}-imported`) });
+      const back = loadCheckpointDir(imported.dir);
+      const torchLogits = readLogits(path.join(tmp, `${name}-torch.json`));
+      const rev = compare(torchLogits.logits, seqlabLogits(back, tokens));
+      console.log(`      ${name} (torch ${py.torch}): export max |Δlogit| ${fwd.maxDiff.toExponential(2)}, import max |Δlogit| ${rev.maxDiff.toExponential(2)}`);
+      assert.ok(fwd.ok, `${name}: exported logits differ by up to ${fwd.maxDiff}`);
+      assert.ok(rev.ok, `${name}: imported logits differ by up to ${rev.maxDiff}`);
+      // The torch-trained weights are not SeqLab's: the comparison above is not trivially true.
+      assert.ok(compare(ref, seqlabLogits(back, tokens)).maxDiff > 1e-2);
+    }
+  });
+
+  it('import infers the architecture from PyTorch shapes when given only a tokenizer', () => {
+    const ck = loadCheckpointDir(path.join(tmp, 'lstm_l2-ck'));
+    const tokFile = path.join(tmp, 'tok.json');
+    fs.writeFileSync(tokFile, JSON.stringify(ck.meta.tokenizer));
+    const r = importModel(path.join(tmp, 'lstm_l2-torch', 'weights.safetensors'), { tokenizer: tokFile, out: path.join(tmp, 'inferred') });
+    assert.equal(r.architecture, 'lm: 2-layer lstm, hidden 16');
+  });
+
+  it('refuses weights of the wrong shape or vocabulary, naming the tensor, and writes nothing', () => {
+    const weights = path.join(tmp, 'lstm_l2-torch', 'weights.safetensors');
+    const out = path.join(tmp, 'never');
+    assert.throws(() => importModel(weights, { meta: path.join(tmp, 'gru_l2-export'), out }),
+      (e: Error) => e instanceof CheckpointError && /tensor rnn\.weight_ih_l0 has shape \[64, 10\], expected \[48, 10\]/.test(e.message));
+    const badTok = path.join(tmp, 'badtok.json');
+    fs.writeFileSync(badTok, JSON.stringify({ kind: 'char', version: 1, symbols: ['a', 'b'] }));
+    assert.throws(() => importModel(weights, { tokenizer: badTok, out }), /the tokenizer has 6 tokens but the weights are for a vocabulary of \d+/);
+    assert.throws(() => exportModel(path.join(tmp, 'nowhere'), { format: 'pytorch', out }), /is not a checkpoint directory/);
+    assert.equal(fs.existsSync(out), false);
+  });
+});
