@@ -141,7 +141,7 @@ function attentionRow(dec: StepDecoder, k: number): Float32Array | null {
 /** Greedy decoding (temperature 0) or sampling, one hypothesis. */
 export function sampleSequence(dec: StepDecoder, opts: DecodeOptions): DecodeResult {
   const V = dec.vocabSize, eos = opts.eos ?? -1, nAlt = opts.alternatives ?? 5;
-  const greedy = opts.strategy === 'greedy' || (opts.temperature ?? 1) <= 0;
+  const greedy = (opts.strategy ?? 'greedy') === 'greedy' || (opts.temperature ?? 1) <= 0;
   if (!greedy && !opts.rng) throw new Error('sampling needs an rng (pass a seeded Rng)');
   const logp = new Float64Array(V), dist = new Float64Array(V), input = new Int32Array(1);
   const res: DecodeResult = { tokens: [], steps: [], logProb: 0, score: 0, finished: false };
