@@ -6,7 +6,12 @@ import * as assert from 'node:assert/strict';
 import type { Params } from '../../src/engine/params';
 import { Rng } from '../../src/engine/rng';
 import { Seq2Seq, type Seq2SeqConfig } from '../../src/engine/seq2seq/model';
-import { checkGradient, copyOf, type GradError } from './gradcheck/numeric';
+import { SequenceClassifier } from '../../src/engine/classifier';
+import type { MergeMode } from '../../src/engine/layers/recurrent';
+import { OneToMany } from '../../src/engine/oneToMany';
+import { SequenceTagger } from '../../src/engine/tagger';
+import type { CellKind } from '../../src/engine/cells/cell';
+import { checkGradient, copyOf, randomArray, type GradError } from './gradcheck/numeric';
 
 /** Checks every tensor of `params`: f() is the loss, analytic() fills params.grad. Returns the failures. */
 export function checkModel(label: string, params: Params, f: () => number, analytic: () => void): string[] {
@@ -68,4 +73,60 @@ describe('architecture gradient checks (Float64)', () => {
     const g = m.params.gradOf('src_embedding.weight');
     for (let e = 0; e < 3; e++) assert.equal(g[1 * 3 + e], 0);
   });
+
+  const rnnCfg = (cell: CellKind, bidirectional: boolean, merge: MergeMode, numLayers = 1) =>
+    ({ cell, hiddenSize: 3, numLayers, bidirectional, merge, dropout: 0 });
+  const classifierCases: [CellKind, boolean, MergeMode, number][] = [
+    ['gru', false, 'concat', 2], ['lstm', true, 'concat', 1], ['gru', true, 'sum', 1], ['lstm', true, 'mean', 2], ['rnn_tanh', true, 'weighted', 2],
+  ];
+  for (const [cell, bi, merge, layers] of classifierCases) {
+    const label = `classifier ${cell}${bi ? ` bi ${merge}` : ''} ${layers} layer(s), padded`;
+    it(label, () => {
+      const m = new SequenceClassifier({ vocabSize: 8, embeddingSize: 3, numClasses: 3, rnn: rnnCfg(cell, bi, merge, layers) }, Float64Array);
+      m.initialize(new Rng(4));
+      if (merge === 'weighted') m.params.value(`rnn.merge_weight_l${layers - 1}`).set([0.7, -0.4]);
+      const labels = Int32Array.of(2, 0);
+      const f = (): number => {
+        m.forward(src, srcLengths, 2, 4);
+        return m.loss(labels, 'sum').loss;
+      };
+      assert.deepEqual(checkModel(label, m.params, f, () => {
+        m.forward(src, srcLengths, 2, 4);
+        m.lossAndBackward(labels, 'sum');
+      }), []);
+    });
+  }
+
+  it('tagger lstm bi, 2 layers, padded (ignored tags)', () => {
+    const m = new SequenceTagger({ vocabSize: 8, embeddingSize: 3, numTags: 4, rnn: rnnCfg('lstm', true, 'concat', 2) }, Float64Array);
+    m.initialize(new Rng(5));
+    const tags = Int32Array.of(1, 0, 3, 2, 2, 1, -1, -1);
+    const f = (): number => {
+      m.forward(src, srcLengths, 2, 4);
+      return m.loss(tags, 'mean').loss;
+    };
+    assert.deepEqual(checkModel('tagger lstm bi 2 layers', m.params, f, () => {
+      m.forward(src, srcLengths, 2, 4);
+      m.lossAndBackward(tags, 'mean');
+    }), []);
+  });
+
+  for (const [cell, kind] of [['lstm', 'label'], ['gru', 'vector']] as const) {
+    it(`one-to-many ${cell}, ${kind} condition, 2 layers`, () => {
+      const m = new OneToMany({
+        vocabSize: 8, embeddingSize: 3, rnn: { cell, hiddenSize: 3, numLayers: 2, dropout: 0 },
+        condition: kind === 'label' ? { kind, numLabels: 3, size: 2 } : { kind, size: 2 },
+      }, Float64Array);
+      m.initialize(new Rng(6));
+      const cond = kind === 'label' ? Int32Array.of(2, 0) : randomArray(4, new Rng(8));
+      const f = (): number => {
+        m.forward(cond, decIn, 2, 4);
+        return m.loss(targets, 'sum').loss;
+      };
+      assert.deepEqual(checkModel(`one-to-many ${cell} ${kind}`, m.params, f, () => {
+        m.forward(cond, decIn, 2, 4);
+        m.lossAndBackward(targets, 'sum');
+      }), []);
+    });
+  }
 });

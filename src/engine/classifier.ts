@@ -1,0 +1,169 @@
+// Many-to-one: sequence classification from the final state (e.g. "which language is this word").
+//   tokens (B, T) with lengths → embedding → RecurrentStack (padding masked, so each row's final state is the
+//   state at its own last token; a reverse direction's final state is at t = 0 after reading the whole row)
+//   → top layer's final state(s) merged as the stack merges outputs: unidirectional h_N (H); bidirectional
+//     concat [h_f; h_b] (2H), sum h_f + h_b, mean (h_f + h_b)/2, weighted α_f h_f + α_b h_b (the stack's own
+//     `rnn.merge_weight_l{L−1}`, so the learned mix is shared with the outputs)
+//   → head Linear → class logits (B, C) → cross-entropy.
+// Parameter names: embedding.weight, rnn.*, head.weight (C, F), head.bias (C).
+// Legend: B batch, T time, E embedding, H hidden, L layers, D directions, F feature size, C classes.
+import { RecurrentStack, type RecurrentConfig, type RecurrentForwardOptions } from './layers/recurrent';
+import { crossEntropyBackward, crossEntropyForward, reductionScale, type Reduction } from './loss';
+import { embeddingBackward, embeddingForward } from './ops/embedding';
+import { linearBackward, linearForward } from './ops/linear';
+import { ParamLayout, type Params } from './params';
+import type { Rng } from './rng';
+import type { FloatArrayCtor, Floats } from './tensor';
+
+export interface ClassifierConfig {
+  vocabSize: number;
+  embeddingSize: number;
+  numClasses: number;
+  rnn: Omit<RecurrentConfig, 'inputSize'>;
+}
+
+export class SequenceClassifier {
+  readonly params: Params;
+  readonly rnn: RecurrentStack;
+  /** Feature size F of the merged final state. */
+  readonly F: number;
+  readonly C: number;
+  private B = 0;
+  private T = 0;
+  private capBT = 0;
+  private capB = 0;
+  private tokens!: Int32Array;
+  private emb!: Floats; // (B, T, E)
+  /** (B, F) merged final states, (B, C) logits and probabilities of the last forward. */
+  features!: Floats;
+  logits!: Floats;
+  probs!: Floats;
+  private dLogits!: Floats; // (B, C)
+  private dFeat!: Floats; // (B, F)
+  private dhN!: Floats; // (L·D, B, H)
+  private readonly counted = new Int32Array(1);
+  private alpha: Floats | null = null;
+  private dAlpha: Floats | null = null;
+
+  constructor(readonly cfg: ClassifierConfig, ctor: FloatArrayCtor = Float32Array) {
+    const layout = new ParamLayout();
+    layout.add('embedding.weight', [cfg.vocabSize, cfg.embeddingSize], { kind: 'normal', std: 1 });
+    this.rnn = new RecurrentStack({ ...cfg.rnn, inputSize: cfg.embeddingSize }, 'rnn.', layout);
+    this.F = this.rnn.outputSize;
+    this.C = cfg.numClasses;
+    const bound = 1 / Math.sqrt(this.F);
+    layout.add('head.weight', [this.C, this.F], { kind: 'uniform', bound });
+    layout.add('head.bias', [this.C], { kind: 'uniform', bound });
+    this.params = layout.allocate(ctor);
+    this.rnn.bind(this.params);
+    const mw = `rnn.merge_weight_l${cfg.rnn.numLayers - 1}`;
+    if (this.params.has(mw)) [this.alpha, this.dAlpha] = [this.params.value(mw), this.params.gradOf(mw)];
+  }
+
+  initialize(rng: Rng): void {
+    this.params.initialize(rng);
+    this.rnn.postInitialize(this.params);
+  }
+
+  private ensure(B: number, T: number): void {
+    [this.B, this.T] = [B, T];
+    const ctor = this.params.ctor, E = this.cfg.embeddingSize, { F, C } = this;
+    if (B * T > this.capBT) {
+      this.emb = new ctor(B * T * E);
+      this.capBT = B * T;
+    }
+    if (B > this.capB) {
+      this.features = new ctor(B * F);
+      this.logits = new ctor(B * C);
+      this.probs = new ctor(B * C);
+      this.dLogits = new ctor(B * C);
+      this.dFeat = new ctor(B * F);
+      this.dhN = new ctor(this.cfg.rnn.numLayers * this.rnn.D * B * this.cfg.rnn.hiddenSize);
+      this.capB = B;
+    }
+  }
+
+  /** tokens (B, T), lengths (B) (null: all T). Returns logits (B, C). */
+  forward(tokens: Int32Array, lengths: Int32Array | null, B: number, T: number, opts: Omit<RecurrentForwardOptions, 'lengths'> = {}): Floats {
+    this.ensure(B, T);
+    this.tokens = tokens;
+    const { cfg } = this, E = cfg.embeddingSize;
+    embeddingForward(this.emb, this.params.value('embedding.weight'), tokens, B * T, E, cfg.vocabSize);
+    this.rnn.forward(this.emb, B, T, { ...opts, lengths });
+    this.mergeFinal(B);
+    linearForward(this.logits, this.features, this.params.value('head.weight'), this.params.value('head.bias'), B, this.F, this.C);
+    return this.logits;
+  }
+
+  /** Index of top-layer direction d's final state row b in hN. */
+  private hOff(d: number, b: number, B: number): number {
+    const H = this.cfg.rnn.hiddenSize;
+    return (((this.cfg.rnn.numLayers - 1) * this.rnn.D + d) * B + b) * H;
+  }
+
+  private mergeFinal(B: number): void {
+    const H = this.cfg.rnn.hiddenSize, hN = this.rnn.hN, F = this.F, out = this.features;
+    const [wf, wb] = this.mergeWeights();
+    for (let b = 0; b < B; b++) {
+      const f = this.hOff(0, b, B), o = b * F;
+      if (this.rnn.D === 1) for (let i = 0; i < H; i++) out[o + i] = hN[f + i];
+      else {
+        const r = this.hOff(1, b, B);
+        if (this.cfg.rnn.merge === 'concat') for (let i = 0; i < H; i++) [out[o + i], out[o + H + i]] = [hN[f + i], hN[r + i]];
+        else for (let i = 0; i < H; i++) out[o + i] = wf * hN[f + i] + wb * hN[r + i];
+      }
+    }
+  }
+
+  private mergeWeights(): [number, number] {
+    const m = this.cfg.rnn.merge;
+    return m === 'mean' ? [0.5, 0.5] : m === 'weighted' ? [this.alpha![0], this.alpha![1]] : [1, 1];
+  }
+
+  /** Cross-entropy of the last forward against labels (B) (ignoreIndex skipped), no backward. */
+  loss(labels: Int32Array, reduction: Reduction, ignoreIndex = -1): { loss: number; count: number } {
+    const total = crossEntropyForward(this.probs, this.logits, labels, this.B, this.C, ignoreIndex, this.counted);
+    return { loss: total * reductionScale(reduction, this.counted[0]), count: this.counted[0] };
+  }
+
+  /** Loss, then backward into params.grad (accumulated). */
+  lossAndBackward(labels: Int32Array, reduction: Reduction, ignoreIndex = -1): { loss: number; count: number } {
+    const { B, T, C, F } = this, H = this.cfg.rnn.hiddenSize, E = this.cfg.embeddingSize, p = this.params;
+    const res = this.loss(labels, reduction, ignoreIndex);
+    this.dLogits.fill(0, 0, B * C);
+    crossEntropyBackward(this.dLogits, this.probs, labels, B, C, ignoreIndex, reductionScale(reduction, res.count));
+    this.dFeat.fill(0, 0, B * F);
+    linearBackward(this.dFeat, p.gradOf('head.weight'), p.gradOf('head.bias'), this.dLogits, this.features, p.value('head.weight'), B, F, C);
+    const dhN = this.dhN, hN = this.rnn.hN, [wf, wb] = this.mergeWeights();
+    dhN.fill(0, 0, this.cfg.rnn.numLayers * this.rnn.D * B * H);
+    for (let b = 0; b < B; b++) {
+      const f = this.hOff(0, b, B), o = b * F;
+      if (this.rnn.D === 1) for (let i = 0; i < H; i++) dhN[f + i] = this.dFeat[o + i];
+      else {
+        const r = this.hOff(1, b, B);
+        if (this.cfg.rnn.merge === 'concat') for (let i = 0; i < H; i++) [dhN[f + i], dhN[r + i]] = [this.dFeat[o + i], this.dFeat[o + H + i]];
+        else
+          for (let i = 0; i < H; i++) {
+            dhN[f + i] = wf * this.dFeat[o + i];
+            dhN[r + i] = wb * this.dFeat[o + i];
+            if (this.dAlpha && this.cfg.rnn.merge === 'weighted') {
+              this.dAlpha[0] += this.dFeat[o + i] * hN[f + i];
+              this.dAlpha[1] += this.dFeat[o + i] * hN[r + i];
+            }
+          }
+      }
+    }
+    this.rnn.backward(null, dhN, null);
+    embeddingBackward(p.gradOf('embedding.weight'), this.rnn.dX, this.tokens, B * T, E);
+    return res;
+  }
+
+  /** out (B) ← argmax class of the last forward. */
+  predict(out: Int32Array): void {
+    for (let b = 0; b < this.B; b++) {
+      let best = 0;
+      for (let c = 1; c < this.C; c++) if (this.logits[b * this.C + c] > this.logits[b * this.C + best]) best = c;
+      out[b] = best;
+    }
+  }
+}
