@@ -2,6 +2,7 @@
 // carrying the recurrent state from one T = 1 forward to the next. The prompt (all but its last token) is run
 // once at construction; its last token is the first step's input, so the first distribution is P(· | prompt).
 // Legend: K hypotheses, L layers, H hidden, V vocabulary.
+import { hasCellState } from './cells/cell';
 import type { LanguageModel } from './lm';
 import type { StepDecoder } from './sample';
 import { StepState } from './stepState';
@@ -20,7 +21,7 @@ export class LmStepDecoder implements StepDecoder {
     if (prompt.length === 0) throw new Error('generation needs a prompt of at least one token');
     this.vocabSize = lm.V;
     this.startToken = prompt[prompt.length - 1];
-    const cellState = rnn.cN.length > 0 || rnn.cfg.cell === 'lstm';
+    const cellState = hasCellState(rnn.cfg.cell);
     this.state = new StepState(rnn.cfg.numLayers, rnn.cfg.hiddenSize, cellState, lm.params.ctor);
     const n = prompt.length - 1;
     if (n > 0) {

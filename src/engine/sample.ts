@@ -95,7 +95,9 @@ export function topAlternatives(logp: Float64Array, V: number, n: number): Alter
  * The distribution sampling draws from, into dist (V): softmax(logp / τ), cut to the top-k and to the top-p
  * nucleus, renormalised. Tokens outside get exactly 0.
  */
-export function samplingDistribution(dist: Float64Array, logp: Float64Array, V: number, opts: DecodeOptions): void {
+export function samplingDistribution(
+  dist: Float64Array, logp: Float64Array, V: number, opts: Pick<DecodeOptions, 'temperature' | 'topK' | 'topP'>,
+): void {
   const tau = opts.temperature ?? 1;
   let max = -Infinity;
   for (let v = 0; v < V; v++) max = Math.max(max, logp[v]);
