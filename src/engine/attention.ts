@@ -128,10 +128,11 @@ export class Attention {
 
   private additiveScores(B: number, T: number, S: number): void {
     const A = this.A, v = this.v!, u = this.u, kp = this.keys, qp = this.qProj;
-    for (let b = 0; b < B; b++)
+    for (let b = 0; b < B; b++) {
+      const len = this.lengths ? Math.min(this.lengths[b], S) : S; // padded positions are masked anyway
       for (let t = 0; t < T; t++) {
         const qo = (b * T + t) * A;
-        for (let j = 0; j < S; j++) {
+        for (let j = 0; j < len; j++) {
           const ko = (b * S + j) * A, uo = ((b * T + t) * S + j) * A;
           let s = 0;
           for (let a = 0; a < A; a++) {
@@ -142,6 +143,7 @@ export class Attention {
           this.scores[(b * T + t) * S + j] = s;
         }
       }
+    }
   }
 
   private maskedSoftmax(B: number, T: number, S: number): void {
