@@ -1,4 +1,73 @@
 #!/usr/bin/env node
 // The `seqlab` command line: the same engine and trainer as the extension, headless.
-const version = '0.1.0';
-process.stdout.write(`seqlab ${version}\n`);
+//   seqlab train | eval | generate | complete | translate | classify | data | export | import
+// main(argv, io) returns the exit code and never throws: every error becomes ONE line on stderr
+// ("seqlab: <what is wrong>"), exit 2 for bad usage and 1 for bad files / data / models. Never imports vscode.
+import { parseArgs, requireFlag, requirePositional, USAGE, UsageError } from './args';
+import { dataCommand } from './data';
+import { evalCommand } from './evaluate';
+import { exportModel } from './export';
+import { importModel } from './import';
+import { classifyCommand, completeCommand, generateCommand, translateCommand } from './infer';
+import { processIO, type CliIO } from './io';
+import { train } from './train';
+
+export const VERSION = '0.1.0';
+
+const COMMANDS: Record<string, (argv: readonly string[], io: CliIO) => number> = {
+  train,
+  eval: evalCommand,
+  generate: generateCommand,
+  complete: completeCommand,
+  translate: translateCommand,
+  classify: classifyCommand,
+  data: dataCommand,
+  export: (argv, io) => {
+    const p = parseArgs(argv, { format: { type: 'string', choices: ['pytorch'] }, out: { type: 'string' } }, 1, 'export');
+    const dir = requirePositional(p, 0, 'the checkpoint directory', 'export');
+    const r = exportModel(dir, { format: (p.flags.format as 'pytorch' | undefined) ?? 'pytorch', out: requireFlag(p, 'out', 'export') });
+    io.out(`exported ${r.architecture} to ${r.files.join(', ')}\n`);
+    return 0;
+  },
+  import: (argv, io) => {
+    const p = parseArgs(argv, {
+      out: { type: 'string' }, meta: { type: 'string' }, tokenizer: { type: 'string' }, 'rnn-nonlinearity': { type: 'string', choices: ['tanh', 'relu'] },
+    }, 1, 'import');
+    const weights = requirePositional(p, 0, 'the weights file', 'import');
+    const r = importModel(weights, {
+      out: requireFlag(p, 'out', 'import'), meta: p.flags.meta as string | undefined, tokenizer: p.flags.tokenizer as string | undefined,
+      rnnNonlinearity: p.flags['rnn-nonlinearity'] as 'tanh' | 'relu' | undefined,
+    });
+    io.out(`imported ${r.architecture} into ${r.dir}\n`);
+    return 0;
+  },
+};
+
+function help(): string {
+  return `seqlab ${VERSION}: train and run recurrent networks (RNN, LSTM, GRU, seq2seq with attention)\n\n${Object.values(USAGE).map((u) => `  ${u}`).join('\n')}\n`;
+}
+
+export function main(argv: readonly string[], io: CliIO = processIO): number {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      io.out(help());
+      return command === undefined ? 2 : 0;
+    }
+    if (command === '--version' || command === 'version') {
+      io.out(`seqlab ${VERSION}\n`);
+      return 0;
+    }
+    const run = COMMANDS[command];
+    if (!run) throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: ${Object.keys(COMMANDS).join(', ')} (seqlab --help)`);
+    return run(rest, io);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    io.err(`seqlab: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    return e instanceof UsageError ? 2 : 1;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}

@@ -1,0 +1,105 @@
+// Argument parsing for `seqlab`: positionals plus `--flag value` / `--flag=value` / boolean `--flag`, checked
+// against a per-command spec, so every mistake becomes a UsageError whose one-line message names the flag and
+// what it accepts (the caller prints it and exits 2). List flags (`--data A B`) take values up to the next flag
+// and may be repeated.
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export type FlagSpec =
+  | { type: 'bool' }
+  | { type: 'string'; choices?: readonly string[] }
+  | { type: 'list' }
+  | { type: 'int'; min?: number; max?: number }
+  | { type: 'number'; min?: number; max?: number; exclusiveMin?: boolean };
+
+export type Flags = Record<string, string | number | boolean | string[] | undefined>;
+
+export interface Parsed {
+  positionals: string[];
+  flags: Flags;
+}
+
+/** Parses argv (after the command name) against `spec`; `maxPositionals` bounds the positionals. */
+export function parseArgs(argv: readonly string[], spec: Record<string, FlagSpec>, maxPositionals: number, command: string): Parsed {
+  const positionals: string[] = [];
+  const flags: Flags = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--') || a === '--') {
+      if (positionals.length >= maxPositionals) throw new UsageError(`${command}: unexpected argument ${JSON.stringify(a)}`);
+      positionals.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+    const s = spec[name];
+    if (!s) throw new UsageError(`${command}: unknown option --${name} (options: ${Object.keys(spec).map((k) => `--${k}`).join(' ')})`);
+    const inline = eq > 0 ? a.slice(eq + 1) : undefined;
+    if (s.type === 'bool') {
+      if (inline !== undefined && inline !== 'true' && inline !== 'false') throw new UsageError(`${command}: --${name} takes no value (or =true / =false)`);
+      flags[name] = inline !== 'false';
+      continue;
+    }
+    if (s.type === 'list') {
+      const list = (flags[name] as string[] | undefined) ?? [];
+      if (inline !== undefined) list.push(inline);
+      else while (i + 1 < argv.length && !argv[i + 1].startsWith('--')) list.push(argv[++i]);
+      if (list.length === 0) throw new UsageError(`${command}: --${name} needs at least one value`);
+      flags[name] = list;
+      continue;
+    }
+    let v = inline;
+    if (v === undefined) {
+      if (i + 1 >= argv.length || (argv[i + 1].startsWith('--') && !/^--?\d/.test(argv[i + 1]))) throw new UsageError(`${command}: --${name} needs a value`);
+      v = argv[++i];
+    }
+    if (flags[name] !== undefined) throw new UsageError(`${command}: --${name} is given twice`);
+    flags[name] = checkValue(command, name, s, v);
+  }
+  return { positionals, flags };
+}
+
+function checkValue(command: string, name: string, s: FlagSpec, v: string): string | number {
+  if (s.type === 'bool' || s.type === 'list') return v;
+  if (s.type === 'string') {
+    if (s.choices && !s.choices.includes(v)) throw new UsageError(`${command}: --${name} must be one of ${s.choices.join('|')}, got ${JSON.stringify(v)}`);
+    return v;
+  }
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${command}: --${name} must be a number, got ${JSON.stringify(v)}`);
+  if (s.type === 'int' && !Number.isInteger(n)) throw new UsageError(`${command}: --${name} must be an integer, got ${JSON.stringify(v)}`);
+  if (s.type === 'number' && s.exclusiveMin && s.min !== undefined && !(n > s.min)) throw new UsageError(`${command}: --${name} must be greater than ${s.min}, got ${v}`);
+  if (s.min !== undefined && n < s.min) throw new UsageError(`${command}: --${name} must be at least ${s.min}, got ${v}`);
+  if (s.max !== undefined && n > s.max) throw new UsageError(`${command}: --${name} must be at most ${s.max}, got ${v}`);
+  return n;
+}
+
+/** The one required positional, or a UsageError naming it. */
+export function requirePositional(p: Parsed, index: number, what: string, command: string): string {
+  const v = p.positionals[index];
+  if (v === undefined) throw new UsageError(`${command}: missing ${what} (usage: ${USAGE[command] ?? `seqlab ${command}`})`);
+  return v;
+}
+
+export function requireFlag<T>(p: Parsed, name: string, command: string): T {
+  const v = p.flags[name];
+  if (v === undefined) throw new UsageError(`${command}: --${name} is required (usage: ${USAGE[command] ?? `seqlab ${command}`})`);
+  return v as T;
+}
+
+export const USAGE: Record<string, string> = {
+  train: 'seqlab train --task lm|classify|tag|seq2seq --out DIR --data FILE... [--valid FILE] [--cell lstm|gru|rnn-tanh|rnn-relu] [--hidden N] [--layers N] [--bidirectional] [--merge concat|sum|mean|weighted] [--attention none|dot|general|additive] [--tokenizer char|word|bpe] [--seq-len N] [--batch N] [--optimizer adam|adamw|sgd|rmsprop] [--lr X] [--clip X] [--steps N | --time SECONDS] [--seed N] [--json]',
+  eval: 'seqlab eval DIR --data FILE [--json] [--words N] [--limit N] [--mirror]',
+  generate: 'seqlab generate DIR --prompt TEXT [--max N] [--temperature T] [--top-k K] [--top-p P] [--beam K] [--seed N] [--json]',
+  complete: 'seqlab complete DIR --prompt TEXT [--count N] [--json]',
+  translate: 'seqlab translate DIR --input TEXT [--beam K] [--json]',
+  classify: 'seqlab classify DIR --input TEXT [--json]',
+  data: 'seqlab data copy|reverse|sort|dates|addition|languages --n N --seed S [--min-len N] [--max-len N] [--exclude FILE] [--dict DIR] [--json]',
+  export: 'seqlab export DIR --format pytorch --out OUT',
+  import: 'seqlab import WEIGHTS.safetensors --out DIR [--meta seqlab.json] [--tokenizer tok.json] [--rnn-nonlinearity tanh|relu]',
+};

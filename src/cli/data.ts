@@ -1,0 +1,49 @@
+// `seqlab data TASK --n N --seed S`: the demo-task generators as `source<TAB>target` lines (seq2seq), and
+// `languages`: `word<TAB>language` lines from Debian's word lists (the many-to-one demo), balanced per language.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DEMO_TASKS, generateTask, isDemoTask } from '../engine/data/generators';
+import { buildWordLanguageData, wordListFromText } from '../engine/data/wordLanguages';
+import { Rng } from '../engine/rng';
+import { parseArgs, requireFlag, requirePositional, UsageError } from './args';
+import { readText, type CliIO } from './io';
+
+/** Debian word-list packages: file in /usr/share/dict → language name. */
+export const WORD_LISTS: Readonly<Record<string, string>> = {
+  'american-english': 'english', ngerman: 'german', french: 'french', spanish: 'spanish',
+};
+
+export function dataCommand(argv: readonly string[], io: CliIO): number {
+  const p = parseArgs(argv, {
+    n: { type: 'int', min: 1, max: 10_000_000 }, seed: { type: 'int', min: 0 }, 'min-len': { type: 'int', min: 1 }, 'max-len': { type: 'int', min: 1 },
+    exclude: { type: 'list' }, dict: { type: 'string' }, json: { type: 'bool' },
+  }, 1, 'data');
+  const name = requirePositional(p, 0, 'the task name', 'data');
+  const n = requireFlag<number>(p, 'n', 'data');
+  const seed = (p.flags.seed as number | undefined) ?? 42;
+  const rows: [string, string][] = [];
+  if (name === 'languages') {
+    const dir = (p.flags.dict as string | undefined) ?? '/usr/share/dict';
+    const lists: Record<string, string[]> = {};
+    for (const [file, lang] of Object.entries(WORD_LISTS)) {
+      const f = path.join(dir, file);
+      if (!fs.existsSync(f)) throw new UsageError(`data: ${f} is missing (install the Debian word lists: apt-get install wamerican wngerman wfrench wspanish)`);
+      lists[lang] = wordListFromText(readText(f));
+    }
+    const d = buildWordLanguageData(lists, new Rng(seed), { perLanguage: Math.ceil(n / Object.keys(lists).length) });
+    for (const e of d.examples.slice(0, n)) rows.push([e.text, e.label]);
+  } else {
+    if (!isDemoTask(name)) throw new UsageError(`data: unknown task ${JSON.stringify(name)}; expected one of ${[...DEMO_TASKS, 'languages'].join('|')}`);
+    const exclude = new Set<string>();
+    for (const f of (p.flags.exclude as string[] | undefined) ?? []) for (const line of readText(f).split('\n')) if (line) exclude.add(line.split('\t')[0]);
+    const opts = { minLen: p.flags['min-len'] as number | undefined, maxLen: p.flags['max-len'] as number | undefined, exclude, unique: exclude.size > 0 };
+    try {
+      for (const e of generateTask(name, new Rng(seed), n, opts)) rows.push([e.source, e.target]);
+    } catch (e) {
+      throw new UsageError(`data: ${(e as Error).message}`);
+    }
+  }
+  const lines = rows.map(([a, b]) => (p.flags.json ? JSON.stringify({ source: a, target: b }) : `${a}\t${b}`));
+  io.out(lines.join('\n') + '\n');
+  return 0;
+}

@@ -1,0 +1,76 @@
+// Host side of the CLI: files in (UTF-8, with errors that name the file), checkpoint directories in and out,
+// dataset parsing per task, and the output streams (injected, so tests call main() and read what it printed).
+import * as fs from 'node:fs';
+import { CheckpointError } from '../engine/checkpoint';
+import { readClassification, readConll, readParallel, readPlainText, type LabeledText, type ParallelPair, type TaggedSentence } from '../engine/data/readers';
+import { loadTask, taskCheckpoint, type AnyTask } from '../engine/tasks/checkpoint';
+import type { TaskKind } from '../engine/tasks/options';
+import { checkpointFilesRecord, readCheckpointFiles, writeFilesAtomic } from './exportIo';
+
+export interface CliIO {
+  out(text: string): void;
+  err(text: string): void;
+  /** stderr is a terminal: draw a progress bar. */
+  tty: boolean;
+  now(): number;
+}
+
+export const processIO: CliIO = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  tty: Boolean(process.stderr.isTTY),
+  now: () => performance.now(),
+};
+
+export class FileError extends Error {}
+
+export function readText(file: string): string {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch {
+    throw new FileError(`cannot read ${file}: no such file`);
+  }
+  if (st.isDirectory()) throw new FileError(`cannot read ${file}: it is a directory`);
+  const bytes = fs.readFileSync(file);
+  if (bytes.includes(0)) throw new FileError(`cannot read ${file}: it is a binary file (it contains NUL bytes), not UTF-8 text`);
+  return new TextDecoder('utf-8').decode(bytes);
+}
+
+export type TaskData =
+  | { kind: 'lm'; text: string }
+  | { kind: 'classify'; examples: LabeledText[]; labels: string[] }
+  | { kind: 'tag'; sentences: TaggedSentence[]; tags: string[] }
+  | { kind: 'seq2seq'; pairs: ParallelPair[] };
+
+/** Reads and parses the files of a task (several files are concatenated example-wise). */
+export function readTaskData(kind: TaskKind, files: readonly string[]): TaskData {
+  const texts = files.map((f) => ({ f, text: readText(f) }));
+  switch (kind) {
+    case 'lm':
+      return { kind, text: texts.map(({ f, text }) => readPlainText(text, f)).join('\n') };
+    case 'classify': {
+      const examples = texts.flatMap(({ f, text }) => readClassification(text, f).examples);
+      return { kind, examples, labels: [...new Set(examples.map((e) => e.label))].sort() };
+    }
+    case 'tag': {
+      const sentences = texts.flatMap(({ f, text }) => readConll(text, f).sentences);
+      return { kind, sentences, tags: [...new Set(sentences.flatMap((s) => s.tags))].sort() };
+    }
+    case 'seq2seq':
+      return { kind, pairs: texts.flatMap(({ f, text }) => readParallel(text, f)) };
+  }
+}
+
+export function loadTaskDir(dir: string): AnyTask {
+  return loadTask(readCheckpointFiles(dir), dir);
+}
+
+export function saveTaskDir(task: AnyTask, dir: string, info: Record<string, unknown>): string[] {
+  try {
+    return writeFilesAtomic(dir, checkpointFilesRecord(taskCheckpoint(task, info)));
+  } catch (e) {
+    if (e instanceof CheckpointError) throw e;
+    throw new FileError(`cannot write the checkpoint to ${dir}: ${(e as Error).message}`);
+  }
+}

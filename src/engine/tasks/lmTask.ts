@@ -1,0 +1,130 @@
+// The language-model task (one-to-one, autoregressive): plain text → tokenizer → LanguageModel, trained with
+// truncated BPTT (LmTrainer) on LmBatcher chunks; evaluated by cross-entropy, bits per character and next-word
+// accuracy through the SAME Completer the editor uses; decoded by greedy / sampling / beam over LmStepDecoder.
+// Legend: B batch rows, T BPTT steps, V vocabulary, L layers, H hidden.
+import type { Architecture } from '../checkpoint/architecture';
+import { Completer, partialWord } from '../complete';
+import { LmBatcher } from '../data/batch';
+import { LanguageModel } from '../lm';
+import { LmStepDecoder } from '../lmDecoder';
+import { Rng } from '../rng';
+import { decode, type DecodeOptions, type DecodeResult } from '../sample';
+import { LmTrainer, type StepStats } from '../trainer';
+import { buildTokenizer, type Tokenizer } from '../tokenize/tokenizer';
+import { optimizerConfig, schedule, tokenizerOptions, type TaskOptions } from './options';
+
+const LN2 = Math.log(2);
+const WORD = /[\p{L}\p{M}\p{N}_]+(?:['\u2019][\p{L}\p{M}\p{N}_]+)*/gu;
+
+export interface LmEval {
+  task: 'lm';
+  tokens: number;
+  loss: number;
+  bits_per_char: number;
+  next_word_top1: number;
+  next_word_top3: number;
+  /** Word positions the next-word accuracies are measured on. */
+  words: number;
+}
+
+export class LmTask {
+  readonly kind = 'lm' as const;
+  private batcher: LmBatcher | null = null;
+  private trainer: LmTrainer | null = null;
+  epoch = 0;
+
+  constructor(readonly model: LanguageModel, readonly tokenizer: Tokenizer, readonly architecture: Extract<Architecture, { kind: 'lm' }>, readonly seed: number) {}
+
+  /** A fresh model whose tokenizer learns `text`, ready to train on it. */
+  static create(o: TaskOptions, text: string): LmTask {
+    if (o.bidirectional) throw new Error('a language model cannot be bidirectional: it predicts the next token from the past only');
+    const tokenizer = buildTokenizer(o.tokenizer, text, tokenizerOptions(o));
+    const architecture: Extract<Architecture, { kind: 'lm' }> = {
+      kind: 'lm',
+      config: {
+        vocabSize: tokenizer.vocabSize, embeddingSize: o.embedding,
+        rnn: { cell: o.cell, hiddenSize: o.hidden, numLayers: o.layers, bidirectional: false, merge: o.merge, dropout: o.dropout },
+      },
+    };
+    const rng = new Rng(o.seed);
+    const model = new LanguageModel(architecture.config);
+    model.initialize(rng);
+    const task = new LmTask(model, tokenizer, architecture, o.seed);
+    const tokens = tokenizer.encode(text);
+    const B = Math.max(1, Math.min(o.batch, Math.floor(tokens.length / (o.seqLen + 1))));
+    task.batcher = new LmBatcher(tokens, B, o.seqLen);
+    task.trainer = new LmTrainer(model, { optimizer: optimizerConfig(o), schedule: schedule(o), clipNorm: o.clip }, 'mean', rng);
+    return task;
+  }
+
+  get params() {
+    return this.model.params;
+  }
+
+  /** One optimizer step on the next chunk; a new epoch starts (state reset) when the streams run out. */
+  trainStep(): StepStats {
+    const b = this.batcher!, tr = this.trainer!;
+    if (!b.next()) {
+      b.reset();
+      b.next();
+      this.epoch++;
+    }
+    return tr.step({ inputs: b.inputs, targets: b.targets, B: b.batchSize, T: b.steps, resetState: b.chunk === 0 });
+  }
+
+  /** Held-out loss (nats per token), bits per character, and next-word top-1 / top-3 over the first `words` words. */
+  evaluate(text: string, opts: { words?: number } = {}): LmEval {
+    const ids = this.tokenizer.encode(text);
+    if (ids.length < 2) throw new Error(`the evaluation text gives ${ids.length} token(s); at least 2 are needed`);
+    const chars = Array.from(text).length;
+    // Loss: the text as one stream, read in order with the state carried (B = 1 keeps every token's full context).
+    const T = 256, m = this.model, rnn = m.rnn;
+    const LH = rnn.cfg.numLayers * rnn.cfg.hiddenSize;
+    const h = new m.params.ctor(LH), c = new m.params.ctor(LH);
+    let sum = 0, count = 0;
+    for (let s = 0; s + 1 < ids.length; s += T) {
+      const n = Math.min(T, ids.length - 1 - s);
+      const inp = Int32Array.from(ids.slice(s, s + n)), tgt = Int32Array.from(ids.slice(s + 1, s + 1 + n));
+      m.forward(inp, 1, n, { h0: s > 0 ? h : null, c0: s > 0 ? c : null });
+      const r = m.loss(tgt, 'sum');
+      sum += r.loss;
+      count += r.count;
+      h.set(rnn.hN.subarray(0, LH));
+      if (rnn.cN.length >= LH) c.set(rnn.cN.subarray(0, LH));
+    }
+    const loss = sum / count;
+    // Bits per char: the total code length of the predicted tokens over the characters they cover.
+    const bitsPerChar = (sum / LN2) / (chars * (count / ids.length));
+    const { top1, top3, words } = this.nextWordAccuracy(text, opts.words ?? 1000);
+    return { task: 'lm', tokens: count, loss, bits_per_char: bitsPerChar, next_word_top1: top1, next_word_top3: top3, words };
+  }
+
+  /** For each word start (after the first), does completion from the text before it rank the word 1st / top 3? */
+  nextWordAccuracy(text: string, maxWords: number): { top1: number; top3: number; words: number } {
+    const completer = new Completer(this.model, this.tokenizer);
+    let n = 0, top1 = 0, top3 = 0;
+    for (const m of text.matchAll(WORD)) {
+      if (n >= maxWords) break;
+      const at = m.index!;
+      if (at === 0 || partialWord(text.slice(0, at)) !== '') continue;
+      completer.setPrefix(text.slice(0, at));
+      const s = completer.suggest({ count: 3 });
+      n++;
+      if (s[0]?.word === m[0]) top1++;
+      if (s.some((x) => x.word === m[0])) top3++;
+    }
+    return { top1: n ? top1 / n : 0, top3: n ? top3 / n : 0, words: n };
+  }
+
+  /** Continues `prompt` (greedy, sampled or beam), returning the generated text and the decoding details. */
+  generate(prompt: string, opts: DecodeOptions): { text: string; result: DecodeResult } {
+    const ids = this.tokenizer.encode(prompt);
+    if (ids.length === 0) throw new Error('the prompt is empty: give at least one character');
+    const result = decode(new LmStepDecoder(this.model, ids), opts);
+    return { text: this.tokenizer.decode(result.tokens), result };
+  }
+
+  completer(): Completer {
+    return new Completer(this.model, this.tokenizer);
+  }
+}
