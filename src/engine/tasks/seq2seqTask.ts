@@ -26,6 +26,8 @@ export interface Seq2SeqEval {
   token_accuracy: number;
   /** Share of output steps whose attention argmax is source position S − 1 − t (reversal), when asked. */
   attention_mirrored?: number;
+  /** Share whose argmax is S − t instead: the source position of the PREVIOUS output token (attention one step behind). */
+  attention_behind?: number;
 }
 
 export interface Translation {
@@ -121,7 +123,7 @@ export class Seq2SeqTask {
 
   /** Greedy decoding of every source: exact match, per-token accuracy (EOS included) and, optionally, the mirror alignment. */
   evaluate(pairs: readonly ParallelPair[], opts: { mirror?: boolean } = {}): Seq2SeqEval {
-    let exact = 0, right = 0, total = 0, mirrored = 0, steps = 0;
+    let exact = 0, right = 0, total = 0, mirrored = 0, behind = 0, steps = 0;
     for (const p of pairs) {
       const src = this.tokenizer.encode(p.source);
       const ref = this.tokenizer.encode(p.target).concat(EOS);
@@ -138,12 +140,13 @@ export class Seq2SeqTask {
           for (let j = 1; j < S; j++) if (s.attention[j] > s.attention[best]) best = j;
           steps++;
           if (best === S - 1 - t) mirrored++;
+          if (best === S - t) behind++;
         });
       }
     }
     const n = pairs.length;
     const res: Seq2SeqEval = { task: 'seq2seq', examples: n, exact_match: n ? exact / n : 0, token_accuracy: total ? right / total : 0 };
-    if (opts.mirror) res.attention_mirrored = steps ? mirrored / steps : 0;
+    if (opts.mirror) [res.attention_mirrored, res.attention_behind] = [steps ? mirrored / steps : 0, steps ? behind / steps : 0];
     return res;
   }
 }
