@@ -2,13 +2,22 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './extension/commands';
 import { DashboardPanel } from './extension/panels/dashboardPanel';
+import type { TrainingSession } from './extension/training/session';
+import { registerTraining } from './extension/training/trainingCommands';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What activate() returns (vscode.extensions.getExtension('seqlab.seqlab').exports): used by tests and tools. */
+export interface SeqLabApi {
+  readonly training: TrainingSession;
+}
+
+export function activate(context: vscode.ExtensionContext): SeqLabApi {
   registerCommands(context);
+  const training = registerTraining(context);
   // Restores a dashboard left open when the window reloads (activation: onWebviewPanel:seqlab.dashboard).
   context.subscriptions.push(DashboardPanel.registerSerializer(context.extensionUri));
   // A panel outlives no extension: close it when the extension is deactivated.
   context.subscriptions.push({ dispose: () => DashboardPanel.current?.dispose() });
+  return { training };
 }
 
 export function deactivate(): void {

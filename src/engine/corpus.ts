@@ -30,6 +30,8 @@ export interface CorpusFile {
   /** Shown in messages: a workspace-relative path, "selection", … */
   name: string;
   bytes: Uint8Array;
+  /** Size on disk when known before reading: a file over the cap is then skipped without being read (bytes empty). */
+  size?: number;
 }
 
 export interface CorpusReport {
@@ -73,7 +75,7 @@ export function assembleCorpus(files: readonly CorpusFile[], limits: CorpusLimit
   const parts: string[] = [];
   let total = 0;
   for (const f of files) {
-    if (f.bytes.length > limits.maxFileBytes) report.tooLarge.push(f.name);
+    if ((f.size ?? f.bytes.length) > limits.maxFileBytes) report.tooLarge.push(f.name);
     else if (isBinary(f.bytes)) report.binary.push(f.name);
     else if (total + f.bytes.length > limits.maxTotalBytes) report.overTotal.push(f.name);
     else {

@@ -158,6 +158,9 @@ export class WorkerLoop {
   }
 
   private postCheckpoint(reason: CheckpointReason): void {
+    // Metrics first: the host's history is then complete up to every checkpoint it holds, even if the
+    // worker dies right after (a resumed run continues the history without a gap).
+    this.flush();
     const run = this.run!;
     const files = run.checkpoint({ runId: this.runId });
     const transfer = [files.model.buffer as ArrayBuffer, ...(files.state ? [files.state.buffer as ArrayBuffer] : [])];

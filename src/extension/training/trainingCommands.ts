@@ -1,0 +1,171 @@
+// The training commands (start, pause, resume, stop, export to PyTorch) and the user-facing side of a
+// TrainingSession: corpus messages, the non-finite pause with its three remedies, crash reports with
+// "Resume from checkpoint", and metrics forwarded to the dashboard. Handlers stay thin; the session owns state.
+// Every command takes an optional argument object so tests (and issue 6's UI) can drive it without prompts.
+import * as vscode from 'vscode';
+import { CheckpointError, readCheckpoint } from '../../engine/checkpoint';
+import { pytorchExportFiles } from '../../engine/checkpoint/interop';
+import { CorpusError, splitCorpus } from '../../engine/corpus';
+import type { MetricPoint } from '../../protocol/dashboard';
+import type { TrainConfig } from '../../protocol/training';
+import { readConfig } from '../config';
+import { DashboardPanel } from '../panels/dashboardPanel';
+import { collectCorpus, type CorpusSource } from './corpusSource';
+import { TrainingSession, type RunRecord, type SessionEvent } from './session';
+import { FileRunStore } from './store';
+import { workspaceFiles } from './vscodeFiles';
+
+export const TrainingCommands = {
+  start: 'seqlab.startTraining',
+  pause: 'seqlab.pauseTraining',
+  resume: 'seqlab.resumeTraining',
+  stop: 'seqlab.stopTraining',
+  exportPytorch: 'seqlab.exportPytorch',
+} as const;
+
+export interface StartArgs {
+  source?: CorpusSource;
+  config?: Partial<TrainConfig>;
+  name?: string;
+}
+
+/** What a command returns instead of throwing, so callers (and tests) see the message the user saw. */
+export type CommandResult = { ok: true; runId?: string; files?: string[] } | { ok: false; error: string };
+
+export function defaultTrainConfig(): TrainConfig {
+  const c = readConfig();
+  return {
+    seed: c.seed, tokenizer: 'char', embeddingSize: 32, cell: 'lstm', hiddenSize: c.hiddenSize, numLayers: 1, dropout: 0,
+    optimizer: { kind: 'adam' }, schedule: { kind: 'constant', lr: 2e-3 }, clipNorm: 5, batchSize: 16, seqLen: 64, maxSteps: 0,
+    checkpointEvery: 200, validEvery: 100, validBatches: 4, snapshotEvery: 200,
+  };
+}
+
+export function registerTraining(context: vscode.ExtensionContext): TrainingSession {
+  const root = context.storageUri ?? context.globalStorageUri;
+  const session = new TrainingSession(vscode.Uri.joinPath(context.extensionUri, 'dist', 'trainWorker.js').fsPath, new FileRunStore(workspaceFiles(root)));
+  context.subscriptions.push({ dispose: () => session.dispose() });
+  context.subscriptions.push(session.onEvent((e) => onSessionEvent(session, e)));
+  // Runs of an earlier window (e.g. one reloaded mid-training) become resumable.
+  void session.loadStoredRuns().catch((e: Error) => console.error('[seqlab] could not list stored runs', e));
+
+  const fail = (error: string): CommandResult => {
+    void vscode.window.showErrorMessage(error);
+    return { ok: false, error };
+  };
+  const guard = async (f: () => Promise<CommandResult>): Promise<CommandResult> => {
+    try {
+      return await f();
+    } catch (e) {
+      return fail((e as Error).message);
+    }
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand(TrainingCommands.start, (args?: StartArgs) => guard(async () => {
+      const source = args?.source ?? (await pickSource());
+      if (!source) return { ok: false, error: 'cancelled' };
+      let corpus;
+      try {
+        corpus = await collectCorpus(source);
+      } catch (e) {
+        if (e instanceof CorpusError) return fail(e.message);
+        throw e;
+      }
+      const split = splitCorpus(corpus.text);
+      const messages = [...corpus.messages, ...(split.note ? [split.note] : [])];
+      for (const m of messages) void vscode.window.showWarningMessage(m);
+      const run = await session.start({
+        name: args?.name ?? corpus.description, config: { ...defaultTrainConfig(), ...args?.config },
+        train: split.train, valid: split.valid, corpusMessages: messages,
+      });
+      return run.state === 'failed' ? fail(run.message ?? 'training failed to start') : { ok: true, runId: run.id };
+    })),
+    vscode.commands.registerCommand(TrainingCommands.pause, () => guard(async () => (session.pause(), { ok: true }))),
+    vscode.commands.registerCommand(TrainingCommands.resume, (args?: { runId?: string }) => guard(async () => {
+      const run = args?.runId ? session.runs.get(args.runId) : session.current;
+      if (!run) return fail('There is no training run to resume.');
+      if (run.state === 'paused') session.resume();
+      else await session.resumeRun(run.id);
+      return { ok: true, runId: run.id };
+    })),
+    vscode.commands.registerCommand(TrainingCommands.stop, () => guard(async () => (await session.stop(), { ok: true }))),
+    vscode.commands.registerCommand(TrainingCommands.exportPytorch, (args?: { runId?: string; out?: string }) => guard(async () => {
+      const run = args?.runId ? session.runs.get(args.runId) : session.current;
+      if (!run) return fail('There is no training run to export: train a model first.');
+      if (session.current === run && (run.state === 'running' || run.state === 'paused')) await session.requestCheckpoint();
+      await session.store.flush();
+      const ck = await session.store.loadCheckpoint(run.id);
+      if (!ck) return fail(`Run "${run.name}" has no checkpoint yet.`);
+      let files;
+      try {
+        files = pytorchExportFiles(readCheckpoint(ck, run.name));
+      } catch (e) {
+        if (e instanceof CheckpointError) return fail(e.message);
+        throw e;
+      }
+      const out = args?.out ? vscode.Uri.file(args.out) : (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Export here' }))?.[0];
+      if (!out) return { ok: false, error: 'cancelled' };
+      const written: string[] = [];
+      for (const [name, content] of Object.entries(files)) {
+        const target = vscode.Uri.joinPath(out, name), tmp = vscode.Uri.joinPath(out, `.${name}.tmp`);
+        await vscode.workspace.fs.createDirectory(out);
+        await vscode.workspace.fs.writeFile(tmp, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
+        await vscode.workspace.fs.rename(tmp, target, { overwrite: true });
+        written.push(target.fsPath);
+      }
+      void vscode.window.showInformationMessage(`Exported "${run.name}" for PyTorch to ${out.fsPath} (model.safetensors, seqlab.json, model.py).`);
+      return { ok: true, runId: run.id, files: written };
+    })),
+  );
+  return session;
+}
+
+async function pickSource(): Promise<CorpusSource | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  if (editor && !editor.selection.isEmpty) return { kind: 'selection' };
+  if (editor) return { kind: 'activeFile' };
+  const include = await vscode.window.showInputBox({ prompt: 'Train on workspace files matching this glob', value: '**/*.{txt,md}' });
+  return include ? { kind: 'glob', include } : undefined;
+}
+
+function toPoint(p: { step: number; loss: number; gradNorm: number; tokensPerSecond: number }): MetricPoint {
+  return { step: p.step, loss: p.loss, gradNorm: p.gradNorm, tokensPerSecond: p.tokensPerSecond };
+}
+
+function onSessionEvent(session: TrainingSession, e: SessionEvent): void {
+  switch (e.type) {
+    case 'metrics':
+      DashboardPanel.current?.appendMetrics(e.points.map(toPoint));
+      return;
+    case 'state':
+      if (e.run.state === 'starting' && e.run.history.length === 0) DashboardPanel.current?.reset();
+      return;
+    case 'message':
+      if (e.run.nonFinite) void offerNonFiniteRemedies(session, e.run, e.text);
+      else if (e.run.state === 'crashed') void offerResume(session, e.run, e.text);
+      else if (e.level === 'error') void vscode.window.showErrorMessage(e.text);
+      return;
+    case 'snapshot':
+    case 'checkpoint':
+      return;
+  }
+}
+
+async function offerNonFiniteRemedies(session: TrainingSession, run: RunRecord, text: string): Promise<void> {
+  const lower = 'Lower learning rate ×0.1', clip = 'Turn on clipping (1.0)', back = 'Roll back to last checkpoint';
+  const pick = await vscode.window.showWarningMessage(text, lower, clip, back);
+  if (session.current !== run || run.state !== 'paused') return;
+  if (pick === lower) session.adjust({ lrScale: 0.1 });
+  else if (pick === clip) session.adjust({ clipNorm: 1 });
+  else if (pick === back) {
+    await session.rollback();
+    session.resume();
+  }
+}
+
+async function offerResume(session: TrainingSession, run: RunRecord, text: string): Promise<void> {
+  const resume = 'Resume from checkpoint';
+  const pick = await vscode.window.showErrorMessage(text, ...(run.lastCheckpointStep !== null ? [resume] : []));
+  if (pick === resume) await session.resumeRun(run.id).catch((e: Error) => vscode.window.showErrorMessage(e.message));
+}

@@ -1,0 +1,95 @@
+// TrainingSession with a real worker thread and a real on-disk store (Node's fs): several runs kept with their
+// whole history, checkpoints saved atomically and kept as complete sets, a worker killed mid-run leaves the
+// host working and the run resumes from its checkpoint, and a window "reload" (a new session over the same
+// storage) finds the run and resumes it.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readCheckpoint } from '../../src/engine/checkpoint';
+import { TrainingSession, type RunRecord } from '../../src/extension/training/session';
+import { FileRunStore, nodeFiles } from '../../src/extension/training/store';
+import { smallConfig } from './worker.test';
+
+const WORKER = path.resolve(__dirname, '../../src/extension/training/worker.js');
+const TEXT = 'the quick brown fox jumps over the lazy dog.\n'.repeat(40);
+
+async function until(what: string, f: () => boolean, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!f()) {
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('training session (real worker, real files)', function () {
+  this.timeout(30_000);
+  let root: string;
+  const sessions: TrainingSession[] = [];
+  before(() => (root = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-session-'))));
+  after(() => {
+    for (const s of sessions) s.dispose(); // a failed test must not leave a worker keeping mocha alive
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+  const make = (): TrainingSession => {
+    const s = new TrainingSession(WORKER, new FileRunStore(nodeFiles(root)));
+    sessions.push(s);
+    return s;
+  };
+
+  it('survives a killed worker and resumes the run from its last checkpoint; a new session (reload) resumes it too', async () => {
+    const session = make();
+    const messages: string[] = [];
+    session.onEvent((e) => e.type === 'message' && messages.push(e.text));
+    const run = await session.start({ config: smallConfig({ checkpointEvery: 5 }), train: TEXT.slice(0, 1500), valid: TEXT.slice(1500) });
+    assert.equal(run.state, 'running');
+    await until('a checkpoint and more steps', () => (run.lastCheckpointStep ?? 0) >= 10 && run.step >= 12);
+    await session.killWorker();
+    await until('the crash to be noticed', () => run.state === 'crashed');
+    await session.store.flush();
+    const savedAt = run.lastCheckpointStep!;
+    assert.equal(session.workerThreadId, null);
+    assert.match(messages.at(-1)!, new RegExp(`ended at step \\d+: the training worker stopped unexpectedly \\(exit code 1\\)\\. Resume continues from the checkpoint of step ${savedAt}\\.`));
+    // The host keeps working: the checkpoint on disk is complete and valid.
+    const runDir = path.join(root, 'runs', run.id);
+    const latest = JSON.parse(fs.readFileSync(path.join(runDir, 'latest.json'), 'utf8')) as { dir: string; step: number };
+    assert.equal(latest.step, savedAt);
+    assert.ok(fs.readdirSync(runDir).filter((n) => n.startsWith('ckpt-')).length <= 2, 'old checkpoints are pruned');
+    assert.ok(!fs.readdirSync(path.join(runDir, latest.dir)).some((n) => n.endsWith('.tmp')));
+
+    await session.resumeRun(run.id);
+    assert.equal(run.state, 'running');
+    assert.ok(run.history.every((p, i) => p.step === i + 1), 'history is one point per step after the rewind');
+    await until('steps after the resume', () => run.step >= savedAt + 5);
+    await session.stop();
+    assert.equal(run.state, 'stopped');
+    const finalStep = run.step;
+    assert.deepEqual(run.history.map((p) => p.step), Array.from({ length: finalStep }, (_, i) => i + 1));
+
+    // Second run: the first one is kept for comparison.
+    const second = await session.start({ name: 'second', config: smallConfig({ cell: 'gru', maxSteps: 6 }), train: TEXT, valid: '' });
+    await until('the second run to finish', () => second.state === 'stopped');
+    assert.equal(second.step, 6);
+    assert.equal(session.runs.size, 2);
+    assert.equal(session.runs.get(run.id)!.history.length, finalStep);
+    await session.store.flush();
+
+    // "Window reload": a new session over the same storage lists both runs and resumes the first.
+    const reloaded = make();
+    const found = await reloaded.loadStoredRuns();
+    assert.deepEqual(found.map((r) => r.state), ['interrupted', 'interrupted']);
+    const again = found.find((r) => r.id === run.id) as RunRecord;
+    assert.equal(again.lastCheckpointStep, finalStep);
+    await reloaded.resumeRun(again.id);
+    await until('the reloaded run to step on', () => again.step > finalStep);
+    await reloaded.stop();
+    const ck = readCheckpoint((await reloaded.store.loadCheckpoint(again.id))!);
+    assert.ok(ck.training!.optimizerState.stepCount > finalStep);
+  });
+
+  it('reports a fatal start error (a corpus too short to tokenize) as a failed run', async () => {
+    const session = make();
+    await assert.rejects(session.start({ config: smallConfig(), train: 'x', valid: '' }), /The training text gives 1 token\(s\): a language model needs at least two/);
+    assert.equal(session.current!.state, 'failed');
+  });
+});
