@@ -4,7 +4,7 @@
 // Figures are medians of >= 5 timed repetitions after a warm-up, with min and max.
 // Options: --json (one JSON object on stdout; use `npm run -s bench -- --json`), --out FILE (write the JSON),
 //          --reps N (default 5), --only W1,W6 (workload prefixes), --skip tfjs-cpu (sides),
-//          --full (also measure a peer that is > 2× slower than another peer and would take > 90 s).
+//          --full (also measure a peer that is > 2× slower than another peer and would take > 60 s).
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -22,7 +22,7 @@ const ONLY = opt('--only')?.split(',');
 const SKIP = new Set(opt('--skip')?.split(',') ?? []);
 const FULL = args.includes('--full');
 /** Seconds of timed repetitions a clearly-slower peer may take per workload (without --full). */
-const PEER_BUDGET = 90;
+const PEER_BUDGET = 60;
 const ROOT = path.resolve(__dirname, '../..');
 const log = (s: string): void => { process.stderr.write(s + '\n'); };
 

@@ -105,7 +105,15 @@ function build(tf: TF, cfg: CharLMConfig, stateful: boolean): import('@tensorflo
   for (let l = 0; l < cfg.layers; l++) {
     const last = l === cfg.layers - 1;
     // recurrentActivation 'sigmoid' (tfjs defaults to hardSigmoid) so the math is the PyTorch LSTM/GRU.
-    const opts = { units: cfg.hidden, returnSequences: stateful ? !last : true, stateful, recurrentActivation: 'sigmoid' as const };
+    // Weights U(±1/√H) as torch.nn.LSTM/GRU (and SeqLab) initialise them; tfjs' default orthogonal recurrent
+    // init takes minutes at H = 256 and does not change the cost of a step.
+    const bound = 1 / Math.sqrt(cfg.hidden);
+    const init = () =>
+      tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed: cfg.seed });
+    const opts = {
+      units: cfg.hidden, returnSequences: stateful ? !last : true, stateful, recurrentActivation: 'sigmoid' as const,
+      kernelInitializer: init(), recurrentInitializer: init(),
+    };
     model.add(cfg.cell === 'lstm' ? tf.layers.lstm(opts) : tf.layers.gru(opts));
   }
   model.add(tf.layers.dense({ units: cfg.vocab }));
