@@ -8,6 +8,8 @@ Each job is one of
       build the module from DIR/seqlab.json, re-initialise it with torch's own init (torch.manual_seed(S)),
       take N Adam steps on (tokens -> targets), save the weights with model.save_safetensors to
       DIR2/weights.safetensors and write the logits of `tokens` after training to FILE
+A seq2seq job gives "src" (B, S), "lengths" (B) and "dec_in" (B, T) instead of "tokens"; the attention
+weights (B, T, S) are written too.
 """
 import importlib.util
 import json
@@ -26,7 +28,11 @@ def load_model_py(directory):
 
 def run(job):
     mod = load_model_py(job["export"])
-    tokens = torch.tensor(job["tokens"], dtype=torch.long)
+    if "src" in job:
+        args = (torch.tensor(job["src"], dtype=torch.long), torch.tensor(job["lengths"], dtype=torch.long),
+                torch.tensor(job["dec_in"], dtype=torch.long))
+    else:
+        args = (torch.tensor(job["tokens"], dtype=torch.long),)
     if job["op"] == "forward":
         net, _ = mod.load(job["export"])
     elif job["op"] == "train":
@@ -38,7 +44,7 @@ def run(job):
         targets = torch.tensor(job["targets"], dtype=torch.long)
         for _ in range(job["steps"]):
             opt.zero_grad()
-            logits, _ = net(tokens)
+            logits, _ = net(*args)
             loss = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
             loss.backward()
             opt.step()
@@ -48,9 +54,12 @@ def run(job):
     else:
         raise ValueError("unknown op %r" % job["op"])
     with torch.no_grad():
-        logits, _ = net(tokens)
+        logits, extra = net(*args)
+    result = {"shape": list(logits.shape), "logits": logits.reshape(-1).tolist(), "torch": torch.__version__}
+    if "src" in job and extra is not None:
+        result["attention"] = extra.reshape(-1).tolist()
     with open(job["out"], "w", encoding="utf-8") as f:
-        json.dump({"shape": list(logits.shape), "logits": logits.reshape(-1).tolist(), "torch": torch.__version__}, f)
+        json.dump(result, f)
 
 
 if __name__ == "__main__":

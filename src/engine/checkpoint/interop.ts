@@ -4,8 +4,13 @@
 //           training state) + model.py (torch.nn modules that load them, see modelPy.ts)
 //   import: safetensors written by PyTorch (model.py's save_safetensors, or safetensors.torch.save_file) +
 //           an architecture and tokenizer (from a seqlab.json, or the architecture inferred from the shapes)
-import { CheckpointError, META_FILE, MODEL_FILE, readCheckpoint, writeCheckpoint, type CheckpointFiles, type LoadedCheckpoint } from '../checkpoint';
-import { decodeSafetensors } from '../safetensors';
+import {
+  CHECKPOINT_FORMAT, CHECKPOINT_VERSION, CheckpointError, ENGINE_VERSION, META_FILE, MODEL_FILE, readCheckpoint, writeCheckpoint,
+  type CheckpointFiles, type LoadedCheckpoint,
+} from '../checkpoint';
+import type { Params } from '../params';
+import { decodeSafetensors, encodeSafetensors } from '../safetensors';
+import type { Seq2SeqConfig } from '../seq2seq/model';
 import { tokenizerFromJSON } from '../tokenize/tokenizer';
 import { architectureVocabSize, buildModel, inferLmArchitecture, parseArchitecture, type Architecture } from './architecture';
 import { checkExportable, modelPy } from './modelPy';
@@ -80,4 +85,18 @@ export function importPytorchWeights(weights: Uint8Array, opts: ImportOptions): 
   for (const e of built.params.entries) built.params.value(e.name).set(tensors.get(e.name)!.data);
   const files = writeCheckpoint({ architecture, params: built.params, tokenizer, seed, info: { importedFrom: what } });
   return { files, checkpoint: readCheckpoint(files, what) };
+}
+
+/**
+ * PyTorch export files of a seq2seq model (engine/seq2seq/model.ts): weights under its state_dict names, a
+ * seqlab.json whose architecture is { kind: 'seq2seq', config } (plus the caller's task fields), and model.py.
+ */
+export function seq2seqExportFiles(
+  config: Seq2SeqConfig, params: Params, meta: { tokenizer?: unknown; extra?: Record<string, unknown> } = {},
+): Record<string, string | Uint8Array> {
+  const model = encodeSafetensors(params.entries.map((e) => ({ name: e.name, shape: e.shape, data: params.value(e.name) })), { format: 'pt' });
+  const tensors: Record<string, number[]> = {};
+  for (const e of params.entries) tensors[e.name] = [...e.shape];
+  const json = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, engineVersion: ENGINE_VERSION, architecture: { kind: 'seq2seq', config, ...meta.extra }, tokenizer: meta.tokenizer ?? null, tensors, training: null, info: { exportedFor: 'pytorch' } };
+  return { [MODEL_FILE]: model, [META_FILE]: JSON.stringify(json, null, 1), [MODEL_PY_FILE]: modelPy() };
 }

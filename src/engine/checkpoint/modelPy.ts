@@ -23,7 +23,8 @@ const MODEL_PY = `"""SeqLab model exported for PyTorch.
 
     import model
     net, meta = model.load("path/to/export")      # reads seqlab.json + model.safetensors
-    logits, state = net(torch.tensor([[5, 6, 7]]))  # (B, T) token ids -> (B, T, V) logits
+    logits, state = net(torch.tensor([[5, 6, 7]]))  # language model: (B, T) token ids -> (B, T, V) logits
+    logits, attn = net(src, src_lengths, dec_in)    # seq2seq: (B, S), (B), (B, T) -> (B, T, V), (B, T, S)
 
 The parameter names are PyTorch state_dict keys (embedding.weight, rnn.weight_ih_l0, head.bias, ...), so
 net.state_dict() / load_state_dict() work as usual. save_safetensors(net.state_dict(), path) writes weights
@@ -106,10 +107,105 @@ class SeqLabLM(nn.Module):
         return self.head(out), state
 
 
+def _rnn(cell, input_size, hidden_size, num_layers, bidirectional=False, dropout=0.0):
+    kw = dict(num_layers=num_layers, batch_first=True, bidirectional=bidirectional, dropout=dropout)
+    if cell == "lstm":
+        return nn.LSTM(input_size, hidden_size, **kw)
+    if cell == "gru":
+        return nn.GRU(input_size, hidden_size, **kw)
+    return nn.RNN(input_size, hidden_size, nonlinearity=cell[4:], **kw)
+
+
+class Attention(nn.Module):
+    """Luong dot s.h_j, general s.(W h_j), or Bahdanau additive v.tanh(W_h h_j + W_s s); masked past each length."""
+
+    def __init__(self, score, enc_size, dec_size, attention_size):
+        super().__init__()
+        self.score = score
+        if score == "general":
+            self.W = nn.Parameter(torch.empty(dec_size, enc_size))
+        elif score == "additive":
+            self.W_h = nn.Parameter(torch.empty(attention_size, enc_size))
+            self.W_s = nn.Parameter(torch.empty(attention_size, dec_size))
+            self.v = nn.Parameter(torch.empty(attention_size))
+            for p in (self.W_h, self.W_s, self.v):
+                nn.init.uniform_(p, -0.1, 0.1)
+        if score == "general":
+            nn.init.uniform_(self.W, -0.1, 0.1)
+
+    def forward(self, enc, lengths, q):
+        # enc (B, S, Ce), q (B, T, Hd) -> context (B, T, Ce), weights (B, T, S)
+        if self.score == "dot":
+            scores = q @ enc.transpose(1, 2)
+        elif self.score == "general":
+            scores = q @ (enc @ self.W.t()).transpose(1, 2)
+        else:
+            u = torch.tanh((enc @ self.W_h.t()).unsqueeze(1) + (q @ self.W_s.t()).unsqueeze(2))  # (B, T, S, A)
+            scores = u @ self.v
+        S = enc.shape[1]
+        mask = torch.arange(S).unsqueeze(0) >= lengths.unsqueeze(1)  # (B, S) True at padding
+        scores = scores.masked_fill(mask.unsqueeze(1), float("-inf"))
+        weights = torch.softmax(scores, dim=-1)
+        return weights @ enc, weights
+
+
+class SeqLabSeq2Seq(nn.Module):
+    """Encoder-decoder with the bridge and optional attention of SeqLab's engine/seq2seq/model.ts."""
+
+    def __init__(self, c):
+        super().__init__()
+        E, ec, dc = c["embeddingSize"], c["encoder"], c["decoder"]
+        self.cell, self.D = c["cell"], 2 if ec["bidirectional"] else 1
+        self.Le, self.Ld, self.He, self.Hd = ec["numLayers"], dc["numLayers"], ec["hiddenSize"], dc["hiddenSize"]
+        Ce = self.D * self.He
+        self.src_embedding = nn.Embedding(c["srcVocab"], E)
+        self.encoder = _rnn(self.cell, E, self.He, self.Le, ec["bidirectional"], ec.get("dropout", 0.0))
+        self.tgt_embedding = nn.Embedding(c["tgtVocab"], E)
+        self.decoder = _rnn(self.cell, E, self.Hd, self.Ld, False, dc.get("dropout", 0.0))
+        self.learned_bridge = c.get("bridge", "auto") == "always" or Ce != self.Hd
+        if self.learned_bridge:
+            self.bridge = nn.Linear(Ce, self.Hd)
+            if self.cell == "lstm":
+                self.bridge_c = nn.Linear(Ce, self.Hd)
+        self.attention = None
+        if c["attention"] != "none":
+            self.attention = Attention(c["attention"], Ce, self.Hd, c.get("attentionSize") or self.Hd)
+            self.combine = nn.Linear(self.Hd + Ce, self.Hd)
+        self.head = nn.Linear(self.Hd, c["tgtVocab"])
+
+    def _bridge(self, hN, lin):
+        # hN (Le*D, B, He) -> (Ld, B, Hd): decoder layer l reads encoder layer clamp(l + Le - Ld, 0, Le - 1)
+        out = []
+        for l in range(self.Ld):
+            e = min(max(l + self.Le - self.Ld, 0), self.Le - 1)
+            x = torch.cat([hN[e * self.D + d] for d in range(self.D)], dim=-1)
+            out.append(torch.tanh(lin(x)) if self.learned_bridge else x)
+        return torch.stack(out)
+
+    def forward(self, src, src_lengths, dec_in):
+        """src (B, S), src_lengths (B), dec_in (B, T) -> logits (B, T, V), attention weights (B, T, S) or None."""
+        S = src.shape[1]
+        packed = nn.utils.rnn.pack_padded_sequence(self.src_embedding(src), src_lengths.cpu(), batch_first=True, enforce_sorted=False)
+        out, state = self.encoder(packed)
+        enc, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=S)
+        if self.cell == "lstm":
+            h0 = (self._bridge(state[0], getattr(self, "bridge", None)), self._bridge(state[1], getattr(self, "bridge_c", None)))
+        else:
+            h0 = self._bridge(state, getattr(self, "bridge", None))
+        dec, _ = self.decoder(self.tgt_embedding(dec_in), h0)
+        weights = None
+        if self.attention is not None:
+            ctx, weights = self.attention(enc, src_lengths, dec)
+            dec = torch.tanh(self.combine(torch.cat([dec, ctx], dim=-1)))
+        return self.head(dec), weights
+
+
 def build(architecture):
     """A fresh module for seqlab.json's "architecture" object."""
+    if architecture["kind"] == "seq2seq":
+        return SeqLabSeq2Seq(architecture["config"])
     if architecture["kind"] != "lm":
-        raise ValueError(f"this model.py builds language models, not {architecture['kind']}")
+        raise ValueError(f"this model.py builds language models and seq2seq models, not {architecture['kind']}")
     c, r = architecture["config"], architecture["config"]["rnn"]
     if r.get("bidirectional") and r.get("merge", "concat") != "concat":
         raise ValueError("only the 'concat' bidirectional merge exists in torch.nn")
