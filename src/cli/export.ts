@@ -1,7 +1,8 @@
 // `seqlab export DIR --format pytorch --out OUT`: a checkpoint directory → model.safetensors + seqlab.json +
 // model.py in OUT (see engine/checkpoint/interop.ts). The CLI parser calls exportModel; so do the tests.
-import { pytorchExportFiles } from '../engine/checkpoint/interop';
-import { loadCheckpointDir, writeFilesAtomic } from './exportIo';
+import { pytorchExportFiles, seq2seqExportFiles } from '../engine/checkpoint/interop';
+import { loadTask } from '../engine/tasks/checkpoint';
+import { loadCheckpointDir, readCheckpointFiles, writeFilesAtomic } from './exportIo';
 
 export type ExportFormat = 'pytorch';
 
@@ -19,6 +20,17 @@ export interface ExportResult {
 /** Validates the checkpoint in `dir`, then writes the export; throws CheckpointError / ArchitectureError. */
 export function exportModel(dir: string, opts: ExportOptions): ExportResult {
   if (opts.format !== 'pytorch') throw new Error(`unknown export format ${JSON.stringify(opts.format)}; SeqLab exports 'pytorch'`);
+  const raw = readCheckpointFiles(dir);
+  if (/"kind":\s*"seq2seq"/.test(raw.meta)) {
+    // Seq2seq checkpoints are validated by the task loader (engine/tasks/checkpoint.ts), then exported as is.
+    const task = loadTask(raw, dir);
+    if (task.kind !== 'seq2seq') throw new Error(`${dir} is not a seq2seq checkpoint`);
+    const meta = JSON.parse(raw.meta) as { seed?: number; architecture: Record<string, unknown> };
+    const { kind: _kind, config: _config, ...extra } = meta.architecture; // task fields, e.g. maxTargetLength
+    const files = writeFilesAtomic(opts.out, seq2seqExportFiles(task.model.cfg, task.params, { tokenizer: task.tokenizer.toJSON(), seed: meta.seed, extra }));
+    const c = task.model.cfg;
+    return { files, architecture: `seq2seq: ${c.cell} encoder ${c.encoder.numLayers}×${c.encoder.hiddenSize}${c.encoder.bidirectional ? ' (bidirectional)' : ''}, decoder ${c.decoder.numLayers}×${c.decoder.hiddenSize}, attention ${c.attention}`, step: null };
+  }
   const ck = loadCheckpointDir(dir);
   const files = writeFilesAtomic(opts.out, pytorchExportFiles(ck));
   const r = ck.architecture.config.rnn;

@@ -5,6 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CheckpointError, META_FILE } from '../engine/checkpoint';
+import { decodeSafetensors } from '../engine/safetensors';
+import { loadTask, taskCheckpoint } from '../engine/tasks/checkpoint';
 import { importPytorchWeights } from '../engine/checkpoint/interop';
 import { checkpointFilesRecord, writeFilesAtomic } from './exportIo';
 
@@ -42,10 +44,31 @@ export function importModel(weightsPath: string, opts: ImportOptions): ImportRes
       throw new CheckpointError(`${opts.tokenizer} is not a tokenizer JSON file: ${(e as Error).message}`);
     }
   }
+  if (meta !== undefined && /"kind":\s*"seq2seq"/.test(meta)) return importSeq2seq(weightsPath, meta, opts.out);
   const { files, checkpoint } = importPytorchWeights(new Uint8Array(fs.readFileSync(weightsPath)), {
     meta, tokenizer, rnnNonlinearity: opts.rnnNonlinearity, what: weightsPath,
   });
   const written = writeFilesAtomic(opts.out, checkpointFilesRecord(files));
   const r = checkpoint.architecture.config.rnn;
   return { dir: opts.out, files: written, architecture: `${checkpoint.architecture.kind}: ${r.numLayers}-layer ${r.cell}, hidden ${r.hiddenSize}` };
+}
+
+/** Seq2seq weights + the seqlab.json of a seq2seq checkpoint or export: validated by the task loader, then saved. */
+function importSeq2seq(weightsPath: string, meta: string, out: string): ImportResult {
+  const bytes = new Uint8Array(fs.readFileSync(weightsPath));
+  let names: string[];
+  try {
+    names = [...decodeSafetensors(bytes, weightsPath).tensors.keys()];
+  } catch (e) {
+    throw new CheckpointError((e as Error).message);
+  }
+  // loadTask checks the architecture, the tokenizer against the vocabulary, and every tensor's name and shape.
+  const task = loadTask({ model: bytes, meta }, weightsPath);
+  if (task.kind !== 'seq2seq') throw new CheckpointError(`${weightsPath}: the seqlab.json is not a seq2seq model`);
+  const expected = new Set(task.params.entries.map((e) => e.name));
+  const extra = names.filter((n) => !expected.has(n));
+  if (extra.length) throw new CheckpointError(`cannot import ${weightsPath}: unexpected tensor ${extra[0]}`);
+  const written = writeFilesAtomic(out, checkpointFilesRecord(taskCheckpoint(task, { importedFrom: weightsPath })));
+  const c = task.model.cfg;
+  return { dir: out, files: written, architecture: `seq2seq: ${c.cell}, attention ${c.attention}` };
 }

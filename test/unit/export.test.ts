@@ -9,12 +9,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CheckpointError, modelFromCheckpoint, type LoadedCheckpoint } from '../../src/engine/checkpoint';
 import { exportModel } from '../../src/cli/export';
-import { checkpointFilesRecord, loadCheckpointDir, writeFilesAtomic } from '../../src/cli/exportIo';
+import { checkpointFilesRecord, loadCheckpointDir, readCheckpointFiles, writeFilesAtomic } from '../../src/cli/exportIo';
 import { importModel } from '../../src/cli/import';
 import { seq2seqExportFiles } from '../../src/engine/checkpoint/interop';
 import { Rng } from '../../src/engine/rng';
 import { decodeSafetensors } from '../../src/engine/safetensors';
 import { Seq2Seq, type Seq2SeqConfig } from '../../src/engine/seq2seq/model';
+import { loadTask, taskCheckpoint } from '../../src/engine/tasks/checkpoint';
+import { Seq2SeqTask } from '../../src/engine/tasks/seq2seqTask';
+import { buildTokenizer } from '../../src/engine/tokenize/tokenizer';
 import { TrainStep } from '../../src/engine/trainer';
 import { LmRun } from '../../src/extension/training/lmRun';
 import type { TrainConfig } from '../../src/protocol/training';
@@ -132,11 +135,11 @@ describe('PyTorch interop (real torch via /usr/bin/python3)', function () {
 
   const s2sCases: [string, Seq2SeqConfig][] = [
     ['seq2seq_lstm_additive', {
-      srcVocab: 12, tgtVocab: 11, embeddingSize: 8, cell: 'lstm', encoder: { hiddenSize: 10, numLayers: 2, bidirectional: true },
+      srcVocab: 12, tgtVocab: 12, embeddingSize: 8, cell: 'lstm', encoder: { hiddenSize: 10, numLayers: 2, bidirectional: true },
       decoder: { hiddenSize: 16, numLayers: 1 }, attention: 'additive', attentionSize: 9,
     }],
     ['seq2seq_gru_general', {
-      srcVocab: 12, tgtVocab: 11, embeddingSize: 7, cell: 'gru', encoder: { hiddenSize: 12, numLayers: 1, bidirectional: false },
+      srcVocab: 12, tgtVocab: 12, embeddingSize: 7, cell: 'gru', encoder: { hiddenSize: 12, numLayers: 1, bidirectional: false },
       decoder: { hiddenSize: 12, numLayers: 2 }, attention: 'general',
     }],
   ];
@@ -156,7 +159,15 @@ describe('PyTorch interop (real torch via /usr/bin/python3)', function () {
         });
       }
       const exportDir = path.join(tmp, `${name}-export`);
-      writeFilesAtomic(exportDir, seq2seqExportFiles(cfg, model.params));
+      if (name.includes('lstm')) {
+        // The CLI path: a checkpoint as `seqlab train` writes it (engine/tasks), then `seqlab export`.
+        const task = new Seq2SeqTask(model, buildTokenizer('char', 'abcdefgh'), { kind: 'seq2seq', config: cfg, maxTargetLength: 8 }, 5);
+        writeFilesAtomic(path.join(tmp, `${name}-ck`), checkpointFilesRecord(taskCheckpoint(task)));
+        assert.match(exportModel(path.join(tmp, `${name}-ck`), { format: 'pytorch', out: exportDir }).architecture, /^seq2seq: lstm encoder 2×10 \(bidirectional\), decoder 1×16, attention additive$/);
+        assert.equal(JSON.parse(fs.readFileSync(path.join(exportDir, 'seqlab.json'), 'utf8')).architecture.maxTargetLength, 8);
+      } else {
+        writeFilesAtomic(exportDir, seq2seqExportFiles(cfg, model.params));
+      }
       refs.push({ name, cfg, ref: seq2seqForward(model) });
       const inputs = { src: S2S.src, lengths: S2S.lengths, dec_in: S2S.decIn };
       jobs.push({ op: 'forward', export: exportDir, ...inputs, out: path.join(tmp, `${name}-fwd.json`) });
@@ -173,7 +184,15 @@ describe('PyTorch interop (real torch via /usr/bin/python3)', function () {
       const tensors = decodeSafetensors(new Uint8Array(fs.readFileSync(path.join(tmp, `${name}-torch`, 'weights.safetensors')))).tensors;
       assert.deepEqual([...tensors.keys()].sort(), back.params.entries.map((e) => e.name).sort(), 'PyTorch state_dict names = SeqLab names');
       for (const e of back.params.entries) assert.deepEqual(tensors.get(e.name)!.shape, [...e.shape], e.name);
-      back.params.load(Object.fromEntries([...tensors].map(([k, v]) => [k, v.data])));
+      if (name.includes('lstm')) {
+        // `seqlab import` with the export's seqlab.json, then the task loader the CLI uses for translate/eval.
+        const imported = importModel(path.join(tmp, `${name}-torch`, 'weights.safetensors'), { meta: path.join(tmp, `${name}-export`), out: path.join(tmp, `${name}-imported`) });
+        const task = loadTask(readCheckpointFiles(imported.dir), imported.dir);
+        assert.equal(task.kind, 'seq2seq');
+        back.params.load(Object.fromEntries(task.params.entries.map((e) => [e.name, task.params.value(e.name)])));
+      } else {
+        back.params.load(Object.fromEntries([...tensors].map(([k, v]) => [k, v.data])));
+      }
       const torchOut = readLogits(path.join(tmp, `${name}-torch.json`));
       const rev = compare(torchOut.logits, seq2seqForward(back).logits);
       console.log(`      ${name}: export max |Δlogit| ${fwd.maxDiff.toExponential(2)} (attention ${att.maxDiff.toExponential(2)}), import max |Δlogit| ${rev.maxDiff.toExponential(2)}`);

@@ -92,11 +92,11 @@ export function importPytorchWeights(weights: Uint8Array, opts: ImportOptions): 
  * seqlab.json whose architecture is { kind: 'seq2seq', config } (plus the caller's task fields), and model.py.
  */
 export function seq2seqExportFiles(
-  config: Seq2SeqConfig, params: Params, meta: { tokenizer?: unknown; extra?: Record<string, unknown> } = {},
+  config: Seq2SeqConfig, params: Params, meta: { tokenizer?: unknown; seed?: number; extra?: Record<string, unknown> } = {},
 ): Record<string, string | Uint8Array> {
   const model = encodeSafetensors(params.entries.map((e) => ({ name: e.name, shape: e.shape, data: params.value(e.name) })), { format: 'pt' });
   const tensors: Record<string, number[]> = {};
   for (const e of params.entries) tensors[e.name] = [...e.shape];
-  const json = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, engineVersion: ENGINE_VERSION, architecture: { kind: 'seq2seq', config, ...meta.extra }, tokenizer: meta.tokenizer ?? null, tensors, training: null, info: { exportedFor: 'pytorch' } };
+  const json = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, engineVersion: ENGINE_VERSION, architecture: { kind: 'seq2seq', config, ...meta.extra }, tokenizer: meta.tokenizer ?? null, vocabSize: config.tgtVocab, seed: meta.seed ?? 0, tensors, training: null, info: { exportedFor: 'pytorch' } };
   return { [MODEL_FILE]: model, [META_FILE]: JSON.stringify(json, null, 1), [MODEL_PY_FILE]: modelPy() };
 }
