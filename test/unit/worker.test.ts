@@ -125,6 +125,31 @@ describe('training worker', () => {
     assert.equal(port.queue.length, 0, 'no step scheduled while paused');
   });
 
+  it('after a non-finite pause, rolls back to the last good checkpoint and continues with a lower learning rate', () => {
+    const port = new FakePort();
+    const loop = new WorkerLoop(port);
+    // lr 0.01 for steps 1-3, then 1e38: the weights blow up at step 4 and the loss is NaN soon after.
+    const cfg = smallConfig({ schedule: { kind: 'step', lr: 0.01, stepSize: 3, gamma: 1e40 }, clipNorm: null, optimizer: { kind: 'sgd' }, checkpointEvery: 1, validEvery: 0 });
+    loop.onMessage({ type: 'start', runId: 'r', config: cfg, train, valid });
+    port.drain(20);
+    const paused = port.of('paused')[0];
+    assert.equal(paused.reason, 'nonfinite');
+    const good = port.of('checkpoint').find((c) => c.step === 3)!;
+    assert.ok(paused.step > 3);
+    loop.onMessage({ type: 'rollback', checkpoint: good.files });
+    loop.onMessage({ type: 'adjust', lrScale: 1e-40 });
+    loop.onMessage({ type: 'resume' });
+    port.drain(3);
+    const n = port.of('checkpoint').findIndex((c) => c.step === paused.step - 1) + 1;
+    const after = port.of('checkpoint').slice(n).map((c) => readCheckpoint(c.files));
+    assert.deepEqual(after.map((c) => c.training!.optimizerState.stepCount), [4, 5, 6], 'the run continues from step 3');
+    const lr = (after[0].training!.extra['config'] as TrainConfig).schedule.lr;
+    assert.ok(Math.abs(lr - 1e-42) < 1e-50, `base learning rate lowered to ${lr} (×1e40 after step 3 = 0.01)`);
+    assert.equal(port.of('paused').length, 1, 'no second non-finite pause');
+    for (const c of after) for (const w of c.weights.values()) assert.ok(w.every(Number.isFinite));
+    assert.equal(port.of('error').length, 0);
+  });
+
   it('runs as a real worker thread: started, metrics, snapshot as a transferable, stop ends the thread', async function () {
     this.timeout(20_000);
     const file = path.resolve(__dirname, '../../src/extension/training/worker.js');
