@@ -2,6 +2,7 @@
 // the control loop's message handling (validation, pause/resume/stop within a step, batched metrics,
 // non-finite pause naming the tensor), and the real worker_threads entry (out/src/extension/training/worker.js).
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { readCheckpoint } from '../../src/engine/checkpoint';
@@ -55,6 +56,29 @@ class FakePort {
 }
 
 describe('training worker', () => {
+  it('the worker bundle imports only the engine, the protocol and its own loop (plus node:worker_threads)', () => {
+    const root = path.resolve(__dirname, '../../..');
+    const seen = new Set<string>(), external = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const src = fs.readFileSync(path.join(root, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+      for (const m of src.matchAll(/(?:from|import)\s+'([^']+)'/g)) {
+        if (!m[1].startsWith('.')) external.add(m[1]);
+        else {
+          const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1]));
+          visit(fs.existsSync(path.join(root, `${target}.ts`)) ? `${target}.ts` : `${target}/index.ts`);
+        }
+      }
+    };
+    visit('src/extension/training/worker.ts');
+    const own = ['src/extension/training/worker.ts', 'src/extension/training/workerLoop.ts', 'src/extension/training/lmRun.ts'];
+    const outside = [...seen].filter((f) => !f.startsWith('src/engine/') && !f.startsWith('src/protocol/') && !own.includes(f));
+    assert.deepEqual(outside, []);
+    assert.deepEqual([...external], ['node:worker_threads']);
+    assert.ok(seen.size > 20, `followed ${seen.size} files`);
+  });
+
   const train = TEXT.slice(0, 1400), valid = TEXT.slice(1400);
 
   for (const [cell, optimizer] of [['lstm', { kind: 'adam' }], ['gru', { kind: 'sgd', momentum: 0.9 }], ['rnn_tanh', { kind: 'rmsprop' }]] as const) {
