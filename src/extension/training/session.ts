@@ -29,6 +29,8 @@ export interface RunRecord {
   corpusMessages: string[];
   /** Latest weight snapshot (parameter arena copy) and its step. */
   snapshot: { step: number; data: Float32Array } | null;
+  /** Language ids of the documents the corpus came from (inline completions are offered there too). */
+  languages?: string[];
 }
 
 export type SessionEvent =
@@ -44,6 +46,8 @@ export interface StartOptions {
   train: string;
   valid: string;
   corpusMessages?: string[];
+  /** Language ids of the corpus documents (kept on the RunRecord for inline completions). */
+  languages?: string[];
 }
 
 export class TrainingSession {
@@ -75,6 +79,7 @@ export class TrainingSession {
     const run: RunRecord = {
       id, name: opts.name ?? `Run ${this.runs.size + 1}`, config: opts.config, state: 'starting', step: 0, history: [], info: null,
       lastCheckpointStep: null, message: null, nonFinite: null, corpusMessages: opts.corpusMessages ?? [], snapshot: null,
+      languages: opts.languages,
     };
     this.runs.set(id, run);
     await this.store.saveRun({ id, name: run.name, config: opts.config, train: opts.train, valid: opts.valid, corpusMessages: run.corpusMessages });

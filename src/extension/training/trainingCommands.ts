@@ -10,6 +10,7 @@ import type { MetricPoint } from '../../protocol/dashboard';
 import type { TrainConfig } from '../../protocol/training';
 import { readConfig } from '../config';
 import { DashboardPanel } from '../panels/dashboardPanel';
+import { corpusLanguages } from '../completion/languages';
 import { collectCorpus, type CorpusSource } from './corpusSource';
 import { TrainingSession, type RunRecord, type SessionEvent } from './session';
 import { FileRunStore } from './store';
@@ -77,7 +78,7 @@ export function registerTraining(context: vscode.ExtensionContext): TrainingSess
       for (const m of messages) void vscode.window.showWarningMessage(m);
       const run = await session.start({
         name: args?.name ?? corpus.description, config: { ...defaultTrainConfig(), ...args?.config },
-        train: split.train, valid: split.valid, corpusMessages: messages,
+        train: split.train, valid: split.valid, corpusMessages: messages, languages: corpusLanguages(source.kind, corpus.report.used),
       });
       return run.state === 'failed' ? fail(run.message ?? 'training failed to start') : { ok: true, runId: run.id };
     })),
