@@ -13,25 +13,20 @@ import {
   allocMoment,
   checkBeta,
   checkNonNegative,
-  copyMoments,
-  getMoment,
-  restoreMoments,
   type AdamConfig,
   type AdamWConfig,
-  type Optimizer,
-  type OptimizerState,
+  MomentOptimizer,
 } from './optimizer';
 
-export class Adam implements Optimizer {
+export class Adam extends MomentOptimizer {
   readonly kind: 'adam' | 'adamw';
   readonly beta1: number;
   readonly beta2: number;
   readonly eps: number;
   readonly weightDecay: number;
-  private steps = 0;
   private readonly m: Floats;
   private readonly v: Floats;
-  private readonly moments: Record<string, Floats>;
+  protected readonly moments: Record<string, Floats>;
 
   /** `decoupled` = AdamW (weight decay default 1e-2, as torch), otherwise Adam (default 0). */
   constructor(
@@ -39,6 +34,7 @@ export class Adam implements Optimizer {
     config: Omit<AdamConfig, 'kind'> | Omit<AdamWConfig, 'kind'> = {},
     decoupled = false,
   ) {
+    super();
     this.kind = decoupled ? 'adamw' : 'adam';
     this.beta1 = config.beta1 ?? 0.9;
     this.beta2 = config.beta2 ?? 0.999;
@@ -51,10 +47,6 @@ export class Adam implements Optimizer {
     this.m = allocMoment(params);
     this.v = allocMoment(params);
     this.moments = { exp_avg: this.m, exp_avg_sq: this.v };
-  }
-
-  get stepCount(): number {
-    return this.steps;
   }
 
   step(lr: number): void {
@@ -82,20 +74,4 @@ export class Adam implements Optimizer {
     }
   }
 
-  state(): OptimizerState {
-    return { kind: this.kind, stepCount: this.steps, moments: copyMoments(this.moments) };
-  }
-
-  get momentNames(): readonly string[] {
-    return Object.keys(this.moments);
-  }
-
-  moment(name: string): Floats {
-    return getMoment(this.moments, name);
-  }
-
-  loadState(s: OptimizerState): void {
-    restoreMoments(this.kind, this.moments, s);
-    this.steps = s.stepCount;
-  }
 }

@@ -131,3 +131,36 @@ export function checkNonNegative(what: string, v: number): void {
 export function checkBeta(what: string, v: number): void {
   if (!(v >= 0 && v < 1)) throw new Error(`invalid ${what}: ${v} (must be in [0, 1))`);
 }
+
+/**
+ * What every optimizer shares: the step counter and named moment arenas, with snapshot/restore for
+ * checkpoints. Subclasses set `moments` in their constructor and implement step().
+ */
+export abstract class MomentOptimizer implements Optimizer {
+  abstract readonly kind: OptimizerKind;
+  protected steps = 0;
+  protected abstract readonly moments: Record<string, Floats>;
+
+  abstract step(lr: number): void;
+
+  get stepCount(): number {
+    return this.steps;
+  }
+
+  state(): OptimizerState {
+    return { kind: this.kind, stepCount: this.steps, moments: copyMoments(this.moments) };
+  }
+
+  get momentNames(): readonly string[] {
+    return Object.keys(this.moments);
+  }
+
+  moment(name: string): Floats {
+    return getMoment(this.moments, name);
+  }
+
+  loadState(s: OptimizerState): void {
+    restoreMoments(this.kind, this.moments, s);
+    this.steps = s.stepCount;
+  }
+}

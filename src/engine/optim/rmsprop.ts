@@ -12,31 +12,27 @@ import type { Floats } from '../tensor';
 import {
   allocMoment,
   checkNonNegative,
-  copyMoments,
-  getMoment,
-  restoreMoments,
-  type Optimizer,
-  type OptimizerState,
   type RmspropConfig,
+  MomentOptimizer,
 } from './optimizer';
 
-export class Rmsprop implements Optimizer {
+export class Rmsprop extends MomentOptimizer {
   readonly kind = 'rmsprop' as const;
   readonly alpha: number;
   readonly eps: number;
   readonly weightDecay: number;
   readonly momentum: number;
   readonly centered: boolean;
-  private steps = 0;
   private readonly sq: Floats;
   private readonly gAvg: Floats | null;
   private readonly buf: Floats | null;
-  private readonly moments: Record<string, Floats>;
+  protected readonly moments: Record<string, Floats>;
 
   constructor(
     private readonly params: Params,
     config: Omit<RmspropConfig, 'kind'> = {},
   ) {
+    super();
     this.alpha = config.alpha ?? 0.99;
     this.eps = config.eps ?? 1e-8;
     this.weightDecay = config.weightDecay ?? 0;
@@ -52,10 +48,6 @@ export class Rmsprop implements Optimizer {
     if (this.buf) this.moments.momentum_buffer = this.buf;
     this.gAvg = this.centered ? allocMoment(params) : null;
     if (this.gAvg) this.moments.grad_avg = this.gAvg;
-  }
-
-  get stepCount(): number {
-    return this.steps;
   }
 
   step(lr: number): void {
@@ -89,20 +81,4 @@ export class Rmsprop implements Optimizer {
     this.steps++;
   }
 
-  state(): OptimizerState {
-    return { kind: this.kind, stepCount: this.steps, moments: copyMoments(this.moments) };
-  }
-
-  get momentNames(): readonly string[] {
-    return Object.keys(this.moments);
-  }
-
-  moment(name: string): Floats {
-    return getMoment(this.moments, name);
-  }
-
-  loadState(s: OptimizerState): void {
-    restoreMoments(this.kind, this.moments, s);
-    this.steps = s.stepCount;
-  }
 }

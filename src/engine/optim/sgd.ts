@@ -10,29 +10,25 @@ import type { Floats } from '../tensor';
 import {
   allocMoment,
   checkNonNegative,
-  copyMoments,
-  getMoment,
-  restoreMoments,
-  type Optimizer,
-  type OptimizerState,
   type SgdConfig,
+  MomentOptimizer,
 } from './optimizer';
 
-export class Sgd implements Optimizer {
+export class Sgd extends MomentOptimizer {
   readonly kind = 'sgd' as const;
   readonly momentum: number;
   readonly dampening: number;
   readonly weightDecay: number;
   readonly nesterov: boolean;
-  private steps = 0;
   /** `momentum_buffer`, only when momentum ≠ 0 (torch keeps no state otherwise). */
   private readonly buf: Floats | null;
-  private readonly moments: Record<string, Floats>;
+  protected readonly moments: Record<string, Floats>;
 
   constructor(
     private readonly params: Params,
     config: Omit<SgdConfig, 'kind'> = {},
   ) {
+    super();
     this.momentum = config.momentum ?? 0;
     this.dampening = config.dampening ?? 0;
     this.weightDecay = config.weightDecay ?? 0;
@@ -46,10 +42,6 @@ export class Sgd implements Optimizer {
     }
     this.buf = this.momentum !== 0 ? allocMoment(params) : null;
     this.moments = this.buf ? { momentum_buffer: this.buf } : {};
-  }
-
-  get stepCount(): number {
-    return this.steps;
   }
 
   step(lr: number): void {
@@ -78,20 +70,4 @@ export class Sgd implements Optimizer {
     this.steps++;
   }
 
-  state(): OptimizerState {
-    return { kind: this.kind, stepCount: this.steps, moments: copyMoments(this.moments) };
-  }
-
-  get momentNames(): readonly string[] {
-    return Object.keys(this.moments);
-  }
-
-  moment(name: string): Floats {
-    return getMoment(this.moments, name);
-  }
-
-  loadState(s: OptimizerState): void {
-    restoreMoments(this.kind, this.moments, s);
-    this.steps = s.stepCount;
-  }
 }
