@@ -1,1 +1,157 @@
-// Attention webview entry.
+// Attention webview (Translate Selection): source tokens, decoded tokens, the (T × S) alignment heatmap and
+// each step's alternatives. Hovering a decoded token (or a heatmap row) shades every source token by its
+// attention weight (the --w custom property drives the colour in attention.css) and prints the weights;
+// a click pins the token so the view stays put when the pointer leaves. The focused step is posted to the
+// host, which paints the same weights on the source text in the editor.
+// Styles are set through the CSSOM only (CSP has no 'unsafe-inline').
+import { assertNever } from '../../src/protocol/assertNever';
+import { isHostToAttention, type AttentionToHost, type AttentionView } from '../../src/protocol/attention';
+import { connect } from '../common/vscodeApi';
+
+const channel = connect<AttentionToHost, { pinned: number | null }>();
+const $ = (id: string): HTMLElement => document.getElementById(id) as HTMLElement;
+
+let view: AttentionView | null = null;
+let pinned: number | null = channel.getState()?.pinned ?? null;
+let hovered: number | null = null;
+
+/** Visible form of a token: spaces and line breaks would otherwise vanish. */
+function show(token: string): string {
+  return token.replace(/ /g, '\u2423').replace(/\n/g, '\u21b5').replace(/\t/g, '\u21e5');
+}
+
+const pct = (p: number): string => `${(100 * p).toFixed(p >= 0.995 || p < 0.0005 ? 0 : 1)}%`;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function render(v: AttentionView): void {
+  view = v;
+  if (pinned !== null && pinned >= v.outputTokens.length) pinned = null;
+  hovered = null;
+  $('main').hidden = false;
+  const beam = v.beamWidth > 1 ? `beam search, width ${v.beamWidth}` : 'greedy decoding';
+  $('status').textContent = `${v.model} · ${beam} · “${v.source}” → “${v.output}”${v.finished ? '' : ' (stopped at the length cap)'}` +
+    (v.weights ? '' : ' · this model has no attention');
+
+  const source = $('source');
+  source.replaceChildren(...v.sourceTokens.map((t, j) => {
+    const s = el('span', 'tok src');
+    s.dataset.j = String(j);
+    s.append(el('span', 'text', show(t)), el('span', 'w', ''));
+    return s;
+  }));
+
+  const output = $('output');
+  output.replaceChildren(...v.outputTokens.map((t, i) => {
+    const s = el('span', 'tok out', show(t));
+    s.dataset.t = String(i);
+    s.tabIndex = 0;
+    s.title = `p = ${pct(v.probs[i] ?? 0)}`;
+    s.addEventListener('mouseenter', () => setHover(i));
+    s.addEventListener('focus', () => setHover(i));
+    s.addEventListener('click', () => togglePin(i));
+    s.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        togglePin(i);
+      }
+    });
+    return s;
+  }));
+  output.onmouseleave = () => setHover(null);
+
+  const table = $('heatmap') as HTMLTableElement;
+  table.replaceChildren();
+  if (v.weights) {
+    const head = table.createTHead().insertRow();
+    head.append(el('th', 'corner', ''));
+    for (const t of v.sourceTokens) head.append(el('th', 'col', show(t)));
+    const body = table.createTBody();
+    v.weights.forEach((row, i) => {
+      const tr = body.insertRow();
+      tr.dataset.t = String(i);
+      tr.append(el('th', 'rowhead', show(v.outputTokens[i] ?? '')));
+      row.forEach((w, j) => {
+        const td = el('td', 'cell');
+        td.style.setProperty('--w', w.toFixed(4));
+        td.title = `${show(v.outputTokens[i] ?? '')} → ${show(v.sourceTokens[j] ?? '')}: ${w.toFixed(3)}`;
+        tr.append(td);
+      });
+      tr.addEventListener('mouseenter', () => setHover(i));
+      tr.addEventListener('click', () => togglePin(i));
+    });
+    table.onmouseleave = () => setHover(null);
+  }
+  paint();
+}
+
+function setHover(i: number | null): void {
+  hovered = i;
+  paint();
+}
+
+function togglePin(i: number): void {
+  pinned = pinned === i ? null : i;
+  channel.setState({ pinned });
+  paint();
+}
+
+/** Draws the focused step (hovered, else pinned) everywhere and tells the host. */
+function paint(): void {
+  const v = view;
+  if (!v) return;
+  const step = hovered ?? pinned;
+  const row = step !== null && v.weights ? v.weights[step] : null;
+  document.querySelectorAll<HTMLElement>('#source .tok').forEach((s, j) => {
+    const w = row ? row[j] ?? 0 : 0;
+    s.style.setProperty('--w', w.toFixed(4));
+    s.classList.toggle('lit', row !== null);
+    (s.querySelector('.w') as HTMLElement).textContent = row ? w.toFixed(2) : '';
+  });
+  document.querySelectorAll<HTMLElement>('#output .tok').forEach((s, i) => {
+    s.classList.toggle('active', i === step);
+    s.classList.toggle('pinned', i === pinned);
+  });
+  document.querySelectorAll<HTMLElement>('#heatmap tbody tr').forEach((tr, i) => tr.classList.toggle('active', i === step));
+
+  const detail = $('detail');
+  if (step === null) {
+    detail.textContent = v.weights ? 'Hover a decoded token to see its attention and the alternatives the model weighed.' : '';
+  } else {
+    detail.replaceChildren();
+    const head = el('div', 'step-head');
+    head.append(el('strong', '', `Step ${step + 1}: “${show(v.outputTokens[step] ?? '')}”`), el('span', '', ` p = ${pct(v.probs[step] ?? 0)}${step === pinned ? ' · pinned (click again to unpin)' : ''}`));
+    const alts = el('ol', 'alternatives');
+    alts.setAttribute('aria-label', 'Top alternatives at this step');
+    for (const a of v.alternatives[step] ?? []) {
+      const li = el('li', a.token === v.outputTokens[step] ? 'chosen' : '');
+      const bar = el('span', 'bar');
+      bar.style.setProperty('--p', a.prob.toFixed(4));
+      li.append(el('code', '', show(a.token)), bar, el('span', 'prob', pct(a.prob)));
+      alts.append(li);
+    }
+    detail.append(head, el('div', 'label', 'Top alternatives'), alts);
+  }
+  channel.post({ type: 'focus', step: row ? step : null, pinned: step !== null && step === pinned });
+}
+
+channel.onMessage((m) => {
+  if (!isHostToAttention(m)) {
+    channel.post({ type: 'error', message: `unknown message ${JSON.stringify(m).slice(0, 200)}` });
+    return;
+  }
+  switch (m.type) {
+    case 'show':
+      render(m.view);
+      break;
+    default:
+      assertNever(m.type, 'host message');
+  }
+});
+window.addEventListener('error', (e) => channel.post({ type: 'error', message: String(e.message) }));
+channel.post({ type: 'ready' });

@@ -1,0 +1,62 @@
+// The model side of inline completions, without 'vscode' (so tests and the benchmark time it directly):
+// one Completer (engine/complete.ts, shared with `seqlab complete`) kept across keystrokes, so typing one more
+// character costs one T = 1 step on the carried recurrent state instead of re-reading the document.
+//   window     the text before the cursor, from an anchor that moves in WINDOW_STEP jumps: between two jumps
+//              the window only grows at its end, which is exactly the case the Completer feeds incrementally
+//   version    new weights (a snapshot, a loaded checkpoint) or a new temperature start a fresh Completer
+// Every call's wall time is kept (last LATENCY_KEPT), for the status tooltip, the tests and the benchmark.
+import { Completer, type Suggestion } from '../../engine/complete';
+import type { LanguageModel } from '../../engine/lm';
+import type { Tokenizer } from '../../engine/tokenize/types';
+import { temperedLm } from './temperedLm';
+
+/** The window starts at a multiple of WINDOW_STEP and holds between WINDOW_STEP and 2·WINDOW_STEP chars. */
+export const WINDOW_STEP = 512;
+const LATENCY_KEPT = 512;
+
+export interface SuggestModel {
+  readonly model: LanguageModel;
+  readonly tokenizer: Tokenizer;
+  readonly version: number;
+}
+
+/** Offset where the context window of a cursor at `offset` starts. */
+export function windowStart(offset: number): number {
+  return offset < 2 * WINDOW_STEP ? 0 : Math.floor((offset - WINDOW_STEP) / WINDOW_STEP) * WINDOW_STEP;
+}
+
+export class Suggester {
+  private completer: Completer | null = null;
+  private key = '';
+  private readonly times: number[] = [];
+
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
+  /** Words most probable after `textBefore` (the window's text), under temperature `tau`. */
+  suggest(m: SuggestModel, tau: number, textBefore: string, count = 1): Suggestion[] {
+    const t0 = this.now();
+    const key = `${m.version}/${tau}`;
+    if (!this.completer || key !== this.key) {
+      this.completer = new Completer(temperedLm(m.model, tau), m.tokenizer);
+      this.key = key;
+    }
+    this.completer.setPrefix(textBefore);
+    const out = this.completer.suggest({ count });
+    this.times.push(this.now() - t0);
+    if (this.times.length > LATENCY_KEPT) this.times.shift();
+    return out;
+  }
+
+  /** Drops the cached state (e.g. when the model is cleared). */
+  reset(): void {
+    this.completer = null;
+    this.key = '';
+  }
+
+  /** p50 / p95 / max of the kept call times (ms), and how many there are. */
+  latency(): { count: number; p50: number; p95: number; max: number } {
+    const s = [...this.times].sort((a, b) => a - b);
+    const q = (p: number): number => (s.length ? s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)] : 0);
+    return { count: s.length, p50: q(0.5), p95: q(0.95), max: s.length ? s[s.length - 1] : 0 };
+  }
+}

@@ -1,0 +1,131 @@
+// The attention view of Translate Selection: one singleton webview panel (locked down by html.ts) showing the
+// source and decoded tokens, the alignment heatmap and each step's alternatives. It answers the webview's
+// `ready` with the current translation, and turns the webview's `focus` (a hovered or pinned decoded token)
+// into decorations on the source text in the editor the selection came from.
+import * as vscode from 'vscode';
+import { assertNever } from '../../protocol/assertNever';
+import { ATTENTION_VIEW_TYPE, isAttentionToHost, type AttentionView, type HostToAttention } from '../../protocol/attention';
+import { Disposable } from '../disposable';
+import { AttentionDecorations } from './attentionDecorations';
+import { localResourceRoots, renderWebviewHtml } from './html';
+
+/** Where the source text lives: a document and the ranges of its source tokens. */
+export interface SourceLocation {
+  readonly uri: vscode.Uri;
+  readonly spans: readonly (vscode.Range | null)[];
+}
+
+export class AttentionPanel extends Disposable {
+  static readonly viewType = ATTENTION_VIEW_TYPE;
+  private static instance: AttentionPanel | undefined;
+
+  static get current(): AttentionPanel | undefined {
+    return AttentionPanel.instance;
+  }
+
+  /** Shows a translation, creating the panel beside the editor if needed. */
+  static show(extensionUri: vscode.Uri, view: AttentionView, source: SourceLocation | null): AttentionPanel {
+    let p = AttentionPanel.instance;
+    if (!p) {
+      const panel = vscode.window.createWebviewPanel(AttentionPanel.viewType, 'SeqLab Attention', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+        enableScripts: true,
+        retainContextWhenHidden: false,
+        localResourceRoots: localResourceRoots(extensionUri),
+      });
+      p = new AttentionPanel(panel, extensionUri);
+    } else p.panel.reveal(undefined, true);
+    p.setView(view, source);
+    return p;
+  }
+
+  private view: AttentionView | null = null;
+  private source: SourceLocation | null = null;
+  private readonly decorations = this.register(new AttentionDecorations());
+  /** Last step the webview focused (tests and diagnostics). */
+  focused: number | null = null;
+
+  private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri) {
+    super();
+    AttentionPanel.instance = this;
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'seqlab.svg');
+    this.register(panel);
+    this.register(panel.onDidDispose(() => this.dispose()));
+    this.register(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
+    panel.webview.html = renderWebviewHtml(panel.webview, extensionUri, {
+      title: 'SeqLab Attention',
+      script: 'attention.js',
+      styles: ['attention.css'],
+      body: ATTENTION_BODY,
+    });
+  }
+
+  override dispose(): void {
+    if (AttentionPanel.instance === this) AttentionPanel.instance = undefined;
+    super.dispose();
+  }
+
+  private setView(view: AttentionView, source: SourceLocation | null): void {
+    this.decorations.clear();
+    this.view = view;
+    this.source = source;
+    this.focused = null;
+    this.post({ type: 'show', view });
+  }
+
+  private onMessage(message: unknown): void {
+    if (!isAttentionToHost(message)) {
+      console.warn('[seqlab] attention view sent an unknown message', message);
+      return;
+    }
+    switch (message.type) {
+      case 'ready':
+        if (this.view) this.post({ type: 'show', view: this.view });
+        break;
+      case 'focus':
+        this.focus(message.step);
+        break;
+      case 'error':
+        console.error('[seqlab] attention webview error:', message.message);
+        break;
+      default:
+        assertNever(message, 'attention message');
+    }
+  }
+
+  /** Paints the editor's source text with the weights of decoded step `step` (null: clears). */
+  private focus(step: number | null): void {
+    this.focused = step;
+    const row = step === null ? undefined : this.view?.weights?.[step];
+    const src = this.source;
+    const editor = src && vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === src.uri.toString());
+    if (!row || !src || !editor) {
+      this.decorations.clear();
+      return;
+    }
+    this.decorations.paint(editor, src.spans, row);
+  }
+
+  private post(message: HostToAttention): void {
+    if (!this.isDisposed) void this.panel.webview.postMessage(message);
+  }
+}
+
+// Static markup; the script fills it in from `show`.
+const ATTENTION_BODY = `
+    <header>
+      <h1>Attention</h1>
+      <p id="status" role="status">Waiting for a translation…</p>
+    </header>
+    <main id="main" hidden>
+      <section class="tokens-card">
+        <h2>Source</h2>
+        <div id="source" class="tokens" aria-label="Source tokens"></div>
+        <h2>Decoded <span class="hint">(hover a token to see where the model looked; click to pin it)</span></h2>
+        <div id="output" class="tokens" aria-label="Decoded tokens"></div>
+        <div id="detail" class="detail" aria-live="polite"></div>
+      </section>
+      <section class="heatmap-card">
+        <h2>Alignment</h2>
+        <div class="heatmap-scroll"><table id="heatmap" aria-label="Attention weights: rows are decoded tokens, columns are source tokens"></table></div>
+      </section>
+    </main>`;

@@ -1,0 +1,230 @@
+// The models the editor uses for inference (completions, generation, translation, classification), one per
+// kind, held in the extension host:
+//   lm        the language model of the current training run, refreshed from the worker's weight snapshots
+//             (copied into a host-side model: inference never waits on the worker), or a loaded checkpoint
+//   seq2seq   a loaded seq2seq checkpoint (Translate Selection)
+//   classify  a loaded classifier or tagger checkpoint (Classify Selection)
+// Whichever arrived last wins for its kind. `version` changes whenever weights change, so the completion
+// provider knows when to drop its cached recurrent state.
+import * as vscode from 'vscode';
+import { CheckpointError, META_FILE, MODEL_FILE, STATE_FILE, type CheckpointFiles } from '../../engine/checkpoint';
+import { LanguageModel } from '../../engine/lm';
+import { loadTask, type AnyTask } from '../../engine/tasks/checkpoint';
+import type { Seq2SeqTask } from '../../engine/tasks/seq2seqTask';
+import type { SequenceTask } from '../../engine/tasks/sequenceTask';
+import { buildTokenizer, type Tokenizer } from '../../engine/tokenize/tokenizer';
+import type { RunRecord, SessionEvent, TrainingSession } from '../training/session';
+import { Disposable } from '../disposable';
+
+export interface ActiveLm {
+  readonly name: string;
+  readonly model: LanguageModel;
+  readonly tokenizer: Tokenizer;
+  /** Training step of the weights (null for a checkpoint that does not say). */
+  step: number | null;
+  readonly origin: 'training' | 'checkpoint';
+  /** The training run the weights come from, if any. */
+  readonly runId: string | null;
+  /** Language ids of the documents the model was trained on (completions are offered there too). */
+  readonly languages: readonly string[];
+  /** Bumped on every weight change. */
+  version: number;
+}
+
+export interface LoadedModel<T> {
+  readonly name: string;
+  readonly task: T;
+  /** Where it was loaded from (a checkpoint folder). */
+  readonly uri: vscode.Uri;
+}
+
+export type ModelKind = 'lm' | 'seq2seq' | 'classify';
+
+/** While a run trains, weights are fetched this often (ms) so suggestions follow the training. */
+const SNAPSHOT_EVERY_MS = 2000;
+
+export class ModelHub extends Disposable {
+  lm: ActiveLm | null = null;
+  seq2seq: LoadedModel<Seq2SeqTask> | null = null;
+  classifier: LoadedModel<SequenceTask> | null = null;
+  private readonly changed = this.register(new vscode.EventEmitter<ModelKind>());
+  readonly onDidChange = this.changed.event;
+  private versions = 0;
+  private snapshotTimer: ReturnType<typeof setInterval> | undefined;
+  /** Runs whose tokenizer cannot be rebuilt cheaply (BPE): they wait for their first checkpoint. */
+  private readonly runTokenizers = new Map<string, Promise<Tokenizer | null>>();
+
+  constructor(private readonly session: TrainingSession | null) {
+    super();
+    if (session) this.register(session.onEvent((e) => this.onSession(e)));
+    this.register({ dispose: () => this.stopSnapshots() });
+  }
+
+  /** Loads a checkpoint folder (or the seqlab.json inside it) and makes it the active model of its kind. */
+  async loadCheckpoint(target: vscode.Uri): Promise<ModelKind> {
+    const dir = target.path.endsWith(`/${META_FILE}`) ? vscode.Uri.joinPath(target, '..') : target;
+    const files = await readCheckpointFiles(dir);
+    const name = dir.path.split('/').filter(Boolean).pop() ?? 'checkpoint';
+    const task = loadTask(files, name);
+    return this.setTask(task, name, dir, languagesOf(files));
+  }
+
+  /** Makes an already built task the active model of its kind (Load Model… of the dashboard can call this). */
+  setTask(task: AnyTask, name: string, uri: vscode.Uri, languages: readonly string[] = []): ModelKind {
+    switch (task.kind) {
+      case 'lm':
+        this.lm = {
+          name, model: task.model, tokenizer: task.tokenizer, step: null, origin: 'checkpoint', runId: null, languages, version: ++this.versions,
+        };
+        this.changed.fire('lm');
+        return 'lm';
+      case 'seq2seq':
+        this.seq2seq = { name, task, uri };
+        this.changed.fire('seq2seq');
+        return 'seq2seq';
+      case 'classify':
+      case 'tag':
+        this.classifier = { name, task, uri };
+        this.changed.fire('classify');
+        return 'classify';
+    }
+  }
+
+  /** Forgets the active model of a kind. */
+  clear(kind: ModelKind): void {
+    if (kind === 'lm') this.lm = null;
+    else if (kind === 'seq2seq') this.seq2seq = null;
+    else this.classifier = null;
+    this.changed.fire(kind);
+  }
+
+  /** Turns the periodic snapshot requests on or off (nobody needs fresh weights while completions are off). */
+  setLive(live: boolean): void {
+    this.live = live;
+    this.syncSnapshots();
+  }
+
+  private live = true;
+
+  private onSession(e: SessionEvent): void {
+    switch (e.type) {
+      case 'state':
+        this.syncSnapshots();
+        return;
+      case 'snapshot':
+        void this.applySnapshot(e.run).catch((err: Error) => console.error('[seqlab] could not use the weight snapshot', err));
+        return;
+      case 'checkpoint':
+        void this.applyCheckpoint(e.run).catch((err: Error) => console.error('[seqlab] could not use the checkpoint', err));
+        return;
+      case 'metrics':
+      case 'message':
+        return;
+    }
+  }
+
+  /** Requests snapshots every SNAPSHOT_EVERY_MS while the session's run is training (and we are live). */
+  private syncSnapshots(): void {
+    const running = this.session?.current?.state === 'running';
+    if (running && this.live && !this.snapshotTimer) {
+      this.snapshotTimer = setInterval(() => {
+        try {
+          if (this.session?.current?.state === 'running') this.session.requestSnapshot();
+        } catch {
+          // The worker just ended; the 'state' event stops the timer.
+        }
+      }, SNAPSHOT_EVERY_MS);
+    } else if ((!running || !this.live) && this.snapshotTimer) this.stopSnapshots();
+  }
+
+  private stopSnapshots(): void {
+    if (this.snapshotTimer) clearInterval(this.snapshotTimer);
+    this.snapshotTimer = undefined;
+  }
+
+  private async applySnapshot(run: RunRecord): Promise<void> {
+    const snap = run.snapshot, info = run.info;
+    if (!snap || !info) return;
+    const lm = this.lm;
+    if (lm && lm.runId === run.id) {
+      if (lm.model.params.data.length !== snap.data.length) return;
+      lm.model.params.data.set(snap.data);
+      lm.step = snap.step;
+      lm.version = ++this.versions;
+      this.changed.fire('lm');
+      return;
+    }
+    const tokenizer = await this.tokenizerOf(run);
+    if (!tokenizer || tokenizer.vocabSize !== info.vocabSize) return;
+    const c = run.config;
+    const model = new LanguageModel({
+      vocabSize: tokenizer.vocabSize, embeddingSize: c.embeddingSize,
+      rnn: { cell: c.cell, hiddenSize: c.hiddenSize, numLayers: c.numLayers, bidirectional: false, merge: 'concat', dropout: 0 },
+    });
+    if (model.params.data.length !== snap.data.length) return;
+    model.params.data.set(snap.data);
+    this.lm = {
+      name: run.name, model, tokenizer, step: snap.step, origin: 'training', runId: run.id, languages: run.languages ?? [], version: ++this.versions,
+    };
+    this.changed.fire('lm');
+  }
+
+  /** A checkpoint carries the tokenizer and the weights: the run's model, exactly as saved. */
+  private async applyCheckpoint(run: RunRecord): Promise<void> {
+    if (this.lm && this.lm.runId !== run.id && this.lm.origin === 'checkpoint' && run.state !== 'stopped') return;
+    const files = await this.session?.store.loadCheckpoint(run.id);
+    if (!files) return;
+    const task = loadTask(files, run.name);
+    if (task.kind !== 'lm') return;
+    const step = run.lastCheckpointStep;
+    if (this.lm?.runId === run.id && this.lm.step !== null && step !== null && this.lm.step > step) return; // a newer snapshot
+    this.runTokenizers.set(run.id, Promise.resolve(task.tokenizer));
+    this.lm = {
+      name: run.name, model: task.model, tokenizer: task.tokenizer, step, origin: 'training', runId: run.id,
+      languages: run.languages ?? [], version: ++this.versions,
+    };
+    this.changed.fire('lm');
+  }
+
+  /** Char and word tokenizers are rebuilt from the run's text (cheap, deterministic); BPE waits for a checkpoint. */
+  private tokenizerOf(run: RunRecord): Promise<Tokenizer | null> {
+    let p = this.runTokenizers.get(run.id);
+    if (!p) {
+      p = (async () => {
+        if (run.config.tokenizer === 'bpe' || !this.session) return null;
+        const stored = await this.session.store.loadRun(run.id);
+        if (!stored) return null;
+        return buildTokenizer(run.config.tokenizer, stored.train, run.config.vocabSize ? { vocabSize: run.config.vocabSize } : {});
+      })();
+      this.runTokenizers.set(run.id, p);
+    }
+    return p;
+  }
+}
+
+/** Reads a checkpoint folder with workspace.fs (remote workspaces work too); validation is the engine's. */
+async function readCheckpointFiles(dir: vscode.Uri): Promise<CheckpointFiles> {
+  const read = async (name: string): Promise<Uint8Array | null> => {
+    try {
+      return await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, name));
+    } catch {
+      return null;
+    }
+  };
+  const meta = await read(META_FILE);
+  if (!meta) throw new CheckpointError(`${dir.fsPath} is not a SeqLab checkpoint: ${META_FILE} is missing`);
+  const model = await read(MODEL_FILE);
+  if (!model) throw new CheckpointError(`${dir.fsPath}: ${MODEL_FILE} is missing`);
+  const state = await read(STATE_FILE);
+  return { meta: new TextDecoder().decode(meta), model, ...(state ? { state } : {}) };
+}
+
+/** Languages a checkpoint says it was trained on (info.languages, written by the extension), if any. */
+function languagesOf(files: CheckpointFiles): string[] {
+  try {
+    const info = (JSON.parse(files.meta) as { info?: { languages?: unknown } }).info;
+    return Array.isArray(info?.languages) ? info.languages.filter((l): l is string => typeof l === 'string') : [];
+  } catch {
+    return [];
+  }
+}
