@@ -6,10 +6,8 @@ import * as vscode from 'vscode';
 import { CheckpointError, readCheckpoint } from '../../engine/checkpoint';
 import { pytorchExportFiles } from '../../engine/checkpoint/interop';
 import { CorpusError, splitCorpus } from '../../engine/corpus';
-import type { MetricPoint } from '../../protocol/dashboard';
 import type { TrainConfig } from '../../protocol/training';
 import { readConfig } from '../config';
-import { DashboardPanel } from '../panels/dashboardPanel';
 import { corpusLanguages } from '../completion/languages';
 import { collectCorpus, type CorpusSource } from './corpusSource';
 import { TrainingSession, type RunRecord, type SessionEvent } from './session';
@@ -130,17 +128,11 @@ async function pickSource(): Promise<CorpusSource | undefined> {
   return include ? { kind: 'glob', include } : undefined;
 }
 
-function toPoint(p: { step: number; loss: number; gradNorm: number; tokensPerSecond: number }): MetricPoint {
-  return { step: p.step, loss: p.loss, gradNorm: p.gradNorm, tokensPerSecond: p.tokensPerSecond };
-}
-
 function onSessionEvent(session: TrainingSession, e: SessionEvent): void {
   switch (e.type) {
     case 'metrics':
-      DashboardPanel.current?.appendMetrics(e.points.map(toPoint));
-      return;
     case 'state':
-      if (e.run.state === 'starting' && e.run.history.length === 0) DashboardPanel.current?.reset();
+      // The dashboard follows the session itself (panels/dashboardFeed.ts): every run, replayed on `ready`.
       return;
     case 'message':
       if (e.run.nonFinite) void offerNonFiniteRemedies(session, e.run, e.text);
