@@ -1,7 +1,6 @@
 // Extension entry point: wiring only. Every registration goes into context.subscriptions.
 import * as vscode from 'vscode';
-import { registerCommands } from './extension/commands';
-import { DashboardPanel } from './extension/panels/dashboardPanel';
+import { registerCommands, type DashboardApi } from './extension/commands';
 import type { TrainingSession } from './extension/training/session';
 import { registerTraining } from './extension/training/trainingCommands';
 import type { CompletionController } from './extension/completion/controller';
@@ -14,17 +13,16 @@ export interface SeqLabApi {
   /** Models used for inference (completions, Generate/Translate/Classify); Load Model… can call models.loadCheckpoint. */
   readonly models: ModelHub;
   readonly completions: CompletionController;
+  /** The dashboard's feed, the experiments worker and the training status bar item. */
+  readonly dashboard: DashboardApi;
 }
 
 export function activate(context: vscode.ExtensionContext): SeqLabApi {
-  registerCommands(context);
   const training = registerTraining(context);
   const { models, completions } = registerUse(context, training);
-  // Restores a dashboard left open when the window reloads (activation: onWebviewPanel:seqlab.dashboard).
-  context.subscriptions.push(DashboardPanel.registerSerializer(context.extensionUri));
-  // A panel outlives no extension: close it when the extension is deactivated.
-  context.subscriptions.push({ dispose: () => DashboardPanel.current?.dispose() });
-  return { training, models, completions };
+  // Dashboard (feed, panel serializer, status bar), New Model…, Train on…, model files, experiments.
+  const dashboard = registerCommands(context, training, models);
+  return { training, models, completions, dashboard };
 }
 
 export function deactivate(): void {

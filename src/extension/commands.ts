@@ -1,16 +1,145 @@
-// Command ids (as contributed in package.json) and their registration. Handlers stay thin: they
-// delegate to panels and sessions, which own the state.
+// Command ids (as contributed in package.json) and their registration, plus the dashboard's host side (feed,
+// serializer, buttons) and the status bar. Handlers stay thin: they delegate to the session, the experiments
+// worker and the panels, which own the state. Every command takes an optional argument object so tests can
+// drive it without prompts, and returns what happened instead of throwing.
 import * as vscode from 'vscode';
+import type { DashboardAction } from '../protocol/dashboard';
+import { assertNever } from '../protocol/assertNever';
+import type { TrainConfig } from '../protocol/training';
+import { readConfig } from './config';
+import { ExperimentsClient } from './experiments';
+import { checkGradients, runVanishingGradientExperiment } from './experimentsCommands';
+import type { LongLagOptions } from './experimentsJobs';
+import { currentModel, newModel, trainConfigFor } from './newModel';
+import { loadModel, saveModelAs } from './newModelFiles';
+import { DashboardFeed } from './panels/dashboardFeed';
 import { DashboardPanel } from './panels/dashboardPanel';
+import { TrainingStatus } from './status';
+import type { CommandResult } from './training/trainingCommands';
+import type { TrainingSession } from './training/session';
+import type { ModelHub } from './use/models';
 
 export const Commands = {
   showDashboard: 'seqlab.showDashboard',
+  newModel: 'seqlab.newModel',
+  trainOnSelection: 'seqlab.trainOnSelection',
+  trainOnWorkspaceFiles: 'seqlab.trainOnWorkspaceFiles',
+  loadModel: 'seqlab.loadModel',
+  saveModelAs: 'seqlab.saveModelAs',
+  runVanishingGradientExperiment: 'seqlab.runVanishingGradientExperiment',
+  checkGradients: 'seqlab.checkGradients',
+  // Registered by training/trainingCommands.ts:
+  startTraining: 'seqlab.startTraining',
+  pauseTraining: 'seqlab.pauseTraining',
+  resumeTraining: 'seqlab.resumeTraining',
+  stopTraining: 'seqlab.stopTraining',
 } as const;
 
-export function registerCommands(context: vscode.ExtensionContext): void {
+export interface TrainArgs {
+  config?: Partial<TrainConfig>;
+  name?: string;
+  /** Train on Workspace Files… only: the glob (no prompt). */
+  glob?: string;
+}
+
+export interface DashboardApi {
+  readonly feed: DashboardFeed;
+  readonly experiments: ExperimentsClient;
+  readonly status: TrainingStatus;
+}
+
+export function registerCommands(context: vscode.ExtensionContext, session: TrainingSession, models: ModelHub | null): DashboardApi {
+  const uri = context.extensionUri;
+  const experiments = new ExperimentsClient(vscode.Uri.joinPath(uri, 'dist', 'experimentsWorker.js').fsPath);
+  const feed = new DashboardFeed(session, experiments);
+  const status = new TrainingStatus(session, () => currentModel(context.workspaceState).label, Commands.showDashboard);
+  const output = vscode.window.createOutputChannel('SeqLab Gradient Check');
+  context.subscriptions.push({ dispose: () => experiments.dispose() }, { dispose: () => feed.dispose() }, status, output);
+
+  const onAction = (a: DashboardAction): void => void dashboardAction(session, a).catch((e: Error) => vscode.window.showErrorMessage(e.message));
+  const show = (preserveFocus = false): void => void DashboardPanel.show(uri, feed, onAction, preserveFocus);
+  // Restores a dashboard left open when the window reloads (activation: onWebviewPanel:seqlab.dashboard).
+  context.subscriptions.push(DashboardPanel.registerSerializer(uri, feed, onAction));
+  // A panel outlives no extension: close it when the extension is deactivated.
+  context.subscriptions.push({ dispose: () => DashboardPanel.current?.dispose() });
+
+  const train = async (source: { kind: 'selection' } | { kind: 'activeFile' } | { kind: 'glob'; include: string }, args?: TrainArgs): Promise<CommandResult> => {
+    const model = currentModel(context.workspaceState);
+    if (model.kind !== 'lm') {
+      const error = `${model.label} cannot train on plain text in the editor; run "SeqLab: New Model…" and pick a language model, or train it with the CLI: ${model.cli ?? 'seqlab train'}`;
+      void vscode.window.showErrorMessage(error);
+      return { ok: false, error };
+    }
+    show(true); // the editor keeps the focus: the user may keep typing while the model trains
+    const config = trainConfigFor(model, readConfig(), args?.config);
+    return (await vscode.commands.executeCommand<CommandResult>(Commands.startTraining, { source, config, name: args?.name })) ?? { ok: false, error: 'no result' };
+  };
+
   context.subscriptions.push(
-    vscode.commands.registerCommand(Commands.showDashboard, () => {
-      DashboardPanel.show(context.extensionUri);
+    vscode.commands.registerCommand(Commands.showDashboard, () => show()),
+    vscode.commands.registerCommand(Commands.newModel, async (args?: { preset?: string; custom?: Partial<TrainConfig> }) => {
+      try {
+        const choice = await newModel(context.workspaceState, args);
+        status.update();
+        return choice ? { ok: true, model: choice } : { ok: false, error: 'cancelled' };
+      } catch (e) {
+        void vscode.window.showErrorMessage((e as Error).message);
+        return { ok: false, error: (e as Error).message };
+      }
+    }),
+    vscode.commands.registerCommand(Commands.trainOnSelection, (args?: TrainArgs) => {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor) {
+        const error = 'Open a text file and select a paragraph to train on.';
+        void vscode.window.showErrorMessage(error);
+        return { ok: false, error };
+      }
+      // No selection: the whole file, as the user most likely meant.
+      return train(editor.selection.isEmpty ? { kind: 'activeFile' } : { kind: 'selection' }, args);
+    }),
+    vscode.commands.registerCommand(Commands.trainOnWorkspaceFiles, async (args?: TrainArgs) => {
+      const include = args?.glob ?? (await vscode.window.showInputBox({
+        title: 'Train on workspace files', prompt: 'A glob pattern of the files to train on (node_modules, .git and build output are always left out)',
+        value: readConfig().workspaceGlob, ignoreFocusOut: true,
+      }));
+      return include ? train({ kind: 'glob', include }, args) : { ok: false, error: 'cancelled' };
+    }),
+    vscode.commands.registerCommand(Commands.loadModel, (args?: { folder?: string }) =>
+      models ? loadModel(models, args) : { ok: false, error: 'models are not available' }),
+    vscode.commands.registerCommand(Commands.saveModelAs, (args?: { folder?: string; runId?: string }) => saveModelAs(session, args)),
+    vscode.commands.registerCommand(Commands.runVanishingGradientExperiment, (args?: Partial<LongLagOptions>) =>
+      runVanishingGradientExperiment(experiments, feed, () => show(), args)),
+    vscode.commands.registerCommand(Commands.checkGradients, async () => {
+      const r = await checkGradients(session, models, experiments, feed, output);
+      if (r.ok) show(true);
+      return r;
     }),
   );
+  return { feed, experiments, status };
+}
+
+async function dashboardAction(session: TrainingSession, a: DashboardAction): Promise<void> {
+  switch (a) {
+    case 'lowerLearningRate':
+      session.adjust({ lrScale: 0.1 });
+      return;
+    case 'enableClipping':
+      session.adjust({ clipNorm: 1 });
+      return;
+    case 'rollback':
+      await session.rollback();
+      session.resume();
+      return;
+    case 'pause':
+      await vscode.commands.executeCommand(Commands.pauseTraining);
+      return;
+    case 'resume':
+      await vscode.commands.executeCommand(Commands.resumeTraining);
+      return;
+    case 'stop':
+      await vscode.commands.executeCommand(Commands.stopTraining);
+      return;
+    default:
+      assertNever(a, 'dashboard action');
+  }
 }

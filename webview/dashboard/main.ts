@@ -1,32 +1,56 @@
-// Dashboard webview entry (bundled by esbuild with chart.js into dist/webview/dashboard.js).
-// Draws the loss chart in the theme's colours, posts `ready`, and renders what the host sends.
-import {
-  Chart,
-  Decimation,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Title,
-  Tooltip,
-} from 'chart.js';
+// Dashboard webview entry (bundled by esbuild with chart.js into dist/webview/dashboard.js). It posts `ready`,
+// takes the host's `init` (every run with its whole history) and later batches, and redraws at most ~10 times
+// a second. Its state is also kept with setState, so after a window reload the restored panel shows the runs
+// of the previous window (the host's new session no longer has their points) before the host replies.
 import { assertNever } from '../../src/protocol/assertNever';
-import type { DashboardConfig, DashboardToHost, HostToDashboard, MetricPoint } from '../../src/protocol/dashboard';
-import { connect, themeColor } from '../common/vscodeApi';
+import type {
+  DashboardConfig, DashboardToHost, ExperimentView, GradCheckView, HostToDashboard, MetricPoint, RunSummary, RunView,
+} from '../../src/protocol/dashboard';
+import { connect } from '../common/vscodeApi';
+import { applyTheme, describeChart, line, makeChart, palette, setLogScale, type LineChart, type XY } from './charts';
+import { byId, drawHeatmap, renderExperimentSummary, renderGradCheck, renderStats } from './views';
 
-// Only the chart.js parts we use, so the bundle stays small.
-Chart.register(LineController, LineElement, PointElement, LinearScale, Title, Tooltip, Decimation);
+interface Persisted {
+  runs: RunView[];
+  experiment: ExperimentView | null;
+  gradCheck: GradCheckView | null;
+  smoothing: number;
+  log: boolean;
+  gttView: 'lines' | 'heatmap';
+}
 
-const channel = connect<DashboardToHost>();
-const status = byId('status');
-const emptyHint = byId('empty-hint');
-const configList = byId('config');
-const canvas = byId('loss-chart') as HTMLCanvasElement;
+type RunState = { summary: RunSummary; points: MetricPoint[]; gradThroughTime: RunView['gradThroughTime']; sample: RunView['sample'] };
 
-const chart = makeLossChart(canvas);
+const channel = connect<DashboardToHost, Persisted>();
+const runs = new Map<string, RunState>();
+let experiment: ExperimentView | null = null;
+let gradCheck: GradCheckView | null = null;
+let config: DashboardConfig | null = null;
+let connected = false;
 
-// Re-read the colours when the user switches themes (VS Code swaps the body class).
-new MutationObserver(() => applyTheme(chart)).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+const smoothing = byId('smoothing') as HTMLInputElement;
+const logScale = byId('log-scale') as HTMLInputElement;
+const charts = {
+  loss: makeChart('loss-chart', { title: 'step', min: 0 }, { title: 'loss (nats/token)', min: 0 }),
+  grad: makeChart('grad-chart', { title: 'step', min: 0 }, { title: '‖∂L/∂θ‖ (log)', log: true }),
+  layers: makeChart('layers-chart', { title: 'step', min: 0 }, { title: '‖∂L/∂θ_layer‖ (log)', log: true }),
+  gtt: makeChart('gtt-chart', { title: 'time step t in the chunk', min: 0 }, { title: '‖∂L/∂h_t‖ (log)', log: true }),
+  speed: makeChart('speed-chart', { title: 'step', min: 0 }, { title: 'tokens / second', min: 0 }, { title: 'learning rate', min: 0 }),
+  expGtt: makeChart('exp-gtt-chart', { title: 'time step t (loss at the last)', min: 0 }, { title: '‖∂L/∂h_t‖ (log)', log: true }),
+  expLoss: makeChart('exp-loss-chart', { title: 'training step', min: 0 }, { title: 'loss (nats)', min: 0 }),
+};
+
+restore(channel.getState());
+new MutationObserver(() => {
+  for (const c of Object.values(charts)) applyTheme(c);
+  scheduleRender();
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+smoothing.addEventListener('input', () => scheduleRender());
+logScale.addEventListener('change', () => scheduleRender());
+document.querySelectorAll<HTMLInputElement>('input[name="gtt-view"]').forEach((r) => r.addEventListener('change', () => scheduleRender()));
+document.querySelectorAll<HTMLButtonElement>('button[data-action]').forEach((b) => {
+  b.addEventListener('click', () => channel.post({ type: 'action', action: b.dataset['action'] as never }));
+});
 
 channel.onMessage((raw) => {
   try {
@@ -37,112 +61,246 @@ channel.onMessage((raw) => {
 });
 channel.post({ type: 'ready' });
 
-function handle(message: HostToDashboard): void {
-  switch (message.type) {
+function handle(m: HostToDashboard): void {
+  switch (m.type) {
     case 'init':
-      showConfig(message.config);
-      setPoints(message.history);
-      status.textContent = `Connected · ${describe(message.history.length)}`;
+      connected = true;
+      config = m.config;
+      // The host's runs win; runs it does not know (or knows without points, after a reload) keep what we had.
+      for (const v of m.runs) {
+        const old = runs.get(v.summary.id);
+        const keepOld = old && old.points.length > v.points.length;
+        runs.set(v.summary.id, {
+          summary: v.summary, points: keepOld ? old.points : v.points.slice(),
+          gradThroughTime: v.gradThroughTime ?? old?.gradThroughTime ?? null, sample: v.sample ?? old?.sample ?? null,
+        });
+      }
+      experiment = m.experiment ?? experiment;
+      gradCheck = m.gradCheck ?? gradCheck;
       break;
-    case 'metrics':
-      appendPoints(message.points);
-      status.textContent = `Training · ${describe(chart.data.datasets[0]?.data.length ?? 0)}`;
+    case 'run': {
+      const r = runs.get(m.summary.id);
+      if (r) r.summary = m.summary;
+      else runs.set(m.summary.id, { summary: m.summary, points: [], gradThroughTime: null, sample: null });
       break;
-    case 'reset':
-      setPoints([]);
-      status.textContent = 'New run';
+    }
+    case 'metrics': {
+      const r = runs.get(m.runId);
+      if (!r) return;
+      for (const p of m.points) r.points.push(p);
+      if (m.gradThroughTime) r.gradThroughTime = m.gradThroughTime;
+      break;
+    }
+    case 'sample': {
+      const r = runs.get(m.runId);
+      if (r) r.sample = m.sample;
+      break;
+    }
+    case 'experiment':
+      experiment = m.experiment;
+      break;
+    case 'gradCheck':
+      gradCheck = m.gradCheck;
       break;
     default:
-      assertNever(message, 'host message');
+      assertNever(m, 'host message');
   }
+  scheduleRender();
 }
 
-function makeLossChart(el: HTMLCanvasElement): Chart<'line', { x: number; y: number }[]> {
-  const c = new Chart<'line', { x: number; y: number }[]>(el, {
-    type: 'line',
-    data: { datasets: [{ label: 'loss', data: [], borderWidth: 1.5, pointRadius: 0, tension: 0 }] },
-    options: {
-      animation: false, // points arrive in batches; animating each batch only costs CPU
-      parsing: false,
-      normalized: true,
-      maintainAspectRatio: false,
-      scales: {
-        x: { type: 'linear', min: 0, suggestedMax: 100, title: { display: true, text: 'step' } },
-        y: { type: 'linear', suggestedMin: 0, suggestedMax: 5, title: { display: true, text: 'loss (nats/token)' } },
-      },
-      plugins: {
-        decimation: { enabled: true, algorithm: 'lttb', samples: 500 }, // long runs stay responsive
-        tooltip: { intersect: false, mode: 'nearest', axis: 'x' },
-      },
-    },
+let renderQueued = false;
+let lastRender = 0;
+/** Redraws at most every 100 ms: several batches that arrive together cost one draw. */
+function scheduleRender(): void {
+  if (renderQueued) return;
+  renderQueued = true;
+  const wait = Math.max(0, 100 - (performance.now() - lastRender));
+  setTimeout(() => requestAnimationFrame(render), wait);
+}
+
+function current(): RunState | null {
+  const all = [...runs.values()];
+  return all.at(-1) ?? null;
+}
+
+function render(): void {
+  renderQueued = false;
+  lastRender = performance.now();
+  const run = current();
+  const colors = palette();
+  const alpha = Number(smoothing.value);
+  byId('smoothing-value').textContent = alpha.toFixed(2);
+
+  // Loss: every run, smoothed (earlier runs faded, for comparison); the current run's raw loss, validation
+  // loss and clip events on top.
+  const lossSets = [...runs.values()].map((r, i, all) => {
+    const isCurrent = i === all.length - 1;
+    const color = colors[i % colors.length] as string;
+    return line(isCurrent ? `${r.summary.name} (smoothed)` : r.summary.name, color, {
+      data: ema(r.points.map((p) => ({ x: p.step, y: p.loss })), alpha), borderWidth: isCurrent ? 2 : 1.25,
+      borderDash: isCurrent ? [] : [6, 3], order: isCurrent ? 1 : 2,
+    });
   });
-  applyTheme(c);
-  // Axis titles are drawn on the canvas; say them for screen readers (and tests) too.
-  el.setAttribute('aria-label', `Training loss chart, x axis: ${axisTitle(c, 'x')}, y axis: ${axisTitle(c, 'y')}`);
-  return c;
-}
-
-function applyTheme(c: Chart<'line', { x: number; y: number }[]>): void {
-  const fg = themeColor('foreground', '#888');
-  const grid = themeColor('editorWidget-border', 'rgba(128,128,128,0.3)');
-  const line = themeColor('charts-blue', '#3794ff');
-  const font = themeColor('font-family', 'sans-serif');
-  Chart.defaults.font.family = font;
-  for (const axis of [c.options.scales?.['x'], c.options.scales?.['y']]) {
-    if (!axis) continue;
-    axis.ticks = { ...axis.ticks, color: fg };
-    axis.grid = { ...axis.grid, color: grid };
-    axis.border = { ...axis.border, color: grid };
-    if (axis.title) axis.title.color = fg;
+  if (run) {
+    const color = colors[(runs.size - 1) % colors.length] as string;
+    lossSets.push(line('loss (raw)', withAlpha(color, 0.35), { data: run.points.map((p) => ({ x: p.step, y: p.loss })), borderWidth: 1, order: 3 }));
+    const valid = run.points.filter((p) => p.validLoss !== undefined).map((p) => ({ x: p.step, y: p.validLoss as number }));
+    if (valid.length) lossSets.push(line('validation loss', colors[2] as string, { data: valid, pointRadius: 3, borderWidth: 1.5, borderDash: [2, 2] }));
+    const clips = thin(run.points.filter((p) => p.clipped).map((p) => ({ x: p.step, y: p.loss })), 300);
+    if (clips.length) lossSets.push(line('clipped step', colors[4] as string, { data: clips, showLine: false, pointRadius: 3, pointStyle: 'triangle' }));
   }
-  const ds = c.data.datasets[0];
-  if (ds) ds.borderColor = line;
-  c.update();
+  setLogScale(charts.loss, 'y', logScale.checked);
+  setData(charts.loss, lossSets);
+  byId('empty-hint').hidden = (run?.points.length ?? 0) > 0;
+
+  const pts = run?.points ?? [];
+  setData(charts.grad, [
+    line('before clipping', colors[0] as string, { data: pts.map((p) => ({ x: p.step, y: p.gradNorm ?? NaN })) }),
+    line('after clipping', colors[1] as string, { data: pts.map((p) => ({ x: p.step, y: p.gradNormAfterClip ?? NaN })), borderDash: [4, 3] }),
+  ]);
+  setData(charts.layers, (run?.summary.groups ?? []).map((g, k) =>
+    line(g, colors[k % colors.length] as string, { data: pts.map((p) => ({ x: p.step, y: p.groupNorms?.[k] ?? NaN })) })));
+
+  const gtt = run?.gradThroughTime ?? null;
+  const heat = (document.querySelector('input[name="gtt-view"]:checked') as HTMLInputElement | null)?.value === 'heatmap';
+  byId('heatmap-card').hidden = !heat;
+  setData(charts.gtt, gtt ? Array.from({ length: gtt.rows }, (_, r) =>
+    line(`layer ${r + 1} (step ${gtt.step})`, colors[r % colors.length] as string, {
+      data: Array.from({ length: gtt.T }, (_, t) => ({ x: t, y: gtt.values[r * gtt.T + t] as number })), pointRadius: 1.5,
+    })) : []);
+  if (heat) drawHeatmap(byId('gtt-heatmap') as HTMLCanvasElement, gtt);
+
+  setData(charts.speed, [
+    line('tokens / second', colors[0] as string, { data: pts.map((p) => ({ x: p.step, y: p.tokensPerSecond ?? NaN })) }),
+    line('learning rate', colors[1] as string, { data: pts.map((p) => ({ x: p.step, y: p.lr ?? NaN })), yAxisID: 'y2' }),
+  ]);
+
+  renderStats(run, alpha);
+  renderRunControls(run?.summary ?? null);
+  renderSample(run);
+  renderExperiment();
+  renderGradCheck(gradCheck);
+  renderConfig();
+  byId('status').textContent = statusLine(run);
+  persist();
 }
 
-function axisTitle(c: Chart<'line', { x: number; y: number }[]>, axis: 'x' | 'y'): string {
-  const t = c.options.scales?.[axis]?.title?.text;
-  return Array.isArray(t) ? t.join(' ') : (t ?? '');
+function renderRunControls(s: RunSummary | null): void {
+  const active = s !== null && (s.state === 'running' || s.state === 'paused' || s.state === 'starting');
+  (byId('btn-pause') as HTMLButtonElement).disabled = s?.state !== 'running';
+  (byId('btn-resume') as HTMLButtonElement).disabled = s?.state !== 'paused' || s.nonFinite !== null;
+  (byId('btn-stop') as HTMLButtonElement).disabled = !active;
+  const alert = byId('nonfinite');
+  alert.hidden = !s?.nonFinite || s.state !== 'paused';
+  if (s?.nonFinite) {
+    const what = s.nonFinite.tensor === 'loss' ? 'The loss' : `The gradient of ${s.nonFinite.tensor}`;
+    byId('nonfinite-title').textContent = `${what} became NaN or Infinity at step ${s.nonFinite.step}`;
+    byId('nonfinite-message').textContent = s.nonFinite.message;
+  }
 }
 
-function setPoints(points: readonly MetricPoint[]): void {
-  const ds = chart.data.datasets[0];
-  if (!ds) return;
-  ds.data = points.map((p) => ({ x: p.step, y: p.loss }));
-  emptyHint.hidden = points.length > 0;
-  chart.update();
+function renderSample(run: RunState | null): void {
+  const s = run?.sample;
+  byId('sample').textContent = s ? `${s.prompt}⟫${s.text}` : '';
+  byId('sample-caption').textContent = s
+    ? `At step ${s.step}, continuing “${s.prompt.trim()}” (the prompt is before ⟫; temperature 0.8):`
+    : 'A sample of generated text appears here every few seconds while a model trains.';
 }
 
-function appendPoints(points: readonly MetricPoint[]): void {
-  const ds = chart.data.datasets[0];
-  if (!ds) return;
-  for (const p of points) ds.data.push({ x: p.step, y: p.loss });
-  emptyHint.hidden = ds.data.length > 0;
-  chart.update();
+function renderExperiment(): void {
+  byId('experiment-card').hidden = experiment === null;
+  if (!experiment) return;
+  const colors = palette();
+  const e = experiment;
+  setData(charts.expGtt, e.series.map((s, k) => line(s.label, colors[k] as string, { data: s.gradThroughTime.map((y, t) => ({ x: t, y })), pointRadius: 1.5 })));
+  setData(charts.expLoss, e.series.map((s, k) => line(s.label, colors[k] as string, { data: ema(s.loss.map((p) => ({ x: p.step, y: p.loss })), 0.8) })));
+  renderExperimentSummary(e);
 }
 
-function showConfig(config: DashboardConfig): void {
-  const rows: [string, string][] = [
-    ['hidden size', String(config.hiddenSize)],
-    ['seed', String(config.seed)],
-  ];
-  configList.replaceChildren(
-    ...rows.flatMap(([k, v]) => {
-      const dt = document.createElement('dt');
-      dt.textContent = k;
-      const dd = document.createElement('dd');
-      dd.textContent = v;
-      return [dt, dd];
-    }),
-  );
+function renderConfig(): void {
+  if (!config) return;
+  const rows: [string, string][] = [['hidden size', String(config.hiddenSize)], ['seed', String(config.seed)]];
+  byId('config').replaceChildren(...rows.flatMap(([k, v]) => {
+    const dt = document.createElement('dt');
+    dt.textContent = k;
+    const dd = document.createElement('dd');
+    dd.textContent = v;
+    return [dt, dd];
+  }));
 }
 
-function describe(n: number): string {
+function statusLine(run: RunState | null): string {
+  if (!connected) return run ? `Restored · ${run.summary.name} · ${steps(run.points.length)} (waiting for SeqLab…)` : 'Connecting to SeqLab…';
+  if (!run) return 'Connected · no training steps yet';
+  const state = run.summary.state === 'interrupted' ? 'interrupted (window reloaded)' : run.summary.state;
+  return `Connected · ${run.summary.name} · ${state} · ${steps(run.points.length)}${runs.size > 1 ? ` · ${runs.size} runs` : ''}`;
+}
+
+function steps(n: number): string {
   return n === 0 ? 'no training steps yet' : `${n} step${n === 1 ? '' : 's'}`;
 }
 
-function byId(id: string): HTMLElement {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`dashboard markup lacks #${id}`);
-  return el;
+function setData(c: LineChart, sets: ReturnType<typeof line>[]): void {
+  c.data.datasets = sets;
+  c.update('none');
 }
+
+/** TensorBoard-style exponential moving average, debiased so the curve starts at the first value. */
+function ema(points: XY[], alpha: number): XY[] {
+  let s = 0, w = 0;
+  return points.map((p) => {
+    if (!Number.isFinite(p.y)) return { x: p.x, y: NaN };
+    s = alpha * s + (1 - alpha) * p.y;
+    w = alpha * w + (1 - alpha);
+    return { x: p.x, y: s / w };
+  });
+}
+
+function thin<T>(a: T[], max: number): T[] {
+  if (a.length <= max) return a;
+  const k = a.length / max;
+  return Array.from({ length: max }, (_, i) => a[Math.floor(i * k)] as T);
+}
+
+function withAlpha(color: string, a: number): string {
+  const m = /^#([0-9a-f]{6})/i.exec(color.trim());
+  if (!m) return color;
+  const n = parseInt(m[1] as string, 16);
+  return `rgba(${n >> 16}, ${(n >> 8) & 255}, ${n & 255}, ${a})`;
+}
+
+let persistTimer: ReturnType<typeof setTimeout> | null = null;
+/** Saves the state (points thinned to 4000 per run) at most every 2 s, for the restore after a reload. */
+function persist(): void {
+  persistTimer ??= setTimeout(() => {
+    persistTimer = null;
+    channel.setState({
+      runs: [...runs.values()].map((r) => ({ summary: r.summary, points: thin(r.points, 4000), gradThroughTime: r.gradThroughTime, sample: r.sample })),
+      experiment, gradCheck, smoothing: Number(smoothing.value), log: logScale.checked,
+      gttView: (document.querySelector('input[name="gtt-view"]:checked') as HTMLInputElement | null)?.value === 'heatmap' ? 'heatmap' : 'lines',
+    });
+  }, 2000);
+}
+
+function restore(s: Persisted | undefined): void {
+  if (!s) {
+    scheduleRender();
+    return;
+  }
+  for (const v of s.runs) runs.set(v.summary.id, { summary: v.summary, points: v.points.slice(), gradThroughTime: v.gradThroughTime, sample: v.sample });
+  experiment = s.experiment;
+  gradCheck = s.gradCheck;
+  smoothing.value = String(s.smoothing);
+  logScale.checked = s.log;
+  const radio = document.querySelector<HTMLInputElement>(`input[name="gtt-view"][value="${s.gttView}"]`);
+  if (radio) radio.checked = true;
+  scheduleRender();
+}
+
+// For tests and debugging: what each chart holds (raw point counts and values), read inside the webview.
+(window as unknown as { seqlabDashboard: unknown }).seqlabDashboard = {
+  charts: () => Object.fromEntries(Object.entries(charts).map(([k, c]) => [k, describeChart(c)])),
+  runs: () => [...runs.values()].map((r) => ({ id: r.summary.id, name: r.summary.name, state: r.summary.state, points: r.points.length })),
+  experiment: () => experiment,
+  gradCheck: () => gradCheck,
+};

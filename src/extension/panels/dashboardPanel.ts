@@ -1,16 +1,14 @@
-// The training dashboard: one singleton webview panel (chart.js loss chart). It owns its
-// disposables, clears the singleton when closed, and answers the webview's `ready` with `init`
-// (configuration + the whole metric history) so a reopened or restored panel shows the full run.
+// The training dashboard: one singleton webview panel. It owns its disposables, clears the singleton when
+// closed, and answers the webview's `ready` with the feed's `init` (configuration, every run with its whole
+// metric history, the last experiment and gradient check), so a panel opened mid-run, hidden and shown again,
+// or restored by the WebviewPanelSerializer after a window reload shows everything. Buttons in the webview
+// (non-finite remedies, pause/resume/stop) come back as `action` messages.
 import * as vscode from 'vscode';
 import { assertNever } from '../../protocol/assertNever';
-import {
-  DASHBOARD_VIEW_TYPE,
-  type HostToDashboard,
-  type MetricPoint,
-  isDashboardToHost,
-} from '../../protocol/dashboard';
-import { onConfigChange, readConfig } from '../config';
+import { DASHBOARD_VIEW_TYPE, type DashboardAction, type HostToDashboard, isDashboardToHost } from '../../protocol/dashboard';
+import { onConfigChange } from '../config';
 import { Disposable } from '../disposable';
+import type { DashboardFeed } from './dashboardFeed';
 import { localResourceRoots, renderWebviewHtml } from './html';
 
 export class DashboardPanel extends Disposable {
@@ -22,36 +20,36 @@ export class DashboardPanel extends Disposable {
     return DashboardPanel.instance;
   }
 
-  /** Reveals the dashboard, creating it if needed. */
-  static show(extensionUri: vscode.Uri): DashboardPanel {
-    const column = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One;
+  /** Reveals the dashboard, creating it if needed. `preserveFocus` keeps the editor focused (training commands). */
+  static show(extensionUri: vscode.Uri, feed: DashboardFeed, onAction: (a: DashboardAction) => void, preserveFocus = false): DashboardPanel {
     if (DashboardPanel.instance) {
-      DashboardPanel.instance.panel.reveal(column);
+      DashboardPanel.instance.panel.reveal(undefined, preserveFocus);
       return DashboardPanel.instance;
     }
-    const panel = vscode.window.createWebviewPanel(DashboardPanel.viewType, 'SeqLab Dashboard', column, {
+    // Beside the editor when one is open, so the text being trained on stays in view.
+    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
+    const panel = vscode.window.createWebviewPanel(DashboardPanel.viewType, 'SeqLab Dashboard', { viewColumn: column, preserveFocus }, {
       enableScripts: true,
       localResourceRoots: localResourceRoots(extensionUri),
     });
-    return new DashboardPanel(panel, extensionUri);
+    return new DashboardPanel(panel, extensionUri, feed, onAction);
   }
 
   /** Restores a dashboard left open across a window reload. */
-  static registerSerializer(extensionUri: vscode.Uri): vscode.Disposable {
+  static registerSerializer(extensionUri: vscode.Uri, feed: DashboardFeed, onAction: (a: DashboardAction) => void): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(DashboardPanel.viewType, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
         DashboardPanel.instance?.dispose();
-        new DashboardPanel(panel, extensionUri);
+        new DashboardPanel(panel, extensionUri, feed, onAction);
       },
     });
   }
 
-  /** Metric history of the current run, replayed to the webview on every `ready`. */
-  private readonly history: MetricPoint[] = [];
-
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
+    private readonly feed: DashboardFeed,
+    private readonly onAction: (a: DashboardAction) => void,
   ) {
     super();
     DashboardPanel.instance = this;
@@ -61,7 +59,8 @@ export class DashboardPanel extends Disposable {
     this.register(panel);
     this.register(panel.onDidDispose(() => this.dispose()));
     this.register(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
-    this.register(onConfigChange(() => this.sendInit()));
+    this.register(feed.subscribe((m) => this.post(m)));
+    this.register(onConfigChange(() => this.post(feed.initMessage())));
     panel.webview.html = renderWebviewHtml(panel.webview, extensionUri, {
       title: 'SeqLab Dashboard',
       script: 'dashboard.js',
@@ -75,18 +74,6 @@ export class DashboardPanel extends Disposable {
     super.dispose();
   }
 
-  /** Appends points to the history and forwards them (callers batch them, ~10 messages a second). */
-  appendMetrics(points: readonly MetricPoint[]): void {
-    this.history.push(...points);
-    this.post({ type: 'metrics', points });
-  }
-
-  /** Starts a new run: clears the history here and in the webview. */
-  reset(): void {
-    this.history.length = 0;
-    this.post({ type: 'reset' });
-  }
-
   private onMessage(message: unknown): void {
     if (!isDashboardToHost(message)) {
       console.warn('[seqlab] dashboard sent an unknown message', message);
@@ -94,7 +81,10 @@ export class DashboardPanel extends Disposable {
     }
     switch (message.type) {
       case 'ready':
-        this.sendInit();
+        this.post(this.feed.initMessage());
+        break;
+      case 'action':
+        this.onAction(message.action);
         break;
       case 'error':
         console.error('[seqlab] dashboard webview error:', message.message);
@@ -104,25 +94,77 @@ export class DashboardPanel extends Disposable {
     }
   }
 
-  private sendInit(): void {
-    this.post({ type: 'init', config: readConfig(), history: this.history.slice() });
-  }
-
   private post(message: HostToDashboard): void {
-    if (!this.isDisposed) void this.panel.webview.postMessage(message);
+    // A hidden webview drops messages; its `ready` on showing again replays everything.
+    if (!this.isDisposed && this.panel.visible) void this.panel.webview.postMessage(message);
   }
 }
 
-// Static markup; the script fills in the chart and the status line.
+// Static markup (trusted: no user text); the script fills in charts, numbers and messages.
+const chart = (id: string, title: string, label: string, extra = ''): string => `
+      <section class="chart-card" id="${id}-card">
+        <h2>${title}</h2>${extra}
+        <div class="chart-box"><canvas id="${id}-chart" role="img" aria-label="${label}"></canvas></div>
+      </section>`;
+
 const DASHBOARD_BODY = `
     <header>
       <h1>SeqLab Dashboard</h1>
       <p id="status" role="status">Connecting to SeqLab…</p>
+      <div class="controls" id="run-controls">
+        <button id="btn-pause" data-action="pause" class="secondary">Pause</button>
+        <button id="btn-resume" data-action="resume" class="secondary">Resume</button>
+        <button id="btn-stop" data-action="stop" class="secondary">Stop</button>
+      </div>
     </header>
-    <section class="chart-card">
-      <h2>Training loss</h2>
-      <div class="chart-box"><canvas id="loss-chart" role="img" aria-label="Training loss chart"></canvas></div>
-      <p id="empty-hint" class="hint">No training run yet. Start one from the command palette (the “SeqLab:” commands) and its loss appears here.</p>
+    <section id="nonfinite" class="alert" role="alert" hidden>
+      <h2 id="nonfinite-title">The loss is not a number</h2>
+      <p id="nonfinite-message"></p>
+      <div class="controls">
+        <button data-action="lowerLearningRate">Lower learning rate ×0.1 and continue</button>
+        <button data-action="enableClipping">Turn on clipping (norm 1.0) and continue</button>
+        <button data-action="rollback">Roll back to the last checkpoint</button>
+      </div>
+    </section>
+    <section class="stats-card">
+      <dl id="stats"></dl>
+    </section>
+    <div class="grid">
+      <section class="chart-card wide">
+        <h2>Training loss</h2>
+        <div class="chart-controls">
+          <label>Smoothing <input type="range" id="smoothing" min="0" max="0.99" step="0.01" value="0.6"> <output id="smoothing-value">0.60</output></label>
+          <label><input type="checkbox" id="log-scale"> Log scale</label>
+        </div>
+        <div class="chart-box"><canvas id="loss-chart" role="img" aria-label="Training loss chart"></canvas></div>
+        <p id="empty-hint" class="hint">No training run yet. Select some text and run “SeqLab: Train on Selection” from the command palette; its loss appears here.</p>
+      </section>${chart('grad', 'Gradient norm ‖∂L/∂θ‖, before and after clipping', 'Global gradient norm chart')}${chart('layers', 'Gradient norm per layer', 'Per-layer gradient norm chart')}${chart('gtt', 'Gradient through time ‖∂L/∂h<sub>t</sub>‖', 'Gradient through time chart', `
+        <div class="chart-controls">
+          <label><input type="radio" name="gtt-view" value="lines" checked> Line per layer</label>
+          <label><input type="radio" name="gtt-view" value="heatmap"> Time × layer heatmap</label>
+        </div>`)}
+      <section class="chart-card" id="heatmap-card" hidden>
+        <h2>Gradient through time (heatmap)</h2>
+        <div class="chart-box"><canvas id="gtt-heatmap" role="img" aria-label="Gradient through time heatmap, x axis: time step t, y axis: layer"></canvas></div>
+      </section>${chart('speed', 'Throughput and learning rate', 'Tokens per second and learning rate chart')}
+      <section class="chart-card">
+        <h2>Generated sample</h2>
+        <p class="hint" id="sample-caption">A sample of generated text appears here every few seconds while a model trains.</p>
+        <pre id="sample"></pre>
+      </section>
+    </div>
+    <section id="experiment-card" class="chart-card" hidden>
+      <h2>Vanishing-gradient experiment: tanh RNN vs LSTM</h2>
+      <p id="experiment-summary" class="hint"></p>
+      <div class="grid">
+        <div class="chart-box"><canvas id="exp-gtt-chart" role="img" aria-label="Experiment gradient through time chart"></canvas></div>
+        <div class="chart-box"><canvas id="exp-loss-chart" role="img" aria-label="Experiment loss chart"></canvas></div>
+      </div>
+    </section>
+    <section id="gradcheck-card" class="chart-card" hidden>
+      <h2>Gradient check: numeric vs analytic</h2>
+      <p id="gradcheck-summary" class="hint"></p>
+      <table id="gradcheck-table"></table>
     </section>
     <section class="config-card">
       <h2>Settings</h2>

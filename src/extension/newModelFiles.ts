@@ -1,0 +1,53 @@
+// "Load Model…" and "Save Model As…": a model on disk is a checkpoint folder (model.safetensors, seqlab.json and,
+// when it can continue training, training.safetensors). Loading hands the folder to the ModelHub, which makes it
+// the editor's model of its kind (completions, Generate, Translate, Classify); saving copies the current run's
+// latest checkpoint (taken now if the run is live) into a folder the user picks.
+import * as vscode from 'vscode';
+import { META_FILE, MODEL_FILE, STATE_FILE } from '../engine/checkpoint';
+import type { TrainingSession } from './training/session';
+import type { ModelHub } from './use/models';
+
+export type FileCommandResult = { ok: true; kind?: string; files?: string[] } | { ok: false; error: string };
+
+export async function loadModel(models: ModelHub, args?: { folder?: string }): Promise<FileCommandResult> {
+  const uri = args?.folder ? vscode.Uri.file(args.folder) : (await vscode.window.showOpenDialog({
+    canSelectFolders: true, canSelectFiles: false, openLabel: 'Load Model', title: 'A SeqLab checkpoint folder (with seqlab.json and model.safetensors)',
+  }))?.[0];
+  if (!uri) return { ok: false, error: 'cancelled' };
+  try {
+    const kind = await models.loadCheckpoint(uri);
+    const use = kind === 'lm' ? 'inline suggestions and Generate Text' : kind === 'seq2seq' ? 'Translate Selection' : 'Classify Selection';
+    void vscode.window.showInformationMessage(`Loaded ${vscode.workspace.asRelativePath(uri)} (${kind === 'lm' ? 'language model' : kind}): it is now used by ${use}.`);
+    return { ok: true, kind };
+  } catch (e) {
+    const error = `Could not load the model: ${(e as Error).message}`;
+    void vscode.window.showErrorMessage(error);
+    return { ok: false, error };
+  }
+}
+
+export async function saveModelAs(session: TrainingSession, args?: { folder?: string; runId?: string }): Promise<FileCommandResult> {
+  const run = args?.runId ? session.runs.get(args.runId) : session.current;
+  const fail = (error: string): FileCommandResult => (void vscode.window.showErrorMessage(error), { ok: false, error });
+  if (!run) return fail('There is no model to save: train one first (SeqLab: Train on Selection).');
+  try {
+    if (session.current === run && (run.state === 'running' || run.state === 'paused')) await session.requestCheckpoint();
+    await session.store.flush();
+    const ck = await session.store.loadCheckpoint(run.id);
+    if (!ck) return fail(`Run "${run.name}" has no checkpoint yet: let it train a little longer.`);
+    const out = args?.folder ? vscode.Uri.file(args.folder) : await vscode.window.showSaveDialog({ saveLabel: 'Save Model', title: 'Folder to save the model in' });
+    if (!out) return { ok: false, error: 'cancelled' };
+    await vscode.workspace.fs.createDirectory(out);
+    const files: [string, Uint8Array][] = [[MODEL_FILE, ck.model], [META_FILE, Buffer.from(ck.meta, 'utf8')], ...(ck.state ? [[STATE_FILE, ck.state] as [string, Uint8Array]] : [])];
+    const written: string[] = [];
+    for (const [name, bytes] of files) {
+      const target = vscode.Uri.joinPath(out, name);
+      await vscode.workspace.fs.writeFile(target, bytes);
+      written.push(target.fsPath);
+    }
+    void vscode.window.showInformationMessage(`Saved "${run.name}" (step ${run.lastCheckpointStep ?? run.step}) to ${out.fsPath}. "SeqLab: Load Model…" loads it again.`);
+    return { ok: true, files: written };
+  } catch (e) {
+    return fail(`Could not save the model: ${(e as Error).message}`);
+  }
+}

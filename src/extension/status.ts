@@ -1,0 +1,109 @@
+// Training as the user sees it outside the dashboard: a status bar item (model, state, loss, tokens/s; a click
+// opens the dashboard) and, while a run trains, a notification progress whose Cancel button stops the run.
+import * as vscode from 'vscode';
+import type { RunRecord, SessionEvent, TrainingSession } from './training/session';
+import { Disposable } from './disposable';
+
+const ACTIVE = new Set(['starting', 'running', 'paused', 'stopping']);
+const ICONS: Record<string, string> = {
+  starting: '$(loading~spin)', running: '$(sync~spin)', paused: '$(debug-pause)', stopping: '$(loading~spin)',
+  stopped: '$(debug-stop)', crashed: '$(error)', failed: '$(error)', interrupted: '$(debug-pause)',
+};
+
+export class TrainingStatus extends Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private lastUpdate = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  /** Runs that have a progress notification open, with the function that ends it. */
+  private readonly progress = new Map<string, { report(m: string, inc?: number): void; end(): void }>();
+
+  constructor(private readonly session: TrainingSession, private readonly modelLabel: () => string, showDashboardCommand: string) {
+    super();
+    this.item = this.register(vscode.window.createStatusBarItem('seqlab.status', vscode.StatusBarAlignment.Left, 10));
+    this.item.name = 'SeqLab Training';
+    this.item.command = showDashboardCommand;
+    this.register(session.onEvent((e) => this.onEvent(e)));
+    this.register({ dispose: () => [...this.progress.values()].forEach((p) => p.end()) });
+    this.update();
+    this.item.show();
+  }
+
+  /** Re-renders now (e.g. after New Model… changed the label). */
+  update(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.lastUpdate = Date.now();
+    const run = this.session.current;
+    if (!run) {
+      this.item.text = `$(beaker) SeqLab: ${this.modelLabel()}`;
+      this.item.tooltip = 'SeqLab: no training run yet. Select text and run "SeqLab: Train on Selection". Click to open the dashboard.';
+      return;
+    }
+    const last = run.history.at(-1);
+    const parts = [`${ICONS[run.state] ?? ''} SeqLab: ${cellLabel(run)}`, stateLabel(run)];
+    if (last) parts.push(`loss ${Number.isFinite(last.loss) ? last.loss.toFixed(3) : String(last.loss)}`);
+    if (last && run.state === 'running') parts.push(`${Math.round(last.tokensPerSecond).toLocaleString('en-US')} tok/s`);
+    this.item.text = parts.join(' · ');
+    this.item.tooltip = `${run.name}: ${run.state} at step ${run.step}${run.message ? `\n${run.message}` : ''}\nClick to open the SeqLab dashboard.`;
+    this.item.backgroundColor = run.nonFinite || run.state === 'crashed' || run.state === 'failed'
+      ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+  }
+
+  private onEvent(e: SessionEvent): void {
+    if (e.type === 'state') {
+      this.update();
+      this.syncProgress(e.run);
+      return;
+    }
+    if (e.type !== 'metrics') return;
+    const p = this.progress.get(e.run.id), last = e.points.at(-1);
+    if (p && last) {
+      const max = e.run.config.maxSteps;
+      p.report(`step ${last.step}${max > 0 ? ` of ${max}` : ''} · loss ${last.loss.toFixed(3)}`, max > 0 ? (100 * e.points.length) / max : undefined);
+    }
+    // At most ~4 status bar updates a second, whatever the step rate.
+    if (Date.now() - this.lastUpdate >= 250) this.update();
+    else this.timer ??= setTimeout(() => this.update(), 250);
+  }
+
+  private syncProgress(run: RunRecord): void {
+    const open = this.progress.get(run.id);
+    if (ACTIVE.has(run.state)) {
+      if (open) return;
+      let end!: () => void;
+      let progress!: vscode.Progress<{ message?: string; increment?: number }>;
+      const done = new Promise<void>((r) => (end = r));
+      this.progress.set(run.id, { report: (message, increment) => progress?.report({ message, increment }), end: () => end() });
+      void vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `SeqLab: training ${run.name}`, cancellable: true },
+        (p, token) => {
+          progress = p;
+          p.report({ message: 'starting…' });
+          token.onCancellationRequested(() => {
+            if (this.session.current === run && ACTIVE.has(run.state)) void vscode.commands.executeCommand('seqlab.stopTraining');
+          });
+          return done;
+        },
+      );
+    } else if (open) {
+      this.progress.delete(run.id);
+      open.end();
+    }
+  }
+}
+
+function cellLabel(run: RunRecord): string {
+  const c = run.config;
+  const cell = { lstm: 'LSTM', gru: 'GRU', rnn_tanh: 'tanh RNN', rnn_relu: 'ReLU RNN' }[c.cell];
+  return `${c.tokenizer}-${cell} ${c.hiddenSize}`;
+}
+
+function stateLabel(run: RunRecord): string {
+  if (run.nonFinite) return `paused (NaN at step ${run.nonFinite.step})`;
+  switch (run.state) {
+    case 'running': return `training, step ${run.step}`;
+    case 'stopped': return `stopped at step ${run.step}`;
+    case 'interrupted': return `interrupted at step ${run.step}`;
+    default: return run.state;
+  }
+}

@@ -1,0 +1,100 @@
+// Chart.js setup for the dashboard: only the parts we use are registered (small bundle), animation is off
+// (points arrive in batches ~10 times a second; animating each batch only costs CPU), parsing is off (data is
+// already {x, y}), and LTTB decimation keeps long runs smooth. Colours come from VS Code's theme variables
+// and are re-read when the theme changes.
+import {
+  Chart, Decimation, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Title, Tooltip,
+  type ChartDataset, type ScaleOptionsByType,
+} from 'chart.js';
+import { themeColor } from '../common/vscodeApi';
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Title, Tooltip, Legend, Decimation);
+
+export type XY = { x: number; y: number };
+export type LineChart = Chart<'line', XY[]>;
+
+/** The theme's chart colours, in the order runs and layers use them. */
+export function palette(): string[] {
+  return [
+    themeColor('charts-blue', '#3794ff'), themeColor('charts-orange', '#d18616'), themeColor('charts-green', '#89d185'),
+    themeColor('charts-purple', '#b180d7'), themeColor('charts-red', '#f14c4c'), themeColor('charts-yellow', '#cca700'),
+  ];
+}
+
+export interface AxisSpec {
+  title: string;
+  log?: boolean;
+  min?: number;
+  suggestedMax?: number;
+}
+
+export function makeChart(id: string, x: AxisSpec, y: AxisSpec, y2?: AxisSpec): LineChart {
+  const el = document.getElementById(id) as HTMLCanvasElement | null;
+  if (!el) throw new Error(`dashboard markup lacks #${id}`);
+  const axis = (a: AxisSpec, position: 'left' | 'right' | 'bottom') => ({
+    type: a.log ? 'logarithmic' : 'linear', position, min: a.min, suggestedMax: a.suggestedMax,
+    title: { display: true, text: a.title }, ticks: { maxTicksLimit: 8 },
+  });
+  const scales: Record<string, unknown> = { x: axis(x, 'bottom'), y: axis(y, 'left') };
+  if (y2) scales['y2'] = { ...axis(y2, 'right'), grid: { drawOnChartArea: false } };
+  const c = new Chart<'line', XY[]>(el, {
+    type: 'line',
+    data: { datasets: [] },
+    options: {
+      animation: false,
+      parsing: false,
+      normalized: true,
+      maintainAspectRatio: false,
+      spanGaps: false, // a NaN loss leaves a visible gap instead of a line drawn through it
+      scales: scales as never,
+      plugins: {
+        decimation: { enabled: true, algorithm: 'lttb', samples: 600, threshold: 1200 },
+        legend: { display: true, labels: { boxWidth: 12, boxHeight: 2 } },
+        tooltip: { intersect: false, mode: 'nearest', axis: 'x' },
+      },
+    },
+  });
+  // Axis titles are drawn on the canvas; say them for screen readers (and tests) too.
+  const name = el.getAttribute('aria-label') ?? id;
+  el.setAttribute('aria-label', `${name}, x axis: ${x.title}, y axis: ${y.title}${y2 ? `, right axis: ${y2.title}` : ''}`);
+  applyTheme(c);
+  return c;
+}
+
+/** A line dataset (assign `data` from arrays we own: the decimation plugin swaps the property). */
+export function line(label: string, color: string, extra: Partial<ChartDataset<'line', XY[]>> = {}): ChartDataset<'line', XY[]> {
+  return { label, data: [], borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: 0, tension: 0, indexAxis: 'x', ...extra };
+}
+
+export function applyTheme(c: LineChart): void {
+  const fg = themeColor('foreground', '#888');
+  const grid = themeColor('editorWidget-border', 'rgba(128,128,128,0.3)');
+  Chart.defaults.font.family = themeColor('font-family', 'sans-serif');
+  Chart.defaults.color = fg;
+  for (const axis of Object.values(c.options.scales ?? {})) {
+    if (!axis) continue;
+    const a = axis as ScaleOptionsByType<'linear'>;
+    a.ticks = { ...a.ticks, color: fg };
+    a.grid = { ...a.grid, color: grid };
+    a.border = { ...a.border, color: grid };
+    if (a.title) a.title.color = fg;
+  }
+  const legend = c.options.plugins?.legend;
+  if (legend?.labels) legend.labels.color = fg;
+  c.update('none');
+}
+
+export function setLogScale(c: LineChart, axis: 'y' | 'x', log: boolean): void {
+  const a = c.options.scales?.[axis] as { type?: string; min?: number } | undefined;
+  if (!a) return;
+  a.type = log ? 'logarithmic' : 'linear';
+  if (log) delete a.min;
+}
+
+/** The number of data points (before decimation) and the datasets' labels, for tests and screen readers. */
+export function describeChart(c: LineChart): { label: string; n: number; ys: number[] }[] {
+  return c.data.datasets.map((ds) => {
+    const raw = ((ds as { _data?: XY[] })._data ?? ds.data) as XY[];
+    return { label: String(ds.label ?? ''), n: raw.length, ys: raw.length <= 400 ? raw.map((p) => p.y) : raw.slice(-50).map((p) => p.y) };
+  });
+}
