@@ -46,6 +46,8 @@ describe('architecture gradient checks (Float64)', () => {
     ['seq2seq lstm, bi 2-layer encoder, bridge, additive', {
       cell: 'lstm', encoder: { hiddenSize: 3, numLayers: 2, bidirectional: true }, attention: 'additive' }],
     ['seq2seq gru, dot attention', { attention: 'dot' }],
+    ['seq2seq lstm, additive, Luong query (decoder output)', {
+      cell: 'lstm', decoder: { hiddenSize: 3, numLayers: 2 }, attention: 'additive', attentionQuery: 'output' }],
     ['seq2seq gru, bi encoder, 2-layer decoder, general', {
       encoder: { hiddenSize: 3, numLayers: 1, bidirectional: true }, decoder: { hiddenSize: 4, numLayers: 2 }, attention: 'general' }],
   ];

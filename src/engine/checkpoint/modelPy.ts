@@ -154,6 +154,7 @@ class SeqLabSeq2Seq(nn.Module):
 
     def __init__(self, c):
         super().__init__()
+        self.config = c
         E, ec, dc = c["embeddingSize"], c["encoder"], c["decoder"]
         self.cell, self.D = c["cell"], 2 if ec["bidirectional"] else 1
         self.Le, self.Ld, self.He, self.Hd = ec["numLayers"], dc["numLayers"], ec["hiddenSize"], dc["hiddenSize"]
@@ -195,7 +196,12 @@ class SeqLabSeq2Seq(nn.Module):
         dec, _ = self.decoder(self.tgt_embedding(dec_in), h0)
         weights = None
         if self.attention is not None:
-            ctx, weights = self.attention(enc, src_lengths, dec)
+            query = dec
+            if self.config.get("attentionQuery", "previous") == "previous":
+                # Bahdanau: step t asks with the state before reading y_(t-1); step 0 with the initial state.
+                top = (h0[0] if self.cell == "lstm" else h0)[-1].unsqueeze(1)
+                query = torch.cat([top, dec[:, :-1]], dim=1)
+            ctx, weights = self.attention(enc, src_lengths, query)
             dec = torch.tanh(self.combine(torch.cat([dec, ctx], dim=-1)))
         return self.head(dec), weights
 

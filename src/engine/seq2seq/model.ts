@@ -36,6 +36,13 @@ export interface Seq2SeqConfig {
   attentionSize?: number;
   /** 'auto' (default): a learned bridge only when D·He ≠ Hd; 'always': learned in any case. */
   bridge?: 'auto' | 'always';
+  /**
+   * Which decoder state asks the attention question at step t. 'previous' (default, Bahdanau et al. 2015):
+   * s_{t−1}, the state before reading the input token y_{t−1} (s_{−1} = the initial state from the bridge).
+   * 'output' (Luong et al. 2015): h_t, after reading y_{t−1} — which lets a model find y_{t−1} in the source by
+   * content and read its neighbour, so its alignments sit one position off on copy-like tasks.
+   */
+  attentionQuery?: 'previous' | 'output';
 }
 
 export interface Seq2SeqRunOptions {
@@ -65,6 +72,7 @@ export class Seq2Seq {
   private tgtEmb!: Floats; // (B, T, E)
   private cat!: Floats; // (B, T, Hd + Ce) [h_t; ctx_t]
   private feat!: Floats; // (B, T, Hd) tanh(combine(cat))
+  private query!: Floats; // (B, T, Hd) attention queries when attentionQuery = 'previous'
   /** (B, T, V) logits and softmax of the last forward. */
   logits!: Floats;
   probs!: Floats;
@@ -136,6 +144,7 @@ export class Seq2Seq {
     this.tgtEmb = new ctor(bt * E);
     this.cat = new ctor(bt * C);
     this.feat = new ctor(this.attention ? bt * Hd : 0);
+    this.query = new ctor(this.attention && this.queriesPrevious ? bt * Hd : 0);
     this.logits = new ctor(bt * V);
     this.probs = new ctor(bt * V);
     this.dLogits = new ctor(bt * V);
@@ -172,7 +181,12 @@ export class Seq2Seq {
     this.decoder.forward(this.tgtEmb, B, T, { h0, c0, training: opts.training, rng: opts.rng });
     let feat = this.decoder.output;
     if (this.attention) {
-      this.attention.forward(enc, attB, S, srcLengths, this.decoder.output, attT);
+      let q = this.decoder.output;
+      if (this.queriesPrevious) {
+        this.shiftQueries(h0, B, T);
+        q = this.query;
+      }
+      this.attention.forward(enc, attB, S, srcLengths, q, attT);
       const C = Hd + Ce, h = this.decoder.output, ctx = this.attention.context;
       for (let n = 0; n < N; n++) {
         for (let i = 0; i < Hd; i++) this.cat[n * C + i] = h[n * Hd + i];
@@ -184,6 +198,22 @@ export class Seq2Seq {
     }
     linearForward(this.logits, feat, this.w['head.weight'], this.w['head.bias'], N, Hd, V);
     return this.logits;
+  }
+
+  get queriesPrevious(): boolean {
+    return (this.cfg.attentionQuery ?? 'previous') === 'previous';
+  }
+
+  /** query[b, t] = decoder output[b, t − 1], query[b, 0] = top layer of h0 (Ld, B, Hd). */
+  private shiftQueries(h0: Floats, B: number, T: number): void {
+    const Hd = this.Hd, out = this.decoder.output, top = (this.cfg.decoder.numLayers - 1) * B * Hd;
+    for (let b = 0; b < B; b++) {
+      for (let i = 0; i < Hd; i++) this.query[b * T * Hd + i] = h0[top + b * Hd + i];
+      for (let t = 1; t < T; t++) {
+        const d = (b * T + t) * Hd, s = (b * T + t - 1) * Hd;
+        for (let i = 0; i < Hd; i++) this.query[d + i] = out[s + i];
+      }
+    }
   }
 
   /** Teacher-forced forward over a padded batch: src (B, S) with lengths, decIn (B, T) = [BOS, y…]. */
@@ -229,10 +259,22 @@ export class Seq2Seq {
       for (let n = 0; n < N; n++) for (let i = 0; i < Ce; i++) this.dCtx[n * Ce + i] = this.dCat[n * C + Hd + i];
       this.attention.backward(this.dCtx, null);
       const dq = this.attention.dQuery;
-      for (let n = 0; n < N; n++) for (let i = 0; i < Hd; i++) this.dDecOut[n * Hd + i] = this.dCat[n * C + i] + dq[n * Hd + i];
+      for (let n = 0; n < N; n++) for (let i = 0; i < Hd; i++) this.dDecOut[n * Hd + i] = this.dCat[n * C + i];
+      if (!this.queriesPrevious) for (let i = 0; i < N * Hd; i++) this.dDecOut[i] += dq[i];
+      else
+        for (let b = 0; b < B; b++)
+          for (let t = 1; t < T; t++) {
+            const d = (b * T + t - 1) * Hd, s = (b * T + t) * Hd;
+            for (let i = 0; i < Hd; i++) this.dDecOut[d + i] += dq[s + i];
+          }
       dDec = this.dDecOut;
     }
     this.decoder.backward(dDec);
+    if (this.attention && this.queriesPrevious) {
+      // The t = 0 query is the initial state itself: its gradient joins ∂L/∂h0 of the top decoder layer.
+      const dq = this.attention.dQuery, dh0 = this.decoder.dh0, top = (this.cfg.decoder.numLayers - 1) * B * Hd;
+      for (let b = 0; b < B; b++) for (let i = 0; i < Hd; i++) dh0[top + b * Hd + i] += dq[b * T * Hd + i];
+    }
     embeddingBackward(g['tgt_embedding.weight'], this.decoder.dX, this.decIn, N, E);
     this.bridge.backward(this.decoder.dh0, this.cellState ? this.decoder.dc0 : null);
     this.encoder.backward(this.attention ? this.attention.dEnc : null, this.bridge.dhN, this.cellState ? this.bridge.dcN : null);
