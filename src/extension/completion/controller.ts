@@ -59,7 +59,8 @@ export class CompletionController extends Disposable {
     const on = completionSettings().enabled;
     const lm = this.hub.lm;
     this.hub.setLive(on);
-    this.item.text = on ? `$(sparkle) SeqLab${lm ? '' : ': no model'}` : '$(circle-slash) SeqLab: suggestions off';
+    const model = !lm ? ': no model' : lm.step !== null ? ` · step ${lm.step}` : '';
+    this.item.text = on ? `$(sparkle) SeqLab${model}` : '$(circle-slash) SeqLab: suggestions off';
     const lat = this.provider.suggester.latency();
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(on ? '**SeqLab suggestions are on.** Click to turn them off.\n\n' : '**SeqLab suggestions are off.** Click to turn them on.\n\n');

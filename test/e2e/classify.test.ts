@@ -1,0 +1,105 @@
+// Classify Selection through the real UI: a word-language classifier (english / french / german / spanish) is
+// trained by the CLI in the test setup; a selected word is classified after the checkpoint is chosen in VS
+// Code's open dialog; the notification must name the label and list every class with its probability, and
+// agree with what the CLI says for the same text and checkpoint.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { workbench } from '../harness/e2eContext';
+import { ROOT } from '../harness/paths';
+import { editorTab, runCommand, setColorTheme } from '../harness/ui';
+
+const WORD = 'häuschen';
+
+function cli(args: string[], cwd: string): string {
+  return execFileSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+}
+
+async function openAndSelectAll(page: Page, name: string): Promise<void> {
+  // Quick Open finds a file created moments ago only once the file search has seen it: retry.
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  for (let i = 0; ; i++) {
+    await page.keyboard.press('Control+P');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(name);
+    try {
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 5000 });
+      break;
+    } catch (e) {
+      if (i >= 5) throw e;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(1000);
+    }
+  }
+  await page.keyboard.press('Enter');
+  await editorTab(page, name).waitFor({ timeout: 10_000 });
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+A');
+}
+
+/** Accepts VS Code's simple open dialog with `file` (its path check is asynchronous: retry Enter). */
+async function answerOpenDialog(page: Page, file: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget', { hasText: 'choose a SeqLab checkpoint' });
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await widget.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(file);
+  for (let i = 0; ; i++) {
+    await page.waitForTimeout(500);
+    if (await input.inputValue() !== file) await input.fill(file);
+    await page.keyboard.press('Enter');
+    try {
+      await widget.waitFor({ state: 'hidden', timeout: 3000 });
+      return;
+    } catch (e) {
+      if (i >= 5) throw e;
+    }
+  }
+}
+
+describe('Classify Selection (e2e, real workbench)', function () {
+  this.timeout(120_000);
+  let dir = '';
+  let expected: { label: string; probs: { label: string; prob: number }[] };
+
+  before(async () => {
+    const wb = await workbench();
+    dir = path.join(wb.server.folder, 'classify-e2e');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'words.tsv'), cli(['data', 'languages', '--n', '400', '--seed', '2'], dir));
+    cli(['train', '--task', 'classify', '--out', 'lang-model', '--data', 'words.tsv', '--hidden', '32', '--steps', '300', '--seed', '1'], dir);
+    expected = JSON.parse(cli(['classify', 'lang-model', '--input', WORD, '--json'], dir));
+    fs.writeFileSync(path.join(dir, 'word.txt'), WORD);
+  });
+
+  it('shows the label and every class probability for the selection', async () => {
+    const wb = await workbench();
+    const { page } = wb;
+    await openAndSelectAll(page, 'word.txt');
+    await runCommand(page, 'SeqLab: Classify Selection');
+    await answerOpenDialog(page, path.join(dir, 'lang-model', 'seqlab.json'));
+    const toast = page.locator('.notification-toast', { hasText: 'SeqLab (lang-model)' }).first();
+    await toast.waitFor({ state: 'visible', timeout: 20_000 });
+    const text = (await toast.locator('.notification-list-item-message').innerText()).trim();
+    // “label” — label p% · label p% · … (all four classes, most probable first, as the CLI computes them)
+    assert.match(text, new RegExp(`“${expected.label}” — `));
+    const listed = [...text.matchAll(/([a-z]+) (\d+\.\d)%/g)].map((m) => ({ label: m[1], pct: Number(m[2]) }));
+    assert.deepEqual(listed.map((x) => x.label), expected.probs.map((p) => p.label), 'every class, most probable first');
+    listed.forEach((x, i) => assert.ok(Math.abs(x.pct - 100 * expected.probs[i].prob) < 0.051, `${x.label}: ${x.pct}% vs the CLI's ${expected.probs[i].prob}`));
+    assert.ok(Math.abs(listed.reduce((a, x) => a + x.pct, 0) - 100) < 0.3, 'the probabilities sum to 100%');
+    await wb.screenshot('classify-dark');
+  });
+
+  it('reads well in a light theme', async () => {
+    const wb = await workbench();
+    const { page } = wb;
+    await setColorTheme(page, 'Light Modern', 'light');
+    await runCommand(page, 'SeqLab: Classify Selection');
+    await page.locator('.notification-toast', { hasText: 'SeqLab (lang-model)' }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    await wb.screenshot('classify-light');
+    await setColorTheme(page, 'Dark Modern', 'dark');
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await runCommand(page, 'View: Close All Editors');
+  });
+});

@@ -1,0 +1,186 @@
+// Inline completions, Explain Suggestion and Generate Text through the real UI. Without a model nothing is
+// suggested; then a character LSTM is trained on a short text through the extension ("SeqLab: Start
+// Training" on the selection, stopped after a couple of hundred steps), and typing a prefix of that text
+// shows ghost text that Tab inserts. Explain lists the next words with probabilities and the temperature;
+// Generate Text streams the model's text into a new editor. Screenshots in a dark and a light theme.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { workbench } from '../harness/e2eContext';
+import { editorTab, quickPickRow, runCommand, setColorTheme, statusBarItem } from '../harness/ui';
+
+const LINE = 'the quick brown fox jumps over the lazy dog. a lazy dog sleeps in the warm sun. the quick fox runs away.\n';
+const GHOST = '.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text';
+
+async function openFile(page: Page, name: string): Promise<void> {
+  // Quick Open finds a file created moments ago only once the file search has seen it: retry.
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  for (let i = 0; ; i++) {
+    await page.keyboard.press('Control+P');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(name);
+    try {
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 5000 });
+      break;
+    } catch (e) {
+      if (i >= 5) throw e;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(1000);
+    }
+  }
+  await page.keyboard.press('Enter');
+  await editorTab(page, name).waitFor({ timeout: 10_000 });
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+}
+
+/** Text of the active editor's first `lines` lines, as rendered (ghost text excluded). */
+async function editorText(page: Page): Promise<string> {
+  return page.locator('.editor-group-container.active .monaco-editor .view-lines').first().evaluate((el) => {
+    const clone = el.cloneNode(true) as HTMLElement;
+    clone.querySelectorAll('.ghost-text-decoration, .ghost-text, .ghost-text-decoration-preview').forEach((g) => g.remove());
+    return Array.from(clone.querySelectorAll('.view-line')).map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ')).join('\n');
+  });
+}
+
+/** Clears the active editor and types `text` like a person (so every keystroke asks for a suggestion). */
+async function retype(page: Page, text: string): Promise<void> {
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type(text, { delay: 40 });
+}
+
+describe('inline completions, Explain Suggestion and Generate Text (e2e, real workbench)', function () {
+  this.timeout(180_000);
+  let folder = '';
+
+  before(async () => {
+    const wb = await workbench();
+    folder = path.join(wb.server.folder, 'completion-e2e');
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, 'story.txt'), LINE.repeat(8));
+    fs.writeFileSync(path.join(folder, 'typing.txt'), '');
+  });
+
+  it('suggests nothing while no model is loaded', async () => {
+    const { page } = await workbench();
+    await openFile(page, 'typing.txt');
+    const item = statusBarItem(page, /SeqLab(: no model| · step|: suggestions off)/);
+    await item.waitFor({ timeout: 30_000 });
+    assert.match(await item.innerText(), /SeqLab: no model/, 'another test left a language model loaded');
+    await retype(page, 'the quick br');
+    await page.waitForTimeout(1500);
+    assert.equal(await page.locator(GHOST).count(), 0, 'ghost text appeared without a model');
+    await page.keyboard.press('Tab');
+    assert.equal((await editorText(page)).trimEnd(), 'the quick br\t'.trimEnd(), 'Tab inserted a suggestion without a model');
+  });
+
+  it('after training on a short text, typing a prefix shows ghost text and Tab inserts the word', async () => {
+    const wb = await workbench();
+    const { page } = wb;
+    await openFile(page, 'story.txt');
+    await page.keyboard.press('Control+A');
+    await runCommand(page, 'SeqLab: Start Training');
+    // Weights reach the editor as snapshots (every 2 s while training); wait for a few hundred steps.
+    const item = statusBarItem(page, /SeqLab · step/);
+    await item.waitFor({ timeout: 60_000 });
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const step = Number(/step (\d+)/.exec(await item.innerText())?.[1] ?? 0);
+      if (step >= 250) break;
+      assert.ok(Date.now() < deadline, `training reached only step ${step}`);
+      await page.waitForTimeout(500);
+    }
+    await runCommand(page, 'SeqLab: Stop Training');
+    await page.waitForTimeout(1000); // the final checkpoint replaces the last snapshot
+
+    await openFile(page, 'typing.txt');
+    await retype(page, 'the quick br');
+    const ghost = page.locator(GHOST).first();
+    await ghost.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.equal((await ghost.innerText()).replace(/\u00a0/g, ' '), 'own', 'the ghost text completes "br" to "brown"');
+    await wb.screenshot('completion-ghost-dark');
+    await page.keyboard.press('Tab');
+    await page.waitForTimeout(300);
+    assert.equal((await editorText(page)).trimEnd(), 'the quick brown');
+
+    // A new word after a space: the model proposes the next word of the text.
+    await page.keyboard.type(' fox jumps o', { delay: 40 });
+    await ghost.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.equal((await ghost.innerText()).replace(/\u00a0/g, ' '), 'ver');
+    await page.keyboard.press('Tab');
+    await page.waitForTimeout(300);
+    assert.equal((await editorText(page)).trimEnd(), 'the quick brown fox jumps over');
+  });
+
+  it('Explain Suggestion lists the next words with their probabilities and the temperature', async () => {
+    const wb = await workbench();
+    const { page } = wb;
+    await retype(page, 'a lazy ');
+    await page.keyboard.press('Escape'); // dismiss the ghost text
+    await runCommand(page, 'SeqLab: Explain Suggestion');
+    const widget = page.locator('.quick-input-widget');
+    await widget.locator('.quick-input-title', { hasText: 'temperature 1' }).waitFor({ timeout: 15_000 });
+    assert.match(await widget.locator('.quick-input-title').innerText(), /Next words after “…a lazy ” · temperature 1 ·/);
+    const rows = widget.locator('.quick-input-list .monaco-list-row');
+    await rows.first().waitFor();
+    const labels = await rows.locator('.label-name').allInnerTexts();
+    const probs = (await rows.locator('.label-description').allInnerTexts()).map((d) => Number(d.replace('%', '')));
+    assert.equal(labels[0]?.trim(), 'dog');
+    assert.ok(labels.length >= 3, `only ${labels.length} words listed`);
+    assert.ok(probs.every((p, i) => Number.isFinite(p) && p >= 0 && p <= 100 && (i === 0 || p <= probs[i - 1])), `probabilities not sorted: ${probs}`);
+    assert.ok(probs[0] > 50, `the model is unsure of "dog": ${probs[0]}%`);
+    await wb.screenshot('explain-dark');
+    // Picking a word inserts its completion.
+    await quickPickRow(page, 'dog').click();
+    await page.waitForTimeout(300);
+    assert.equal((await editorText(page)).trimEnd(), 'a lazy dog');
+  });
+
+  it('Generate Text streams text from the model into a new editor', async () => {
+    const wb = await workbench();
+    const { page } = wb;
+    await runCommand(page, 'SeqLab: Generate Text');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await page.locator('.quick-input-widget', { hasText: 'Prompt to continue' }).waitFor({ timeout: 15_000 });
+    await input.fill('the quick');
+    await page.keyboard.press('Enter');
+    await editorTab(page, 'Untitled-').waitFor({ timeout: 15_000 });
+    // The untitled editor fills up as tokens are sampled.
+    await page.waitForFunction(() => {
+      const lines = document.querySelector('.editor-group-container.active .monaco-editor .view-lines');
+      return (lines?.textContent ?? '').length > 120;
+    }, null, { timeout: 30_000 });
+    const text = await editorText(page);
+    assert.ok(text.startsWith('the quick'), `the prompt starts the text: ${text.slice(0, 40)}`);
+    const words = text.toLowerCase().match(/[a-z]+/g) ?? [];
+    const known = new Set(LINE.match(/[a-z]+/g));
+    const share = words.filter((w) => known.has(w)).length / words.length;
+    assert.ok(words.length >= 15 && share > 0.6, `the generated text is not the trained text's language (${(100 * share).toFixed(0)}% known words): ${text}`);
+    await wb.screenshot('generate-dark');
+  });
+
+  it('shows ghost text in a light theme', async () => {
+    const wb = await workbench();
+    const { page } = wb;
+    await setColorTheme(page, 'Light Modern', 'light');
+    await openFile(page, 'typing.txt');
+    await retype(page, 'in the wa');
+    const ghost = page.locator(GHOST).first();
+    await ghost.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.equal((await ghost.innerText()).replace(/\u00a0/g, ' '), 'rm');
+    await wb.screenshot('completion-ghost-light');
+    await retype(page, 'a lazy ');
+    await page.keyboard.press('Escape');
+    await runCommand(page, 'SeqLab: Explain Suggestion');
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'temperature' }).waitFor({ timeout: 15_000 });
+    await wb.screenshot('explain-light');
+    await page.keyboard.press('Escape');
+    // Leave the workbench as the next tests expect it: dark, no open editors, nothing dirty.
+    await setColorTheme(page, 'Dark Modern', 'dark');
+    await runCommand(page, 'File: Revert File');
+    await runCommand(page, 'View: Close All Editors');
+    const dontSave = page.locator('.dialog-buttons a, .dialog-buttons button', { hasText: "Don't Save" });
+    if (await dontSave.count()) await dontSave.first().click();
+  });
+});
