@@ -1,0 +1,65 @@
+// Zero-copy training: a `FloatArrayCtor` whose `new ctor(n)` hands out views of ONE WasmHeap, so a model built
+// with it (new LanguageModel(cfg, ctor), Seq2Seq, Classifier, …) keeps parameters, gradients, optimizer moments
+// (`new params.ctor(n)`), activation caches and carried states in the heap, and every matrix product on them
+// takes the zero-copy path of product.ts (no operand copies, and batch-1 products run on the SIMD kernels too).
+//
+// Why a constructor look-alike: the engine already threads `params.ctor` everywhere it allocates, so no module
+// needs to know about heaps. A plain function called with `new` that returns an object yields that object (ECMA-262
+// [[Construct]]), so `new HeapFloat32Array(n)` returns `heap.alloc(n)` — a genuine Float32Array.
+//
+// Capacity: heaps never grow (growing would detach every view, heap.ts). When the heap is full, allocation
+// falls back to a plain Float32Array (counted in `overflow`): still correct, those products just copy. So size
+// the heap generously — only touched pages cost resident memory. `lmArenaFloats` estimates a language model's
+// need. Opt-in: nothing in the engine uses this unless a caller passes the ctor.
+import type { FloatArrayCtor } from '../tensor';
+import { WasmHeap, wasmAvailable } from './heap';
+
+export interface HeapFloatCtor {
+  /** Use with `new`: a zeroed Float32Array view of the heap (or a plain one when the heap is full). */
+  new (n: number): Float32Array;
+  readonly BYTES_PER_ELEMENT: 4;
+  readonly heap: WasmHeap;
+  /** Floats that did not fit and were allocated as plain arrays. */
+  readonly overflow: { arrays: number; floats: number };
+}
+
+/** A heap-backed Float32Array "constructor" holding up to `capacityFloats`; null without WASM SIMD. */
+export function wasmFloatCtor(capacityFloats: number): HeapFloatCtor | null {
+  if (!wasmAvailable()) return null;
+  const heap = new WasmHeap(capacityFloats);
+  const overflow = { arrays: 0, floats: 0 };
+  function HeapFloat32Array(arg: number | ArrayLike<number>): Float32Array {
+    const n = typeof arg === 'number' ? arg : arg.length;
+    let a: Float32Array;
+    if (n <= heap.free - 4) a = heap.alloc(n);
+    else {
+      overflow.arrays++;
+      overflow.floats += n;
+      a = new Float32Array(n);
+    }
+    if (typeof arg !== 'number') a.set(arg);
+    return a;
+  }
+  // `x instanceof ctor` and `ctor.BYTES_PER_ELEMENT` behave as for Float32Array.
+  HeapFloat32Array.prototype = Float32Array.prototype;
+  return Object.assign(HeapFloat32Array, { BYTES_PER_ELEMENT: 4 as const, heap, overflow }) as unknown as HeapFloatCtor;
+}
+
+/** `wasmFloatCtor` typed for the engine's constructors (LanguageModel(cfg, ctor), ParamLayout.allocate(ctor)). */
+export function asFloatCtor(c: HeapFloatCtor): FloatArrayCtor {
+  return c as unknown as Float32ArrayConstructor;
+}
+
+/**
+ * Floats a recurrent language model trained with Adam needs in its heap, with ~25% headroom: parameters ×
+ * (value, grad, 2 moments) + per-layer caches (gates, states, outputs: ~(G + 6)·H per position per direction)
+ * + embeddings and logits/probs/dLogits (3·V per position) + carried states.
+ */
+export function lmArenaFloats(o: {
+  params: number; vocab: number; embed: number; hidden: number; layers: number; gates: number;
+  directions?: number; batch: number; seqLen: number;
+}): number {
+  const D = o.directions ?? 1, BT = o.batch * o.seqLen;
+  const perPos = 3 * o.vocab + 2 * o.embed + o.layers * D * (o.gates + 8) * o.hidden;
+  return Math.ceil(1.25 * (4 * o.params + BT * perPos + 8 * o.layers * D * o.batch * o.hidden)) + (1 << 16);
+}
