@@ -58,9 +58,12 @@ export const PRESETS: readonly ModelPreset[] = [
 
 const STATE_KEY = 'seqlab.model';
 
-/** The model the next training command trains (the char-LSTM preset until the user picks another). */
+/** Until the user picks one, a language model built from the seqlab.training.* settings alone. */
+export const SETTINGS_MODEL: ModelChoice = { id: 'settings', label: 'language model from settings', kind: 'lm', config: {} };
+
+/** The model the next training command trains. */
 export function currentModel(state: vscode.Memento): ModelChoice {
-  return state.get<ModelChoice>(STATE_KEY) ?? (PRESETS[0] as ModelPreset);
+  return state.get<ModelChoice>(STATE_KEY) ?? SETTINGS_MODEL;
 }
 
 /** The full TrainConfig: settings first, then the chosen model's overrides, then per-call overrides. */

@@ -33,7 +33,7 @@ export function makeChart(id: string, x: AxisSpec, y: AxisSpec, y2?: AxisSpec): 
   if (!el) throw new Error(`dashboard markup lacks #${id}`);
   const axis = (a: AxisSpec, position: 'left' | 'right' | 'bottom') => ({
     type: a.log ? 'logarithmic' : 'linear', position, min: a.min, suggestedMax: a.suggestedMax,
-    title: { display: true, text: a.title }, ticks: { maxTicksLimit: 8 },
+    title: { display: true, text: a.title }, ticks: { maxTicksLimit: 8, callback: (v: number | string) => tickLabel(Number(v)) },
   });
   const scales: Record<string, unknown> = { x: axis(x, 'bottom'), y: axis(y, 'left') };
   if (y2) scales['y2'] = { ...axis(y2, 'right'), grid: { drawOnChartArea: false } };
@@ -97,4 +97,12 @@ export function describeChart(c: LineChart): { label: string; n: number; ys: num
     const raw = ((ds as { _data?: XY[] })._data ?? ds.data) as XY[];
     return { label: String(ds.label ?? ''), n: raw.length, ys: raw.length <= 400 ? raw.map((p) => p.y) : raw.slice(-50).map((p) => p.y) };
   });
+}
+
+/** Short tick labels: 1e-12 rather than 0.000000000001 on log axes, 0.25 rather than 0.25000000001. */
+export function tickLabel(v: number): string {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e5 || a < 1e-3) return v.toExponential(0).replace('e+', 'e');
+  return String(Number(v.toPrecision(3)));
 }

@@ -168,6 +168,8 @@ function render(): void {
     line(`layer ${r + 1} (step ${gtt.step})`, colors[r % colors.length] as string, {
       data: Array.from({ length: gtt.T }, (_, t) => ({ x: t, y: gtt.values[r * gtt.T + t] as number })), pointRadius: 1.5,
     })) : []);
+  const gx = charts.gtt.options.scales?.['x'];
+  if (gx && gtt) gx.max = gtt.T - 1;
   if (heat) drawHeatmap(byId('gtt-heatmap') as HTMLCanvasElement, gtt);
 
   setData(charts.speed, [
@@ -212,6 +214,8 @@ function renderExperiment(): void {
   if (!experiment) return;
   const colors = palette();
   const e = experiment;
+  const ex = charts.expGtt.options.scales?.['x'];
+  if (ex) ex.max = e.T - 1;
   setData(charts.expGtt, e.series.map((s, k) => line(s.label, colors[k] as string, { data: s.gradThroughTime.map((y, t) => ({ x: t, y })), pointRadius: 1.5 })));
   setData(charts.expLoss, e.series.map((s, k) => line(s.label, colors[k] as string, { data: ema(s.loss.map((p) => ({ x: p.step, y: p.loss })), 0.8) })));
   renderExperimentSummary(e);
