@@ -1,6 +1,6 @@
 // Classify Selection through the real UI: a word-language classifier (english / french / german / spanish) is
 // trained by the CLI in the test setup; a selected word is classified after the checkpoint is chosen in VS
-// Code's open dialog; the notification must name the label and list every class with its probability, and
+// Code's open dialog; the result must name the label and list every class with its probability, and
 // agree with what the CLI says for the same text and checkpoint.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -79,16 +79,19 @@ describe('Classify Selection (e2e, real workbench)', function () {
     await openAndSelectAll(page, 'word.txt');
     await runCommand(page, 'SeqLab: Classify Selection');
     await answerOpenDialog(page, path.join(dir, 'lang-model', 'seqlab.json'));
-    const toast = page.locator('.notification-toast', { hasText: 'SeqLab (lang-model)' }).first();
-    await toast.waitFor({ state: 'visible', timeout: 20_000 });
-    const text = (await toast.locator('.notification-list-item-message').innerText()).trim();
-    // “label” — label p% · label p% · … (all four classes, most probable first, as the CLI computes them)
-    assert.match(text, new RegExp(`“${expected.label}” — `));
-    const listed = [...text.matchAll(/([a-z]+) (\d+\.\d)%/g)].map((m) => ({ label: m[1], pct: Number(m[2]) }));
-    assert.deepEqual(listed.map((x) => x.label), expected.probs.map((p) => p.label), 'every class, most probable first');
-    listed.forEach((x, i) => assert.ok(Math.abs(x.pct - 100 * expected.probs[i].prob) < 0.051, `${x.label}: ${x.pct}% vs the CLI's ${expected.probs[i].prob}`));
-    assert.ok(Math.abs(listed.reduce((a, x) => a + x.pct, 0) - 100) < 0.3, 'the probabilities sum to 100%');
+    const widget = page.locator('.quick-input-widget');
+    await widget.locator('.quick-input-title', { hasText: 'SeqLab (lang-model)' }).waitFor({ timeout: 20_000 });
+    // Title: the label and its probability; rows: every class, most probable first, as the CLI computes them.
+    assert.match(await widget.locator('.quick-input-title').innerText(), new RegExp(`“${expected.label}” \\(\\d+\\.\\d%\\)`));
+    const rows = widget.locator('.quick-input-list .monaco-list-row');
+    await rows.first().waitFor();
+    const labels = (await rows.evaluateAll((els) => els.map((r) => r.querySelector('.label-name')?.textContent ?? ''))).map((l) => l.trim());
+    const pcts = (await rows.evaluateAll((els) => els.map((r) => r.querySelector('.label-description')?.textContent ?? ''))).map((d) => Number(d.replace('%', '')));
+    assert.deepEqual(labels, expected.probs.map((p) => p.label), 'every class, most probable first');
+    pcts.forEach((x, i) => assert.ok(Math.abs(x - 100 * expected.probs[i].prob) < 0.051, `${labels[i]}: ${x}% vs the CLI's ${expected.probs[i].prob}`));
+    assert.ok(Math.abs(pcts.reduce((a, x) => a + x, 0) - 100) < 0.3, 'the probabilities sum to 100%');
     await wb.screenshot('classify-dark');
+    await page.keyboard.press('Escape');
   });
 
   it('reads well in a light theme', async () => {
@@ -96,10 +99,10 @@ describe('Classify Selection (e2e, real workbench)', function () {
     const { page } = wb;
     await setColorTheme(page, 'Light Modern', 'light');
     await runCommand(page, 'SeqLab: Classify Selection');
-    await page.locator('.notification-toast', { hasText: 'SeqLab (lang-model)' }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'SeqLab (lang-model)' }).waitFor({ timeout: 20_000 });
     await wb.screenshot('classify-light');
+    await page.keyboard.press('Escape');
     await setColorTheme(page, 'Dark Modern', 'dark');
-    await runCommand(page, 'Notifications: Clear All Notifications');
     await runCommand(page, 'View: Close All Editors');
   });
 });

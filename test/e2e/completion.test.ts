@@ -124,8 +124,8 @@ describe('inline completions, Explain Suggestion and Generate Text (e2e, real wo
     assert.match(await widget.locator('.quick-input-title').innerText(), /Next words after “…a lazy ” · temperature 1 ·/);
     const rows = widget.locator('.quick-input-list .monaco-list-row');
     await rows.first().waitFor();
-    const labels = await rows.locator('.label-name').allInnerTexts();
-    const probs = (await rows.locator('.label-description').allInnerTexts()).map((d) => Number(d.replace('%', '')));
+    const labels = await rows.evaluateAll((els) => els.map((r) => r.querySelector('.label-name')?.textContent ?? ''));
+    const probs = (await rows.evaluateAll((els) => els.map((r) => r.querySelector('.label-description')?.textContent ?? ''))).map((d) => Number(d.replace('%', '')));
     assert.equal(labels[0]?.trim(), 'dog');
     assert.ok(labels.length >= 3, `only ${labels.length} words listed`);
     assert.ok(probs.every((p, i) => Number.isFinite(p) && p >= 0 && p <= 100 && (i === 0 || p <= probs[i - 1])), `probabilities not sorted: ${probs}`);
@@ -158,6 +158,7 @@ describe('inline completions, Explain Suggestion and Generate Text (e2e, real wo
     const share = words.filter((w) => known.has(w)).length / words.length;
     assert.ok(words.length >= 15 && share > 0.6, `the generated text is not the trained text's language (${(100 * share).toFixed(0)}% known words): ${text}`);
     await wb.screenshot('generate-dark');
+    await runCommand(page, 'View: Revert and Close Editor');
   });
 
   it('shows ghost text in a light theme', async () => {

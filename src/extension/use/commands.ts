@@ -125,8 +125,7 @@ export function registerUse(context: vscode.ExtensionContext, session: TrainingS
         if (ids.length === 0) return fail('There is nothing to classify: the selection gives no tokens.');
         const p = task.predict(ids);
         const probs = labels.map((label, i) => ({ label, prob: p[i] })).sort((a, b) => b.prob - a.prob);
-        const list = probs.map((x) => `${x.label} ${(100 * x.prob).toFixed(1)}%`).join(' · ');
-        void vscode.window.showInformationMessage(`SeqLab (${name}): “${probs[0].label}” — ${list}`);
+        showResult(`SeqLab (${name}): “${probs[0].label}” (${pct(probs[0].prob)})`, `Class probabilities for “${clip(src.text)}”`, probs);
         return { ok: true, label: probs[0].label, probs };
       }
       // A tagger: one tag per whitespace-separated token.
@@ -143,4 +142,19 @@ export function registerUse(context: vscode.ExtensionContext, session: TrainingS
     }),
   );
   return { models, completions };
+}
+
+const pct = (p: number): string => `${(100 * p).toFixed(1)}%`;
+const clip = (t: string): string => (t.length > 40 ? `${t.slice(0, 40)}…` : t).replace(/\s+/g, ' ');
+
+/** The label and every class probability, most probable first, as a read-only list (Enter or Escape closes). */
+function showResult(title: string, placeholder: string, probs: readonly { label: string; prob: number }[]): void {
+  const qp = vscode.window.createQuickPick();
+  qp.title = title;
+  qp.placeholder = placeholder;
+  qp.matchOnDescription = false;
+  qp.items = probs.map((x) => ({ label: x.label, description: pct(x.prob), detail: '█'.repeat(Math.max(1, Math.round(x.prob * 40))) }));
+  qp.onDidAccept(() => qp.hide());
+  qp.onDidHide(() => qp.dispose());
+  qp.show();
 }
