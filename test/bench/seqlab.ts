@@ -6,8 +6,9 @@
 // W1–W3 charLM: the engine's LanguageModel (embedding → RecurrentStack → head) + LmTrainer (mean CE, clip
 //   by global norm, Adam) — exactly the tfjs peers' model and step. W4 completer: batch-1 forward over the
 //   64-id context, then one step per generated id from the carried (h, c) — the same strategy as the peer.
-//   NOTE: the engine still allocates its arenas with `new Float32Array`, so its products take the scratch-copy
-//   path of src/engine/wasm/product.ts; moving its arenas into one WasmHeap makes them zero-copy.
+//   The model is built with `wasmFloatCtor` (src/engine/wasm/alloc.ts): parameters, gradients, Adam moments,
+//   caches and the completer's carried state live in one WasmHeap, so every product (batch-1 ones too) is
+//   zero-copy on the SIMD kernels. The side reports how many products copied (should be 0).
 // TODO(issue 8): W5 (bits/char after 120 s of W1 training) and W7 (seq2seq + additive attention on the date
 //   task, examples/s) need new Side methods here and in tfjsSide.ts: not written yet.
 import { matmulNN, matmulNT, matmulTN, setKernelBackend } from '../../src/engine/ops/matmul';
@@ -15,6 +16,9 @@ import { Rng } from '../../src/engine/rng';
 import { LanguageModel } from '../../src/engine/lm';
 import { LmTrainer, type LmBatch } from '../../src/engine/trainer';
 import { WasmHeap } from '../../src/engine/wasm/heap';
+import { asFloatCtor, lmArenaFloats, wasmFloatCtor, type HeapFloatCtor } from '../../src/engine/wasm/alloc';
+import { wasmStats } from '../../src/engine/wasm/product';
+import { gateCount } from '../../src/engine/cells/cell';
 import type { CharLMConfig, Completer, LMTrainer, MatmulRunner, ProductKind, Side } from './sides';
 
 export type SeqlabVariant = 'wasm' | 'wasm-copy' | 'js';
@@ -48,10 +52,14 @@ export function createSeqlabSide(variant: SeqlabVariant = 'wasm'): Side {
       };
     },
     async charLM(cfg: CharLMConfig): Promise<LMTrainer> {
+      const heapCtor = variant === 'wasm' ? wasmFloatCtor(lmArenaFloats({
+        params: lmParamCount(cfg), vocab: cfg.vocab, embed: cfg.embed, hidden: cfg.hidden, layers: cfg.layers,
+        gates: gateCount(cfg.cell), batch: cfg.batch, seqLen: cfg.seqLen,
+      })) : null;
       const model = new LanguageModel({
         vocabSize: cfg.vocab, embeddingSize: cfg.embed,
         rnn: { cell: cfg.cell, hiddenSize: cfg.hidden, numLayers: cfg.layers, bidirectional: false, merge: 'concat', dropout: 0 },
-      });
+      }, heapCtor ? asFloatCtor(heapCtor) : Float32Array);
       model.initialize(new Rng(cfg.seed));
       const trainer = new LmTrainer(model, {
         optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8 },
@@ -65,24 +73,45 @@ export function createSeqlabSide(variant: SeqlabVariant = 'wasm'): Side {
           batch.targets = y;
           return trainer.step(batch).loss;
         },
+        note: () => pathNote(heapCtor),
       };
       models.set(side, model);
+      if (heapCtor) heaps.set(side, heapCtor);
       return side;
     },
     async completer(trainer: LMTrainer): Promise<Completer> {
       const model = models.get(trainer);
       if (!model) throw new Error('completer needs a trainer made by this side');
-      return greedyCompleter(model);
+      return { ...greedyCompleter(model), note: () => pathNote(heaps.get(trainer) ?? null) };
     },
   };
 }
 
 const models = new WeakMap<LMTrainer, LanguageModel>();
+const heaps = new WeakMap<LMTrainer, HeapFloatCtor>();
+
+/** Parameters of embedding (V,E) + L recurrent layers (G·H·(in+H) + 2·G·H) + head (V,H) + V. */
+function lmParamCount(c: CharLMConfig): number {
+  const G = gateCount(c.cell) * c.hidden;
+  let n = c.vocab * c.embed + c.vocab * c.hidden + c.vocab;
+  for (let l = 0; l < c.layers; l++) n += G * ((l === 0 ? c.embed : c.hidden) + c.hidden) + 2 * G;
+  return n;
+}
+
+let lastStats = { zeroCopy: 0, copied: 0 };
+/** Which product path ran since the last note (zero-copy vs copied operands) and whether the heap overflowed. */
+function pathNote(heapCtor: HeapFloatCtor | null): string {
+  const z = wasmStats.zeroCopy - lastStats.zeroCopy, c = wasmStats.copied - lastStats.copied;
+  lastStats = { ...wasmStats };
+  const heap = heapCtor ? `heap ${(heapCtor.heap.capacity * 4 / 2 ** 20).toFixed(0)} MiB${heapCtor.overflow.arrays ? `, ${heapCtor.overflow.floats} floats overflowed` : ''}` : 'plain arrays';
+  return `${heap}; WASM products zero-copy ${z}, copied ${c}`;
+}
 
 /** Reads the context once (batch 1), then advances the carried state one generated id at a time. */
 function greedyCompleter(model: LanguageModel): Completer {
   const n = model.rnn.cfg.numLayers * model.rnn.cfg.hiddenSize;
-  const h = new Float32Array(n), c = new Float32Array(n);
+  // The carried state in the model's own arenas (its WasmHeap), so the first recurrent product stays zero-copy.
+  const h = new model.params.ctor(n), c = new model.params.ctor(n);
   const one = new Int32Array(1);
   const V = model.V;
   const argmaxLast = (T: number): number => {

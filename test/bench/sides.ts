@@ -20,11 +20,14 @@ export interface CharLMConfig {
 /** One optimisation step on x (B,T) → y (B,T) token ids: mean cross-entropy over B·T, clip, Adam. */
 export interface LMTrainer {
   step(x: Int32Array, y: Int32Array): number; // returns the loss (forces the step to complete)
+  /** Optional detail for the report (e.g. which kernel path ran). */
+  note?(): string;
 }
 
 /** W4: greedy completion from a context of ids; returns the generated ids (stops at `stopId` or maxLen). */
 export interface Completer {
   suggest(context: Int32Array, stopId: number, maxLen: number): number[];
+  note?(): string;
 }
 
 export type ProductKind = 'nt' | 'nn' | 'tn';

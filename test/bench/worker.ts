@@ -55,7 +55,8 @@ function rep(id: string, index: number): FromWorker {
     const t0 = performance.now();
     const loss = trainers.get(id)!.step(x, y);
     const s = (performance.now() - t0) / 1000;
-    return { type: 'rep', values: [(w.cfg.batch * w.cfg.seqLen) / s], note: `loss ${loss.toFixed(3)}` };
+    const extra = trainers.get(id)!.note?.();
+    return { type: 'rep', values: [(w.cfg.batch * w.cfg.seqLen) / s], note: `loss ${loss.toFixed(3)}${extra ? '; ' + extra : ''}` };
   }
   if (w.kind === 'complete') {
     const { completer, ctx, stop } = completers.get(id)!;
@@ -68,7 +69,8 @@ function rep(id: string, index: number): FromWorker {
       chars += completer.suggest(ctx[i], stop, w.maxLen).length;
       values.push(performance.now() - t0);
     }
-    return { type: 'rep', values, note: `${(chars / w.perRep).toFixed(1)} chars/suggestion` };
+    const extra = completer.note?.();
+    return { type: 'rep', values, note: `${(chars / w.perRep).toFixed(1)} chars/suggestion${extra ? '; ' + extra : ''}` };
   }
   const { runner, times } = runners.get(id)!;
   const t0 = performance.now();
