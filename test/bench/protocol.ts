@@ -1,10 +1,12 @@
 // Messages between the bench orchestrator (main.ts) and one side's worker thread (worker.ts).
-import type { CharLMConfig, ProductKind } from './sides';
+import type { CharLMConfig, ProductKind, Seq2SeqBenchConfig } from './sides';
 
 export type SideName = 'seqlab' | 'seqlab-wasm-copy' | 'seqlab-js' | 'tfjs-cpu' | 'tfjs-wasm';
 
 export type Workload =
   | { kind: 'lm'; id: string; cfg: CharLMConfig }
+  /** W7: cfg.vocab/S are filled in by the worker from the generated date pairs (same seed on every side). */
+  | { kind: 's2s'; id: string; cfg: Seq2SeqBenchConfig; examples: number }
   /** Completion latency on the model trained by workload `modelOf`; reps are chunks of `perRep` contexts. */
   | { kind: 'complete'; id: string; modelOf: string; cfg: CharLMConfig; context: number; stopChar: string; maxLen: number; perRep: number; seed: number }
   | { kind: 'matmul'; id: string; product: ProductKind; M: number; K: number; N: number; seed: number; targetSeconds: number };

@@ -9,17 +9,19 @@
 //   The model is built with `wasmFloatCtor` (src/engine/wasm/alloc.ts): parameters, gradients, Adam moments,
 //   caches and the completer's carried state live in one WasmHeap, so every product (batch-1 ones too) is
 //   zero-copy on the SIMD kernels. The side reports how many products copied (should be 0).
-// TODO(issue 8): W5 (bits/char after 120 s of W1 training) and W7 (seq2seq + additive attention on the date
-//   task, examples/s) need new Side methods here and in tfjsSide.ts: not written yet.
+// W7 seq2seq: the engine's Seq2Seq (LSTM encoder → decoder from the encoder's final state, additive attention
+//   queried by the decoder output h_t — the placement the tf.layers peer can express — tanh combine, head),
+//   mean CE, clip, Adam via TrainStep, on a WasmHeap too.
 import { matmulNN, matmulNT, matmulTN, setKernelBackend } from '../../src/engine/ops/matmul';
 import { Rng } from '../../src/engine/rng';
 import { LanguageModel } from '../../src/engine/lm';
-import { LmTrainer, type LmBatch } from '../../src/engine/trainer';
+import { LmTrainer, TrainStep, type LmBatch } from '../../src/engine/trainer';
+import { Seq2Seq } from '../../src/engine/seq2seq/model';
 import { WasmHeap } from '../../src/engine/wasm/heap';
 import { asFloatCtor, lmArenaFloats, wasmFloatCtor, type HeapFloatCtor } from '../../src/engine/wasm/alloc';
 import { wasmStats } from '../../src/engine/wasm/product';
 import { gateCount } from '../../src/engine/cells/cell';
-import type { CharLMConfig, Completer, LMTrainer, MatmulRunner, ProductKind, Side } from './sides';
+import type { CharLMConfig, Completer, LMTrainer, MatmulRunner, ProductKind, Seq2SeqBenchConfig, Seq2SeqTrainer, Side } from './sides';
 
 export type SeqlabVariant = 'wasm' | 'wasm-copy' | 'js';
 
@@ -78,6 +80,32 @@ export function createSeqlabSide(variant: SeqlabVariant = 'wasm'): Side {
       models.set(side, model);
       if (heapCtor) heaps.set(side, heapCtor);
       return side;
+    },
+    async seq2seq(cfg: Seq2SeqBenchConfig): Promise<Seq2SeqTrainer> {
+      // Generous fixed heap (only touched pages are resident); overflow, if any, is reported in the note.
+      const heapCtor = variant === 'wasm' ? wasmFloatCtor(24 << 20) : null;
+      const model = new Seq2Seq({
+        srcVocab: cfg.vocab, tgtVocab: cfg.vocab, embeddingSize: cfg.embed, cell: 'lstm',
+        encoder: { hiddenSize: cfg.hidden, numLayers: 1, bidirectional: false },
+        decoder: { hiddenSize: cfg.hidden, numLayers: 1 },
+        attention: 'additive', attentionSize: cfg.attention, attentionQuery: 'output',
+      }, heapCtor ? asFloatCtor(heapCtor) : Float32Array);
+      model.initialize(new Rng(cfg.seed));
+      const core = new TrainStep(model.params, {
+        optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8 }, schedule: { kind: 'constant', lr: cfg.lr }, clipNorm: cfg.clipNorm,
+      });
+      let cur: { src: Int32Array; srcLen: Int32Array; decIn: Int32Array; targets: Int32Array } | null = null;
+      const fb = (): { loss: number; count: number } => {
+        model.forward(cur!.src, cur!.srcLen, cfg.batch, cfg.S, cur!.decIn, cfg.T, { training: true });
+        return model.lossAndBackward(cur!.targets, 'mean');
+      };
+      return {
+        step(src, srcLen, decIn, targets) {
+          cur = { src, srcLen, decIn, targets };
+          return core.run(fb).loss;
+        },
+        note: () => pathNote(heapCtor),
+      };
     },
     async completer(trainer: LMTrainer): Promise<Completer> {
       const model = models.get(trainer);

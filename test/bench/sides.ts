@@ -30,6 +30,27 @@ export interface Completer {
   note?(): string;
 }
 
+/** W7: seq2seq, LSTM encoder → LSTM decoder (initial state = encoder's final) → additive attention (Luong
+ *  placement: the decoder output h_t queries the encoder outputs) → tanh(combine[h; ctx]) → head. */
+export interface Seq2SeqBenchConfig {
+  vocab: number; // V, shared source/target character vocabulary incl. PAD 0, BOS 2, EOS 3
+  embed: number; // E
+  hidden: number; // H (encoder = decoder, so no learned bridge)
+  attention: number; // A, additive attention size
+  S: number; // padded source length
+  T: number; // target length (BOS + 10 chars as inputs; 10 chars + EOS as targets)
+  batch: number; // B
+  lr: number;
+  clipNorm: number;
+  seed: number;
+}
+
+/** One step: src (B,S) padded with 0, srcLen (B), decIn/targets (B,T); mean CE over B·T, clip, Adam. */
+export interface Seq2SeqTrainer {
+  step(src: Int32Array, srcLen: Int32Array, decIn: Int32Array, targets: Int32Array): number;
+  note?(): string;
+}
+
 export type ProductKind = 'nt' | 'nn' | 'tn';
 
 /** W6: C = product of random A, B; `run(n)` does the product n times (to completion). */
@@ -45,5 +66,6 @@ export interface Side {
   charLM?(cfg: CharLMConfig): Promise<LMTrainer>;
   /** A completer over the weights of the trainer made by charLM (W4 uses the W1 model). */
   completer?(trainer: LMTrainer, cfg: CharLMConfig): Promise<Completer>;
+  seq2seq?(cfg: Seq2SeqBenchConfig): Promise<Seq2SeqTrainer>;
   matmul?(kind: ProductKind, M: number, K: number, N: number, seed: number): MatmulRunner;
 }

@@ -4,7 +4,7 @@
 // then one character per predict). Backends: 'cpu' (pure JS) and 'wasm' (XNNPACK, SIMD; its .wasm files are
 // loaded from node_modules — no network). Each peer runs in its own worker thread, so backends never mix.
 import * as path from 'path';
-import type { CharLMConfig, Completer, LMTrainer, MatmulRunner, ProductKind, Side } from './sides';
+import type { CharLMConfig, Completer, LMTrainer, MatmulRunner, ProductKind, Seq2SeqBenchConfig, Seq2SeqTrainer, Side } from './sides';
 
 type TF = typeof import('@tensorflow/tfjs');
 
@@ -75,6 +75,39 @@ export function createTfjsSide(backend: 'cpu' | 'wasm', root: string): Side {
       };
     },
 
+    async seq2seq(cfg: Seq2SeqBenchConfig): Promise<Seq2SeqTrainer> {
+      const model = buildSeq2Seq(tf, cfg);
+      const optimizer = tf.train.adam(cfg.lr, 0.9, 0.999, 1e-8);
+      const vars = model.trainableWeights.map((w) => w.read() as import('@tensorflow/tfjs').Variable);
+      const { batch: B, S, T, vocab: V } = cfg;
+      return {
+        step(src, srcLen, decIn, targets) {
+          const loss = tf.tidy(() => {
+            const xs = tf.oneHot(tf.tensor2d(src, [B, S], 'int32'), V);
+            const xd = tf.oneHot(tf.tensor2d(decIn, [B, T], 'int32'), V);
+            // Additive mask bias (B, 1, S): 0 on real source positions, -1e9 on padding.
+            const pos = tf.range(0, S, 1, 'int32').reshape([1, 1, S]);
+            const mask = tf.mul(tf.cast(tf.greaterEqual(pos, tf.tensor1d(srcLen, 'int32').reshape([B, 1, 1])), 'float32'), -1e9);
+            const ys = tf.oneHot(tf.tensor1d(targets, 'int32'), V);
+            const { value, grads } = optimizer.computeGradients(() => {
+              const logits = model.apply([xs, xd, mask], { training: true }) as import('@tensorflow/tfjs').Tensor;
+              return tf.losses.softmaxCrossEntropy(ys, logits.reshape([B * T, V])) as import('@tensorflow/tfjs').Scalar;
+            }, vars);
+            const names = Object.keys(grads);
+            const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
+            const scale = tf.minimum(1, tf.div(cfg.clipNorm, tf.add(norm, 1e-6)));
+            const clipped: Record<string, import('@tensorflow/tfjs').Tensor> = {};
+            for (const n of names) clipped[n] = tf.mul(grads[n], scale);
+            optimizer.applyGradients(clipped as unknown as Parameters<typeof optimizer.applyGradients>[0]);
+            return value;
+          });
+          const l = loss.dataSync()[0];
+          loss.dispose();
+          return l;
+        },
+      };
+    },
+
     matmul(kind: ProductKind, M: number, K: number, N: number): MatmulRunner {
       // The same product with tf.matMul's transpose flags; 'nn' is tfjs's own layout (Dense keeps (in, out)).
       const a = kind === 'tn' ? tf.randomUniform([K, M], -1, 1) : tf.randomUniform([M, K], -1, 1);
@@ -129,4 +162,61 @@ function argmaxOf(tf: TF, model: import('@tensorflow/tfjs').Sequential, input: i
   id.dispose();
   input.dispose();
   return v;
+}
+
+/**
+ * W7 as a tf.layers user writes it (functional API): one-hot → dense (embedding, see build()) → LSTM encoder
+ * (returnSequences + returnState) and a decoder LSTM with initialState = the encoder's [h, c]; a custom layer
+ * for additive (Bahdanau) attention, since tf.layers has no attention layer (the Keras NMT tutorial's
+ * BahdanauAttention: score = vᵀ tanh(W_s h_t + W_h enc_j), bias-free like SeqLab's), queried by all decoder outputs
+ * at once (Luong placement: a tf.layers decoder LSTM cannot feed attention back inside its time loop); then
+ * dense tanh on concatenate([h, ctx]) and the dense head. A third input carries the padding mask bias.
+ */
+function buildSeq2Seq(tf: TF, cfg: Seq2SeqBenchConfig): import('@tensorflow/tfjs').LayersModel {
+  type Tensor = import('@tensorflow/tfjs').Tensor;
+  type LayerVariable = import('@tensorflow/tfjs').LayerVariable;
+  const A = cfg.attention;
+  class AdditiveAttention extends tf.layers.Layer {
+    static className = 'AdditiveAttention';
+    private ws!: LayerVariable;
+    private wh!: LayerVariable;
+    private v!: LayerVariable;
+    override build(shapes: import('@tensorflow/tfjs').Shape[] | import('@tensorflow/tfjs').Shape): void {
+      const [qs, ks] = shapes as import('@tensorflow/tfjs').Shape[];
+      const u = (fan: number) => tf.initializers.randomUniform({ minval: -1 / Math.sqrt(fan), maxval: 1 / Math.sqrt(fan), seed: cfg.seed });
+      this.ws = this.addWeight('W_s', [qs[2]!, A], 'float32', u(qs[2]!));
+      this.wh = this.addWeight('W_h', [ks[2]!, A], 'float32', u(ks[2]!));
+      this.v = this.addWeight('v', [A, 1], 'float32', u(A));
+      this.built = true;
+    }
+    override computeOutputShape(shapes: import('@tensorflow/tfjs').Shape[] | import('@tensorflow/tfjs').Shape): import('@tensorflow/tfjs').Shape {
+      const [qs, ks] = shapes as import('@tensorflow/tfjs').Shape[];
+      return [qs[0], qs[1], ks[2]];
+    }
+    override call(inputs: Tensor | Tensor[]): Tensor {
+      return tf.tidy(() => {
+        const [q, k, mask] = inputs as Tensor[];
+        const [B, T, Hd] = q.shape as number[];
+        const [, S, Ce] = k.shape as number[];
+        const qa = tf.matMul(q.reshape([B * T, Hd]), this.ws.read()).reshape([B, T, 1, A]);
+        const ka = tf.matMul(k.reshape([B * S, Ce]), this.wh.read()).reshape([B, 1, S, A]);
+        const e = tf.matMul(tf.tanh(tf.add(qa, ka)).reshape([B * T * S, A]), this.v.read()).reshape([B, T, S]);
+        return tf.matMul(tf.softmax(tf.add(e, mask)), k); // (B, T, Ce)
+      });
+    }
+  }
+  const { S, T, vocab: V, embed: E, hidden: H } = cfg;
+  // U(±1/√H) like torch and SeqLab (tfjs' default orthogonal recurrent init is slow to set up; see build()).
+  const ri = () => tf.initializers.randomUniform({ minval: -1 / Math.sqrt(H), maxval: 1 / Math.sqrt(H), seed: cfg.seed });
+  const rec = { units: H, recurrentActivation: 'sigmoid' as const, kernelInitializer: ri(), recurrentInitializer: ri() };
+  const srcIn = tf.input({ shape: [S, V] }), decIn = tf.input({ shape: [T, V] }), maskIn = tf.input({ shape: [1, S] });
+  const srcE = tf.layers.dense({ units: E, useBias: false }).apply(srcIn) as import('@tensorflow/tfjs').SymbolicTensor;
+  const [encOut, h, c] = tf.layers.lstm({ ...rec, returnSequences: true, returnState: true }).apply(srcE) as import('@tensorflow/tfjs').SymbolicTensor[];
+  const decE = tf.layers.dense({ units: E, useBias: false }).apply(decIn) as import('@tensorflow/tfjs').SymbolicTensor;
+  const decOut = tf.layers.lstm({ ...rec, returnSequences: true }).apply(decE, { initialState: [h, c] }) as import('@tensorflow/tfjs').SymbolicTensor;
+  const ctx = new AdditiveAttention({}).apply([decOut, encOut, maskIn]) as import('@tensorflow/tfjs').SymbolicTensor;
+  const cat = tf.layers.concatenate().apply([decOut, ctx]) as import('@tensorflow/tfjs').SymbolicTensor;
+  const feat = tf.layers.dense({ units: H, activation: 'tanh' }).apply(cat) as import('@tensorflow/tfjs').SymbolicTensor;
+  const logits = tf.layers.dense({ units: V }).apply(feat) as import('@tensorflow/tfjs').SymbolicTensor;
+  return tf.model({ inputs: [srcIn, decIn, maskIn], outputs: logits });
 }

@@ -2,9 +2,10 @@
 // request. Every timing is taken here, around the side's own call, with performance.now().
 import { parentPort, workerData } from 'worker_threads';
 import { contexts, encodeChars, lmBatch } from './corpus';
+import { dateBatch, dateData, type DateData } from './dates';
 import type { FromWorker, ToWorker, Workload, WorkerData } from './protocol';
 import { createSeqlabSide } from './seqlab';
-import type { Completer, LMTrainer, MatmulRunner, Side } from './sides';
+import type { Completer, LMTrainer, MatmulRunner, Seq2SeqTrainer, Side } from './sides';
 import { createTfjsSide } from './tfjsSide';
 
 // Keep stdout for the orchestrator's table/JSON: libraries' banners (tfjs prints one) go to stderr.
@@ -17,6 +18,7 @@ const side: Side =
       : createSeqlabSide(data.side === 'seqlab' ? 'wasm' : data.side === 'seqlab-js' ? 'js' : 'wasm-copy');
 
 const trainers = new Map<string, LMTrainer>();
+const s2s = new Map<string, { trainer: Seq2SeqTrainer; data: DateData }>();
 const workloads = new Map<string, Workload>();
 const runners = new Map<string, { runner: MatmulRunner; times: number }>();
 const completers = new Map<string, { completer: Completer; ctx: Int32Array[]; stop: number }>();
@@ -29,6 +31,13 @@ async function setup(w: Workload): Promise<FromWorker> {
     if (!side.charLM) return { type: 'setup', supported: false, reason: 'charLM not implemented' };
     trainers.set(w.id, await side.charLM(w.cfg));
     return { type: 'setup', supported: true };
+  }
+  if (w.kind === 's2s') {
+    if (!side.seq2seq) return { type: 'setup', supported: false, reason: 'seq2seq not implemented' };
+    const data = dateData(w.examples, w.cfg.seed);
+    w.cfg = { ...w.cfg, vocab: data.vocab, S: data.S, T: data.T };
+    s2s.set(w.id, { trainer: await side.seq2seq(w.cfg), data });
+    return { type: 'setup', supported: true, label: `V ${data.vocab}, S ${data.S}, T ${data.T}` };
   }
   if (w.kind === 'complete') {
     const trainer = trainers.get(w.modelOf);
@@ -57,6 +66,18 @@ function rep(id: string, index: number): FromWorker {
     const s = (performance.now() - t0) / 1000;
     const extra = trainers.get(id)!.note?.();
     return { type: 'rep', values: [(w.cfg.batch * w.cfg.seqLen) / s], note: `loss ${loss.toFixed(3)}${extra ? '; ' + extra : ''}` };
+  }
+  if (w.kind === 's2s') {
+    const { trainer, data } = s2s.get(id)!;
+    // Each rep: several steps (one step is a few ms for SeqLab), on batches every side sees identically.
+    const steps = 5;
+    let loss = 0;
+    const batches = Array.from({ length: steps }, (_, i) => dateBatch(data, w.cfg.batch, (index + 1) * steps + i));
+    const t0 = performance.now();
+    for (const b of batches) loss = trainer.step(b.src, b.srcLen, b.decIn, b.targets);
+    const s = (performance.now() - t0) / 1000;
+    const extra = trainer.note?.();
+    return { type: 'rep', values: [(steps * w.cfg.batch) / s], note: `loss ${loss.toFixed(3)}${extra ? '; ' + extra : ''}` };
   }
   if (w.kind === 'complete') {
     const { completer, ctx, stop } = completers.get(id)!;
