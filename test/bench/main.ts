@@ -8,7 +8,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { spawnSync } from 'child_process';
 import { Worker } from 'worker_threads';
+import { memoryProbe, type MemoryReport } from './memory';
 import { loadCorpus } from './corpus';
 import type { FromWorker, SideName, ToWorker, Workload } from './protocol';
 import { summarize, sortedCopy, percentile, type Summary } from './stats';
@@ -171,6 +173,13 @@ async function main(): Promise<void> {
   }
   if (want('W2')) await run({ kind: 'lm', id: 'W2', cfg: { ...lm, layers: 2, hidden: 256 } }, 'W2 LSTM 2x256 train', 'tokens/s', 'higher', main3);
   if (want('W3')) await run({ kind: 'lm', id: 'W3', cfg: { ...lm, cell: 'gru' } }, 'W3 GRU 1x128 train', 'tokens/s', 'higher', main3);
+  let memory: MemoryReport | null = null;
+  if (want('W2') || want('MEM')) {
+    // Its own process, so the resident set is this model's alone (the side workers share this one's).
+    log('peak memory while training W2 …');
+    const r = spawnSync(process.execPath, ['--expose-gc', __filename, '--mem-probe'], { encoding: 'utf8', timeout: 300_000 });
+    try { memory = JSON.parse(r.stdout) as MemoryReport; } catch { log(`memory probe failed: ${r.stderr}`); }
+  }
   if (want('W7')) {
     await run({ kind: 's2s', id: 'W7', examples: 4000, cfg: { vocab: 0, embed: 32, hidden: 128, attention: 128, S: 0, T: 0, batch: 32, lr: 2e-3, clipNorm: 5, seed: 7 } },
       'W7 seq2seq+additive attn', 'examples/s', 'higher', main3);
@@ -191,6 +200,7 @@ async function main(): Promise<void> {
       details: Object.fromEntries(W6_EXTRA.filter((p) => r.stats[p]).map((p) => [p, r.stats[p]!.median])),
       notMeasured: r.missing, notes: r.notes,
     })),
+    memory,
     notMeasuredYet: ['W5 (bits/char after 120 s)', ...(rows.some((r) => r.id === 'W1' && !r.stats.seqlab) ? ['SeqLab side of W1–W4 (engine LSTM/GRU trainer not wired yet)'] : [])],
   };
   if (opt('--out')) fs.writeFileSync(opt('--out')!, JSON.stringify(out, null, 2));
@@ -204,8 +214,17 @@ async function main(): Promise<void> {
       if (!seen.has(key)) { seen.add(key); process.stdout.write(`  ${key}\n`); }
     }
     for (const r of rows) for (const [k, v] of Object.entries(r.missing)) process.stdout.write(`  ${r.id}: ${k} not measured (${v})\n`);
+    if (memory) {
+      process.stdout.write(`peak memory, ${memory.workload}: resident set grew ${memory.rssGrowthMiB.toFixed(1)} MiB (peak ${memory.rssPeakMiB.toFixed(1)} MiB) over ${memory.steps} steps, ` +
+        `vs ${memory.needMiB.toFixed(1)} MiB needed (params+grads+Adam ${memory.stateMiB.toFixed(1)} MiB for ${memory.params} params, activations ${memory.activationsMiB.toFixed(1)} MiB): ` +
+        `${memory.ratio.toFixed(2)}× (target < 2×); heap reserved ${memory.heapReservedMiB.toFixed(0)} MiB (untouched pages are not resident)\n`);
+    }
     process.stdout.write(`not measured yet: ${out.notMeasuredYet.join('; ')}\n`);
   }
 }
 
-main().catch((e) => { log(e instanceof Error ? e.stack ?? e.message : String(e)); process.exit(1); });
+if (args.includes('--mem-probe')) {
+  const corpus = loadCorpus(ROOT, () => undefined);
+  const vocab = new Set(Array.from(corpus.text)).size;
+  process.stdout.write(JSON.stringify(memoryProbe(corpus.text, { ...LM, vocab, layers: 2, hidden: 256 })) + '\n');
+} else main().catch((e) => { log(e instanceof Error ? e.stack ?? e.message : String(e)); process.exit(1); });
