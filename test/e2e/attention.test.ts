@@ -19,28 +19,29 @@ function cli(args: string[], cwd: string): string {
   return execFileSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
 }
 
-/** Opens a workspace file through Quick Open and selects all of it. */
-async function openAndSelectAll(page: Page, name: string): Promise<void> {
-  // Quick Open finds a file created moments ago only once the file search has seen it: retry.
+/**
+ * Opens a file by typing its path into File: Open File… (VS Code's simple dialog in code-server). Quick Open
+ * is avoided on purpose: it caches the workspace's file list, and files created later by other tests are then
+ * missing from it for a while.
+ */
+async function openPath(page: Page, file: string): Promise<void> {
+  await runCommand(page, 'File: Open File...');
   const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
   for (let i = 0; ; i++) {
-    await page.keyboard.press('Control+P');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(name);
+    await input.fill(file);
+    await page.waitForTimeout(500);
+    if (await input.inputValue() !== file) continue;
+    await page.keyboard.press('Enter');
     try {
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 5000 });
+      await input.waitFor({ state: 'hidden', timeout: 3000 });
       break;
     } catch (e) {
       if (i >= 5) throw e;
-      await page.keyboard.press('Escape');
-      await page.waitForTimeout(1000);
     }
   }
-  await page.keyboard.press('Enter');
-  await editorTab(page, name).waitFor({ timeout: 10_000 });
-  const editor = page.locator('.editor-group-container.active .monaco-editor').first();
-  await editor.locator('.view-lines').click();
-  await page.keyboard.press('Control+A');
+  await editorTab(page, path.basename(file)).waitFor({ timeout: 10_000 });
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
 }
 
 /**
@@ -98,7 +99,8 @@ describe('attention view (e2e, real workbench)', function () {
 
   it('translates a selected date and shows source and decoded tokens', async () => {
     const { page } = await workbench();
-    await openAndSelectAll(page, 'date.txt');
+    await openPath(page, path.join(folder, 'attention-e2e', 'date.txt'));
+    await page.keyboard.press('Control+A');
     await runCommand(page, 'SeqLab: Translate Selection');
     await answerOpenDialog(page, path.join(folder, 'attention-e2e', 'dates-model', 'seqlab.json'));
     await editorTab(page, 'SeqLab Attention').waitFor({ timeout: 30_000 });
