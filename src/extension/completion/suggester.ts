@@ -3,15 +3,22 @@
 // character costs one T = 1 step on the carried recurrent state instead of re-reading the document.
 //   window     the text before the cursor, from an anchor that moves in WINDOW_STEP jumps: between two jumps
 //              the window only grows at its end, which is exactly the case the Completer feeds incrementally
-//   version    new weights (a snapshot, a loaded checkpoint) or a new temperature start a fresh Completer
+//   version    a new model object or temperature starts a fresh Completer at once; new weights written into the
+//              same model (training snapshots, several a second) re-read the window at most every
+//              REFRESH_MS, so a suggestion during training rarely pays for a full re-read
 // Every call's wall time is kept (last LATENCY_KEPT), for the status tooltip, the tests and the benchmark.
 import { Completer, type Suggestion } from '../../engine/complete';
 import type { LanguageModel } from '../../engine/lm';
 import type { Tokenizer } from '../../engine/tokenize/types';
 import { temperedLm } from './temperedLm';
 
-/** The window starts at a multiple of WINDOW_STEP and holds between WINDOW_STEP and 2·WINDOW_STEP chars. */
-export const WINDOW_STEP = 512;
+/**
+ * The window starts at a multiple of WINDOW_STEP and holds between WINDOW_STEP and 2·WINDOW_STEP chars: enough
+ * context for the next word, and a full re-read (new weights, or the anchor jumping) stays a few milliseconds.
+ */
+export const WINDOW_STEP = 128;
+/** Least time between two re-reads of the window caused only by refreshed weights (ms). */
+const REFRESH_MS = 3000;
 const LATENCY_KEPT = 512;
 /**
  * Ghost text needs only the best word: a beam of 4 finds it as a beam of 8 does in practice (the best word's
@@ -36,6 +43,9 @@ export function windowStart(offset: number): number {
 export class Suggester {
   private completer: Completer | null = null;
   private key = '';
+  private model: object | null = null;
+  private version = -1;
+  private builtAt = -Infinity;
   private readonly times: number[] = [];
 
   constructor(private readonly now: () => number = () => performance.now()) {}
@@ -43,10 +53,14 @@ export class Suggester {
   /** Words most probable after `textBefore` (the window's text), under temperature `tau`. */
   suggest(m: SuggestModel, tau: number, textBefore: string, count = 1, beam = GHOST_BEAM): Suggestion[] {
     const t0 = this.now();
-    const key = `${m.version}/${tau}`;
-    if (!this.completer || key !== this.key) {
+    const key = String(tau);
+    const stale = m.version !== this.version && t0 - this.builtAt >= REFRESH_MS;
+    if (!this.completer || key !== this.key || m.model !== this.model || stale) {
       this.completer = new Completer(temperedLm(m.model, tau), m.tokenizer);
       this.key = key;
+      this.model = m.model;
+      this.version = m.version;
+      this.builtAt = t0;
     }
     this.completer.setPrefix(textBefore);
     const out = this.completer.suggest({ count, beam: Math.max(beam, count), maxTokens: MAX_WORD_TOKENS });
@@ -59,6 +73,7 @@ export class Suggester {
   reset(): void {
     this.completer = null;
     this.key = '';
+    this.model = null;
   }
 
   /** p50 / p95 / max of the kept call times (ms), and how many there are. */

@@ -172,6 +172,10 @@ export class ModelHub extends Disposable {
   /** A checkpoint carries the tokenizer and the weights: the run's model, exactly as saved. */
   private async applyCheckpoint(run: RunRecord): Promise<void> {
     if (this.lm && this.lm.runId !== run.id && this.lm.origin === 'checkpoint' && run.state !== 'stopped') return;
+    // While the run trains, snapshots keep its model fresh: reading every periodic checkpoint would only add
+    // work to the host's event loop. A checkpoint is read for the final weights, or when nothing else can
+    // give the tokenizer (BPE) or no snapshot arrived yet.
+    if (this.lm?.runId === run.id && run.state !== 'stopped' && run.state !== 'stopping') return;
     const files = await this.session?.store.loadCheckpoint(run.id);
     if (!files) return;
     const task = loadTask(files, run.name);
