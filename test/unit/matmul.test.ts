@@ -125,8 +125,8 @@ describe('matmul kernels', () => {
     assert.strictEqual(b[9], 7);
   });
 
-  it('kernelsBinary.ts is what wasm/build.mjs makes from wasm/matmul.ts', function () {
+  it('kernelsBinary.ts is what src/wasm/build.mjs makes from src/wasm/matmul.ts', function () {
     this.timeout(20000);
-    execFileSync(process.execPath, ['wasm/build.mjs', '--check'], { stdio: 'pipe' });
+    execFileSync(process.execPath, ['src/wasm/build.mjs', '--check'], { stdio: 'pipe' });
   });
 });
