@@ -4,67 +4,15 @@
 // dialog. Hovering two decoded tokens must shade different source tokens (the test reads their styles), and
 // the source editor must carry decorations while a token is hovered, and none after.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { workbench } from '../harness/e2eContext';
 import { ROOT } from '../harness/paths';
 import { editorTab, runCommand, setColorTheme, webviewFrame } from '../harness/ui';
+import { answerOpenDialog, cli, openPath } from './editorSteps';
 
 const DATE = 'Sunday, 30 October 2039';
-
-/** Runs the SeqLab CLI (dist/cli.js) synchronously; returns stdout. */
-function cli(args: string[], cwd: string): string {
-  return execFileSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
-}
-
-/**
- * Opens a file by typing its path into File: Open File… (VS Code's simple dialog in code-server). Quick Open
- * is avoided on purpose: it caches the workspace's file list, and files created later by other tests are then
- * missing from it for a while.
- */
-async function openPath(page: Page, file: string): Promise<void> {
-  await runCommand(page, 'File: Open File...');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  for (let i = 0; ; i++) {
-    await input.fill(file);
-    await page.waitForTimeout(500);
-    if (await input.inputValue() !== file) continue;
-    await page.keyboard.press('Enter');
-    try {
-      await input.waitFor({ state: 'hidden', timeout: 3000 });
-      break;
-    } catch (e) {
-      if (i >= 5) throw e;
-    }
-  }
-  await editorTab(page, path.basename(file)).waitFor({ timeout: 10_000 });
-  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
-}
-
-/**
- * Types a path into VS Code's simple open dialog (code-server has no native one) and accepts it. The dialog
- * checks the typed path asynchronously, and an Enter before that finishes is ignored: retry until it closes.
- */
-async function answerOpenDialog(page: Page, file: string): Promise<void> {
-  const widget = page.locator('.quick-input-widget', { hasText: 'choose a SeqLab checkpoint' });
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await widget.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(file);
-  for (let i = 0; ; i++) {
-    await page.waitForTimeout(500);
-    if (await input.inputValue() !== file) await input.fill(file);
-    await page.keyboard.press('Enter');
-    try {
-      await widget.waitFor({ state: 'hidden', timeout: 3000 });
-      return;
-    } catch (e) {
-      if (i >= 5) throw e;
-    }
-  }
-}
 
 /** The `--w` weight of each source token as the webview styled it. */
 function sourceWeights(frame: FrameLocator): Promise<number[]> {

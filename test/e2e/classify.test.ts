@@ -3,63 +3,13 @@
 // Code's open dialog; the result must name the label and list every class with its probability, and
 // agree with what the CLI says for the same text and checkpoint.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
 import { workbench } from '../harness/e2eContext';
-import { ROOT } from '../harness/paths';
-import { editorTab, runCommand, setColorTheme } from '../harness/ui';
+import { runCommand, setColorTheme } from '../harness/ui';
+import { answerOpenDialog, cli, openPath } from './editorSteps';
 
 const WORD = 'häuschen';
-
-function cli(args: string[], cwd: string): string {
-  return execFileSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
-}
-
-/**
- * Opens a file by typing its path into File: Open File… (VS Code's simple dialog in code-server). Quick Open
- * is avoided on purpose: it caches the workspace's file list, and files created later by other tests are then
- * missing from it for a while.
- */
-async function openPath(page: Page, file: string): Promise<void> {
-  await runCommand(page, 'File: Open File...');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  for (let i = 0; ; i++) {
-    await input.fill(file);
-    await page.waitForTimeout(500);
-    if (await input.inputValue() !== file) continue;
-    await page.keyboard.press('Enter');
-    try {
-      await input.waitFor({ state: 'hidden', timeout: 3000 });
-      break;
-    } catch (e) {
-      if (i >= 5) throw e;
-    }
-  }
-  await editorTab(page, path.basename(file)).waitFor({ timeout: 10_000 });
-  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
-}
-
-/** Accepts VS Code's simple open dialog with `file` (its path check is asynchronous: retry Enter). */
-async function answerOpenDialog(page: Page, file: string): Promise<void> {
-  const widget = page.locator('.quick-input-widget', { hasText: 'choose a SeqLab checkpoint' });
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await widget.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(file);
-  for (let i = 0; ; i++) {
-    await page.waitForTimeout(500);
-    if (await input.inputValue() !== file) await input.fill(file);
-    await page.keyboard.press('Enter');
-    try {
-      await widget.waitFor({ state: 'hidden', timeout: 3000 });
-      return;
-    } catch (e) {
-      if (i >= 5) throw e;
-    }
-  }
-}
 
 describe('Classify Selection (e2e, real workbench)', function () {
   this.timeout(120_000);

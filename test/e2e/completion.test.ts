@@ -12,34 +12,10 @@ import type { Page } from 'playwright-core';
 import { workbench } from '../harness/e2eContext';
 import { ROOT } from '../harness/paths';
 import { editorTab, quickPickRow, runCommand, setColorTheme, statusBarItem } from '../harness/ui';
+import { answerOpenDialog, openPath } from './editorSteps';
 
 const LINE = 'the quick brown fox jumps over the lazy dog. a lazy dog sleeps in the warm sun. the quick fox runs away.\n';
 const GHOST = '.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text';
-
-/**
- * Opens a file by typing its path into File: Open File… (VS Code's simple dialog in code-server). Quick Open
- * is avoided on purpose: it caches the workspace's file list, and files created later by other tests are then
- * missing from it for a while.
- */
-async function openPath(page: Page, file: string): Promise<void> {
-  await runCommand(page, 'File: Open File...');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  for (let i = 0; ; i++) {
-    await input.fill(file);
-    await page.waitForTimeout(500);
-    if (await input.inputValue() !== file) continue;
-    await page.keyboard.press('Enter');
-    try {
-      await input.waitFor({ state: 'hidden', timeout: 3000 });
-      break;
-    } catch (e) {
-      if (i >= 5) throw e;
-    }
-  }
-  await editorTab(page, path.basename(file)).waitFor({ timeout: 10_000 });
-  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
-}
 
 /** Text of the active editor's first `lines` lines, as rendered (ghost text excluded). */
 async function editorText(page: Page): Promise<string> {
@@ -48,25 +24,6 @@ async function editorText(page: Page): Promise<string> {
     clone.querySelectorAll('.ghost-text-decoration, .ghost-text, .ghost-text-decoration-preview').forEach((g) => g.remove());
     return Array.from(clone.querySelectorAll('.view-line')).map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ')).join('\n');
   });
-}
-
-/** Accepts VS Code's simple open dialog with `file` (its path check is asynchronous: retry Enter). */
-async function answerOpenDialog(page: Page, file: string): Promise<void> {
-  const widget = page.locator('.quick-input-widget', { hasText: 'choose a SeqLab checkpoint' });
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await widget.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(file);
-  for (let i = 0; ; i++) {
-    await page.waitForTimeout(500);
-    if (await input.inputValue() !== file) await input.fill(file);
-    await page.keyboard.press('Enter');
-    try {
-      await widget.waitFor({ state: 'hidden', timeout: 3000 });
-      return;
-    } catch (e) {
-      if (i >= 5) throw e;
-    }
-  }
 }
 
 /** Clears the active editor and types `text` like a person (so every keystroke asks for a suggestion). */
