@@ -65,6 +65,7 @@ export class Completer {
   private ids: number[] = [];
   private readonly V: number;
   private readonly state: StepState;
+  private beamState: StepState | null = null;
   private readonly cellState: boolean;
   private readonly last: Float32Array; // (V) logits after the last prefix token
   private text = '';
@@ -112,7 +113,8 @@ export class Completer {
     const count = opts.count ?? 3, W = opts.beam ?? 8, maxTokens = opts.maxTokens ?? 24, V = this.V;
     const s = this.state, L = this.lm.rnn.cfg.numLayers, H = this.lm.rnn.cfg.hiddenSize;
     // Beam rows live in a scratch state started from the prefix state (which stays untouched for typing on).
-    const beam = new StepState(L, H, this.cellState, this.lm.params.ctor);
+    // One per Completer, reused: a model on a WasmHeap allocates from a heap that never frees.
+    const beam = this.beamState ??= new StepState(L, H, this.cellState, this.lm.params.ctor);
     beam.replicate(s.h, this.cellState ? s.c : null, 1);
     const found = new Map<string, number>();
     const row = new Float64Array(V);
