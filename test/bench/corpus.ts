@@ -67,3 +67,23 @@ export function contexts(ids: Int32Array, n: number, L: number, seed: number): I
   for (let i = 0; i < n; i++) { const s = rng.int(ids.length - L); out.push(ids.slice(s, s + L)); }
   return out;
 }
+
+/** The corpus ids split for W5: the first 95 % to train on, the last 5 % held out. */
+export function splitValidation(ids: Int32Array): { train: Int32Array; valid: Int32Array } {
+  const cut = Math.floor(ids.length * 0.95);
+  return { train: ids.subarray(0, cut), valid: ids.subarray(cut) };
+}
+
+/** n batches of B consecutive, non-overlapping windows of the held-out ids (every side scores the same text). */
+export function validationBatches(valid: Int32Array, B: number, T: number, n: number): Array<{ x: Int32Array; y: Int32Array }> {
+  const fit = Math.floor((valid.length - 1) / (B * T));
+  if (fit < n) throw new Error(`held-out text has room for ${fit} validation batches, ${n} asked`);
+  return Array.from({ length: n }, (_, k) => {
+    const x = new Int32Array(B * T), y = new Int32Array(B * T);
+    for (let b = 0; b < B; b++) {
+      const s = (k * B + b) * T;
+      for (let t = 0; t < T; t++) { x[b * T + t] = valid[s + t]; y[b * T + t] = valid[s + t + 1]; }
+    }
+    return { x, y };
+  });
+}

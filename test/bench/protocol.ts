@@ -9,7 +9,11 @@ export type Workload =
   | { kind: 's2s'; id: string; cfg: Seq2SeqBenchConfig; examples: number }
   /** Completion latency on the model trained by workload `modelOf`; reps are chunks of `perRep` contexts. */
   | { kind: 'complete'; id: string; modelOf: string; cfg: CharLMConfig; context: number; stopChar: string; maxLen: number; perRep: number; seed: number }
-  | { kind: 'matmul'; id: string; product: ProductKind; M: number; K: number; N: number; seed: number; targetSeconds: number };
+  | { kind: 'matmul'; id: string; product: ProductKind; M: number; K: number; N: number; seed: number; targetSeconds: number }
+  /** W5: each rep trains a fresh model (seed + rep) for `seconds` of wall time, then scores the held-out tail. */
+  | { kind: 'quality'; id: string; cfg: CharLMConfig; seconds: number; validWindows: number }
+  /** W4-editor (SeqLab only): the editor's Suggester on a model trained by `modelOf`, fed keystroke by keystroke. */
+  | { kind: 'editor'; id: string; modelOf: string; sessions: number; keystrokes: number; seed: number };
 
 export interface WorkerData { side: SideName; root: string; corpus: string }
 

@@ -9,6 +9,8 @@
 //   The model is built with `wasmFloatCtor` (src/engine/wasm/alloc.ts): parameters, gradients, Adam moments,
 //   caches and the completer's carried state live in one WasmHeap, so every product (batch-1 ones too) is
 //   zero-copy on the SIMD kernels. The side reports how many products copied (should be 0).
+// W4-editor: the editor's own completion path (editorPath.ts: the provider's Suggester) on W5's or W1's weights.
+// W5: the same charLM trainer, trained for a fixed wall time, scored with `evaluate` (mean CE, no update).
 // W7 seq2seq: the engine's Seq2Seq (LSTM encoder → decoder from the encoder's final state, additive attention
 //   queried by the decoder output h_t — the placement the tf.layers peer can express — tanh combine, head),
 //   mean CE, clip, Adam via TrainStep, on a WasmHeap too.
@@ -21,7 +23,8 @@ import { WasmHeap } from '../../src/engine/wasm/heap';
 import { asFloatCtor, lmArenaFloats, wasmFloatCtor, type HeapFloatCtor } from '../../src/engine/wasm/alloc';
 import { wasmStats } from '../../src/engine/wasm/product';
 import { gateCount } from '../../src/engine/cells/cell';
-import type { CharLMConfig, Completer, LMTrainer, MatmulRunner, ProductKind, Seq2SeqBenchConfig, Seq2SeqTrainer, Side } from './sides';
+import { editorModel, editorTyping } from './editorPath';
+import type { CharLMConfig, Completer, EditorTyping, LMTrainer, MatmulRunner, ProductKind, Seq2SeqBenchConfig, Seq2SeqTrainer, Side } from './sides';
 
 export type SeqlabVariant = 'wasm' | 'wasm-copy' | 'js';
 
@@ -75,6 +78,10 @@ export function createSeqlabSide(variant: SeqlabVariant = 'wasm'): Side {
           batch.targets = y;
           return trainer.step(batch).loss;
         },
+        evaluate(x, y) {
+          model.forward(x, cfg.batch, cfg.seqLen);
+          return model.loss(y, 'mean').loss;
+        },
         note: () => pathNote(heapCtor),
       };
       models.set(side, model);
@@ -111,6 +118,12 @@ export function createSeqlabSide(variant: SeqlabVariant = 'wasm'): Side {
       const model = models.get(trainer);
       if (!model) throw new Error('completer needs a trainer made by this side');
       return { ...greedyCompleter(model), note: () => pathNote(heaps.get(trainer) ?? null) };
+    },
+    editorTyping(trainer: LMTrainer, _cfg: CharLMConfig, vocab: readonly string[]): EditorTyping {
+      const model = models.get(trainer);
+      if (!model) throw new Error('the editor path needs a trainer made by this side');
+      const typing = editorTyping(editorModel(model, vocab));
+      return { type: typing.type, note: () => `${typing.note!()}; ${pathNote(null)}` };
     },
   };
 }

@@ -20,6 +20,8 @@ export interface CharLMConfig {
 /** One optimisation step on x (B,T) → y (B,T) token ids: mean cross-entropy over B·T, clip, Adam. */
 export interface LMTrainer {
   step(x: Int32Array, y: Int32Array): number; // returns the loss (forces the step to complete)
+  /** Mean cross-entropy (nats) of x → y without training (W5's validation score). */
+  evaluate(x: Int32Array, y: Int32Array): number;
   /** Optional detail for the report (e.g. which kernel path ran). */
   note?(): string;
 }
@@ -68,4 +70,12 @@ export interface Side {
   completer?(trainer: LMTrainer, cfg: CharLMConfig): Promise<Completer>;
   seq2seq?(cfg: Seq2SeqBenchConfig): Promise<Seq2SeqTrainer>;
   matmul?(kind: ProductKind, M: number, K: number, N: number, seed: number): MatmulRunner;
+  /** W4-editor: the editor's own suggestion code path over the trainer's weights (SeqLab only). */
+  editorTyping?(trainer: LMTrainer, cfg: CharLMConfig, vocab: readonly string[]): EditorTyping;
+}
+
+/** Types `text` one keystroke at a time into a document that starts with `before`; returns ms per suggestion. */
+export interface EditorTyping {
+  type(before: string, text: string): number[];
+  note?(): string;
 }

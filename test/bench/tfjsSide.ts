@@ -51,6 +51,15 @@ export function createTfjsSide(backend: 'cpu' | 'wasm', root: string): Side {
           loss.dispose();
           return l;
         },
+        evaluate(x, y) {
+          const loss = tf.tidy(() => {
+            const logits = model.apply(tf.oneHot(tf.tensor2d(x, [B, T], 'int32'), V), { training: false }) as import('@tensorflow/tfjs').Tensor;
+            return tf.losses.softmaxCrossEntropy(tf.oneHot(tf.tensor1d(y, 'int32'), V), logits.reshape([B * T, V]));
+          });
+          const l = loss.dataSync()[0];
+          loss.dispose();
+          return l;
+        },
       };
       models.set(trainer, { model });
       return trainer;

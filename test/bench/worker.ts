@@ -1,11 +1,12 @@
 // One side of the benchmark in its own worker thread: builds what a workload needs and times repetitions on
 // request. Every timing is taken here, around the side's own call, with performance.now().
 import { parentPort, workerData } from 'worker_threads';
-import { contexts, encodeChars, lmBatch } from './corpus';
+import { contexts, encodeChars, lmBatch, splitValidation, validationBatches } from './corpus';
+import { Rng } from '../../src/engine/rng';
 import { dateBatch, dateData, type DateData } from './dates';
 import type { FromWorker, ToWorker, Workload, WorkerData } from './protocol';
 import { createSeqlabSide } from './seqlab';
-import type { Completer, LMTrainer, MatmulRunner, Seq2SeqTrainer, Side } from './sides';
+import type { Completer, EditorTyping, LMTrainer, MatmulRunner, Seq2SeqTrainer, Side } from './sides';
 import { createTfjsSide } from './tfjsSide';
 
 // Keep stdout for the orchestrator's table/JSON: libraries' banners (tfjs prints one) go to stderr.
@@ -22,6 +23,10 @@ const s2s = new Map<string, { trainer: Seq2SeqTrainer; data: DateData }>();
 const workloads = new Map<string, Workload>();
 const runners = new Map<string, { runner: MatmulRunner; times: number }>();
 const completers = new Map<string, { completer: Completer; ctx: Int32Array[]; stop: number }>();
+const typings = new Map<string, EditorTyping>();
+const codePoints = Array.from(data.corpus);
+// W5 trains on the head of the corpus and scores the tail it never saw.
+const { train: trainIds, valid: validIds } = splitValidation(ids);
 
 function post(m: FromWorker): void { parentPort!.postMessage(m); }
 
@@ -47,6 +52,19 @@ async function setup(w: Workload): Promise<FromWorker> {
     completers.set(w.id, { completer: await side.completer(trainer, w.cfg), ctx, stop });
     return { type: 'setup', supported: true };
   }
+  if (w.kind === 'quality') {
+    if (!side.charLM) return { type: 'setup', supported: false, reason: 'charLM not implemented' };
+    return { type: 'setup', supported: true, label: `train ${trainIds.length} chars, validate on ${w.validWindows * w.cfg.batch * w.cfg.seqLen} held-out chars` };
+  }
+  if (w.kind === 'editor') {
+    const trainer = trainers.get(w.modelOf);
+    const lm = workloads.get(w.modelOf);
+    if (!side.editorTyping || !trainer || !lm || lm.kind === 'matmul' || lm.kind === 's2s' || lm.kind === 'editor' || lm.kind === 'complete') {
+      return { type: 'setup', supported: false, reason: 'no editor code path (SeqLab only)' };
+    }
+    typings.set(w.id, side.editorTyping(trainer, lm.cfg, vocab));
+    return { type: 'setup', supported: true };
+  }
   if (!side.matmul) return { type: 'setup', supported: false, reason: 'matmul not implemented' };
   const runner = side.matmul(w.product, w.M, w.K, w.N, w.seed);
   runner.run(3);
@@ -57,8 +75,36 @@ async function setup(w: Workload): Promise<FromWorker> {
   return { type: 'setup', supported: true, label: runner.label };
 }
 
-function rep(id: string, index: number): FromWorker {
+async function rep(id: string, index: number): Promise<FromWorker> {
   const w = workloads.get(id)!;
+  if (w.kind === 'quality') {
+    const cfg = { ...w.cfg, seed: w.cfg.seed + Math.max(0, index) };
+    const trainer = await side.charLM!(cfg);
+    const t0 = performance.now(), end = t0 + w.seconds * 1000;
+    let steps = 0, loss = 0;
+    while (performance.now() < end) {
+      const { x, y } = lmBatch(trainIds, cfg.batch, cfg.seqLen, cfg.seed, ++steps);
+      loss = trainer.step(x, y);
+    }
+    const s = (performance.now() - t0) / 1000;
+    let nats = 0;
+    const batches = validationBatches(validIds, cfg.batch, cfg.seqLen, w.validWindows);
+    for (const b of batches) nats += trainer.evaluate(b.x, b.y);
+    trainers.set(id, trainer); // the last one is W4-editor's model
+    workloads.set(id, w);
+    return { type: 'rep', values: [nats / batches.length / Math.LN2], note: `~${Math.round(steps / s * 10) / 10} steps/s, last train loss ${loss.toFixed(3)} nats` };
+  }
+  if (w.kind === 'editor') {
+    const typing = typings.get(id)!;
+    const values: number[] = [];
+    for (let s = 0; s < w.sessions; s++) {
+      // A fresh place in the text each session: the first keystroke there re-reads the window from scratch.
+      const rng = new Rng(w.seed * 7919 + (index + 1) * 31 + s);
+      const at = 300 + rng.int(codePoints.length - 300 - w.keystrokes);
+      values.push(...typing.type(codePoints.slice(at - 300, at).join(''), codePoints.slice(at, at + w.keystrokes).join('')));
+    }
+    return { type: 'rep', values, note: typing.note?.() };
+  }
   if (w.kind === 'lm') {
     const { x, y } = lmBatch(ids, w.cfg.batch, w.cfg.seqLen, w.cfg.seed, index + 1);
     const t0 = performance.now();
@@ -105,7 +151,7 @@ parentPort!.on('message', (m: ToWorker) => {
     try {
       if (m.type === 'init') { await side.init(); post({ type: 'ready', name: side.name }); }
       else if (m.type === 'setup') post(await setup(m.workload));
-      else post(rep(m.id, m.index));
+      else post(await rep(m.id, m.index));
     } catch (e) {
       post({ type: 'error', message: e instanceof Error ? `${e.message}\n${e.stack}` : String(e) });
     }
