@@ -5,7 +5,7 @@ import { CELL_KINDS, type CellKind } from '../engine/cells/cell';
 import { loadTask, taskCheckpoint, type AnyTask } from '../engine/tasks/checkpoint';
 import { LmTask } from '../engine/tasks/lmTask';
 import { DEFAULT_TASK_OPTIONS, TASK_KINDS, type TaskKind, type TaskOptions } from '../engine/tasks/options';
-import { Seq2SeqTask } from '../engine/tasks/seq2seqTask';
+import { Seq2SeqTask, type Seq2SeqOptions } from '../engine/tasks/seq2seqTask';
 import { SequenceTask } from '../engine/tasks/sequenceTask';
 import type { StepStats } from '../engine/trainer';
 import { parseArgs, requireFlag, UsageError, type FlagSpec, type Parsed } from './args';
@@ -24,6 +24,8 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   hidden: { type: 'int', min: 1, max: 4096 },
   layers: { type: 'int', min: 1, max: 16 },
   bidirectional: { type: 'bool' },
+  'reverse-source': { type: 'bool' },
+  'attention-location': { type: 'int', min: 0, max: 31 },
   merge: { type: 'string', choices: ['concat', 'sum', 'mean', 'weighted'] },
   attention: { type: 'string', choices: ['none', 'dot', 'general', 'additive'] },
   tokenizer: { type: 'string', choices: ['char', 'word', 'bpe'] },
@@ -74,12 +76,12 @@ export function taskOptions(p: Parsed): TaskOptions {
   return o;
 }
 
-export function buildTask(o: TaskOptions, data: TaskData): AnyTask {
+export function buildTask(o: TaskOptions, data: TaskData, s2s: Seq2SeqOptions = {}): AnyTask {
   switch (data.kind) {
     case 'lm':
       return LmTask.create(o, data.text);
     case 'seq2seq':
-      return Seq2SeqTask.create(o, data.pairs);
+      return Seq2SeqTask.create(o, data.pairs, s2s);
     case 'classify':
       if (data.labels.length < 2) throw new Error(`classification needs at least 2 labels; the data has ${data.labels.length} (${data.labels.join(', ')})`);
       return SequenceTask.createClassifier(o, data.examples, data.labels);
@@ -96,13 +98,21 @@ export function train(argv: readonly string[], io: CliIO): number {
   if (p.flags.steps !== undefined && p.flags.time !== undefined) throw new UsageError('train: give --steps or --time, not both');
   if (kind !== 'seq2seq' && p.flags.attention !== undefined && p.flags.attention !== 'none') throw new UsageError(`train: --attention is for --task seq2seq, not ${kind}`);
   const o = taskOptions(p);
+  const reverseSource = Boolean(p.flags['reverse-source']);
+  if (reverseSource && kind !== 'seq2seq') throw new UsageError(`train: --reverse-source is for --task seq2seq, not ${kind}`);
+  if (reverseSource && o.bidirectional) throw new UsageError('train: --reverse-source needs a unidirectional encoder (a --bidirectional one already reads right to left)');
+  const locationKernel = (p.flags['attention-location'] as number | undefined) ?? 0;
+  if (locationKernel && (o.attention !== 'additive' || locationKernel % 2 === 0)) {
+    throw new UsageError(`train: --attention-location takes an odd kernel width and --attention additive, got ${locationKernel} with ${o.attention}`);
+  }
   const json = Boolean(p.flags.json);
   const data = readTaskData(kind, files);
   const valid = p.flags.valid !== undefined ? readTaskData(kind, [p.flags.valid as string]) : null;
-  const task = buildTask(o, data);
+  const s2s: Seq2SeqOptions = { reverseSource, locationKernel };
+  const task = buildTask(o, data, s2s);
   const steps = (p.flags.steps as number | undefined) ?? (p.flags.time === undefined ? 1000 : Infinity);
   const seconds = (p.flags.time as number | undefined) ?? Infinity;
-  if (json) io.out(JSON.stringify({ type: 'start', task: kind, params: task.params.size, vocab: task.tokenizer.vocabSize, options: o }) + '\n');
+  if (json) io.out(JSON.stringify({ type: 'start', task: kind, params: task.params.size, vocab: task.tokenizer.vocabSize, options: kind === 'seq2seq' ? { ...o, ...s2s } : o }) + '\n');
   const progress = new Progress(io, json ? 'json' : io.tty ? 'bar' : 'quiet', steps, seconds);
   const t0 = io.now();
   let step = 0, lossAvg = NaN, skipped = 0, last: StepStats | null = null;

@@ -4,6 +4,13 @@
 //   dot       score_tj = q_t · h_j                         (Hd = He)
 //   general   score_tj = q_t · (W h_j)                     W (Hd, He)
 //   additive  score_tj = v · tanh(W_h h_j + W_s q_t)       W_h (A, He), W_s (A, Hd), v (A)
+//   additive, location-aware (Chorowski et al. 2015, "Attention-Based Models for Speech Recognition" §2.2):
+//             score_tj = v · tanh(W_h h_j + W_s q_t + f_tj),  f_tj = Σ_k L[:, 0, k] w_{t−1, j+k−r}
+//             L (A, 1, K) is torch.nn.Conv1d(1, A, K, padding=r = K // 2, bias=False) over the previous step's
+//             weights (zeros before the first step): Chorowski's U·(F * α) with F and U folded into one conv.
+//             It lets a query say "next to where I looked last": a shift the content of h_j alone cannot
+//             express. Queries of a row are then consecutive steps (scored one after another) unless forward()
+//             gets each query's previous weights explicitly (K beam hypotheses of one step).
 //   w_t = softmax_j(score_tj) over j < length_b (positions j ≥ length_b get weight 0, score −∞)
 //   context_t = Σ_j w_tj h_j
 // dot and general share one path: keys K_j = h_j (dot) or W h_j (general), then scores = Q·Kᵀ per row.
@@ -21,6 +28,8 @@ export interface AttentionConfig {
   decoderSize: number;
   /** A, additive only (defaults to decoderSize). */
   attentionSize?: number;
+  /** Additive only: K, the (odd) width of the location-aware convolution over the previous weights; 0/absent = none. */
+  locationKernel?: number;
 }
 
 export class Attention {
@@ -54,6 +63,12 @@ export class Attention {
   private dWs: Floats | null = null;
   private v: Floats | null = null;
   private dv: Floats | null = null;
+  private L: Floats | null = null; // (A, 1, K) location conv
+  private dL: Floats | null = null;
+  private prev: Floats | null = null; // (B·T, S) given previous weights, or null: chained steps
+  private zeros!: Floats; // (S) the "previous weights" of a chain's first step
+  private pw!: Floats; // prevRow(): the array and offset of the row being read
+  private po = 0;
   private ctor: FloatArrayCtor = Float32Array;
 
   constructor(readonly cfg: AttentionConfig, readonly prefix: string, layout: ParamLayout) {
@@ -69,6 +84,14 @@ export class Attention {
       layout.add(`${prefix}W_s`, [this.A, Hd], { kind: 'uniform', bound: 1 / Math.sqrt(Hd) });
       layout.add(`${prefix}v`, [this.A], { kind: 'uniform', bound: 1 / Math.sqrt(this.A) });
     }
+    const K = cfg.locationKernel ?? 0;
+    if (K && (score !== 'additive' || K % 2 !== 1)) throw new Error(`location-aware attention needs additive scores and an odd kernel, got ${score} and ${K}`);
+    // nn.Conv1d default init: U(±1/√fan_in), fan_in = in_channels · K = K.
+    if (K) layout.add(`${prefix}location.weight`, [this.A, 1, K], { kind: 'uniform', bound: 1 / Math.sqrt(K) });
+  }
+
+  get locationKernel(): number {
+    return this.cfg.locationKernel ?? 0;
   }
 
   bind(params: Params): void {
@@ -80,6 +103,7 @@ export class Attention {
       [this.Ws, this.dWs] = [params.value(`${p}W_s`), params.gradOf(`${p}W_s`)];
       [this.v, this.dv] = [params.value(`${p}v`), params.gradOf(`${p}v`)];
     }
+    if (this.locationKernel) [this.L, this.dL] = [params.value(`${p}location.weight`), params.gradOf(`${p}location.weight`)];
     this.cap = [0, 0, 0];
   }
 
@@ -105,64 +129,94 @@ export class Attention {
     this.context = new ctor(bt * cfg.encoderSize);
     this.dEnc = new ctor(bs * cfg.encoderSize);
     this.dQuery = new ctor(bt * cfg.decoderSize);
+    this.zeros = new ctor(this.locationKernel ? Math.max(S, this.zeros?.length ?? 0) : 0);
     this.cap = [bts, bs, bt];
   }
 
-  /** enc (B, S, He), q (B, T, Hd), lengths (B) or null (all S valid). Fills scores, weights, context. */
-  forward(enc: Floats, B: number, S: number, lengths: Int32Array | null, q: Floats, T: number): void {
+  /**
+   * enc (B, S, He), q (B, T, Hd), lengths (B) or null (all S valid). Fills scores, weights, context.
+   * Location-aware only: prev (B·T, S) holds each query's previous weights (beam hypotheses); without it the
+   * T queries of a row are consecutive steps, each using the weights just computed for the one before.
+   */
+  forward(enc: Floats, B: number, S: number, lengths: Int32Array | null, q: Floats, T: number, prev: Floats | null = null): void {
     this.ensure(B, T, S);
-    [this.enc, this.q, this.lengths] = [enc, q, lengths];
+    if (this.locationKernel && this.zeros.length < S) this.zeros = new this.ctor(S);
+    [this.enc, this.q, this.lengths, this.prev] = [enc, q, lengths, prev];
     const { cfg } = this, He = cfg.encoderSize, Hd = cfg.decoderSize, A = this.A;
     if (cfg.score === 'general') matmulNT(this.keys, 0, enc, 0, this.W!, 0, B * S, He, Hd, false);
     if (cfg.score === 'additive') {
       matmulNT(this.keys, 0, enc, 0, this.Wh!, 0, B * S, He, A, false);
       matmulNT(this.qProj, 0, q, 0, this.Ws!, 0, B * T, Hd, A, false);
-      this.additiveScores(B, T, S);
+      this.additiveScores(B, T, S); // location-aware: softmax row by row inside, as each step needs the last
     } else {
       const keys = cfg.score === 'dot' ? enc : this.keys;
       for (let b = 0; b < B; b++) matmulNT(this.scores, b * T * S, q, b * T * Hd, keys, b * S * Hd, T, Hd, S, false);
     }
-    this.maskedSoftmax(B, T, S);
+    if (!this.locationKernel) for (let r = 0; r < B * T; r++) this.softmaxRow(r, S, this.rowLength(r));
     for (let b = 0; b < B; b++) matmulNN(this.context, b * T * He, this.weights, b * T * S, enc, b * S * He, T, S, He, false);
   }
 
+  /** Valid source positions of query row r = b·T + t. */
+  private rowLength(r: number): number {
+    const S = this.S;
+    return this.lengths ? Math.min(this.lengths[Math.floor(r / this.T)], S) : S;
+  }
+
+  /** Points pw/po at the previous weights query row r's location features read. */
+  private prevRow(r: number): void {
+    const first = r % this.T === 0;
+    this.pw = this.prev ?? (first ? this.zeros : this.weights);
+    this.po = this.prev ? r * this.S : first ? 0 : (r - 1) * this.S;
+  }
+
   private additiveScores(B: number, T: number, S: number): void {
-    const A = this.A, v = this.v!, u = this.u, kp = this.keys, qp = this.qProj;
+    const A = this.A, v = this.v!, u = this.u, kp = this.keys, qp = this.qProj, K = this.locationKernel, L = this.L, R = K >> 1;
     for (let b = 0; b < B; b++) {
       const len = this.lengths ? Math.min(this.lengths[b], S) : S; // padded positions are masked anyway
       for (let t = 0; t < T; t++) {
-        const qo = (b * T + t) * A;
+        const r = b * T + t, qo = r * A;
+        if (K) this.prevRow(r);
+        const pw = this.pw, po = this.po;
         for (let j = 0; j < len; j++) {
-          const ko = (b * S + j) * A, uo = ((b * T + t) * S + j) * A;
+          const ko = (b * S + j) * A, uo = (r * S + j) * A;
           let s = 0;
           for (let a = 0; a < A; a++) {
-            const x = Math.tanh(kp[ko + a] + qp[qo + a]);
+            let pre = kp[ko + a] + qp[qo + a];
+            for (let k = 0; k < K; k++) {
+              const i = j + k - R; // cross-correlation, zero padding (positions past the length hold weight 0)
+              if (i >= 0 && i < len) pre += L![a * K + k] * pw[po + i];
+            }
+            const x = Math.tanh(pre);
             u[uo + a] = x;
             s += v[a] * x;
           }
-          this.scores[(b * T + t) * S + j] = s;
+          this.scores[r * S + j] = s;
         }
+        if (K) this.softmaxRow(r, S, len);
       }
     }
   }
 
-  private maskedSoftmax(B: number, T: number, S: number): void {
-    const sc = this.scores, w = this.weights;
-    for (let b = 0; b < B; b++) {
-      const len = this.lengths ? Math.min(this.lengths[b], S) : S;
-      for (let t = 0; t < T; t++) {
-        const r = (b * T + t) * S;
-        let max = -Infinity;
-        for (let j = 0; j < len; j++) if (sc[r + j] > max) max = sc[r + j];
-        let sum = 0;
-        for (let j = 0; j < len; j++) sum += (w[r + j] = Math.exp(sc[r + j] - max));
-        for (let j = 0; j < len; j++) w[r + j] /= sum;
-        for (let j = len; j < S; j++) {
-          sc[r + j] = -Infinity;
-          w[r + j] = 0;
-        }
-      }
+  /** weights[r] = softmax(scores[r, :len]); positions ≥ len get score −∞ and weight 0. */
+  private softmaxRow(r: number, S: number, len: number): void {
+    const sc = this.scores, w = this.weights, o = r * S;
+    let max = -Infinity;
+    for (let j = 0; j < len; j++) if (sc[o + j] > max) max = sc[o + j];
+    let sum = 0;
+    for (let j = 0; j < len; j++) sum += (w[o + j] = Math.exp(sc[o + j] - max));
+    for (let j = 0; j < len; j++) w[o + j] /= sum;
+    for (let j = len; j < S; j++) {
+      sc[o + j] = -Infinity;
+      w[o + j] = 0;
     }
+  }
+
+  /** Softmax backward of row r in place: ∂L/∂score_j = w_j (∂L/∂w_j − Σ_k w_k ∂L/∂w_k). */
+  private softmaxBackwardRow(r: number, S: number): void {
+    const w = this.weights, ds = this.dScores, o = r * S;
+    let dot = 0;
+    for (let j = 0; j < S; j++) dot += w[o + j] * ds[o + j];
+    for (let j = 0; j < S; j++) ds[o + j] = w[o + j] * (ds[o + j] - dot);
   }
 
   /**
@@ -183,13 +237,9 @@ export class Attention {
         matmulTN(this.dEnc, b * S * He, w, b * T * S, dContext, b * T * He, S, T, He, true);
       }
     }
-    // Softmax backward: ∂L/∂score_tj = w_tj (∂L/∂w_tj − Σ_k w_tk ∂L/∂w_tk); masked weights are 0, so are theirs.
-    for (let r = 0; r < B * T; r++) {
-      const o = r * S;
-      let dot = 0;
-      for (let j = 0; j < S; j++) dot += w[o + j] * ds[o + j];
-      for (let j = 0; j < S; j++) ds[o + j] = w[o + j] * (ds[o + j] - dot);
-    }
+    // Softmax backward; masked weights are 0, so are their gradients. Location-aware attention does it row by
+    // row in additiveBackward, last step first: step t's scores also send gradient to step t − 1's weights.
+    if (!this.locationKernel) for (let r = 0; r < B * T; r++) this.softmaxBackwardRow(r, S);
     if (cfg.score === 'additive') {
       this.additiveBackward();
       return;
@@ -212,21 +262,32 @@ export class Attention {
   private additiveBackward(): void {
     const { B, T, S, A, cfg, enc, q } = this, He = cfg.encoderSize, Hd = cfg.decoderSize;
     const v = this.v!, dv = this.dv!, u = this.u, ds = this.dScores, dk = this.dKeys, dq = this.dQProj;
+    const K = this.locationKernel, L = this.L!, dL = this.dL!, R = K >> 1, chained = K > 0 && !this.prev;
     dk.fill(0, 0, B * S * A);
     dq.fill(0, 0, B * T * A);
     for (let b = 0; b < B; b++)
-      for (let t = 0; t < T; t++) {
-        const qo = (b * T + t) * A;
+      for (let t = T - 1; t >= 0; t--) {
+        const r = b * T + t, qo = r * A, len = this.rowLength(r);
+        if (K) this.softmaxBackwardRow(r, S); // complete now: step t + 1 has already added its share
+        if (K) this.prevRow(r);
+        const pw = this.pw, po = this.po;
+        const into = chained && t > 0 ? (r - 1) * S : -1; // ∂L/∂(previous weights) goes to step t − 1's row
         for (let j = 0; j < S; j++) {
-          const g = ds[(b * T + t) * S + j];
+          const g = ds[r * S + j];
           if (g === 0) continue; // masked position (or no gradient): contributes nothing
-          const ko = (b * S + j) * A, uo = ((b * T + t) * S + j) * A;
+          const ko = (b * S + j) * A, uo = (r * S + j) * A;
           for (let a = 0; a < A; a++) {
             const x = u[uo + a];
             dv[a] += g * x;
             const dPre = g * v[a] * (1 - x * x); // tanh′ = 1 − tanh²
             dk[ko + a] += dPre;
             dq[qo + a] += dPre;
+            for (let k = 0; k < K; k++) {
+              const i = j + k - R;
+              if (i < 0 || i >= len) continue;
+              dL[a * K + k] += dPre * pw[po + i];
+              if (into >= 0) ds[into + i] += dPre * L[a * K + k];
+            }
           }
         }
       }

@@ -142,6 +142,11 @@ describe('PyTorch interop (real torch via /usr/bin/python3)', function () {
       srcVocab: 12, tgtVocab: 12, embeddingSize: 7, cell: 'gru', encoder: { hiddenSize: 12, numLayers: 1, bidirectional: false },
       decoder: { hiddenSize: 12, numLayers: 2 }, attention: 'general',
     }],
+    // The encoder reads each source right to left within its length; location-aware scores chain step to step.
+    ['seq2seq_gru_reversed_location', {
+      srcVocab: 12, tgtVocab: 12, embeddingSize: 7, cell: 'gru', encoder: { hiddenSize: 8, numLayers: 2, bidirectional: false },
+      decoder: { hiddenSize: 10, numLayers: 1 }, attention: 'additive', attentionSize: 6, reverseSource: true, locationKernel: 3,
+    }],
   ];
 
   it('seq2seq with attention: export → model.py reproduces logits and attention; PyTorch-trained weights load back', () => {

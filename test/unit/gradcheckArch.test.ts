@@ -50,6 +50,11 @@ describe('architecture gradient checks (Float64)', () => {
       cell: 'lstm', decoder: { hiddenSize: 3, numLayers: 2 }, attention: 'additive', attentionQuery: 'output' }],
     ['seq2seq gru, bi encoder, 2-layer decoder, general', {
       encoder: { hiddenSize: 3, numLayers: 1, bidirectional: true }, decoder: { hiddenSize: 4, numLayers: 2 }, attention: 'general' }],
+    ['seq2seq lstm, reversed source, 2-layer encoder, additive', {
+      cell: 'lstm', encoder: { hiddenSize: 3, numLayers: 2, bidirectional: false }, attention: 'additive', reverseSource: true }],
+    ['seq2seq gru, location-aware additive (kernel 3), chained over steps', { attention: 'additive', locationKernel: 3 }],
+    ['seq2seq lstm, reversed source, location-aware additive (kernel 5), Luong query', {
+      cell: 'lstm', attention: 'additive', locationKernel: 5, reverseSource: true, attentionQuery: 'output' }],
   ];
   for (const [label, over] of cases) {
     it(label, () => {

@@ -117,11 +117,19 @@ def _rnn(cell, input_size, hidden_size, num_layers, bidirectional=False, dropout
 
 
 class Attention(nn.Module):
-    """Luong dot s.h_j, general s.(W h_j), or Bahdanau additive v.tanh(W_h h_j + W_s s); masked past each length."""
+    """Luong dot s.h_j, general s.(W h_j), or Bahdanau additive v.tanh(W_h h_j + W_s s); masked past each length.
 
-    def __init__(self, score, enc_size, dec_size, attention_size):
+    location_kernel K > 0 (additive only): location-aware scores (Chorowski et al. 2015),
+    v.tanh(W_h h_j + W_s s_t + f_tj) with f_t = Conv1d(1, A, K, padding=K // 2)(previous step's weights),
+    zeros before the first step; the T queries are then scored one step after another.
+    """
+
+    def __init__(self, score, enc_size, dec_size, attention_size, location_kernel=0):
         super().__init__()
         self.score = score
+        self.location = None
+        if location_kernel:
+            self.location = nn.Conv1d(1, attention_size, location_kernel, padding=location_kernel // 2, bias=False)
         if score == "general":
             self.W = nn.Parameter(torch.empty(dec_size, enc_size))
         elif score == "additive":
@@ -139,6 +147,8 @@ class Attention(nn.Module):
             scores = q @ enc.transpose(1, 2)
         elif self.score == "general":
             scores = q @ (enc @ self.W.t()).transpose(1, 2)
+        elif self.location is not None:
+            return self._location_forward(enc, lengths, q)
         else:
             u = torch.tanh((enc @ self.W_h.t()).unsqueeze(1) + (q @ self.W_s.t()).unsqueeze(2))  # (B, T, S, A)
             scores = u @ self.v
@@ -147,6 +157,28 @@ class Attention(nn.Module):
         scores = scores.masked_fill(mask.unsqueeze(1), float("-inf"))
         weights = torch.softmax(scores, dim=-1)
         return weights @ enc, weights
+
+    def _location_forward(self, enc, lengths, q):
+        keys, qp = enc @ self.W_h.t(), q @ self.W_s.t()  # (B, S, A), (B, T, A)
+        mask = torch.arange(enc.shape[1]).unsqueeze(0) >= lengths.unsqueeze(1)
+        prev, steps = enc.new_zeros(enc.shape[0], 1, enc.shape[1]), []
+        for t in range(q.shape[1]):
+            f = self.location(prev).transpose(1, 2)  # (B, S, A) features of the previous weights
+            scores = torch.tanh(keys + qp[:, t:t + 1] + f) @ self.v  # (B, S)
+            w = torch.softmax(scores.masked_fill(mask, float("-inf")), dim=-1)
+            steps.append(w)
+            prev = w.unsqueeze(1)
+        weights = torch.stack(steps, dim=1)  # (B, T, S)
+        return weights @ enc, weights
+
+
+def flip_within_lengths(x, lengths):
+    """Reverses each row's first lengths[b] steps of x (B, S, ...); padding stays in place (reverse_source)."""
+    S = x.shape[1]
+    j = torch.arange(S).unsqueeze(0)
+    idx = torch.where(j < lengths.unsqueeze(1), lengths.unsqueeze(1) - 1 - j, j)  # (B, S)
+    idx = idx.view(idx.shape + (1,) * (x.dim() - 2)).expand_as(x)
+    return x.gather(1, idx)
 
 
 class SeqLabSeq2Seq(nn.Module):
@@ -170,7 +202,7 @@ class SeqLabSeq2Seq(nn.Module):
                 self.bridge_c = nn.Linear(Ce, self.Hd)
         self.attention = None
         if c["attention"] != "none":
-            self.attention = Attention(c["attention"], Ce, self.Hd, c.get("attentionSize") or self.Hd)
+            self.attention = Attention(c["attention"], Ce, self.Hd, c.get("attentionSize") or self.Hd, c.get("locationKernel") or 0)
             self.combine = nn.Linear(self.Hd + Ce, self.Hd)
         self.head = nn.Linear(self.Hd, c["tgtVocab"])
 
@@ -185,10 +217,14 @@ class SeqLabSeq2Seq(nn.Module):
 
     def forward(self, src, src_lengths, dec_in):
         """src (B, S), src_lengths (B), dec_in (B, T) -> logits (B, T, V), attention weights (B, T, S) or None."""
-        S = src.shape[1]
+        S, reverse = src.shape[1], self.config.get("reverseSource", False)
+        if reverse:  # Sutskever et al. 2014: the encoder reads each source right to left
+            src = flip_within_lengths(src, src_lengths)
         packed = nn.utils.rnn.pack_padded_sequence(self.src_embedding(src), src_lengths.cpu(), batch_first=True, enforce_sorted=False)
         out, state = self.encoder(packed)
         enc, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=S)
+        if reverse:  # annotations back in source order, so attention weight j is source position j
+            enc = flip_within_lengths(enc, src_lengths)
         if self.cell == "lstm":
             h0 = (self._bridge(state[0], getattr(self, "bridge", None)), self._bridge(state[1], getattr(self, "bridge_c", None)))
         else:

@@ -1,6 +1,8 @@
 // Encoder–decoder (seq2seq; Sutskever et al. 2014) with optional Luong attention (Luong et al. 2015 §3.1):
 //   src (B, S) → src_embedding → encoder RecurrentStack (LSTM/GRU, stacked, optionally bidirectional, `lengths`
 //   masked) → encOut (B, S, Ce), final states → Bridge → decoder h0/c0 (the thought vector)
+//   reverseSource: the (unidirectional) encoder reads each source right to left (reverse.ts); encOut is flipped
+//   back, so annotation j and attention weight j still belong to source position j
 //   decIn (B, T) → tgt_embedding → decoder RecurrentStack → h_t (B, T, Hd)
 //   attention none:  feat_t = h_t
 //   otherwise:       ctx_t = Σ_j a_tj encOut_j (masked past each source length), feat_t = tanh(W_c [h_t; ctx_t] + b_c)
@@ -21,6 +23,7 @@ import type { Rng } from '../rng';
 import type { FloatArrayCtor, Floats } from '../tensor';
 import { PAD } from '../tokenize/types';
 import { Bridge } from './bridge';
+import { flipWithinLengths } from './reverse';
 
 export type AttentionKind = 'none' | AttentionScore;
 
@@ -43,6 +46,23 @@ export interface Seq2SeqConfig {
    * content and read its neighbour, so its alignments sit one position off on copy-like tasks.
    */
   attentionQuery?: 'previous' | 'output';
+  /**
+   * The encoder reads each source right to left (Sutskever et al. 2014 §3.3): its annotation at source position j
+   * is its state after reading x_{S−1} … x_j, and the thought vector its state after x_0 — the reverse half of a
+   * bidirectional encoder on its own. Annotations are returned in source order. Why it matters for attention:
+   * an annotation then holds only x_j and what lies to its RIGHT. With a forward or bidirectional encoder the
+   * annotation at j + 1 also holds x_j (read one step before x_{j+1}), so a decoder can find the token it just
+   * emitted by content and read the next one out of that position's neighbour memory: on reversal (y_t =
+   * x_{S−1−t}) its alignments then sit at S − t, one position off the mirrored one. Reading right to left, the
+   * only annotations that hold x_{S−1−t} are at positions ≤ S − 1 − t, the clearest at S − 1 − t itself.
+   * Not combinable with a bidirectional encoder (that already has a right-to-left half).
+   */
+  reverseSource?: boolean;
+  /**
+   * Additive attention only: K (odd), location-aware scores (Chorowski et al. 2015; attention.ts) over the
+   * previous step's weights. 0/absent = content-only scores.
+   */
+  locationKernel?: number;
 }
 
 export interface Seq2SeqRunOptions {
@@ -66,7 +86,11 @@ export class Seq2Seq {
   private T = 0;
   private S = 0;
   private caps = [0, 0]; // B·S, B·T
-  private src!: Int32Array;
+  private src!: Int32Array; // (B, S) the token ids the encoder read (srcRev when reverseSource)
+  private srcLengths!: Int32Array;
+  private srcRev!: Int32Array; // (B, S) reverseSource: each row flipped within its length
+  private encFlip!: Floats; // (B, S, Ce) reverseSource: encoder outputs back in source order
+  private dEncFlip!: Floats; // (B, S, Ce) reverseSource: ∂L/∂annotations in the encoder's reading order
   private decIn!: Int32Array;
   private srcEmb!: Floats; // (B, S, E)
   private tgtEmb!: Floats; // (B, T, E)
@@ -87,6 +111,9 @@ export class Seq2Seq {
   private g: Record<string, Floats> = {};
 
   constructor(readonly cfg: Seq2SeqConfig, ctor: FloatArrayCtor = Float32Array) {
+    if (cfg.reverseSource && cfg.encoder.bidirectional) {
+      throw new Error('reverseSource needs a unidirectional encoder: a bidirectional one already reads the source right to left');
+    }
     const layout = new ParamLayout();
     const { embeddingSize: E, encoder: ec, decoder: dc } = cfg;
     [this.V, this.E, this.Hd] = [cfg.tgtVocab, E, dc.hiddenSize];
@@ -108,6 +135,7 @@ export class Seq2Seq {
     }, layout);
     this.attention = cfg.attention === 'none' ? null : new Attention({
       score: cfg.attention, encoderSize: this.Ce, decoderSize: this.Hd, attentionSize: cfg.attentionSize,
+      locationKernel: cfg.locationKernel,
     }, 'attention.', layout);
     const lin = (name: string, out: number, inp: number): void => {
       const bound = 1 / Math.sqrt(inp); // torch.nn.Linear default U(±1/√in)
@@ -141,6 +169,10 @@ export class Seq2Seq {
     const bs = Math.max(nSrc, this.caps[0]), bt = Math.max(nTgt, this.caps[1]);
     const ctor = this.params.ctor, { E, V, Hd, Ce } = this, C = this.attention ? Hd + Ce : 0;
     this.srcEmb = new ctor(bs * E);
+    const rev = this.cfg.reverseSource ? bs : 0;
+    this.srcRev = new Int32Array(rev);
+    this.encFlip = new ctor(rev * Ce);
+    this.dEncFlip = new ctor(rev * Ce);
     this.tgtEmb = new ctor(bt * E);
     this.cat = new ctor(bt * C);
     this.feat = new ctor(this.attention ? bt * Hd : 0);
@@ -156,23 +188,36 @@ export class Seq2Seq {
     this.caps = [bs, bt];
   }
 
-  /** Runs the encoder and the bridge: encoder.output (B, S, Ce), bridge.h0 / bridge.c0 (Ld, B, Hd). */
+  /** Runs the encoder and the bridge: encoderOutput (B, S, Ce), bridge.h0 / bridge.c0 (Ld, B, Hd). */
   encode(src: Int32Array, srcLengths: Int32Array, B: number, S: number, opts: Seq2SeqRunOptions = {}): void {
     this.ensure(B * S, 0);
+    this.srcLengths = srcLengths;
+    if (this.cfg.reverseSource) {
+      flipWithinLengths(this.srcRev, src, srcLengths, B, S, 1);
+      src = this.srcRev;
+    }
     this.src = src;
     embeddingForward(this.srcEmb, this.w['src_embedding.weight'], src, B * S, this.E, this.cfg.srcVocab);
     this.encoder.forward(this.srcEmb, B, S, { lengths: srcLengths, training: opts.training, rng: opts.rng });
+    if (this.cfg.reverseSource) flipWithinLengths(this.encFlip, this.encoder.output, srcLengths, B, S, this.Ce);
     this.bridge.forward(this.encoder.hN, this.encoder.cN, B);
+  }
+
+  /** (B, S, Ce) annotations of the last encode(), in source order (what attention reads). */
+  get encoderOutput(): Floats {
+    return this.cfg.reverseSource ? this.encFlip : this.encoder.output;
   }
 
   /**
    * Decoder + attention + head over decIn (B, T) from initial states h0/c0 (Ld, B, Hd). Attention reads
    * enc (attB, S, Ce) with attT queries per row, attB·attT = B·T: (B, T) in training, (1, K) when K hypotheses of
    * one source step together (their T = 1 rows are then the K queries of one source). Returns logits (B, T, V).
+   * prevAttention (attB·attT, S): location-aware attention's previous weights per query, for K hypotheses;
+   * null: the attT queries of a row are consecutive steps (teacher forcing) and chain their own weights.
    */
   decode(
     decIn: Int32Array, B: number, T: number, h0: Floats, c0: Floats | null, enc: Floats, srcLengths: Int32Array, S: number,
-    attB: number, attT: number, opts: Seq2SeqRunOptions = {},
+    attB: number, attT: number, opts: Seq2SeqRunOptions = {}, prevAttention: Floats | null = null,
   ): Floats {
     this.ensure(0, B * T);
     this.decIn = decIn;
@@ -186,7 +231,7 @@ export class Seq2Seq {
         this.shiftQueries(h0, B, T);
         q = this.query;
       }
-      this.attention.forward(enc, attB, S, srcLengths, q, attT);
+      this.attention.forward(enc, attB, S, srcLengths, q, attT, prevAttention);
       const C = Hd + Ce, h = this.decoder.output, ctx = this.attention.context;
       for (let n = 0; n < N; n++) {
         for (let i = 0; i < Hd; i++) this.cat[n * C + i] = h[n * Hd + i];
@@ -220,7 +265,7 @@ export class Seq2Seq {
   forward(src: Int32Array, srcLengths: Int32Array, B: number, S: number, decIn: Int32Array, T: number, opts: Seq2SeqRunOptions = {}): Floats {
     [this.B, this.S, this.T] = [B, S, T];
     this.encode(src, srcLengths, B, S, opts);
-    return this.decode(decIn, B, T, this.bridge.h0, this.bridge.c0, this.encoder.output, srcLengths, S, B, T, opts);
+    return this.decode(decIn, B, T, this.bridge.h0, this.bridge.c0, this.encoderOutput, srcLengths, S, B, T, opts);
   }
 
   /** (B, T, S) attention weights of the last forward (null without attention). */
@@ -277,7 +322,12 @@ export class Seq2Seq {
     }
     embeddingBackward(g['tgt_embedding.weight'], this.decoder.dX, this.decIn, N, E);
     this.bridge.backward(this.decoder.dh0, this.cellState ? this.decoder.dc0 : null);
-    this.encoder.backward(this.attention ? this.attention.dEnc : null, this.bridge.dhN, this.cellState ? this.bridge.dcN : null);
+    let dEnc = this.attention ? this.attention.dEnc : null;
+    if (dEnc && this.cfg.reverseSource) {
+      flipWithinLengths(this.dEncFlip, dEnc, this.srcLengths, B, S, Ce); // back into the encoder's reading order
+      dEnc = this.dEncFlip;
+    }
+    this.encoder.backward(dEnc, this.bridge.dhN, this.cellState ? this.bridge.dcN : null);
     embeddingBackward(g['src_embedding.weight'], this.encoder.dX, this.src, B * S, E);
   }
 

@@ -8,6 +8,8 @@ import type { Floats } from '../tensor';
 import { BOS } from '../tokenize/types';
 import type { Seq2Seq } from './model';
 
+const INFERENCE = {}; // run options: no dropout
+
 export class Seq2SeqStepDecoder implements StepDecoder {
   readonly vocabSize: number;
   readonly startToken: number;
@@ -17,6 +19,8 @@ export class Seq2SeqStepDecoder implements StepDecoder {
   private readonly h1: Floats; // (Ld, 1, Hd) the bridged thought vector
   private readonly c1: Floats | null;
   private readonly state: StepState;
+  /** Location-aware attention: each hypothesis's previous weights (1, K, S), reordered with the hypotheses. */
+  private readonly prevAttention: StepState | null;
 
   constructor(private readonly model: Seq2Seq, source: ArrayLike<number>, startToken = BOS) {
     if (source.length === 0) throw new Error('cannot translate an empty source');
@@ -25,26 +29,31 @@ export class Seq2SeqStepDecoder implements StepDecoder {
     this.S = source.length;
     this.lengths = Int32Array.of(this.S);
     model.encode(Int32Array.from(source), this.lengths, 1, this.S);
-    this.enc = model.encoder.output.slice(0, this.S * model.Ce);
+    this.enc = model.encoderOutput.slice(0, this.S * model.Ce);
     const n = model.cfg.decoder.numLayers * model.Hd;
     this.h1 = model.bridge.h0.slice(0, n);
     this.c1 = model.cellState ? model.bridge.c0.slice(0, n) : null;
     this.state = new StepState(model.cfg.decoder.numLayers, model.Hd, model.cellState, model.params.ctor);
+    this.prevAttention = model.attention?.locationKernel ? new StepState(1, this.S, false, model.params.ctor) : null;
   }
 
   reset(K: number): void {
     this.state.replicate(this.h1, this.c1, K);
+    this.prevAttention?.replicate(null, null, K); // zeros before the first step, as in training
   }
 
   step(tokens: Int32Array, K: number): Floats {
     const s = this.state, m = this.model;
-    const logits = m.decode(tokens, K, 1, s.h, s.cellState ? s.c : null, this.enc, this.lengths, this.S, 1, K);
+    const pa = this.prevAttention;
+    const logits = m.decode(tokens, K, 1, s.h, s.cellState ? s.c : null, this.enc, this.lengths, this.S, 1, K, INFERENCE, pa ? pa.h : null);
     s.update(m.decoder.hN, m.decoder.cN);
+    pa?.update(m.attentionWeights!, null);
     return logits;
   }
 
   reorder(parents: Int32Array, K: number): void {
     this.state.reorder(parents, K);
+    this.prevAttention?.reorder(parents, K);
   }
 
   attention(): { weights: Floats; sourceLength: number } | null {

@@ -12,6 +12,9 @@ import { TrainStep, type StepStats } from '../trainer';
 import { buildTokenizer, BOS, EOS, type Tokenizer } from '../tokenize/tokenizer';
 import { optimizerConfig, schedule, tokenizerOptions, type TaskOptions } from './options';
 
+/** Seq2seq-only model options beyond the shared TaskOptions (each a `seqlab train` flag). */
+export type Seq2SeqOptions = Pick<Seq2SeqConfig, 'reverseSource' | 'locationKernel'>;
+
 export interface Seq2SeqArchitecture {
   kind: 'seq2seq';
   config: Seq2SeqConfig;
@@ -57,7 +60,7 @@ export class Seq2SeqTask {
 
   constructor(readonly model: Seq2Seq, readonly tokenizer: Tokenizer, readonly architecture: Seq2SeqArchitecture, readonly seed: number) {}
 
-  static create(o: TaskOptions, pairs: readonly ParallelPair[]): Seq2SeqTask {
+  static create(o: TaskOptions, pairs: readonly ParallelPair[], extra: Seq2SeqOptions = {}): Seq2SeqTask {
     if (o.cell !== 'lstm' && o.cell !== 'gru') throw new Error(`seq2seq needs an lstm or gru encoder/decoder, not ${o.cell}`);
     const tokenizer = buildTokenizer(o.tokenizer, pairs.flatMap((p) => [p.source, p.target]), tokenizerOptions(o));
     const cut = (s: string): number[] => tokenizer.encode(s).slice(0, o.seqLen);
@@ -68,6 +71,8 @@ export class Seq2SeqTask {
       decoder: { hiddenSize: o.hidden, numLayers: o.layers, dropout: o.dropout },
       attention: o.attention,
     };
+    if (extra.reverseSource) config.reverseSource = true;
+    if (extra.locationKernel) config.locationKernel = extra.locationKernel;
     const maxTargetLength = tgt.reduce((m, s) => Math.max(m, s.length), 1);
     const rng = new Rng(o.seed);
     const model = new Seq2Seq(config);
