@@ -8,6 +8,16 @@
 // C(M,N) (+)= A(M,K) · B(N,K)ᵀ — dot products along K, which is contiguous in both A and B. Register block:
 // 2 rows of A × 4 rows of B = 8 f32x4 accumulators, reduced horizontally once per block.
 export function nt(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc: i32): void {
+  // Tall A: the packed outer-product form (B transposed into panels) keeps B in L1 for many rows of A, where
+  // the dot form below re-streams all of A from L2 for every 4 rows of B.
+  if (M >= NT_OUTER_MIN_M) outer(c, a, b, M, K, N, (<usize>K) << 2, 4, 4, (<usize>K) << 2, acc);
+  else ntDot(c, a, b, M, K, N, acc);
+}
+
+// Rows of A from which NT uses the packed outer form (measured on the W6 shapes: see test/bench).
+const NT_OUTER_MIN_M: i32 = 64;
+
+function ntDot(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc: i32): void {
   const K4 = K & ~3;
   const rowK = (<usize>K) << 2;
   const rowN = (<usize>N) << 2;
@@ -93,79 +103,119 @@ function tail4(ar: usize, b0: usize, b1: usize, b2: usize, b3: usize, k0: i32, K
   return f32x4(t0, t1, t2, t3);
 }
 
-// C(M,N) (+)= Σ_k A[m,k] · B(k,:) — outer-product form shared by NN and TN: A's element (m,k) is at
-// a + m*sm + k*sk bytes (NN: sm = 4K, sk = 4; TN: sm = 4, sk = 4M). B is (K,N) row-major.
-// Register block: 4 rows × 8 columns = 8 f32x4 accumulators; A values are broadcast (load32_splat).
-function outer(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, sm: usize, sk: usize, acc: i32): void {
+// Packing scratch: one (KC × 8) panel of B, at a fixed address below the heap's first allocation (heap.ts
+// reserves [PACK, PACK + PACK_BYTES) in every memory these kernels run on).
+const PACK: usize = 64;
+const KC: i32 = 256;
+export const PACK_BYTES: i32 = KC * 32;
+
+// C(M,N) (+)= Σ_k A[m,k] · B[k,n] — outer-product form shared by NN, TN and (for tall A) NT. A's element (m,k)
+// is at a + m*sm + k*sk bytes (NN: sm = 4K, sk = 4; TN: sm = 4, sk = 4M); B's element (k,n) at
+// b + k*bk + n*bn (NN/TN: B (K,N) row-major, bk = 4N, bn = 4; NT: B (N,K), bk = 4, bn = 4K).
+// Blocking (why it is fast): for each band of 8 columns and each chunk of KC rows of K, the (KC × 8) slice of B
+// is copied ONCE into a contiguous panel (PACK), then every 4-row block of A streams it from L1. Reading B in
+// place instead strides by N floats per k: at N = 1024 that is 4 KB, so the band's rows all map to the same few
+// L1 sets and miss on every block of A. Register block: 4 rows × 8 columns = 8 f32x4 accumulators; A values
+// are broadcast (load32_splat).
+function outer(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, sm: usize, sk: usize, bk: usize, bn: usize, acc: i32): void {
   const rowN = (<usize>N) << 2;
   const N8 = N & ~7, N4 = N & ~3;
-  // n-band outer, row-block inner: the (K × 8) band of B (K·32 bytes) stays in L1 across all row blocks.
   const M4 = M & ~3;
   for (let n = 0; n < N8; n += 8) {
-    for (let m = 0; m < M4; m += 4) {
-      const am = a + <usize>m * sm;
-      const cn = c + <usize>m * rowN + ((<usize>n) << 2);
-      let p00 = f32x4.splat(0), p01 = p00, p10 = p00, p11 = p00, p20 = p00, p21 = p00, p30 = p00, p31 = p00;
-      if (acc) {
-        p00 = v128.load(cn); p01 = v128.load(cn, 16);
-        p10 = v128.load(cn + rowN); p11 = v128.load(cn + rowN, 16);
-        p20 = v128.load(cn + 2 * rowN); p21 = v128.load(cn + 2 * rowN, 16);
-        p30 = v128.load(cn + 3 * rowN); p31 = v128.load(cn + 3 * rowN, 16);
+    for (let k0 = 0; k0 < K; k0 += KC) {
+      const kc = min(KC, K - k0);
+      packPanel(b + <usize>k0 * bk + <usize>n * bn, kc, bk, bn);
+      const add = acc != 0 || k0 > 0;
+      for (let m = 0; m < M4; m += 4) {
+        const cn = c + <usize>m * rowN + ((<usize>n) << 2);
+        let p00 = f32x4.splat(0), p01 = p00, p10 = p00, p11 = p00, p20 = p00, p21 = p00, p30 = p00, p31 = p00;
+        if (add) {
+          p00 = v128.load(cn); p01 = v128.load(cn, 16);
+          p10 = v128.load(cn + rowN); p11 = v128.load(cn + rowN, 16);
+          p20 = v128.load(cn + 2 * rowN); p21 = v128.load(cn + 2 * rowN, 16);
+          p30 = v128.load(cn + 3 * rowN); p31 = v128.load(cn + 3 * rowN, 16);
+        }
+        let pa = a + <usize>m * sm + <usize>k0 * sk, pb = PACK;
+        const end = PACK + ((<usize>kc) << 5);
+        for (; pb < end; pb += 32) {
+          const w0 = v128.load(pb), w1 = v128.load(pb, 16);
+          let x = v128.load32_splat(pa);
+          p00 = f32x4.add(p00, f32x4.mul(x, w0)); p01 = f32x4.add(p01, f32x4.mul(x, w1));
+          x = v128.load32_splat(pa + sm);
+          p10 = f32x4.add(p10, f32x4.mul(x, w0)); p11 = f32x4.add(p11, f32x4.mul(x, w1));
+          x = v128.load32_splat(pa + 2 * sm);
+          p20 = f32x4.add(p20, f32x4.mul(x, w0)); p21 = f32x4.add(p21, f32x4.mul(x, w1));
+          x = v128.load32_splat(pa + 3 * sm);
+          p30 = f32x4.add(p30, f32x4.mul(x, w0)); p31 = f32x4.add(p31, f32x4.mul(x, w1));
+          pa += sk;
+        }
+        v128.store(cn, p00); v128.store(cn, p01, 16);
+        v128.store(cn + rowN, p10); v128.store(cn + rowN, p11, 16);
+        v128.store(cn + 2 * rowN, p20); v128.store(cn + 2 * rowN, p21, 16);
+        v128.store(cn + 3 * rowN, p30); v128.store(cn + 3 * rowN, p31, 16);
       }
-      let pa = am, pb = b + ((<usize>n) << 2);
-      for (let k = 0; k < K; k++) {
-        const w0 = v128.load(pb), w1 = v128.load(pb, 16);
-        let x = v128.load32_splat(pa);
-        p00 = f32x4.add(p00, f32x4.mul(x, w0)); p01 = f32x4.add(p01, f32x4.mul(x, w1));
-        x = v128.load32_splat(pa + sm);
-        p10 = f32x4.add(p10, f32x4.mul(x, w0)); p11 = f32x4.add(p11, f32x4.mul(x, w1));
-        x = v128.load32_splat(pa + 2 * sm);
-        p20 = f32x4.add(p20, f32x4.mul(x, w0)); p21 = f32x4.add(p21, f32x4.mul(x, w1));
-        x = v128.load32_splat(pa + 3 * sm);
-        p30 = f32x4.add(p30, f32x4.mul(x, w0)); p31 = f32x4.add(p31, f32x4.mul(x, w1));
-        pa += sk; pb += rowN;
+      // The last M % 4 rows of this band, on the same panel.
+      for (let m = M4; m < M; m++) {
+        const cn = c + <usize>m * rowN + ((<usize>n) << 2);
+        let p0 = add ? v128.load(cn) : f32x4.splat(0), p1 = add ? v128.load(cn, 16) : f32x4.splat(0);
+        let pa = a + <usize>m * sm + <usize>k0 * sk, pb = PACK;
+        const end = PACK + ((<usize>kc) << 5);
+        for (; pb < end; pb += 32) {
+          const x = v128.load32_splat(pa);
+          p0 = f32x4.add(p0, f32x4.mul(x, v128.load(pb))); p1 = f32x4.add(p1, f32x4.mul(x, v128.load(pb, 16)));
+          pa += sk;
+        }
+        v128.store(cn, p0); v128.store(cn, p1, 16);
       }
-      v128.store(cn, p00); v128.store(cn, p01, 16);
-      v128.store(cn + rowN, p10); v128.store(cn + rowN, p11, 16);
-      v128.store(cn + 2 * rowN, p20); v128.store(cn + 2 * rowN, p21, 16);
-      v128.store(cn + 3 * rowN, p30); v128.store(cn + 3 * rowN, p31, 16);
     }
   }
-  for (let m = 0; m < M4; m++) outerRowTail(c + <usize>m * rowN, a + <usize>m * sm, b, K, N, N8, N4, sk, acc);
-  let m = M4;
-  for (; m < M; m++) outerRow(c + <usize>m * rowN, a + <usize>m * sm, b, K, N, sk, acc);
+  // The last N % 8 columns, unpacked.
+  for (let m = 0; m < M; m++) outerRowTail(c + <usize>m * rowN, a + <usize>m * sm, b, K, N, N8, N4, sk, bk, bn, acc);
 }
 
-// One row of C, all columns (for the last M % 4 rows).
-function outerRow(cr: usize, ar: usize, b: usize, K: i32, N: i32, sk: usize, acc: i32): void {
-  outerRowTail(cr, ar, b, K, N, 0, N & ~3, sk, acc);
-}
-
-// Columns [n0, N) of one row of C: 4 at a time with SIMD, then scalars.
-function outerRowTail(cr: usize, ar: usize, b: usize, K: i32, N: i32, n0: i32, N4: i32, sk: usize, acc: i32): void {
-  const rowN = (<usize>N) << 2;
-  for (let n = n0; n < N4; n += 4) {
-    const cn = cr + ((<usize>n) << 2);
-    let p = acc ? v128.load(cn) : f32x4.splat(0);
-    let pa = ar, pb = b + ((<usize>n) << 2);
-    for (let k = 0; k < K; k++) { p = f32x4.add(p, f32x4.mul(v128.load32_splat(pa), v128.load(pb))); pa += sk; pb += rowN; }
-    v128.store(cn, p);
+// Panel[k][j] = B(k0 + k, n + j) for k < kc, j < 8: contiguous 32-byte rows.
+function packPanel(b: usize, kc: i32, bk: usize, bn: usize): void {
+  let dst = PACK;
+  if (bn == 4) {
+    for (let k = 0; k < kc; k++) { v128.store(dst, v128.load(b)); v128.store(dst, v128.load(b, 16), 16); b += bk; dst += 32; }
+  } else {
+    // B stored (N,K) (the NT product): a transposing copy, 8 rows of B read along K side by side.
+    for (let k = 0; k < kc; k++) {
+      const s = b + ((<usize>k) << 2);
+      for (let j: usize = 0; j < 8; j++) store<f32>(dst + (j << 2), load<f32>(s + j * bn));
+      dst += 32;
+    }
   }
-  for (let n = N4; n < N; n++) {
+}
+
+// Columns [n0, N) of one row of C, B read in place: 4 at a time with SIMD when B's rows are contiguous along N
+// (bn = 4), then scalars.
+function outerRowTail(cr: usize, ar: usize, b: usize, K: i32, N: i32, n0: i32, N4: i32, sk: usize, bk: usize, bn: usize, acc: i32): void {
+  let n = n0;
+  if (bn == 4) {
+    for (; n < N4; n += 4) {
+      const cn = cr + ((<usize>n) << 2);
+      let p = acc ? v128.load(cn) : f32x4.splat(0);
+      let pa = ar, pb = b + ((<usize>n) << 2);
+      for (let k = 0; k < K; k++) { p = f32x4.add(p, f32x4.mul(v128.load32_splat(pa), v128.load(pb))); pa += sk; pb += bk; }
+      v128.store(cn, p);
+    }
+  }
+  for (; n < N; n++) {
     const cn = cr + ((<usize>n) << 2);
     let s: f32 = acc ? load<f32>(cn) : 0;
-    let pa = ar, pb = b + ((<usize>n) << 2);
-    for (let k = 0; k < K; k++) { s += load<f32>(pa) * load<f32>(pb); pa += sk; pb += rowN; }
+    let pa = ar, pb = b + <usize>n * bn;
+    for (let k = 0; k < K; k++) { s += load<f32>(pa) * load<f32>(pb); pa += sk; pb += bk; }
     store<f32>(cn, s);
   }
 }
 
 /** C(M,N) (+)= A(M,K) · B(K,N). */
 export function nn(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc: i32): void {
-  outer(c, a, b, M, K, N, (<usize>K) << 2, 4, acc);
+  outer(c, a, b, M, K, N, (<usize>K) << 2, 4, (<usize>N) << 2, 4, acc);
 }
 
 /** C(M,N) (+)= A(K,M)ᵀ · B(K,N). */
 export function tn(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc: i32): void {
-  outer(c, a, b, M, K, N, 4, (<usize>M) << 2, acc);
+  outer(c, a, b, M, K, N, 4, (<usize>M) << 2, (<usize>N) << 2, 4, acc);
 }

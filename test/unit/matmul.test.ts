@@ -60,6 +60,9 @@ function runCase(rng: Rng, kind: Kind, M: number, K: number, N: number, acc: boo
 const SHAPES: Array<[number, number, number]> = [
   [1, 1, 1], [1, 7, 5], [2, 4, 4], [3, 5, 7], [5, 3, 9], [4, 8, 8], [7, 13, 11], [9, 17, 6],
   [32, 160, 512], [33, 31, 35], [6, 64, 130], [17, 129, 3],
+  // Packed panels (wasm/matmul.ts outer): NT's tall-A path (M >= 64), several KC = 256 chunks of K, and
+  // leftover rows (M % 4) and columns (N % 8).
+  [67, 300, 21], [64, 513, 9], [130, 40, 16],
 ];
 
 function sweep(label: string, alloc: Alloc, f64 = false): void {
@@ -86,7 +89,7 @@ describe('matmul kernels', () => {
   it('WASM SIMD is available in this Node', () => assert.strictEqual(kernelBackend(), 'wasm'));
 
   it('WASM zero-copy on WasmHeap views', () => {
-    const heap = new WasmHeap(1 << 20);
+    const heap = new WasmHeap(1 << 22);
     const before = wasmStats.zeroCopy, copiedBefore = wasmStats.copied;
     sweep('wasm zero-copy', (n) => heap.alloc(n));
     assert.ok(wasmStats.zeroCopy > before, 'zero-copy path never ran');
@@ -103,7 +106,7 @@ describe('matmul kernels', () => {
     setKernelBackend('js');
     const before = wasmStats.zeroCopy + wasmStats.copied;
     sweep('js f32', (n) => new Float32Array(n));
-    const heap = new WasmHeap(1 << 20);
+    const heap = new WasmHeap(1 << 22);
     sweep('js f32 on heap views', (n) => heap.alloc(n));
     setKernelBackend('wasm');
     sweep('f64 (always TypeScript)', (n) => new Float64Array(n), true);

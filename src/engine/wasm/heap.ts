@@ -23,8 +23,11 @@ export interface Kernels {
 }
 
 const PAGE = 65536;
-/** First byte handed out; the kernels have no static data, this only keeps address 0 unused. */
-const BASE = 64;
+/**
+ * First byte handed out. Below it: address 0 kept unused, and from 64 the kernels' packing panel (wasm/matmul.ts
+ * PACK, PACK_BYTES = 256 × 8 floats), which every memory they run on must leave free.
+ */
+const BASE = 64 + 256 * 8 * 4;
 let compiled: WebAssembly.Module | null | undefined;
 
 /** The compiled kernel module, or null when this runtime lacks WebAssembly SIMD. Compiled once, synchronously. */
