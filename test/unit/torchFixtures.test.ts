@@ -6,10 +6,24 @@ import { fixtureFolders, loadFixtures, type Fixture, type TensorReport } from '.
 import { checkRnnFixture } from './torch/rnnFixture';
 import { checkLmStepFixture } from './torch/lmStepFixture';
 import { checkAttentionFixture } from './torch/attentionFixture';
+import type { FloatArrayCtor } from '../../src/engine/tensor';
+import { asFloatCtor, wasmFloatCtor } from '../../src/engine/wasm/alloc';
+
+// The recurrent kinds run twice: on plain Float32Arrays (TypeScript cells, copied products) and with every
+// buffer in a WasmHeap, the fast path (zero-copy SIMD products and the SIMD pointwise cells of wasm/cells.ts).
+function bothPaths(check: (fx: Fixture, ctor?: FloatArrayCtor) => TensorReport[]): (fx: Fixture) => TensorReport[] {
+  return (fx) => {
+    const heap = wasmFloatCtor(1 << 22);
+    assert.ok(heap, 'WebAssembly SIMD is available in Node');
+    const fast = check(fx, asFloatCtor(heap)).map((r) => ({ ...r, tensor: `${r.tensor} [WasmHeap]` }));
+    assert.equal(heap.overflow.arrays, 0, 'the fixture outgrew its heap');
+    return [...check(fx), ...fast];
+  };
+}
 
 const CHECKERS: Record<string, (fx: Fixture) => TensorReport[]> = {
-  rnn: checkRnnFixture,
-  lm_step: checkLmStepFixture,
+  rnn: bothPaths(checkRnnFixture),
+  lm_step: bothPaths(checkLmStepFixture),
   attention: checkAttentionFixture,
 };
 

@@ -6,6 +6,7 @@
 // twin fills two buffers: dGx (for W_ih, b_ih, x) and dGh (for W_hh, b_hh, h).
 import type { Floats } from '../tensor';
 import { sigmoid } from '../ops/activation';
+import { wasmGruCell } from '../wasm/pointwise';
 
 /** Forward. act (B, 3H) ← (r, z, n); h (B, H) ← h'. gh is kept by the caller for the backward pass. */
 export function gruForward(
@@ -13,6 +14,7 @@ export function gruForward(
   gx: Floats, gxOff: number, gh: Floats, ghOff: number, hPrev: Floats, hpOff: number,
   mask: Uint8Array | null, mOff: number, B: number, H: number,
 ): void {
+  if (wasmGruCell(act, aOff, h, hOff, gx, gxOff, gh, ghOff, hPrev, hpOff, mask, B, H)) return;
   const G = 3 * H;
   for (let b = 0; b < B; b++) {
     const ar = aOff + b * G, xr = gxOff + b * G, hr = ghOff + b * G, sr = b * H;

@@ -20,6 +20,9 @@ export interface Kernels {
   nt(c: number, a: number, b: number, M: number, K: number, N: number, acc: number): void;
   nn(c: number, a: number, b: number, M: number, K: number, N: number, acc: number): void;
   tn(c: number, a: number, b: number, M: number, K: number, N: number, acc: number): void;
+  /** Pointwise LSTM / GRU steps (wasm/cells.ts). */
+  lstmCell(act: number, h: number, c: number, tc: number, gx: number, gh: number, hp: number, cp: number, B: number, H: number): void;
+  gruCell(act: number, h: number, gx: number, gh: number, hp: number, B: number, H: number): void;
 }
 
 const PAGE = 65536;

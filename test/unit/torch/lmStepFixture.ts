@@ -4,11 +4,12 @@ import { LanguageModel } from '../../../src/engine/lm';
 import { clipByGlobalNorm } from '../../../src/engine/optim/clip';
 import { createOptimizer } from '../../../src/engine/optim/factory';
 import type { CellKind } from '../../../src/engine/cells/cell';
+import type { FloatArrayCtor } from '../../../src/engine/tensor';
 import { compare, flat, type Fixture, type TensorReport } from './fixtures';
 
 const MODES: Record<string, CellKind> = { LSTM: 'lstm', GRU: 'gru', RNN_TANH: 'rnn_tanh', RNN_RELU: 'rnn_relu' };
 
-export function checkLmStepFixture(fx: Fixture): TensorReport[] {
+export function checkLmStepFixture(fx: Fixture, ctor: FloatArrayCtor = Float32Array): TensorReport[] {
   const c = fx.config as {
     mode: string; vocab_size: number; embedding_size: number; hidden_size: number; num_layers: number;
     clip_grad_norm: number; adam: { lr: number; beta1: number; beta2: number; eps: number };
@@ -16,7 +17,7 @@ export function checkLmStepFixture(fx: Fixture): TensorReport[] {
   const lm = new LanguageModel({
     vocabSize: c.vocab_size, embeddingSize: c.embedding_size,
     rnn: { cell: MODES[c.mode], hiddenSize: c.hidden_size, numLayers: c.num_layers, bidirectional: false, merge: 'concat', dropout: 0 },
-  }, Float32Array);
+  }, ctor);
   const p = lm.params;
   p.load(Object.fromEntries(Object.entries(fx.params).map(([k, v]) => [k, flat(v)])));
   const tokensNested = fx.inputs.tokens as number[][];

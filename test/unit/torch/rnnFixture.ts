@@ -2,11 +2,12 @@
 import { RecurrentStack } from '../../../src/engine/layers/recurrent';
 import { ParamLayout } from '../../../src/engine/params';
 import type { CellKind } from '../../../src/engine/cells/cell';
+import type { FloatArrayCtor } from '../../../src/engine/tensor';
 import { compare, flat, type Fixture, type TensorReport } from './fixtures';
 
 const MODES: Record<string, CellKind> = { LSTM: 'lstm', GRU: 'gru', RNN_TANH: 'rnn_tanh', RNN_RELU: 'rnn_relu' };
 
-export function checkRnnFixture(fx: Fixture): TensorReport[] {
+export function checkRnnFixture(fx: Fixture, ctor: FloatArrayCtor = Float32Array): TensorReport[] {
   const c = fx.config as { mode: string; input_size: number; hidden_size: number; num_layers: number; bidirectional: boolean };
   const cell = MODES[c.mode];
   if (!cell) throw new Error(`${fx.name}: unknown mode ${c.mode}`);
@@ -15,7 +16,7 @@ export function checkRnnFixture(fx: Fixture): TensorReport[] {
     cell, inputSize: c.input_size, hiddenSize: c.hidden_size, numLayers: c.num_layers,
     bidirectional: c.bidirectional, merge: 'concat', dropout: 0,
   }, '', layout);
-  const params = layout.allocate(Float32Array);
+  const params = layout.allocate(ctor);
   params.load(Object.fromEntries(Object.entries(fx.params).map(([k, v]) => [k, flat(v)])));
   rnn.bind(params);
   const x = Float32Array.from(flat(fx.inputs.x));

@@ -1,0 +1,60 @@
+// Runs the LSTM / GRU pointwise step on the WebAssembly SIMD kernels (wasm/cells.ts) when every buffer is a
+// view of one WasmHeap, there is no padding mask and H is a multiple of 4; otherwise returns false and the
+// cell runs its TypeScript loop. Float64 (gradient checks) and plain Float32Arrays therefore never come here:
+// copying a pointwise step's operands would cost more than the step.
+// Offsets are in elements, as in cells/lstm.ts and cells/gru.ts; the kernels take byte addresses.
+import type { Floats } from '../tensor';
+import { kernelBackend } from '../ops/matmul';
+import { WasmHeap, type Kernels } from './heap';
+
+let lastBuffer: ArrayBufferLike | null = null;
+let lastKernels: Kernels | null = null;
+
+/** The kernels of the heap all these arrays live in, or null. */
+function kernelsOf(arrays: readonly Floats[]): Kernels | null {
+  const first = arrays[0];
+  if (!(first instanceof Float32Array)) return null;
+  const buf = first.buffer;
+  for (let i = 1; i < arrays.length; i++) if (arrays[i].buffer !== buf) return null;
+  if (buf !== lastBuffer) {
+    lastBuffer = buf;
+    lastKernels = WasmHeap.ofBuffer(buf)?.kernels ?? null;
+  }
+  return lastKernels && kernelBackend() === 'wasm' ? lastKernels : null;
+}
+
+/** Steps that ran on the SIMD kernels (for tests to see the fast path ran). */
+export const pointwiseStats = { lstm: 0, gru: 0 };
+
+const LSTM_ARRAYS: Floats[] = [];
+const GRU_ARRAYS: Floats[] = [];
+
+export function wasmLstmCell(
+  act: Floats, aOff: number, h: Floats, hOff: number, c: Floats, cOff: number, tanhC: Floats, tcOff: number,
+  gx: Floats, gxOff: number, gh: Floats, ghOff: number, hPrev: Floats, hpOff: number, cPrev: Floats, cpOff: number,
+  mask: Uint8Array | null, B: number, H: number,
+): boolean {
+  if (mask !== null || (H & 3) !== 0) return false;
+  LSTM_ARRAYS[0] = act; LSTM_ARRAYS[1] = h; LSTM_ARRAYS[2] = c; LSTM_ARRAYS[3] = tanhC;
+  LSTM_ARRAYS[4] = gx; LSTM_ARRAYS[5] = gh; LSTM_ARRAYS[6] = hPrev; LSTM_ARRAYS[7] = cPrev;
+  const k = kernelsOf(LSTM_ARRAYS);
+  if (!k) return false;
+  const at = (a: Floats, off: number): number => a.byteOffset + off * 4;
+  pointwiseStats.lstm++;
+  k.lstmCell(at(act, aOff), at(h, hOff), at(c, cOff), at(tanhC, tcOff), at(gx, gxOff), at(gh, ghOff), at(hPrev, hpOff), at(cPrev, cpOff), B, H);
+  return true;
+}
+
+export function wasmGruCell(
+  act: Floats, aOff: number, h: Floats, hOff: number, gx: Floats, gxOff: number, gh: Floats, ghOff: number,
+  hPrev: Floats, hpOff: number, mask: Uint8Array | null, B: number, H: number,
+): boolean {
+  if (mask !== null || (H & 3) !== 0) return false;
+  GRU_ARRAYS[0] = act; GRU_ARRAYS[1] = h; GRU_ARRAYS[2] = gx; GRU_ARRAYS[3] = gh; GRU_ARRAYS[4] = hPrev;
+  const k = kernelsOf(GRU_ARRAYS);
+  if (!k) return false;
+  const at = (a: Floats, off: number): number => a.byteOffset + off * 4;
+  pointwiseStats.gru++;
+  k.gruCell(at(act, aOff), at(h, hOff), at(gx, gxOff), at(gh, ghOff), at(hPrev, hpOff), B, H);
+  return true;
+}
