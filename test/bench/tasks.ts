@@ -2,7 +2,8 @@
 // child processes) on this machine. Not a test: it takes ~20 minutes and prints the figures with their targets.
 //   1. date normalisation, additive attention: exact match on 1,000 held-out pairs after ≤ 180 s of training
 //   2. reversal (lengths 5–20) with and without attention: exact match of each, the gap, and the share of
-//      output steps whose attention argmax is the mirrored source position
+//      output steps whose attention argmax is the mirrored source position. Both models have the same
+//      bidirectional encoder; the attention is additive and location-aware (--attention-location 3, see reverse()).
 //   3. "which language is this word" classifier on Debian's word lists: held-out accuracy
 //   4. a character language model on Debian's fortunes: bits per char, next-word top-1 / top-3 on held-out text
 // Environment: SEQLAB_BENCH_SCALE (default 1) scales every training time; SEQLAB_BENCH_ONLY=dates,reverse,… runs some.
@@ -59,11 +60,19 @@ function reverse(): void {
   cli(['data', 'reverse', '--n', '1000', '--seed', '2', '--min-len', '5', '--max-len', '20', '--exclude', 'rev-train.tsv'], 'rev-test.tsv');
   const common = ['--task', 'seq2seq', '--data', 'rev-train.tsv', '--hidden', '128', '--embedding', '32', '--batch', '32', '--lr', '0.003',
     '--bidirectional', '--time', String(Math.round(240 * scale)), '--seed', '1'];
-  const ta = train([...common, '--out', 'rev-att', '--attention', 'additive']);
+  // Content-only additive attention learns the task (97.9 % after 480 s) but looks one position off: the
+  // annotation at S − t, where the token emitted one step earlier sits, also holds x_{S−1−t} (the forward half
+  // read it just before x_{S−t}), so the decoder finds its last output by content and reads the next token
+  // from that neighbour (8.6 % of argmaxes mirrored, 91 % at S − t). Location-aware scores (Chorowski et al.
+  // 2015: a Conv1d over the previous step's weights) let it say "one left of where I looked last" directly,
+  // which is easier to learn than a content match, so the alignment is the mirror and training is faster.
+  // (An encoder reading right to left, --reverse-source, removes the one-off shortcut instead: 96.2 % mirrored,
+  // 97.7 % exact after 240 s with content-only scores; 100 % / 100 % with location-aware ones too.)
+  const ta = train([...common, '--out', 'rev-att', '--attention', 'additive', '--attention-location', '3']);
   const a = evalJson('rev-att', 'rev-test.tsv', ['--mirror']);
   const tn = train([...common, '--out', 'rev-none', '--attention', 'none']);
   const n = evalJson('rev-none', 'rev-test.tsv');
-  report(`reverse, additive attention: exact match ${pct(a.exact_match)} (token accuracy ${pct(a.token_accuracy)}), ${ta.seconds} s [target ≥ 99 %]`);
+  report(`reverse, additive location-aware attention: exact match ${pct(a.exact_match)} (token accuracy ${pct(a.token_accuracy)}), ${ta.seconds} s [target ≥ 99 %]`);
   report(`reverse, no attention: exact match ${pct(n.exact_match)} (token accuracy ${pct(n.token_accuracy)}), ${tn.seconds} s; gap ${((a.exact_match - n.exact_match) * 100).toFixed(2)} points`);
   report(`reverse, attention argmax at the mirrored source position S−1−t: ${pct(a.attention_mirrored)} of output steps [target ≥ 95 %]; at S−t (one step behind): ${pct(a.attention_behind)}`);
 }
