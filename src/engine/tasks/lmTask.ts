@@ -5,6 +5,7 @@
 import type { Architecture } from '../checkpoint/architecture';
 import { Completer, partialWord } from '../complete';
 import { LmBatcher } from '../data/batch';
+import { lmTrainingCtor } from '../wasm/alloc';
 import { LanguageModel } from '../lm';
 import { LmStepDecoder } from '../lmDecoder';
 import { Rng } from '../rng';
@@ -47,11 +48,11 @@ export class LmTask {
       },
     };
     const rng = new Rng(o.seed);
-    const model = new LanguageModel(architecture.config);
-    model.initialize(rng);
-    const task = new LmTask(model, tokenizer, architecture, o.seed);
     const tokens = tokenizer.encode(text);
     const B = Math.max(1, Math.min(o.batch, Math.floor(tokens.length / (o.seqLen + 1))));
+    const model = new LanguageModel(architecture.config, lmTrainingCtor(architecture.config, B, o.seqLen));
+    model.initialize(rng);
+    const task = new LmTask(model, tokenizer, architecture, o.seed);
     task.batcher = new LmBatcher(tokens, B, o.seqLen);
     task.trainer = new LmTrainer(model, { optimizer: optimizerConfig(o), schedule: schedule(o), clipNorm: o.clip }, 'mean', rng);
     return task;

@@ -7,6 +7,7 @@
 // data position (epoch, chunk) and the carried state, so a resumed run takes the very same next steps as one
 // that never stopped (test/unit/worker.test.ts checks this bit for bit).
 // Legend: B batch, T steps per chunk, L layers, H hidden.
+import { lmTrainingCtor } from '../../engine/wasm/alloc';
 import type { Architecture } from '../../engine/checkpoint/architecture';
 import { readCheckpoint, writeCheckpoint, type CheckpointFiles, type LoadedCheckpoint } from '../../engine/checkpoint';
 import { CorpusError } from '../../engine/corpus';
@@ -50,7 +51,8 @@ export class LmRun {
         rnn: { cell: config.cell, hiddenSize: config.hiddenSize, numLayers: config.numLayers, bidirectional: false, merge: 'concat', dropout: config.dropout },
       },
     };
-    this.model = new LanguageModel(this.architecture.config);
+    // Arenas in a WasmHeap: zero-copy SIMD products and pointwise cells, as `npm run bench` measures them.
+    this.model = new LanguageModel(this.architecture.config, lmTrainingCtor(this.architecture.config, B, config.seqLen));
     this.core = new TrainStep(this.model.params, { optimizer: config.optimizer, schedule: { ...config.schedule }, clipNorm: config.clipNorm, clipValue: config.clipValue ?? null });
     const LBH = config.numLayers * B * config.hiddenSize;
     this.hCarry = new Float32Array(LBH);
