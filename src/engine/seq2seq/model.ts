@@ -12,8 +12,8 @@
 // combine.weight (Hd, Hd + Ce)/bias, head.weight (V, Hd)/bias.
 // Legend: B batch, S source length, T target steps, E embedding, He/Hd encoder/decoder hidden, D directions,
 // Ce = D·He encoder output size, V target vocabulary, K decoding hypotheses.
-import { Attention, type AttentionScore } from '../attention';
-import { hasCellState, type CellKind } from '../cells/cell';
+import { Attention } from '../attention';
+import { hasCellState } from '../cells/cell';
 import { RecurrentStack } from '../layers/recurrent';
 import { crossEntropyBackward, crossEntropyForward, reductionScale, type Reduction } from '../loss';
 import { embeddingBackward, embeddingForward } from '../ops/embedding';
@@ -23,47 +23,11 @@ import type { Rng } from '../rng';
 import type { FloatArrayCtor, Floats } from '../tensor';
 import { PAD } from '../tokenize/types';
 import { Bridge } from './bridge';
+import type { Seq2SeqConfig } from './config';
 import { flipWithinLengths } from './reverse';
+import { mixGreedyInputs } from './scheduledSampling';
 
-export type AttentionKind = 'none' | AttentionScore;
-
-export interface Seq2SeqConfig {
-  srcVocab: number;
-  tgtVocab: number;
-  embeddingSize: number;
-  cell: CellKind;
-  encoder: { hiddenSize: number; numLayers: number; bidirectional: boolean; dropout?: number };
-  decoder: { hiddenSize: number; numLayers: number; dropout?: number };
-  attention: AttentionKind;
-  /** Additive attention's A (default: decoder hidden size). */
-  attentionSize?: number;
-  /** 'auto' (default): a learned bridge only when D·He ≠ Hd; 'always': learned in any case. */
-  bridge?: 'auto' | 'always';
-  /**
-   * Which decoder state asks the attention question at step t. 'previous' (default, Bahdanau et al. 2015):
-   * s_{t−1}, the state before reading the input token y_{t−1} (s_{−1} = the initial state from the bridge).
-   * 'output' (Luong et al. 2015): h_t, after reading y_{t−1} — which lets a model find y_{t−1} in the source by
-   * content and read its neighbour, so its alignments sit one position off on copy-like tasks.
-   */
-  attentionQuery?: 'previous' | 'output';
-  /**
-   * The encoder reads each source right to left (Sutskever et al. 2014 §3.3): its annotation at source position j
-   * is its state after reading x_{S−1} … x_j, and the thought vector its state after x_0 — the reverse half of a
-   * bidirectional encoder on its own. Annotations are returned in source order. Why it matters for attention:
-   * an annotation then holds only x_j and what lies to its RIGHT. With a forward or bidirectional encoder the
-   * annotation at j + 1 also holds x_j (read one step before x_{j+1}), so a decoder can find the token it just
-   * emitted by content and read the next one out of that position's neighbour memory: on reversal (y_t =
-   * x_{S−1−t}) its alignments then sit at S − t, one position off the mirrored one. Reading right to left, the
-   * only annotations that hold x_{S−1−t} are at positions ≤ S − 1 − t, the clearest at S − 1 − t itself.
-   * Not combinable with a bidirectional encoder (that already has a right-to-left half).
-   */
-  reverseSource?: boolean;
-  /**
-   * Additive attention only: K (odd), location-aware scores (Chorowski et al. 2015; attention.ts) over the
-   * previous step's weights. 0/absent = content-only scores.
-   */
-  locationKernel?: number;
-}
+export type { AttentionKind, Seq2SeqConfig } from './config';
 
 export interface Seq2SeqRunOptions {
   training?: boolean;
@@ -346,18 +310,8 @@ export class Seq2Seq {
     let inputs = decIn;
     if (ratio < 1) {
       this.forward(src, srcLengths, B, S, decIn, T, { training: false });
-      const V = this.V, mixed = this.mixed, L = this.logits;
-      for (let b = 0; b < B; b++)
-        for (let t = 0; t < T; t++) {
-          const i = b * T + t;
-          mixed[i] = decIn[i];
-          if (t === 0 || decIn[i] === ignoreIndex || rng.next() < ratio) continue;
-          let best = 0;
-          const r = (i - 1) * V;
-          for (let v = 1; v < V; v++) if (L[r + v] > L[r + best]) best = v;
-          mixed[i] = best;
-        }
-      inputs = mixed;
+      mixGreedyInputs(this.mixed, decIn, this.logits, B, T, this.V, ratio, rng, ignoreIndex);
+      inputs = this.mixed;
     }
     this.forward(src, srcLengths, B, S, inputs, T, { training: true, rng });
     return this.lossAndBackward(targets, reduction, ignoreIndex);
