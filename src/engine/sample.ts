@@ -181,6 +181,13 @@ interface Node {
   parent: Node | null;
 }
 
+/** Tokens from the start to this node (its length for length normalisation). */
+function stepsOf(node: Node): number {
+  let n = 0;
+  for (let p: Node | null = node; p; p = p.parent) n++;
+  return n;
+}
+
 function toResult(node: Node, finished: boolean, alpha: number): DecodeResult {
   const steps: DecodeStep[] = [];
   for (let n: Node | null = node; n; n = n.parent) steps.push(n.step);
@@ -193,8 +200,10 @@ function toResult(node: Node, finished: boolean, alpha: number): DecodeResult {
 /**
  * Beam search (width W): at every step the 2W best one-token extensions of the live hypotheses are ranked by
  * log-probability; EOS extensions ranked within the first W become finished hypotheses, the others refill the
- * W live ones (the fairseq scheme, so a finished hypothesis never shrinks the beam). Stops once W hypotheses
- * are finished or at the length cap. Returns up to W results, best score first (finished ones if any exist).
+ * W live ones (the fairseq scheme, so a finished hypothesis never shrinks the beam). Stops at the length cap, or
+ * once W hypotheses are finished and no live one can still beat the W-th best of them (stopping at the first W
+ * finished let unlikely early EOS extensions end the search before the best hypothesis reached its EOS).
+ * Returns up to W results, best score first (finished ones if any exist).
  * Width 1 is exactly greedy decoding.
  */
 export function beamSearch(dec: StepDecoder, opts: DecodeOptions): DecodeResult[] {
@@ -207,7 +216,16 @@ export function beamSearch(dec: StepDecoder, opts: DecodeOptions): DecodeResult[
   const logp = new Float64Array(W * V);
   const row = new Float64Array(V);
   dec.reset(1);
-  for (let t = 0; t < opts.maxLength && finished.length < W; t++) {
+  // Best score a live hypothesis could still reach: log-probabilities only fall as tokens are added, and with
+  // α > 0 the longest length (the cap) divides most (logP ≤ 0), so logP / cap^α bounds every continuation.
+  const bound = (n: Node): number => n.logProb / Math.pow(opts.maxLength, alpha);
+  for (let t = 0; t < opts.maxLength; t++) {
+    if (finished.length >= W && t > 0) {
+      // Stop only when no live hypothesis can still enter the W best finished ones: unlikely hypotheses that
+      // end early must not close the search while a far better one is still being written.
+      const scores = finished.map((n) => n.logProb / Math.pow(stepsOf(n), alpha)).sort((a, b) => b - a);
+      if (Math.max(...alive.map(bound)) <= scores[W - 1]) break;
+    }
     const logits = dec.step(inputs, K);
     for (let k = 0; k < K; k++) {
       logSoftmaxRow(row, logits, k * V, V);

@@ -143,6 +143,40 @@ describe('decoding', () => {
     assert.ok(strictlyBetter > 0, 'beam search never found anything better than greedy: the test would not notice a broken beam');
   });
 
+  it('unlikely hypotheses that end early do not stop the search before the best one reaches EOS', () => {
+    // A scripted model over {EOS, a, b}: after a run of 'a' it says 'a' (p ≈ 0.999) until 12 tokens, then EOS;
+    // after any 'b' it says EOS at once. Every step, the beam's runner-up is "…a b" and finishes one step later
+    // at log p ≈ −7.6, so W finished hypotheses exist long before the best ("a"×12, log p ≈ −0.012) ends.
+    const V = 3, END = 0, A = 1, Bt = 2, LEN = 12;
+    const dec = (): StepDecoder => {
+      let hyps: number[][] = [[]];
+      const logits = new Float32Array(8 * V);
+      return {
+        vocabSize: V, startToken: A,
+        reset: (K) => { hyps = Array.from({ length: K }, () => []); },
+        step(tokens, K) {
+          for (let k = 0; k < K; k++) {
+            const h = hyps[k], row = logits.subarray(k * V, (k + 1) * V);
+            h.push(tokens[k]); // the fed tokens: the start token, then the hypothesis's own outputs
+            if (h.includes(Bt)) row.set([10, -10, -10]);
+            else if (h.length > LEN) row.set([10, -10, -10]);
+            else row.set([-10, 0, -7.6]);
+          }
+          return logits;
+        },
+        reorder(parents, K) { hyps = Array.from({ length: K }, (_, k) => [...hyps[parents[k]]]); },
+        attention: () => null,
+      };
+    };
+    const g = decode(dec(), { maxLength: 20, eos: END });
+    assert.ok(g.finished && g.tokens.length === LEN && g.tokens.every((t) => t === A), `greedy: ${g.tokens}`);
+    for (const W of [2, 3, 4]) {
+      const b = beamSearch(dec(), { maxLength: 20, eos: END, beamWidth: W })[0];
+      assert.deepEqual(b.tokens, g.tokens, `W=${W}`);
+      assert.ok(b.logProb >= g.logProb - 1e-9);
+    }
+  });
+
   it('length normalisation ranks by logProb / length^α and returns attention rows per step', () => {
     const m = s2s(31);
     const src = [4, 7, 9, 5, 6];
