@@ -53,6 +53,6 @@ export function editorTyping(m: SuggestModel): EditorTyping {
       }
       return times;
     },
-    note: () => `editor path: Suggester (beam 4, τ 1) on a plain-Float32Array model; ${(chars / Math.max(1, calls)).toFixed(1)} chars suggested on average`,
+    note: () => `editor path: Suggester (beam 4, τ 1) over a model built as the extension builds it (plain Float32Array), run on its WasmHeap inference twin; ${(chars / Math.max(1, calls)).toFixed(1)} chars suggested on average`,
   };
 }

@@ -123,7 +123,7 @@ export function createSeqlabSide(variant: SeqlabVariant = 'wasm'): Side {
       const model = models.get(trainer);
       if (!model) throw new Error('the editor path needs a trainer made by this side');
       const typing = editorTyping(editorModel(model, vocab));
-      return { type: typing.type, note: () => `${typing.note!()}; ${pathNote(null)}` };
+      return { type: typing.type, note: () => `${typing.note!()}; ${pathNote(null).replace(/^plain arrays; /, '')}` };
     },
   };
 }
