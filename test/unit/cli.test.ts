@@ -136,6 +136,17 @@ describe('seqlab CLI', function () {
     assert.ok(e.token_accuracy >= 0 && e.token_accuracy <= 1 && e.attention_mirrored >= 0 && e.attention_mirrored <= 1);
   });
 
+  it('train seq2seq --reverse-source --attention-location 3: the options survive the checkpoint and translate decodes', () => {
+    const dir = path.join(tmp, 's2s-loc');
+    ok('train', '--task', 'seq2seq', '--data', revTrain, '--out', dir, '--attention', 'additive', '--attention-location', '3', '--reverse-source', '--steps', '10', '--batch', '16', ...tiny);
+    const meta = JSON.parse(fs.readFileSync(path.join(dir, 'seqlab.json'), 'utf8'));
+    const arch = JSON.stringify(meta.architecture);
+    assert.match(arch, /"reverseSource":true/);
+    assert.match(arch, /"locationKernel":3/);
+    const j = JSON.parse(ok('translate', dir, '--input', 'abcd', '--json', '--beam', '2'));
+    assert.equal(j.attention[0].length, 4);
+  });
+
   it('train classify (bidirectional, weighted merge) and tag; eval accuracy; classify prints labels / tags', () => {
     const words = ['apple', 'amber', 'atlas', 'arrow', 'zebra', 'zinc', 'zone', 'zeal'];
     const cls = file('cls.tsv', words.map((w) => `${w}\t${w[0] === 'a' ? 'A' : 'Z'}`).join('\n').concat('\n').repeat(4));
@@ -173,6 +184,10 @@ describe('seqlab CLI', function () {
       ['attention on an lm', () => ['train', '--task', 'lm', '--attention', 'dot', '--out', 'x', '--data', lmText], /--attention is for --task seq2seq/],
       ['bidirectional lm', () => ['train', '--task', 'lm', '--bidirectional', '--steps', '1', '--out', path.join(tmp, 'bi'), '--data', lmText], /cannot be bidirectional/],
       ['dot attention with a bidirectional encoder', () => ['train', '--task', 'seq2seq', '--attention', 'dot', '--bidirectional', '--steps', '1', '--out', path.join(tmp, 'd'), '--data', revTrain], /dot attention needs equal/],
+      ['--reverse-source on an lm', () => ['train', '--task', 'lm', '--reverse-source', '--steps', '1', '--out', path.join(tmp, 'r1'), '--data', lmText], /--reverse-source is for --task seq2seq/],
+      ['--reverse-source with --bidirectional', () => ['train', '--task', 'seq2seq', '--reverse-source', '--bidirectional', '--steps', '1', '--out', path.join(tmp, 'r2'), '--data', revTrain], /needs a unidirectional encoder/],
+      ['--attention-location without additive attention', () => ['train', '--task', 'seq2seq', '--attention', 'dot', '--attention-location', '3', '--steps', '1', '--out', path.join(tmp, 'r3'), '--data', revTrain], /odd kernel width and --attention additive/],
+      ['--attention-location of even width', () => ['train', '--task', 'seq2seq', '--attention', 'additive', '--attention-location', '4', '--steps', '1', '--out', path.join(tmp, 'r4'), '--data', revTrain], /odd kernel width/],
       ['missing data file', () => ['train', '--task', 'lm', '--out', 'x', '--data', path.join(tmp, 'nope.txt')], /cannot read .*nope\.txt: no such file/],
       ['binary data file', () => ['train', '--task', 'lm', '--out', 'x', '--data', bin], /binary file/],
       ['seq2seq data without a tab', () => ['train', '--task', 'seq2seq', '--out', 'x', '--data', noTab], /notab\.tsv:1: expected "source<TAB>target"/],
