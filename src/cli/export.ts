@@ -29,7 +29,7 @@ export function exportModel(dir: string, opts: ExportOptions): ExportResult {
     const { kind: _kind, config: _config, ...extra } = meta.architecture; // task fields, e.g. maxTargetLength
     const files = writeFilesAtomic(opts.out, seq2seqExportFiles(task.model.cfg, task.params, { tokenizer: task.tokenizer.toJSON(), seed: meta.seed, extra }));
     const c = task.model.cfg;
-    return { files, architecture: `seq2seq: ${c.cell} encoder ${c.encoder.numLayers}×${c.encoder.hiddenSize}${c.encoder.bidirectional ? ' (bidirectional)' : ''}, decoder ${c.decoder.numLayers}×${c.decoder.hiddenSize}, attention ${c.attention}`, step: null };
+    return { files, architecture: `seq2seq: ${c.cell} encoder ${c.encoder.numLayers}×${c.encoder.hiddenSize}${c.encoder.bidirectional ? ' (bidirectional)' : c.reverseSource ? ' (reads the source right to left)' : ''}, decoder ${c.decoder.numLayers}×${c.decoder.hiddenSize}, attention ${c.attention}${c.locationKernel ? ` with location features (kernel ${c.locationKernel})` : ''}`, step: null };
   }
   const ck = loadCheckpointDir(dir);
   const files = writeFilesAtomic(opts.out, pytorchExportFiles(ck));
