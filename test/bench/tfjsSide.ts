@@ -38,27 +38,17 @@ export function createTfjsSide(backend: 'cpu' | 'wasm', root: string): Side {
               const logits = model.apply(xs, { training: true }) as import('@tensorflow/tfjs').Tensor;
               return tf.losses.softmaxCrossEntropy(ys, logits.reshape([B * T, V])) as import('@tensorflow/tfjs').Scalar;
             }, vars);
-            // clip_grad_norm_(max_norm): g ← g · min(1, max_norm / (‖g‖₂ + 1e-6)) over ALL gradients.
-            const names = Object.keys(grads);
-            const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
-            const scale = tf.minimum(1, tf.div(cfg.clipNorm, tf.add(norm, 1e-6)));
-            const clipped: Record<string, import('@tensorflow/tfjs').Tensor> = {};
-            for (const n of names) clipped[n] = tf.mul(grads[n], scale);
-            optimizer.applyGradients(clipped as unknown as Parameters<typeof optimizer.applyGradients>[0]);
+            applyClipped(tf, optimizer, grads, cfg.clipNorm);
             return value;
           });
-          const l = loss.dataSync()[0];
-          loss.dispose();
-          return l;
+          return readScalar(loss);
         },
         evaluate(x, y) {
           const loss = tf.tidy(() => {
             const logits = model.apply(tf.oneHot(tf.tensor2d(x, [B, T], 'int32'), V), { training: false }) as import('@tensorflow/tfjs').Tensor;
             return tf.losses.softmaxCrossEntropy(tf.oneHot(tf.tensor1d(y, 'int32'), V), logits.reshape([B * T, V]));
           });
-          const l = loss.dataSync()[0];
-          loss.dispose();
-          return l;
+          return readScalar(loss);
         },
       };
       models.set(trainer, { model });
@@ -102,17 +92,10 @@ export function createTfjsSide(backend: 'cpu' | 'wasm', root: string): Side {
               const logits = model.apply([xs, xd, mask], { training: true }) as import('@tensorflow/tfjs').Tensor;
               return tf.losses.softmaxCrossEntropy(ys, logits.reshape([B * T, V])) as import('@tensorflow/tfjs').Scalar;
             }, vars);
-            const names = Object.keys(grads);
-            const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
-            const scale = tf.minimum(1, tf.div(cfg.clipNorm, tf.add(norm, 1e-6)));
-            const clipped: Record<string, import('@tensorflow/tfjs').Tensor> = {};
-            for (const n of names) clipped[n] = tf.mul(grads[n], scale);
-            optimizer.applyGradients(clipped as unknown as Parameters<typeof optimizer.applyGradients>[0]);
+            applyClipped(tf, optimizer, grads, cfg.clipNorm);
             return value;
           });
-          const l = loss.dataSync()[0];
-          loss.dispose();
-          return l;
+          return readScalar(loss);
         },
       };
     },
@@ -160,6 +143,23 @@ function build(tf: TF, cfg: CharLMConfig, stateful: boolean): import('@tensorflo
   }
   model.add(tf.layers.dense({ units: cfg.vocab }));
   return model;
+}
+
+/** clip_grad_norm_(max_norm): g ← g · min(1, max_norm / (‖g‖₂ + 1e-6)) over ALL gradients, then the update. */
+function applyClipped(tf: TF, optimizer: import('@tensorflow/tfjs').Optimizer, grads: Record<string, import('@tensorflow/tfjs').Tensor>, maxNorm: number): void {
+  const names = Object.keys(grads);
+  const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
+  const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6)));
+  const clipped: Record<string, import('@tensorflow/tfjs').Tensor> = {};
+  for (const n of names) clipped[n] = tf.mul(grads[n], scale);
+  optimizer.applyGradients(clipped as unknown as Parameters<typeof optimizer.applyGradients>[0]);
+}
+
+/** The value of a scalar tensor (forcing the work behind it to finish), then frees it. */
+function readScalar(t: import('@tensorflow/tfjs').Tensor): number {
+  const v = t.dataSync()[0];
+  t.dispose();
+  return v;
 }
 
 function argmaxOf(tf: TF, model: import('@tensorflow/tfjs').Sequential, input: import('@tensorflow/tfjs').Tensor): number {
