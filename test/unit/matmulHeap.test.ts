@@ -6,7 +6,7 @@ import { LanguageModel } from '../../src/engine/lm';
 import { Rng } from '../../src/engine/rng';
 import { LmTrainer, type LmBatch } from '../../src/engine/trainer';
 import type { FloatArrayCtor } from '../../src/engine/tensor';
-import { asFloatCtor, lmArenaFloats, wasmFloatCtor } from '../../src/engine/wasm/alloc';
+import { asFloatCtor, lmArenaFloats, lmTrainingCtor, MAX_HEAP_FLOATS, wasmFloatCtor } from '../../src/engine/wasm/alloc';
 import { WasmHeap } from '../../src/engine/wasm/heap';
 import { wasmStats } from '../../src/engine/wasm/product';
 
@@ -75,6 +75,14 @@ describe('zero-copy training on a WasmHeap (wasm/alloc.ts)', () => {
     const res = train('lstm', asFloatCtor(tiny), 3);
     assert.ok(tiny.overflow.arrays > 0);
     for (let s = 0; s < 3; s++) assert.ok(Math.abs(res.losses[s] - plain.losses[s]) <= 1e-5 * plain.losses[s]);
+  });
+
+  it('a model too large for one heap trains on plain arrays instead of failing', () => {
+    assert.strictEqual(wasmFloatCtor(MAX_HEAP_FLOATS + 1), null);
+    const huge = { vocabSize: 60000, embeddingSize: 512, rnn: { cell: 'lstm' as const, hiddenSize: 1024, numLayers: 2, bidirectional: false, merge: 'concat' as const, dropout: 0 } };
+    assert.strictEqual(lmTrainingCtor(huge, 64, 256), Float32Array);
+    const small = lmTrainingCtor({ ...huge, vocabSize: 50, embeddingSize: 8, rnn: { ...huge.rnn, hiddenSize: 16, numLayers: 1 } }, 4, 8);
+    assert.notStrictEqual(small, Float32Array);
   });
 
   it('copies array-like arguments like new Float32Array(array)', () => {

@@ -25,10 +25,22 @@ export interface HeapFloatCtor {
   readonly overflow: { arrays: number; floats: number };
 }
 
-/** A heap-backed Float32Array "constructor" holding up to `capacityFloats`; null without WASM SIMD. */
+/**
+ * Largest heap asked for: 1 GiB of floats. A 32-bit WebAssembly memory tops out at 4 GiB and a laptop's address
+ * space and RAM much sooner; a model that needs more trains on plain arrays (correct, its products copy).
+ */
+export const MAX_HEAP_FLOATS = 2 ** 28;
+
+/** A heap-backed Float32Array "constructor" holding up to `capacityFloats`; null without WASM SIMD, or when
+ *  the heap would be too large or its memory cannot be had (the caller keeps Float32Array). */
 export function wasmFloatCtor(capacityFloats: number): HeapFloatCtor | null {
-  if (!wasmAvailable()) return null;
-  const heap = new WasmHeap(capacityFloats);
+  if (!wasmAvailable() || capacityFloats > MAX_HEAP_FLOATS) return null;
+  let heap: WasmHeap;
+  try {
+    heap = new WasmHeap(capacityFloats);
+  } catch {
+    return null; // RangeError: the runtime would not reserve that much memory
+  }
   const overflow = { arrays: 0, floats: 0 };
   function HeapFloat32Array(arg: number | ArrayLike<number>): Float32Array {
     const n = typeof arg === 'number' ? arg : arg.length;
