@@ -66,6 +66,11 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
       async screenshot(name) {
         fs.mkdirSync(TEST_RESULTS, { recursive: true });
         const file = path.join(TEST_RESULTS, `${name}.png`);
+        // Let running CSS animations end first (the quick pick fades in: shot at once, the editor shows through).
+        await page.evaluate(() => Promise.race([
+          Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))),
+          new Promise((resolve) => setTimeout(resolve, 2000)),
+        ]));
         await page.screenshot({ path: file });
         log(`screenshot ${path.relative(ROOT, file)}`);
         return file;
