@@ -67,8 +67,11 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
         fs.mkdirSync(TEST_RESULTS, { recursive: true });
         const file = path.join(TEST_RESULTS, `${name}.png`);
         // Let running CSS animations end first (the quick pick fades in: shot at once, the editor shows through).
+        // Endless ones (progress spinners) never finish and are not waited for.
         await page.evaluate(() => Promise.race([
-          Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))),
+          Promise.all(document.getAnimations()
+            .filter((a) => a.effect?.getComputedTiming().endTime !== Infinity)
+            .map((a) => a.finished.catch(() => undefined))),
           new Promise((resolve) => setTimeout(resolve, 2000)),
         ]));
         await page.screenshot({ path: file });
