@@ -26,6 +26,11 @@ function kernelsOf(arrays: readonly Floats[]): Kernels | null {
 /** Steps that ran on the SIMD kernels (for tests to see the fast path ran). */
 export const pointwiseStats = { lstm: 0, gru: 0 };
 
+/** Byte address of element `off` of a heap view. Module-level: a closure per call would allocate every step. */
+function at(a: Floats, off: number): number {
+  return a.byteOffset + off * 4;
+}
+
 const LSTM_ARRAYS: Floats[] = [];
 const GRU_ARRAYS: Floats[] = [];
 
@@ -39,7 +44,6 @@ export function wasmLstmCell(
   LSTM_ARRAYS[4] = gx; LSTM_ARRAYS[5] = gh; LSTM_ARRAYS[6] = hPrev; LSTM_ARRAYS[7] = cPrev;
   const k = kernelsOf(LSTM_ARRAYS);
   if (!k) return false;
-  const at = (a: Floats, off: number): number => a.byteOffset + off * 4;
   pointwiseStats.lstm++;
   k.lstmCell(at(act, aOff), at(h, hOff), at(c, cOff), at(tanhC, tcOff), at(gx, gxOff), at(gh, ghOff), at(hPrev, hpOff), at(cPrev, cpOff), B, H);
   return true;
@@ -53,7 +57,6 @@ export function wasmGruCell(
   GRU_ARRAYS[0] = act; GRU_ARRAYS[1] = h; GRU_ARRAYS[2] = gx; GRU_ARRAYS[3] = gh; GRU_ARRAYS[4] = hPrev;
   const k = kernelsOf(GRU_ARRAYS);
   if (!k) return false;
-  const at = (a: Floats, off: number): number => a.byteOffset + off * 4;
   pointwiseStats.gru++;
   k.gruCell(at(act, aOff), at(h, hOff), at(gx, gxOff), at(gh, ghOff), at(hPrev, hpOff), B, H);
   return true;
