@@ -8,9 +8,11 @@ import { Rng } from '../engine/rng';
 import { parseArgs, requireFlag, requirePositional, UsageError } from './args';
 import { readText, type CliIO } from './io';
 
-/** Debian word-list packages: file in /usr/share/dict → language name. */
+/** Debian's word lists (packages wamerican, wngerman, wfrench, wspanish, all in test/harness/debian-packages.txt)
+ *  → language name. Full paths, so the package-list check (test/unit/systemFiles.test.ts) sees each one. */
 export const WORD_LISTS: Readonly<Record<string, string>> = {
-  'american-english': 'english', ngerman: 'german', french: 'french', spanish: 'spanish',
+  '/usr/share/dict/american-english': 'english', '/usr/share/dict/ngerman': 'german',
+  '/usr/share/dict/french': 'french', '/usr/share/dict/spanish': 'spanish',
 };
 
 export function dataCommand(argv: readonly string[], io: CliIO): number {
@@ -23,10 +25,10 @@ export function dataCommand(argv: readonly string[], io: CliIO): number {
   const seed = (p.flags.seed as number | undefined) ?? 42;
   const rows: [string, string][] = [];
   if (name === 'languages') {
-    const dir = (p.flags.dict as string | undefined) ?? '/usr/share/dict';
+    const dir = p.flags.dict as string | undefined;
     const lists: Record<string, string[]> = {};
     for (const [file, lang] of Object.entries(WORD_LISTS)) {
-      const f = path.join(dir, file);
+      const f = dir === undefined ? file : path.join(dir, path.basename(file));
       if (!fs.existsSync(f)) throw new UsageError(`data: ${f} is missing (install the Debian word lists: apt-get install wamerican wngerman wfrench wspanish)`);
       lists[lang] = wordListFromText(readText(f));
     }
