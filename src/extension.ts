@@ -4,6 +4,7 @@ import { registerCommands, type DashboardApi } from './extension/commands';
 import type { TrainingSession } from './extension/training/session';
 import { registerTraining } from './extension/training/trainingCommands';
 import type { CompletionController } from './extension/completion/controller';
+import { registerTerminalCli, type TerminalCli } from './extension/terminalCli';
 import { registerUse } from './extension/use/commands';
 import type { ModelHub } from './extension/use/models';
 
@@ -15,6 +16,8 @@ export interface SeqLabApi {
   readonly completions: CompletionController;
   /** The dashboard's feed, the experiments worker and the training status bar item. */
   readonly dashboard: DashboardApi;
+  /** The `seqlab` launcher on the integrated terminal's PATH. */
+  readonly cli: TerminalCli;
 }
 
 export function activate(context: vscode.ExtensionContext): SeqLabApi {
@@ -22,7 +25,9 @@ export function activate(context: vscode.ExtensionContext): SeqLabApi {
   const { models, completions } = registerUse(context, training);
   // Dashboard (feed, panel serializer, status bar), New Model…, Train on…, model files, experiments.
   const dashboard = registerCommands(context, training, models);
-  return { training, models, completions, dashboard };
+  // The CLI hints the extension shows (New Model…) work when pasted into the integrated terminal.
+  const cli = registerTerminalCli(context);
+  return { training, models, completions, dashboard, cli };
 }
 
 export function deactivate(): void {

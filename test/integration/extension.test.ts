@@ -92,3 +92,39 @@ describe('SeqLab in the extension host', () => {
     await waitFor('a new dashboard tab', () => dashboardTabs().length === 1);
   });
 });
+
+describe('seqlab on the integrated terminal\'s PATH', function () {
+  this.timeout(60_000);
+
+  it('writes a launcher that runs the bundled CLI on the extension host\'s runtime', async () => {
+    const api = (await vscode.extensions.getExtension(EXTENSION_ID)!.activate()) as import('../../src/extension').SeqLabApi;
+    const { execFileSync } = await import('node:child_process');
+    const fs = await import('node:fs');
+    assert.ok(fs.statSync(api.cli.launcher).mode & 0o111, 'the launcher is executable');
+    assert.equal(execFileSync(api.cli.launcher, ['--version'], { encoding: 'utf8' }).trim(), 'seqlab 0.1.0');
+    const rows = execFileSync(api.cli.launcher, ['data', 'dates', '--n', '3', '--seed', '1'], { encoding: 'utf8' }).trim().split('\n');
+    assert.equal(rows.length, 3);
+    rows.forEach((r) => assert.match(r, /^.+\t.+$/));
+  });
+
+  it('a command typed into a new integrated terminal finds `seqlab`', async function () {
+    if (process.platform === 'win32') this.skip();
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-terminal-'));
+    const out = path.join(dir, 'which.txt');
+    // A real terminal, as the user opens one; `--norc` keeps the user's rc files from changing PATH.
+    const term = vscode.window.createTerminal({ name: 'seqlab-path-test', shellPath: '/bin/bash', shellArgs: ['--norc', '--noprofile'] });
+    try {
+      term.sendText(`seqlab --version > '${out}.tmp' 2>&1; command -v seqlab >> '${out}.tmp'; mv '${out}.tmp' '${out}'`);
+      await waitFor('the terminal to run seqlab', () => fs.existsSync(out), 30_000);
+      const [version, where] = fs.readFileSync(out, 'utf8').trim().split('\n');
+      assert.equal(version, 'seqlab 0.1.0');
+      assert.match(where, /\/bin\/seqlab$/);
+    } finally {
+      term.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
