@@ -10,6 +10,7 @@
 // training text mostly glued it to the next word (" the"); the model then sees a rarer token sequence.
 // Legend: K live hypotheses (≤ beam), V vocabulary, L layers, H hidden.
 import type { LanguageModel } from './lm';
+import { feedPrompt } from './promptFeed';
 import { logSoftmaxRow } from './sample';
 import { StepState } from './stepState';
 import { BOS, EOS, PAD, UNK, type Tokenizer } from './tokenize/types';
@@ -87,24 +88,20 @@ export class Completer {
     let common = 0;
     const old = this.ids;
     while (common < old.length && common < ids.length && old[common] === ids[common]) common++;
-    if (common === old.length && old.length > 0) this.feed(ids.slice(common));
+    if (common === old.length && old.length > 0) this.feed(ids, common);
     else {
       this.state.replicate(null, null, 1);
       this.ids = [];
-      this.feed(ids.slice(Math.max(0, ids.length - this.maxContext)));
+      this.feed(ids, Math.max(0, ids.length - this.maxContext));
     }
     this.ids = ids;
     this.text = text;
     this.partial = partialWord(text);
   }
 
-  private feed(tokens: number[]): void {
-    if (tokens.length === 0) return;
-    const n = tokens.length, s = this.state, L = this.lm.rnn.cfg.numLayers * this.lm.rnn.cfg.hiddenSize;
-    this.lm.forward(Int32Array.from(tokens), 1, n, { h0: s.h, c0: this.cellState ? s.c : null });
-    s.update(this.lm.rnn.hN.subarray(0, L), this.cellState ? this.lm.rnn.cN.subarray(0, L) : null);
-    const lg = this.lm.logits;
-    for (let v = 0; v < this.V; v++) this.last[v] = lg[(n - 1) * this.V + v];
+  /** Reads tokens[from, to) into the carried state in fixed-size chunks (caches never sized by the prefix). */
+  private feed(tokens: readonly number[], from: number, to = tokens.length): void {
+    feedPrompt(this.lm, tokens, from, to, this.state, this.last);
   }
 
   /** The most probable words at the cursor, most probable first. Empty before any text. */
