@@ -5,7 +5,7 @@
 // Legend: K hypotheses, L layers, H hidden, V vocabulary.
 import { hasCellState } from './cells/cell';
 import type { LanguageModel } from './lm';
-import { feedPrompt } from './promptFeed';
+import { PromptReader } from './promptFeed';
 import type { StepDecoder } from './sample';
 import { StepState } from './stepState';
 import type { Floats } from './tensor';
@@ -17,7 +17,8 @@ export class LmStepDecoder implements StepDecoder {
   private readonly h1: Floats; // (L, 1, H) state after the prompt's first n − 1 tokens
   private readonly c1: Floats | null;
 
-  constructor(private readonly lm: LanguageModel, prompt: ArrayLike<number>) {
+  /** read: the prompt's first n − 1 tokens already read (a done PromptReader's state); absent: read them here. */
+  constructor(private readonly lm: LanguageModel, prompt: ArrayLike<number>, read?: StepState) {
     const rnn = lm.rnn;
     if (rnn.D !== 1) throw new Error('a bidirectional language model cannot generate (it reads the future)');
     if (prompt.length === 0) throw new Error('generation needs a prompt of at least one token');
@@ -25,11 +26,11 @@ export class LmStepDecoder implements StepDecoder {
     this.startToken = prompt[prompt.length - 1];
     const cellState = hasCellState(rnn.cfg.cell);
     this.state = new StepState(rnn.cfg.numLayers, rnn.cfg.hiddenSize, cellState, lm.params.ctor);
-    // Plain arrays, not params.ctor: a model on a WasmHeap would spend heap (which never frees) on every decoder.
-    const plain = lm.params.data instanceof Float64Array ? Float64Array : Float32Array;
-    const read = new StepState(rnn.cfg.numLayers, rnn.cfg.hiddenSize, cellState, plain);
-    read.replicate(null, null, 1);
-    feedPrompt(lm, prompt, 0, prompt.length - 1, read);
+    if (!read) {
+      const reader = new PromptReader(lm, prompt, prompt.length - 1);
+      while (!reader.readChunk());
+      read = reader.state;
+    }
     const LH = rnn.cfg.numLayers * rnn.cfg.hiddenSize;
     this.h1 = read.h.slice(0, LH);
     this.c1 = cellState ? read.c.slice(0, LH) : null;

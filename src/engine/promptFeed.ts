@@ -8,7 +8,8 @@
 // exactly the same products on the same inputs; only the buffers they live in change.
 // Legend: L layers, H hidden, V vocabulary, C chunk length.
 import type { LanguageModel } from './lm';
-import type { StepState } from './stepState';
+import { hasCellState } from './cells/cell';
+import { StepState } from './stepState';
 import type { Floats } from './tensor';
 
 /**
@@ -40,5 +41,38 @@ export function feedPrompt(
     lm.forward(x, 1, T, { h0: state.h, c0: state.cellState ? state.c : null });
     state.update(lm.rnn.hN.subarray(0, LH), state.cellState ? lm.rnn.cN.subarray(0, LH) : null);
     if (lastLogits && s + T === to) lastLogits.set(lm.logits.subarray((T - 1) * V, T * V));
+  }
+}
+
+/**
+ * A prompt read a chunk at a time, for hosts that must stay responsive (the extension yields to its event loop
+ * and checks Cancel between chunks): after done, `state` (K = 1, plain arrays) holds the state after
+ * tokens[0, end).
+ */
+export class PromptReader {
+  readonly state: StepState;
+  private pos = 0;
+
+  constructor(private readonly lm: LanguageModel, private readonly tokens: ArrayLike<number>, private readonly end = tokens.length, private readonly chunk = PROMPT_CHUNK) {
+    const plain = lm.params.data instanceof Float64Array ? Float64Array : Float32Array;
+    this.state = new StepState(lm.rnn.cfg.numLayers, lm.rnn.cfg.hiddenSize, hasCellState(lm.rnn.cfg.cell), plain);
+    this.state.replicate(null, null, 1);
+  }
+
+  get done(): boolean {
+    return this.pos >= this.end;
+  }
+
+  /** Share of the prompt read so far, in [0, 1]. */
+  get progress(): number {
+    return this.end <= 0 ? 1 : Math.min(1, this.pos / this.end);
+  }
+
+  /** Reads the next chunk; true once the whole prompt is read. */
+  readChunk(): boolean {
+    const to = Math.min(this.end, this.pos + this.chunk);
+    feedPrompt(this.lm, this.tokens, this.pos, to, this.state, null, this.chunk);
+    this.pos = to;
+    return this.done;
   }
 }
