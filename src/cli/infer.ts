@@ -85,9 +85,10 @@ export function completeCommand(argv: readonly string[], io: CliIO): number {
   if (prompt.length === 0) throw new UsageError('complete: --prompt is empty; completion continues some text');
   const task = loadKind(dir, ['lm'], 'complete', 'a language model') as LmTask;
   // The whole prompt is context: the Completer reads it in chunks, so no length needs cutting off.
-  const c = task.completer({ maxContext: Infinity, allowSpecial: Boolean(p.flags['allow-special']) });
+  const beam = (p.flags.beam as number | undefined) ?? 8;
+  const c = task.completer({ maxContext: Infinity, allowSpecial: Boolean(p.flags['allow-special']), maxBeam: beam });
   c.setPrefix(prompt);
-  const suggestions = c.suggest({ count: (p.flags.count as number | undefined) ?? 3, beam: p.flags.beam as number | undefined });
+  const suggestions = c.suggest({ count: (p.flags.count as number | undefined) ?? 3, beam });
   if (p.flags.json) io.out(JSON.stringify({ ...(file === undefined ? { prompt } : { prompt_file: file }), suggestions }) + '\n');
   else for (const s of suggestions) io.out(`${s.word}\t${s.prob.toFixed(4)}\n`);
   return 0;

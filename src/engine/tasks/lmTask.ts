@@ -131,7 +131,10 @@ export class LmTask {
     return { text: this.tokenizer.decode(result.tokens, text), result };
   }
 
-  completer(opts: { maxContext?: number; allowSpecial?: boolean } = {}): Completer {
-    return new Completer(this.model, this.tokenizer, opts.maxContext, opts.allowSpecial);
+  /** A Completer for `seqlab complete`, on the inference twin when WASM SIMD is there (as generate), sized for
+   *  one prompt chunk and beams up to `maxBeam` wide. */
+  completer(opts: { maxContext?: number; allowSpecial?: boolean; maxBeam?: number } = {}): Completer {
+    const model = inferenceTwin(this.model, PROMPT_CHUNK, opts.maxBeam ?? 8) ?? this.model;
+    return new Completer(model, this.tokenizer, opts.maxContext, opts.allowSpecial);
   }
 }
