@@ -55,13 +55,10 @@ export class TokenFilter implements TokenConstraint {
   private state = new Int8Array(1);
   private scratch = new Int8Array(1);
   private K = 1;
-  /** True when at least one token is allowed between characters (else masking would leave nothing). */
-  readonly usable: boolean;
 
   constructor(tokenizer: Tokenizer) {
     const V = (this.V = tokenizer.vocabSize);
     this.next = new Int8Array(S * V).fill(REJECT);
-    let usable = false;
     for (let v = 0; v < V; v++) {
       if (v === PAD || v === BOS || v === UNK) continue;
       if (v === EOS) {
@@ -83,9 +80,7 @@ export class TokenFilter implements TokenConstraint {
         for (let i = 0; ok && i < text.length; i++) ok = !isForbiddenControl(text.charCodeAt(i));
         if (ok) this.next[v] = 0;
       }
-      if (this.next[v] === 0 && v !== EOS) usable = true;
     }
-    this.usable = usable;
   }
 
   reset(K: number): void {
