@@ -1,14 +1,39 @@
 // Inference commands over a checkpoint directory: generate (LM), complete (LM, the editor's completion code
 // path), translate (seq2seq, with the attention matrix), classify (classifier, or tagger: one tag per token).
+// Text comes from --prompt / --input or from a UTF-8 file (--prompt-file / --input-file; any length: the LM
+// reads it in fixed-size chunks). Decoding never writes <pad>, <bos>, <unk>, control bytes or invalid UTF-8
+// (engine/tokenFilter.ts) unless --allow-special, and never returns an empty continuation (minLength 1).
 import { Rng } from '../engine/rng';
 import type { DecodeOptions } from '../engine/sample';
+import { TokenFilter } from '../engine/tokenFilter';
 import type { AnyTask } from '../engine/tasks/checkpoint';
 import type { LmTask } from '../engine/tasks/lmTask';
 import type { Seq2SeqTask } from '../engine/tasks/seq2seqTask';
 import type { SequenceTask } from '../engine/tasks/sequenceTask';
-import { EOS } from '../engine/tokenize/types';
-import { parseArgs, requireFlag, requirePositional, UsageError } from './args';
-import { loadTaskDir, type CliIO } from './io';
+import { EOS, type Tokenizer } from '../engine/tokenize/types';
+import { parseArgs, requirePositional, USAGE, UsageError } from './args';
+import { FileError, loadTaskDir, readText, type CliIO } from './io';
+
+/** Most hypothesis-steps (beam width × --max) one beam search may take: 64 hypotheses × 1024 tokens. */
+export const BEAM_BUDGET = 65536;
+
+/** The text of --NAME, or the contents of --NAME-file: exactly one of them, non-empty. */
+function textInput(p: ReturnType<typeof parseArgs>, name: string, command: string): { text: string; file: string | undefined } {
+  const inline = p.flags[name] as string | undefined, file = p.flags[`${name}-file`] as string | undefined;
+  if (inline !== undefined && file !== undefined) throw new UsageError(`${command}: give --${name} or --${name}-file, not both`);
+  if (file === undefined) {
+    if (inline === undefined) throw new UsageError(`${command}: --${name} TEXT or --${name}-file FILE is required (usage: ${USAGE[command]})`);
+    return { text: inline, file };
+  }
+  const text = readText(file);
+  if (text.length === 0) throw new FileError(`${command}: --${name}-file ${file} is empty`);
+  return { text, file };
+}
+
+/** The token mask every decoding command uses, or none with --allow-special. */
+function mask(task: { tokenizer: Tokenizer }, allowSpecial: boolean): TokenFilter | undefined {
+  return allowSpecial ? undefined : new TokenFilter(task.tokenizer);
+}
 
 function loadKind<K extends AnyTask['kind']>(dir: string, kinds: readonly K[], command: string, hint: string): Extract<AnyTask, { kind: K }> {
   const task = loadTaskDir(dir);
@@ -18,51 +43,67 @@ function loadKind<K extends AnyTask['kind']>(dir: string, kinds: readonly K[], c
 
 export function generateCommand(argv: readonly string[], io: CliIO): number {
   const p = parseArgs(argv, {
-    prompt: { type: 'string' }, max: { type: 'int', min: 1, max: 100000 }, temperature: { type: 'number', min: 0 },
+    prompt: { type: 'string' }, 'prompt-file': { type: 'string' }, max: { type: 'int', min: 1, max: 100000 }, temperature: { type: 'number', min: 0 },
     'top-k': { type: 'int', min: 0 }, 'top-p': { type: 'number', min: 0, max: 1 }, beam: { type: 'int', min: 1, max: 64 },
-    seed: { type: 'int', min: 0 }, json: { type: 'bool' },
+    seed: { type: 'int', min: 0 }, json: { type: 'bool' }, 'allow-special': { type: 'bool' },
   }, 1, 'generate');
   const dir = requirePositional(p, 0, 'the checkpoint directory', 'generate');
-  const prompt = requireFlag<string>(p, 'prompt', 'generate');
-  const task = loadKind(dir, ['lm'], 'generate', 'a language model (use translate for seq2seq)') as LmTask;
-  const f = p.flags, temperature = (f.temperature as number | undefined) ?? 1;
-  const opts: DecodeOptions = { maxLength: (f.max as number | undefined) ?? 200, eos: EOS };
-  if (f.beam !== undefined && (f.beam as number) > 1) Object.assign(opts, { strategy: 'beam', beamWidth: f.beam });
-  else if (temperature === 0) opts.strategy = 'greedy';
-  else Object.assign(opts, { strategy: 'sample', temperature, topK: f['top-k'], topP: f['top-p'], rng: new Rng((f.seed as number | undefined) ?? 42) });
+  const { text: prompt, file } = textInput(p, 'prompt', 'generate');
   if (prompt.length === 0) throw new UsageError('generate: --prompt is empty; give at least one character');
-  const { text, result } = task.generate(prompt, opts);
+  const task = loadKind(dir, ['lm'], 'generate', 'a language model (use translate for seq2seq)') as LmTask;
+  const f = p.flags, temperature = (f.temperature as number | undefined) ?? 1, allowSpecial = Boolean(f['allow-special']);
+  const opts: DecodeOptions = { maxLength: (f.max as number | undefined) ?? 200, eos: EOS, minLength: 1, constraint: mask(task, allowSpecial) };
+  const beam = (f.beam as number | undefined) ?? 1;
+  if (beam > 1) {
+    Object.assign(opts, { strategy: 'beam', beamWidth: beam });
+    // Beam search costs width × length model rows; past the budget the length is lowered, said on stderr.
+    const cap = Math.floor(BEAM_BUDGET / beam);
+    if (opts.maxLength > cap) {
+      io.err(`seqlab: note: generate: --max ${opts.maxLength} lowered to ${cap} for --beam ${beam} (beam search is limited to ${BEAM_BUDGET} hypothesis-steps)\n`);
+      opts.maxLength = cap;
+    }
+  } else if (temperature === 0) opts.strategy = 'greedy';
+  else Object.assign(opts, { strategy: 'sample', temperature, topK: f['top-k'], topP: f['top-p'], rng: new Rng((f.seed as number | undefined) ?? 42) });
+  const { text, result } = task.generate(prompt, opts, { showSpecial: allowSpecial });
   if (f.json) {
     const tok = (id: number): string => (id === EOS ? '<eos>' : task.tokenizer.tokenText(id));
     io.out(JSON.stringify({
-      prompt, text, log_prob: result.logProb,
+      ...(file === undefined ? { prompt } : { prompt_file: file }), text, log_prob: result.logProb,
       steps: result.steps.map((s) => ({ token: tok(s.token), prob: s.prob, alternatives: s.alternatives.map((a) => ({ token: tok(a.token), prob: a.prob })) })),
     }) + '\n');
-  } else io.out(prompt + text + '\n');
+  } else io.out((file === undefined ? prompt : '') + text + '\n'); // a prompt file is not echoed back
   return 0;
 }
 
 export function completeCommand(argv: readonly string[], io: CliIO): number {
-  const p = parseArgs(argv, { prompt: { type: 'string' }, count: { type: 'int', min: 1, max: 50 }, beam: { type: 'int', min: 1, max: 64 }, json: { type: 'bool' } }, 1, 'complete');
+  const p = parseArgs(argv, {
+    prompt: { type: 'string' }, 'prompt-file': { type: 'string' }, count: { type: 'int', min: 1, max: 50 }, beam: { type: 'int', min: 1, max: 64 },
+    json: { type: 'bool' }, 'allow-special': { type: 'bool' },
+  }, 1, 'complete');
   const dir = requirePositional(p, 0, 'the checkpoint directory', 'complete');
-  const prompt = requireFlag<string>(p, 'prompt', 'complete');
+  const { text: prompt, file } = textInput(p, 'prompt', 'complete');
   if (prompt.length === 0) throw new UsageError('complete: --prompt is empty; completion continues some text');
   const task = loadKind(dir, ['lm'], 'complete', 'a language model') as LmTask;
-  const c = task.completer();
+  // The whole prompt is context: the Completer reads it in chunks, so no length needs cutting off.
+  const beam = (p.flags.beam as number | undefined) ?? 8;
+  const c = task.completer({ maxContext: Infinity, allowSpecial: Boolean(p.flags['allow-special']), maxBeam: beam });
   c.setPrefix(prompt);
-  const suggestions = c.suggest({ count: (p.flags.count as number | undefined) ?? 3, beam: p.flags.beam as number | undefined });
-  if (p.flags.json) io.out(JSON.stringify({ prompt, suggestions }) + '\n');
+  const suggestions = c.suggest({ count: (p.flags.count as number | undefined) ?? 3, beam });
+  if (p.flags.json) io.out(JSON.stringify({ ...(file === undefined ? { prompt } : { prompt_file: file }), suggestions }) + '\n');
   else for (const s of suggestions) io.out(`${s.word}\t${s.prob.toFixed(4)}\n`);
   return 0;
 }
 
 export function translateCommand(argv: readonly string[], io: CliIO): number {
-  const p = parseArgs(argv, { input: { type: 'string' }, beam: { type: 'int', min: 1, max: 64 }, json: { type: 'bool' } }, 1, 'translate');
+  const p = parseArgs(argv, {
+    input: { type: 'string' }, 'input-file': { type: 'string' }, beam: { type: 'int', min: 1, max: 64 }, json: { type: 'bool' }, 'allow-special': { type: 'bool' },
+  }, 1, 'translate');
   const dir = requirePositional(p, 0, 'the checkpoint directory', 'translate');
-  const input = requireFlag<string>(p, 'input', 'translate');
+  const { text: input } = textInput(p, 'input', 'translate');
   if (input.length === 0) throw new UsageError('translate: --input is empty');
   const task = loadKind(dir, ['seq2seq'], 'translate', 'a seq2seq model') as Seq2SeqTask;
-  const t = task.translate(input, (p.flags.beam as number | undefined) ?? 1);
+  const allowSpecial = Boolean(p.flags['allow-special']);
+  const t = task.translate(input, (p.flags.beam as number | undefined) ?? 1, { minLength: 1, constraint: mask(task, allowSpecial) }, { showSpecial: allowSpecial });
   if (p.flags.json) {
     io.out(JSON.stringify({
       input, output: t.output, source_tokens: t.sourceTokens, output_tokens: t.outputTokens, attention: t.attention, log_prob: t.logProb, finished: t.finished,
@@ -81,9 +122,9 @@ export function translateCommand(argv: readonly string[], io: CliIO): number {
 }
 
 export function classifyCommand(argv: readonly string[], io: CliIO): number {
-  const p = parseArgs(argv, { input: { type: 'string' }, json: { type: 'bool' }, top: { type: 'int', min: 1 } }, 1, 'classify');
+  const p = parseArgs(argv, { input: { type: 'string' }, 'input-file': { type: 'string' }, json: { type: 'bool' }, top: { type: 'int', min: 1 } }, 1, 'classify');
   const dir = requirePositional(p, 0, 'the checkpoint directory', 'classify');
-  const input = requireFlag<string>(p, 'input', 'classify');
+  const { text: input } = textInput(p, 'input', 'classify');
   const task = loadKind(dir, ['classify', 'tag'], 'classify', 'a classifier or a tagger') as SequenceTask;
   const labels = task.labels, C = labels.length;
   if (task.kind === 'classify') {

@@ -6,13 +6,17 @@
 //                    leaves the current word; returns whole words with P(word, then a boundary | prefix)
 // A word is a run of letters, marks, digits, '_' and apostrophes (as the word tokenizer's pieces). If the
 // prefix ends inside a word ("hel"), suggestions complete THAT word ("hello": completion "lo").
+// Tokens decoding must not write (<pad>, <bos>, <unk>, control bytes, invalid UTF-8: tokenFilter.ts) are
+// masked before the softmax, unless allowSpecial; a byte-BPE hypothesis owing bytes of a character goes on.
 // Known approximation: a BPE prefix ending in a space is encoded with the space as its own token, whereas
 // training text mostly glued it to the next word (" the"); the model then sees a rarer token sequence.
 // Legend: K live hypotheses (≤ beam), V vocabulary, L layers, H hidden.
 import type { LanguageModel } from './lm';
-import { logSoftmaxRow } from './sample';
+import { feedPrompt } from './promptFeed';
+import { stepLogProbs, type DecodeOptions } from './sample';
 import { StepState } from './stepState';
-import { BOS, EOS, PAD, UNK, type Tokenizer } from './tokenize/types';
+import { TokenFilter } from './tokenFilter';
+import { EOS, type Tokenizer } from './tokenize/types';
 
 export interface Suggestion {
   /** The whole word (the typed part included). */
@@ -70,15 +74,17 @@ export class Completer {
   private readonly last: Float32Array; // (V) logits after the last prefix token
   private text = '';
   private partial = '';
+  private readonly filter: TokenFilter | null;
 
-  /** maxContext: tokens kept when the prefix has to be re-read from scratch. */
-  constructor(private readonly lm: LanguageModel, private readonly tokenizer: Tokenizer, private readonly maxContext = 2048) {
+  /** maxContext: tokens kept when the prefix has to be re-read from scratch; allowSpecial: no token masking. */
+  constructor(private readonly lm: LanguageModel, private readonly tokenizer: Tokenizer, private readonly maxContext = 2048, allowSpecial = false) {
     if (lm.rnn.D !== 1) throw new Error('a bidirectional language model cannot complete text (it reads the future)');
     this.V = lm.V;
     this.cellState = lm.rnn.cfg.cell === 'lstm';
     this.state = new StepState(lm.rnn.cfg.numLayers, lm.rnn.cfg.hiddenSize, this.cellState, lm.params.ctor);
     this.state.replicate(null, null, 1);
     this.last = new Float32Array(this.V);
+    this.filter = allowSpecial ? null : new TokenFilter(tokenizer);
   }
 
   /** The text before the cursor. */
@@ -87,24 +93,20 @@ export class Completer {
     let common = 0;
     const old = this.ids;
     while (common < old.length && common < ids.length && old[common] === ids[common]) common++;
-    if (common === old.length && old.length > 0) this.feed(ids.slice(common));
+    if (common === old.length && old.length > 0) this.feed(ids, common);
     else {
       this.state.replicate(null, null, 1);
       this.ids = [];
-      this.feed(ids.slice(Math.max(0, ids.length - this.maxContext)));
+      this.feed(ids, Math.max(0, ids.length - this.maxContext));
     }
     this.ids = ids;
     this.text = text;
     this.partial = partialWord(text);
   }
 
-  private feed(tokens: number[]): void {
-    if (tokens.length === 0) return;
-    const n = tokens.length, s = this.state, L = this.lm.rnn.cfg.numLayers * this.lm.rnn.cfg.hiddenSize;
-    this.lm.forward(Int32Array.from(tokens), 1, n, { h0: s.h, c0: this.cellState ? s.c : null });
-    s.update(this.lm.rnn.hN.subarray(0, L), this.cellState ? this.lm.rnn.cN.subarray(0, L) : null);
-    const lg = this.lm.logits;
-    for (let v = 0; v < this.V; v++) this.last[v] = lg[(n - 1) * this.V + v];
+  /** Reads tokens[from, to) into the carried state in fixed-size chunks (caches never sized by the prefix). */
+  private feed(tokens: readonly number[], from: number, to = tokens.length): void {
+    feedPrompt(this.lm, tokens, from, to, this.state, this.last);
   }
 
   /** The most probable words at the cursor, most probable first. Empty before any text. */
@@ -118,6 +120,8 @@ export class Completer {
     beam.replicate(s.h, this.cellState ? s.c : null, 1);
     const found = new Map<string, number>();
     const row = new Float64Array(V);
+    const mask: DecodeOptions = { maxLength: maxTokens, eos: EOS, constraint: this.filter ?? undefined };
+    this.filter?.reset(1);
     let live: Hyp[] = [{ ids: [], logp: 0 }];
     for (let t = 0; t < maxTokens && live.length > 0; t++) {
       let logits: ArrayLike<number> = this.last;
@@ -129,11 +133,8 @@ export class Completer {
       }
       const cands: { k: number; v: number; logp: number }[] = [];
       for (let k = 0; k < live.length; k++) {
-        logSoftmaxRow(row, logits as Float32Array, k * V, V);
-        for (let v = 0; v < V; v++) {
-          if (v === PAD || v === BOS || v === UNK) continue;
-          cands.push({ k, v, logp: live[k].logp + row[v] });
-        }
+        stepLogProbs(row, logits as Float32Array, k, V, t, mask);
+        for (let v = 0; v < V; v++) if (row[v] > -Infinity) cands.push({ k, v, logp: live[k].logp + row[v] });
       }
       cands.sort((a, b) => b.logp - a.logp);
       const next: Hyp[] = [];
@@ -141,6 +142,11 @@ export class Completer {
       for (const c of cands) {
         if (next.length >= W) break;
         const ids = live[c.k].ids.concat(c.v);
+        if (this.filter?.owesBytes(c.k, c.v)) {
+          next.push({ ids, logp: c.logp }); // half a character decodes as U+FFFD, which is no word boundary
+          parents.push(c.k);
+          continue;
+        }
         const prev = this.tokenizer.decode(live[c.k].ids);
         const text = c.v === EOS ? prev + '\n' : this.tokenizer.decode(ids);
         const cut = boundaryIndex(text);
@@ -156,7 +162,9 @@ export class Completer {
       // Stop when no live hypothesis can still beat the count-th word found.
       const probs = [...found.values()].sort((a, b) => b - a);
       if (next.length === 0 || (probs.length >= count && Math.exp(next[0].logp) < probs[count - 1])) break;
-      beam.reorder(Int32Array.from(parents), next.length);
+      const from = Int32Array.from(parents);
+      beam.reorder(from, next.length);
+      this.filter?.commit(from, Int32Array.from(next, (h) => h.ids[h.ids.length - 1]), next.length);
       live = next;
     }
     return [...found.entries()]

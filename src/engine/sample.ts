@@ -6,7 +6,9 @@
 //   top-k:          keep the k most probable tokens      (Fan et al. 2018)
 //   top-p:          keep the smallest set whose mass ≥ p (nucleus sampling, Holtzman et al. 2020)
 //   beam score:     log P(y) / |y|^α                      (α = 0: raw log-probability; α = 1: per-token average)
-// Reported probabilities are the model's own softmax (τ = 1), whatever distribution a token was drawn from.
+// Reported probabilities are the model's own softmax (τ = 1), whatever distribution a token was drawn from,
+// renormalised over the tokens allowed at that step: a TokenConstraint (tokenFilter.ts: no <pad>/<bos>/<unk>,
+// control bytes or invalid UTF-8) and minLength (no EOS before it) set logits to −∞ BEFORE the softmax.
 // Legend: K hypotheses, V vocabulary, S source length, W beam width.
 import type { Rng } from './rng';
 import type { Floats } from './tensor';
@@ -25,6 +27,16 @@ export interface StepDecoder {
   attention(): { weights: Floats; sourceLength: number } | null;
 }
 
+/** Tokens each hypothesis may emit next, with per-hypothesis state (tokenFilter.ts is the implementation). */
+export interface TokenConstraint {
+  /** K hypotheses, all at the start. */
+  reset(K: number): void;
+  /** Sets row[v] = −∞ for every token hypothesis k may not emit now; `remaining` tokens are left, this one included. */
+  mask(row: Float64Array, k: number, remaining: number): void;
+  /** New hypothesis k is old hypothesis parents[k] followed by tokens[k] (k < K). */
+  commit(parents: Int32Array, tokens: Int32Array, K: number): void;
+}
+
 export interface DecodeOptions {
   /** Length cap: at most this many tokens are generated (EOS included). */
   maxLength: number;
@@ -41,6 +53,11 @@ export interface DecodeOptions {
   lengthPenalty?: number;
   /** Alternatives reported per step (default 5). */
   alternatives?: number;
+  /** EOS is not allowed before this many tokens (default 0). 1 forbids the empty result (fairseq's --min-len,
+   *  Hugging Face's min_new_tokens: EOS's log-probability is set to −∞ while the output is shorter). */
+  minLength?: number;
+  /** Tokens that must not be emitted (special tokens, control bytes, invalid UTF-8); none when absent. */
+  constraint?: TokenConstraint;
 }
 
 export interface Alternative {
@@ -78,10 +95,27 @@ export function logSoftmaxRow(out: Float64Array, logits: Floats, off: number, V:
   for (let v = 0; v < V; v++) out[v] = logits[off + v] - lse;
 }
 
-/** The n most probable tokens of a log-probability row, most probable first (ties: lower id first). */
+/**
+ * out (V) ← log-probabilities of hypothesis k's token at step t: its logits row, disallowed tokens at −∞ (EOS
+ * before minLength, then the constraint's mask), log-softmaxed, so the allowed tokens' probabilities sum to 1.
+ */
+export function stepLogProbs(out: Float64Array, logits: Floats, k: number, V: number, t: number, opts: DecodeOptions): void {
+  const off = k * V, eos = opts.eos ?? -1;
+  for (let v = 0; v < V; v++) out[v] = logits[off + v];
+  if (eos >= 0 && t < (opts.minLength ?? 0)) out[eos] = -Infinity;
+  opts.constraint?.mask(out, k, opts.maxLength - t);
+  let any = false;
+  for (let v = 0; v < V && !any; v++) any = out[v] > -Infinity;
+  if (!any) throw new Error('decoding: every token of the vocabulary is masked at this step (specials, control bytes); nothing can be emitted');
+  logSoftmaxRow(out, out, 0, V);
+}
+
+/** The n most probable tokens of a log-probability row, most probable first (ties: lower id first); tokens
+ *  masked to −∞ are never listed. */
 export function topAlternatives(logp: Float64Array, V: number, n: number): Alternative[] {
   const out: Alternative[] = [];
   for (let v = 0; v < V; v++) {
+    if (logp[v] === -Infinity) continue;
     if (out.length === n && logp[v] <= Math.log(out[n - 1].prob)) continue;
     let i = out.length;
     while (i > 0 && Math.log(out[i - 1].prob) < logp[v]) i--;
@@ -145,12 +179,13 @@ export function sampleSequence(dec: StepDecoder, opts: DecodeOptions): DecodeRes
   const V = dec.vocabSize, eos = opts.eos ?? -1, nAlt = opts.alternatives ?? 5;
   const greedy = (opts.strategy ?? 'greedy') === 'greedy' || (opts.temperature ?? 1) <= 0;
   if (!greedy && !opts.rng) throw new Error('sampling needs an rng (pass a seeded Rng)');
-  const logp = new Float64Array(V), dist = new Float64Array(V), input = new Int32Array(1);
+  const logp = new Float64Array(V), dist = new Float64Array(V), input = new Int32Array(1), only = Int32Array.of(0);
   const res: DecodeResult = { tokens: [], steps: [], logProb: 0, score: 0, finished: false };
   dec.reset(1);
+  opts.constraint?.reset(1);
   input[0] = dec.startToken;
   for (let t = 0; t < opts.maxLength; t++) {
-    logSoftmaxRow(logp, dec.step(input, 1), 0, V);
+    stepLogProbs(logp, dec.step(input, 1), 0, V, t, opts);
     let tok: number;
     if (greedy) tok = argmax(logp, V);
     else {
@@ -165,6 +200,7 @@ export function sampleSequence(dec: StepDecoder, opts: DecodeOptions): DecodeRes
     }
     res.tokens.push(tok);
     input[0] = tok;
+    opts.constraint?.commit(only, input, 1);
   }
   res.score = res.logProb;
   return res;
@@ -178,15 +214,12 @@ export function decode(dec: StepDecoder, opts: DecodeOptions): DecodeResult {
 interface Node {
   step: DecodeStep;
   logProb: number;
+  /** Tokens from the start to this node, EOS included (kept, so length normalisation never walks the path). */
+  length: number;
   parent: Node | null;
 }
 
-/** Tokens from the start to this node (its length for length normalisation). */
-function stepsOf(node: Node): number {
-  let n = 0;
-  for (let p: Node | null = node; p; p = p.parent) n++;
-  return n;
-}
+const scoreOf = (n: Node, alpha: number): number => n.logProb / Math.pow(n.length, alpha);
 
 function toResult(node: Node, finished: boolean, alpha: number): DecodeResult {
   const steps: DecodeStep[] = [];
@@ -194,7 +227,7 @@ function toResult(node: Node, finished: boolean, alpha: number): DecodeResult {
   steps.reverse();
   const tokens = steps.map((s) => s.token);
   if (finished) tokens.pop();
-  return { tokens, steps, logProb: node.logProb, score: node.logProb / Math.pow(steps.length, alpha), finished };
+  return { tokens, steps, logProb: node.logProb, score: scoreOf(node, alpha), finished };
 }
 
 /**
@@ -204,6 +237,9 @@ function toResult(node: Node, finished: boolean, alpha: number): DecodeResult {
  * once W hypotheses are finished and no live one can still beat the W-th best of them (stopping at the first W
  * finished let unlikely early EOS extensions end the search before the best hypothesis reached its EOS).
  * Returns up to W results, best score first (finished ones if any exist).
+ * Cost is linear in the length: one K-row step per token on the carried states, only the W best finished
+ * hypotheses kept, lengths stored in the nodes. opts.minLength = 1 keeps the EOS-only hypothesis (the empty
+ * output, which with α = 0 outscores every longer one) out of the beam; opts.constraint masks per hypothesis.
  * Width 1 is exactly greedy decoding.
  */
 export function beamSearch(dec: StepDecoder, opts: DecodeOptions): DecodeResult[] {
@@ -212,10 +248,11 @@ export function beamSearch(dec: StepDecoder, opts: DecodeOptions): DecodeResult[
   let K = 1;
   let alive: Node[] = [];
   let inputs = Int32Array.of(dec.startToken);
-  const finished: Node[] = [];
+  let finished: Node[] = [];
   const logp = new Float64Array(W * V);
   const row = new Float64Array(V);
   dec.reset(1);
+  opts.constraint?.reset(1);
   // Best score a live hypothesis could still reach: log-probabilities only fall as tokens are added, and with
   // α > 0 the longest length (the cap) divides most (logP ≤ 0), so logP / cap^α bounds every continuation.
   const bound = (n: Node): number => n.logProb / Math.pow(opts.maxLength, alpha);
@@ -223,12 +260,13 @@ export function beamSearch(dec: StepDecoder, opts: DecodeOptions): DecodeResult[
     if (finished.length >= W && t > 0) {
       // Stop only when no live hypothesis can still enter the W best finished ones: unlikely hypotheses that
       // end early must not close the search while a far better one is still being written.
-      const scores = finished.map((n) => n.logProb / Math.pow(stepsOf(n), alpha)).sort((a, b) => b - a);
-      if (Math.max(...alive.map(bound)) <= scores[W - 1]) break;
+      let best = -Infinity;
+      for (const n of alive) best = Math.max(best, bound(n));
+      if (best <= scoreOf(finished[W - 1], alpha)) break;
     }
     const logits = dec.step(inputs, K);
     for (let k = 0; k < K; k++) {
-      logSoftmaxRow(row, logits, k * V, V);
+      stepLogProbs(row, logits, k, V, t, opts);
       logp.set(row, k * V);
     }
     // The 2W best (k, v) by total log-probability; ties go to the lower (k, v), matching greedy's argmax.
@@ -238,14 +276,14 @@ export function beamSearch(dec: StepDecoder, opts: DecodeOptions): DecodeResult[
     for (let k = 0; k < K; k++)
       for (let v = 0; v < V; v++) {
         const s = base(k) + logp[k * V + v];
-        if (cands.length === M && s <= cands[M - 1].s) continue;
+        if (s === -Infinity || (cands.length === M && s <= cands[M - 1].s)) continue; // −∞: masked
         let i = cands.length;
         while (i > 0 && cands[i - 1].s < s) i--;
         cands.splice(i, 0, { k, v, s });
         if (cands.length > M) cands.pop();
       }
     const next: Node[] = [];
-    const parents = new Int32Array(W);
+    const parents = new Int32Array(W), tokens = new Int32Array(W);
     for (let r = 0; r < cands.length && next.length < W; r++) {
       const { k, v, s } = cands[r];
       if (v === eos && r >= W) continue;
@@ -254,19 +292,25 @@ export function beamSearch(dec: StepDecoder, opts: DecodeOptions): DecodeResult[
       const node: Node = {
         step: { token: v, prob: Math.exp(row[v]), alternatives: topAlternatives(row, V, nAlt), attention: attentionRow(dec, k) },
         logProb: s,
+        length: t + 1,
         parent: t === 0 ? null : alive[k],
       };
       if (v === eos) finished.push(node);
       else {
         parents[next.length] = k;
+        tokens[next.length] = v;
         next.push(node);
       }
     }
+    // Only the W best finished hypotheses can be returned or decide the stop: keep just those.
+    if (finished.length > W) finished = finished.sort((a, b) => scoreOf(b, alpha) - scoreOf(a, alpha)).slice(0, W);
+    else finished.sort((a, b) => scoreOf(b, alpha) - scoreOf(a, alpha));
     if (next.length === 0) break;
     dec.reorder(parents, next.length);
+    opts.constraint?.commit(parents, tokens, next.length);
     K = next.length;
     alive = next;
-    inputs = Int32Array.from(alive, (n) => n.step.token);
+    inputs = tokens.slice(0, K);
   }
   const results = finished.length > 0 ? finished.map((n) => toResult(n, true, alpha)) : alive.map((n) => toResult(n, false, alpha));
   results.sort((a, b) => b.score - a.score);

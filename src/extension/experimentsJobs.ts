@@ -13,6 +13,7 @@ import { LanguageModel, type LmConfig } from '../engine/lm';
 import { LmStepDecoder } from '../engine/lmDecoder';
 import { Rng } from '../engine/rng';
 import { sampleSequence } from '../engine/sample';
+import { TokenFilter } from '../engine/tokenFilter';
 import { buildTokenizer, type Tokenizer } from '../engine/tokenize/tokenizer';
 import type { ExperimentView, GradCheckRow, GradCheckView } from '../protocol/dashboard';
 import type { TrainConfig } from '../protocol/training';
@@ -153,7 +154,7 @@ function pickEntries(size: number, n: number, rng: Rng): number[] {
 
 /** Generates text from weight snapshots of one run; the tokenizer is rebuilt once per run from its training text. */
 export class TextSampler {
-  private cache: { runId: string; tokenizer: Tokenizer; lm: LanguageModel } | null = null;
+  private cache: { runId: string; tokenizer: Tokenizer; lm: LanguageModel; filter: TokenFilter } | null = null;
 
   sample(runId: string, config: TrainConfig, train: string, weights: Float32Array, length: number, seed: number): { prompt: string; text: string } {
     if (this.cache?.runId !== runId) {
@@ -163,15 +164,15 @@ export class TextSampler {
         vocabSize: tokenizer.vocabSize, embeddingSize: config.embeddingSize,
         rnn: { cell: config.cell, hiddenSize: config.hiddenSize, numLayers: config.numLayers, bidirectional: false, merge: 'concat', dropout: 0 },
       });
-      this.cache = { runId, tokenizer, lm };
+      this.cache = { runId, tokenizer, lm, filter: new TokenFilter(tokenizer) };
     }
-    const { tokenizer, lm } = this.cache;
+    const { tokenizer, lm, filter } = this.cache;
     if (weights.length !== lm.params.size) throw new Error(`the snapshot has ${weights.length} values, the model ${lm.params.size}`);
     lm.params.data.set(weights);
     const rng = new Rng(seed);
     const prompt = promptOf(train, rng);
     const ids = tokenizer.encode(prompt);
-    const result = sampleSequence(new LmStepDecoder(lm, ids.length ? ids : [0]), { maxLength: length, strategy: 'sample', temperature: 0.8, rng });
+    const result = sampleSequence(new LmStepDecoder(lm, ids.length ? ids : [0]), { maxLength: length, strategy: 'sample', temperature: 0.8, rng, constraint: filter });
     return { prompt, text: tokenizer.decode(result.tokens) };
   }
 }

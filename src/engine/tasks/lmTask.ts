@@ -8,10 +8,12 @@ import { LmBatcher } from '../data/batch';
 import { lmTrainingCtor } from '../wasm/alloc';
 import { LanguageModel } from '../lm';
 import { LmStepDecoder } from '../lmDecoder';
+import { PROMPT_CHUNK } from '../promptFeed';
+import { inferenceTwin } from '../wasm/inferenceTwin';
 import { Rng } from '../rng';
 import { decode, type DecodeOptions, type DecodeResult } from '../sample';
 import { LmTrainer, type StepStats } from '../trainer';
-import { buildTokenizer, type Tokenizer } from '../tokenize/tokenizer';
+import { buildTokenizer, type DecodeOptions as TokenizerDecodeOptions, type Tokenizer } from '../tokenize/tokenizer';
 import { optimizerConfig, schedule, tokenizerOptions, type TaskOptions } from './options';
 
 const LN2 = Math.log(2);
@@ -118,14 +120,21 @@ export class LmTask {
   }
 
   /** Continues `prompt` (greedy, sampled or beam), returning the generated text and the decoding details. */
-  generate(prompt: string, opts: DecodeOptions): { text: string; result: DecodeResult } {
+  generate(prompt: string, opts: DecodeOptions, text: TokenizerDecodeOptions = {}): { text: string; result: DecodeResult } {
     const ids = this.tokenizer.encode(prompt);
     if (ids.length === 0) throw new Error('the prompt is empty: give at least one character');
-    const result = decode(new LmStepDecoder(this.model, ids), opts);
-    return { text: this.tokenizer.decode(result.tokens), result };
+    // On the inference twin (a WasmHeap copy) every product, batch-1 prompt steps included, runs zero-copy on
+    // the SIMD kernels; its caches hold one prompt chunk and one step of the widest beam.
+    const width = opts.strategy === 'beam' ? Math.max(1, opts.beamWidth ?? 4) : 1;
+    const model = inferenceTwin(this.model, PROMPT_CHUNK, width) ?? this.model;
+    const result = decode(new LmStepDecoder(model, ids), opts);
+    return { text: this.tokenizer.decode(result.tokens, text), result };
   }
 
-  completer(): Completer {
-    return new Completer(this.model, this.tokenizer);
+  /** A Completer for `seqlab complete`, on the inference twin when WASM SIMD is there (as generate), sized for
+   *  one prompt chunk and beams up to `maxBeam` wide. */
+  completer(opts: { maxContext?: number; allowSpecial?: boolean; maxBeam?: number } = {}): Completer {
+    const model = inferenceTwin(this.model, PROMPT_CHUNK, opts.maxBeam ?? 8) ?? this.model;
+    return new Completer(model, this.tokenizer, opts.maxContext, opts.allowSpecial);
   }
 }

@@ -5,11 +5,11 @@
 import { BatchOrder, PaddedBatch } from '../data/batch';
 import type { ParallelPair } from '../data/readers';
 import { Rng } from '../rng';
-import { decode, type DecodeResult } from '../sample';
+import { decode, type DecodeOptions, type DecodeResult } from '../sample';
 import { Seq2Seq, type Seq2SeqConfig } from '../seq2seq/model';
 import { Seq2SeqStepDecoder } from '../seq2seq/step';
 import { TrainStep, type StepStats } from '../trainer';
-import { buildTokenizer, BOS, EOS, type Tokenizer } from '../tokenize/tokenizer';
+import { buildTokenizer, BOS, EOS, type DecodeOptions as TokenizerDecodeOptions, type Tokenizer } from '../tokenize/tokenizer';
 import { optimizerConfig, schedule, tokenizerOptions, type TaskOptions } from './options';
 
 /** Seq2seq-only model options beyond the shared TaskOptions (each a `seqlab train` flag). */
@@ -106,18 +106,19 @@ export class Seq2SeqTask {
     return t.core.run(this.closure);
   }
 
-  private decodeIds(src: number[], beam: number): DecodeResult {
+  /** extra: minLength and a token constraint (what users see); evaluation decodes without them. */
+  private decodeIds(src: number[], beam: number, extra: Pick<DecodeOptions, 'minLength' | 'constraint'> = {}): DecodeResult {
     const maxLength = 2 * this.architecture.maxTargetLength + 10;
     const dec = new Seq2SeqStepDecoder(this.model, src);
-    return decode(dec, beam > 1 ? { strategy: 'beam', beamWidth: beam, eos: EOS, maxLength } : { strategy: 'greedy', eos: EOS, maxLength });
+    return decode(dec, { ...(beam > 1 ? { strategy: 'beam', beamWidth: beam } : { strategy: 'greedy' }), eos: EOS, maxLength, ...extra });
   }
 
-  translate(input: string, beam = 1): Translation {
+  translate(input: string, beam = 1, extra: Pick<DecodeOptions, 'minLength' | 'constraint'> = {}, text: TokenizerDecodeOptions = {}): Translation {
     const src = this.tokenizer.encode(input);
     if (src.length === 0) throw new Error('the input is empty');
-    const r = this.decodeIds(src, beam);
+    const r = this.decodeIds(src, beam, extra);
     return {
-      output: this.tokenizer.decode(r.tokens),
+      output: this.tokenizer.decode(r.tokens, text),
       sourceTokens: src.map((id) => this.tokenizer.tokenText(id)),
       outputTokens: r.steps.map((s) => (s.token === EOS ? '<eos>' : this.tokenizer.tokenText(s.token))),
       attention: this.model.attention ? r.steps.map((s) => Array.from(s.attention ?? [])) : null,

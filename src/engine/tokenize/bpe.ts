@@ -204,6 +204,11 @@ export class BpeTokenizer implements Tokenizer {
     return bytes.map((v) => `<0x${v.toString(16).toUpperCase().padStart(2, '0')}>`).join('');
   }
 
+  /** Byte base: the bytes of token `id` (decoding masks uses them to keep output valid UTF-8). */
+  tokenBytes(id: number): readonly number[] | undefined {
+    return this.base === 'byte' && id >= NUM_SPECIAL && id < this.vocabSize && Number.isInteger(id) ? this.bytes[id] : undefined;
+  }
+
   /** Number of learned merges. */
   get numMerges(): number {
     return this.merges.length / 2;

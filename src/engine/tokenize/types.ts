@@ -59,6 +59,9 @@ export interface Tokenizer {
   decode(ids: ArrayLike<number>, options?: DecodeOptions): string;
   /** Human-readable text of one token (for attention views, completions and top-k lists). */
   tokenText(id: number): string;
+  /** Byte-level vocabularies only: the raw UTF-8 bytes one token stands for (a token may hold part of a
+   *  character). Undefined for text-level tokenizers, whose tokens are whole characters. */
+  tokenBytes?(id: number): readonly number[] | undefined;
   toJSON(): TokenizerJSON;
 }
 

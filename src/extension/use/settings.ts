@@ -45,7 +45,7 @@ export function generateSettings(): GenerateSettings {
     temperature: Math.max(0, c.get<number>('generate.temperature', 0.8)),
     topK: Math.max(0, c.get<number>('generate.topK', 0)),
     topP: Math.min(1, Math.max(0, c.get<number>('generate.topP', 0.95))),
-    maxTokens: Math.max(1, c.get<number>('generate.maxTokens', 400)),
+    maxTokens: Math.min(100000, Math.max(1, c.get<number>('generate.maxTokens', 400))), // the schema's bounds; settings.json can hold anything
   };
 }
 

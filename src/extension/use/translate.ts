@@ -5,6 +5,7 @@
 // Legend: S source tokens, T decoded steps (EOS included).
 import { decode } from '../../engine/sample';
 import { Seq2SeqStepDecoder } from '../../engine/seq2seq/step';
+import { TokenFilter } from '../../engine/tokenFilter';
 import type { Seq2SeqTask } from '../../engine/tasks/seq2seqTask';
 import { EOS, NUM_SPECIAL, type Tokenizer } from '../../engine/tokenize/types';
 import type { AttentionView } from '../../protocol/attention';
@@ -24,9 +25,9 @@ export function translateForView(task: Seq2SeqTask, model: string, source: strin
   if (src.length === 0) throw new Error('There is nothing to translate: the selection gives no tokens.');
   const maxLength = 2 * task.architecture.maxTargetLength + 10;
   const dec = new Seq2SeqStepDecoder(task.model, src);
-  const r = decode(dec, beamWidth > 1
-    ? { strategy: 'beam', beamWidth, eos: EOS, maxLength, alternatives: ALTERNATIVES }
-    : { strategy: 'greedy', eos: EOS, maxLength, alternatives: ALTERNATIVES });
+  // Never the empty translation (EOS first) nor <pad>/<bos>/<unk>/control bytes/invalid UTF-8 (tokenFilter.ts).
+  const shared = { eos: EOS, maxLength, alternatives: ALTERNATIVES, minLength: 1, constraint: new TokenFilter(tok) };
+  const r = decode(dec, beamWidth > 1 ? { strategy: 'beam', beamWidth, ...shared } : { strategy: 'greedy', ...shared });
   const text = (id: number): string => (id === EOS ? '<eos>' : tok.tokenText(id));
   const view: AttentionView = {
     model, beamWidth, source, output: tok.decode(r.tokens), fromEditor, finished: r.finished,
