@@ -9,7 +9,7 @@ import { LmTask } from '../engine/tasks/lmTask';
 import { DEFAULT_TASK_OPTIONS, TASK_KINDS, type TaskKind, type TaskOptions } from '../engine/tasks/options';
 import { Seq2SeqTask, type Seq2SeqOptions } from '../engine/tasks/seq2seqTask';
 import { SequenceTask } from '../engine/tasks/sequenceTask';
-import { describeNonFinite, HUGE_LOSS_FACTOR } from '../engine/sentinel';
+import { describeNonFinite, hugeLossMessage } from '../engine/sentinel';
 import type { StepStats } from '../engine/trainer';
 import { parseArgs, requireFlag, UsageError, type FlagSpec, type Parsed } from './args';
 import { evaluateTask } from './evaluate';
@@ -137,7 +137,7 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
       }
       step++;
       lossAvg = Number.isNaN(lossAvg) ? last.loss : 0.98 * lossAvg + 0.02 * last.loss;
-      if (last.hugeLoss) progress.note(`seqlab: warning: ${hugeLossWarning(last.loss, last.step, classes)}\n`);
+      if (last.hugeLoss) progress.note(`seqlab: warning: ${hugeLossMessage(last.loss, last.step, classes)}; lower --lr\n`);
       progress.update(step, (io.now() - t0) / 1000, lossAvg, last, task.epoch);
       // The step loop is synchronous: let signal handlers (Ctrl-C, SIGTERM) and stream writes run now and then.
       if (io.now() - lastYield >= YIELD_MS) {
@@ -178,13 +178,6 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
   } finally {
     unsubscribe();
   }
-}
-
-/** The one-time warning for a finite loss far above chance (engine/sentinel.ts says why 10 × ln K). */
-function hugeLossWarning(loss: number, step: number, classes: number): string {
-  const chance = Math.log(classes);
-  return `the loss is ${loss.toPrecision(3)} at step ${step}, more than ${HUGE_LOSS_FACTOR} × the chance level ln(${classes}) = ${chance.toFixed(2)}: ` +
-    'training is diverging; lower --lr';
 }
 
 function round(x: number): number {

@@ -63,6 +63,12 @@ export function describeNonFinite(kind: NonFiniteKind, tensor: string, step: num
 /** A weight this large is worth naming: trained recurrent weights stay within a few units, init within 1. */
 const LARGE_WEIGHT = 1e4;
 
+/** One line for the user about a finite loss far above chance (the caller adds what to do). */
+export function hugeLossMessage(loss: number, step: number, classes: number): string {
+  return `the loss is ${loss.toPrecision(3)} at step ${step}, more than ${HUGE_LOSS_FACTOR} × the chance level ` +
+    `ln(${classes}) = ${Math.log(classes).toFixed(2)}: training is diverging`;
+}
+
 /** Throws naming the first non-finite parameter: no checkpoint may carry NaN/Inf weights. */
 export function assertFiniteParams(params: Params, what: string, makeError: (m: string) => Error = (m) => new Error(m)): void {
   const bad = firstNonFiniteParam(params);
