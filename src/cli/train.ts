@@ -132,7 +132,7 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
     while (step < steps && (io.now() - t0) / 1000 < seconds && stop.signal === null) {
       last = task.trainStep();
       if (last.nonFinite !== null) {
-        diverged = describeNonFinite(last.nonFiniteKind!, last.nonFinite, last.step, last.largestWeight);
+        diverged = describeNonFinite(last.nonFiniteKind!, last.nonFinite, last.step, last.largestWeight, last.activation);
         break;
       }
       step++;

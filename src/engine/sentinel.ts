@@ -28,6 +28,18 @@ export function hugeLossThreshold(classes: number): number {
 
 export type NonFiniteKind = 'loss' | 'gradient' | 'parameter';
 
+/** An activation of the last forward, in forward order, sized to that forward's batch (models list them). */
+export interface NamedActivation {
+  name: string;
+  values: Floats;
+}
+
+/** The first activation (forward order) holding a NaN or ±Infinity: where the forward pass went wrong. */
+export function firstNonFiniteActivation(list: readonly NamedActivation[]): string | null {
+  for (const a of list) for (let i = 0; i < a.values.length; i++) if (!Number.isFinite(a.values[i])) return a.name;
+  return null;
+}
+
 /** Name of the first tensor (arena order) whose VALUE holds a NaN or ±Infinity, or null. */
 export function firstNonFiniteParam(params: Params): string | null {
   const d = params.data, entries = params.entries;
@@ -52,12 +64,16 @@ export function largestWeight(params: Params): { name: string; abs: number } {
 }
 
 /** One line for the user: what became non-finite, where, at which step. */
-export function describeNonFinite(kind: NonFiniteKind, tensor: string, step: number, largest?: { name: string; abs: number } | null): string {
+export function describeNonFinite(
+  kind: NonFiniteKind, tensor: string, step: number, largest?: { name: string; abs: number } | null, activation?: string | null,
+): string {
   if (kind === 'parameter') return `parameter ${tensor} became NaN or Infinity in the update of step ${step}`;
   const at = kind === 'gradient' ? `the gradient of ${tensor} is NaN or Infinity at step ${step}` : `the loss is NaN or Infinity at step ${step}`;
   // Weights of this size overflow float32 products (|w|·|x|·width > 3.4e38 once |w| is far past any trained value).
-  const hint = largest && largest.abs > LARGE_WEIGHT ? ` (the forward pass overflowed: ${largest.name} holds |w| = ${largest.abs.toExponential(2)})` : '';
-  return at + hint;
+  const big = largest && largest.abs > LARGE_WEIGHT ? `${largest.name} holds |w| = ${largest.abs.toExponential(2)}` : '';
+  const first = activation ? `the first non-finite activation is ${activation}` : '';
+  const hint = [first, big].filter(Boolean).join('; ');
+  return hint ? `${at} (the forward pass overflowed: ${hint})` : at;
 }
 
 /** A weight this large is worth naming: trained recurrent weights stay within a few units, init within 1. */

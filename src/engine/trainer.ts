@@ -16,7 +16,9 @@ import {
 } from './optim';
 import type { Params } from './params';
 import type { Rng } from './rng';
-import { firstNonFiniteParam, hugeLossThreshold, largestWeight, StepRollback, type NonFiniteKind } from './sentinel';
+import {
+  firstNonFiniteActivation, firstNonFiniteParam, hugeLossThreshold, largestWeight, StepRollback, type NamedActivation, type NonFiniteKind,
+} from './sentinel';
 
 export interface TrainStepConfig {
   optimizer: OptimizerConfig;
@@ -51,6 +53,8 @@ export interface StepStats {
   nonFiniteKind: NonFiniteKind | null;
   /** On a failed step: the largest |weight| (before the roll-back) and its tensor, the usual culprit of an overflow. */
   largestWeight: { name: string; abs: number } | null;
+  /** On a non-finite loss: the first activation of the forward holding NaN/Inf, when the model lists them. */
+  activation: string | null;
   /** Optimizer steps contained in the weights now in the arena (after a roll-back, fewer than step − 1). */
   lastGoodStep: number;
   /** True on the first step whose finite loss exceeded hugeLossThreshold(cfg.classes); false on every other. */
@@ -69,13 +73,14 @@ export class TrainStep {
   private hugeLossSeen = false;
   readonly stats: StepStats;
 
-  constructor(readonly params: Params, readonly cfg: TrainStepConfig) {
+  /** `activations` lists the model's forward buffers, read only when a loss is not finite (to name the first bad one). */
+  constructor(readonly params: Params, readonly cfg: TrainStepConfig, private readonly activations?: () => readonly NamedActivation[]) {
     this.optimizer = createOptimizer(params, cfg.optimizer);
     this.rollback = new StepRollback(params, this.optimizer);
     this.groups = groupNames(params);
     this.stats = {
       step: 0, loss: 0, tokens: 0, lr: 0, gradNorm: 0, gradNormAfterClip: 0, clipped: false, valueClipped: 0,
-      nonFinite: null, nonFiniteKind: null, largestWeight: null, lastGoodStep: 0, hugeLoss: false,
+      nonFinite: null, nonFiniteKind: null, largestWeight: null, activation: null, lastGoodStep: 0, hugeLoss: false,
       perTensorNorm: new Float64Array(params.entries.length), perGroupNorm: new Float64Array(this.groups.length),
     };
   }
@@ -126,6 +131,7 @@ export class TrainStep {
     if (badParam !== null) return this.failed('parameter', badParam);
     s.nonFiniteKind = null;
     s.largestWeight = null;
+    s.activation = null;
     s.lastGoodStep = this.optimizer.stepCount;
     return s;
   }
@@ -135,6 +141,7 @@ export class TrainStep {
     s.nonFinite = tensor;
     s.nonFiniteKind = kind;
     s.largestWeight = largestWeight(this.params);
+    s.activation = kind === 'loss' && this.activations ? firstNonFiniteActivation(this.activations()) : null;
     this.rollback.restore();
     s.lastGoodStep = this.optimizer.stepCount;
     return s;
@@ -187,7 +194,7 @@ export class LmTrainer {
   constructor(
     readonly model: LanguageModel, cfg: TrainStepConfig, readonly reduction: Reduction = 'mean', private readonly rng?: Rng,
   ) {
-    this.core = new TrainStep(model.params, cfg);
+    this.core = new TrainStep(model.params, cfg, () => model.activations());
     this.forwardOptions = { h0: null, c0: null, training: true, rng: this.rng };
   }
 

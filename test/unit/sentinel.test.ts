@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { CheckpointError, writeCheckpoint } from '../../src/engine/checkpoint';
 import { ParamLayout, type Params } from '../../src/engine/params';
-import { describeNonFinite, firstNonFiniteParam, hugeLossThreshold } from '../../src/engine/sentinel';
+import { describeNonFinite, firstNonFiniteParam, hugeLossThreshold, type NamedActivation } from '../../src/engine/sentinel';
 import { taskCheckpoint, type AnyTask } from '../../src/engine/tasks/checkpoint';
 import { LmTask } from '../../src/engine/tasks/lmTask';
 import { DEFAULT_TASK_OPTIONS, type TaskOptions } from '../../src/engine/tasks/options';
@@ -15,14 +15,16 @@ import { SequenceTask } from '../../src/engine/tasks/sequenceTask';
 import { TrainStep, type TrainStepConfig } from '../../src/engine/trainer';
 import type { OptimizerConfig } from '../../src/engine/optim';
 
-function crafted(optimizer: OptimizerConfig = { kind: 'sgd' }, lr = 0.1, extra: Partial<TrainStepConfig> = {}): { params: Params; step: TrainStep } {
+function crafted(
+  optimizer: OptimizerConfig = { kind: 'sgd' }, lr = 0.1, extra: Partial<TrainStepConfig> = {}, activations?: () => NamedActivation[],
+): { params: Params; step: TrainStep } {
   const layout = new ParamLayout();
   layout.add('enc.weight', [2, 3], { kind: 'constant', value: 0.5 });
   layout.add('head.bias', [4], { kind: 'constant', value: -0.25 });
   const params = layout.allocate(Float32Array);
   params.value('enc.weight').fill(0.5);
   params.value('head.bias').fill(-0.25);
-  return { params, step: new TrainStep(params, { optimizer, schedule: { kind: 'constant', lr }, clipNorm: null, ...extra }) };
+  return { params, step: new TrainStep(params, { optimizer, schedule: { kind: 'constant', lr }, clipNorm: null, ...extra }, activations) };
 }
 
 /** A "forward/backward" that writes the given gradient into every element and returns `loss`. */
@@ -71,15 +73,22 @@ describe('step sentinel', () => {
   });
 
   it('a non-finite loss from finite but overflowing weights: back to the last weights with a finite forward, the big tensor named', () => {
-    const { params, step } = crafted({ kind: 'sgd' }, 1e30);
+    // The model's forward buffers, in forward order: the test's "hidden" layer overflows, its "logits" follow.
+    const hidden = new Float32Array(3), logits = new Float32Array(2);
+    const acts = (): NamedActivation[] => [{ name: 'embedding output', values: new Float32Array(2) }, { name: 'hidden', values: hidden }, { name: 'logits', values: logits }];
+    const { params, step } = crafted({ kind: 'sgd' }, 1e30, {}, acts);
     const w0 = Float32Array.from(params.data);
     assert.equal(step.run(grads(params, 2, (n) => (n === 'head.bias' ? -1 : 0))).nonFinite, null);
     assert.ok(Math.abs(params.value('head.bias')[0]) > 1e29, 'update 1 left finite 1e30-sized weights');
+    hidden[1] = Infinity;
+    logits.fill(NaN);
     const s = step.run(grads(params, Infinity, () => 0));
     assert.equal(s.nonFinite, 'loss');
+    assert.equal(s.activation, 'hidden', 'the first non-finite activation in forward order');
     assert.equal(s.nonFiniteKind, 'loss');
     assert.deepEqual(Float32Array.from(params.data), w0);
-    assert.match(describeNonFinite('loss', 'loss', s.step, s.largestWeight), /the loss is NaN or Infinity at step 2 \(the forward pass overflowed: head\.bias holds \|w\| = 1\.00e\+30\)/);
+    assert.equal(describeNonFinite('loss', 'loss', s.step, s.largestWeight, s.activation),
+      'the loss is NaN or Infinity at step 2 (the forward pass overflowed: the first non-finite activation is hidden; head.bias holds |w| = 1.00e+30)');
     // Two failures in a row stay on the good weights (nothing newer to roll back).
     step.run(grads(params, NaN, () => 0));
     assert.deepEqual(Float32Array.from(params.data), w0);
@@ -124,12 +133,13 @@ describe('step sentinel', () => {
         for (let i = 0; i < 20 && s.nonFinite === null; i++) s = task.trainStep();
         assert.notEqual(s.nonFinite, null, 'lr 1e30 diverges within 20 steps');
         assert.ok(['loss', 'gradient', 'parameter'].includes(s.nonFiniteKind!), `kind ${s.nonFiniteKind}`);
+        if (s.nonFiniteKind === 'loss') assert.match(s.activation ?? '', /^(embedding|src_embedding|tgt_embedding) output$|^(rnn|encoder|decoder)\.l\d+ output$|^logits$|^merged final states$|^attentional hidden state$/);
         assert.equal(firstNonFiniteParam(task.params), null, 'no NaN/Inf weight kept');
         let max = 0;
         for (const v of task.params.data) max = Math.max(max, Math.abs(v));
         assert.ok(max < 1e6, `the weights kept are the pre-divergence ones (max |w| ${max})`);
         assert.doesNotThrow(() => taskCheckpoint(task), 'the last good weights can be saved');
-        console.log(`      ${name}: ${describeNonFinite(s.nonFiniteKind!, s.nonFinite!, s.step, s.largestWeight)}; kept step ${s.lastGoodStep}`);
+        console.log(`      ${name}: ${describeNonFinite(s.nonFiniteKind!, s.nonFinite!, s.step, s.largestWeight, s.activation)}; kept step ${s.lastGoodStep}`);
       });
     }
   });

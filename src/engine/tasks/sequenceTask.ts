@@ -86,7 +86,7 @@ export class SequenceTask {
       order: new BatchOrder(seqs.length, B, rng, { lengths: seqs.map((s) => s.length), bucketBatches: 8 }),
       core: new TrainStep(this.model.params, {
         optimizer: optimizerConfig(o), schedule: schedule(o), clipNorm: o.clip, classes: this.architecture.labels.length,
-      }),
+      }, () => this.model.activations()),
     };
   }
 

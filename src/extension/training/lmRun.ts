@@ -56,7 +56,7 @@ export class LmRun {
     this.core = new TrainStep(this.model.params, {
       optimizer: config.optimizer, schedule: { ...config.schedule }, clipNorm: config.clipNorm, clipValue: config.clipValue ?? null,
       classes: tokenizer.vocabSize,
-    });
+    }, () => this.model.activations());
     const LBH = config.numLayers * B * config.hiddenSize;
     this.hCarry = new Float32Array(LBH);
     this.cCarry = new Float32Array(config.cell === 'lstm' ? LBH : 0);

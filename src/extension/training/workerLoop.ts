@@ -117,7 +117,7 @@ export class WorkerLoop {
         this.paused = true;
         this.flush();
         // The engine already put back the last weights whose forward and backward were finite (sentinel.ts).
-        const what = describeNonFinite(s.nonFiniteKind!, s.nonFinite, s.step, s.largestWeight);
+        const what = describeNonFinite(s.nonFiniteKind!, s.nonFinite, s.step, s.largestWeight, s.activation);
         this.port.post({
           type: 'paused', step: s.step, reason: 'nonfinite', tensor: s.nonFinite,
           message: `Training paused: ${what}. The weights are back at step ${s.lastGoodStep}, the last with finite values. ` +
