@@ -2,7 +2,7 @@
 // process, real corpus files, real signals): a diverging run (--lr 1e30) exits 1 naming the tensor and step
 // and leaves a checkpoint of the last good weights that `seqlab eval` loads with a finite loss; a huge but
 // finite loss (--lr 1e6) is warned about once; SIGTERM / SIGINT during a --time 60 run save a loadable
-// checkpoint and exit 143 / 130; a second signal exits at once.
+// checkpoint and exit 143 / 130; a second signal exits at once; no checkpoint writer accepts NaN weights (import).
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -96,6 +96,23 @@ describe('seqlab train stops early and keeps the last good weights', function ()
     const quiet = seqlab('train', '--task', 'lm', '--data', lmText, '--out', path.join(tmp, 'normal'), '--steps', '30', '--lr', '0.01', ...small);
     assert.equal(quiet.code, 0);
     assert.equal(quiet.err, '', 'a healthy run prints no warning');
+  });
+
+  it('no writer saves NaN weights: importing a safetensors file with a NaN is refused, naming the tensor', () => {
+    const dir = path.join(tmp, 'to-export'), exp = path.join(tmp, 'exported');
+    assert.equal(seqlab('train', '--task', 'lm', '--data', lmText, '--out', dir, '--steps', '2', ...small).code, 0);
+    assert.equal(seqlab('export', dir, '--format', 'pytorch', '--out', exp).code, 0);
+    const bytes = fs.readFileSync(path.join(exp, 'model.safetensors'));
+    const n = Number(bytes.readBigUInt64LE(0));
+    const header = JSON.parse(bytes.subarray(8, 8 + n).toString('utf8')) as Record<string, { data_offsets: [number, number] }>;
+    const [offset] = header['rnn.weight_hh_l0'].data_offsets;
+    bytes.writeFloatLE(NaN, 8 + n + offset + 8);
+    const poisoned = path.join(tmp, 'nan.safetensors');
+    fs.writeFileSync(poisoned, bytes);
+    const r = seqlab('import', poisoned, '--meta', path.join(exp, 'seqlab.json'), '--out', path.join(tmp, 'imported'));
+    assert.equal(r.code, 1);
+    assert.match(r.err, /^seqlab: [^\n]*rnn\.weight_hh_l0[^\n]*NaN[^\n]*\n$/);
+    assert.ok(!fs.existsSync(path.join(tmp, 'imported', 'model.safetensors')), 'nothing written');
   });
 
   for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
