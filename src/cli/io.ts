@@ -6,6 +6,7 @@ import { readClassification, readConll, readParallel, readPlainText, type Labele
 import { loadTask, taskCheckpoint, type AnyTask } from '../engine/tasks/checkpoint';
 import type { TaskKind } from '../engine/tasks/options';
 import { checkpointFilesRecord, readCheckpointFiles, writeFilesAtomic } from './exportIo';
+import { onProcessInterrupt, type InterruptSignal } from './signals';
 
 export interface CliIO {
   out(text: string): void;
@@ -13,6 +14,8 @@ export interface CliIO {
   /** stderr is a terminal: draw a progress bar. */
   tty: boolean;
   now(): number;
+  /** SIGINT / SIGTERM for long commands (see signals.ts); absent when tests call main() in-process. */
+  onInterrupt?(handler: (signal: InterruptSignal) => void): () => void;
 }
 
 export const processIO: CliIO = {
@@ -20,6 +23,7 @@ export const processIO: CliIO = {
   err: (t) => process.stderr.write(t),
   tty: Boolean(process.stderr.isTTY),
   now: () => performance.now(),
+  onInterrupt: onProcessInterrupt,
 };
 
 export class FileError extends Error {}

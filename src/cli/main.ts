@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `seqlab` command line: the same engine and trainer as the extension, headless.
 //   seqlab train | eval | generate | complete | translate | classify | data | export | import
-// main(argv, io) returns the exit code and never throws: every error becomes ONE line on stderr
+// main(argv, io) resolves to the exit code and never throws: every error becomes ONE line on stderr
 // ("seqlab: <what is wrong>"), exit 2 for bad usage and 1 for bad files / data / models. Never imports vscode.
 import { parseArgs, requireFlag, requirePositional, USAGE, UsageError } from './args';
 import { dataCommand } from './data';
@@ -14,7 +14,8 @@ import { train } from './train';
 
 export const VERSION = '0.1.0';
 
-const COMMANDS: Record<string, (argv: readonly string[], io: CliIO) => number> = {
+// A command returns its exit code; a long one (train) returns a promise, so signals are handled while it runs.
+const COMMANDS: Record<string, (argv: readonly string[], io: CliIO) => number | Promise<number>> = {
   train,
   eval: evalCommand,
   generate: generateCommand,
@@ -47,7 +48,7 @@ function help(): string {
   return `seqlab ${VERSION}: train and run recurrent networks (RNN, LSTM, GRU, seq2seq with attention)\n\n${Object.values(USAGE).map((u) => `  ${u}`).join('\n')}\n`;
 }
 
-export function main(argv: readonly string[], io: CliIO = processIO): number {
+export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
@@ -60,7 +61,7 @@ export function main(argv: readonly string[], io: CliIO = processIO): number {
     }
     const run = COMMANDS[command];
     if (!run) throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: ${Object.keys(COMMANDS).join(', ')} (seqlab --help)`);
-    return run(rest, io);
+    return await run(rest, io);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     io.err(`seqlab: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
@@ -69,5 +70,7 @@ export function main(argv: readonly string[], io: CliIO = processIO): number {
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

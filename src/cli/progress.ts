@@ -27,6 +27,13 @@ export class Progress {
     this.drawn = true;
   }
 
+  /** A line on stderr that must not be glued to the bar (warnings while training). */
+  note(text: string): void {
+    if (this.drawn) this.io.err('\n');
+    this.drawn = false;
+    this.io.err(text);
+  }
+
   done(): void {
     if (this.drawn) this.io.err('\n');
   }

@@ -1,17 +1,24 @@
 // `seqlab train`: flags → TaskOptions → a task built from the data files → optimizer steps until --steps or
 // --time → a checkpoint in --out (model.safetensors + seqlab.json) → optional held-out evaluation (--valid).
 // Progress: a bar on a terminal (stderr), JSON lines with --json (stdout), a summary line otherwise.
+// Stops early, still saving the last good weights: on a non-finite loss/gradient/parameter (exit 1, naming the
+// tensor and step) and on SIGINT / SIGTERM (exit 130 / 143). A loss far above chance is warned about once.
 import { CELL_KINDS, type CellKind } from '../engine/cells/cell';
 import { loadTask, taskCheckpoint, type AnyTask } from '../engine/tasks/checkpoint';
 import { LmTask } from '../engine/tasks/lmTask';
 import { DEFAULT_TASK_OPTIONS, TASK_KINDS, type TaskKind, type TaskOptions } from '../engine/tasks/options';
 import { Seq2SeqTask, type Seq2SeqOptions } from '../engine/tasks/seq2seqTask';
 import { SequenceTask } from '../engine/tasks/sequenceTask';
+import { describeNonFinite, hugeLossMessage } from '../engine/sentinel';
 import type { StepStats } from '../engine/trainer';
 import { parseArgs, requireFlag, UsageError, type FlagSpec, type Parsed } from './args';
 import { evaluateTask } from './evaluate';
 import { readTaskData, saveTaskDir, type CliIO, type TaskData } from './io';
 import { Progress } from './progress';
+import { SIGNAL_EXIT_CODE, yieldToEventLoop, type InterruptSignal } from './signals';
+
+/** How long the synchronous step loop may hold the event loop (signals and output wait that long at most). */
+const YIELD_MS = 50;
 
 const CELL_FLAGS = ['lstm', 'gru', 'rnn-tanh', 'rnn-relu'] as const;
 
@@ -90,7 +97,7 @@ export function buildTask(o: TaskOptions, data: TaskData, s2s: Seq2SeqOptions = 
   }
 }
 
-export function train(argv: readonly string[], io: CliIO): number {
+export async function train(argv: readonly string[], io: CliIO): Promise<number> {
   const p = parseArgs(argv, TRAIN_FLAGS, 0, 'train');
   const kind = requireFlag<TaskKind>(p, 'task', 'train');
   const out = requireFlag<string>(p, 'out', 'train');
@@ -114,31 +121,63 @@ export function train(argv: readonly string[], io: CliIO): number {
   const seconds = (p.flags.time as number | undefined) ?? Infinity;
   if (json) io.out(JSON.stringify({ type: 'start', task: kind, params: task.params.size, vocab: task.tokenizer.vocabSize, options: kind === 'seq2seq' ? { ...o, ...s2s } : o }) + '\n');
   const progress = new Progress(io, json ? 'json' : io.tty ? 'bar' : 'quiet', steps, seconds);
+  const classes = task.kind === 'lm' ? task.tokenizer.vocabSize : task.kind === 'seq2seq' ? task.model.V : task.labels.length;
   const t0 = io.now();
-  let step = 0, lossAvg = NaN, skipped = 0, last: StepStats | null = null;
-  while (step < steps && (io.now() - t0) / 1000 < seconds) {
-    last = task.trainStep();
-    step++;
-    if (last.nonFinite !== null) skipped++;
-    else lossAvg = Number.isNaN(lossAvg) ? last.loss : 0.98 * lossAvg + 0.02 * last.loss;
-    progress.update(step, (io.now() - t0) / 1000, lossAvg, last, task.epoch);
+  let step = 0, lossAvg = NaN, last: StepStats | null = null, lastYield = t0;
+  // Set by the signal handler (an object, so the loop re-reads it after every yield).
+  const stop: { signal: InterruptSignal | null } = { signal: null };
+  const unsubscribe = io.onInterrupt?.((signal) => void (stop.signal = signal)) ?? ((): void => undefined);
+  let diverged: string | null = null;
+  try {
+    while (step < steps && (io.now() - t0) / 1000 < seconds && stop.signal === null) {
+      last = task.trainStep();
+      if (last.nonFinite !== null) {
+        diverged = describeNonFinite(last.nonFiniteKind!, last.nonFinite, last.step, last.largestWeight, last.activation);
+        break;
+      }
+      step++;
+      lossAvg = Number.isNaN(lossAvg) ? last.loss : 0.98 * lossAvg + 0.02 * last.loss;
+      if (last.hugeLoss) progress.note(`seqlab: warning: ${hugeLossMessage(last.loss, last.step, classes)}; lower --lr\n`);
+      progress.update(step, (io.now() - t0) / 1000, lossAvg, last, task.epoch);
+      // The step loop is synchronous: let signal handlers (Ctrl-C, SIGTERM) and stream writes run now and then.
+      if (io.now() - lastYield >= YIELD_MS) {
+        await yieldToEventLoop();
+        lastYield = io.now();
+      }
+    }
+    const elapsed = (io.now() - t0) / 1000;
+    progress.done();
+    // The weights in the arena are always the last good ones: a failed step rolled them back (engine/sentinel.ts).
+    const goodSteps = last?.lastGoodStep ?? 0;
+    const info = { task: kind, steps: goodSteps, seconds: elapsed, loss: lossAvg, data: files, trainedAt: new Date().toISOString() };
+    saveTaskDir(task, out, info);
+    const stopped = diverged !== null ? 'nonfinite' : stop.signal;
+    const summary: Record<string, unknown> = { type: 'done', task: kind, out, steps: goodSteps, seconds: round(elapsed), loss: round(lossAvg), epochs: task.epoch };
+    if (stopped) summary.stopped = stopped;
+    if (diverged !== null) summary.nonFinite = { kind: last!.nonFiniteKind, tensor: last!.nonFinite, step: last!.step };
+    if (valid && !stopped) {
+      // Evaluate the SAVED model, so what is reported is exactly what `seqlab eval` would see.
+      const saved = loadTask(taskCheckpoint(task), out);
+      summary.valid = evaluateTask(saved, valid, {});
+    }
+    if (json) io.out(JSON.stringify(summary) + '\n');
+    if (diverged !== null) {
+      const advice = o.clip === null ? `lower --lr (it is ${o.lr}) or set --clip 1` : `lower --lr (it is ${o.lr})`;
+      io.err(`seqlab: training diverged: ${diverged}; saved the last good weights (after ${goodSteps} steps) to ${out}; ${advice}\n`);
+      return 1;
+    }
+    if (stop.signal !== null) {
+      io.err(`seqlab: interrupted by ${stop.signal} after ${goodSteps} steps; saved the weights to ${out}\n`);
+      return SIGNAL_EXIT_CODE[stop.signal];
+    }
+    if (!json) {
+      io.out(`trained ${kind}: ${step} steps in ${round(elapsed)} s, loss ${round(lossAvg)}; saved to ${out}\n`);
+      if (summary.valid) io.out(`valid: ${JSON.stringify(summary.valid)}\n`);
+    }
+    return 0;
+  } finally {
+    unsubscribe();
   }
-  const elapsed = (io.now() - t0) / 1000;
-  progress.done();
-  const info = { task: kind, steps: step, seconds: elapsed, loss: lossAvg, data: files, trainedAt: new Date().toISOString() };
-  saveTaskDir(task, out, info);
-  const summary: Record<string, unknown> = { type: 'done', task: kind, out, steps: step, seconds: round(elapsed), loss: round(lossAvg), epochs: task.epoch, skipped };
-  if (valid) {
-    // Evaluate the SAVED model, so what is reported is exactly what `seqlab eval` would see.
-    const saved = loadTask(taskCheckpoint(task), out);
-    summary.valid = evaluateTask(saved, valid, {});
-  }
-  if (json) io.out(JSON.stringify(summary) + '\n');
-  else {
-    io.out(`trained ${kind}: ${step} steps in ${round(elapsed)} s, loss ${round(lossAvg)}${skipped ? `, ${skipped} non-finite steps skipped` : ''}; saved to ${out}\n`);
-    if (summary.valid) io.out(`valid: ${JSON.stringify(summary.valid)}\n`);
-  }
-  return 0;
 }
 
 function round(x: number): number {

@@ -12,6 +12,7 @@ import type { OptimizerConfig, OptimizerState } from './optim';
 import type { Params } from './params';
 import type { RngState } from './rng';
 import { decodeSafetensors, encodeSafetensors, type NamedTensor } from './safetensors';
+import { assertFiniteParams } from './sentinel';
 import { tokenizerFromJSON, type Tokenizer, type TokenizerJSON } from './tokenize/tokenizer';
 import type { Floats } from './tensor';
 
@@ -101,6 +102,7 @@ export interface LoadedCheckpoint {
 /** Serializes a model (and optionally its training state) into checkpoint files. */
 export function writeCheckpoint(input: CheckpointInput): CheckpointFiles {
   const { params } = input;
+  assertFiniteParams(params, 'a checkpoint', (m) => new CheckpointError(m));
   const tokJson = 'toJSON' in input.tokenizer ? input.tokenizer.toJSON() : input.tokenizer;
   const tensors: Record<string, number[]> = {};
   for (const e of params.entries) tensors[e.name] = [...e.shape];

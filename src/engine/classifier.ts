@@ -14,6 +14,7 @@ import { linearBackward, linearForward } from './ops/linear';
 import { ParamLayout, type Params } from './params';
 import type { Rng } from './rng';
 import type { FloatArrayCtor, Floats } from './tensor';
+import type { NamedActivation } from './sentinel';
 
 export interface ClassifierConfig {
   vocabSize: number;
@@ -81,6 +82,15 @@ export class SequenceClassifier {
       this.dhN = new ctor(this.cfg.rnn.numLayers * this.rnn.D * B * this.cfg.rnn.hiddenSize);
       this.capB = B;
     }
+  }
+
+  /** The last forward's activations in order (sentinel.ts names the first non-finite one). */
+  activations(): NamedActivation[] {
+    const { B, T } = this;
+    return [
+      { name: 'embedding output', values: this.emb.subarray(0, B * T * this.cfg.embeddingSize) }, ...this.rnn.activations(),
+      { name: 'merged final states', values: this.features.subarray(0, B * this.F) }, { name: 'logits', values: this.logits.subarray(0, B * this.C) },
+    ];
   }
 
   /** tokens (B, T), lengths (B) (null: all T). Returns logits (B, C). */

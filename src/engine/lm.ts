@@ -10,6 +10,7 @@ import { ParamLayout, type Params } from './params';
 import { RecurrentStack, type RecurrentConfig, type RecurrentForwardOptions } from './layers/recurrent';
 import type { Rng } from './rng';
 import type { FloatArrayCtor, Floats } from './tensor';
+import type { NamedActivation } from './sentinel';
 
 export interface LmConfig {
   vocabSize: number;
@@ -83,6 +84,12 @@ export class LanguageModel {
     this.dLogits = new ctor(n * this.V);
     this.dRnnOut = new ctor(n * this.rnn.outputSize);
     this.cap = n;
+  }
+
+  /** The last forward's activations in order (sentinel.ts names the first non-finite one). */
+  activations(): NamedActivation[] {
+    const n = this.B * this.T;
+    return [{ name: 'embedding output', values: this.emb.subarray(0, n * this.E) }, ...this.rnn.activations(), { name: 'logits', values: this.logits.subarray(0, n * this.V) }];
   }
 
   /** Forward over tokens (B, T); logits land in this.logits, final states in this.rnn.hN / cN. */

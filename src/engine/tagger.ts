@@ -11,6 +11,7 @@ import { linearBackward, linearForward } from './ops/linear';
 import { ParamLayout, type Params } from './params';
 import type { Rng } from './rng';
 import type { FloatArrayCtor, Floats } from './tensor';
+import type { NamedActivation } from './sentinel';
 
 export interface TaggerConfig {
   vocabSize: number;
@@ -62,6 +63,12 @@ export class SequenceTagger {
     this.dLogits = new ctor(n * this.C);
     this.dOut = new ctor(n * this.rnn.outputSize);
     this.cap = n;
+  }
+
+  /** The last forward's activations in order (sentinel.ts names the first non-finite one). */
+  activations(): NamedActivation[] {
+    const n = this.B * this.T;
+    return [{ name: 'embedding output', values: this.emb.subarray(0, n * this.cfg.embeddingSize) }, ...this.rnn.activations(), { name: 'logits', values: this.logits.subarray(0, n * this.C) }];
   }
 
   /** tokens (B, T), lengths (B) or null. Returns logits (B, T, C). */

@@ -1,7 +1,9 @@
 // The training step shared by every architecture, and the language-model trainer with truncated BPTT.
 //   zero grads → model forward + loss + backward (the caller's closure) → non-finite check
 //   → clip (global L2 norm, clip_grad_norm_ semantics, and/or by value) → per-tensor / per-layer norms
-//   → optimizer step with the scheduled learning rate.
+//   → save weights and optimizer state → optimizer step with the scheduled learning rate → parameters finite?
+// A non-finite loss, gradient or updated parameter rolls the run back to the last weights whose forward and
+// backward were finite (sentinel.ts) and names the tensor in the stats; the driver decides to stop or pause.
 // Statistics are RETURNED, never logged (recurrentjs's Solver returns ratio_clipped the same way): the worker
 // ships them and the dashboard plots them. The returned StepStats object is reused from step to step, so a
 // step allocates nothing; copy what you keep.
@@ -14,6 +16,9 @@ import {
 } from './optim';
 import type { Params } from './params';
 import type { Rng } from './rng';
+import {
+  firstNonFiniteActivation, firstNonFiniteParam, hugeLossThreshold, largestWeight, StepRollback, type NamedActivation, type NonFiniteKind,
+} from './sentinel';
 
 export interface TrainStepConfig {
   optimizer: OptimizerConfig;
@@ -22,6 +27,11 @@ export interface TrainStepConfig {
   clipNorm: number | null;
   /** Clamp every gradient entry to ±clipValue; null = off. Applied before norm clipping. */
   clipValue?: number | null;
+  /**
+   * Classes the (mean-reduced) cross-entropy ranges over (vocabulary, labels, tags): a loss above
+   * hugeLossThreshold(classes) is flagged once in StepStats.hugeLoss. Omitted: no flag.
+   */
+  classes?: number;
 }
 
 export interface StepStats {
@@ -35,8 +45,20 @@ export interface StepStats {
   clipped: boolean;
   /** Gradient entries changed by clip-by-value. */
   valueClipped: number;
-  /** Name of the first tensor with a NaN/Inf gradient (or "loss"), when the step was skipped; else null. */
+  /**
+   * When the step failed: the first tensor found non-finite ("loss", or the parameter whose gradient or value
+   * it was) and which kind; the run was rolled back to `lastGoodStep`. Else null.
+   */
   nonFinite: string | null;
+  nonFiniteKind: NonFiniteKind | null;
+  /** On a failed step: the largest |weight| (before the roll-back) and its tensor, the usual culprit of an overflow. */
+  largestWeight: { name: string; abs: number } | null;
+  /** On a non-finite loss: the first activation of the forward holding NaN/Inf, when the model lists them. */
+  activation: string | null;
+  /** Optimizer steps contained in the weights now in the arena (after a roll-back, fewer than step − 1). */
+  lastGoodStep: number;
+  /** True on the first step whose finite loss exceeded hugeLossThreshold(cfg.classes); false on every other. */
+  hugeLoss: boolean;
   /** ‖∂L/∂param‖ per tensor, in params.entries order. */
   perTensorNorm: Float64Array;
   /** ‖∂L/∂param‖ per layer group, in groupNames(params) order. */
@@ -47,15 +69,25 @@ export class TrainStep {
   readonly optimizer: Optimizer;
   readonly groups: readonly string[];
   private readonly clipStats: ClipStats = newClipStats();
+  private readonly rollback: StepRollback;
+  private hugeLossSeen = false;
   readonly stats: StepStats;
 
-  constructor(readonly params: Params, readonly cfg: TrainStepConfig) {
+  /** `activations` lists the model's forward buffers, read only when a loss is not finite (to name the first bad one). */
+  constructor(readonly params: Params, readonly cfg: TrainStepConfig, private readonly activations?: () => readonly NamedActivation[]) {
     this.optimizer = createOptimizer(params, cfg.optimizer);
+    this.rollback = new StepRollback(params, this.optimizer);
     this.groups = groupNames(params);
     this.stats = {
       step: 0, loss: 0, tokens: 0, lr: 0, gradNorm: 0, gradNormAfterClip: 0, clipped: false, valueClipped: 0,
-      nonFinite: null, perTensorNorm: new Float64Array(params.entries.length), perGroupNorm: new Float64Array(this.groups.length),
+      nonFinite: null, nonFiniteKind: null, largestWeight: null, activation: null, lastGoodStep: 0, hugeLoss: false,
+      perTensorNorm: new Float64Array(params.entries.length), perGroupNorm: new Float64Array(this.groups.length),
     };
+  }
+
+  /** Call after loading weights or optimizer state from outside: the saved pre-update copy is then stale. */
+  weightsReplaced(): void {
+    this.rollback.forget();
   }
 
   /** One optimizer step. `forwardBackward` runs the model and accumulates gradients; returns loss and count. */
@@ -67,13 +99,18 @@ export class TrainStep {
     s.loss = loss;
     s.tokens = count;
     s.lr = learningRate(this.cfg.schedule, this.optimizer.stepCount);
-    s.nonFinite = Number.isFinite(loss) ? firstNonFiniteGrad(this.params) : 'loss';
     s.valueClipped = 0;
+    s.hugeLoss = false;
+    s.nonFinite = Number.isFinite(loss) ? firstNonFiniteGrad(this.params) : 'loss';
     if (s.nonFinite !== null) {
-      // Skip the update: one NaN would poison every weight through the optimizer moments.
+      // No update (one NaN would poison every weight through the optimizer moments), and back to the weights
+      // before the previous update: these weights' forward or backward was not finite.
       s.gradNorm = s.gradNormAfterClip = NaN;
       s.clipped = false;
-      return s;
+      return this.failed(s.nonFinite === 'loss' ? 'loss' : 'gradient', s.nonFinite);
+    }
+    if (!this.hugeLossSeen && this.cfg.classes !== undefined && loss > hugeLossThreshold(this.cfg.classes)) {
+      this.hugeLossSeen = s.hugeLoss = true;
     }
     if (this.cfg.clipValue != null) s.valueClipped = clipByValue(this.params, this.cfg.clipValue);
     gradNorms(this.params, s.perTensorNorm, s.perGroupNorm);
@@ -88,7 +125,25 @@ export class TrainStep {
       s.gradNorm = s.gradNormAfterClip = Math.sqrt(n2);
       s.clipped = false;
     }
+    this.rollback.save();
     this.optimizer.step(s.lr);
+    const badParam = firstNonFiniteParam(this.params);
+    if (badParam !== null) return this.failed('parameter', badParam);
+    s.nonFiniteKind = null;
+    s.largestWeight = null;
+    s.activation = null;
+    s.lastGoodStep = this.optimizer.stepCount;
+    return s;
+  }
+
+  private failed(kind: NonFiniteKind, tensor: string): StepStats {
+    const s = this.stats;
+    s.nonFinite = tensor;
+    s.nonFiniteKind = kind;
+    s.largestWeight = largestWeight(this.params);
+    s.activation = kind === 'loss' && this.activations ? firstNonFiniteActivation(this.activations()) : null;
+    this.rollback.restore();
+    s.lastGoodStep = this.optimizer.stepCount;
     return s;
   }
 }
@@ -139,7 +194,7 @@ export class LmTrainer {
   constructor(
     readonly model: LanguageModel, cfg: TrainStepConfig, readonly reduction: Reduction = 'mean', private readonly rng?: Rng,
   ) {
-    this.core = new TrainStep(model.params, cfg);
+    this.core = new TrainStep(model.params, cfg, () => model.activations());
     this.forwardOptions = { h0: null, c0: null, training: true, rng: this.rng };
   }
 
@@ -161,6 +216,10 @@ export class LmTrainer {
     o.c0 = useCarry ? this.cCarry : null;
     this.current = batch;
     const stats = this.core.run(this.forwardBackward);
+    if (stats.nonFinite !== null) {
+      this.carried = false; // a NaN state must not leak into the next chunk
+      return stats;
+    }
     // Detach: copy the final state (values only) for the next chunk.
     const hN = rnn.hN, cN = rnn.cN;
     for (let i = 0; i < LDBH; i++) this.hCarry[i] = hN[i];

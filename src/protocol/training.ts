@@ -4,7 +4,8 @@
 //
 // Life of a run: host `start` → worker `started` → `metrics` batches (≤ ~10/s) and `checkpoint`s → host
 // `stop` → worker's final `checkpoint` → `stopped`, then the worker exits. `pause`/`resume` in between; a
-// non-finite loss or gradient makes the worker answer `paused` with reason 'nonfinite' on its own.
+// non-finite loss, gradient or parameter makes the worker roll back to the last good weights and answer `paused`
+// with reason 'nonfinite' on its own; a huge but finite loss gets one `warning`.
 import type { OptimizerConfig, Schedule } from '../engine/optim';
 import type { CellKind } from '../engine/cells/cell';
 import type { TokenizerKind } from '../engine/tokenize/tokenizer';
@@ -101,6 +102,8 @@ export type WorkerToHost =
   /** A transferable copy of the parameter arena (layout in `started.info.tensors`). */
   | { type: 'snapshot'; step: number; data: Float32Array }
   | { type: 'paused'; step: number; reason: PauseReason; message?: string; tensor?: string }
+  /** Once per run: the loss is finite but far above chance (engine/sentinel.ts), training goes on. */
+  | { type: 'warning'; step: number; message: string }
   | { type: 'resumed'; step: number }
   | { type: 'stopped'; step: number; reason: 'user' | 'done' }
   | { type: 'error'; message: string; fatal: boolean }
@@ -204,6 +207,9 @@ export function parseWorkerToHost(v: unknown): WorkerToHost {
       break;
     case 'paused':
       need(int(m.step) && (m.reason === 'user' || m.reason === 'nonfinite'), 'paused needs step and reason');
+      break;
+    case 'warning':
+      need(int(m.step, 1) && str(m.message), 'warning needs step and message');
       break;
     case 'resumed':
       need(int(m.step), 'resumed needs step');

@@ -14,15 +14,15 @@ interface Run {
   err: string;
 }
 
-function run(...argv: string[]): Run {
+async function run(...argv: string[]): Promise<Run> {
   const r = { out: '', err: '' };
   const io: CliIO = { out: (t) => void (r.out += t), err: (t) => void (r.err += t), tty: false, now: () => performance.now() };
-  const code = main(argv, io);
+  const code = await main(argv, io);
   return { code, ...r };
 }
 
-function ok(...argv: string[]): string {
-  const r = run(...argv);
+async function ok(...argv: string[]): Promise<string> {
+  const r = await run(...argv);
   assert.equal(r.code, 0, `seqlab ${argv.join(' ')} failed: ${r.err}`);
   return r.out;
 }
@@ -47,10 +47,10 @@ describe('seqlab CLI', function () {
 
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  it('data: seeded demo pairs, one source<TAB>target line each, reproducible', () => {
-    const a = ok('data', 'reverse', '--n', '6', '--seed', '5');
-    assert.equal(a, ok('data', 'reverse', '--n', '6', '--seed', '5'));
-    assert.notEqual(a, ok('data', 'reverse', '--n', '6', '--seed', '6'));
+  it('data: seeded demo pairs, one source<TAB>target line each, reproducible', async () => {
+    const a = await ok('data', 'reverse', '--n', '6', '--seed', '5');
+    assert.equal(a, await ok('data', 'reverse', '--n', '6', '--seed', '5'));
+    assert.notEqual(a, await ok('data', 'reverse', '--n', '6', '--seed', '6'));
     const lines = a.trim().split('\n');
     assert.equal(lines.length, 6);
     for (const l of lines) {
@@ -58,16 +58,16 @@ describe('seqlab CLI', function () {
       assert.equal(t, [...s].reverse().join(''));
       assert.ok(s.length >= 5 && s.length <= 20);
     }
-    const d = ok('data', 'dates', '--n', '3', '--seed', '1').trim().split('\n');
+    const d = (await ok('data', 'dates', '--n', '3', '--seed', '1')).trim().split('\n');
     for (const l of d) assert.match(l.split('\t')[1], /^\d{4}-\d{2}-\d{2}$/);
-    revTrain = file('rev.tsv', ok('data', 'reverse', '--n', '300', '--seed', '1', '--min-len', '3', '--max-len', '6'));
-    const held = ok('data', 'reverse', '--n', '20', '--seed', '2', '--min-len', '3', '--max-len', '6', '--exclude', revTrain).trim().split('\n');
+    revTrain = file('rev.tsv', await ok('data', 'reverse', '--n', '300', '--seed', '1', '--min-len', '3', '--max-len', '6'));
+    const held = (await ok('data', 'reverse', '--n', '20', '--seed', '2', '--min-len', '3', '--max-len', '6', '--exclude', revTrain)).trim().split('\n');
     const train = new Set(fs.readFileSync(revTrain, 'utf8').trim().split('\n').map((l) => l.split('\t')[0]));
     for (const l of held) assert.ok(!train.has(l.split('\t')[0]), 'a held-out source is in the training set');
   });
 
-  it('train lm: JSON progress lines, loss falls, checkpoint files written', () => {
-    const out = ok('train', '--task', 'lm', '--data', lmText, '--out', lmDir, '--steps', '60', '--seq-len', '16', '--batch', '4', '--lr', '0.01', ...tiny, '--json');
+  it('train lm: JSON progress lines, loss falls, checkpoint files written', async () => {
+    const out = await ok('train', '--task', 'lm', '--data', lmText, '--out', lmDir, '--steps', '60', '--seq-len', '16', '--batch', '4', '--lr', '0.01', ...tiny, '--json');
     const lines = out.trim().split('\n').map((l) => JSON.parse(l));
     assert.equal(lines[0].type, 'start');
     const steps = lines.filter((l) => l.type === 'step');
@@ -78,8 +78,8 @@ describe('seqlab CLI', function () {
     for (const f of ['model.safetensors', 'seqlab.json']) assert.ok(fs.existsSync(path.join(lmDir, f)), f);
   });
 
-  it('eval lm --json: the issue\'s fields; bits per char = loss / ln 2 for a char model', () => {
-    const e = JSON.parse(ok('eval', lmDir, '--data', lmText, '--json', '--words', '50'));
+  it('eval lm --json: the issue\'s fields; bits per char = loss / ln 2 for a char model', async () => {
+    const e = JSON.parse(await ok('eval', lmDir, '--data', lmText, '--json', '--words', '50'));
     assert.deepEqual(Object.keys(e).slice(0, 6), ['task', 'tokens', 'loss', 'bits_per_char', 'next_word_top1', 'next_word_top3']);
     assert.equal(e.task, 'lm');
     assert.equal(e.tokens, fs.readFileSync(lmText, 'utf8').length - 1);
@@ -89,20 +89,20 @@ describe('seqlab CLI', function () {
     assert.equal(e.words, 50);
   });
 
-  it('generate: greedy continues the prompt deterministically; sampling is seeded', () => {
-    const g = ok('generate', lmDir, '--prompt', 'the c', '--max', '12', '--temperature', '0');
+  it('generate: greedy continues the prompt deterministically; sampling is seeded', async () => {
+    const g = await ok('generate', lmDir, '--prompt', 'the c', '--max', '12', '--temperature', '0');
     assert.ok(g.startsWith('the c'));
     assert.equal(g.length, 'the c'.length + 12 + 1);
-    assert.equal(g, ok('generate', lmDir, '--prompt', 'the c', '--max', '12', '--temperature', '0'));
-    const s1 = ok('generate', lmDir, '--prompt', 'the', '--max', '30', '--seed', '9', '--top-k', '5');
-    assert.equal(s1, ok('generate', lmDir, '--prompt', 'the', '--max', '30', '--seed', '9', '--top-k', '5'));
-    const j = JSON.parse(ok('generate', lmDir, '--prompt', 'the', '--max', '5', '--temperature', '0', '--json'));
+    assert.equal(g, await ok('generate', lmDir, '--prompt', 'the c', '--max', '12', '--temperature', '0'));
+    const s1 = await ok('generate', lmDir, '--prompt', 'the', '--max', '30', '--seed', '9', '--top-k', '5');
+    assert.equal(s1, await ok('generate', lmDir, '--prompt', 'the', '--max', '30', '--seed', '9', '--top-k', '5'));
+    const j = JSON.parse(await ok('generate', lmDir, '--prompt', 'the', '--max', '5', '--temperature', '0', '--json'));
     assert.equal(j.steps.length, 5);
     for (const s of j.steps) assert.equal(s.alternatives[0].token, s.token); // greedy takes the top alternative
   });
 
-  it('complete --json: whole-word suggestions, most probable first, probabilities summing to ≤ 1', () => {
-    const j = JSON.parse(ok('complete', lmDir, '--prompt', 'the cat sat on the m', '--json', '--count', '3'));
+  it('complete --json: whole-word suggestions, most probable first, probabilities summing to ≤ 1', async () => {
+    const j = JSON.parse(await ok('complete', lmDir, '--prompt', 'the cat sat on the m', '--json', '--count', '3'));
     assert.ok(j.suggestions.length >= 1);
     let sum = 0;
     j.suggestions.forEach((s: { word: string; completion: string; prob: number }, i: number) => {
@@ -112,13 +112,13 @@ describe('seqlab CLI', function () {
       sum += s.prob;
     });
     assert.ok(sum <= 1 + 1e-9);
-    const plain = ok('complete', lmDir, '--prompt', 'the dog sat on the ');
+    const plain = await ok('complete', lmDir, '--prompt', 'the dog sat on the ');
     assert.match(plain, /^\S+\t\d\.\d{4}\n/);
   });
 
-  it('train seq2seq with attention; translate --json gives the output and a (steps × source) attention matrix', () => {
-    ok('train', '--task', 'seq2seq', '--data', revTrain, '--out', s2sDir, '--attention', 'additive', '--steps', '25', '--batch', '16', ...tiny);
-    const j = JSON.parse(ok('translate', s2sDir, '--input', 'abcd', '--json'));
+  it('train seq2seq with attention; translate --json gives the output and a (steps × source) attention matrix', async () => {
+    await ok('train', '--task', 'seq2seq', '--data', revTrain, '--out', s2sDir, '--attention', 'additive', '--steps', '25', '--batch', '16', ...tiny);
+    const j = JSON.parse(await ok('translate', s2sDir, '--input', 'abcd', '--json'));
     assert.deepEqual(j.source_tokens, ['a', 'b', 'c', 'd']);
     assert.equal(j.attention.length, j.output_tokens.length);
     for (const row of j.attention) {
@@ -126,46 +126,46 @@ describe('seqlab CLI', function () {
       assert.ok(Math.abs(row.reduce((a: number, b: number) => a + b, 0) - 1) < 1e-5);
     }
     assert.equal(j.output, j.output_tokens.filter((t: string) => t !== '<eos>').join(''));
-    const beam = JSON.parse(ok('translate', s2sDir, '--input', 'abcd', '--json', '--beam', '3'));
+    const beam = JSON.parse(await ok('translate', s2sDir, '--input', 'abcd', '--json', '--beam', '3'));
     assert.ok(beam.log_prob >= j.log_prob - 1e-6 || !j.finished, 'a width-3 beam scored worse than greedy');
-    const text = ok('translate', s2sDir, '--input', 'abcd');
+    const text = await ok('translate', s2sDir, '--input', 'abcd');
     assert.equal(text.split('\n')[0], j.output);
-    const e = JSON.parse(ok('eval', s2sDir, '--data', revTrain, '--json', '--limit', '20', '--mirror'));
+    const e = JSON.parse(await ok('eval', s2sDir, '--data', revTrain, '--json', '--limit', '20', '--mirror'));
     assert.deepEqual(Object.keys(e).slice(0, 4), ['task', 'examples', 'exact_match', 'token_accuracy']);
     assert.equal(e.examples, 20);
     assert.ok(e.token_accuracy >= 0 && e.token_accuracy <= 1 && e.attention_mirrored >= 0 && e.attention_mirrored <= 1);
   });
 
-  it('train seq2seq --reverse-source --attention-location 3: the options survive the checkpoint and translate decodes', () => {
+  it('train seq2seq --reverse-source --attention-location 3: the options survive the checkpoint and translate decodes', async () => {
     const dir = path.join(tmp, 's2s-loc');
-    ok('train', '--task', 'seq2seq', '--data', revTrain, '--out', dir, '--attention', 'additive', '--attention-location', '3', '--reverse-source', '--steps', '10', '--batch', '16', ...tiny);
+    await ok('train', '--task', 'seq2seq', '--data', revTrain, '--out', dir, '--attention', 'additive', '--attention-location', '3', '--reverse-source', '--steps', '10', '--batch', '16', ...tiny);
     const meta = JSON.parse(fs.readFileSync(path.join(dir, 'seqlab.json'), 'utf8'));
     const arch = JSON.stringify(meta.architecture);
     assert.match(arch, /"reverseSource":true/);
     assert.match(arch, /"locationKernel":3/);
-    const j = JSON.parse(ok('translate', dir, '--input', 'abcd', '--json', '--beam', '2'));
+    const j = JSON.parse(await ok('translate', dir, '--input', 'abcd', '--json', '--beam', '2'));
     assert.equal(j.attention[0].length, 4);
   });
 
-  it('train classify (bidirectional, weighted merge) and tag; eval accuracy; classify prints labels / tags', () => {
+  it('train classify (bidirectional, weighted merge) and tag; eval accuracy; classify prints labels / tags', async () => {
     const words = ['apple', 'amber', 'atlas', 'arrow', 'zebra', 'zinc', 'zone', 'zeal'];
     const cls = file('cls.tsv', words.map((w) => `${w}\t${w[0] === 'a' ? 'A' : 'Z'}`).join('\n').concat('\n').repeat(4));
-    ok('train', '--task', 'classify', '--data', cls, '--out', clsDir, '--bidirectional', '--merge', 'weighted', '--steps', '40', '--batch', '8', '--lr', '0.02', ...tiny);
-    const e = JSON.parse(ok('eval', clsDir, '--data', cls, '--json'));
+    await ok('train', '--task', 'classify', '--data', cls, '--out', clsDir, '--bidirectional', '--merge', 'weighted', '--steps', '40', '--batch', '8', '--lr', '0.02', ...tiny);
+    const e = JSON.parse(await ok('eval', clsDir, '--data', cls, '--json'));
     assert.deepEqual(Object.keys(e), ['task', 'examples', 'accuracy']);
     assert.equal(e.examples, 32);
     assert.equal(e.accuracy, 1);
-    const c = JSON.parse(ok('classify', clsDir, '--input', 'zoo', '--json'));
+    const c = JSON.parse(await ok('classify', clsDir, '--input', 'zoo', '--json'));
     assert.equal(c.label, 'Z');
     assert.ok(Math.abs(c.probs.reduce((a: number, p: { prob: number }) => a + p.prob, 0) - 1) < 1e-5);
     const conll = file('tags.conll', 'the\tDET\ncat\tNOUN\nsat\tVERB\n\na\tDET\ndog\tNOUN\nran\tVERB\n\n'.repeat(6));
-    ok('train', '--task', 'tag', '--data', conll, '--out', tagDir, '--bidirectional', '--steps', '40', '--batch', '4', '--lr', '0.02', ...tiny);
-    const t = JSON.parse(ok('eval', tagDir, '--data', conll, '--json'));
+    await ok('train', '--task', 'tag', '--data', conll, '--out', tagDir, '--bidirectional', '--steps', '40', '--batch', '4', '--lr', '0.02', ...tiny);
+    const t = JSON.parse(await ok('eval', tagDir, '--data', conll, '--json'));
     assert.deepEqual(t, { task: 'tag', examples: 12, accuracy: 1 });
-    assert.equal(ok('classify', tagDir, '--input', 'the dog sat'), 'the/DET dog/NOUN sat/VERB\n');
+    assert.equal(await ok('classify', tagDir, '--input', 'the dog sat'), 'the/DET dog/NOUN sat/VERB\n');
   });
 
-  describe('bad arguments and bad files: one line, non-zero exit, no stack trace', () => {
+  describe('bad arguments and bad files: one line, non-zero exit, no stack trace', async () => {
     const bin = file('bin.txt', Buffer.from([0x00, 0xff, 0x10, 0x00]));
     const noTab = file('notab.tsv', 'no tab here\n');
     const corrupt = path.join(tmp, 'corrupt');
@@ -210,8 +210,8 @@ describe('seqlab CLI', function () {
       ['import of a missing file', () => ['import', path.join(tmp, 'w.safetensors'), '--out', path.join(tmp, 'imp')], /does not exist/],
     ];
     for (const [name, argv, message] of cases) {
-      it(name, () => {
-        const r = run(...argv());
+      it(name, async () => {
+        const r = await run(...argv());
         assert.notEqual(r.code, 0);
         assert.equal(r.out, '');
         assert.match(r.err, /^seqlab: [^\n]+\n$/, `not one line: ${JSON.stringify(r.err)}`);

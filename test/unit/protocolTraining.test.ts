@@ -19,7 +19,7 @@ describe('training protocol', () => {
       { type: 'ready' }, { type: 'started', runId: 'r', info: { step: 0, tensors: [] } },
       { type: 'metrics', points: [{ step: 1, loss: 2, groupNorms: [] }] },
       { type: 'checkpoint', step: 3, reason: 'periodic', files: bytes }, { type: 'snapshot', step: 3, data: new Float32Array(2) },
-      { type: 'paused', step: 3, reason: 'nonfinite', tensor: 'loss' }, { type: 'resumed', step: 3 },
+      { type: 'paused', step: 3, reason: 'nonfinite', tensor: 'loss' }, { type: 'warning', step: 2, message: 'the loss is 1e6' }, { type: 'resumed', step: 3 },
       { type: 'stopped', step: 3, reason: 'done' }, { type: 'error', message: 'x', fatal: true }, { type: 'rejected', message: 'y' },
     ];
     for (const m of toHost) assert.equal(parseWorkerToHost(m), m);
@@ -50,6 +50,8 @@ describe('training protocol', () => {
     assert.throws(() => parseWorkerToHost({ type: 'metrics', points: [{ step: 0, loss: 1, groupNorms: [] }] }), /every metric point needs step, loss and groupNorms/);
     assert.throws(() => parseWorkerToHost({ type: 'snapshot', step: 1, data: [1, 2] }), /snapshot needs step and a Float32Array/);
     assert.throws(() => parseWorkerToHost({ type: 'paused', step: 1, reason: 'tired' }), /paused needs step and reason/);
+    assert.throws(() => parseWorkerToHost({ type: 'warning', step: 0, message: 'x' }), /warning needs step and message/);
+    assert.throws(() => parseWorkerToHost({ type: 'warning', step: 2 }), /warning needs step and message/);
     assert.throws(() => parseWorkerToHost({ type: 'checkpoint', step: 1, reason: 'periodic', files: { model: new Uint8Array(1) } }), /checkpoint\.files\.meta must be a string/);
   });
 });

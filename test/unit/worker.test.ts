@@ -143,10 +143,64 @@ describe('training worker', () => {
     const p = port.of('paused');
     assert.equal(p.length, 1);
     assert.equal(p[0].reason, 'nonfinite');
-    assert.match(p[0].message!, /^Training paused at step \d+: (the loss|the gradient of [\w.]+) is not finite/);
+    assert.match(p[0].message!, new RegExp(`^Training paused: (the loss|the gradient of [\\w.]+|parameter [\\w.]+) (is|became) NaN or Infinity (at|in the update of) step ${p[0].step}\\b`));
+    assert.match(p[0].message!, /The weights are back at step \d+, the last with finite values/);
     assert.match(p[0].message!, /Lower the learning rate, turn on gradient clipping, or roll back to the last good checkpoint/);
     console.log(`      non-finite pause: ${p[0].message}`);
     assert.equal(port.queue.length, 0, 'no step scheduled while paused');
+  });
+
+  for (const [what, optimizer, lr, kind] of [
+    ['an overflowing forward (adam, lr 1e30)', 'adam', 1e30, 'loss'],
+    ['an update that overflows a parameter (rmsprop, lr 1e38)', 'rmsprop', 1e38, 'parameter'],
+  ] as const) {
+    it(`diverging on ${what}: paused names the ${kind} and the step, and every checkpoint and snapshot it posts is finite`, () => {
+      const port = new FakePort();
+      const loop = new WorkerLoop(port);
+      loop.onMessage({ type: 'start', runId: 'r', config: smallConfig({ optimizer: { kind: optimizer }, schedule: { kind: 'constant', lr }, clipNorm: null, validEvery: 0 }), train, valid });
+      port.drain(20);
+      const p = port.of('paused');
+      assert.equal(p.length, 1);
+      assert.equal(p[0].reason, 'nonfinite');
+      assert.ok(p[0].step >= 1);
+      const named = kind === 'loss' ? 'the loss is' : `parameter ${p[0].tensor} became`;
+      if (kind === 'loss') assert.equal(p[0].tensor, 'loss');
+      else assert.match(p[0].tensor!, /^[a-z_]+\.[a-z_0-9]+$/, 'a parameter name');
+      assert.ok(p[0].message!.includes(`Training paused: ${named} NaN or Infinity`), p[0].message);
+      assert.match(p[0].message!, new RegExp(`step ${p[0].step}\\b`));
+      if (kind === 'loss') assert.match(p[0].message!, /the forward pass overflowed: the first non-finite activation is (embedding output|rnn\.l\d+ output|logits); [\w.]+ holds \|w\| = \d\.\d\de\+\d+/);
+      console.log(`      ${p[0].message}`);
+      loop.onMessage({ type: 'checkpoint' });
+      loop.onMessage({ type: 'snapshot' });
+      loop.onMessage({ type: 'stop' });
+      port.drain(2);
+      const cks = port.of('checkpoint');
+      // The pause itself posts the restored weights (so the host's latest checkpoint is a good one), then ours.
+      assert.deepEqual(cks.map((c) => c.reason), ['periodic', 'request', 'stop']);
+      assert.equal(cks[0].step, Number(/back at step (\d+)/.exec(p[0].message!)![1]));
+      for (const c of cks) {
+        const ck = readCheckpoint(c.files);
+        for (const [name, w] of ck.weights) assert.ok(w.every(Number.isFinite), `checkpoint of step ${c.step}: ${name} is not finite`);
+        for (const [name, m] of Object.entries(ck.training!.optimizerState.moments)) assert.ok(m.every(Number.isFinite), `moment ${name}`);
+        assert.equal(ck.training!.optimizerState.stepCount, c.step, 'weights, optimizer state and step agree');
+        assert.ok(c.step < p[0].step, 'the checkpoint holds the weights from before the failing step');
+      }
+      assert.ok(port.of('snapshot')[0].data.every(Number.isFinite));
+      assert.equal(port.of('error').length, 0);
+    });
+  }
+
+  it('a huge but finite loss (adam, lr 1e6) posts ONE warning naming the step and the chance level, and training goes on', () => {
+    const port = new FakePort();
+    const loop = new WorkerLoop(port);
+    loop.onMessage({ type: 'start', runId: 'r', config: smallConfig({ schedule: { kind: 'constant', lr: 1e6 }, validEvery: 0, maxSteps: 12 }), train, valid });
+    port.drain(30);
+    const w = port.of('warning');
+    assert.equal(w.length, 1);
+    assert.match(w[0].message, new RegExp(`^The loss is [\\d.e+]+ at step ${w[0].step}, more than 10 × the chance level ln\\(\\d+\\) = [\\d.]+: training is diverging\\.`));
+    console.log(`      ${w[0].message}`);
+    assert.equal(port.of('paused').length, 0);
+    assert.deepEqual(port.of('stopped').map((s) => s.reason), ['done']);
   });
 
   it('after a non-finite pause, rolls back to the last good checkpoint and continues with a lower learning rate', () => {
@@ -160,11 +214,11 @@ describe('training worker', () => {
     assert.equal(paused.reason, 'nonfinite');
     const good = port.of('checkpoint').find((c) => c.step === 3)!;
     assert.ok(paused.step > 3);
+    const n = port.of('checkpoint').length;
     loop.onMessage({ type: 'rollback', checkpoint: good.files });
     loop.onMessage({ type: 'adjust', lrScale: 1e-40 });
     loop.onMessage({ type: 'resume' });
     port.drain(3);
-    const n = port.of('checkpoint').findIndex((c) => c.step === paused.step - 1) + 1;
     const after = port.of('checkpoint').slice(n).map((c) => readCheckpoint(c.files));
     assert.deepEqual(after.map((c) => c.training!.optimizerState.stepCount), [4, 5, 6], 'the run continues from step 3');
     const lr = (after[0].training!.extra['config'] as TrainConfig).schedule.lr;

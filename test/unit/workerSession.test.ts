@@ -87,6 +87,36 @@ describe('training session (real worker, real files)', function () {
     assert.ok(ck.training!.optimizerState.stepCount > finalStep);
   });
 
+  it('a diverging run: a huge-loss warning, then a non-finite pause naming tensor and step, and the stored checkpoint stays finite', async () => {
+    const session = make();
+    const events: { level: string; text: string }[] = [];
+    session.onEvent((e) => e.type === 'message' && events.push({ level: e.level, text: e.text }));
+    // lr 1e4 for 3 steps (a finite loss far above chance), then ×1e30: the forward overflows.
+    const config = smallConfig({ schedule: { kind: 'step', lr: 1e4, stepSize: 3, gamma: 1e30 }, validEvery: 0, checkpointEvery: 1 });
+    const run = await session.start({ config, train: TEXT, valid: '' });
+    await until('the non-finite pause', () => run.state === 'paused');
+    assert.ok(run.nonFinite !== null && run.nonFinite.step > 3, JSON.stringify(run.nonFinite));
+    assert.equal(events.filter((e) => e.level === 'warning' && /more than 10 × the chance level/.test(e.text)).length, 1, JSON.stringify(events));
+    const paused = events.at(-1)!;
+    assert.equal(paused.level, 'warning');
+    assert.ok(paused.text.includes(`at step ${run.nonFinite!.step}`) || paused.text.includes(`of step ${run.nonFinite!.step}`), paused.text);
+    assert.ok(run.nonFinite!.tensor === 'loss' ? paused.text.includes('the loss is') : paused.text.includes(run.nonFinite!.tensor), paused.text);
+    // While paused, the latest stored checkpoint is the rolled-back one (what "Roll back" would load), not a
+    // periodic one written after the update that overflowed.
+    const failedAt = run.nonFinite!.step;
+    await until('the pause checkpoint', () => run.lastCheckpointStep !== null && run.lastCheckpointStep < failedAt);
+    await session.store.flush();
+    for (const when of ['paused', 'stopped']) {
+      const ck = readCheckpoint((await session.store.loadCheckpoint(run.id))!);
+      for (const [name, w] of ck.weights) assert.ok(w.every(Number.isFinite), `${when}: ${name} in the stored checkpoint`);
+      assert.ok(ck.training!.optimizerState.stepCount < failedAt, `${when}: checkpoint of step ${ck.training!.optimizerState.stepCount}`);
+      if (when === 'paused') {
+        await session.stop();
+        await session.store.flush();
+      }
+    }
+  });
+
   it('reports a fatal start error (a corpus too short to tokenize) as a failed run', async () => {
     const session = make();
     await assert.rejects(session.start({ config: smallConfig(), train: 'x', valid: '' }), /The training text gives 1 token\(s\): a language model needs at least two/);

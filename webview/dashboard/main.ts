@@ -195,8 +195,9 @@ function renderRunControls(s: RunSummary | null): void {
   const alert = byId('nonfinite');
   alert.hidden = !s?.nonFinite || s.state !== 'paused';
   if (s?.nonFinite) {
-    const what = s.nonFinite.tensor === 'loss' ? 'The loss' : `The gradient of ${s.nonFinite.tensor}`;
-    byId('nonfinite-title').textContent = `${what} became NaN or Infinity at step ${s.nonFinite.step}`;
+    // The message names the kind (loss, gradient, parameter after the update); the title names the tensor.
+    const what = s.nonFinite.tensor === 'loss' ? 'The loss' : s.nonFinite.tensor;
+    byId('nonfinite-title').textContent = `${what}: NaN or Infinity at step ${s.nonFinite.step}`;
     byId('nonfinite-message').textContent = s.nonFinite.message;
   }
 }

@@ -50,9 +50,11 @@ export function renderStats(run: { summary: RunSummary; points: MetricPoint[] } 
     if (sw > 0) smooth = sv / sw;
     rows.push(
       ['Model', s.model], ['State', s.nonFinite ? `paused: non-finite value at step ${s.nonFinite.step}` : s.state], ['Step', String(step)],
-      ['Loss', s.nonFinite ? 'NaN / Infinity (step skipped)' : `${fmt(last?.loss)} (smoothed ${fmt(smooth)})`], ['Validation loss', fmt(valid)],
+      ['Loss', s.nonFinite ? 'NaN / Infinity (weights rolled back)' : `${fmt(last?.loss)} (smoothed ${fmt(smooth)})`], ['Validation loss', fmt(valid)],
       ['Learning rate', fmt(last?.lr, 3)], ['Tokens / s', recent.length ? Math.round(tps).toLocaleString('en-US') : '–'], ['ETA', eta],
     );
+    // A warning from the run (e.g. a loss far above chance) stays visible until the run moves on.
+    if (s.message && !s.nonFinite) rows.push(['Note', s.message]);
   } else {
     rows.push(['Model', 'none yet: run “SeqLab: New Model…” or “SeqLab: Train on Selection”']);
   }

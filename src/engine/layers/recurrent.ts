@@ -12,6 +12,7 @@ import type { Init } from '../init';
 import type { ParamLayout, Params } from '../params';
 import type { Rng } from '../rng';
 import type { FloatArrayCtor, Floats } from '../tensor';
+import type { NamedActivation } from '../sentinel';
 import { Direction } from './direction';
 import { mergeBackward, mergeForward, type MergeMode } from './merge';
 
@@ -147,6 +148,12 @@ export class RecurrentStack {
   }
 
   /** Direction d of layer l (for diagnostics such as gradNormThroughTime). */
+  /** Each layer's merged output (T, B, O) of the last forward, for naming where a forward overflowed. */
+  activations(): NamedActivation[] {
+    const n = this.T * this.B * this.outputSize;
+    return this.layerOut.map((values, l) => ({ name: `${this.prefix}l${l} output`, values: values.subarray(0, n) }));
+  }
+
   direction(l: number, d: number): Direction {
     return this.dirs[l][d];
   }

@@ -21,6 +21,7 @@ import { linearBackward, linearForward } from '../ops/linear';
 import { ParamLayout, type Params } from '../params';
 import type { Rng } from '../rng';
 import type { FloatArrayCtor, Floats } from '../tensor';
+import type { NamedActivation } from '../sentinel';
 import { PAD } from '../tokenize/types';
 import { Bridge } from './bridge';
 import type { Seq2SeqConfig } from './config';
@@ -230,6 +231,16 @@ export class Seq2Seq {
     [this.B, this.S, this.T] = [B, S, T];
     this.encode(src, srcLengths, B, S, opts);
     return this.decode(decIn, B, T, this.bridge.h0, this.bridge.c0, this.encoderOutput, srcLengths, S, B, T, opts);
+  }
+
+  /** The last teacher-forced forward's activations in order (sentinel.ts names the first non-finite one). */
+  activations(): NamedActivation[] {
+    const { B, S, T, E } = this, att = this.attention ? [{ name: 'attentional hidden state', values: this.feat.subarray(0, B * T * this.Hd) }] : [];
+    return [
+      { name: 'src_embedding output', values: this.srcEmb.subarray(0, B * S * E) }, ...this.encoder.activations(),
+      { name: 'tgt_embedding output', values: this.tgtEmb.subarray(0, B * T * E) }, ...this.decoder.activations(), ...att,
+      { name: 'logits', values: this.logits.subarray(0, B * T * this.V) },
+    ];
   }
 
   /** (B, T, S) attention weights of the last forward (null without attention). */

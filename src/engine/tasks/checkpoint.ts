@@ -13,6 +13,7 @@ import {
 import type { LanguageModel } from '../lm';
 import type { Params } from '../params';
 import { decodeSafetensors, encodeSafetensors } from '../safetensors';
+import { assertFiniteParams } from '../sentinel';
 import { Seq2Seq } from '../seq2seq/model';
 import { tokenizerFromJSON, type Tokenizer } from '../tokenize/tokenizer';
 import { LmTask } from './lmTask';
@@ -27,6 +28,7 @@ export function taskCheckpoint(task: AnyTask, info: Record<string, unknown> = {}
     return writeCheckpoint({ architecture: task.architecture, params: task.params, tokenizer: task.tokenizer, seed: task.seed, info });
   }
   const params = task.params;
+  assertFiniteParams(params, 'a checkpoint', (m) => new CheckpointError(m));
   const tensors: Record<string, number[]> = {};
   for (const e of params.entries) tensors[e.name] = [...e.shape];
   const model = encodeSafetensors(params.entries.map((e) => ({ name: e.name, shape: e.shape, data: params.value(e.name) })), { format: 'pt' });

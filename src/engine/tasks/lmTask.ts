@@ -56,7 +56,7 @@ export class LmTask {
     model.initialize(rng);
     const task = new LmTask(model, tokenizer, architecture, o.seed);
     task.batcher = new LmBatcher(tokens, B, o.seqLen);
-    task.trainer = new LmTrainer(model, { optimizer: optimizerConfig(o), schedule: schedule(o), clipNorm: o.clip }, 'mean', rng);
+    task.trainer = new LmTrainer(model, { optimizer: optimizerConfig(o), schedule: schedule(o), clipNorm: o.clip, classes: tokenizer.vocabSize }, 'mean', rng);
     return task;
   }
 

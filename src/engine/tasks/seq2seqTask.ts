@@ -83,7 +83,7 @@ export class Seq2SeqTask {
       src, tgt, rng, ratio: o.teacherForcing,
       order: new BatchOrder(src.length, B, rng, { lengths: src.map((s) => s.length), bucketBatches: 8 }),
       srcB: PaddedBatch.forSequences(src, B), inB: PaddedBatch.forSequences(tgt, B, 1), outB: PaddedBatch.forSequences(tgt, B, 1),
-      core: new TrainStep(model.params, { optimizer: optimizerConfig(o), schedule: schedule(o), clipNorm: o.clip }),
+      core: new TrainStep(model.params, { optimizer: optimizerConfig(o), schedule: schedule(o), clipNorm: o.clip, classes: config.tgtVocab }, () => model.activations()),
     };
     return task;
   }

@@ -84,7 +84,9 @@ export class SequenceTask {
       seqs, labels, rng, batch,
       targets: new Int32Array(this.kind === 'tag' ? batch.maxRows * batch.maxSteps : B),
       order: new BatchOrder(seqs.length, B, rng, { lengths: seqs.map((s) => s.length), bucketBatches: 8 }),
-      core: new TrainStep(this.model.params, { optimizer: optimizerConfig(o), schedule: schedule(o), clipNorm: o.clip }),
+      core: new TrainStep(this.model.params, {
+        optimizer: optimizerConfig(o), schedule: schedule(o), clipNorm: o.clip, classes: this.architecture.labels.length,
+      }, () => this.model.activations()),
     };
   }
 

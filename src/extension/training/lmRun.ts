@@ -53,7 +53,10 @@ export class LmRun {
     };
     // Arenas in a WasmHeap: zero-copy SIMD products and pointwise cells, as `npm run bench` measures them.
     this.model = new LanguageModel(this.architecture.config, lmTrainingCtor(this.architecture.config, B, config.seqLen));
-    this.core = new TrainStep(this.model.params, { optimizer: config.optimizer, schedule: { ...config.schedule }, clipNorm: config.clipNorm, clipValue: config.clipValue ?? null });
+    this.core = new TrainStep(this.model.params, {
+      optimizer: config.optimizer, schedule: { ...config.schedule }, clipNorm: config.clipNorm, clipValue: config.clipValue ?? null,
+      classes: tokenizer.vocabSize,
+    }, () => this.model.activations());
     const LBH = config.numLayers * B * config.hiddenSize;
     this.hCarry = new Float32Array(LBH);
     this.cCarry = new Float32Array(config.cell === 'lstm' ? LBH : 0);
@@ -192,6 +195,7 @@ export class LmRun {
     // Everything is validated; now write.
     this.core.optimizer.loadState(t.optimizerState);
     for (const e of params.entries) params.value(e.name).set(ck.weights.get(e.name)!);
+    this.core.weightsReplaced();
     this.rng.setState(t.rng);
     if (ex.config) {
       this.core.cfg.schedule = { ...ex.config.schedule };

@@ -266,6 +266,10 @@ export class TrainingSession {
         }
         this.setState(run, 'paused');
         return;
+      case 'warning':
+        run.message = m.message;
+        this.emit({ type: 'message', run, level: 'warning', text: m.message });
+        return;
       case 'resumed':
         this.setState(run, 'running');
         return;

@@ -138,6 +138,7 @@ function onSessionEvent(session: TrainingSession, e: SessionEvent): void {
       if (e.run.nonFinite) void offerNonFiniteRemedies(session, e.run, e.text);
       else if (e.run.state === 'crashed') void offerResume(session, e.run, e.text);
       else if (e.level === 'error') void vscode.window.showErrorMessage(e.text);
+      else if (e.level === 'warning') void vscode.window.showWarningMessage(e.text);
       return;
     case 'snapshot':
     case 'checkpoint':

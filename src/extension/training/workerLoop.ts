@@ -3,6 +3,7 @@
 // buffered and posted at most every `flushMs` (≈ 10 messages a second), never one message per step. The
 // port is injected, so the same loop runs in the real worker (worker.ts) and in unit tests.
 import { readCheckpoint } from '../../engine/checkpoint';
+import { describeNonFinite, hugeLossMessage } from '../../engine/sentinel';
 import {
   parseHostToWorker, type CheckpointReason, type HostToWorker, type TrainMetric, type WorkerToHost,
 } from '../../protocol/training';
@@ -115,13 +116,21 @@ export class WorkerLoop {
       if (s.nonFinite !== null) {
         this.paused = true;
         this.flush();
-        const what = s.nonFinite === 'loss' ? 'the loss' : `the gradient of ${s.nonFinite}`;
+        // The engine already put back the last weights whose forward and backward were finite (sentinel.ts).
+        const what = describeNonFinite(s.nonFiniteKind!, s.nonFinite, s.step, s.largestWeight, s.activation);
         this.port.post({
           type: 'paused', step: s.step, reason: 'nonfinite', tensor: s.nonFinite,
-          message: `Training paused at step ${s.step}: ${what} is not finite (NaN or Infinity), so the step was skipped. ` +
+          message: `Training paused: ${what}. The weights are back at step ${s.lastGoodStep}, the last with finite values. ` +
             'Lower the learning rate, turn on gradient clipping, or roll back to the last good checkpoint.',
         });
+        // A periodic checkpoint taken after the update that overflowed holds finite weights whose forward is not:
+        // replace it as the host's latest with the weights just restored, so "roll back" lands on good ones.
+        this.postCheckpoint('periodic');
         return;
+      }
+      if (s.hugeLoss) {
+        const text = hugeLossMessage(s.loss, s.step, run.tokenizer.vocabSize);
+        this.port.post({ type: 'warning', step: s.step, message: `${text[0].toUpperCase()}${text.slice(1)}. Lower the learning rate or turn on gradient clipping.` });
       }
       const cfg = run.config;
       const metric = run.metric(s, (s.tokens * 1000) / dt, false);
