@@ -8,6 +8,7 @@ import { CheckpointError, META_FILE } from '../engine/checkpoint';
 import { decodeSafetensors } from '../engine/safetensors';
 import { loadTask, taskCheckpoint } from '../engine/tasks/checkpoint';
 import { importPytorchWeights } from '../engine/checkpoint/interop';
+import { checkOutputDir } from './checkpointDir';
 import { checkpointFilesRecord, writeFilesAtomic } from './exportIo';
 
 export interface ImportOptions {
@@ -17,6 +18,8 @@ export interface ImportOptions {
   /** A tokenizer JSON file, when there is no seqlab.json. */
   tokenizer?: string;
   rnnNonlinearity?: 'tanh' | 'relu';
+  /** Replace a model (or write into a non-empty folder) at `out`. */
+  force?: boolean;
 }
 
 export interface ImportResult {
@@ -26,6 +29,7 @@ export interface ImportResult {
 }
 
 export function importModel(weightsPath: string, opts: ImportOptions): ImportResult {
+  checkOutputDir(opts.out, Boolean(opts.force), 'import');
   if (!fs.existsSync(weightsPath)) throw new CheckpointError(`${weightsPath} does not exist`);
   let meta: string | undefined;
   if (opts.meta) {
