@@ -12,6 +12,7 @@ import {
 } from '../checkpoint';
 import type { LanguageModel } from '../lm';
 import type { Params } from '../params';
+import { checksumProblem, fileChecksums, nonFiniteProblem } from '../checkpoint/integrity';
 import { decodeSafetensors, encodeSafetensors } from '../safetensors';
 import { Seq2Seq } from '../seq2seq/model';
 import { tokenizerFromJSON, type Tokenizer } from '../tokenize/tokenizer';
@@ -32,7 +33,8 @@ export function taskCheckpoint(task: AnyTask, info: Record<string, unknown> = {}
   const model = encodeSafetensors(params.entries.map((e) => ({ name: e.name, shape: e.shape, data: params.value(e.name) })), { format: 'pt' });
   const meta = {
     format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, engineVersion: ENGINE_VERSION, architecture: task.architecture,
-    tokenizer: task.tokenizer.toJSON(), vocabSize: task.tokenizer.vocabSize, seed: task.seed, tensors, training: null, info,
+    tokenizer: task.tokenizer.toJSON(), vocabSize: task.tokenizer.vocabSize, seed: task.seed, tensors,
+    checksums: fileChecksums({ [MODEL_FILE]: model }), training: null, info,
   };
   return { model, meta: JSON.stringify(meta, null, 1) };
 }
@@ -57,6 +59,8 @@ export function loadTask(files: CheckpointFiles, where = 'checkpoint'): AnyTask 
   if (typeof meta.version !== 'number' || meta.version < 1 || meta.version > CHECKPOINT_VERSION) {
     throw new CheckpointError(`${where} has checkpoint version ${JSON.stringify(meta.version)}; this SeqLab reads version ${CHECKPOINT_VERSION}`);
   }
+  const corrupt = checksumProblem(meta.checksums, { [MODEL_FILE]: files.model }, where, META_FILE);
+  if (corrupt) throw new CheckpointError(corrupt);
   let tokenizer: Tokenizer;
   try {
     tokenizer = tokenizerFromJSON(meta.tokenizer);
@@ -100,6 +104,8 @@ function loadChecked(params: Params, bytes: Uint8Array, what: string): void {
     if (t.shape.length !== e.shape.length || t.shape.some((d, i) => d !== e.shape[i])) {
       throw new CheckpointError(`${what}: tensor ${e.name} has shape [${t.shape.join(', ')}], the architecture needs [${e.shape.join(', ')}]`);
     }
+    const nonFinite = nonFiniteProblem(e.name, t.data);
+    if (nonFinite) throw new CheckpointError(`${what}: ${nonFinite}`);
     weights.set(e.name, t.data);
   }
   for (const name of found.keys()) if (!params.has(name)) throw new CheckpointError(`${what}: unexpected tensor ${name} (not part of this architecture)`);
