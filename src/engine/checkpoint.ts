@@ -10,6 +10,8 @@
 // tensor's name, shape and finiteness, the moments) BEFORE anything is written into a live model, so a bad
 // file overwrites nothing.
 import { checksumProblem, fileChecksums, nonFiniteProblem } from './checkpoint/integrity';
+import { checkMetaFields } from './checkpoint/metaFields';
+import { weightCountProblem } from './checkpoint/taskArchitectures';
 import { architectureVocabSize, buildModel, parseArchitecture, type Architecture, type BuiltModel } from './checkpoint/architecture';
 import type { OptimizerConfig, OptimizerState } from './optim';
 import type { Params } from './params';
@@ -157,8 +159,12 @@ export function readCheckpoint(files: CheckpointFiles, where = 'checkpoint'): Lo
   if (tokenizer.vocabSize !== V || meta.vocabSize !== V) {
     throw new CheckpointError(`${where}: vocabulary mismatch: the tokenizer has ${tokenizer.vocabSize} tokens, the model was built for ${V}`);
   }
+  // The file's tensors first: a config describing far more weights than the file holds builds nothing.
+  const found = decode(files.model, `${where}/${MODEL_FILE}`);
+  const tooBig = weightCountProblem(architecture, found, MODEL_FILE);
+  if (tooBig) throw new CheckpointError(`${where}/${META_FILE}: ${tooBig}`);
   const params = buildModel(architecture).params;
-  const weights = checkTensors(decode(files.model, `${where}/${MODEL_FILE}`), params, `${where}/${MODEL_FILE}`, '');
+  const weights = checkTensors(found, params, `${where}/${MODEL_FILE}`, '');
   let training: LoadedCheckpoint['training'] = null;
   if (meta.training) {
     if (!files.state) throw new CheckpointError(`${where}: ${STATE_FILE} is missing (seqlab.json says the checkpoint holds a training state)`);
@@ -256,7 +262,10 @@ function parseMeta(text: string, where: string): CheckpointMeta {
   if (typeof m.version !== 'number' || m.version > CHECKPOINT_VERSION || m.version < 1) {
     throw new CheckpointError(`${where} has checkpoint version ${JSON.stringify(m.version)}; this SeqLab (engine ${ENGINE_VERSION}) reads version ${CHECKPOINT_VERSION}${typeof m.version === 'number' && m.version > CHECKPOINT_VERSION ? ': update SeqLab' : ''}`);
   }
-  if (typeof m.seed !== 'number') throw new CheckpointError(`${where}/${META_FILE}: seed is missing`);
-  if (typeof m.vocabSize !== 'number') throw new CheckpointError(`${where}/${META_FILE}: vocabSize is missing`);
+  try {
+    checkMetaFields(m as unknown as Record<string, unknown>);
+  } catch (e) {
+    throw new CheckpointError(`${where}/${META_FILE}: ${(e as Error).message}`);
+  }
   return m;
 }

@@ -14,6 +14,7 @@ import type { Seq2SeqConfig } from '../seq2seq/model';
 import { tokenizerFromJSON } from '../tokenize/tokenizer';
 import { architectureVocabSize, buildModel, inferLmArchitecture, parseArchitecture, type Architecture } from './architecture';
 import { fileChecksums, nonFiniteProblem } from './integrity';
+import { weightCountProblem } from './taskArchitectures';
 import { checkExportable, modelPy } from './modelPy';
 
 export const MODEL_PY_FILE = 'model.py';
@@ -76,6 +77,8 @@ export function importPytorchWeights(weights: Uint8Array, opts: ImportOptions): 
   }
   const V = architectureVocabSize(architecture);
   if (tokenizer.vocabSize !== V) throw new CheckpointError(`cannot import ${what}: the tokenizer has ${tokenizer.vocabSize} tokens but the weights are for a vocabulary of ${V}`);
+  const tooBig = weightCountProblem(architecture, tensors, what);
+  if (tooBig) throw new CheckpointError(`cannot import ${what}: ${tooBig}`);
   const built = buildModel(architecture);
   for (const e of built.params.entries) {
     const t = tensors.get(e.name);
