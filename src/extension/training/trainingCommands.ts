@@ -11,7 +11,7 @@ import { readConfig } from '../config';
 import { corpusLanguages } from '../completion/languages';
 import { collectCorpus, type CorpusSource } from './corpusSource';
 import { TrainingSession, type RunRecord, type SessionEvent } from './session';
-import { FileRunStore } from './store';
+import { FileRunStore, nodeFiles } from './store';
 import { workspaceFiles } from './vscodeFiles';
 
 export const TrainingCommands = {
@@ -42,7 +42,9 @@ export function defaultTrainConfig(): TrainConfig {
 
 export function registerTraining(context: vscode.ExtensionContext): TrainingSession {
   const root = context.storageUri ?? context.globalStorageUri;
-  const session = new TrainingSession(vscode.Uri.joinPath(context.extensionUri, 'dist', 'trainWorker.js').fsPath, new FileRunStore(workspaceFiles(root)));
+  // Local storage through Node's fs: workspace.fs has no fsync, and a checkpoint must survive a power loss too.
+  const files = root.scheme === 'file' ? nodeFiles(root.fsPath) : workspaceFiles(root);
+  const session = new TrainingSession(vscode.Uri.joinPath(context.extensionUri, 'dist', 'trainWorker.js').fsPath, new FileRunStore(files));
   context.subscriptions.push({ dispose: () => session.dispose() });
   context.subscriptions.push(session.onEvent((e) => onSessionEvent(session, e)));
   // Runs of an earlier window (e.g. one reloaded mid-training) become resumable.
