@@ -11,6 +11,7 @@ import { readConfig } from '../config';
 import { corpusLanguages } from '../completion/languages';
 import { collectCorpus, type CorpusSource } from './corpusSource';
 import { TrainingSession, type RunRecord, type SessionEvent } from './session';
+import { writeCheckpointFolder } from './checkpointFolder';
 import { FileRunStore, nodeFiles } from './store';
 import { workspaceFiles } from './vscodeFiles';
 
@@ -107,14 +108,7 @@ export function registerTraining(context: vscode.ExtensionContext): TrainingSess
       }
       const out = args?.out ? vscode.Uri.file(args.out) : (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Export here' }))?.[0];
       if (!out) return { ok: false, error: 'cancelled' };
-      const written: string[] = [];
-      for (const [name, content] of Object.entries(files)) {
-        const target = vscode.Uri.joinPath(out, name), tmp = vscode.Uri.joinPath(out, `.${name}.tmp`);
-        await vscode.workspace.fs.createDirectory(out);
-        await vscode.workspace.fs.writeFile(tmp, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
-        await vscode.workspace.fs.rename(tmp, target, { overwrite: true });
-        written.push(target.fsPath);
-      }
+      const written = await writeCheckpointFolder(out, files);
       void vscode.window.showInformationMessage(`Exported "${run.name}" for PyTorch to ${out.fsPath} (model.safetensors, seqlab.json, model.py).`);
       return { ok: true, runId: run.id, files: written };
     })),
