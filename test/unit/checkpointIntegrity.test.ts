@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { CheckpointError, readCheckpoint, writeCheckpoint } from '../../src/engine/checkpoint';
 import { crc32 } from '../../src/engine/checkpoint/integrity';
 import { LanguageModel } from '../../src/engine/lm';
@@ -69,6 +70,14 @@ describe('checkpoint integrity: non-finite weights, checksums', function () {
   it('CRC-32 is zlib\'s (the check value of "123456789" is cbf43926)', () => {
     assert.equal(crc32(new TextEncoder().encode('123456789')), 0xcbf43926);
     assert.equal(crc32(new Uint8Array(0)), 0);
+    // And on real checkpoint files, against Node's own zlib binding where it has one (Node ≥ 20.15).
+    const zlibCrc = (zlib as unknown as { crc32?: (b: Uint8Array) => number }).crc32;
+    for (const m of Object.values(models)) {
+      const bytes = new Uint8Array(fs.readFileSync(path.join(m.dir, 'model.safetensors')));
+      const recorded = JSON.parse(fs.readFileSync(path.join(m.dir, 'seqlab.json'), 'utf8')).checksums['model.safetensors'];
+      assert.equal(recorded, `crc32:${crc32(bytes).toString(16).padStart(8, '0')}`);
+      if (zlibCrc) assert.equal(crc32(bytes), zlibCrc(bytes));
+    }
   });
 
   for (const kind of ['lm', 'seq2seq', 'classify', 'tag']) {
