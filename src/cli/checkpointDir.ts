@@ -36,7 +36,7 @@ export interface SiblingPaths {
 }
 
 export function siblingPaths(dir: string): SiblingPaths {
-  const abs = path.resolve(dir), parent = path.dirname(abs), base = path.basename(abs);
+  const abs = resolveLink(path.resolve(dir)), parent = path.dirname(abs), base = path.basename(abs);
   const at = (suffix: string): string => path.join(parent, `.${base}.seqlab-${suffix}`);
   return { dir: abs, tmp: at('tmp'), fresh: at('new'), old: at('old') };
 }
@@ -52,6 +52,16 @@ function changed(): void {
 }
 
 const exists = (p: string): boolean => fs.existsSync(p);
+
+/** A symlinked checkpoint folder is replaced where it really is (else the link would be swapped, not the folder). */
+function resolveLink(abs: string, depth = 0): string {
+  try {
+    if (depth > 40 || !fs.lstatSync(abs).isSymbolicLink()) return abs;
+    return resolveLink(path.resolve(path.dirname(abs), fs.readlinkSync(abs)), depth + 1); // also while the target is mid-swap
+  } catch {
+    return abs;
+  }
+}
 
 /** fsync a folder so the renames in it survive a power loss; not possible on every platform (Windows), so best effort. */
 function syncDir(dir: string): void {
@@ -120,9 +130,9 @@ export function settledCheckpointDir(dir: string): string {
   try {
     recoverCheckpointDir(dir);
   } catch {
-    if (!exists(p.dir)) return exists(p.fresh) ? p.fresh : exists(p.old) ? p.old : p.dir;
+    if (!exists(p.dir)) return exists(p.fresh) ? p.fresh : exists(p.old) ? p.old : path.resolve(dir);
   }
-  return p.dir;
+  return path.resolve(dir);
 }
 
 /** Replaces the checkpoint folder `dir` with exactly `files` (name → contents), atomically as a whole. */

@@ -141,6 +141,16 @@ describe('checkpoint folders: crashes at every step of a save, and --force', fun
       });
     }
 
+    it('a symlinked model folder is replaced where it is; the link stays a link', () => {
+      const real = path.join(tmp, 'real-model'), link = path.join(tmp, 'link-model');
+      fs.cpSync(modelA, real, { recursive: true });
+      fs.symlinkSync(real, link);
+      assert.equal(cli(['import', path.join(modelB, 'model.safetensors'), '--meta', modelB, '--out', link, '--force']).status, 0);
+      assert.ok(fs.lstatSync(link).isSymbolicLink());
+      assert.deepEqual(fs.readFileSync(path.join(real, 'model.safetensors')), fs.readFileSync(path.join(modelB, 'model.safetensors')));
+      loadTask(readCheckpointFiles(link), link);
+    });
+
     it('an --out that is a file is refused even with --force; an empty folder needs no --force', () => {
       const file = path.join(tmp, 'plain-file');
       fs.writeFileSync(file, 'x');
