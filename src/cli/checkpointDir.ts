@@ -143,6 +143,7 @@ export function replaceCheckpointDir(dir: string, files: Record<string, string |
   if (exists(p.dir) && !fs.statSync(p.dir).isDirectory()) throw new Error(`${dir} is a file, not a folder`);
   fs.mkdirSync(p.tmp);
   changed();
+  if (exists(p.dir)) fs.chmodSync(p.tmp, fs.statSync(p.dir).mode & 0o7777); // the replaced folder's permissions
   for (const [name, content] of Object.entries(files)) {
     writeSynced(path.join(p.tmp, name), content);
     changed();
