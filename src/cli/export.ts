@@ -2,6 +2,7 @@
 // model.py in OUT (see engine/checkpoint/interop.ts). The CLI parser calls exportModel; so do the tests.
 import { pytorchExportFiles, seq2seqExportFiles } from '../engine/checkpoint/interop';
 import { loadTask } from '../engine/tasks/checkpoint';
+import { checkOutputDir } from './checkpointDir';
 import { loadCheckpointDir, readCheckpointFiles, writeFilesAtomic } from './exportIo';
 
 export type ExportFormat = 'pytorch';
@@ -9,6 +10,8 @@ export type ExportFormat = 'pytorch';
 export interface ExportOptions {
   format: ExportFormat;
   out: string;
+  /** Replace a model (or write into a non-empty folder) at `out`. */
+  force?: boolean;
 }
 
 export interface ExportResult {
@@ -20,6 +23,7 @@ export interface ExportResult {
 /** Validates the checkpoint in `dir`, then writes the export; throws CheckpointError / ArchitectureError. */
 export function exportModel(dir: string, opts: ExportOptions): ExportResult {
   if (opts.format !== 'pytorch') throw new Error(`unknown export format ${JSON.stringify(opts.format)}; SeqLab exports 'pytorch'`);
+  checkOutputDir(opts.out, Boolean(opts.force), 'export');
   const raw = readCheckpointFiles(dir);
   if (/"kind":\s*"seq2seq"/.test(raw.meta)) {
     // Seq2seq checkpoints are validated by the task loader (engine/tasks/checkpoint.ts), then exported as is.

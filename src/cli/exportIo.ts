@@ -1,12 +1,16 @@
 // File I/O shared by `seqlab export` and `seqlab import` (Node's fs; the extension uses workspace.fs for the
-// same files). Writes are atomic: each file goes to a temporary name in the same directory, then is renamed
-// over the target, so an interrupted write never leaves a half file. Reading a checkpoint directory reads
-// every file FIRST, then validates (engine/checkpoint.ts), so a bad checkpoint changes nothing on disk.
+// same files). A checkpoint folder is replaced as a whole (checkpointDir.ts), so an interrupted save leaves
+// the old model or the new one. Reading a checkpoint directory first settles an interrupted save, reads every
+// file, then validates (engine/checkpoint.ts), so a bad checkpoint changes nothing on disk.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CheckpointError, META_FILE, MODEL_FILE, STATE_FILE, readCheckpoint, type CheckpointFiles, type LoadedCheckpoint } from '../engine/checkpoint';
+import { replaceCheckpointDir, settledCheckpointDir } from './checkpointDir';
 
-export function readCheckpointFiles(dir: string): CheckpointFiles {
+export function readCheckpointFiles(given: string): CheckpointFiles {
+  const settled = settledCheckpointDir(given);
+  // Errors name the folder the user gave; a read-only recovery reads the complete sibling instead.
+  const dir = settled === path.resolve(given) ? given : settled;
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new CheckpointError(`${dir} is not a checkpoint directory (it does not exist or is a file)`);
   const model = path.join(dir, MODEL_FILE), meta = path.join(dir, META_FILE), state = path.join(dir, STATE_FILE);
   if (!fs.existsSync(meta)) throw new CheckpointError(`${dir} is not a SeqLab checkpoint: ${META_FILE} is missing`);
@@ -20,23 +24,9 @@ export function loadCheckpointDir(dir: string): LoadedCheckpoint {
   return readCheckpoint(readCheckpointFiles(dir), dir);
 }
 
-/** Writes name → contents into `dir` (created if needed), each file atomically (temp + rename). */
+/** Replaces the checkpoint folder `dir` (created if needed) with exactly these files, atomically as a whole. */
 export function writeFilesAtomic(dir: string, files: Record<string, string | Uint8Array>): string[] {
-  fs.mkdirSync(dir, { recursive: true });
-  const written: string[] = [];
-  for (const [name, content] of Object.entries(files)) {
-    const target = path.join(dir, name);
-    const tmp = path.join(dir, `.${name}.${process.pid}.${Date.now()}.tmp`);
-    try {
-      fs.writeFileSync(tmp, content);
-      fs.renameSync(tmp, target);
-    } catch (e) {
-      fs.rmSync(tmp, { force: true });
-      throw e;
-    }
-    written.push(target);
-  }
-  return written;
+  return replaceCheckpointDir(dir, files);
 }
 
 export function checkpointFilesRecord(files: CheckpointFiles): Record<string, string | Uint8Array> {

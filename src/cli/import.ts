@@ -8,6 +8,7 @@ import { CheckpointError, META_FILE } from '../engine/checkpoint';
 import { decodeSafetensors } from '../engine/safetensors';
 import { loadTask, taskCheckpoint } from '../engine/tasks/checkpoint';
 import { importPytorchWeights } from '../engine/checkpoint/interop';
+import { checkOutputDir } from './checkpointDir';
 import { checkpointFilesRecord, writeFilesAtomic } from './exportIo';
 
 export interface ImportOptions {
@@ -17,6 +18,8 @@ export interface ImportOptions {
   /** A tokenizer JSON file, when there is no seqlab.json. */
   tokenizer?: string;
   rnnNonlinearity?: 'tanh' | 'relu';
+  /** Replace a model (or write into a non-empty folder) at `out`. */
+  force?: boolean;
 }
 
 export interface ImportResult {
@@ -26,6 +29,7 @@ export interface ImportResult {
 }
 
 export function importModel(weightsPath: string, opts: ImportOptions): ImportResult {
+  checkOutputDir(opts.out, Boolean(opts.force), 'import');
   if (!fs.existsSync(weightsPath)) throw new CheckpointError(`${weightsPath} does not exist`);
   let meta: string | undefined;
   if (opts.meta) {
@@ -62,8 +66,10 @@ function importSeq2seq(weightsPath: string, meta: string, out: string): ImportRe
   } catch (e) {
     throw new CheckpointError((e as Error).message);
   }
-  // loadTask checks the architecture, the tokenizer against the vocabulary, and every tensor's name and shape.
-  const task = loadTask({ model: bytes, meta }, weightsPath);
+  // loadTask checks the architecture, the tokenizer against the vocabulary, and every tensor's name, shape and
+  // values. The seqlab.json's checksums describe the file SeqLab exported, not these (PyTorch-written) weights:
+  // they are dropped here, and the checkpoint written below records the checksum of what it saves.
+  const task = loadTask({ model: bytes, meta: withoutChecksums(meta) }, weightsPath);
   if (task.kind !== 'seq2seq') throw new CheckpointError(`${weightsPath}: the seqlab.json is not a seq2seq model`);
   const expected = new Set(task.params.entries.map((e) => e.name));
   const extra = names.filter((n) => !expected.has(n));
@@ -71,4 +77,13 @@ function importSeq2seq(weightsPath: string, meta: string, out: string): ImportRe
   const written = writeFilesAtomic(out, checkpointFilesRecord(taskCheckpoint(task, { importedFrom: weightsPath })));
   const c = task.model.cfg;
   return { dir: out, files: written, architecture: `seq2seq: ${c.cell}, attention ${c.attention}` };
+}
+
+function withoutChecksums(meta: string): string {
+  try {
+    const { checksums: _checksums, ...rest } = JSON.parse(meta) as Record<string, unknown>;
+    return JSON.stringify(rest);
+  } catch {
+    return meta; // loadTask reports the JSON error with the file's name
+  }
 }

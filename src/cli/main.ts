@@ -24,20 +24,20 @@ const COMMANDS: Record<string, (argv: readonly string[], io: CliIO) => number | 
   classify: classifyCommand,
   data: dataCommand,
   export: (argv, io) => {
-    const p = parseArgs(argv, { format: { type: 'string', choices: ['pytorch'] }, out: { type: 'string' } }, 1, 'export');
+    const p = parseArgs(argv, { format: { type: 'string', choices: ['pytorch'] }, out: { type: 'string' }, force: { type: 'bool' } }, 1, 'export');
     const dir = requirePositional(p, 0, 'the checkpoint directory', 'export');
-    const r = exportModel(dir, { format: (p.flags.format as 'pytorch' | undefined) ?? 'pytorch', out: requireFlag(p, 'out', 'export') });
+    const r = exportModel(dir, { format: (p.flags.format as 'pytorch' | undefined) ?? 'pytorch', out: requireFlag(p, 'out', 'export'), force: Boolean(p.flags.force) });
     io.out(`exported ${r.architecture} to ${r.files.join(', ')}\n`);
     return 0;
   },
   import: (argv, io) => {
     const p = parseArgs(argv, {
-      out: { type: 'string' }, meta: { type: 'string' }, tokenizer: { type: 'string' }, 'rnn-nonlinearity': { type: 'string', choices: ['tanh', 'relu'] },
+      out: { type: 'string' }, meta: { type: 'string' }, tokenizer: { type: 'string' }, 'rnn-nonlinearity': { type: 'string', choices: ['tanh', 'relu'] }, force: { type: 'bool' },
     }, 1, 'import');
     const weights = requirePositional(p, 0, 'the weights file', 'import');
     const r = importModel(weights, {
       out: requireFlag(p, 'out', 'import'), meta: p.flags.meta as string | undefined, tokenizer: p.flags.tokenizer as string | undefined,
-      rnnNonlinearity: p.flags['rnn-nonlinearity'] as 'tanh' | 'relu' | undefined,
+      rnnNonlinearity: p.flags['rnn-nonlinearity'] as 'tanh' | 'relu' | undefined, force: Boolean(p.flags.force),
     });
     io.out(`imported ${r.architecture} into ${r.dir}\n`);
     return 0;

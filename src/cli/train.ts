@@ -12,6 +12,7 @@ import { SequenceTask } from '../engine/tasks/sequenceTask';
 import { describeNonFinite, hugeLossMessage } from '../engine/sentinel';
 import type { StepStats } from '../engine/trainer';
 import { parseArgs, requireFlag, UsageError, type FlagSpec, type Parsed } from './args';
+import { checkOutputDir } from './checkpointDir';
 import { evaluateTask } from './evaluate';
 import { readTaskData, saveTaskDir, type CliIO, type TaskData } from './io';
 import { Progress } from './progress';
@@ -50,6 +51,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   time: { type: 'number', min: 0, exclusiveMin: true },
   seed: { type: 'int', min: 0, max: 2 ** 32 - 1 },
   json: { type: 'bool' },
+  force: { type: 'bool' },
 };
 
 /** TaskOptions from parsed flags (defaults from DEFAULT_TASK_OPTIONS; tagging reads word tokens). */
@@ -102,6 +104,7 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
   const kind = requireFlag<TaskKind>(p, 'task', 'train');
   const out = requireFlag<string>(p, 'out', 'train');
   const files = requireFlag<string[]>(p, 'data', 'train');
+  checkOutputDir(out, Boolean(p.flags.force), 'train'); // before reading data or training: never refuse after the work
   if (p.flags.steps !== undefined && p.flags.time !== undefined) throw new UsageError('train: give --steps or --time, not both');
   if (kind !== 'seq2seq' && p.flags.attention !== undefined && p.flags.attention !== 'none') throw new UsageError(`train: --attention is for --task seq2seq, not ${kind}`);
   const o = taskOptions(p);

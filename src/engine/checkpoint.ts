@@ -2,11 +2,16 @@
 //   model.safetensors     the weights under their PyTorch state_dict names and shapes (torch's
 //                         load_state_dict takes them as they are; see checkpoint/modelPy.ts)
 //   seqlab.json           magic + version, engine version, architecture, tokenizer (vocabulary), seed, the
-//                         shape of every tensor, and the training state's JSON part (optimizer config, step, RNG)
+//                         shape of every tensor, a CRC-32 of each safetensors file (checkpoint/integrity.ts),
+//                         and the training state's JSON part (optimizer config, step, RNG)
 //   training.safetensors  optional: optimizer moments as "optim.<moment>.<param name>" (params' shapes) and
 //                         runner buffers (e.g. the carried hidden state) as "buffer.<name>"
-// Reading validates everything (magic, version, architecture, tokenizer vs vocabulary, every tensor's name
-// and shape, the moments) BEFORE anything is written into a live model, so a bad file overwrites nothing.
+// Reading validates everything (magic, version, checksums, architecture, tokenizer vs vocabulary, every
+// tensor's name, shape and finiteness, the moments) BEFORE anything is written into a live model, so a bad
+// file overwrites nothing.
+import { checksumProblem, fileChecksums, nonFiniteProblem } from './checkpoint/integrity';
+import { checkMetaFields } from './checkpoint/metaFields';
+import { weightCountProblem } from './checkpoint/taskArchitectures';
 import { architectureVocabSize, buildModel, parseArchitecture, type Architecture, type BuiltModel } from './checkpoint/architecture';
 import type { OptimizerConfig, OptimizerState } from './optim';
 import type { Params } from './params';
@@ -65,6 +70,8 @@ export interface CheckpointMeta {
   vocabSize: number;
   seed: number;
   tensors: Record<string, number[]>;
+  /** File name → "crc32:<hex>" of model.safetensors (and training.safetensors); absent in older checkpoints. */
+  checksums?: Record<string, string>;
   training: null | {
     optimizer: OptimizerConfig;
     stepCount: number;
@@ -128,7 +135,7 @@ export function writeCheckpoint(input: CheckpointInput): CheckpointFiles {
   const meta: CheckpointMeta = {
     format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, engineVersion: ENGINE_VERSION,
     architecture: input.architecture, tokenizer: tokJson, vocabSize: architectureVocabSize(input.architecture),
-    seed: input.seed, tensors, training, info: input.info ?? {},
+    seed: input.seed, tensors, checksums: fileChecksums({ [MODEL_FILE]: model, [STATE_FILE]: state }), training, info: input.info ?? {},
   };
   return { model, meta: JSON.stringify(meta, null, 1), ...(state ? { state } : {}) };
 }
@@ -136,6 +143,8 @@ export function writeCheckpoint(input: CheckpointInput): CheckpointFiles {
 /** Parses and validates checkpoint files; throws CheckpointError with a message for the user. */
 export function readCheckpoint(files: CheckpointFiles, where = 'checkpoint'): LoadedCheckpoint {
   const meta = parseMeta(files.meta, where);
+  const corrupt = checksumProblem(meta.checksums, { [MODEL_FILE]: files.model, [STATE_FILE]: files.state }, where, META_FILE);
+  if (corrupt) throw new CheckpointError(corrupt);
   let architecture: Architecture;
   try {
     architecture = parseArchitecture(meta.architecture);
@@ -152,8 +161,12 @@ export function readCheckpoint(files: CheckpointFiles, where = 'checkpoint'): Lo
   if (tokenizer.vocabSize !== V || meta.vocabSize !== V) {
     throw new CheckpointError(`${where}: vocabulary mismatch: the tokenizer has ${tokenizer.vocabSize} tokens, the model was built for ${V}`);
   }
+  // The file's tensors first: a config describing far more weights than the file holds builds nothing.
+  const found = decode(files.model, `${where}/${MODEL_FILE}`);
+  const tooBig = weightCountProblem(architecture, found, MODEL_FILE);
+  if (tooBig) throw new CheckpointError(`${where}/${META_FILE}: ${tooBig}`);
   const params = buildModel(architecture).params;
-  const weights = checkTensors(decode(files.model, `${where}/${MODEL_FILE}`), params, `${where}/${MODEL_FILE}`, '');
+  const weights = checkTensors(found, params, `${where}/${MODEL_FILE}`, '');
   let training: LoadedCheckpoint['training'] = null;
   if (meta.training) {
     if (!files.state) throw new CheckpointError(`${where}: ${STATE_FILE} is missing (seqlab.json says the checkpoint holds a training state)`);
@@ -169,6 +182,8 @@ export function readCheckpoint(files: CheckpointFiles, where = 'checkpoint'): Lo
     for (const [name, shape] of Object.entries(meta.training.buffers ?? {})) {
       const b = st.get(`buffer.${name}`);
       if (!b || !sameShape(b.shape, shape)) throw new CheckpointError(`${where}/${STATE_FILE}: buffer ${name} is missing or not of shape [${shape.join(', ')}]`);
+      const nonFinite = nonFiniteProblem(`buffer.${name}`, b.data);
+      if (nonFinite) throw new CheckpointError(`${where}/${STATE_FILE}: ${nonFinite}`);
       buffers[name] = b;
     }
     const rng = meta.training.rng;
@@ -208,7 +223,7 @@ function decode(bytes: Uint8Array, what: string): Map<string, { shape: number[];
   }
 }
 
-/** Every param `prefix + name` must be present with its exact shape; nothing else may carry the prefix. */
+/** Every param `prefix + name` must be present with its exact shape and finite values; nothing else may carry the prefix. */
 function checkTensors(
   found: Map<string, { shape: number[]; data: Float32Array }>, params: Params, what: string, prefix: string,
 ): Map<string, Float32Array> {
@@ -219,6 +234,8 @@ function checkTensors(
     if (!sameShape(t.shape, e.shape)) {
       throw new CheckpointError(`${what}: tensor ${prefix + e.name} has shape [${t.shape.join(', ')}], the architecture needs [${e.shape.join(', ')}]`);
     }
+    const nonFinite = nonFiniteProblem(prefix + e.name, t.data);
+    if (nonFinite) throw new CheckpointError(`${what}: ${nonFinite}`);
     out.set(e.name, t.data);
   }
   for (const name of found.keys()) {
@@ -247,7 +264,10 @@ function parseMeta(text: string, where: string): CheckpointMeta {
   if (typeof m.version !== 'number' || m.version > CHECKPOINT_VERSION || m.version < 1) {
     throw new CheckpointError(`${where} has checkpoint version ${JSON.stringify(m.version)}; this SeqLab (engine ${ENGINE_VERSION}) reads version ${CHECKPOINT_VERSION}${typeof m.version === 'number' && m.version > CHECKPOINT_VERSION ? ': update SeqLab' : ''}`);
   }
-  if (typeof m.seed !== 'number') throw new CheckpointError(`${where}/${META_FILE}: seed is missing`);
-  if (typeof m.vocabSize !== 'number') throw new CheckpointError(`${where}/${META_FILE}: vocabSize is missing`);
+  try {
+    checkMetaFields(m as unknown as Record<string, unknown>);
+  } catch (e) {
+    throw new CheckpointError(`${where}/${META_FILE}: ${(e as Error).message}`);
+  }
   return m;
 }

@@ -4,6 +4,7 @@
 // latest checkpoint (taken now if the run is live) into a folder the user picks.
 import * as vscode from 'vscode';
 import { META_FILE, MODEL_FILE, STATE_FILE } from '../engine/checkpoint';
+import { writeCheckpointFolder } from './training/checkpointFolder';
 import type { TrainingSession } from './training/session';
 import type { ModelHub } from './use/models';
 
@@ -37,14 +38,8 @@ export async function saveModelAs(session: TrainingSession, args?: { folder?: st
     if (!ck) return fail(`Run "${run.name}" has no checkpoint yet: let it train a little longer.`);
     const out = args?.folder ? vscode.Uri.file(args.folder) : await vscode.window.showSaveDialog({ saveLabel: 'Save Model', title: 'Folder to save the model in' });
     if (!out) return { ok: false, error: 'cancelled' };
-    await vscode.workspace.fs.createDirectory(out);
     const files: [string, Uint8Array][] = [[MODEL_FILE, ck.model], [META_FILE, Buffer.from(ck.meta, 'utf8')], ...(ck.state ? [[STATE_FILE, ck.state] as [string, Uint8Array]] : [])];
-    const written: string[] = [];
-    for (const [name, bytes] of files) {
-      const target = vscode.Uri.joinPath(out, name);
-      await vscode.workspace.fs.writeFile(target, bytes);
-      written.push(target.fsPath);
-    }
+    const written = await writeCheckpointFolder(out, Object.fromEntries(files));
     void vscode.window.showInformationMessage(`Saved "${run.name}" (step ${run.lastCheckpointStep ?? run.step}) to ${out.fsPath}. "SeqLab: Load Model…" loads it again.`);
     return { ok: true, files: written };
   } catch (e) {

@@ -27,6 +27,11 @@ function errorOf(f: () => unknown): string {
   return assert.fail('no error thrown');
 }
 
+/** The files as an older SeqLab (or an import) wrote them: no checksums, so the decoder's own checks are reached. */
+function unchecked(files: CheckpointFiles): CheckpointFiles {
+  return patchMeta(files, (m) => { delete m.checksums; });
+}
+
 function patchMeta(files: CheckpointFiles, edit: (m: Record<string, any>) => void): CheckpointFiles {
   const m = JSON.parse(files.meta) as Record<string, any>;
   edit(m);
@@ -80,10 +85,11 @@ describe('checkpoints', () => {
   describe('bad checkpoints get a clear error', () => {
     const { files } = trained();
     const cases: [string, () => CheckpointFiles, RegExp][] = [
-      ['a truncated model.safetensors', () => ({ ...files, model: files.model.subarray(0, files.model.length - 10) }), /model\.safetensors is truncated: tensor head\.bias ends at byte \d+ of a \d+-byte data block/],
-      ['a model.safetensors cut inside its header', () => ({ ...files, model: files.model.subarray(0, 40) }), /truncated: the header needs \d+ bytes/],
-      ['a file that is not safetensors', () => ({ ...files, model: new TextEncoder().encode('PK\u0003\u0004 zip data here') }), /is not a safetensors file/],
-      ['a corrupt header', () => { const m = files.model.slice(); m[9] = 0x7d; return { ...files, model: m }; }, /has a corrupt header/],
+      ['a truncated model.safetensors (caught by its checksum)', () => ({ ...files, model: files.model.subarray(0, files.model.length - 10) }), /runs\/r1\/ck\/model\.safetensors is corrupt: its CRC-32 is [0-9a-f]{8}, seqlab\.json recorded/],
+      ['a truncated model.safetensors', () => unchecked({ ...files, model: files.model.subarray(0, files.model.length - 10) }), /model\.safetensors is truncated: tensor head\.bias ends at byte \d+ of a \d+-byte data block/],
+      ['a model.safetensors cut inside its header', () => unchecked({ ...files, model: files.model.subarray(0, 40) }), /truncated: the header needs \d+ bytes/],
+      ['a file that is not safetensors', () => unchecked({ ...files, model: new TextEncoder().encode('PK\u0003\u0004 zip data here') }), /is not a safetensors file/],
+      ['a corrupt header', () => { const m = files.model.slice(); m[9] = 0x7d; return unchecked({ ...files, model: m }); }, /has a corrupt header/],
       ['seqlab.json that is not JSON', () => ({ ...files, meta: files.meta.slice(0, 50) }), /seqlab\.json is not valid JSON \(truncated or corrupt\)/],
       ['the wrong magic', () => patchMeta(files, (m) => { m.format = 'keras'; }), /is not a SeqLab checkpoint \(no "format": "seqlab-checkpoint"\)/],
       ['a newer version', () => patchMeta(files, (m) => { m.version = 99; }), /checkpoint version 99; this SeqLab \(engine 0\.1\.0\) reads version 1: update SeqLab/],
@@ -92,10 +98,10 @@ describe('checkpoints', () => {
       ['a vocabulary mismatch', () => patchMeta(files, (m) => { m.tokenizer.symbols.pop(); }), /vocabulary mismatch: the tokenizer has \d+ tokens, the model was built for \d+/],
       ['a broken tokenizer', () => patchMeta(files, (m) => { m.tokenizer.kind = 'sentencepiece'; }), /tokenizer JSON has unknown kind "sentencepiece"/],
       ['a missing training state', () => ({ model: files.model, meta: files.meta }), /training\.safetensors is missing/],
-      ['missing optimizer moments', () => ({ ...files, state: encodeSafetensors([]) }), /tensor optim\.exp_avg\.embedding\.weight is missing/],
+      ['missing optimizer moments', () => unchecked({ ...files, state: encodeSafetensors([]) }), /tensor optim\.exp_avg\.embedding\.weight is missing/],
       ['an extra tensor', () => {
         const t = decodeSafetensors(files.model).tensors;
-        return { ...files, model: encodeSafetensors([...[...t].map(([name, v]) => ({ name, ...v })), { name: 'decoder.weight', shape: [1], data: [0] }]) };
+        return unchecked({ ...files, model: encodeSafetensors([...[...t].map(([name, v]) => ({ name, ...v })), { name: 'decoder.weight', shape: [1], data: [0] }]) });
       }, /unexpected tensor decoder\.weight \(not part of this architecture\)/],
     ];
     for (const [what, make, message] of cases) {

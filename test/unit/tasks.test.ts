@@ -46,7 +46,10 @@ describe('engine tasks', () => {
     const a = Seq2SeqTask.create(o, pairs);
     const b = Seq2SeqTask.create({ ...o, hidden: 12 }, pairs);
     const files = { ...taskCheckpoint(a), model: taskCheckpoint(b).model };
-    assert.throws(() => loadTask(files, 'ck'), (e: unknown) => e instanceof CheckpointError && /ck\/model\.safetensors: tensor \S+ has shape/.test((e as Error).message));
+    // With its checksum, seqlab.json tells the swapped file apart; without one (older SeqLab), the shapes do.
+    assert.throws(() => loadTask(files, 'ck'), (e: unknown) => e instanceof CheckpointError && /ck\/model\.safetensors is corrupt/.test((e as Error).message));
+    const { checksums: _c, ...meta } = JSON.parse(files.meta) as Record<string, unknown>;
+    assert.throws(() => loadTask({ ...files, meta: JSON.stringify(meta) }, 'ck'), (e: unknown) => e instanceof CheckpointError && /ck\/model\.safetensors: tensor \S+ has shape/.test((e as Error).message));
   });
 
   it('Completer: typing on (incremental state) equals reading the prefix afresh', () => {

@@ -2,9 +2,10 @@
 // from which the engine rebuilds the model and its Params arena. Checkpoints, export and import are written
 // over this union plus a Params arena, so a new architecture only adds a case here (validate, build, infer).
 // Validation turns untrusted JSON (a seqlab.json from disk) into a typed config or a clear error.
-import { CELL_KINDS, type CellKind } from '../cells/cell';
+import type { CellKind } from '../cells/cell';
 import { LanguageModel, type LmConfig } from '../lm';
 import type { Params } from '../params';
+import { int, LIMITS, recurrentFields } from './fields';
 
 export type Architecture = { kind: 'lm'; config: LmConfig };
 export type ArchitectureKind = Architecture['kind'];
@@ -41,31 +42,14 @@ export function parseArchitecture(value: unknown): Architecture {
   throw new ArchitectureError(`unknown architecture kind ${JSON.stringify(o.kind)}; this SeqLab knows ${ARCHITECTURE_KINDS.join(', ')}`);
 }
 
+/** The LM config, every field type- and range-checked (fields.ts LIMITS) before anything is built. */
 export function parseLmConfig(value: unknown): LmConfig {
   const c = obj(value, 'architecture.config');
-  const r = obj(c.rnn, 'architecture.config.rnn');
-  const cell = r.cell as CellKind;
-  if (!CELL_KINDS.includes(cell)) throw new ArchitectureError(`architecture.config.rnn.cell must be one of ${CELL_KINDS.join(', ')}, got ${JSON.stringify(r.cell)}`);
-  const merge = r.merge ?? 'concat';
-  if (!['concat', 'sum', 'mean', 'weighted'].includes(merge as string)) throw new ArchitectureError(`architecture.config.rnn.merge is ${JSON.stringify(merge)}`);
-  const dropout = r.dropout ?? 0;
-  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) throw new ArchitectureError(`architecture.config.rnn.dropout must be in [0, 1), got ${JSON.stringify(dropout)}`);
-  if (typeof r.bidirectional !== 'boolean') throw new ArchitectureError('architecture.config.rnn.bidirectional must be true or false');
-  const out: LmConfig = {
-    vocabSize: posInt(c.vocabSize, 'architecture.config.vocabSize'),
-    embeddingSize: posInt(c.embeddingSize, 'architecture.config.embeddingSize'),
-    rnn: {
-      cell,
-      hiddenSize: posInt(r.hiddenSize, 'architecture.config.rnn.hiddenSize'),
-      numLayers: posInt(r.numLayers, 'architecture.config.rnn.numLayers'),
-      bidirectional: r.bidirectional,
-      merge: merge as LmConfig['rnn']['merge'],
-      dropout,
-    },
+  return {
+    vocabSize: int(c.vocabSize, 'architecture.config.vocabSize', LIMITS.vocabSize),
+    embeddingSize: int(c.embeddingSize, 'architecture.config.embeddingSize', LIMITS.embeddingSize),
+    rnn: recurrentFields(c.rnn, 'architecture.config.rnn'),
   };
-  if (r.weightInit !== undefined) out.rnn.weightInit = r.weightInit as LmConfig['rnn']['weightInit'];
-  if (typeof r.forgetBias === 'number') out.rnn.forgetBias = r.forgetBias;
-  return out;
 }
 
 /**
@@ -99,9 +83,4 @@ export function inferLmArchitecture(shapes: ReadonlyMap<string, readonly number[
 function obj(value: unknown, what: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ArchitectureError(`${what} must be an object`);
   return value as Record<string, unknown>;
-}
-
-function posInt(v: unknown, what: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ArchitectureError(`${what} must be a positive integer, got ${JSON.stringify(v)}`);
-  return v;
 }

@@ -13,6 +13,8 @@ import { decodeSafetensors, encodeSafetensors } from '../safetensors';
 import type { Seq2SeqConfig } from '../seq2seq/model';
 import { tokenizerFromJSON } from '../tokenize/tokenizer';
 import { architectureVocabSize, buildModel, inferLmArchitecture, parseArchitecture, type Architecture } from './architecture';
+import { fileChecksums, nonFiniteProblem } from './integrity';
+import { weightCountProblem } from './taskArchitectures';
 import { checkExportable, modelPy } from './modelPy';
 
 export const MODEL_PY_FILE = 'model.py';
@@ -75,11 +77,15 @@ export function importPytorchWeights(weights: Uint8Array, opts: ImportOptions): 
   }
   const V = architectureVocabSize(architecture);
   if (tokenizer.vocabSize !== V) throw new CheckpointError(`cannot import ${what}: the tokenizer has ${tokenizer.vocabSize} tokens but the weights are for a vocabulary of ${V}`);
+  const tooBig = weightCountProblem(architecture, tensors, what);
+  if (tooBig) throw new CheckpointError(`cannot import ${what}: ${tooBig}`);
   const built = buildModel(architecture);
   for (const e of built.params.entries) {
     const t = tensors.get(e.name);
     if (!t) throw new CheckpointError(`cannot import ${what}: tensor ${e.name} is missing`);
     if (t.shape.join(',') !== e.shape.join(',')) throw new CheckpointError(`cannot import ${what}: tensor ${e.name} has shape [${t.shape.join(', ')}], expected [${e.shape.join(', ')}]`);
+    const nonFinite = nonFiniteProblem(e.name, t.data);
+    if (nonFinite) throw new CheckpointError(`cannot import ${what}: ${nonFinite}`);
   }
   for (const name of tensors.keys()) if (!built.params.has(name)) throw new CheckpointError(`cannot import ${what}: unexpected tensor ${name}`);
   for (const e of built.params.entries) built.params.value(e.name).set(tensors.get(e.name)!.data);
@@ -97,6 +103,6 @@ export function seq2seqExportFiles(
   const model = encodeSafetensors(params.entries.map((e) => ({ name: e.name, shape: e.shape, data: params.value(e.name) })), { format: 'pt' });
   const tensors: Record<string, number[]> = {};
   for (const e of params.entries) tensors[e.name] = [...e.shape];
-  const json = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, engineVersion: ENGINE_VERSION, architecture: { kind: 'seq2seq', config, ...meta.extra }, tokenizer: meta.tokenizer ?? null, vocabSize: config.tgtVocab, seed: meta.seed ?? 0, tensors, training: null, info: { exportedFor: 'pytorch' } };
+  const json = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, engineVersion: ENGINE_VERSION, architecture: { kind: 'seq2seq', config, ...meta.extra }, tokenizer: meta.tokenizer ?? null, vocabSize: config.tgtVocab, seed: meta.seed ?? 0, tensors, checksums: fileChecksums({ [MODEL_FILE]: model }), training: null, info: { exportedFor: 'pytorch' } };
   return { [MODEL_FILE]: model, [META_FILE]: JSON.stringify(json, null, 1), [MODEL_PY_FILE]: modelPy() };
 }

@@ -4,14 +4,19 @@
 //   seq2seq, classify, tag
 //            the same files and fields, with architecture = { kind, config, …task fields (labels, tags, decoding
 //            cap) }; engine/checkpoint/architecture.ts knows only 'lm' so far, so these are validated here the
-//            same way (format, version, tokenizer vs vocabulary, every tensor's name and shape) before any
-//            weight is copied. When architecture.ts learns these kinds, this file delegates to it.
+//            same way (format, version, checksum, every field's type and range (checkpoint/taskArchitectures.ts,
+//            metaFields.ts), tokenizer vs vocabulary, the weight count against the file, every tensor's name,
+//            shape and finiteness) before anything is built. When architecture.ts learns these kinds, this file
+//            delegates to it.
 import {
   CHECKPOINT_FORMAT, CHECKPOINT_VERSION, CheckpointError, ENGINE_VERSION, META_FILE, MODEL_FILE, loadWeights, modelFromCheckpoint,
   readCheckpoint, writeCheckpoint, type CheckpointFiles,
 } from '../checkpoint';
 import type { LanguageModel } from '../lm';
 import type { Params } from '../params';
+import { checksumProblem, fileChecksums, nonFiniteProblem } from '../checkpoint/integrity';
+import { checkMetaFields } from '../checkpoint/metaFields';
+import { parseSeq2SeqArchitecture, parseSequenceArchitecture, weightCountProblem } from '../checkpoint/taskArchitectures';
 import { decodeSafetensors, encodeSafetensors } from '../safetensors';
 import { assertFiniteParams } from '../sentinel';
 import { Seq2Seq } from '../seq2seq/model';
@@ -34,7 +39,8 @@ export function taskCheckpoint(task: AnyTask, info: Record<string, unknown> = {}
   const model = encodeSafetensors(params.entries.map((e) => ({ name: e.name, shape: e.shape, data: params.value(e.name) })), { format: 'pt' });
   const meta = {
     format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, engineVersion: ENGINE_VERSION, architecture: task.architecture,
-    tokenizer: task.tokenizer.toJSON(), vocabSize: task.tokenizer.vocabSize, seed: task.seed, tensors, training: null, info,
+    tokenizer: task.tokenizer.toJSON(), vocabSize: task.tokenizer.vocabSize, seed: task.seed, tensors,
+    checksums: fileChecksums({ [MODEL_FILE]: model }), training: null, info,
   };
   return { model, meta: JSON.stringify(meta, null, 1) };
 }
@@ -59,42 +65,48 @@ export function loadTask(files: CheckpointFiles, where = 'checkpoint'): AnyTask 
   if (typeof meta.version !== 'number' || meta.version < 1 || meta.version > CHECKPOINT_VERSION) {
     throw new CheckpointError(`${where} has checkpoint version ${JSON.stringify(meta.version)}; this SeqLab reads version ${CHECKPOINT_VERSION}`);
   }
+  const corrupt = checksumProblem(meta.checksums, { [MODEL_FILE]: files.model }, where, META_FILE);
+  if (corrupt) throw new CheckpointError(corrupt);
+  // Every field is type- and range-checked before anything is built (checkpoint/fields.ts has the limits).
+  let architecture: Seq2SeqArchitecture | SequenceArchitecture;
   let tokenizer: Tokenizer;
   try {
+    checkMetaFields(meta);
+    if (arch.kind === 'seq2seq') architecture = parseSeq2SeqArchitecture(arch);
+    else if (arch.kind === 'classify' || arch.kind === 'tag') architecture = parseSequenceArchitecture(arch);
+    else throw new Error(`unknown architecture kind ${JSON.stringify(arch.kind)}; this SeqLab knows lm, seq2seq, classify, tag`);
     tokenizer = tokenizerFromJSON(meta.tokenizer);
   } catch (e) {
     throw new CheckpointError(`${where}/${META_FILE}: ${(e as Error).message}`);
   }
-  const seed = typeof meta.seed === 'number' ? meta.seed : 0;
-  let task: AnyTask;
-  try {
-    if (arch.kind === 'seq2seq') {
-      const a = arch as unknown as Seq2SeqArchitecture;
-      if (a.config?.srcVocab !== tokenizer.vocabSize || a.config?.tgtVocab !== tokenizer.vocabSize) {
-        throw new CheckpointError(`${where}: vocabulary mismatch: the tokenizer has ${tokenizer.vocabSize} tokens, the model was built for ${a.config?.tgtVocab}`);
-      }
-      task = new Seq2SeqTask(new Seq2Seq(a.config), tokenizer, a, seed);
-    } else if (arch.kind === 'classify' || arch.kind === 'tag') {
-      task = SequenceTask.fromArchitecture(arch as unknown as SequenceArchitecture, tokenizer, seed);
-    } else {
-      throw new CheckpointError(`${where}/${META_FILE}: unknown architecture kind ${JSON.stringify(arch.kind)}; this SeqLab knows lm, seq2seq, classify, tag`);
-    }
-  } catch (e) {
-    if (e instanceof CheckpointError) throw e;
-    throw new CheckpointError(`${where}/${META_FILE}: the architecture does not build: ${(e as Error).message}`);
+  const built = architecture.kind === 'seq2seq' ? architecture.config.tgtVocab : architecture.config.vocabSize;
+  const srcOk = architecture.kind !== 'seq2seq' || architecture.config.srcVocab === tokenizer.vocabSize;
+  if (built !== tokenizer.vocabSize || !srcOk || meta.vocabSize !== tokenizer.vocabSize) {
+    throw new CheckpointError(`${where}: vocabulary mismatch: the tokenizer has ${tokenizer.vocabSize} tokens, the model was built for ${built}`);
   }
-  loadChecked(task.params, files.model, `${where}/${MODEL_FILE}`);
-  return task;
-}
-
-/** Every parameter present with its exact shape and nothing extra, then copied in (nothing is written on error). */
-function loadChecked(params: Params, bytes: Uint8Array, what: string): void {
   let found: Map<string, { shape: number[]; data: Float32Array }>;
   try {
-    found = decodeSafetensors(bytes, what).tensors;
+    found = decodeSafetensors(files.model, `${where}/${MODEL_FILE}`).tensors;
   } catch (e) {
     throw new CheckpointError((e as Error).message);
   }
+  const tooBig = weightCountProblem(architecture, found, MODEL_FILE);
+  if (tooBig) throw new CheckpointError(`${where}/${META_FILE}: ${tooBig}`);
+  const seed = meta.seed as number;
+  let task: AnyTask;
+  try {
+    task = architecture.kind === 'seq2seq'
+      ? new Seq2SeqTask(new Seq2Seq(architecture.config), tokenizer, architecture, seed)
+      : SequenceTask.fromArchitecture(architecture, tokenizer, seed);
+  } catch (e) {
+    throw new CheckpointError(`${where}/${META_FILE}: the architecture does not build: ${(e as Error).message}`);
+  }
+  loadChecked(task.params, found, `${where}/${MODEL_FILE}`);
+  return task;
+}
+
+/** Every parameter present with its exact shape and finite values, nothing extra; then copied in (nothing is written on error). */
+function loadChecked(params: Params, found: Map<string, { shape: number[]; data: Float32Array }>, what: string): void {
   const weights = new Map<string, Float32Array>();
   for (const e of params.entries) {
     const t = found.get(e.name);
@@ -102,6 +114,8 @@ function loadChecked(params: Params, bytes: Uint8Array, what: string): void {
     if (t.shape.length !== e.shape.length || t.shape.some((d, i) => d !== e.shape[i])) {
       throw new CheckpointError(`${what}: tensor ${e.name} has shape [${t.shape.join(', ')}], the architecture needs [${e.shape.join(', ')}]`);
     }
+    const nonFinite = nonFiniteProblem(e.name, t.data);
+    if (nonFinite) throw new CheckpointError(`${what}: ${nonFinite}`);
     weights.set(e.name, t.data);
   }
   for (const name of found.keys()) if (!params.has(name)) throw new CheckpointError(`${what}: unexpected tensor ${name} (not part of this architecture)`);

@@ -5,7 +5,7 @@
 
 import { BpeTokenizer, BpeTokenizerOptions } from './bpe';
 import { CharTokenizer, CharTokenizerOptions } from './char';
-import { TokenizerJSON, Tokenizer, TokenizerKind } from './types';
+import { NUM_SPECIAL, TokenizerJSON, Tokenizer, TokenizerKind } from './types';
 import { WordTokenizer, WordTokenizerOptions } from './word';
 
 export * from './types';
@@ -52,6 +52,7 @@ export function tokenizerFromJSON(json: unknown): Tokenizer {
     throw new Error(`${String(obj.kind)} tokenizer JSON has unsupported version ${JSON.stringify(obj.version)}; this SeqLab reads version 1`);
   }
   const tj = obj as unknown as TokenizerJSON;
+  checkSize(tj);
   switch (tj.kind) {
     case 'char':
       return CharTokenizer.fromJSON(tj);
@@ -59,5 +60,35 @@ export function tokenizerFromJSON(json: unknown): Tokenizer {
       return WordTokenizer.fromJSON(tj);
     case 'bpe':
       return BpeTokenizer.fromJSON(tj);
+  }
+}
+
+/** Most entries a vocabulary may list: every Unicode code point (a char vocabulary can hold no more). */
+const MAX_ENTRIES = 0x110000;
+/**
+ * Longest BPE token, in base symbols. BPE learns tokens inside pre-tokenized chunks (words, runs of spaces), far
+ * shorter than this; but merging a token with itself doubles it, so 40 crafted merges would describe a 2^40-byte
+ * token. Checked on the ids alone, before the tokenizer builds any token's bytes.
+ */
+const MAX_BPE_TOKEN = 4096;
+
+function checkSize(tj: TokenizerJSON): void {
+  const list = (v: unknown, what: string, max: number): void => {
+    if (Array.isArray(v) && v.length > max) throw new Error(`${what} has ${v.length} entries, more than the ${max} a vocabulary can hold`);
+  };
+  if (tj.kind === 'char') list(tj.symbols, 'char tokenizer: symbols', MAX_ENTRIES);
+  if (tj.kind === 'word') list(tj.tokens, 'word tokenizer: tokens', MAX_ENTRIES);
+  if (tj.kind !== 'bpe') return;
+  list(tj.alphabet, 'bpe tokenizer: alphabet', MAX_ENTRIES);
+  list(tj.merges, 'bpe tokenizer: merges', 2 * MAX_ENTRIES);
+  if (!Array.isArray(tj.merges)) return;
+  const base = tj.base === 'char' ? (Array.isArray(tj.alphabet) ? tj.alphabet.length : 0) : 256;
+  const first = NUM_SPECIAL + base, merges = tj.merges.length >> 1;
+  const length = new Float64Array(first + merges).fill(1, NUM_SPECIAL);
+  for (let r = 0; r < merges; r++) {
+    const a = tj.merges[2 * r], b = tj.merges[2 * r + 1];
+    if (!Number.isInteger(a) || !Number.isInteger(b) || a < NUM_SPECIAL || b < NUM_SPECIAL || a >= first + r || b >= first + r) return; // the constructor names it
+    length[first + r] = length[a] + length[b];
+    if (length[first + r] > MAX_BPE_TOKEN) throw new Error(`bpe tokenizer: merge ${r} makes a token of ${length[first + r]} base symbols, more than ${MAX_BPE_TOKEN}: not a learned vocabulary`);
   }
 }

@@ -1,11 +1,16 @@
 // Where runs live: <root>/runs/<run id>/ (root = the extension's storageUri, or globalStorageUri when no
-// folder is open). Every file is written atomically (a temporary name, then rename), and a checkpoint's three
-// files go into a fresh ckpt-<step>/ directory that `latest.json` (itself written atomically) points to only
-// once all three are complete, so a crash or reload during a save leaves the previous checkpoint intact.
-//   runs/<id>/run.json          name, config, corpus messages          (StoredRun without the texts)
-//   runs/<id>/corpus.json       { train, valid }: the texts, so a run resumes after a window reload
-//   runs/<id>/latest.json       { dir: "ckpt-000120", step: 120 }
-//   runs/<id>/ckpt-000120/      model.safetensors, training.safetensors, seqlab.json
+// folder is open). Every file is written atomically (a temporary name, then rename). A checkpoint is replaced
+// as a whole without renaming folders (workspace.fs cannot promise that is atomic on every file system): each
+// save writes a folder of its own, ckpt-<step>-<save id>/, never reused (two saves at one step must not write
+// into the folder latest.json points to), seqlab.json last; then `latest.json` is replaced to point to it. A
+// crash at any write leaves latest.json on the previous complete checkpoint; folders it does not point to are
+// removed by the next save (all but the previous one). If latest.json itself is unreadable, the newest folder
+// whose seqlab.json was written is loaded (seqlab.json goes last, so its presence means the folder is complete).
+//   runs/<id>/run.json                   name, config, corpus messages          (StoredRun without the texts)
+//   runs/<id>/corpus.json                { train, valid }: the texts, so a run resumes after a window reload
+//   runs/<id>/latest.json                { dir: "ckpt-0000120-lq3x1a", step: 120 }
+//   runs/<id>/ckpt-0000120-lq3x1a/       model.safetensors, training.safetensors, seqlab.json
+// (ckpt-0000120/ without a save id is how earlier versions named the folder; those still load.)
 // The file system is abstracted (FileApi) so the extension uses workspace.fs and tests use Node's fs.
 import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
@@ -44,12 +49,14 @@ export interface FileApi {
   osPath(path: string): string;
 }
 
-const KEEP_CHECKPOINTS = 2;
+/** A checkpoint folder's name: ckpt-<step, 7 digits>[-<save id>]. */
+const CKPT_DIR = /^ckpt-(\d+)(?:-([0-9a-z]+))?$/;
 const enc = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
 const dec = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
 
 export class FileRunStore implements RunStore {
   private pending = new Set<Promise<unknown>>();
+  private saves = 0;
   /** Saves of one run are chained, so two checkpoints never interleave their files. */
   private chains = new Map<string, Promise<void>>();
 
@@ -82,23 +89,38 @@ export class FileRunStore implements RunStore {
   private async writeCheckpoint(id: string, files: CheckpointBytes): Promise<void> {
     const meta = JSON.parse(files.meta) as { training?: { stepCount?: number } | null };
     const step = meta.training?.stepCount ?? 0;
-    const dir = `ckpt-${String(step).padStart(7, '0')}`;
+    const previous = await this.pointer(id);
+    // A fresh folder per save: time in base 36 plus a counter, so no save ever writes into a live folder.
+    const dir = `ckpt-${String(step).padStart(7, '0')}-${Date.now().toString(36)}${(this.saves++).toString(36)}`;
     const base = `runs/${id}/${dir}`;
     await this.files.write(`${base}/${MODEL_FILE}`, files.model);
     if (files.state) await this.files.write(`${base}/${STATE_FILE}`, files.state);
-    await this.files.write(`${base}/${META_FILE}`, enc(files.meta));
+    await this.files.write(`${base}/${META_FILE}`, enc(files.meta)); // last: its presence marks the folder complete
     await this.files.write(`runs/${id}/latest.json`, enc(JSON.stringify({ dir, step })));
-    const old = (await this.files.list(`runs/${id}`)).filter((n) => /^ckpt-\d+$/.test(n) && n !== dir).sort();
-    for (const n of old.slice(0, Math.max(0, old.length - (KEEP_CHECKPOINTS - 1)))) await this.files.remove(`runs/${id}/${n}`);
+    // Keep the new folder and the one latest.json named before (a fallback); the rest are older or were
+    // abandoned by a crash before latest.json named them.
+    // A latest.json temporary is left only by a crash in an earlier save (saves of a run are chained).
+    for (const n of await this.files.list(`runs/${id}`)) {
+      const stale = (CKPT_DIR.test(n) && n !== dir && n !== previous) || /^\.?latest\.json\..*\.tmp$/.test(n);
+      if (stale) await this.files.remove(`runs/${id}/${n}`);
+    }
   }
 
   async loadCheckpoint(id: string): Promise<CheckpointBytes | null> {
-    const dir = await this.latestDir(id);
-    if (!dir) return null;
-    const model = await this.files.read(`${dir}/${MODEL_FILE}`);
+    const named = await this.pointer(id);
+    const candidates = (await this.files.list(`runs/${id}`)).filter((n) => CKPT_DIR.test(n)).sort(newestFirst);
+    for (const dir of named ? [named, ...candidates.filter((n) => n !== named)] : candidates) {
+      const ck = await this.readFolder(`runs/${id}/${dir}`);
+      if (ck) return ck;
+    }
+    return null;
+  }
+
+  private async readFolder(dir: string): Promise<CheckpointBytes | null> {
     const meta = await this.files.read(`${dir}/${META_FILE}`);
-    const state = await this.files.read(`${dir}/${STATE_FILE}`);
+    const model = await this.files.read(`${dir}/${MODEL_FILE}`);
     if (!model || !meta) return null;
+    const state = await this.files.read(`${dir}/${STATE_FILE}`);
     return { model, meta: dec(meta), ...(state ? { state } : {}) };
   }
 
@@ -112,10 +134,25 @@ export class FileRunStore implements RunStore {
   }
 
   private async latestDir(id: string): Promise<string | null> {
+    const named = await this.pointer(id);
+    if (named && (await this.files.read(`runs/${id}/${named}/${META_FILE}`))) return `runs/${id}/${named}`;
+    const complete = [];
+    for (const n of (await this.files.list(`runs/${id}`)).filter((x) => CKPT_DIR.test(x))) {
+      if (await this.files.read(`runs/${id}/${n}/${META_FILE}`)) complete.push(n);
+    }
+    return complete.length ? `runs/${id}/${complete.sort(newestFirst)[0]}` : null;
+  }
+
+  /** The folder latest.json names, or null when it is missing, unreadable or names something else. */
+  private async pointer(id: string): Promise<string | null> {
     const l = await this.files.read(`runs/${id}/latest.json`);
     if (!l) return null;
-    const { dir } = JSON.parse(dec(l)) as { dir: string };
-    return `runs/${id}/${dir}`;
+    try {
+      const { dir } = JSON.parse(dec(l)) as { dir?: unknown };
+      return typeof dir === 'string' && CKPT_DIR.test(dir) ? dir : null;
+    } catch {
+      return null;
+    }
   }
 
   private track<T>(p: Promise<T>): Promise<T> {
@@ -124,6 +161,12 @@ export class FileRunStore implements RunStore {
     p.then(done, done);
     return p;
   }
+}
+
+/** Newest first: by step, then by save id (a later save at the same step sorts after; base 36 of the time). */
+function newestFirst(a: string, b: string): number {
+  const [, sa, ia = ''] = CKPT_DIR.exec(a)!, [, sb, ib = ''] = CKPT_DIR.exec(b)!;
+  return Number(sb) - Number(sa) || ib.length - ia.length || (ib < ia ? -1 : ib > ia ? 1 : 0);
 }
 
 /** FileApi over Node's fs below a local directory (tests, the CLI). */
@@ -141,8 +184,19 @@ export function nodeFiles(root: string): FileApi {
       const target = abs(p);
       await fs.mkdir(nodePath.dirname(target), { recursive: true });
       const tmp = `${target}.${process.pid}.${Date.now()}.tmp`;
-      await fs.writeFile(tmp, data);
+      // fsync before the rename, and the folder after it: without, a power loss can leave the renamed name
+      // pointing at an empty file (delayed allocation), e.g. a latest.json naming a folder with no data.
+      const handle = await fs.open(tmp, 'w');
+      try {
+        await handle.writeFile(data);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      faultPoint();
       await fs.rename(tmp, target);
+      faultPoint();
+      await syncDir(nodePath.dirname(target));
     },
     async list(p) {
       try {
@@ -153,7 +207,31 @@ export function nodeFiles(root: string): FileApi {
     },
     async remove(p) {
       await fs.rm(abs(p), { recursive: true, force: true });
+      faultPoint();
     },
     osPath: abs,
   };
+}
+
+async function syncDir(dir: string): Promise<void> {
+  try {
+    const handle = await fs.open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // folders cannot be opened for fsync on every platform (Windows); the rename itself is still atomic
+  }
+}
+
+/**
+ * Crash tests: with SEQLAB_FAULT_AFTER_FS_OPS=k the process kills itself with SIGKILL (no cleanup, like a crash)
+ * right after its k-th file-system change (the same hook as the CLI's src/cli/checkpointDir.ts).
+ */
+let fsOps = 0;
+function faultPoint(): void {
+  const k = Number(process.env.SEQLAB_FAULT_AFTER_FS_OPS);
+  if (Number.isInteger(k) && k > 0 && ++fsOps === k) process.kill(process.pid, 'SIGKILL');
 }

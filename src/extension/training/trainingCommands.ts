@@ -11,7 +11,8 @@ import { readConfig } from '../config';
 import { corpusLanguages } from '../completion/languages';
 import { collectCorpus, type CorpusSource } from './corpusSource';
 import { TrainingSession, type RunRecord, type SessionEvent } from './session';
-import { FileRunStore } from './store';
+import { writeCheckpointFolder } from './checkpointFolder';
+import { FileRunStore, nodeFiles } from './store';
 import { workspaceFiles } from './vscodeFiles';
 
 export const TrainingCommands = {
@@ -42,7 +43,9 @@ export function defaultTrainConfig(): TrainConfig {
 
 export function registerTraining(context: vscode.ExtensionContext): TrainingSession {
   const root = context.storageUri ?? context.globalStorageUri;
-  const session = new TrainingSession(vscode.Uri.joinPath(context.extensionUri, 'dist', 'trainWorker.js').fsPath, new FileRunStore(workspaceFiles(root)));
+  // Local storage through Node's fs: workspace.fs has no fsync, and a checkpoint must survive a power loss too.
+  const files = root.scheme === 'file' ? nodeFiles(root.fsPath) : workspaceFiles(root);
+  const session = new TrainingSession(vscode.Uri.joinPath(context.extensionUri, 'dist', 'trainWorker.js').fsPath, new FileRunStore(files));
   context.subscriptions.push({ dispose: () => session.dispose() });
   context.subscriptions.push(session.onEvent((e) => onSessionEvent(session, e)));
   // Runs of an earlier window (e.g. one reloaded mid-training) become resumable.
@@ -105,14 +108,7 @@ export function registerTraining(context: vscode.ExtensionContext): TrainingSess
       }
       const out = args?.out ? vscode.Uri.file(args.out) : (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Export here' }))?.[0];
       if (!out) return { ok: false, error: 'cancelled' };
-      const written: string[] = [];
-      for (const [name, content] of Object.entries(files)) {
-        const target = vscode.Uri.joinPath(out, name), tmp = vscode.Uri.joinPath(out, `.${name}.tmp`);
-        await vscode.workspace.fs.createDirectory(out);
-        await vscode.workspace.fs.writeFile(tmp, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
-        await vscode.workspace.fs.rename(tmp, target, { overwrite: true });
-        written.push(target.fsPath);
-      }
+      const written = await writeCheckpointFolder(out, files);
       void vscode.window.showInformationMessage(`Exported "${run.name}" for PyTorch to ${out.fsPath} (model.safetensors, seqlab.json, model.py).`);
       return { ok: true, runId: run.id, files: written };
     })),

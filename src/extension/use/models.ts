@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { CheckpointError, META_FILE, MODEL_FILE, STATE_FILE, type CheckpointFiles } from '../../engine/checkpoint';
 import { LanguageModel } from '../../engine/lm';
 import { loadTask, type AnyTask } from '../../engine/tasks/checkpoint';
+import { settledCheckpointDir } from '../../cli/checkpointDir';
 import type { Seq2SeqTask } from '../../engine/tasks/seq2seqTask';
 import type { SequenceTask } from '../../engine/tasks/sequenceTask';
 import { buildTokenizer, type Tokenizer } from '../../engine/tokenize/tokenizer';
@@ -62,7 +63,9 @@ export class ModelHub extends Disposable {
 
   /** Loads a checkpoint folder (or the seqlab.json inside it) and makes it the active model of its kind. */
   async loadCheckpoint(target: vscode.Uri): Promise<ModelKind> {
-    const dir = target.path.endsWith(`/${META_FILE}`) ? vscode.Uri.joinPath(target, '..') : target;
+    const given = target.path.endsWith(`/${META_FILE}`) ? vscode.Uri.joinPath(target, '..') : target;
+    // A folder the CLI was replacing when it crashed is settled first (src/cli/checkpointDir.ts).
+    const dir = given.scheme === 'file' ? vscode.Uri.file(settledCheckpointDir(given.fsPath)) : given;
     const files = await readCheckpointFiles(dir);
     const name = dir.path.split('/').filter(Boolean).pop() ?? 'checkpoint';
     const task = loadTask(files, name);
