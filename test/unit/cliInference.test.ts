@@ -38,10 +38,10 @@ function cli(...argv: string[]): Proc {
   return { code: r.status, out: r.stdout, err: m ? r.stderr.slice(0, m.index) : r.stderr, ms: performance.now() - t0, maxRssKb: m ? Number(m[1]) : NaN };
 }
 
-function inProcess(...argv: string[]): void {
+async function inProcess(...argv: string[]): Promise<void> {
   let err = '';
   const io: CliIO = { out: () => undefined, err: (t) => void (err += t), tty: false, now: () => performance.now() };
-  assert.equal(main(argv, io), 0, err);
+  assert.equal(await main(argv, io), 0, err);
 }
 
 const words = 'the cat sat on the mat and the dog ran over a big red log'.split(' ');
@@ -59,21 +59,21 @@ describe('seqlab inference as a process: long prompts, special tokens, bounded b
   const lmDir = path.join(tmp, 'lm'), bpeDir = path.join(tmp, 'bpe'), s2sDir = path.join(tmp, 's2s'), clsDir = path.join(tmp, 'cls');
   const tiny = ['--hidden', '32', '--embedding', '8', '--seed', '3', '--batch', '4', '--seq-len', '16'];
 
-  before(() => {
+  before(async () => {
     assert.ok(fs.existsSync(CLI), `${CLI} is missing: run npm run build first`);
     file('maxrss.js', "process.on('exit', () => process.stderr.write(`maxrss_kb ${process.resourceUsage().maxRSS}\\n`));\n");
     const corpus = file('corpus.txt', text(20000, 1));
-    inProcess('train', '--task', 'lm', '--cell', 'gru', '--data', corpus, '--out', lmDir, '--steps', '40', ...tiny);
-    inProcess('train', '--task', 'lm', '--tokenizer', 'bpe', '--data', corpus, '--out', bpeDir, '--steps', '5', ...tiny);
+    await inProcess('train', '--task', 'lm', '--cell', 'gru', '--data', corpus, '--out', lmDir, '--steps', '40', ...tiny);
+    await inProcess('train', '--task', 'lm', '--tokenizer', 'bpe', '--data', corpus, '--out', bpeDir, '--steps', '5', ...tiny);
     // Bias the byte-BPE model's head towards <pad>, <unk>, <bos> and the ESC byte: unmasked, they win.
     const task = loadTaskDir(bpeDir);
     const bias = task.params.value('head.bias');
     for (const id of [PAD, UNK, BOS, NUM_SPECIAL + 0x1b]) bias[id] += 40;
     saveTaskDir(task, bpeDir, {});
     const pairs = file('rev.tsv', Array.from({ length: 60 }, (_, i) => { const w = text(8, i).slice(0, 6).trim(); return `${w}\t${[...w].reverse().join('')}`; }).join('\n') + '\n');
-    inProcess('train', '--task', 'seq2seq', '--data', pairs, '--out', s2sDir, '--steps', '10', ...tiny);
+    await inProcess('train', '--task', 'seq2seq', '--data', pairs, '--out', s2sDir, '--steps', '10', ...tiny);
     const cls = file('cls.tsv', ['apple\tA', 'zebra\tZ', 'amber\tA', 'zinc\tZ'].join('\n') + '\n');
-    inProcess('train', '--task', 'classify', '--data', cls, '--out', clsDir, '--steps', '5', ...tiny);
+    await inProcess('train', '--task', 'classify', '--data', cls, '--out', clsDir, '--steps', '5', ...tiny);
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
