@@ -9,6 +9,7 @@ import { Seq2SeqTask, type Seq2SeqOptions } from '../engine/tasks/seq2seqTask';
 import { SequenceTask } from '../engine/tasks/sequenceTask';
 import type { StepStats } from '../engine/trainer';
 import { parseArgs, requireFlag, UsageError, type FlagSpec, type Parsed } from './args';
+import { dataReadOptions, MAX_DATA_FLAG } from './dataFiles';
 import { evaluateTask } from './evaluate';
 import { readTaskData, saveTaskDir, type CliIO, type TaskData } from './io';
 import { Progress } from './progress';
@@ -43,6 +44,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   time: { type: 'number', min: 0, exclusiveMin: true },
   seed: { type: 'int', min: 0, max: 2 ** 32 - 1 },
   json: { type: 'bool' },
+  ...MAX_DATA_FLAG,
 };
 
 /** TaskOptions from parsed flags (defaults from DEFAULT_TASK_OPTIONS; tagging reads word tokens). */
@@ -106,8 +108,8 @@ export function train(argv: readonly string[], io: CliIO): number {
     throw new UsageError(`train: --attention-location takes an odd kernel width and --attention additive, got ${locationKernel} with ${o.attention}`);
   }
   const json = Boolean(p.flags.json);
-  const data = readTaskData(kind, files);
-  const valid = p.flags.valid !== undefined ? readTaskData(kind, [p.flags.valid as string]) : null;
+  const data = readTaskData(kind, files, dataReadOptions(p.flags, io.err));
+  const valid = p.flags.valid !== undefined ? readTaskData(kind, [p.flags.valid as string], dataReadOptions(p.flags, io.err)) : null;
   const s2s: Seq2SeqOptions = { reverseSource, locationKernel };
   const task = buildTask(o, data, s2s);
   const steps = (p.flags.steps as number | undefined) ?? (p.flags.time === undefined ? 1000 : Infinity);
