@@ -4,17 +4,13 @@
 // and then enforced while reading (a file may grow, and /proc files report size 0), in a bounded read loop.
 // Bytes are decoded as UTF-8; invalid sequences become U+FFFD and are COUNTED, so the caller can warn.
 import * as fs from 'node:fs';
+import { DEFAULT_MAX_CORPUS_MB, MAX_CORPUS_MB } from '../engine/corpus';
 import type { FlagSpec, Flags } from './args';
 
-/** Default cap on the data one command reads, in MB (2^20 bytes). A corpus costs several times its size in
- *  memory — the text, one Int32 token id per character (4×), the batcher's streams — so 64 MB of text is ~1 GB
- *  of RAM, comfortable on an 8 GB laptop, and is already hours of CPU training per epoch. */
-export const DEFAULT_MAX_DATA_MB = 64;
-
-/** Highest cap the flag accepts. The tokenizers return token ids as plain arrays, and V8 aborts the process (a
- *  fatal "invalid size error", not an exception) when one passes ~169 million elements (Node 20, measured);
- *  128 MB of text is at most 128 million characters, so a character-level corpus stays below that. */
-export const MAX_DATA_MB_LIMIT = 128;
+/** Default cap on the data one command reads, and the highest the flag accepts: the extension's corpus caps,
+ *  for the same reasons (engine/corpus.ts: ~1 GB of RAM per 64 MB of text; V8's array limit past 128 MB). */
+export const DEFAULT_MAX_DATA_MB = DEFAULT_MAX_CORPUS_MB;
+export const MAX_DATA_MB_LIMIT = MAX_CORPUS_MB;
 
 export class DataFileError extends Error {}
 
