@@ -93,7 +93,7 @@ export function requireFlag<T>(p: Parsed, name: string, command: string): T {
 }
 
 export const USAGE: Record<string, string> = {
-  train: 'seqlab train --task lm|classify|tag|seq2seq --out DIR --data FILE... [--valid FILE] [--cell lstm|gru|rnn-tanh|rnn-relu] [--hidden N] [--layers N] [--bidirectional | --reverse-source] [--merge concat|sum|mean|weighted] [--attention none|dot|general|additive] [--attention-location K] [--tokenizer char|word|bpe] [--seq-len N] [--batch N] [--optimizer adam|adamw|sgd|rmsprop] [--lr X] [--clip X] [--steps N | --time SECONDS] [--seed N] [--json] [--max-data-mb MB]',
+  train: 'seqlab train --task lm|classify|tag|seq2seq --out DIR --data FILE... [--valid FILE] [--cell lstm|gru|rnn-tanh|rnn-relu] [--hidden N] [--layers N] [--bidirectional | --reverse-source] [--merge concat|sum|mean|weighted] [--attention none|dot|general|additive] [--attention-location K] [--tokenizer char|word|bpe] [--seq-len N] [--batch N] [--optimizer adam|adamw|sgd|rmsprop] [--lr X] [--clip X] [--steps N | --time SECONDS] [--seed N] [--json] [--max-data-mb MB] [--max-memory-mb MB]',
   eval: 'seqlab eval DIR --data FILE [--json] [--words N] [--limit N] [--mirror] [--max-data-mb MB]',
   generate: 'seqlab generate DIR --prompt TEXT [--max N] [--temperature T] [--top-k K] [--top-p P] [--beam K] [--seed N] [--json]',
   complete: 'seqlab complete DIR --prompt TEXT [--count N] [--json]',

@@ -6,6 +6,7 @@ import { loadTask, taskCheckpoint, type AnyTask } from '../engine/tasks/checkpoi
 import type { TaskKind } from '../engine/tasks/options';
 import { DataBudget, readDataText, type ReadTextOptions } from './dataFiles';
 import { checkpointFilesRecord, readCheckpointFiles, writeFilesAtomic } from './exportIo';
+import { loadMemoryLimit } from './memory';
 
 export interface CliIO {
   out(text: string): void;
@@ -56,8 +57,9 @@ export function readTaskData(kind: TaskKind, files: readonly string[], opts: Rea
   }
 }
 
+/** A checkpoint directory's task, refused before allocation if it would not fit in this machine's memory. */
 export function loadTaskDir(dir: string): AnyTask {
-  return loadTask(readCheckpointFiles(dir), dir);
+  return loadTask(readCheckpointFiles(dir), dir, loadMemoryLimit());
 }
 
 export function saveTaskDir(task: AnyTask, dir: string, info: Record<string, unknown>): string[] {

@@ -7,10 +7,12 @@ import { LmTask } from '../engine/tasks/lmTask';
 import { DEFAULT_TASK_OPTIONS, TASK_KINDS, type TaskKind, type TaskOptions } from '../engine/tasks/options';
 import { Seq2SeqTask, type Seq2SeqOptions } from '../engine/tasks/seq2seqTask';
 import { SequenceTask } from '../engine/tasks/sequenceTask';
+import type { MemoryLimit } from '../engine/modelMemory';
 import type { StepStats } from '../engine/trainer';
 import { parseArgs, requireFlag, UsageError, type FlagSpec, type Parsed } from './args';
 import { dataReadOptions, MAX_DATA_FLAG } from './dataFiles';
 import { evaluateTask } from './evaluate';
+import { hostMemoryLimit, MAX_MEMORY_FLAG } from './memory';
 import { readTaskData, saveTaskDir, type CliIO, type TaskData } from './io';
 import { Progress } from './progress';
 
@@ -45,6 +47,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   seed: { type: 'int', min: 0, max: 2 ** 32 - 1 },
   json: { type: 'bool' },
   ...MAX_DATA_FLAG,
+  ...MAX_MEMORY_FLAG,
 };
 
 /** TaskOptions from parsed flags (defaults from DEFAULT_TASK_OPTIONS; tagging reads word tokens). */
@@ -78,17 +81,18 @@ export function taskOptions(p: Parsed): TaskOptions {
   return o;
 }
 
-export function buildTask(o: TaskOptions, data: TaskData, s2s: Seq2SeqOptions = {}): AnyTask {
+/** The task, refused before its model is built when training it would need more than `memoryLimit`. */
+export function buildTask(o: TaskOptions, data: TaskData, s2s: Seq2SeqOptions = {}, memoryLimit?: MemoryLimit | null): AnyTask {
   switch (data.kind) {
     case 'lm':
-      return LmTask.create(o, data.text);
+      return LmTask.create(o, data.text, memoryLimit);
     case 'seq2seq':
-      return Seq2SeqTask.create(o, data.pairs, s2s);
+      return Seq2SeqTask.create(o, data.pairs, s2s, memoryLimit);
     case 'classify':
       if (data.labels.length < 2) throw new Error(`classification needs at least 2 labels; the data has ${data.labels.length} (${data.labels.join(', ')})`);
-      return SequenceTask.createClassifier(o, data.examples, data.labels);
+      return SequenceTask.createClassifier(o, data.examples, data.labels, memoryLimit);
     case 'tag':
-      return SequenceTask.createTagger(o, data.sentences, data.tags);
+      return SequenceTask.createTagger(o, data.sentences, data.tags, memoryLimit);
   }
 }
 
@@ -111,7 +115,7 @@ export function train(argv: readonly string[], io: CliIO): number {
   const data = readTaskData(kind, files, dataReadOptions(p.flags, io.err));
   const valid = p.flags.valid !== undefined ? readTaskData(kind, [p.flags.valid as string], dataReadOptions(p.flags, io.err)) : null;
   const s2s: Seq2SeqOptions = { reverseSource, locationKernel };
-  const task = buildTask(o, data, s2s);
+  const task = buildTask(o, data, s2s, hostMemoryLimit(p.flags['max-memory-mb'] as number | undefined));
   const steps = (p.flags.steps as number | undefined) ?? (p.flags.time === undefined ? 1000 : Infinity);
   const seconds = (p.flags.time as number | undefined) ?? Infinity;
   if (json) io.out(JSON.stringify({ type: 'start', task: kind, params: task.params.size, vocab: task.tokenizer.vocabSize, options: kind === 'seq2seq' ? { ...o, ...s2s } : o }) + '\n');

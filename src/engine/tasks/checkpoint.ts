@@ -12,12 +12,14 @@ import {
 } from '../checkpoint';
 import type { LanguageModel } from '../lm';
 import type { Params } from '../params';
+import type { MemoryLimit } from '../modelMemory';
 import { decodeSafetensors, encodeSafetensors } from '../safetensors';
 import { Seq2Seq } from '../seq2seq/model';
 import { tokenizerFromJSON, type Tokenizer } from '../tokenize/tokenizer';
 import { LmTask } from './lmTask';
 import { Seq2SeqTask, type Seq2SeqArchitecture } from './seq2seqTask';
 import { SequenceTask, type SequenceArchitecture } from './sequenceTask';
+import { checkLoading } from './taskMemory';
 
 export type AnyTask = LmTask | Seq2SeqTask | SequenceTask;
 
@@ -37,8 +39,9 @@ export function taskCheckpoint(task: AnyTask, info: Record<string, unknown> = {}
   return { model, meta: JSON.stringify(meta, null, 1) };
 }
 
-/** Reads and validates a checkpoint of any task; throws CheckpointError naming the problem. */
-export function loadTask(files: CheckpointFiles, where = 'checkpoint'): AnyTask {
+/** Reads and validates a checkpoint of any task; throws CheckpointError naming the problem (ModelMemoryError when
+ *  the model would not fit in `memoryLimit`). Nothing of the model's size is allocated before both checks pass. */
+export function loadTask(files: CheckpointFiles, where = 'checkpoint', memoryLimit?: MemoryLimit | null): AnyTask {
   let meta: Record<string, unknown>;
   try {
     meta = JSON.parse(files.meta) as Record<string, unknown>;
@@ -49,6 +52,7 @@ export function loadTask(files: CheckpointFiles, where = 'checkpoint'): AnyTask 
   if (meta?.format !== CHECKPOINT_FORMAT || !arch || typeof arch !== 'object') {
     throw new CheckpointError(`${where}/${META_FILE} is not a SeqLab checkpoint (no "format": "${CHECKPOINT_FORMAT}" with an architecture)`);
   }
+  checkLoading(arch.kind, (arch as { config?: unknown }).config, files.model.length, `${where}/${META_FILE}`, memoryLimit);
   if (arch.kind === 'lm') {
     const ck = readCheckpoint(files, where);
     const built = modelFromCheckpoint(ck);
