@@ -17,7 +17,8 @@ export class DataFileError extends Error {}
 /** A byte budget shared by the files of one command: each file read counts against it. */
 export class DataBudget {
   used = 0;
-  constructor(readonly maxBytes: number, readonly flag = '--max-data-mb') {}
+  /** `flag` raises the cap (up to MAX_DATA_MB_LIMIT); without one, `fixedWhy` says why the cap is what it is. */
+  constructor(readonly maxBytes: number, readonly flag = '--max-data-mb', readonly fixedWhy = '') {}
 
   static fromMb(mb: number | undefined): DataBudget {
     return new DataBudget(Math.floor((mb ?? DEFAULT_MAX_DATA_MB) * 2 ** 20));
@@ -28,8 +29,8 @@ export class DataBudget {
     if (this.used + more <= this.maxBytes) return;
     const total = this.used + more, need = Math.ceil(total / 2 ** 20);
     const what = this.used > 0 ? `with the files before it, the data is ${mb(total)} MB` : `it is ${mb(total)} MB`;
-    const raise = need <= MAX_DATA_MB_LIMIT ? `raise the cap with ${this.flag} ${need}` : `split it: ${this.flag} goes up to ${MAX_DATA_MB_LIMIT}`;
-    throw new DataFileError(`cannot read ${file}: ${what}, over the ${mb(this.maxBytes)} MB data cap; ${raise}`);
+    const raise = !this.flag ? this.fixedWhy : need <= MAX_DATA_MB_LIMIT ? `raise the cap with ${this.flag} ${need}` : `split it: ${this.flag} goes up to ${MAX_DATA_MB_LIMIT}`;
+    throw new DataFileError(`cannot read ${file}: ${what}, over the ${mb(this.maxBytes)} MB ${this.flag ? 'data cap' : 'cap'}; ${raise}`);
   }
 }
 

@@ -50,6 +50,10 @@ describe('CLI data files: special files, size caps, invalid UTF-8 (real processe
     const fifo = path.join(dir, 'corpus.fifo');
     if (spawnSync('mkfifo', [fifo]).status !== 0) this.skip();
     refused(seqlab('train', ...tiny, '--out', path.join(dir, 'm'), '--data', fifo), /cannot read .*corpus\.fifo: it is a FIFO \(named pipe\), not a regular file/);
+    // The weights file of `seqlab import` is read the same way.
+    refused(seqlab('import', fifo, '--out', path.join(dir, 'imp')), /cannot read .*corpus\.fifo: it is a FIFO \(named pipe\)/);
+    refused(seqlab('import', '/dev/zero', '--out', path.join(dir, 'imp')), /cannot read \/dev\/zero: it is a character device/);
+    assert.ok(!fs.existsSync(path.join(dir, 'imp')));
   });
 
   it('refuses a 300 MB (sparse) file from its size alone, naming the size, the cap and the flag', () => {
