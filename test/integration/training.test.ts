@@ -186,4 +186,16 @@ describe('training in the extension host', function () {
     assert.match(fs.readFileSync(path.join(out, 'model.py'), 'utf8'), /class SeqLabLM\(nn\.Module\)/);
     fs.rmSync(out, { recursive: true, force: true });
   });
+
+  it('refuses a model too large for this machine before building it, saying how much it needs', async () => {
+    await selectAllOf(PROSE);
+    // hidden 65536 × 4 layers: ~120 billion parameters, more than any machine's RAM.
+    const res = await vscode.commands.executeCommand<CommandResult>('seqlab.startTraining', {
+      source: { kind: 'selection' }, config: { ...CONFIG, hiddenSize: 65536, numLayers: 4 },
+    });
+    assert.equal(res.ok, false);
+    const gb = +(os.totalmem() / 2 ** 30).toFixed(1);
+    assert.match((res as { error: string }).error, new RegExp(`^the model needs [\\d.]+ GB to train for hidden 65536 × 4 layers \\(lstm\\) \\(120\\.\\d+ billion parameters; .*\\); the limit is [\\d.]+ GB, half of this machine's ${gb} GB of RAM; choose a smaller hidden size`));
+    assert.equal(api.training.current!.state, 'failed');
+  });
 });
