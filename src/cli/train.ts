@@ -2,18 +2,18 @@
 // --time → a checkpoint in --out (model.safetensors + seqlab.json) → optional held-out evaluation (--valid).
 // Progress: a bar on a terminal (stderr), JSON lines with --json (stdout), a summary line otherwise.
 import { CELL_KINDS, type CellKind } from '../engine/cells/cell';
+import type { MemoryLimit } from '../engine/modelMemory';
 import { loadTask, taskCheckpoint, type AnyTask } from '../engine/tasks/checkpoint';
 import { LmTask } from '../engine/tasks/lmTask';
 import { DEFAULT_TASK_OPTIONS, TASK_KINDS, type TaskKind, type TaskOptions } from '../engine/tasks/options';
 import { Seq2SeqTask, type Seq2SeqOptions } from '../engine/tasks/seq2seqTask';
 import { SequenceTask } from '../engine/tasks/sequenceTask';
-import type { MemoryLimit } from '../engine/modelMemory';
 import type { StepStats } from '../engine/trainer';
 import { parseArgs, requireFlag, UsageError, type FlagSpec, type Parsed } from './args';
 import { dataReadOptions, MAX_DATA_FLAG } from './dataFiles';
 import { evaluateTask } from './evaluate';
-import { hostMemoryLimit, MAX_MEMORY_FLAG } from './memory';
 import { readTaskData, saveTaskDir, type CliIO, type TaskData } from './io';
+import { hostMemoryLimit, MAX_MEMORY_FLAG } from './memory';
 import { Progress } from './progress';
 
 const CELL_FLAGS = ['lstm', 'gru', 'rnn-tanh', 'rnn-relu'] as const;
