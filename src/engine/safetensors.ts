@@ -127,7 +127,7 @@ export function validateHeader(bytes: Uint8Array, what = 'safetensors file'): { 
   let covered = 0; // the data block is tiled up to here
   for (let i = 0; i < sorted.length; i++) {
     const e = sorted[i];
-    if (e.begin < covered) throw new SafetensorsError(`${what}: tensors ${sorted[i - 1].name} and ${e.name} overlap (bytes ${e.begin}–${e.end} of the data block begin before ${covered})`);
+    if (e.begin < covered) throw new SafetensorsError(`${what}: tensors ${sorted[i - 1].name} and ${e.name} overlap (${e.name} starts at byte ${e.begin} of the data block, ${sorted[i - 1].name} ends at ${covered})`);
     if (e.begin > covered) throw new SafetensorsError(`${what}: a gap of ${e.begin - covered} bytes before tensor ${e.name} (at byte ${covered} of the data block); the format requires tensors to tile the data`);
     covered = e.end;
   }
