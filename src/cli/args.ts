@@ -93,13 +93,13 @@ export function requireFlag<T>(p: Parsed, name: string, command: string): T {
 }
 
 export const USAGE: Record<string, string> = {
-  train: 'seqlab train --task lm|classify|tag|seq2seq --out DIR --data FILE... [--valid FILE] [--cell lstm|gru|rnn-tanh|rnn-relu] [--hidden N] [--layers N] [--bidirectional | --reverse-source] [--merge concat|sum|mean|weighted] [--attention none|dot|general|additive] [--attention-location K] [--tokenizer char|word|bpe] [--seq-len N] [--batch N] [--optimizer adam|adamw|sgd|rmsprop] [--lr X] [--clip X] [--steps N | --time SECONDS] [--seed N] [--json] [--force]',
-  eval: 'seqlab eval DIR --data FILE [--json] [--words N] [--limit N] [--mirror]',
+  train: 'seqlab train --task lm|classify|tag|seq2seq --out DIR --data FILE... [--valid FILE] [--cell lstm|gru|rnn-tanh|rnn-relu] [--hidden N] [--layers N] [--bidirectional | --reverse-source] [--merge concat|sum|mean|weighted] [--attention none|dot|general|additive] [--attention-location K] [--tokenizer char|word|bpe] [--seq-len N] [--batch N] [--optimizer adam|adamw|sgd|rmsprop] [--lr X] [--clip X] [--steps N | --time SECONDS] [--seed N] [--json] [--force] [--max-data-mb MB] [--max-memory-mb MB]',
+  eval: 'seqlab eval DIR --data FILE [--json] [--words N] [--limit N] [--mirror] [--max-data-mb MB]',
   generate: 'seqlab generate DIR --prompt TEXT | --prompt-file FILE [--max N] [--temperature T] [--top-k K] [--top-p P] [--beam K (--max lowered to 65536/K)] [--seed N] [--allow-special (may emit <pad> <bos> <unk>, control bytes)] [--json]',
   complete: 'seqlab complete DIR --prompt TEXT | --prompt-file FILE [--count N] [--beam K] [--allow-special] [--json]',
   translate: 'seqlab translate DIR --input TEXT | --input-file FILE [--beam K] [--allow-special] [--json]',
   classify: 'seqlab classify DIR --input TEXT | --input-file FILE [--json]',
-  data: 'seqlab data copy|reverse|sort|dates|addition|languages --n N --seed S [--min-len N] [--max-len N] [--exclude FILE] [--dict DIR] [--json]',
+  data: 'seqlab data copy|reverse|sort|dates|addition|languages --n N --seed S [--min-len N] [--max-len N] [--exclude FILE] [--dict DIR] [--json] [--max-data-mb MB]',
   export: 'seqlab export DIR --format pytorch --out OUT [--force]',
   import: 'seqlab import WEIGHTS.safetensors --out DIR [--meta seqlab.json] [--tokenizer tok.json] [--rnn-nonlinearity tanh|relu] [--force]',
 };

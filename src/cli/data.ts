@@ -6,6 +6,7 @@ import { DEMO_TASKS, generateTask, isDemoTask } from '../engine/data/generators'
 import { buildWordLanguageData, wordListFromText } from '../engine/data/wordLanguages';
 import { Rng } from '../engine/rng';
 import { parseArgs, requireFlag, requirePositional, UsageError } from './args';
+import { dataReadOptions, MAX_DATA_FLAG } from './dataFiles';
 import { readText, type CliIO } from './io';
 
 /** Debian's word lists (packages wamerican, wngerman, wfrench, wspanish, all in test/harness/debian-packages.txt)
@@ -18,11 +19,12 @@ export const WORD_LISTS: Readonly<Record<string, string>> = {
 export function dataCommand(argv: readonly string[], io: CliIO): number {
   const p = parseArgs(argv, {
     n: { type: 'int', min: 1, max: 10_000_000 }, seed: { type: 'int', min: 0 }, 'min-len': { type: 'int', min: 1 }, 'max-len': { type: 'int', min: 1 },
-    exclude: { type: 'list' }, dict: { type: 'string' }, json: { type: 'bool' },
+    exclude: { type: 'list' }, dict: { type: 'string' }, json: { type: 'bool' }, ...MAX_DATA_FLAG,
   }, 1, 'data');
   const name = requirePositional(p, 0, 'the task name', 'data');
   const n = requireFlag<number>(p, 'n', 'data');
   const seed = (p.flags.seed as number | undefined) ?? 42;
+  const read = dataReadOptions(p.flags, io.err);
   const rows: [string, string][] = [];
   if (name === 'languages') {
     const dir = p.flags.dict as string | undefined;
@@ -30,14 +32,14 @@ export function dataCommand(argv: readonly string[], io: CliIO): number {
     for (const [file, lang] of Object.entries(WORD_LISTS)) {
       const f = dir === undefined ? file : path.join(dir, path.basename(file));
       if (!fs.existsSync(f)) throw new UsageError(`data: ${f} is missing (install the Debian word lists: apt-get install wamerican wngerman wfrench wspanish)`);
-      lists[lang] = wordListFromText(readText(f));
+      lists[lang] = wordListFromText(readText(f, read));
     }
     const d = buildWordLanguageData(lists, new Rng(seed), { perLanguage: Math.ceil(n / Object.keys(lists).length) });
     for (const e of d.examples.slice(0, n)) rows.push([e.text, e.label]);
   } else {
     if (!isDemoTask(name)) throw new UsageError(`data: unknown task ${JSON.stringify(name)}; expected one of ${[...DEMO_TASKS, 'languages'].join('|')}`);
     const exclude = new Set<string>();
-    for (const f of (p.flags.exclude as string[] | undefined) ?? []) for (const line of readText(f).split('\n')) if (line) exclude.add(line.split('\t')[0]);
+    for (const f of (p.flags.exclude as string[] | undefined) ?? []) for (const line of readText(f, read).split('\n')) if (line) exclude.add(line.split('\t')[0]);
     const opts = { minLen: p.flags['min-len'] as number | undefined, maxLen: p.flags['max-len'] as number | undefined, exclude, unique: exclude.size > 0 };
     try {
       for (const e of generateTask(name, new Rng(seed), n, opts)) rows.push([e.source, e.target]);

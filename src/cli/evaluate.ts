@@ -4,6 +4,7 @@
 //   classify / tag   task, examples, accuracy
 import type { AnyTask } from '../engine/tasks/checkpoint';
 import { parseArgs, requireFlag, requirePositional } from './args';
+import { dataReadOptions, MAX_DATA_FLAG } from './dataFiles';
 import { loadTaskDir, readTaskData, type CliIO, type TaskData } from './io';
 
 export interface EvalOptions {
@@ -24,12 +25,12 @@ export function evaluateTask(task: AnyTask, data: TaskData, o: EvalOptions): obj
 
 export function evalCommand(argv: readonly string[], io: CliIO): number {
   const p = parseArgs(argv, {
-    data: { type: 'list' }, json: { type: 'bool' }, words: { type: 'int', min: 0 }, limit: { type: 'int', min: 1 }, mirror: { type: 'bool' },
+    data: { type: 'list' }, json: { type: 'bool' }, words: { type: 'int', min: 0 }, limit: { type: 'int', min: 1 }, mirror: { type: 'bool' }, ...MAX_DATA_FLAG,
   }, 1, 'eval');
   const dir = requirePositional(p, 0, 'the checkpoint directory', 'eval');
   const files = requireFlag<string[]>(p, 'data', 'eval');
   const task = loadTaskDir(dir);
-  const data = readTaskData(task.kind, files);
+  const data = readTaskData(task.kind, files, dataReadOptions(p.flags, io.err));
   const res = evaluateTask(task, data, { words: p.flags.words as number | undefined, limit: p.flags.limit as number | undefined, mirror: Boolean(p.flags.mirror) });
   if (p.flags.json) io.out(JSON.stringify(res) + '\n');
   else for (const [k, v] of Object.entries(res)) io.out(`${k}: ${typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(4) : v}\n`);

@@ -9,6 +9,7 @@ import { decodeSafetensors } from '../engine/safetensors';
 import { loadTask, taskCheckpoint } from '../engine/tasks/checkpoint';
 import { importPytorchWeights } from '../engine/checkpoint/interop';
 import { checkOutputDir } from './checkpointDir';
+import { DataBudget, readDataBytes } from './dataFiles';
 import { checkpointFilesRecord, writeFilesAtomic } from './exportIo';
 
 export interface ImportOptions {
@@ -49,7 +50,7 @@ export function importModel(weightsPath: string, opts: ImportOptions): ImportRes
     }
   }
   if (meta !== undefined && /"kind":\s*"seq2seq"/.test(meta)) return importSeq2seq(weightsPath, meta, opts.out);
-  const { files, checkpoint } = importPytorchWeights(new Uint8Array(fs.readFileSync(weightsPath)), {
+  const { files, checkpoint } = importPytorchWeights(readWeights(weightsPath), {
     meta, tokenizer, rnnNonlinearity: opts.rnnNonlinearity, what: weightsPath,
   });
   const written = writeFilesAtomic(opts.out, checkpointFilesRecord(files));
@@ -57,9 +58,16 @@ export function importModel(weightsPath: string, opts: ImportOptions): ImportRes
   return { dir: opts.out, files: written, architecture: `${checkpoint.architecture.kind}: ${r.numLayers}-layer ${r.cell}, hidden ${r.hiddenSize}` };
 }
 
+/** A weights file, read as untrusted input: a regular file (not a device or FIFO, which never end), at most
+ *  2 GB (Node reads no larger file into one buffer), in a bounded read loop (dataFiles.ts). */
+function readWeights(file: string): Uint8Array {
+  const budget = new DataBudget(2 ** 31 - 1, '', 'SeqLab imports weights files of at most 2 GB');
+  return new Uint8Array(readDataBytes(file, budget));
+}
+
 /** Seq2seq weights + the seqlab.json of a seq2seq checkpoint or export: validated by the task loader, then saved. */
 function importSeq2seq(weightsPath: string, meta: string, out: string): ImportResult {
-  const bytes = new Uint8Array(fs.readFileSync(weightsPath));
+  const bytes = readWeights(weightsPath);
   let names: string[];
   try {
     names = [...decodeSafetensors(bytes, weightsPath).tensors.keys()];

@@ -1,12 +1,13 @@
 // Host side of the CLI: files in (UTF-8, with errors that name the file), checkpoint directories in and out,
 // dataset parsing per task, and the output streams (injected, so tests call main() and read what it printed).
-import * as fs from 'node:fs';
 import { CheckpointError } from '../engine/checkpoint';
 import { readClassification, readConll, readParallel, readPlainText, type LabeledText, type ParallelPair, type TaggedSentence } from '../engine/data/readers';
 import { loadTask, taskCheckpoint, type AnyTask } from '../engine/tasks/checkpoint';
 import type { TaskKind } from '../engine/tasks/options';
+import { DataBudget, readDataText, type ReadTextOptions } from './dataFiles';
 import { checkpointFilesRecord, readCheckpointFiles, writeFilesAtomic } from './exportIo';
 import { onProcessInterrupt, type InterruptSignal } from './signals';
+import { loadMemoryLimit } from './memory';
 
 export interface CliIO {
   out(text: string): void;
@@ -28,17 +29,9 @@ export const processIO: CliIO = {
 
 export class FileError extends Error {}
 
-export function readText(file: string): string {
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(file);
-  } catch {
-    throw new FileError(`cannot read ${file}: no such file`);
-  }
-  if (st.isDirectory()) throw new FileError(`cannot read ${file}: it is a directory`);
-  const bytes = fs.readFileSync(file);
-  if (bytes.includes(0)) throw new FileError(`cannot read ${file}: it is a binary file (it contains NUL bytes), not UTF-8 text`);
-  return new TextDecoder('utf-8').decode(bytes);
+/** A data file as UTF-8 text, read as untrusted input (dataFiles.ts: regular files only, under a size cap). */
+export function readText(file: string, opts: ReadTextOptions = {}): string {
+  return readDataText(file, opts);
 }
 
 export type TaskData =
@@ -47,9 +40,11 @@ export type TaskData =
   | { kind: 'tag'; sentences: TaggedSentence[]; tags: string[] }
   | { kind: 'seq2seq'; pairs: ParallelPair[] };
 
-/** Reads and parses the files of a task (several files are concatenated example-wise). */
-export function readTaskData(kind: TaskKind, files: readonly string[]): TaskData {
-  const texts = files.map((f) => ({ f, text: readText(f) }));
+/** Reads and parses the files of a task (several files are concatenated example-wise); `opts.budget` caps
+ *  their total size, `opts.warn` hears about invalid UTF-8. */
+export function readTaskData(kind: TaskKind, files: readonly string[], opts: ReadTextOptions = {}): TaskData {
+  const o = { ...opts, budget: opts.budget ?? DataBudget.fromMb(undefined) };
+  const texts = files.map((f) => ({ f, text: readText(f, o) }));
   switch (kind) {
     case 'lm':
       return { kind, text: texts.map(({ f, text }) => readPlainText(text, f)).join('\n') };
@@ -66,8 +61,9 @@ export function readTaskData(kind: TaskKind, files: readonly string[]): TaskData
   }
 }
 
+/** A checkpoint directory's task, refused before allocation if it would not fit in this machine's memory. */
 export function loadTaskDir(dir: string): AnyTask {
-  return loadTask(readCheckpointFiles(dir), dir);
+  return loadTask(readCheckpointFiles(dir), dir, loadMemoryLimit());
 }
 
 export function saveTaskDir(task: AnyTask, dir: string, info: Record<string, unknown>): string[] {

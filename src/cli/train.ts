@@ -4,6 +4,7 @@
 // Stops early, still saving the last good weights: on a non-finite loss/gradient/parameter (exit 1, naming the
 // tensor and step) and on SIGINT / SIGTERM (exit 130 / 143). A loss far above chance is warned about once.
 import { CELL_KINDS, type CellKind } from '../engine/cells/cell';
+import type { MemoryLimit } from '../engine/modelMemory';
 import { loadTask, taskCheckpoint, type AnyTask } from '../engine/tasks/checkpoint';
 import { LmTask } from '../engine/tasks/lmTask';
 import { DEFAULT_TASK_OPTIONS, TASK_KINDS, type TaskKind, type TaskOptions } from '../engine/tasks/options';
@@ -13,8 +14,10 @@ import { describeNonFinite, hugeLossMessage } from '../engine/sentinel';
 import type { StepStats } from '../engine/trainer';
 import { parseArgs, requireFlag, UsageError, type FlagSpec, type Parsed } from './args';
 import { checkOutputDir } from './checkpointDir';
+import { dataReadOptions, MAX_DATA_FLAG } from './dataFiles';
 import { evaluateTask } from './evaluate';
 import { readTaskData, saveTaskDir, type CliIO, type TaskData } from './io';
+import { hostMemoryLimit, MAX_MEMORY_FLAG } from './memory';
 import { Progress } from './progress';
 import { SIGNAL_EXIT_CODE, yieldToEventLoop, type InterruptSignal } from './signals';
 
@@ -52,6 +55,8 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   seed: { type: 'int', min: 0, max: 2 ** 32 - 1 },
   json: { type: 'bool' },
   force: { type: 'bool' },
+  ...MAX_DATA_FLAG,
+  ...MAX_MEMORY_FLAG,
 };
 
 /** TaskOptions from parsed flags (defaults from DEFAULT_TASK_OPTIONS; tagging reads word tokens). */
@@ -85,17 +90,18 @@ export function taskOptions(p: Parsed): TaskOptions {
   return o;
 }
 
-export function buildTask(o: TaskOptions, data: TaskData, s2s: Seq2SeqOptions = {}): AnyTask {
+/** The task, refused before its model is built when training it would need more than `memoryLimit`. */
+export function buildTask(o: TaskOptions, data: TaskData, s2s: Seq2SeqOptions = {}, memoryLimit?: MemoryLimit | null): AnyTask {
   switch (data.kind) {
     case 'lm':
-      return LmTask.create(o, data.text);
+      return LmTask.create(o, data.text, memoryLimit);
     case 'seq2seq':
-      return Seq2SeqTask.create(o, data.pairs, s2s);
+      return Seq2SeqTask.create(o, data.pairs, s2s, memoryLimit);
     case 'classify':
       if (data.labels.length < 2) throw new Error(`classification needs at least 2 labels; the data has ${data.labels.length} (${data.labels.join(', ')})`);
-      return SequenceTask.createClassifier(o, data.examples, data.labels);
+      return SequenceTask.createClassifier(o, data.examples, data.labels, memoryLimit);
     case 'tag':
-      return SequenceTask.createTagger(o, data.sentences, data.tags);
+      return SequenceTask.createTagger(o, data.sentences, data.tags, memoryLimit);
   }
 }
 
@@ -116,10 +122,10 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
     throw new UsageError(`train: --attention-location takes an odd kernel width and --attention additive, got ${locationKernel} with ${o.attention}`);
   }
   const json = Boolean(p.flags.json);
-  const data = readTaskData(kind, files);
-  const valid = p.flags.valid !== undefined ? readTaskData(kind, [p.flags.valid as string]) : null;
+  const data = readTaskData(kind, files, dataReadOptions(p.flags, io.err));
+  const valid = p.flags.valid !== undefined ? readTaskData(kind, [p.flags.valid as string], dataReadOptions(p.flags, io.err)) : null;
   const s2s: Seq2SeqOptions = { reverseSource, locationKernel };
-  const task = buildTask(o, data, s2s);
+  const task = buildTask(o, data, s2s, hostMemoryLimit(p.flags['max-memory-mb'] as number | undefined));
   const steps = (p.flags.steps as number | undefined) ?? (p.flags.time === undefined ? 1000 : Infinity);
   const seconds = (p.flags.time as number | undefined) ?? Infinity;
   if (json) io.out(JSON.stringify({ type: 'start', task: kind, params: task.params.size, vocab: task.tokenizer.vocabSize, options: kind === 'seq2seq' ? { ...o, ...s2s } : o }) + '\n');

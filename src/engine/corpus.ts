@@ -2,6 +2,7 @@
 // repaired, worded for the user. The host finds and reads the files (workspace.findFiles + workspace.fs);
 // this file decides what to keep:
 //   - a file containing a NUL byte is binary and skipped (git's heuristic, over the whole file);
+//   - a device, FIFO or socket is skipped unread (the host marks it from its stat; reading may never end);
 //   - a file over the per-file cap is skipped; files stop being added once the total cap would be passed;
 //   - bytes are decoded as UTF-8 (a leading BOM dropped); every maximal invalid subsequence becomes U+FFFD
 //     (WHATWG decoder, see tokenize/utf8.ts) and is COUNTED, so the user learns their file was not clean UTF-8;
@@ -22,9 +23,30 @@ export interface CorpusLimits {
   maxTotalBytes: number;
   /** At most this many files are read (the host passes it to findFiles as maxResults). */
   maxFiles: number;
+  /** How the user raises the caps (a setting, a flag), appended to every message about them. */
+  raiseHint?: string;
 }
 
-export const DEFAULT_CORPUS_LIMITS: Readonly<CorpusLimits> = { maxFileBytes: 1 << 20, maxTotalBytes: 8 << 20, maxFiles: 2000 };
+/**
+ * Default cap on a corpus, in MB (2^20 bytes). Training holds the text several times over — the string, one
+ * Int32 token id per character (4×), the batcher's streams, the copy stored to resume the run and the one
+ * posted to the worker — so 64 MB of text is ~1 GB of RAM, comfortable on an 8 GB laptop, and already hours of
+ * CPU training per epoch. A single file may use the whole cap (one big corpus file is the common case).
+ */
+export const DEFAULT_MAX_CORPUS_MB = 64;
+
+/** Highest cap offered (setting and CLI flag). The tokenizers return token ids as plain arrays, and V8 aborts the
+ *  process (a fatal "invalid size error", not an exception) when one passes ~169 million elements (Node 20,
+ *  measured); 128 MB of text is at most 128 million characters, so a character-level corpus stays below that. */
+export const MAX_CORPUS_MB = 128;
+
+/** Corpus limits for a cap of `maxMb` MB: one file or all files together, and the file-count cap. */
+export function corpusLimits(maxMb: number, raiseHint?: string): CorpusLimits {
+  const bytes = Math.floor(maxMb * 2 ** 20);
+  return { maxFileBytes: bytes, maxTotalBytes: bytes, maxFiles: 2000, ...(raiseHint ? { raiseHint } : {}) };
+}
+
+export const DEFAULT_CORPUS_LIMITS: Readonly<CorpusLimits> = corpusLimits(DEFAULT_MAX_CORPUS_MB);
 
 export interface CorpusFile {
   /** Shown in messages: a workspace-relative path, "selection", … */
@@ -32,12 +54,18 @@ export interface CorpusFile {
   bytes: Uint8Array;
   /** Size on disk when known before reading: a file over the cap is then skipped without being read (bytes empty). */
   size?: number;
+  /** Not a regular file (a device, FIFO or socket: reading it may never end); skipped unread (bytes empty). */
+  special?: boolean;
 }
 
 export interface CorpusReport {
   used: string[];
   binary: string[];
+  /** Devices, FIFOs, sockets: never read. */
+  special: string[];
   tooLarge: string[];
+  /** Size of each file in tooLarge, in bytes. */
+  sizes: Record<string, number>;
   overTotal: string[];
   /** Invalid UTF-8 sequences replaced by U+FFFD, per file (files with none are absent). */
   replaced: Record<string, number>;
@@ -71,12 +99,16 @@ export function decodeUtf8(bytes: Uint8Array): { text: string; replaced: number 
 
 /** Joins the usable files (in order, separated by a newline) under the caps; throws CorpusError if nothing usable remains. */
 export function assembleCorpus(files: readonly CorpusFile[], limits: CorpusLimits = DEFAULT_CORPUS_LIMITS, truncatedAtFileCap = false): Corpus {
-  const report: CorpusReport = { used: [], binary: [], tooLarge: [], overTotal: [], replaced: {}, replacedTotal: 0, chars: 0 };
+  const report: CorpusReport = { used: [], binary: [], special: [], tooLarge: [], sizes: {}, overTotal: [], replaced: {}, replacedTotal: 0, chars: 0 };
   const parts: string[] = [];
   let total = 0;
   for (const f of files) {
-    if ((f.size ?? f.bytes.length) > limits.maxFileBytes) report.tooLarge.push(f.name);
-    else if (isBinary(f.bytes)) report.binary.push(f.name);
+    const size = f.size ?? f.bytes.length;
+    if (f.special) report.special.push(f.name);
+    else if (size > limits.maxFileBytes) {
+      report.tooLarge.push(f.name);
+      report.sizes[f.name] = size;
+    } else if (isBinary(f.bytes)) report.binary.push(f.name);
     else if (total + f.bytes.length > limits.maxTotalBytes) report.overTotal.push(f.name);
     else {
       const { text, replaced } = decodeUtf8(f.bytes);
@@ -109,10 +141,10 @@ export function textCorpus(name: string, text: string, limits: CorpusLimits = DE
   let t = text, messages: string[] = [];
   if (text.length > limits.maxTotalBytes) {
     t = text.slice(0, limits.maxTotalBytes);
-    messages = [`The ${name} is longer than the ${formatBytes(limits.maxTotalBytes)} corpus cap; only its first ${formatBytes(limits.maxTotalBytes)} are used.`];
+    messages = [`The ${name} is longer than the ${formatBytes(limits.maxTotalBytes)} corpus cap; only its first ${formatBytes(limits.maxTotalBytes)} are used.${raise(limits)}`];
   }
   checkTrainable(t, name);
-  return { text: t, messages, report: { used: [name], binary: [], tooLarge: [], overTotal: [], replaced: {}, replacedTotal: 0, chars: t.length } };
+  return { text: t, messages, report: { used: [name], binary: [], special: [], tooLarge: [], sizes: {}, overTotal: [], replaced: {}, replacedTotal: 0, chars: t.length } };
 }
 
 /** Throws the user-facing error for a text too small to train a language model on. */
@@ -150,8 +182,9 @@ function corpusMessages(r: CorpusReport, limits: CorpusLimits, truncatedAtFileCa
   const m: string[] = [];
   const list = (names: string[]): string => (names.length <= 5 ? names.join(', ') : `${names.slice(0, 5).join(', ')} and ${names.length - 5} more`);
   if (r.binary.length) m.push(`Skipped ${r.binary.length} binary file(s) (they contain NUL bytes): ${list(r.binary)}.`);
-  if (r.tooLarge.length) m.push(`Skipped ${r.tooLarge.length} file(s) over the ${formatBytes(limits.maxFileBytes)} per-file cap: ${list(r.tooLarge)}.`);
-  if (r.overTotal.length) m.push(`Left out ${r.overTotal.length} file(s) to stay under the ${formatBytes(limits.maxTotalBytes)} corpus cap: ${list(r.overTotal)}.`);
+  if (r.special.length) m.push(`Skipped ${r.special.length} item(s) that are not regular files (devices, pipes or sockets, which may never end): ${list(r.special)}.`);
+  if (r.tooLarge.length) m.push(`Skipped ${r.tooLarge.length} file(s) over the ${formatBytes(limits.maxFileBytes)} per-file cap: ${list(r.tooLarge.map((n) => `${n} (${formatBytes(r.sizes[n])})`))}.${raise(limits)}`);
+  if (r.overTotal.length) m.push(`Left out ${r.overTotal.length} file(s) to stay under the ${formatBytes(limits.maxTotalBytes)} corpus cap: ${list(r.overTotal)}.${raise(limits)}`);
   if (truncatedAtFileCap) m.push(`Only the first ${limits.maxFiles} matching files were read (the file-count cap).`);
   if (r.replacedTotal) {
     const names = Object.keys(r.replaced);
@@ -159,6 +192,8 @@ function corpusMessages(r: CorpusReport, limits: CorpusLimits, truncatedAtFileCa
   }
   return m;
 }
+
+const raise = (limits: CorpusLimits): string => (limits.raiseHint ? ` ${limits.raiseHint}` : '');
 
 export function formatBytes(n: number): string {
   if (n >= 1 << 20) return `${+(n / (1 << 20)).toFixed(1)} MiB`;

@@ -5,8 +5,9 @@
 //                                      "__metadata__": { "<key>": "<string value>" } }   (metadata optional)
 //   bytes [8 + N, end)    the raw tensor data, little-endian, row-major; offsets are relative to this block
 // The header is padded with spaces to a multiple of 8 bytes (as the reference writer does) so every F32 tensor
-// starts 4-aligned. Reading checks everything a truncated or corrupt file would break — header length, JSON,
-// dtypes, shapes against offsets, offsets inside the file, no overlap — and throws SafetensorsError naming it.
+// starts 4-aligned. Reading treats the file as untrusted: the whole header is validated first — header length,
+// JSON, tensor count, dtypes, shapes against offsets, offsets inside the file, tensors tiling the data block
+// with no overlap and no gap — and only then are tensors decoded; errors are SafetensorsError naming the problem.
 import { utf8Decode, utf8Encode } from './tokenize/utf8';
 import { sizeOf, type Shape } from './tensor';
 
@@ -35,8 +36,10 @@ export interface Safetensors {
   metadata: Record<string, string>;
 }
 
-/** Largest header we accept: real headers are a few KB; a huge N means a corrupt or foreign file. */
-const MAX_HEADER = 100 * 1024 * 1024;
+/** Largest header we accept. A SeqLab header is a few KB; a PyTorch checkpoint with thousands of tensors is under
+ *  1 MB. The reference reader allows 100 MB, but JSON.parse of that much untrusted text can cost gigabytes,
+ *  so 8 MiB (room for MAX_TENSORS entries of ~800 bytes each): a larger N means a corrupt or hostile file. */
+export const MAX_HEADER = 8 * 1024 * 1024;
 
 /** Encodes tensors (in the given order) and optional string metadata into one safetensors file. */
 export function encodeSafetensors(tensors: readonly NamedTensor[], metadata?: Record<string, string>): Uint8Array {
@@ -65,8 +68,37 @@ export function encodeSafetensors(tensors: readonly NamedTensor[], metadata?: Re
   return out;
 }
 
-/** Decodes a safetensors file; `what` names it in errors (e.g. its path). Only F32, F64, F16 and BF16 load. */
+/**
+ * Decodes a safetensors file; `what` names it in errors (e.g. its path). Only F32, F64, F16 and BF16 load.
+ * The header is untrusted: every entry is validated (`validateHeader`) before a single tensor is allocated, so a
+ * crafted file cannot make the reader allocate more than its own bytes can hold.
+ */
 export function decodeSafetensors(bytes: Uint8Array, what = 'safetensors file'): Safetensors {
+  const { entries, metadata, dataStart } = validateHeader(bytes, what);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const tensors = new Map<string, DecodedTensor>();
+  for (const e of entries) tensors.set(e.name, { shape: e.shape, data: readFloats(view, dataStart + e.begin, e.count, e.dtype) });
+  return { tensors, metadata };
+}
+
+/** One validated header entry: `count` values of `dtype` in data-block bytes [begin, end). */
+export interface SafetensorsEntry {
+  name: string;
+  dtype: Dtype;
+  shape: number[];
+  count: number;
+  begin: number;
+  end: number;
+}
+
+/**
+ * Parses and checks the header without touching the data, following the reference reader's rules
+ * (huggingface/safetensors `Metadata::validate`): each entry has a known dtype, a shape of non-negative integers,
+ * integer offsets with begin ≤ end ≤ data length and end − begin = dtype width × ∏ shape; sorted by offset, the
+ * spans tile the data block exactly — no overlap, no gap, no trailing bytes. Tiling is what bounds memory: the
+ * decoded values then number at most (data bytes / 2), whatever the header claims.
+ */
+export function validateHeader(bytes: Uint8Array, what = 'safetensors file'): { entries: SafetensorsEntry[]; metadata: Record<string, string>; dataStart: number } {
   if (bytes.length < 8) throw new SafetensorsError(`${what} is truncated: ${bytes.length} bytes, less than the 8-byte header length`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lo = view.getUint32(0, true), hi = view.getUint32(4, true);
@@ -81,38 +113,71 @@ export function decodeSafetensors(bytes: Uint8Array, what = 'safetensors file'):
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new SafetensorsError(`${what}: header is not a JSON object`);
   const dataStart = 8 + lo, dataLen = bytes.length - dataStart;
-  const tensors = new Map<string, DecodedTensor>();
+  const names = Object.keys(header);
+  const count = names.length - (names.includes('__metadata__') ? 1 : 0);
+  if (count > MAX_TENSORS) throw new SafetensorsError(`${what} lists ${count} tensors; SeqLab reads at most ${MAX_TENSORS}`);
   let metadata: Record<string, string> = {};
-  const spans: [number, number, string][] = [];
-  for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
-    if (name === '__metadata__') {
-      metadata = checkMetadata(raw, what);
-      continue;
-    }
-    const info = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    const shape = info?.shape, off = info?.data_offsets;
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw new SafetensorsError(`${what}: tensor ${name} has a bad shape ${JSON.stringify(shape)}`);
-    if (!Array.isArray(off) || off.length !== 2 || !off.every((d) => Number.isInteger(d) && d >= 0) || off[1] < off[0]) {
-      throw new SafetensorsError(`${what}: tensor ${name} has bad data_offsets ${JSON.stringify(off)}`);
-    }
-    const width = DTYPE_WIDTH[String(info.dtype)];
-    if (width === undefined) throw new SafetensorsError(`${what}: tensor ${name} has dtype ${String(info.dtype)}; SeqLab reads F32, F64, F16 and BF16`);
-    const n = sizeOf(shape as number[]);
-    if (off[1] - off[0] !== n * width) throw new SafetensorsError(`${what}: tensor ${name} of shape [${shape.join(', ')}] needs ${n * width} bytes, its offsets span ${off[1] - off[0]}`);
-    if (off[1] > dataLen) throw new SafetensorsError(`${what} is truncated: tensor ${name} ends at byte ${off[1]} of a ${dataLen}-byte data block`);
-    spans.push([off[0], off[1], name]);
-    tensors.set(name, { shape: shape as number[], data: readFloats(view, dataStart + off[0], n, String(info.dtype)) });
+  const entries: SafetensorsEntry[] = [];
+  for (const name of names) {
+    const raw = (header as Record<string, unknown>)[name];
+    if (name === '__metadata__') metadata = checkMetadata(raw, what);
+    else entries.push(checkEntry(name, raw, dataLen, what));
   }
-  spans.sort((a, b) => a[0] - b[0]);
-  for (let i = 1; i < spans.length; i++) {
-    if (spans[i][0] < spans[i - 1][1]) throw new SafetensorsError(`${what}: tensors ${spans[i - 1][2]} and ${spans[i][2]} overlap`);
+  const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let covered = 0; // the data block is tiled up to here
+  for (let i = 0; i < sorted.length; i++) {
+    const e = sorted[i];
+    if (e.begin < covered) throw new SafetensorsError(`${what}: tensors ${sorted[i - 1].name} and ${e.name} overlap (${e.name} starts at byte ${e.begin} of the data block, ${sorted[i - 1].name} ends at ${covered})`);
+    if (e.begin > covered) throw new SafetensorsError(`${what}: a gap of ${e.begin - covered} bytes before tensor ${e.name} (at byte ${covered} of the data block); the format requires tensors to tile the data`);
+    covered = e.end;
   }
-  return { tensors, metadata };
+  if (covered !== dataLen) throw new SafetensorsError(`${what}: ${dataLen - covered} bytes after the last tensor are not part of any tensor (the data block is ${dataLen} bytes, the tensors cover ${covered})`);
+  return { entries, metadata, dataStart };
 }
 
-const DTYPE_WIDTH: Record<string, number> = { F32: 4, F64: 8, F16: 2, BF16: 2 };
+/** Highest accepted tensor count. A SeqLab model has at most ~150 tensors (16 layers × 2 directions × 4 + heads),
+ *  its training state three times that; PyTorch checkpoints of large models list a few thousand. */
+export const MAX_TENSORS = 10_000;
 
-function readFloats(view: DataView, at: number, n: number, dtype: string): Float32Array {
+function checkEntry(name: string, raw: unknown, dataLen: number, what: string): SafetensorsEntry {
+  const t = `${what}: tensor ${JSON.stringify(name).slice(1, -1)}`;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SafetensorsError(`${t} is not an object with dtype, shape and data_offsets`);
+  const info = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+  const dtype = String(info.dtype);
+  const width = Object.prototype.hasOwnProperty.call(DTYPE_WIDTH, dtype) ? DTYPE_WIDTH[dtype as Dtype] : undefined;
+  if (width === undefined) throw new SafetensorsError(`${t} has dtype ${dtype.slice(0, 40)}; SeqLab reads F32, F64, F16 and BF16`);
+  const shape = info.shape, off = info.data_offsets;
+  if (!Array.isArray(shape) || shape.length > MAX_RANK || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw new SafetensorsError(`${t} has a bad shape ${brief(shape)} (expected at most ${MAX_RANK} non-negative integers)`);
+  }
+  if (!Array.isArray(off) || off.length !== 2 || !off.every((d) => Number.isSafeInteger(d) && d >= 0) || off[1] < off[0]) {
+    throw new SafetensorsError(`${t} has bad data_offsets ${brief(off)} (expected [begin, end], integers with 0 ≤ begin ≤ end)`);
+  }
+  const [begin, end] = off as number[];
+  if (end > dataLen) throw new SafetensorsError(`${what} is truncated: tensor ${name} ends at byte ${end} of a ${dataLen}-byte data block`);
+  // ∏ shape with an early exit: once the count exceeds what the data block can hold, it is wrong, and
+  // multiplying on could overflow 2^53 (or reach Infinity) and compare equal by accident.
+  let count = (shape as number[]).includes(0) ? 0 : 1;
+  for (const d of count === 0 ? [] : (shape as number[])) {
+    count *= d;
+    if (count * width > dataLen) throw new SafetensorsError(`${t} of shape [${shape.join(', ')}] needs more than the ${dataLen} bytes of the data block`);
+  }
+  if (end - begin !== count * width) throw new SafetensorsError(`${t} of shape [${shape.join(', ')}] needs ${count * width} bytes, its offsets span ${end - begin}`);
+  return { name, dtype: dtype as Dtype, shape: shape as number[], count, begin, end };
+}
+
+/** Tensors of higher rank do not occur in SeqLab or PyTorch RNN checkpoints; the bound keeps messages short. */
+const MAX_RANK = 8;
+
+function brief(v: unknown): string {
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+type Dtype = 'F32' | 'F64' | 'F16' | 'BF16';
+const DTYPE_WIDTH: Record<Dtype, number> = { F32: 4, F64: 8, F16: 2, BF16: 2 };
+
+function readFloats(view: DataView, at: number, n: number, dtype: Dtype): Float32Array {
   const out = new Float32Array(n);
   if (dtype === 'F32') for (let i = 0; i < n; i++) out[i] = view.getFloat32(at + 4 * i, true);
   else if (dtype === 'F64') for (let i = 0; i < n; i++) out[i] = view.getFloat64(at + 8 * i, true);

@@ -3,6 +3,7 @@
 // leaves the host working and the run resumes from its checkpoint; bad corpora give their messages through the
 // commands; the PyTorch export command writes its three files.
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -147,6 +148,34 @@ describe('training in the extension host', function () {
         assert.deepEqual(res, { ok: false, error: message });
       });
     }
+
+    it('a file over seqlab.training.maxCorpusMB: its size, the cap and the setting that raises it', async () => {
+      const line = 'the quick brown fox jumps over the lazy dog\n';
+      const text = line.repeat(Math.ceil(1.5 * 2 ** 20 / line.length)).slice(0, 1.5 * 2 ** 20);
+      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, 'big', 'big.txt'), new TextEncoder().encode(text));
+      const config = vscode.workspace.getConfiguration('seqlab');
+      await config.update('training.maxCorpusMB', 1, vscode.ConfigurationTarget.Global);
+      try {
+        const res = await vscode.commands.executeCommand<CommandResult>('seqlab.startTraining', { source: { kind: 'glob', include: 'corpora/big/**' } });
+        assert.deepEqual(res, {
+          ok: false,
+          error: 'None of the 1 file(s) could be used, so the corpus is empty. Skipped 1 file(s) over the 1 MiB per-file cap: corpora/big/big.txt (1.5 MiB). ' +
+            'To use more, raise the setting seqlab.training.maxCorpusMB (now 1, at most 128).',
+        });
+      } finally {
+        await config.update('training.maxCorpusMB', undefined, vscode.ConfigurationTarget.Global);
+      }
+    });
+
+    it('a FIFO matching the glob is never opened (opening it would block the host until a writer came)', async function () {
+      const fifo = path.join(folder.fsPath, 'fifo', 'pipe.txt');
+      fs.mkdirSync(path.dirname(fifo), { recursive: true });
+      if (spawnSync('mkfifo', [fifo]).status !== 0) this.skip();
+      const res = await vscode.commands.executeCommand<CommandResult>('seqlab.startTraining', { source: { kind: 'glob', include: 'corpora/fifo/**' } });
+      // Whether the file search lists the FIFO or not, the command answers (it used to hang) and trains on nothing.
+      assert.equal(res.ok, false);
+      assert.match((res as { error: string }).error, /^(No files matched|None of the 1 file\(s\) could be used, so the corpus is empty\. Skipped 1 item\(s\) that are not regular files)/);
+    });
   });
 
   it('exports the last run for PyTorch from the command', async () => {
@@ -156,5 +185,17 @@ describe('training in the extension host', function () {
     assert.deepEqual(fs.readdirSync(out).sort(), ['model.py', 'model.safetensors', 'seqlab.json']);
     assert.match(fs.readFileSync(path.join(out, 'model.py'), 'utf8'), /class SeqLabLM\(nn\.Module\)/);
     fs.rmSync(out, { recursive: true, force: true });
+  });
+
+  it('refuses a model too large for this machine before building it, saying how much it needs', async () => {
+    await selectAllOf(PROSE);
+    // hidden 65536 × 4 layers: ~120 billion parameters, more than any machine's RAM.
+    const res = await vscode.commands.executeCommand<CommandResult>('seqlab.startTraining', {
+      source: { kind: 'selection' }, config: { ...CONFIG, hiddenSize: 65536, numLayers: 4 },
+    });
+    assert.equal(res.ok, false);
+    const gb = +(os.totalmem() / 2 ** 30).toFixed(1);
+    assert.match((res as { error: string }).error, new RegExp(`^the model needs [\\d.]+ GB to train for hidden 65536 × 4 layers \\(lstm\\) \\(120\\.\\d+ billion parameters; .*\\); the limit is [\\d.]+ GB, half of this machine's ${gb} GB of RAM; choose a smaller hidden size`));
+    assert.equal(api.training.current!.state, 'failed');
   });
 });

@@ -2,7 +2,9 @@
 // files, no matches, caps), NUL-byte detection, invalid UTF-8 replaced AND counted (independently of genuine
 // U+FFFD characters in the text), and the train/validation split.
 import * as assert from 'node:assert/strict';
-import { CorpusError, assembleCorpus, decodeUtf8, isBinary, splitCorpus, textCorpus, type CorpusFile } from '../../src/engine/corpus';
+import {
+  CorpusError, DEFAULT_CORPUS_LIMITS, DEFAULT_MAX_CORPUS_MB, assembleCorpus, corpusLimits, decodeUtf8, isBinary, splitCorpus, textCorpus, type CorpusFile,
+} from '../../src/engine/corpus';
 
 const enc = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
 const file = (name: string, s: string | number[]): CorpusFile => ({ name, bytes: typeof s === 'string' ? enc(s) : Uint8Array.from(s) });
@@ -44,11 +46,33 @@ describe('corpus', () => {
     assert.equal(c.text, 'hello world\n\nbad éé\ncaf\ufffd\n\n' + 'y'.repeat(99));
     assert.deepEqual(c.messages, [
       'Skipped 1 binary file(s) (they contain NUL bytes): img.png.',
-      'Skipped 1 file(s) over the 100 bytes per-file cap: big.txt.',
+      'Skipped 1 file(s) over the 100 bytes per-file cap: big.txt (101 bytes).',
       'Left out 1 file(s) to stay under the 150 bytes corpus cap: d.txt.',
       'Replaced 1 invalid UTF-8 sequence(s) with U+FFFD in 1 file(s): latin1.txt (1).',
     ]);
     assert.equal(isBinary(enc('no nul')), false);
+  });
+
+  it('skips devices, pipes and sockets unread, and names the size found, the cap and how to raise it', () => {
+    const limits = corpusLimits(1 / 1024, 'To use more, raise seqlab.training.maxCorpusMB.'); // 1 KiB
+    assert.deepEqual([limits.maxFileBytes, limits.maxTotalBytes], [1024, 1024]);
+    const c = assembleCorpus([
+      { name: 'zero', bytes: new Uint8Array(0), size: 0, special: true },
+      { name: 'novel.txt', bytes: new Uint8Array(0), size: 300 * 2 ** 20 },
+      file('a.txt', 'a'.repeat(600)),
+      file('b.txt', 'b'.repeat(600)),
+    ], limits);
+    assert.deepEqual(c.report.used, ['a.txt']);
+    assert.deepEqual(c.messages, [
+      'Skipped 1 item(s) that are not regular files (devices, pipes or sockets, which may never end): zero.',
+      'Skipped 1 file(s) over the 1 KiB per-file cap: novel.txt (300 MiB). To use more, raise seqlab.training.maxCorpusMB.',
+      'Left out 1 file(s) to stay under the 1 KiB corpus cap: b.txt. To use more, raise seqlab.training.maxCorpusMB.',
+    ]);
+    assert.equal(corpusError(() => assembleCorpus([{ name: 'fifo', bytes: new Uint8Array(0), special: true }], limits)),
+      'None of the 1 file(s) could be used, so the corpus is empty. Skipped 1 item(s) that are not regular files (devices, pipes or sockets, which may never end): fifo.');
+    assert.deepEqual(textCorpus('selection', 'xy'.repeat(1000), limits).messages,
+      ['The selection is longer than the 1 KiB corpus cap; only its first 1 KiB are used. To use more, raise seqlab.training.maxCorpusMB.']);
+    assert.equal(DEFAULT_CORPUS_LIMITS.maxTotalBytes, DEFAULT_MAX_CORPUS_MB * 2 ** 20);
   });
 
   it('reports the file-count cap', () => {
@@ -63,7 +87,7 @@ describe('corpus', () => {
         'None of the 2 file(s) could be used, so the corpus is empty. Skipped 2 binary file(s) (they contain NUL bytes): a.bin, b.bin.'],
       ['only empty files', () => assembleCorpus([file('empty.txt', '')], LIMITS), 'None of the 1 file(s) could be used, so the corpus is empty.'],
       ['only over-cap files', () => assembleCorpus([file('huge.txt', 'x'.repeat(500))], LIMITS),
-        'None of the 1 file(s) could be used, so the corpus is empty. Skipped 1 file(s) over the 100 bytes per-file cap: huge.txt.'],
+        'None of the 1 file(s) could be used, so the corpus is empty. Skipped 1 file(s) over the 100 bytes per-file cap: huge.txt (500 bytes).'],
       ['a one-character file', () => assembleCorpus([file('one.txt', 'x')], LIMITS),
         'The corpus has only one character ("x"): a language model needs at least two characters, one to read and one to predict.'],
       ['an empty selection', () => textCorpus('selection', ''), 'The selection is empty: select some text (or open a file with text) to train on.'],

@@ -14,9 +14,11 @@ import {
 } from '../checkpoint';
 import type { LanguageModel } from '../lm';
 import type { Params } from '../params';
+import { parseArchitecture } from '../checkpoint/architecture';
 import { checksumProblem, fileChecksums, nonFiniteProblem } from '../checkpoint/integrity';
 import { checkMetaFields } from '../checkpoint/metaFields';
 import { parseSeq2SeqArchitecture, parseSequenceArchitecture, weightCountProblem } from '../checkpoint/taskArchitectures';
+import type { MemoryLimit } from '../modelMemory';
 import { decodeSafetensors, encodeSafetensors } from '../safetensors';
 import { assertFiniteParams } from '../sentinel';
 import { Seq2Seq } from '../seq2seq/model';
@@ -24,6 +26,7 @@ import { tokenizerFromJSON, type Tokenizer } from '../tokenize/tokenizer';
 import { LmTask } from './lmTask';
 import { Seq2SeqTask, type Seq2SeqArchitecture } from './seq2seqTask';
 import { SequenceTask, type SequenceArchitecture } from './sequenceTask';
+import { checkLoading } from './taskMemory';
 
 export type AnyTask = LmTask | Seq2SeqTask | SequenceTask;
 
@@ -45,8 +48,9 @@ export function taskCheckpoint(task: AnyTask, info: Record<string, unknown> = {}
   return { model, meta: JSON.stringify(meta, null, 1) };
 }
 
-/** Reads and validates a checkpoint of any task; throws CheckpointError naming the problem. */
-export function loadTask(files: CheckpointFiles, where = 'checkpoint'): AnyTask {
+/** Reads and validates a checkpoint of any task; throws CheckpointError naming the problem (ModelMemoryError when
+ *  the model would not fit in `memoryLimit`). Nothing of the model's size is allocated before both checks pass. */
+export function loadTask(files: CheckpointFiles, where = 'checkpoint', memoryLimit?: MemoryLimit | null): AnyTask {
   let meta: Record<string, unknown>;
   try {
     meta = JSON.parse(files.meta) as Record<string, unknown>;
@@ -58,6 +62,14 @@ export function loadTask(files: CheckpointFiles, where = 'checkpoint'): AnyTask 
     throw new CheckpointError(`${where}/${META_FILE} is not a SeqLab checkpoint (no "format": "${CHECKPOINT_FORMAT}" with an architecture)`);
   }
   if (arch.kind === 'lm') {
+    // Fields first (checkpoint/fields.ts ranges), then the memory estimate: sizing an unchecked config
+    // (numLayers 1e8) would itself spin through its layers.
+    try {
+      parseArchitecture(arch);
+    } catch (e) {
+      throw new CheckpointError(`${where}/${META_FILE}: ${(e as Error).message}`);
+    }
+    checkLoading(arch.kind, (arch as { config?: unknown }).config, files.model.length, `${where}/${META_FILE}`, memoryLimit);
     const ck = readCheckpoint(files, where);
     const built = modelFromCheckpoint(ck);
     return new LmTask(built.model as LanguageModel, ck.tokenizer, ck.architecture, ck.meta.seed);
@@ -79,6 +91,7 @@ export function loadTask(files: CheckpointFiles, where = 'checkpoint'): AnyTask 
   } catch (e) {
     throw new CheckpointError(`${where}/${META_FILE}: ${(e as Error).message}`);
   }
+  checkLoading(arch.kind, architecture.config, files.model.length, `${where}/${META_FILE}`, memoryLimit);
   const built = architecture.kind === 'seq2seq' ? architecture.config.tgtVocab : architecture.config.vocabSize;
   const srcOk = architecture.kind !== 'seq2seq' || architecture.config.srcVocab === tokenizer.vocabSize;
   if (built !== tokenizer.vocabSize || !srcOk || meta.vocabSize !== tokenizer.vocabSize) {

@@ -12,9 +12,11 @@ import { PROMPT_CHUNK } from '../promptFeed';
 import { inferenceTwin } from '../wasm/inferenceTwin';
 import { Rng } from '../rng';
 import { decode, type DecodeOptions, type DecodeResult } from '../sample';
+import type { MemoryLimit } from '../modelMemory';
 import { LmTrainer, type StepStats } from '../trainer';
 import { buildTokenizer, type DecodeOptions as TokenizerDecodeOptions, type Tokenizer } from '../tokenize/tokenizer';
 import { optimizerConfig, schedule, tokenizerOptions, type TaskOptions } from './options';
+import { checkLmTraining } from './taskMemory';
 
 const LN2 = Math.log(2);
 const WORD = /[\p{L}\p{M}\p{N}_]+(?:['\u2019][\p{L}\p{M}\p{N}_]+)*/gu;
@@ -38,8 +40,9 @@ export class LmTask {
 
   constructor(readonly model: LanguageModel, readonly tokenizer: Tokenizer, readonly architecture: Extract<Architecture, { kind: 'lm' }>, readonly seed: number) {}
 
-  /** A fresh model whose tokenizer learns `text`, ready to train on it. */
-  static create(o: TaskOptions, text: string): LmTask {
+  /** A fresh model whose tokenizer learns `text`, ready to train on it; refused (ModelMemoryError) before it is
+   *  built if training it would need more memory than `memoryLimit` (taskMemory.ts). */
+  static create(o: TaskOptions, text: string, memoryLimit?: MemoryLimit | null): LmTask {
     if (o.bidirectional) throw new Error('a language model cannot be bidirectional: it predicts the next token from the past only');
     const tokenizer = buildTokenizer(o.tokenizer, text, tokenizerOptions(o));
     const architecture: Extract<Architecture, { kind: 'lm' }> = {
@@ -52,6 +55,7 @@ export class LmTask {
     const rng = new Rng(o.seed);
     const tokens = tokenizer.encode(text);
     const B = Math.max(1, Math.min(o.batch, Math.floor(tokens.length / (o.seqLen + 1))));
+    checkLmTraining(architecture.config, B, o.seqLen, optimizerConfig(o), memoryLimit);
     const model = new LanguageModel(architecture.config, lmTrainingCtor(architecture.config, B, o.seqLen));
     model.initialize(rng);
     const task = new LmTask(model, tokenizer, architecture, o.seed);

@@ -4,6 +4,7 @@
 // Legend: B batch, S source length, T target steps (|y| + 1: BOS-prefixed inputs, EOS-suffixed targets).
 import { BatchOrder, PaddedBatch } from '../data/batch';
 import type { ParallelPair } from '../data/readers';
+import type { MemoryLimit } from '../modelMemory';
 import { Rng } from '../rng';
 import { decode, type DecodeOptions, type DecodeResult } from '../sample';
 import { Seq2Seq, type Seq2SeqConfig } from '../seq2seq/model';
@@ -11,6 +12,7 @@ import { Seq2SeqStepDecoder } from '../seq2seq/step';
 import { TrainStep, type StepStats } from '../trainer';
 import { buildTokenizer, BOS, EOS, type DecodeOptions as TokenizerDecodeOptions, type Tokenizer } from '../tokenize/tokenizer';
 import { optimizerConfig, schedule, tokenizerOptions, type TaskOptions } from './options';
+import { checkSeq2SeqTraining } from './taskMemory';
 
 /** Seq2seq-only model options beyond the shared TaskOptions (each a `seqlab train` flag). */
 export type Seq2SeqOptions = Pick<Seq2SeqConfig, 'reverseSource' | 'locationKernel'>;
@@ -60,7 +62,7 @@ export class Seq2SeqTask {
 
   constructor(readonly model: Seq2Seq, readonly tokenizer: Tokenizer, readonly architecture: Seq2SeqArchitecture, readonly seed: number) {}
 
-  static create(o: TaskOptions, pairs: readonly ParallelPair[], extra: Seq2SeqOptions = {}): Seq2SeqTask {
+  static create(o: TaskOptions, pairs: readonly ParallelPair[], extra: Seq2SeqOptions = {}, memoryLimit?: MemoryLimit | null): Seq2SeqTask {
     if (o.cell !== 'lstm' && o.cell !== 'gru') throw new Error(`seq2seq needs an lstm or gru encoder/decoder, not ${o.cell}`);
     const tokenizer = buildTokenizer(o.tokenizer, pairs.flatMap((p) => [p.source, p.target]), tokenizerOptions(o));
     const cut = (s: string): number[] => tokenizer.encode(s).slice(0, o.seqLen);
@@ -74,6 +76,8 @@ export class Seq2SeqTask {
     if (extra.reverseSource) config.reverseSource = true;
     if (extra.locationKernel) config.locationKernel = extra.locationKernel;
     const maxTargetLength = tgt.reduce((m, s) => Math.max(m, s.length), 1);
+    // Decoder rows are BOS + target (PaddedBatch with one extra step): T = longest target + 1.
+    checkSeq2SeqTraining(config, Math.min(o.batch, pairs.length), src.reduce((m, s) => Math.max(m, s.length), 1), maxTargetLength + 1, optimizerConfig(o), memoryLimit);
     const rng = new Rng(o.seed);
     const model = new Seq2Seq(config);
     model.initialize(rng);

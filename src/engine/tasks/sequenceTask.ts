@@ -8,11 +8,13 @@
 import { SequenceClassifier, type ClassifierConfig } from '../classifier';
 import { BatchOrder, PaddedBatch, gatherLabels } from '../data/batch';
 import { toLabelIds, type LabeledText, type TaggedSentence } from '../data/readers';
+import type { MemoryLimit } from '../modelMemory';
 import { Rng } from '../rng';
 import { SequenceTagger, type TaggerConfig } from '../tagger';
 import { TrainStep, type StepStats } from '../trainer';
 import { buildTokenizer, byCountThenText, NUM_SPECIAL, UNK, WordTokenizer, type Tokenizer } from '../tokenize/tokenizer';
 import { optimizerConfig, schedule, tokenizerOptions, type TaskOptions } from './options';
+import { checkSequenceTraining } from './taskMemory';
 
 export type SequenceArchitecture =
   | { kind: 'classify'; config: ClassifierConfig; labels: string[] }
@@ -54,21 +56,24 @@ export class SequenceTask {
     return new SequenceTask(a, tokenizer, seed);
   }
 
-  static createClassifier(o: TaskOptions, examples: readonly LabeledText[], labels: readonly string[]): SequenceTask {
+  static createClassifier(o: TaskOptions, examples: readonly LabeledText[], labels: readonly string[], memoryLimit?: MemoryLimit | null): SequenceTask {
     const tokenizer = buildTokenizer(o.tokenizer, examples.map((e) => e.text), tokenizerOptions(o));
     const config: ClassifierConfig = { vocabSize: tokenizer.vocabSize, embeddingSize: o.embedding, numClasses: labels.length, rnn: rnnConfig(o) };
+    const seqs = examples.map((e) => tokenizer.encode(e.text)); // = task.encode, before the model is built
+    checkSequenceTraining('classify', config, Math.min(o.batch, examples.length), seqs.reduce((m, q) => Math.max(m, q.length), 1), optimizerConfig(o), memoryLimit);
     const task = new SequenceTask({ kind: 'classify', config, labels: [...labels] }, tokenizer, o.seed);
-    const seqs = examples.map((e) => task.encode(e.text));
     task.prepare(o, seqs, toLabelIds(examples.map((e) => e.label), labels));
     return task;
   }
 
-  static createTagger(o: TaskOptions, sentences: readonly TaggedSentence[], tags: readonly string[]): SequenceTask {
+  static createTagger(o: TaskOptions, sentences: readonly TaggedSentence[], tags: readonly string[], memoryLimit?: MemoryLimit | null): SequenceTask {
     const counts = new Map<string, number>();
     for (const s of sentences) for (const t of s.tokens) counts.set(t, (counts.get(t) ?? 0) + 1);
     const tokens = [...counts].sort(byCountThenText).map((e) => e[0]);
     const tokenizer = WordTokenizer.fromJSON({ kind: 'word', version: 1, tokens: o.vocabSize ? tokens.slice(0, o.vocabSize - NUM_SPECIAL) : tokens });
     const config: TaggerConfig = { vocabSize: tokenizer.vocabSize, embeddingSize: o.embedding, numTags: tags.length, rnn: rnnConfig(o) };
+    const T = Math.min(o.seqLen, sentences.reduce((m, q) => Math.max(m, q.tokens.length), 1)); // sentences are cut at seqLen
+    checkSequenceTraining('tag', config, Math.min(o.batch, sentences.length), T, optimizerConfig(o), memoryLimit);
     const task = new SequenceTask({ kind: 'tag', config, labels: [...tags] }, tokenizer, o.seed);
     const seqs = sentences.map((s) => task.encodeTokens(s.tokens).slice(0, o.seqLen));
     task.prepare(o, seqs, sentences.map((s) => Array.from(toLabelIds(s.tags, tags)).slice(0, o.seqLen)));

@@ -13,7 +13,9 @@ import { readCheckpoint, writeCheckpoint, type CheckpointFiles, type LoadedCheck
 import { CorpusError } from '../../engine/corpus';
 import { LmBatcher } from '../../engine/data/batch';
 import { LanguageModel } from '../../engine/lm';
+import type { MemoryLimit } from '../../engine/modelMemory';
 import { Rng } from '../../engine/rng';
+import { checkLmTraining } from '../../engine/tasks/taskMemory';
 import { TrainStep, gradientThroughTime, type StepStats } from '../../engine/trainer';
 import { buildTokenizer, type Tokenizer } from '../../engine/tokenize/tokenizer';
 import { checkTrainConfig, type RunInfo, type TrainConfig, type TrainMetric } from '../../protocol/training';
@@ -37,6 +39,7 @@ export class LmRun {
 
   private constructor(
     readonly config: TrainConfig, readonly tokenizer: Tokenizer, readonly rng: Rng, trainText: string, validText: string,
+    memoryLimit: MemoryLimit | null,
   ) {
     const tokens = tokenizer.encode(trainText);
     if (tokens.length < 2) throw new CorpusError(`The training text gives ${tokens.length} token(s): a language model needs at least two.`);
@@ -51,6 +54,8 @@ export class LmRun {
         rnn: { cell: config.cell, hiddenSize: config.hiddenSize, numLayers: config.numLayers, bidirectional: false, merge: 'concat', dropout: config.dropout },
       },
     };
+    // Refused (ModelMemoryError, one line with the amount) before anything of the model's size is allocated.
+    checkLmTraining(this.architecture.config, B, config.seqLen, config.optimizer, memoryLimit);
     // Arenas in a WasmHeap: zero-copy SIMD products and pointwise cells, as `npm run bench` measures them.
     this.model = new LanguageModel(this.architecture.config, lmTrainingCtor(this.architecture.config, B, config.seqLen));
     this.core = new TrainStep(this.model.params, {
@@ -62,22 +67,23 @@ export class LmRun {
     this.cCarry = new Float32Array(config.cell === 'lstm' ? LBH : 0);
   }
 
-  /** A fresh run: the tokenizer learns the training text, weights are initialised from the seed. */
-  static create(config: TrainConfig, trainText: string, validText: string): LmRun {
+  /** A fresh run: the tokenizer learns the training text, weights are initialised from the seed. `memoryLimit`
+   *  (from the host's RAM) refuses a model too large to train; null trains whatever is asked. */
+  static create(config: TrainConfig, trainText: string, validText: string, memoryLimit: MemoryLimit | null = null): LmRun {
     checkTrainConfig(config);
     const tokenizer = buildTokenizer(config.tokenizer, trainText, config.vocabSize ? { vocabSize: config.vocabSize } : {});
     const rng = new Rng(config.seed);
-    const run = new LmRun(config, tokenizer, rng, trainText, validText);
+    const run = new LmRun(config, tokenizer, rng, trainText, validText, memoryLimit);
     run.model.initialize(rng);
     return run;
   }
 
   /** Continues a checkpointed run on the same texts (the checkpoint's tokenizer and config are used). */
-  static resume(files: CheckpointFiles, trainText: string, validText: string): LmRun {
+  static resume(files: CheckpointFiles, trainText: string, validText: string, memoryLimit: MemoryLimit | null = null): LmRun {
     const ck = readCheckpoint(files);
     if (!ck.training) throw new Error('this checkpoint holds no training state (it was exported or imported), so training cannot resume from it');
     const config = checkTrainConfig(ck.training.extra.config);
-    const run = new LmRun(config, ck.tokenizer, new Rng(config.seed), trainText, validText);
+    const run = new LmRun(config, ck.tokenizer, new Rng(config.seed), trainText, validText, memoryLimit);
     run.restore(ck);
     return run;
   }

@@ -3,7 +3,9 @@
 // metric history (several runs, for comparison), stores checkpoints through a RunStore, and survives the
 // worker: a crash or kill marks the run 'crashed' and `resumeRun` continues from its last checkpoint.
 // It does not import 'vscode' (the store and the commands do), so unit tests can drive it with a real worker.
+import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { memoryLimitForRam, type MemoryLimit } from '../../engine/modelMemory';
 import {
   ProtocolError, parseWorkerToHost, type CheckpointBytes, type HostToWorker, type RunInfo, type TrainConfig, type TrainMetric,
   type WorkerToHost,
@@ -60,7 +62,11 @@ export class TrainingSession {
   /** Messages rejected at the boundary (for diagnostics and tests). */
   readonly rejected: string[] = [];
 
-  constructor(private readonly workerPath: string, readonly store: RunStore) {}
+  /** `memoryLimit`: what a run may use, handed to each worker; by default half this machine's RAM. */
+  constructor(
+    private readonly workerPath: string, readonly store: RunStore,
+    private readonly memoryLimit: MemoryLimit | null = memoryLimitForRam(os.totalmem(), 'choose a smaller hidden size, fewer layers, a smaller batch or shorter sequences'),
+  ) {}
 
   onEvent(listener: (e: SessionEvent) => void): { dispose(): void } {
     this.listeners.add(listener);
@@ -206,7 +212,7 @@ export class TrainingSession {
   }
 
   private async launch(run: RunRecord, start: HostToWorker): Promise<void> {
-    const w = new Worker(this.workerPath);
+    const w = new Worker(this.workerPath, { workerData: { memoryLimit: this.memoryLimit } });
     this.worker = w;
     this.workerRun = run;
     this.setState(run, 'starting');

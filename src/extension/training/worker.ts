@@ -2,8 +2,8 @@
 // engine and the protocol (through lmRun.ts / workerLoop.ts): no 'vscode', so it also runs under plain Node.
 // Every message from the host goes through the validating WorkerLoop; an exception that escapes is reported
 // as a fatal `error` before the thread ends, so the host always learns why its worker died.
-import { parentPort } from 'node:worker_threads';
-import { WorkerLoop } from './workerLoop';
+import { parentPort, workerData } from 'node:worker_threads';
+import { WorkerLoop, memoryLimitFromWorkerData } from './workerLoop';
 
 const port = parentPort;
 if (port) {
@@ -12,7 +12,7 @@ if (port) {
     defer: (fn) => setImmediate(fn),
     now: () => performance.now(),
     exit: () => setImmediate(() => port.close()),
-  });
+  }, 100, memoryLimitFromWorkerData(workerData));
   port.on('message', (m: unknown) => loop.onMessage(m));
   process.on('uncaughtException', (e) => {
     port.postMessage({ type: 'error', message: `worker crashed: ${e instanceof Error ? e.message : String(e)}`, fatal: true });

@@ -4,6 +4,7 @@
 // port is injected, so the same loop runs in the real worker (worker.ts) and in unit tests.
 import { readCheckpoint } from '../../engine/checkpoint';
 import { describeNonFinite, hugeLossMessage } from '../../engine/sentinel';
+import type { MemoryLimit } from '../../engine/modelMemory';
 import {
   parseHostToWorker, type CheckpointReason, type HostToWorker, type TrainMetric, type WorkerToHost,
 } from '../../protocol/training';
@@ -28,7 +29,8 @@ export class WorkerLoop {
   private pending: TrainMetric[] = [];
   private lastFlush = 0;
 
-  constructor(private readonly port: LoopPort, private readonly flushMs = 100) {}
+  /** `memoryLimit`: what a run may use (the host's RAM, passed in workerData), checked before the model is built. */
+  constructor(private readonly port: LoopPort, private readonly flushMs = 100, private readonly memoryLimit: MemoryLimit | null = null) {}
 
   onMessage(raw: unknown): void {
     let m: HostToWorker;
@@ -53,7 +55,7 @@ export class WorkerLoop {
     switch (m.type) {
       case 'start': {
         if (this.run) throw new Error('this worker already runs a training');
-        const run = m.resume ? LmRun.resume(m.resume, m.train, m.valid) : LmRun.create(m.config, m.train, m.valid);
+        const run = m.resume ? LmRun.resume(m.resume, m.train, m.valid, this.memoryLimit) : LmRun.create(m.config, m.train, m.valid, this.memoryLimit);
         this.run = run;
         this.runId = m.runId;
         const info = run.info();
@@ -188,4 +190,10 @@ export class WorkerLoop {
     this.port.post({ type: 'stopped', step: this.run!.step, reason });
     this.port.exit();
   }
+}
+
+/** The memory limit the host put in workerData ({ memoryLimit: { bytes, why } }), or null when absent or malformed. */
+export function memoryLimitFromWorkerData(data: unknown): MemoryLimit | null {
+  const m = (data as { memoryLimit?: { bytes?: unknown; why?: unknown } } | null | undefined)?.memoryLimit;
+  return m && typeof m.bytes === 'number' && m.bytes > 0 && typeof m.why === 'string' ? { bytes: m.bytes, why: m.why } : null;
 }

@@ -1,0 +1,108 @@
+// Data files as untrusted input, through the real CLI in its own process (out/src/cli/main.js is the main()
+// that dist/cli.js bundles): devices, FIFOs and oversized files are refused promptly with one line naming the
+// file, its size, the cap and the flag that raises it; the flag raises it; invalid UTF-8 is counted and warned.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { decodeText } from '../../src/cli/dataFiles';
+
+const CLI = path.resolve(__dirname, '../../src/cli/main.js');
+
+interface Result {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+function seqlab(...argv: string[]): Result {
+  const t0 = Date.now();
+  // The timeout only guards the test run: the old reader blocked forever on a FIFO and read /dev/zero until
+  // memory ran out.
+  const r = spawnSync(process.execPath, [CLI, ...argv], { encoding: 'utf8', timeout: 20_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - t0 };
+}
+
+/** Exit 1, one `seqlab: …` line matching `pattern`, nothing on stdout, within a few seconds. */
+function refused(r: Result, pattern: RegExp): void {
+  assert.equal(r.status, 1, `exit ${r.status}, stderr: ${r.stderr}`);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /^seqlab: [^\n]*\n$/);
+  assert.match(r.stderr, pattern);
+  assert.ok(r.ms < 10_000, `took ${r.ms} ms`);
+}
+
+describe('CLI data files: special files, size caps, invalid UTF-8 (real processes)', function () {
+  this.timeout(60_000);
+  let dir: string;
+  const tiny = ['--task', 'lm', '--steps', '1', '--hidden', '8', '--embedding', '8', '--seq-len', '8', '--batch', '2'];
+  before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-data-'))));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses /dev/zero (a character device) before reading it', () => {
+    refused(seqlab('train', ...tiny, '--out', path.join(dir, 'm'), '--data', '/dev/zero'), /cannot read \/dev\/zero: it is a character device, not a regular file/);
+    assert.ok(!fs.existsSync(path.join(dir, 'm')));
+  });
+
+  it('refuses a FIFO without opening it (opening would block until a writer came)', function () {
+    const fifo = path.join(dir, 'corpus.fifo');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) this.skip();
+    refused(seqlab('train', ...tiny, '--out', path.join(dir, 'm'), '--data', fifo), /cannot read .*corpus\.fifo: it is a FIFO \(named pipe\), not a regular file/);
+    // The weights file of `seqlab import` is read the same way.
+    refused(seqlab('import', fifo, '--out', path.join(dir, 'imp')), /cannot read .*corpus\.fifo: it is a FIFO \(named pipe\)/);
+    refused(seqlab('import', '/dev/zero', '--out', path.join(dir, 'imp')), /cannot read \/dev\/zero: it is a character device/);
+    assert.ok(!fs.existsSync(path.join(dir, 'imp')));
+  });
+
+  it('refuses a 300 MB (sparse) file from its size alone, naming the size, the cap and the flag', () => {
+    const big = path.join(dir, 'big.txt');
+    fs.writeFileSync(big, '');
+    fs.truncateSync(big, 300 * 2 ** 20);
+    const r = seqlab('train', ...tiny, '--out', path.join(dir, 'm'), '--data', big);
+    // Past what the flag can reach (128 MB: larger corpora overflow V8's arrays), it says to split the data.
+    refused(r, /cannot read .*big\.txt: it is 300 MB, over the 64 MB data cap; split it: --max-data-mb goes up to 128$/m);
+    assert.ok(r.ms < 5000, `a size check, not a read: took ${r.ms} ms`);
+    fs.truncateSync(big, 100 * 2 ** 20);
+    refused(seqlab('train', ...tiny, '--out', path.join(dir, 'm'), '--data', big), /big\.txt: it is 100 MB, over the 64 MB data cap; raise the cap with --max-data-mb 100$/m);
+  });
+
+  it('--max-data-mb raises (and lowers) the cap; the cap counts all data files of the command together', () => {
+    const line = 'the quick brown fox jumps over the lazy dog\n';
+    const text = path.join(dir, 'text.txt');
+    fs.writeFileSync(text, line.repeat(Math.ceil(1.5 * 2 ** 20 / line.length)).slice(0, 1.5 * 2 ** 20)); // 1.5 MB exactly
+    refused(seqlab('train', ...tiny, '--out', path.join(dir, 'm'), '--data', text, '--max-data-mb', '1'), /text\.txt: it is 1\.5 MB, over the 1 MB data cap; raise the cap with --max-data-mb 2/);
+    const ok = seqlab('train', ...tiny, '--out', path.join(dir, 'm'), '--data', text, '--max-data-mb', '2');
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /trained lm: 1 steps/);
+    // Two files of 1.5 MB: the second takes the total past 2 MB.
+    refused(seqlab('train', ...tiny, '--out', path.join(dir, 'm2'), '--data', text, text, '--max-data-mb', '2'), /with the files before it, the data is 3 MB, over the 2 MB data cap; raise the cap with --max-data-mb 3/);
+    // eval and data read files under the same flag.
+    refused(seqlab('eval', path.join(dir, 'm'), '--data', text, '--max-data-mb', '1'), /text\.txt: it is 1\.5 MB, over the 1 MB data cap/);
+    refused(seqlab('data', 'copy', '--n', '3', '--exclude', '/dev/zero'), /cannot read \/dev\/zero: it is a character device/);
+    const usage = seqlab('train', ...tiny, '--out', path.join(dir, 'm'), '--data', text, '--max-data-mb', '0');
+    assert.equal(usage.status, 2);
+    assert.match(usage.stderr, /--max-data-mb must be greater than 0/);
+  });
+
+  it('warns on stderr with the count of invalid UTF-8 sequences replaced by U+FFFD (genuine U+FFFD not counted)', () => {
+    const f = path.join(dir, 'latin1.txt');
+    // Per line: é and ï in Latin-1 (2 invalid bytes), a lone continuation byte (1), a truncated 3-byte sequence
+    // (1 maximal subsequence), and one genuine U+FFFD (EF BF BD) that must not be counted: 4 per line.
+    const lineBytes = Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9]), Buffer.from(' na'), Buffer.from([0xef]), Buffer.from('ve '),
+      Buffer.from([0x80]), Buffer.from(' x'), Buffer.from([0xe2, 0x82]), Buffer.from(' \ufffd ok\n')]);
+    fs.writeFileSync(f, Buffer.concat(Array(25).fill(lineBytes)));
+    const r = seqlab('train', ...tiny, '--out', path.join(dir, 'u'), '--data', f);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /^seqlab: warning: .*latin1\.txt: 100 invalid UTF-8 sequences replaced with U\+FFFD/);
+    const clean = seqlab('train', ...tiny, '--out', path.join(dir, 'c'), '--data', path.join(dir, 'text.txt'), '--max-data-mb', '2');
+    assert.equal(clean.stderr, '', 'no warning for clean UTF-8');
+  });
+
+  it('decodeText counts what the decoder replaced, drops a BOM, and leaves clean text alone', () => {
+    assert.deepEqual(decodeText(Buffer.from([0xef, 0xbb, 0xbf, 0x61, 0xff, 0x62])), { text: 'a\ufffdb', replaced: 1 });
+    assert.deepEqual(decodeText(Buffer.from('a\ufffdb')), { text: 'a\ufffdb', replaced: 0 });
+    assert.deepEqual(decodeText(Buffer.from([0xf0, 0x9f, 0x98])), { text: '\ufffd', replaced: 1 }); // one maximal subsequence
+  });
+});
