@@ -141,7 +141,11 @@ export function writeCheckpoint(input: CheckpointInput): CheckpointFiles {
 }
 
 /** Parses and validates checkpoint files; throws CheckpointError with a message for the user. */
-export function readCheckpoint(files: CheckpointFiles, where = 'checkpoint'): LoadedCheckpoint {
+/**
+ * `beforeBuild` runs once the fields are checked and the file is known to hold the architecture's weights, just
+ * before the model is built: the place for a memory limit (tasks/taskMemory.ts checkLoading).
+ */
+export function readCheckpoint(files: CheckpointFiles, where = 'checkpoint', beforeBuild?: (architecture: Architecture) => void): LoadedCheckpoint {
   const meta = parseMeta(files.meta, where);
   const corrupt = checksumProblem(meta.checksums, { [MODEL_FILE]: files.model, [STATE_FILE]: files.state }, where, META_FILE);
   if (corrupt) throw new CheckpointError(corrupt);
@@ -165,6 +169,7 @@ export function readCheckpoint(files: CheckpointFiles, where = 'checkpoint'): Lo
   const found = decode(files.model, `${where}/${MODEL_FILE}`);
   const tooBig = weightCountProblem(architecture, found, MODEL_FILE);
   if (tooBig) throw new CheckpointError(`${where}/${META_FILE}: ${tooBig}`);
+  beforeBuild?.(architecture);
   const params = buildModel(architecture).params;
   const weights = checkTensors(found, params, `${where}/${MODEL_FILE}`, '');
   let training: LoadedCheckpoint['training'] = null;

@@ -14,7 +14,6 @@ import {
 } from '../checkpoint';
 import type { LanguageModel } from '../lm';
 import type { Params } from '../params';
-import { parseArchitecture } from '../checkpoint/architecture';
 import { checksumProblem, fileChecksums, nonFiniteProblem } from '../checkpoint/integrity';
 import { checkMetaFields } from '../checkpoint/metaFields';
 import { parseSeq2SeqArchitecture, parseSequenceArchitecture, weightCountProblem } from '../checkpoint/taskArchitectures';
@@ -62,15 +61,9 @@ export function loadTask(files: CheckpointFiles, where = 'checkpoint', memoryLim
     throw new CheckpointError(`${where}/${META_FILE} is not a SeqLab checkpoint (no "format": "${CHECKPOINT_FORMAT}" with an architecture)`);
   }
   if (arch.kind === 'lm') {
-    // Fields first (checkpoint/fields.ts ranges), then the memory estimate: sizing an unchecked config
-    // (numLayers 1e8) would itself spin through its layers.
-    try {
-      parseArchitecture(arch);
-    } catch (e) {
-      throw new CheckpointError(`${where}/${META_FILE}: ${(e as Error).message}`);
-    }
-    checkLoading(arch.kind, (arch as { config?: unknown }).config, files.model.length, `${where}/${META_FILE}`, memoryLimit);
-    const ck = readCheckpoint(files, where);
+    // Fields, then whether the file holds the weights, then the memory estimate (sizing an unchecked config,
+    // numLayers 1e8, would itself spin through its layers), then the build.
+    const ck = readCheckpoint(files, where, (a) => checkLoading('lm', a.config, memoryLimit));
     const built = modelFromCheckpoint(ck);
     return new LmTask(built.model as LanguageModel, ck.tokenizer, ck.architecture, ck.meta.seed);
   }
@@ -91,7 +84,6 @@ export function loadTask(files: CheckpointFiles, where = 'checkpoint', memoryLim
   } catch (e) {
     throw new CheckpointError(`${where}/${META_FILE}: ${(e as Error).message}`);
   }
-  checkLoading(arch.kind, architecture.config, files.model.length, `${where}/${META_FILE}`, memoryLimit);
   const built = architecture.kind === 'seq2seq' ? architecture.config.tgtVocab : architecture.config.vocabSize;
   const srcOk = architecture.kind !== 'seq2seq' || architecture.config.srcVocab === tokenizer.vocabSize;
   if (built !== tokenizer.vocabSize || !srcOk || meta.vocabSize !== tokenizer.vocabSize) {
@@ -105,6 +97,7 @@ export function loadTask(files: CheckpointFiles, where = 'checkpoint', memoryLim
   }
   const tooBig = weightCountProblem(architecture, found, MODEL_FILE);
   if (tooBig) throw new CheckpointError(`${where}/${META_FILE}: ${tooBig}`);
+  checkLoading(arch.kind, architecture.config, memoryLimit);
   const seed = meta.seed as number;
   let task: AnyTask;
   try {

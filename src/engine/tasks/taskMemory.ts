@@ -2,7 +2,6 @@
 // parameters counted by constructing the real model with a counting ctor, activations per batch position from
 // the recurrent caches plus embeddings and output layer. Every task's create() and loadTask() call these.
 // Legend: B batch, T target/sequence steps, S source steps, V vocabulary, C classes or tags, E embedding, H hidden.
-import { CheckpointError } from '../checkpoint';
 import { SequenceClassifier, type ClassifierConfig } from '../classifier';
 import { LanguageModel, type LmConfig } from '../lm';
 import {
@@ -80,14 +79,12 @@ export function architectureParams(kind: unknown, config: unknown): { params: nu
   return null;
 }
 
-/** Refuses to load a model whose parameters the weights file cannot hold, or that would not fit in `limit`. */
-export function checkLoading(kind: unknown, config: unknown, modelBytes: number, what: string, limit: MemoryLimit | null | undefined): void {
+/**
+ * Refuses to load a model that would not fit in `limit`. Whether the weights file can hold the architecture at
+ * all is checked before this, once, by checkpoint/taskArchitectures.ts weightCountProblem.
+ */
+export function checkLoading(kind: unknown, config: unknown, limit: MemoryLimit | null | undefined): void {
   const a = architectureParams(kind, config);
   if (!a || !Number.isFinite(a.params)) return;
-  // The cheapest dtype (F16/BF16) takes 2 bytes a value: a file smaller than 2·P cannot hold the weights, so the
-  // architecture is wrong or hostile, and building it would allocate memory for weights that are not there.
-  if (2 * a.params > modelBytes) {
-    throw new CheckpointError(`${what}: the architecture (${a.model}) has ${a.params} parameters, more than the ${modelBytes}-byte weights file can hold`);
-  }
   checkMemory(loadingMemory(a.model, a.params), limit, 'load');
 }
