@@ -6,7 +6,7 @@ import { DEMO_TASKS, generateTask, isDemoTask } from '../engine/data/generators'
 import { buildWordLanguageData, wordListFromText } from '../engine/data/wordLanguages';
 import { Rng } from '../engine/rng';
 import { parseArgs, requireFlag, requirePositional, UsageError } from './args';
-import { readText, type CliIO } from './io';
+import { FileError, readText, type CliIO } from './io';
 
 /** Debian's word lists (packages wamerican, wngerman, wfrench, wspanish, all in test/harness/debian-packages.txt)
  *  → language name. Full paths, so the package-list check (test/unit/systemFiles.test.ts) sees each one. */
@@ -24,18 +24,28 @@ export function dataCommand(argv: readonly string[], io: CliIO): number {
   const n = requireFlag<number>(p, 'n', 'data');
   const seed = (p.flags.seed as number | undefined) ?? 42;
   const rows: [string, string][] = [];
+  // Each generator reads only its own options: refuse the others instead of ignoring them.
+  const notFor = (flags: string[], what: string): void => {
+    const given = flags.filter((f) => p.flags[f] !== undefined);
+    if (given.length) throw new UsageError(`data: --${given[0]} does not apply to ${what}`);
+  };
   if (name === 'languages') {
+    notFor(['exclude', 'min-len', 'max-len'], 'languages (it samples whole words from the word lists)');
     const dir = p.flags.dict as string | undefined;
+    if (dir !== undefined && !fs.existsSync(dir)) throw new FileError(`data: --dict ${dir}: no such directory`);
+    if (dir !== undefined && !fs.statSync(dir).isDirectory()) throw new FileError(`data: --dict ${dir} is a file; give the directory holding the word lists`);
     const lists: Record<string, string[]> = {};
     for (const [file, lang] of Object.entries(WORD_LISTS)) {
       const f = dir === undefined ? file : path.join(dir, path.basename(file));
-      if (!fs.existsSync(f)) throw new UsageError(`data: ${f} is missing (install the Debian word lists: apt-get install wamerican wngerman wfrench wspanish)`);
+      if (dir !== undefined && !fs.existsSync(f)) throw new FileError(`data: --dict ${dir} has no ${path.basename(file)} word list`);
+      if (!fs.existsSync(f)) throw new FileError(`data: ${f} is missing (install the Debian word lists: apt-get install wamerican wngerman wfrench wspanish)`);
       lists[lang] = wordListFromText(readText(f));
     }
     const d = buildWordLanguageData(lists, new Rng(seed), { perLanguage: Math.ceil(n / Object.keys(lists).length) });
     for (const e of d.examples.slice(0, n)) rows.push([e.text, e.label]);
   } else {
     if (!isDemoTask(name)) throw new UsageError(`data: unknown task ${JSON.stringify(name)}; expected one of ${[...DEMO_TASKS, 'languages'].join('|')}`);
+    notFor(['dict'], `${name} (only languages reads word lists)`);
     const exclude = new Set<string>();
     for (const f of (p.flags.exclude as string[] | undefined) ?? []) for (const line of readText(f).split('\n')) if (line) exclude.add(line.split('\t')[0]);
     const opts = { minLen: p.flags['min-len'] as number | undefined, maxLen: p.flags['max-len'] as number | undefined, exclude, unique: exclude.size > 0 };

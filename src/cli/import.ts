@@ -9,6 +9,8 @@ import { decodeSafetensors } from '../engine/safetensors';
 import { loadTask, taskCheckpoint } from '../engine/tasks/checkpoint';
 import { importPytorchWeights } from '../engine/checkpoint/interop';
 import { checkpointFilesRecord, writeFilesAtomic } from './exportIo';
+import { FileError, readBytes } from './files';
+import { readText } from './io';
 
 export interface ImportOptions {
   out: string;
@@ -26,26 +28,19 @@ export interface ImportResult {
 }
 
 export function importModel(weightsPath: string, opts: ImportOptions): ImportResult {
-  if (!fs.existsSync(weightsPath)) throw new CheckpointError(`${weightsPath} does not exist`);
+  const weights = readBytes(weightsPath);
   let meta: string | undefined;
   if (opts.meta) {
-    const p = fs.statSync(opts.meta).isDirectory() ? path.join(opts.meta, META_FILE) : opts.meta;
-    meta = fs.readFileSync(p, 'utf8');
+    const p = fs.existsSync(opts.meta) && fs.statSync(opts.meta).isDirectory() ? path.join(opts.meta, META_FILE) : opts.meta;
+    meta = readJsonText(p, 'a seqlab.json');
   } else if (!opts.tokenizer) {
     // An export directory holds its seqlab.json next to the weights.
     const sibling = path.join(path.dirname(weightsPath), META_FILE);
-    if (fs.existsSync(sibling)) meta = fs.readFileSync(sibling, 'utf8');
+    if (fs.existsSync(sibling)) meta = readJsonText(sibling, 'a seqlab.json');
   }
-  let tokenizer: unknown;
-  if (opts.tokenizer) {
-    try {
-      tokenizer = JSON.parse(fs.readFileSync(opts.tokenizer, 'utf8'));
-    } catch (e) {
-      throw new CheckpointError(`${opts.tokenizer} is not a tokenizer JSON file: ${(e as Error).message}`);
-    }
-  }
-  if (meta !== undefined && /"kind":\s*"seq2seq"/.test(meta)) return importSeq2seq(weightsPath, meta, opts.out);
-  const { files, checkpoint } = importPytorchWeights(new Uint8Array(fs.readFileSync(weightsPath)), {
+  const tokenizer: unknown = opts.tokenizer ? JSON.parse(readJsonText(opts.tokenizer, 'a tokenizer JSON file')) : undefined;
+  if (meta !== undefined && /"kind":\s*"seq2seq"/.test(meta)) return importSeq2seq(weightsPath, weights, meta, opts.out);
+  const { files, checkpoint } = importPytorchWeights(weights, {
     meta, tokenizer, rnnNonlinearity: opts.rnnNonlinearity, what: weightsPath,
   });
   const written = writeFilesAtomic(opts.out, checkpointFilesRecord(files));
@@ -54,8 +49,7 @@ export function importModel(weightsPath: string, opts: ImportOptions): ImportRes
 }
 
 /** Seq2seq weights + the seqlab.json of a seq2seq checkpoint or export: validated by the task loader, then saved. */
-function importSeq2seq(weightsPath: string, meta: string, out: string): ImportResult {
-  const bytes = new Uint8Array(fs.readFileSync(weightsPath));
+function importSeq2seq(weightsPath: string, bytes: Uint8Array, meta: string, out: string): ImportResult {
   let names: string[];
   try {
     names = [...decodeSafetensors(bytes, weightsPath).tensors.keys()];
@@ -71,4 +65,15 @@ function importSeq2seq(weightsPath: string, meta: string, out: string): ImportRe
   const written = writeFilesAtomic(out, checkpointFilesRecord(taskCheckpoint(task, { importedFrom: weightsPath })));
   const c = task.model.cfg;
   return { dir: out, files: written, architecture: `seq2seq: ${c.cell}, attention ${c.attention}` };
+}
+
+/** The text of a JSON file, checked to parse, or a FileError naming the file and what it should have been. */
+function readJsonText(file: string, what: string): string {
+  const text = readText(file);
+  try {
+    JSON.parse(text);
+  } catch (e) {
+    throw new FileError(`${file} is not ${what}: it is not valid JSON (${(e as Error).message})`);
+  }
+  return text;
 }

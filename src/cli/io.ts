@@ -1,11 +1,11 @@
 // Host side of the CLI: files in (UTF-8, with errors that name the file), checkpoint directories in and out,
 // dataset parsing per task, and the output streams (injected, so tests call main() and read what it printed).
-import * as fs from 'node:fs';
 import { CheckpointError } from '../engine/checkpoint';
 import { readClassification, readConll, readParallel, readPlainText, type LabeledText, type ParallelPair, type TaggedSentence } from '../engine/data/readers';
 import { loadTask, taskCheckpoint, type AnyTask } from '../engine/tasks/checkpoint';
 import type { TaskKind } from '../engine/tasks/options';
 import { checkpointFilesRecord, readCheckpointFiles, writeFilesAtomic } from './exportIo';
+import { FileError, fsProblem, readBytes } from './files';
 
 export interface CliIO {
   out(text: string): void;
@@ -22,17 +22,27 @@ export const processIO: CliIO = {
   now: () => performance.now(),
 };
 
-export class FileError extends Error {}
+/** Exit status when the reader of our output went away: 128 + SIGPIPE (13), what a shell reports for `seq`,
+ *  `yes` or `cat` in the same pipeline. Node ignores SIGPIPE, so a closed pipe arrives as an EPIPE error. */
+export const CLOSED_PIPE_STATUS = 128 + 13;
+
+/** Once, in the real process: a reader that closes stdout or stderr early (`seqlab data … | head -1`) ends the
+ *  process quietly with the usual closed-pipe status, instead of an unhandled 'error' event and its stack trace.
+ *  Any other write error on stdout (a full disk behind `> file`) becomes the usual one line on stderr. */
+export function guardStdStreams(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(CLOSED_PIPE_STATUS);
+    process.stderr.write(`seqlab: cannot write to standard output: ${fsProblem(e)}\n`);
+    process.exit(1);
+  });
+  // Nothing can be reported once stderr itself fails: just end.
+  process.stderr.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? CLOSED_PIPE_STATUS : 1));
+}
+
+export { FileError, readBytes } from './files';
 
 export function readText(file: string): string {
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(file);
-  } catch {
-    throw new FileError(`cannot read ${file}: no such file`);
-  }
-  if (st.isDirectory()) throw new FileError(`cannot read ${file}: it is a directory`);
-  const bytes = fs.readFileSync(file);
+  const bytes = readBytes(file);
   if (bytes.includes(0)) throw new FileError(`cannot read ${file}: it is a binary file (it contains NUL bytes), not UTF-8 text`);
   return new TextDecoder('utf-8').decode(bytes);
 }
@@ -71,6 +81,6 @@ export function saveTaskDir(task: AnyTask, dir: string, info: Record<string, unk
     return writeFilesAtomic(dir, checkpointFilesRecord(taskCheckpoint(task, info)));
   } catch (e) {
     if (e instanceof CheckpointError) throw e;
-    throw new FileError(`cannot write the checkpoint to ${dir}: ${(e as Error).message}`);
+    throw new FileError(`cannot write the checkpoint to ${dir}: ${fsProblem(e)}`);
   }
 }

@@ -9,7 +9,8 @@ import { evalCommand } from './evaluate';
 import { exportModel } from './export';
 import { importModel } from './import';
 import { classifyCommand, completeCommand, generateCommand, translateCommand } from './infer';
-import { processIO, type CliIO } from './io';
+import { fsErrorMessage } from './files';
+import { guardStdStreams, processIO, type CliIO } from './io';
 import { train } from './train';
 
 export const VERSION = '0.1.0';
@@ -62,12 +63,13 @@ export function main(argv: readonly string[], io: CliIO = processIO): number {
     if (!run) throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: ${Object.keys(COMMANDS).join(', ')} (seqlab --help)`);
     return run(rest, io);
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
+    const message = fsErrorMessage(e) ?? (e instanceof Error ? e.message : String(e));
     io.err(`seqlab: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
     return e instanceof UsageError ? 2 : 1;
   }
 }
 
 if (require.main === module) {
+  guardStdStreams();
   process.exitCode = main(process.argv.slice(2));
 }
