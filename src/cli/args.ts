@@ -24,12 +24,24 @@ export interface Parsed {
   flags: Flags;
 }
 
+/** `--help` (or `-h`) among a command's arguments: thrown by parseArgs with the very spec it parses with, so
+ *  main() prints help derived from the flags the command really accepts (help.ts). */
+export class HelpRequest extends Error {
+  constructor(readonly command: string, readonly spec: Readonly<Record<string, FlagSpec>>) {
+    super(`seqlab ${command} --help`);
+    this.name = 'HelpRequest';
+  }
+}
+
 /** Parses argv (after the command name) against `spec`; `maxPositionals` bounds the positionals. */
 export function parseArgs(argv: readonly string[], spec: Record<string, FlagSpec>, maxPositionals: number, command: string): Parsed {
+  // No flag value can start with `--` (see below), so `--help` anywhere is the request itself.
+  if (argv.includes('--help')) throw new HelpRequest(command, spec);
   const positionals: string[] = [];
   const flags: Flags = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    if (a === '-h') throw new HelpRequest(command, spec);
     if (!a.startsWith('--') || a === '--') {
       if (positionals.length >= maxPositionals) throw new UsageError(`${command}: unexpected argument ${JSON.stringify(a)}`);
       positionals.push(a);
@@ -92,14 +104,16 @@ export function requireFlag<T>(p: Parsed, name: string, command: string): T {
   return v as T;
 }
 
+/** Each command's synopsis: positionals and required flags; `seqlab COMMAND --help` lists every option
+ *  from the command's own flag spec (help.ts). */
 export const USAGE: Record<string, string> = {
-  train: 'seqlab train --task lm|classify|tag|seq2seq --out DIR --data FILE... [--valid FILE] [--cell lstm|gru|rnn-tanh|rnn-relu] [--hidden N] [--layers N] [--bidirectional | --reverse-source] [--merge concat|sum|mean|weighted] [--attention none|dot|general|additive] [--attention-location K] [--tokenizer char|word|bpe] [--seq-len N] [--batch N] [--optimizer adam|adamw|sgd|rmsprop] [--lr X] [--clip X] [--steps N | --time SECONDS] [--seed N] [--json]',
-  eval: 'seqlab eval DIR --data FILE [--json] [--words N] [--limit N] [--mirror]',
-  generate: 'seqlab generate DIR --prompt TEXT [--max N] [--temperature T] [--top-k K] [--top-p P] [--beam K] [--seed N] [--json]',
-  complete: 'seqlab complete DIR --prompt TEXT [--count N] [--json]',
-  translate: 'seqlab translate DIR --input TEXT [--beam K] [--json]',
-  classify: 'seqlab classify DIR --input TEXT [--json]',
-  data: 'seqlab data copy|reverse|sort|dates|addition|languages --n N --seed S [--min-len N] [--max-len N] [--exclude FILE] [--dict DIR] [--json]',
-  export: 'seqlab export DIR --format pytorch --out OUT',
-  import: 'seqlab import WEIGHTS.safetensors --out DIR [--meta seqlab.json] [--tokenizer tok.json] [--rnn-nonlinearity tanh|relu]',
+  train: 'seqlab train --task lm|classify|tag|seq2seq --data FILE... --out DIR [options]',
+  eval: 'seqlab eval DIR --data FILE... [options]',
+  generate: 'seqlab generate DIR --prompt TEXT [options]',
+  complete: 'seqlab complete DIR --prompt TEXT [options]',
+  translate: 'seqlab translate DIR --input TEXT [options]',
+  classify: 'seqlab classify DIR --input TEXT [options]',
+  data: 'seqlab data copy|reverse|sort|dates|addition|languages --n N [options]',
+  export: 'seqlab export DIR --out OUT [options]',
+  import: 'seqlab import WEIGHTS.safetensors --out DIR [options]',
 };

@@ -3,10 +3,11 @@
 //   seqlab train | eval | generate | complete | translate | classify | data | export | import
 // main(argv, io) returns the exit code and never throws: every error becomes ONE line on stderr
 // ("seqlab: <what is wrong>"), exit 2 for bad usage and 1 for bad files / data / models. Never imports vscode.
-import { parseArgs, requireFlag, requirePositional, USAGE, UsageError } from './args';
+import { HelpRequest, parseArgs, requireFlag, requirePositional, UsageError } from './args';
 import { dataCommand } from './data';
 import { evalCommand } from './evaluate';
 import { exportModel } from './export';
+import { commandHelp, commandSpec, fullHelp } from './help';
 import { importModel } from './import';
 import { classifyCommand, completeCommand, generateCommand, translateCommand } from './infer';
 import { fsErrorMessage } from './files';
@@ -45,12 +46,16 @@ const COMMANDS: Record<string, (argv: readonly string[], io: CliIO) => number> =
 };
 
 function help(): string {
-  return `seqlab ${VERSION}: train and run recurrent networks (RNN, LSTM, GRU, seq2seq with attention)\n\n${Object.values(USAGE).map((u) => `  ${u}`).join('\n')}\n`;
+  return fullHelp(`seqlab ${VERSION}: train and run recurrent networks (RNN, LSTM, GRU, seq2seq with attention)`, COMMANDS);
 }
 
 export function main(argv: readonly string[], io: CliIO = processIO): number {
   const [command, ...rest] = argv;
   try {
+    if (command === 'help' && rest.length > 0 && COMMANDS[rest[0]]) {
+      io.out(commandHelp(rest[0], commandSpec(rest[0], COMMANDS[rest[0]]).spec));
+      return 0;
+    }
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       io.out(help());
       return command === undefined ? 2 : 0;
@@ -63,6 +68,10 @@ export function main(argv: readonly string[], io: CliIO = processIO): number {
     if (!run) throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: ${Object.keys(COMMANDS).join(', ')} (seqlab --help)`);
     return run(rest, io);
   } catch (e) {
+    if (e instanceof HelpRequest) {
+      io.out(commandHelp(e.command, e.spec));
+      return 0;
+    }
     const message = fsErrorMessage(e) ?? (e instanceof Error ? e.message : String(e));
     io.err(`seqlab: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
     return e instanceof UsageError ? 2 : 1;
