@@ -46,6 +46,8 @@ export function dataCommand(argv: readonly string[], io: CliIO): number {
   } else {
     if (!isDemoTask(name)) throw new UsageError(`data: unknown task ${JSON.stringify(name)}; expected one of ${[...DEMO_TASKS, 'languages'].join('|')}`);
     notFor(['dict'], `${name} (only languages reads word lists)`);
+    // Dates and sums have their own formats (engine/data/generators.ts); only the symbol tasks draw a length.
+    if (!['copy', 'reverse', 'sort'].includes(name)) notFor(['min-len', 'max-len'], `${name} (only copy, reverse and sort draw a source length)`);
     const exclude = new Set<string>();
     for (const f of (p.flags.exclude as string[] | undefined) ?? []) for (const line of readText(f).split('\n')) if (line) exclude.add(line.split('\t')[0]);
     const opts = { minLen: p.flags['min-len'] as number | undefined, maxLen: p.flags['max-len'] as number | undefined, exclude, unique: exclude.size > 0 };

@@ -8,6 +8,7 @@ import { CheckpointError, META_FILE } from '../engine/checkpoint';
 import { decodeSafetensors } from '../engine/safetensors';
 import { loadTask, taskCheckpoint } from '../engine/tasks/checkpoint';
 import { importPytorchWeights } from '../engine/checkpoint/interop';
+import { UsageError } from './args';
 import { checkpointFilesRecord, writeFilesAtomic } from './exportIo';
 import { FileError, readBytes } from './files';
 import { readText } from './io';
@@ -29,22 +30,27 @@ export interface ImportResult {
 
 export function importModel(weightsPath: string, opts: ImportOptions): ImportResult {
   const weights = readBytes(weightsPath);
-  let meta: string | undefined;
+  let meta: string | undefined, metaFile = '';
   if (opts.meta) {
-    const p = fs.existsSync(opts.meta) && fs.statSync(opts.meta).isDirectory() ? path.join(opts.meta, META_FILE) : opts.meta;
-    meta = readJsonText(p, 'a seqlab.json');
+    metaFile = fs.existsSync(opts.meta) && fs.statSync(opts.meta).isDirectory() ? path.join(opts.meta, META_FILE) : opts.meta;
+    meta = readJsonText(metaFile, 'a seqlab.json');
   } else if (!opts.tokenizer) {
     // An export directory holds its seqlab.json next to the weights.
-    const sibling = path.join(path.dirname(weightsPath), META_FILE);
-    if (fs.existsSync(sibling)) meta = readJsonText(sibling, 'a seqlab.json');
+    metaFile = path.join(path.dirname(weightsPath), META_FILE);
+    if (fs.existsSync(metaFile)) meta = readJsonText(metaFile, 'a seqlab.json');
   }
+  // A seqlab.json names the cell (and, for seq2seq, carries the tokenizer): refuse options it would override.
+  if (opts.rnnNonlinearity && meta !== undefined) throw new UsageError(`import: --rnn-nonlinearity is for weights whose architecture is inferred from their shapes; ${metaFile} already names the cell`);
   const tokenizer: unknown = opts.tokenizer ? JSON.parse(readJsonText(opts.tokenizer, 'a tokenizer JSON file')) : undefined;
-  if (meta !== undefined && /"kind":\s*"seq2seq"/.test(meta)) return importSeq2seq(weightsPath, weights, meta, opts.out);
+  const seq2seq = meta !== undefined && /"kind":\s*"seq2seq"/.test(meta);
+  if (seq2seq && opts.tokenizer) throw new UsageError(`import: --tokenizer does not apply to a seq2seq model; its tokenizer comes from ${metaFile}`);
+  if (seq2seq) return importSeq2seq(weightsPath, weights, meta!, opts.out);
   const { files, checkpoint } = importPytorchWeights(weights, {
     meta, tokenizer, rnnNonlinearity: opts.rnnNonlinearity, what: weightsPath,
   });
-  const written = writeFilesAtomic(opts.out, checkpointFilesRecord(files));
   const r = checkpoint.architecture.config.rnn;
+  if (opts.rnnNonlinearity && !r.cell.startsWith('rnn')) throw new UsageError(`import: --rnn-nonlinearity applies to plain RNN weights; ${weightsPath} holds ${r.cell} weights`);
+  const written = writeFilesAtomic(opts.out, checkpointFilesRecord(files));
   return { dir: opts.out, files: written, architecture: `${checkpoint.architecture.kind}: ${r.numLayers}-layer ${r.cell}, hidden ${r.hiddenSize}` };
 }
 

@@ -8,6 +8,7 @@ import type { Seq2SeqTask } from '../engine/tasks/seq2seqTask';
 import type { SequenceTask } from '../engine/tasks/sequenceTask';
 import { EOS } from '../engine/tokenize/types';
 import { parseArgs, requireFlag, requirePositional, UsageError } from './args';
+import { refuseIgnoredGenerateFlags } from './combinations';
 import { loadTaskDir, type CliIO } from './io';
 
 function loadKind<K extends AnyTask['kind']>(dir: string, kinds: readonly K[], command: string, hint: string): Extract<AnyTask, { kind: K }> {
@@ -24,6 +25,7 @@ export function generateCommand(argv: readonly string[], io: CliIO): number {
   }, 1, 'generate');
   const dir = requirePositional(p, 0, 'the checkpoint directory', 'generate');
   const prompt = requireFlag<string>(p, 'prompt', 'generate');
+  refuseIgnoredGenerateFlags(p.flags);
   const task = loadKind(dir, ['lm'], 'generate', 'a language model (use translate for seq2seq)') as LmTask;
   const f = p.flags, temperature = (f.temperature as number | undefined) ?? 1;
   const opts: DecodeOptions = { maxLength: (f.max as number | undefined) ?? 200, eos: EOS };
@@ -86,6 +88,7 @@ export function classifyCommand(argv: readonly string[], io: CliIO): number {
   const input = requireFlag<string>(p, 'input', 'classify');
   const task = loadKind(dir, ['classify', 'tag'], 'classify', 'a classifier or a tagger') as SequenceTask;
   const labels = task.labels, C = labels.length;
+  if (task.kind === 'tag' && p.flags.top !== undefined) throw new UsageError(`classify: --top ranks a classifier's labels; ${dir} holds a tagger (one tag per word)`);
   if (task.kind === 'classify') {
     if (task.encode(input).length === 0) throw new UsageError('classify: --input is empty');
     const probs = task.predict(task.encode(input));

@@ -7,11 +7,14 @@ import { LmTask } from '../engine/tasks/lmTask';
 import { DEFAULT_TASK_OPTIONS, TASK_KINDS, type TaskKind, type TaskOptions } from '../engine/tasks/options';
 import { Seq2SeqTask, type Seq2SeqOptions } from '../engine/tasks/seq2seqTask';
 import { SequenceTask } from '../engine/tasks/sequenceTask';
+import { NUM_SPECIAL } from '../engine/tokenize/types';
 import type { StepStats } from '../engine/trainer';
 import { parseArgs, requireFlag, UsageError, type FlagSpec, type Parsed } from './args';
+import { refuseIgnoredTrainFlags } from './combinations';
 import { evaluateTask } from './evaluate';
 import { readTaskData, saveTaskDir, type CliIO, type TaskData } from './io';
 import { Progress } from './progress';
+import { unknownTokenWarning } from './vocabCheck';
 
 const CELL_FLAGS = ['lstm', 'gru', 'rnn-tanh', 'rnn-relu'] as const;
 
@@ -29,7 +32,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   merge: { type: 'string', choices: ['concat', 'sum', 'mean', 'weighted'] },
   attention: { type: 'string', choices: ['none', 'dot', 'general', 'additive'] },
   tokenizer: { type: 'string', choices: ['char', 'word', 'bpe'] },
-  'vocab-size': { type: 'int', min: 5 },
+  'vocab-size': { type: 'int', min: NUM_SPECIAL + 1 }, // at least one real token besides <pad> <unk> <bos> <eos>
   embedding: { type: 'int', min: 1, max: 4096 },
   dropout: { type: 'number', min: 0, max: 0.95 },
   'seq-len': { type: 'int', min: 1, max: 100000 },
@@ -97,6 +100,7 @@ export function train(argv: readonly string[], io: CliIO): number {
   const files = requireFlag<string[]>(p, 'data', 'train');
   if (p.flags.steps !== undefined && p.flags.time !== undefined) throw new UsageError('train: give --steps or --time, not both');
   if (kind !== 'seq2seq' && p.flags.attention !== undefined && p.flags.attention !== 'none') throw new UsageError(`train: --attention is for --task seq2seq, not ${kind}`);
+  refuseIgnoredTrainFlags(kind, p.flags);
   const o = taskOptions(p);
   const reverseSource = Boolean(p.flags['reverse-source']);
   if (reverseSource && kind !== 'seq2seq') throw new UsageError(`train: --reverse-source is for --task seq2seq, not ${kind}`);
@@ -110,6 +114,8 @@ export function train(argv: readonly string[], io: CliIO): number {
   const valid = p.flags.valid !== undefined ? readTaskData(kind, [p.flags.valid as string]) : null;
   const s2s: Seq2SeqOptions = { reverseSource, locationKernel };
   const task = buildTask(o, data, s2s);
+  const unknown = unknownTokenWarning(task, data, o.tokenizer);
+  if (unknown) io.err(`seqlab: warning: ${unknown}\n`);
   const steps = (p.flags.steps as number | undefined) ?? (p.flags.time === undefined ? 1000 : Infinity);
   const seconds = (p.flags.time as number | undefined) ?? Infinity;
   if (json) io.out(JSON.stringify({ type: 'start', task: kind, params: task.params.size, vocab: task.tokenizer.vocabSize, options: kind === 'seq2seq' ? { ...o, ...s2s } : o }) + '\n');
