@@ -2,7 +2,7 @@
 // of flags, their value kinds, choices and ranges come from the FlagSpec records (a command's spec reaches
 // here through parseArgs' HelpRequest), so a flag a command accepts cannot be missing from its help. This file
 // adds only words: one line per flag saying what it does and its default. A flag without a line here still
-// appears (with its kind and range); test/unit/cliHelp.test.ts fails until it has one.
+// appears (with its kind and range); test/unit/cliErrors.test.ts fails until it has one.
 import { DEFAULT_TASK_OPTIONS as D } from '../engine/tasks/options';
 import { NUM_SPECIAL } from '../engine/tokenize/types';
 import { HelpRequest, USAGE, type FlagSpec } from './args';

@@ -52,7 +52,8 @@ function help(): string {
 export function main(argv: readonly string[], io: CliIO = processIO): number {
   const [command, ...rest] = argv;
   try {
-    if (command === 'help' && rest.length > 0 && COMMANDS[rest[0]]) {
+    if (command === 'help' && rest.length > 0) {
+      if (!COMMANDS[rest[0]]) throw new UsageError(`help: unknown command ${JSON.stringify(rest[0])}; commands: ${Object.keys(COMMANDS).join(', ')}`);
       io.out(commandHelp(rest[0], commandSpec(rest[0], COMMANDS[rest[0]]).spec));
       return 0;
     }
