@@ -8,6 +8,7 @@ import { CheckpointError, META_FILE } from '../engine/checkpoint';
 import { decodeSafetensors } from '../engine/safetensors';
 import { loadTask, taskCheckpoint } from '../engine/tasks/checkpoint';
 import { importPytorchWeights } from '../engine/checkpoint/interop';
+import { tokenizerFromJSON } from '../engine/tokenize/tokenizer';
 import { UsageError } from './args';
 import { checkpointFilesRecord, writeFilesAtomic } from './exportIo';
 import { FileError, readBytes } from './files';
@@ -41,7 +42,15 @@ export function importModel(weightsPath: string, opts: ImportOptions): ImportRes
   }
   // A seqlab.json names the cell (and, for seq2seq, carries the tokenizer): refuse options it would override.
   if (opts.rnnNonlinearity && meta !== undefined) throw new UsageError(`import: --rnn-nonlinearity is for weights whose architecture is inferred from their shapes; ${metaFile} already names the cell`);
+  if (meta !== undefined && !isObject(JSON.parse(meta).architecture)) throw new FileError(`${metaFile} is not a seqlab.json: it has no "architecture" object`);
   const tokenizer: unknown = opts.tokenizer ? JSON.parse(readJsonText(opts.tokenizer, 'a tokenizer JSON file')) : undefined;
+  if (opts.tokenizer) {
+    try {
+      tokenizerFromJSON(tokenizer); // validated here so that the message names the tokenizer file, not the weights
+    } catch (e) {
+      throw new FileError(`${opts.tokenizer} is not a SeqLab tokenizer: ${(e as Error).message}`);
+    }
+  }
   const seq2seq = meta !== undefined && /"kind":\s*"seq2seq"/.test(meta);
   if (seq2seq && opts.tokenizer) throw new UsageError(`import: --tokenizer does not apply to a seq2seq model; its tokenizer comes from ${metaFile}`);
   if (seq2seq) return importSeq2seq(weightsPath, weights, meta!, opts.out);
@@ -71,6 +80,10 @@ function importSeq2seq(weightsPath: string, bytes: Uint8Array, meta: string, out
   const written = writeFilesAtomic(out, checkpointFilesRecord(taskCheckpoint(task, { importedFrom: weightsPath })));
   const c = task.model.cfg;
   return { dir: out, files: written, architecture: `seq2seq: ${c.cell}, attention ${c.attention}` };
+}
+
+function isObject(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** The text of a JSON file, checked to parse, or a FileError naming the file and what it should have been. */

@@ -201,6 +201,8 @@ describe('seqlab process: pipes, help, refused combinations, file errors', funct
         ['import: weights are not safetensors', () => ['import', lmText, '--out', dir('x')], /lm\.txt is not a safetensors file/],
         ['import: --meta directory without seqlab.json', () => ['import', path.join(dir('lm'), 'model.safetensors'), '--meta', emptyDir, '--out', dir('x')], /cannot read .*empty\/seqlab\.json: no such file/],
         ['import: --meta is not JSON', () => ['import', path.join(dir('lm'), 'model.safetensors'), '--meta', lmText, '--out', dir('x')], /lm\.txt is not a seqlab\.json: it is not valid JSON/],
+        ['import: --meta is JSON but not a seqlab.json', () => ['import', path.join(dir('lm'), 'model.safetensors'), '--meta', file('list.json', '[1, 2]'), '--out', dir('x')], /list\.json is not a seqlab\.json: it has no "architecture" object/],
+        ['import: --tokenizer is JSON but not a tokenizer', () => ['import', path.join(dir('lm'), 'model.safetensors'), '--tokenizer', file('kind.json', '{"kind": "word"}'), '--out', dir('x')], /kind\.json is not a SeqLab tokenizer: word tokenizer JSON has unsupported version/],
         ['import: --tokenizer is a directory', () => ['import', path.join(dir('lm'), 'model.safetensors'), '--tokenizer', emptyDir, '--out', dir('x')], /cannot read .*empty: it is a directory/],
         ['import: --out under a file', () => ['import', path.join(dir('lm-export'), 'model.safetensors'), '--out', path.join(notDir, 'sub')], /cannot create the directory .*not-a-dir\/sub: a part of the path is a file/],
         ['export: missing checkpoint', () => ['export', missing(), '--out', dir('x')], /no-such-file\.txt is not a checkpoint directory: no such file/],
