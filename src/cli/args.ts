@@ -43,6 +43,8 @@ export function parseArgs(argv: readonly string[], spec: Record<string, FlagSpec
     const a = argv[i];
     if (a === '-h') throw new HelpRequest(command, spec);
     if (!a.startsWith('--') || a === '--') {
+      // An empty word (an unset shell variable) would otherwise name the current directory or be skipped.
+      if (a === '') throw new UsageError(`${command}: an argument is empty ("")`);
       if (positionals.length >= maxPositionals) throw new UsageError(`${command}: unexpected argument ${JSON.stringify(a)}`);
       positionals.push(a);
       continue;
@@ -62,6 +64,7 @@ export function parseArgs(argv: readonly string[], spec: Record<string, FlagSpec
       if (inline !== undefined) list.push(inline);
       else while (i + 1 < argv.length && !argv[i + 1].startsWith('--')) list.push(argv[++i]);
       if (list.length === 0) throw new UsageError(`${command}: --${name} needs at least one value`);
+      if (list.includes('')) throw new UsageError(`${command}: --${name} is given an empty value ("")`);
       flags[name] = list;
       continue;
     }
@@ -79,6 +82,8 @@ export function parseArgs(argv: readonly string[], spec: Record<string, FlagSpec
 function checkValue(command: string, name: string, s: FlagSpec, v: string): string | number {
   if (s.type === 'bool' || s.type === 'list') return v;
   if (s.type === 'string') {
+    // Empty text is never meant: as a path it is silently "no file" (`--meta=` fell back to another file).
+    if (v === '') throw new UsageError(`${command}: --${name} is empty`);
     if (s.choices && !s.choices.includes(v)) throw new UsageError(`${command}: --${name} must be one of ${s.choices.join('|')}, got ${JSON.stringify(v)}`);
     return v;
   }

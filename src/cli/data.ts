@@ -17,7 +17,7 @@ export const WORD_LISTS: Readonly<Record<string, string>> = {
 
 export function dataCommand(argv: readonly string[], io: CliIO): number {
   const p = parseArgs(argv, {
-    n: { type: 'int', min: 1, max: 10_000_000 }, seed: { type: 'int', min: 0 }, 'min-len': { type: 'int', min: 1 }, 'max-len': { type: 'int', min: 1 },
+    n: { type: 'int', min: 1, max: 10_000_000 }, seed: { type: 'int', min: 0, max: 2 ** 32 - 1 }, 'min-len': { type: 'int', min: 1 }, 'max-len': { type: 'int', min: 1 },
     exclude: { type: 'list' }, dict: { type: 'string' }, json: { type: 'bool' },
   }, 1, 'data');
   const name = requirePositional(p, 0, 'the task name', 'data');

@@ -21,7 +21,7 @@ export function generateCommand(argv: readonly string[], io: CliIO): number {
   const p = parseArgs(argv, {
     prompt: { type: 'string' }, max: { type: 'int', min: 1, max: 100000 }, temperature: { type: 'number', min: 0 },
     'top-k': { type: 'int', min: 0 }, 'top-p': { type: 'number', min: 0, max: 1 }, beam: { type: 'int', min: 1, max: 64 },
-    seed: { type: 'int', min: 0 }, json: { type: 'bool' },
+    seed: { type: 'int', min: 0, max: 2 ** 32 - 1 }, json: { type: 'bool' }, // the Rng mixes 32 bits: 2^32 would repeat seed 0
   }, 1, 'generate');
   const dir = requirePositional(p, 0, 'the checkpoint directory', 'generate');
   const prompt = requireFlag<string>(p, 'prompt', 'generate');

@@ -157,6 +157,11 @@ describe('seqlab process: pipes, help, refused combinations, file errors', funct
           const tok = JSON.parse(fs.readFileSync(path.join(dir('lm'), 'seqlab.json'), 'utf8')).tokenizer;
           return ['import', path.join(dir('lm'), 'model.safetensors'), '--tokenizer', file('tok.json', JSON.stringify(tok)), '--out', dir('x'), '--rnn-nonlinearity', 'relu'];
         }, /--rnn-nonlinearity applies to plain RNN weights; .* holds lstm weights/],
+        ['an empty --meta= (it used to fall back to the seqlab.json beside the weights)', () => ['import', path.join(dir('lm-export'), 'model.safetensors'), '--meta=', '--out', dir('x')], /import: --meta is empty/],
+        ['an empty positional (an unset shell variable)', () => ['eval', '', '--data', lmText], /eval: an argument is empty/],
+        ['an empty file in a list flag', () => ['train', '--task', 'lm', '--data', lmText, '', '--out', dir('x')], /--data is given an empty value/],
+        ['a seed past 32 bits (it would repeat seed 0)', () => ['data', 'copy', '--n', '2', '--seed', String(2 ** 32)], /--seed must be at most 4294967295/],
+        ['a sampling seed past 32 bits', () => ['generate', dir('lm'), '--prompt', 'a', '--seed', String(2 ** 32)], /--seed must be at most 4294967295/],
       ];
       for (const [name, args, message] of cases) it(name, () => {
         fails(cli(...args()), 2, message);
