@@ -133,6 +133,7 @@ describe('seqlab process: pipes, help, refused combinations, file errors', funct
 
     describe('a flag the task, model or decoder would ignore is refused: one line, exit 2', () => {
       const cases: [string, () => string[], RegExp][] = [
+        ['--bidirectional language model', () => ['train', '--task', 'lm', '--data', lmText, '--out', dir('x'), '--bidirectional'], /--task lm cannot be bidirectional/],
         ['--merge without --bidirectional', () => ['train', '--task', 'classify', '--data', cls, '--out', dir('x'), '--merge', 'sum'], /--merge .* without --bidirectional there is nothing to merge/],
         ['--merge on a seq2seq encoder (always concatenated)', () => ['train', '--task', 'seq2seq', '--data', pairs, '--out', dir('x'), '--bidirectional', '--merge', 'mean'], /--merge mean does not apply to --task seq2seq/],
         ['--teacher-forcing on a classifier', () => ['train', '--task', 'classify', '--data', cls, '--out', dir('x'), '--teacher-forcing', '0.5'], /--teacher-forcing is for --task seq2seq.*not classify/],
