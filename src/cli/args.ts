@@ -27,9 +27,14 @@ export interface Parsed {
 /** `--help` (or `-h`) among a command's arguments: thrown by parseArgs with the very spec it parses with, so
  *  main() prints help derived from the flags the command really accepts (help.ts). */
 export class HelpRequest extends Error {
+  /** The latest request: an async command turns the throw into a rejection, which help.ts cannot catch in
+   *  time, but parseArgs still runs synchronously at the command's start, so the request is recorded here. */
+  static last: HelpRequest | null = null;
+
   constructor(readonly command: string, readonly spec: Readonly<Record<string, FlagSpec>>) {
     super(`seqlab ${command} --help`);
     this.name = 'HelpRequest';
+    HelpRequest.last = this;
   }
 }
 

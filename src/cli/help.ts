@@ -133,18 +133,22 @@ export function commandHelp(command: string, spec: Readonly<Record<string, FlagS
   return `usage: ${USAGE[command] ?? `seqlab ${command} [options]`}\n${flagLines(command, spec).join('\n')}\n`;
 }
 
-type Command = (argv: readonly string[], io: CliIO) => number;
+type Command = (argv: readonly string[], io: CliIO) => number | Promise<number>;
 
-/** A command's flag spec, asked for the way a user does: run it with `--help` and catch its HelpRequest. */
+/** A command's flag spec, asked for the way a user does: run it with `--help`, which parseArgs answers with a
+ *  HelpRequest before the command does anything else (thrown, or a rejection if the command is async). */
 export function commandSpec(name: string, run: Command): HelpRequest {
   const silent: CliIO = { out: () => undefined, err: () => undefined, tty: false, now: () => 0 };
+  HelpRequest.last = null;
   try {
-    run(['--help'], silent);
+    const r = run(['--help'], silent);
+    if (r instanceof Promise) r.catch(() => undefined);
   } catch (e) {
-    if (e instanceof HelpRequest) return e;
-    throw e;
+    if (!(e instanceof HelpRequest)) throw e;
   }
-  throw new Error(`seqlab ${name} does not parse --help`);
+  const request = HelpRequest.last as HelpRequest | null; // set by the run above (TypeScript cannot see that)
+  if (request?.command !== name) throw new Error(`seqlab ${name} does not parse --help`);
+  return request;
 }
 
 /** `seqlab --help`: every command's usage and every flag each accepts. */

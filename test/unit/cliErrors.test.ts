@@ -7,6 +7,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { parseArgs } from '../../src/cli/args';
+import { commandHelp, commandSpec } from '../../src/cli/help';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -96,6 +98,18 @@ describe('seqlab process: pipes, help, refused combinations, file errors', funct
         assert.equal(cli('help', command).stdout, h.stdout);
       });
     }
+
+    it('an async command (its --help a rejection, not a throw) still gives its spec to the full help', async () => {
+      const asyncCommand = async (argv: readonly string[]): Promise<number> => {
+        parseArgs(argv, { 'max-data-mb': { type: 'number', min: 0 }, json: { type: 'bool' } }, 0, 'demo');
+        await Promise.resolve();
+        return 0;
+      };
+      const spec = commandSpec('demo', asyncCommand).spec;
+      assert.deepEqual(Object.keys(spec), ['max-data-mb', 'json']);
+      assert.match(commandHelp('demo', spec), /^ {2}--max-data-mb X +\[≥ 0\]$/m); // listed even before it has a description
+      await assert.rejects(asyncCommand(['--help']), /seqlab demo --help/);
+    });
 
     it('ranges and defaults come from the specs: --hidden shows 1..4096 and the default 128', () => {
       const h = cli('train', '--help').stdout;
