@@ -7,10 +7,10 @@ import { HelpRequest, parseArgs, requireFlag, requirePositional, UsageError } fr
 import { dataCommand } from './data';
 import { evalCommand } from './evaluate';
 import { exportModel } from './export';
+import { fsErrorMessage } from './files';
 import { commandHelp, commandSpec, fullHelp } from './help';
 import { importModel } from './import';
 import { classifyCommand, completeCommand, generateCommand, translateCommand } from './infer';
-import { fsErrorMessage } from './files';
 import { guardStdStreams, processIO, type CliIO } from './io';
 import { train } from './train';
 

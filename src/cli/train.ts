@@ -114,7 +114,7 @@ export function train(argv: readonly string[], io: CliIO): number {
   const valid = p.flags.valid !== undefined ? readTaskData(kind, [p.flags.valid as string]) : null;
   const s2s: Seq2SeqOptions = { reverseSource, locationKernel };
   const task = buildTask(o, data, s2s);
-  const unknown = unknownTokenWarning(task, data, o.tokenizer);
+  const unknown = o.vocabSize ? unknownTokenWarning(task, data, o.tokenizer) : null; // uncapped: no <unk> by construction
   if (unknown) io.err(`seqlab: warning: ${unknown}\n`);
   const steps = (p.flags.steps as number | undefined) ?? (p.flags.time === undefined ? 1000 : Infinity);
   const seconds = (p.flags.time as number | undefined) ?? Infinity;
