@@ -24,13 +24,32 @@ export interface Parsed {
   flags: Flags;
 }
 
+/** `--help` (or `-h`) among a command's arguments: thrown by parseArgs with the very spec it parses with, so
+ *  main() prints help derived from the flags the command really accepts (help.ts). */
+export class HelpRequest extends Error {
+  /** The latest request: an async command turns the throw into a rejection, which help.ts cannot catch in
+   *  time, but parseArgs still runs synchronously at the command's start, so the request is recorded here. */
+  static last: HelpRequest | null = null;
+
+  constructor(readonly command: string, readonly spec: Readonly<Record<string, FlagSpec>>) {
+    super(`seqlab ${command} --help`);
+    this.name = 'HelpRequest';
+    HelpRequest.last = this;
+  }
+}
+
 /** Parses argv (after the command name) against `spec`; `maxPositionals` bounds the positionals. */
 export function parseArgs(argv: readonly string[], spec: Record<string, FlagSpec>, maxPositionals: number, command: string): Parsed {
+  // No flag value can start with `--` (see below), so `--help` anywhere is the request itself.
+  if (argv.includes('--help')) throw new HelpRequest(command, spec);
   const positionals: string[] = [];
   const flags: Flags = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    if (a === '-h') throw new HelpRequest(command, spec);
     if (!a.startsWith('--') || a === '--') {
+      // An empty word (an unset shell variable) would otherwise name the current directory or be skipped.
+      if (a === '') throw new UsageError(`${command}: an argument is empty ("")`);
       if (positionals.length >= maxPositionals) throw new UsageError(`${command}: unexpected argument ${JSON.stringify(a)}`);
       positionals.push(a);
       continue;
@@ -50,6 +69,7 @@ export function parseArgs(argv: readonly string[], spec: Record<string, FlagSpec
       if (inline !== undefined) list.push(inline);
       else while (i + 1 < argv.length && !argv[i + 1].startsWith('--')) list.push(argv[++i]);
       if (list.length === 0) throw new UsageError(`${command}: --${name} needs at least one value`);
+      if (list.includes('')) throw new UsageError(`${command}: --${name} is given an empty value ("")`);
       flags[name] = list;
       continue;
     }
@@ -67,6 +87,8 @@ export function parseArgs(argv: readonly string[], spec: Record<string, FlagSpec
 function checkValue(command: string, name: string, s: FlagSpec, v: string): string | number {
   if (s.type === 'bool' || s.type === 'list') return v;
   if (s.type === 'string') {
+    // Empty text is never meant: as a path it is silently "no file" (`--meta=` fell back to another file).
+    if (v === '') throw new UsageError(`${command}: --${name} is empty`);
     if (s.choices && !s.choices.includes(v)) throw new UsageError(`${command}: --${name} must be one of ${s.choices.join('|')}, got ${JSON.stringify(v)}`);
     return v;
   }
@@ -92,14 +114,16 @@ export function requireFlag<T>(p: Parsed, name: string, command: string): T {
   return v as T;
 }
 
+/** Each command's synopsis: positionals and required flags; `seqlab COMMAND --help` lists every option
+ *  from the command's own flag spec (help.ts). */
 export const USAGE: Record<string, string> = {
-  train: 'seqlab train --task lm|classify|tag|seq2seq --out DIR --data FILE... [--valid FILE] [--cell lstm|gru|rnn-tanh|rnn-relu] [--hidden N] [--layers N] [--bidirectional | --reverse-source] [--merge concat|sum|mean|weighted] [--attention none|dot|general|additive] [--attention-location K] [--tokenizer char|word|bpe] [--seq-len N] [--batch N] [--optimizer adam|adamw|sgd|rmsprop] [--lr X] [--clip X] [--steps N | --time SECONDS] [--seed N] [--json] [--force] [--max-data-mb MB] [--max-memory-mb MB]',
-  eval: 'seqlab eval DIR --data FILE [--json] [--words N] [--limit N] [--mirror] [--max-data-mb MB]',
-  generate: 'seqlab generate DIR --prompt TEXT | --prompt-file FILE [--max N] [--temperature T] [--top-k K] [--top-p P] [--beam K (--max lowered to 65536/K)] [--seed N] [--allow-special (may emit <pad> <bos> <unk>, control bytes)] [--json]',
-  complete: 'seqlab complete DIR --prompt TEXT | --prompt-file FILE [--count N] [--beam K] [--allow-special] [--json]',
-  translate: 'seqlab translate DIR --input TEXT | --input-file FILE [--beam K] [--allow-special] [--json]',
-  classify: 'seqlab classify DIR --input TEXT | --input-file FILE [--json]',
-  data: 'seqlab data copy|reverse|sort|dates|addition|languages --n N --seed S [--min-len N] [--max-len N] [--exclude FILE] [--dict DIR] [--json] [--max-data-mb MB]',
-  export: 'seqlab export DIR --format pytorch --out OUT [--force]',
-  import: 'seqlab import WEIGHTS.safetensors --out DIR [--meta seqlab.json] [--tokenizer tok.json] [--rnn-nonlinearity tanh|relu] [--force]',
+  train: 'seqlab train --task lm|classify|tag|seq2seq --data FILE... --out DIR [options]',
+  eval: 'seqlab eval DIR --data FILE... [options]',
+  generate: 'seqlab generate DIR --prompt TEXT | --prompt-file FILE [options]',
+  complete: 'seqlab complete DIR --prompt TEXT | --prompt-file FILE [options]',
+  translate: 'seqlab translate DIR --input TEXT | --input-file FILE [options]',
+  classify: 'seqlab classify DIR --input TEXT | --input-file FILE [options]',
+  data: 'seqlab data copy|reverse|sort|dates|addition|languages --n N [options]',
+  export: 'seqlab export DIR --out OUT [options]',
+  import: 'seqlab import WEIGHTS.safetensors --out DIR [options]',
 };

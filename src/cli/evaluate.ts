@@ -5,6 +5,7 @@
 import type { AnyTask } from '../engine/tasks/checkpoint';
 import { parseArgs, requireFlag, requirePositional } from './args';
 import { dataReadOptions, MAX_DATA_FLAG } from './dataFiles';
+import { refuseIgnoredEvalFlags } from './combinations';
 import { loadTaskDir, readTaskData, type CliIO, type TaskData } from './io';
 
 export interface EvalOptions {
@@ -30,6 +31,7 @@ export function evalCommand(argv: readonly string[], io: CliIO): number {
   const dir = requirePositional(p, 0, 'the checkpoint directory', 'eval');
   const files = requireFlag<string[]>(p, 'data', 'eval');
   const task = loadTaskDir(dir);
+  refuseIgnoredEvalFlags(dir, task.kind, task.kind === 'seq2seq' && Boolean(task.model.attention), p.flags);
   const data = readTaskData(task.kind, files, dataReadOptions(p.flags, io.err));
   const res = evaluateTask(task, data, { words: p.flags.words as number | undefined, limit: p.flags.limit as number | undefined, mirror: Boolean(p.flags.mirror) });
   if (p.flags.json) io.out(JSON.stringify(res) + '\n');

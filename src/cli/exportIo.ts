@@ -6,17 +6,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CheckpointError, META_FILE, MODEL_FILE, STATE_FILE, readCheckpoint, type CheckpointFiles, type LoadedCheckpoint } from '../engine/checkpoint';
 import { replaceCheckpointDir, settledCheckpointDir } from './checkpointDir';
+import { readBytes } from './files';
 
 export function readCheckpointFiles(given: string): CheckpointFiles {
   const settled = settledCheckpointDir(given);
   // Errors name the folder the user gave; a read-only recovery reads the complete sibling instead.
   const dir = settled === path.resolve(given) ? given : settled;
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new CheckpointError(`${dir} is not a checkpoint directory (it does not exist or is a file)`);
+  if (!fs.existsSync(dir)) throw new CheckpointError(`${dir} is not a checkpoint directory: no such file or directory`);
+  if (!fs.statSync(dir).isDirectory()) throw new CheckpointError(`${dir} is not a checkpoint directory: it is a file`);
   const model = path.join(dir, MODEL_FILE), meta = path.join(dir, META_FILE), state = path.join(dir, STATE_FILE);
   if (!fs.existsSync(meta)) throw new CheckpointError(`${dir} is not a SeqLab checkpoint: ${META_FILE} is missing`);
   if (!fs.existsSync(model)) throw new CheckpointError(`${dir}: ${MODEL_FILE} is missing`);
-  const files: CheckpointFiles = { model: new Uint8Array(fs.readFileSync(model)), meta: fs.readFileSync(meta, 'utf8') };
-  if (fs.existsSync(state)) files.state = new Uint8Array(fs.readFileSync(state));
+  // readBytes names the file when one of them is a directory or unreadable.
+  const files: CheckpointFiles = { model: readBytes(model), meta: new TextDecoder().decode(readBytes(meta)) };
+  if (fs.existsSync(state)) files.state = readBytes(state);
   return files;
 }
 

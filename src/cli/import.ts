@@ -10,7 +10,11 @@ import { loadTask, taskCheckpoint } from '../engine/tasks/checkpoint';
 import { importPytorchWeights } from '../engine/checkpoint/interop';
 import { checkOutputDir } from './checkpointDir';
 import { DataBudget, readDataBytes } from './dataFiles';
+import { tokenizerFromJSON } from '../engine/tokenize/tokenizer';
+import { UsageError } from './args';
 import { checkpointFilesRecord, writeFilesAtomic } from './exportIo';
+import { FileError } from './files';
+import { readText } from './io';
 
 export interface ImportOptions {
   out: string;
@@ -31,30 +35,36 @@ export interface ImportResult {
 
 export function importModel(weightsPath: string, opts: ImportOptions): ImportResult {
   checkOutputDir(opts.out, Boolean(opts.force), 'import');
-  if (!fs.existsSync(weightsPath)) throw new CheckpointError(`${weightsPath} does not exist`);
-  let meta: string | undefined;
+  const weights = readWeights(weightsPath);
+  let meta: string | undefined, metaFile = '';
   if (opts.meta) {
-    const p = fs.statSync(opts.meta).isDirectory() ? path.join(opts.meta, META_FILE) : opts.meta;
-    meta = fs.readFileSync(p, 'utf8');
+    metaFile = fs.existsSync(opts.meta) && fs.statSync(opts.meta).isDirectory() ? path.join(opts.meta, META_FILE) : opts.meta;
+    meta = readJsonText(metaFile, 'a seqlab.json');
   } else if (!opts.tokenizer) {
     // An export directory holds its seqlab.json next to the weights.
-    const sibling = path.join(path.dirname(weightsPath), META_FILE);
-    if (fs.existsSync(sibling)) meta = fs.readFileSync(sibling, 'utf8');
+    metaFile = path.join(path.dirname(weightsPath), META_FILE);
+    if (fs.existsSync(metaFile)) meta = readJsonText(metaFile, 'a seqlab.json');
   }
-  let tokenizer: unknown;
+  // A seqlab.json names the cell (and, for seq2seq, carries the tokenizer): refuse options it would override.
+  if (opts.rnnNonlinearity && meta !== undefined) throw new UsageError(`import: --rnn-nonlinearity is for weights whose architecture is inferred from their shapes; ${metaFile} already names the cell`);
+  if (meta !== undefined && !isObject(JSON.parse(meta).architecture)) throw new FileError(`${metaFile} is not a seqlab.json: it has no "architecture" object`);
+  const tokenizer: unknown = opts.tokenizer ? JSON.parse(readJsonText(opts.tokenizer, 'a tokenizer JSON file')) : undefined;
   if (opts.tokenizer) {
     try {
-      tokenizer = JSON.parse(fs.readFileSync(opts.tokenizer, 'utf8'));
+      tokenizerFromJSON(tokenizer); // validated here so that the message names the tokenizer file, not the weights
     } catch (e) {
-      throw new CheckpointError(`${opts.tokenizer} is not a tokenizer JSON file: ${(e as Error).message}`);
+      throw new FileError(`${opts.tokenizer} is not a SeqLab tokenizer: ${(e as Error).message}`);
     }
   }
-  if (meta !== undefined && /"kind":\s*"seq2seq"/.test(meta)) return importSeq2seq(weightsPath, meta, opts.out);
-  const { files, checkpoint } = importPytorchWeights(readWeights(weightsPath), {
+  const seq2seq = meta !== undefined && /"kind":\s*"seq2seq"/.test(meta);
+  if (seq2seq && opts.tokenizer) throw new UsageError(`import: --tokenizer does not apply to a seq2seq model; its tokenizer comes from ${metaFile}`);
+  if (seq2seq) return importSeq2seq(weightsPath, weights, meta!, opts.out);
+  const { files, checkpoint } = importPytorchWeights(weights, {
     meta, tokenizer, rnnNonlinearity: opts.rnnNonlinearity, what: weightsPath,
   });
-  const written = writeFilesAtomic(opts.out, checkpointFilesRecord(files));
   const r = checkpoint.architecture.config.rnn;
+  if (opts.rnnNonlinearity && !r.cell.startsWith('rnn')) throw new UsageError(`import: --rnn-nonlinearity applies to plain RNN weights; ${weightsPath} holds ${r.cell} weights`);
+  const written = writeFilesAtomic(opts.out, checkpointFilesRecord(files));
   return { dir: opts.out, files: written, architecture: `${checkpoint.architecture.kind}: ${r.numLayers}-layer ${r.cell}, hidden ${r.hiddenSize}` };
 }
 
@@ -66,8 +76,7 @@ function readWeights(file: string): Uint8Array {
 }
 
 /** Seq2seq weights + the seqlab.json of a seq2seq checkpoint or export: validated by the task loader, then saved. */
-function importSeq2seq(weightsPath: string, meta: string, out: string): ImportResult {
-  const bytes = readWeights(weightsPath);
+function importSeq2seq(weightsPath: string, bytes: Uint8Array, meta: string, out: string): ImportResult {
   let names: string[];
   try {
     names = [...decodeSafetensors(bytes, weightsPath).tensors.keys()];
@@ -94,4 +103,19 @@ function withoutChecksums(meta: string): string {
   } catch {
     return meta; // loadTask reports the JSON error with the file's name
   }
+}
+
+function isObject(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The text of a JSON file, checked to parse, or a FileError naming the file and what it should have been. */
+function readJsonText(file: string, what: string): string {
+  const text = readText(file);
+  try {
+    JSON.parse(text);
+  } catch (e) {
+    throw new FileError(`${file} is not ${what}: it is not valid JSON (${(e as Error).message})`);
+  }
+  return text;
 }

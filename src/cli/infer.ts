@@ -12,6 +12,7 @@ import type { Seq2SeqTask } from '../engine/tasks/seq2seqTask';
 import type { SequenceTask } from '../engine/tasks/sequenceTask';
 import { EOS, type Tokenizer } from '../engine/tokenize/types';
 import { parseArgs, requirePositional, USAGE, UsageError } from './args';
+import { refuseIgnoredGenerateFlags } from './combinations';
 import { FileError, loadTaskDir, readText, type CliIO } from './io';
 
 /** Most hypothesis-steps (beam width × --max) one beam search may take: 64 hypotheses × 1024 tokens. */
@@ -45,10 +46,11 @@ export function generateCommand(argv: readonly string[], io: CliIO): number {
   const p = parseArgs(argv, {
     prompt: { type: 'string' }, 'prompt-file': { type: 'string' }, max: { type: 'int', min: 1, max: 100000 }, temperature: { type: 'number', min: 0 },
     'top-k': { type: 'int', min: 0 }, 'top-p': { type: 'number', min: 0, max: 1 }, beam: { type: 'int', min: 1, max: 64 },
-    seed: { type: 'int', min: 0 }, json: { type: 'bool' }, 'allow-special': { type: 'bool' },
-  }, 1, 'generate');
+    seed: { type: 'int', min: 0, max: 2 ** 32 - 1 }, json: { type: 'bool' }, 'allow-special': { type: 'bool' },
+  }, 1, 'generate'); // seed: the Rng mixes 32 bits, so 2^32 would repeat seed 0
   const dir = requirePositional(p, 0, 'the checkpoint directory', 'generate');
   const { text: prompt, file } = textInput(p, 'prompt', 'generate');
+  refuseIgnoredGenerateFlags(p.flags);
   if (prompt.length === 0) throw new UsageError('generate: --prompt is empty; give at least one character');
   const task = loadKind(dir, ['lm'], 'generate', 'a language model (use translate for seq2seq)') as LmTask;
   const f = p.flags, temperature = (f.temperature as number | undefined) ?? 1, allowSpecial = Boolean(f['allow-special']);
@@ -127,6 +129,7 @@ export function classifyCommand(argv: readonly string[], io: CliIO): number {
   const { text: input } = textInput(p, 'input', 'classify');
   const task = loadKind(dir, ['classify', 'tag'], 'classify', 'a classifier or a tagger') as SequenceTask;
   const labels = task.labels, C = labels.length;
+  if (task.kind === 'tag' && p.flags.top !== undefined) throw new UsageError(`classify: --top ranks a classifier's labels; ${dir} holds a tagger (one tag per word)`);
   if (task.kind === 'classify') {
     if (task.encode(input).length === 0) throw new UsageError('classify: --input is empty');
     const probs = task.predict(task.encode(input));

@@ -8,6 +8,7 @@ import { DataBudget, readDataText, type ReadTextOptions } from './dataFiles';
 import { checkpointFilesRecord, readCheckpointFiles, writeFilesAtomic } from './exportIo';
 import { onProcessInterrupt, type InterruptSignal } from './signals';
 import { loadMemoryLimit } from './memory';
+import { FileError, fsProblem } from './files';
 
 export interface CliIO {
   out(text: string): void;
@@ -27,7 +28,24 @@ export const processIO: CliIO = {
   onInterrupt: onProcessInterrupt,
 };
 
-export class FileError extends Error {}
+/** Exit status when the reader of our output went away: 128 + SIGPIPE (13), what a shell reports for `seq`,
+ *  `yes` or `cat` in the same pipeline. Node ignores SIGPIPE, so a closed pipe arrives as an EPIPE error. */
+export const CLOSED_PIPE_STATUS = 128 + 13;
+
+/** Once, in the real process: a reader that closes stdout or stderr early (`seqlab data … | head -1`) ends the
+ *  process quietly with the usual closed-pipe status, instead of an unhandled 'error' event and its stack trace.
+ *  Any other write error on stdout (a full disk behind `> file`) becomes the usual one line on stderr. */
+export function guardStdStreams(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(CLOSED_PIPE_STATUS);
+    process.stderr.write(`seqlab: cannot write to standard output: ${fsProblem(e)}\n`);
+    process.exit(1);
+  });
+  // Nothing can be reported once stderr itself fails: just end.
+  process.stderr.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? CLOSED_PIPE_STATUS : 1));
+}
+
+export { FileError, readBytes } from './files';
 
 /** A data file as UTF-8 text, read as untrusted input (dataFiles.ts: regular files only, under a size cap). */
 export function readText(file: string, opts: ReadTextOptions = {}): string {
@@ -71,6 +89,6 @@ export function saveTaskDir(task: AnyTask, dir: string, info: Record<string, unk
     return writeFilesAtomic(dir, checkpointFilesRecord(taskCheckpoint(task, info)));
   } catch (e) {
     if (e instanceof CheckpointError) throw e;
-    throw new FileError(`cannot write the checkpoint to ${dir}: ${(e as Error).message}`);
+    throw new FileError(`cannot write the checkpoint to ${dir}: ${fsProblem(e)}`);
   }
 }

@@ -3,13 +3,15 @@
 //   seqlab train | eval | generate | complete | translate | classify | data | export | import
 // main(argv, io) resolves to the exit code and never throws: every error becomes ONE line on stderr
 // ("seqlab: <what is wrong>"), exit 2 for bad usage and 1 for bad files / data / models. Never imports vscode.
-import { parseArgs, requireFlag, requirePositional, USAGE, UsageError } from './args';
+import { HelpRequest, parseArgs, requireFlag, requirePositional, UsageError } from './args';
 import { dataCommand } from './data';
 import { evalCommand } from './evaluate';
 import { exportModel } from './export';
+import { fsErrorMessage } from './files';
+import { commandHelp, commandSpec, fullHelp } from './help';
 import { importModel } from './import';
 import { classifyCommand, completeCommand, generateCommand, translateCommand } from './infer';
-import { processIO, type CliIO } from './io';
+import { guardStdStreams, processIO, type CliIO } from './io';
 import { train } from './train';
 
 export const VERSION = '0.1.0';
@@ -45,12 +47,17 @@ const COMMANDS: Record<string, (argv: readonly string[], io: CliIO) => number | 
 };
 
 function help(): string {
-  return `seqlab ${VERSION}: train and run recurrent networks (RNN, LSTM, GRU, seq2seq with attention)\n\n${Object.values(USAGE).map((u) => `  ${u}`).join('\n')}\n`;
+  return fullHelp(`seqlab ${VERSION}: train and run recurrent networks (RNN, LSTM, GRU, seq2seq with attention)`, COMMANDS);
 }
 
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    if (command === 'help' && rest.length > 0) {
+      if (!COMMANDS[rest[0]]) throw new UsageError(`help: unknown command ${JSON.stringify(rest[0])}; commands: ${Object.keys(COMMANDS).join(', ')}`);
+      io.out(commandHelp(rest[0], commandSpec(rest[0], COMMANDS[rest[0]]).spec));
+      return 0;
+    }
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       io.out(help());
       return command === undefined ? 2 : 0;
@@ -63,13 +70,18 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     if (!run) throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: ${Object.keys(COMMANDS).join(', ')} (seqlab --help)`);
     return await run(rest, io);
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
+    if (e instanceof HelpRequest) {
+      io.out(commandHelp(e.command, e.spec));
+      return 0;
+    }
+    const message = fsErrorMessage(e) ?? (e instanceof Error ? e.message : String(e));
     io.err(`seqlab: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
     return e instanceof UsageError ? 2 : 1;
   }
 }
 
 if (require.main === module) {
+  guardStdStreams();
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

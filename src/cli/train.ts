@@ -15,6 +15,8 @@ import type { StepStats } from '../engine/trainer';
 import { parseArgs, requireFlag, UsageError, type FlagSpec, type Parsed } from './args';
 import { checkOutputDir } from './checkpointDir';
 import { dataReadOptions, MAX_DATA_FLAG } from './dataFiles';
+import { refuseIgnoredTrainFlags } from './combinations';
+import { NUM_SPECIAL } from '../engine/tokenize/types';
 import { evaluateTask } from './evaluate';
 import { readTaskData, saveTaskDir, type CliIO, type TaskData } from './io';
 import { hostMemoryLimit, MAX_MEMORY_FLAG } from './memory';
@@ -23,6 +25,7 @@ import { SIGNAL_EXIT_CODE, yieldToEventLoop, type InterruptSignal } from './sign
 
 /** How long the synchronous step loop may hold the event loop (signals and output wait that long at most). */
 const YIELD_MS = 50;
+import { unknownTokenWarning } from './vocabCheck';
 
 const CELL_FLAGS = ['lstm', 'gru', 'rnn-tanh', 'rnn-relu'] as const;
 
@@ -40,7 +43,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   merge: { type: 'string', choices: ['concat', 'sum', 'mean', 'weighted'] },
   attention: { type: 'string', choices: ['none', 'dot', 'general', 'additive'] },
   tokenizer: { type: 'string', choices: ['char', 'word', 'bpe'] },
-  'vocab-size': { type: 'int', min: 5 },
+  'vocab-size': { type: 'int', min: NUM_SPECIAL + 1 }, // at least one real token besides <pad> <unk> <bos> <eos>
   embedding: { type: 'int', min: 1, max: 4096 },
   dropout: { type: 'number', min: 0, max: 0.95 },
   'seq-len': { type: 'int', min: 1, max: 100000 },
@@ -113,6 +116,7 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
   checkOutputDir(out, Boolean(p.flags.force), 'train'); // before reading data or training: never refuse after the work
   if (p.flags.steps !== undefined && p.flags.time !== undefined) throw new UsageError('train: give --steps or --time, not both');
   if (kind !== 'seq2seq' && p.flags.attention !== undefined && p.flags.attention !== 'none') throw new UsageError(`train: --attention is for --task seq2seq, not ${kind}`);
+  refuseIgnoredTrainFlags(kind, p.flags);
   const o = taskOptions(p);
   const reverseSource = Boolean(p.flags['reverse-source']);
   if (reverseSource && kind !== 'seq2seq') throw new UsageError(`train: --reverse-source is for --task seq2seq, not ${kind}`);
@@ -126,6 +130,8 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
   const valid = p.flags.valid !== undefined ? readTaskData(kind, [p.flags.valid as string], dataReadOptions(p.flags, io.err)) : null;
   const s2s: Seq2SeqOptions = { reverseSource, locationKernel };
   const task = buildTask(o, data, s2s, hostMemoryLimit(p.flags['max-memory-mb'] as number | undefined));
+  const unknown = o.vocabSize ? unknownTokenWarning(task, data, o.tokenizer) : null; // uncapped: no <unk> by construction
+  if (unknown) io.err(`seqlab: warning: ${unknown}\n`);
   const steps = (p.flags.steps as number | undefined) ?? (p.flags.time === undefined ? 1000 : Infinity);
   const seconds = (p.flags.time as number | undefined) ?? Infinity;
   if (json) io.out(JSON.stringify({ type: 'start', task: kind, params: task.params.size, vocab: task.tokenizer.vocabSize, options: kind === 'seq2seq' ? { ...o, ...s2s } : o }) + '\n');

@@ -1,0 +1,158 @@
+// `seqlab --help` and `seqlab COMMAND --help`, DERIVED from the flag specs each command parses with: the list
+// of flags, their value kinds, choices and ranges come from the FlagSpec records (a command's spec reaches
+// here through parseArgs' HelpRequest), so a flag a command accepts cannot be missing from its help. This file
+// adds only words: one line per flag saying what it does and its default. A flag without a line here still
+// appears (with its kind and range); test/unit/cliErrors.test.ts fails until it has one.
+import { DEFAULT_TASK_OPTIONS as D } from '../engine/tasks/options';
+import { NUM_SPECIAL } from '../engine/tokenize/types';
+import { HelpRequest, USAGE, type FlagSpec } from './args';
+import type { CliIO } from './io';
+
+/** What a flag does (and its default), with the name of its value when the kind alone does not say it. */
+interface FlagDoc {
+  value?: string;
+  text: string;
+}
+
+const JSON_LINE: FlagDoc = { text: 'print one JSON object on stdout instead of text' };
+
+export const FLAG_DOCS: Readonly<Record<string, Readonly<Record<string, FlagDoc>>>> = {
+  train: {
+    task: { text: 'lm: next token; classify: a label per line; tag: a tag per word; seq2seq: source → target' },
+    out: { value: 'DIR', text: 'checkpoint directory to write (model.safetensors + seqlab.json)' },
+    data: { value: 'FILE...', text: 'training files: lm plain text, classify TEXT<TAB>LABEL, tag CoNLL, seq2seq SOURCE<TAB>TARGET' },
+    valid: { value: 'FILE', text: 'held-out file in the same format, evaluated with the saved model after training' },
+    cell: { text: `recurrent cell (default ${D.cell.replace('_', '-')})` },
+    hidden: { text: `hidden units per layer (default ${D.hidden})` },
+    layers: { text: `stacked recurrent layers (default ${D.layers})` },
+    bidirectional: { text: 'read each sequence in both directions (classify, tag, the seq2seq encoder)' },
+    'reverse-source': { text: 'seq2seq: feed the source right to left (Sutskever et al. 2014); not with --bidirectional' },
+    'attention-location': { value: 'K', text: 'seq2seq with --attention additive: odd width of a location kernel over the previous weights (default 0 = none)' },
+    merge: { text: `how --bidirectional joins the two directions (default ${D.merge}; classify and tag)` },
+    attention: { text: `seq2seq decoder attention over the encoder states (default ${D.attention})` },
+    tokenizer: { text: `token unit (default ${D.tokenizer}; --task tag always reads the file's words)` },
+    'vocab-size': { text: `vocabulary size, ${NUM_SPECIAL} special tokens included: char/word keep the most frequent tokens, bpe merges up to it (default: every token seen)` },
+    embedding: { text: `token embedding size (default ${D.embedding})` },
+    dropout: { value: 'P', text: `dropout between stacked layers, needs --layers 2 or more (default ${D.dropout})` },
+    'seq-len': { text: `lm: truncated-BPTT chunk length; other tasks: longest sequence kept (default ${D.seqLen})` },
+    batch: { text: `sequences per step (default ${D.batch})` },
+    optimizer: { text: `(default ${D.optimizer})` },
+    lr: { text: `learning rate (default ${D.lr}; 0.1 with --optimizer sgd)` },
+    clip: { text: `largest global gradient norm, 0 = no clipping (default ${D.clip})` },
+    'teacher-forcing': { value: 'P', text: `seq2seq: probability of feeding the reference token to the decoder (default ${D.teacherForcing})` },
+    decay: { text: 'cosine-decay the learning rate to lr/10 over --steps (needs --steps)' },
+    steps: { text: 'optimizer steps (default 1000 unless --time is given)' },
+    time: { value: 'SECONDS', text: 'train for this long instead of a number of steps' },
+    seed: { text: `seed of the one random generator: initialization, dropout, shuffling (default ${D.seed})` },
+    json: { text: 'JSON lines on stdout: start, progress about once a second, done' },
+  },
+  eval: {
+    data: { value: 'FILE...', text: "evaluation files in the format of the model's task" },
+    json: JSON_LINE,
+    words: { text: 'lm: measure next-word accuracy over the first N words (default 1000)' },
+    limit: { text: 'classify, tag, seq2seq: evaluate the first N examples only (default: all)' },
+    mirror: { text: 'seq2seq with attention: also report how often attention points at the mirrored source position' },
+  },
+  generate: {
+    prompt: { value: 'TEXT', text: 'text to continue' },
+    max: { text: 'tokens to generate (default 200)' },
+    temperature: { value: 'T', text: 'sampling temperature, 0 = greedy (default 1)' },
+    'top-k': { value: 'K', text: 'sample among the K most probable tokens, 0 = all (default 0)' },
+    'top-p': { value: 'P', text: 'sample from the smallest set of tokens holding probability P (default 1)' },
+    beam: { value: 'K', text: 'beam search of this width instead of sampling when above 1 (default 1)' },
+    seed: { text: 'seed of the sampler (default 42)' },
+    json: { text: 'one JSON object: the text, its log probability, and each step with its alternatives' },
+  },
+  complete: {
+    prompt: { value: 'TEXT', text: 'text whose next word is completed (as the editor does)' },
+    count: { text: 'number of suggestions (default 3)' },
+    beam: { value: 'K', text: 'beam width of the search for whole words (default 8)' },
+    json: JSON_LINE,
+  },
+  translate: {
+    input: { value: 'TEXT', text: 'source text' },
+    beam: { value: 'K', text: 'beam width, 1 = greedy (default 1)' },
+    json: { text: 'one JSON object: output, tokens, attention matrix, log probability' },
+  },
+  classify: {
+    input: { value: 'TEXT', text: 'text to label (a tagger tags each whitespace-separated word)' },
+    json: JSON_LINE,
+    top: { text: 'classifier: print the N most probable labels (default: all)' },
+  },
+  data: {
+    n: { text: 'number of examples' },
+    seed: { value: 'S', text: 'seed of the generator (default 42)' },
+    'min-len': { text: 'copy, reverse, sort: shortest source (default 5)' },
+    'max-len': { text: 'copy, reverse, sort: longest source (default 20)' },
+    exclude: { value: 'FILE...', text: 'skip sources that appear in these SOURCE<TAB>TARGET files (a held-out set)' },
+    dict: { value: 'DIR', text: 'languages: directory holding american-english, ngerman, french, spanish (default /usr/share/dict)' },
+    json: { text: 'JSON lines {"source", "target"} instead of SOURCE<TAB>TARGET' },
+  },
+  export: {
+    format: { text: 'export format (default pytorch: safetensors + seqlab.json + model.py)' },
+    out: { value: 'DIR', text: 'directory to write' },
+  },
+  import: {
+    out: { value: 'DIR', text: 'checkpoint directory to write' },
+    meta: { value: 'FILE|DIR', text: 'a seqlab.json (or a directory holding one) giving the architecture and tokenizer (default: the one next to the weights)' },
+    tokenizer: { value: 'FILE', text: 'a tokenizer JSON, when there is no seqlab.json (the architecture is inferred from the tensor shapes)' },
+    'rnn-nonlinearity': { text: 'plain RNN weights inferred without a seqlab.json: their nonlinearity (default tanh)' },
+  },
+};
+
+/** The flag's value as written after it: its doc's name, else the choices or the kind. */
+function valueName(spec: FlagSpec, doc: FlagDoc | undefined): string {
+  if (spec.type === 'bool') return '';
+  if (spec.type === 'string' && spec.choices) return spec.choices.join('|');
+  return doc?.value ?? { string: 'TEXT', list: 'VALUE...', int: 'N', number: 'X' }[spec.type];
+}
+
+/** The accepted range, from the spec: "1..4096", "≥ 0", "> 0". */
+function range(spec: FlagSpec): string {
+  if (spec.type !== 'int' && spec.type !== 'number') return '';
+  const lo = spec.min === undefined ? '' : spec.type === 'number' && spec.exclusiveMin ? `> ${spec.min}` : `≥ ${spec.min}`;
+  if (spec.min !== undefined && spec.max !== undefined && lo.startsWith('≥')) return `${spec.min}..${spec.max}`;
+  return [lo, spec.max === undefined ? '' : `≤ ${spec.max}`].filter(Boolean).join(', ');
+}
+
+/** One line per flag: "  --name VALUE   what it does (default …) [range]". */
+export function flagLines(command: string, spec: Readonly<Record<string, FlagSpec>>): string[] {
+  const docs = FLAG_DOCS[command] ?? {};
+  const heads = Object.entries(spec).map(([name, s]) => `--${name} ${valueName(s, docs[name])}`.trimEnd());
+  const width = Math.min(34, Math.max(...heads.map((h) => h.length)));
+  return Object.entries(spec).map(([name, s], i) => {
+    const r = range(s);
+    const text = [docs[name]?.text ?? '', r ? `[${r}]` : ''].filter(Boolean).join(' ');
+    const head = heads[i].length > width ? `${heads[i]}\n${' '.repeat(width + 4)}` : heads[i].padEnd(width + 2);
+    return `  ${head}${text}`.trimEnd();
+  });
+}
+
+/** `seqlab COMMAND --help`: the usage line, then every flag the command parses. */
+export function commandHelp(command: string, spec: Readonly<Record<string, FlagSpec>>): string {
+  return `usage: ${USAGE[command] ?? `seqlab ${command} [options]`}\n${flagLines(command, spec).join('\n')}\n`;
+}
+
+type Command = (argv: readonly string[], io: CliIO) => number | Promise<number>;
+
+/** A command's flag spec, asked for the way a user does: run it with `--help`, which parseArgs answers with a
+ *  HelpRequest before the command does anything else (thrown, or a rejection if the command is async). */
+export function commandSpec(name: string, run: Command): HelpRequest {
+  const silent: CliIO = { out: () => undefined, err: () => undefined, tty: false, now: () => 0 };
+  HelpRequest.last = null;
+  try {
+    const r = run(['--help'], silent);
+    if (r instanceof Promise) r.catch(() => undefined);
+  } catch (e) {
+    if (!(e instanceof HelpRequest)) throw e;
+  }
+  const request = HelpRequest.last as HelpRequest | null; // set by the run above (TypeScript cannot see that)
+  if (request?.command !== name) throw new Error(`seqlab ${name} does not parse --help`);
+  return request;
+}
+
+/** `seqlab --help`: every command's usage and every flag each accepts. */
+export function fullHelp(title: string, commands: Readonly<Record<string, Command>>): string {
+  const parts = Object.entries(commands).map(([name, run]) => commandHelp(name, commandSpec(name, run).spec));
+  return `${title}\n\nseqlab COMMAND --help shows one command.\n\n${parts.join('\n')}`;
+}

@@ -1,0 +1,262 @@
+// The real `seqlab` process (node dist/cli.js, built by `npm run build`) on what a shell and a careless user do
+// to it: a closed pipe, --help, flag combinations that would be silently ignored, vocabularies that map the
+// data to <unk>, and files that are missing, directories or not what they should be. Every failure must be
+// ONE line "seqlab: …" on stderr naming the flag or file, exit 2 for usage and 1 for files and data.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from '../../src/cli/args';
+import { commandHelp, commandSpec } from '../../src/cli/help';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+
+interface Proc {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(...args: string[]): Proc {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A failure: the status, nothing on stdout, one "seqlab: …" line on stderr matching `message`. */
+function fails(p: Proc, status: number, message: RegExp): void {
+  assert.match(p.stderr, /^seqlab: [^\n]+\n$/, `not one line: ${JSON.stringify(p.stderr)}`);
+  assert.match(p.stderr, message);
+  assert.equal(p.status, status, p.stderr);
+  assert.equal(p.stdout, '');
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-cli-errors-'));
+const file = (name: string, text: string): string => {
+  const f = path.join(tmp, name);
+  fs.writeFileSync(f, text);
+  return f;
+};
+
+describe('seqlab process: pipes, help, refused combinations, file errors', function () {
+  this.timeout(60_000);
+  before(() => assert.ok(fs.existsSync(CLI), `${CLI} is missing: run npm run build first`));
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('a reader that closes the pipe early (| head -1): no stack trace, status 0 or the closed-pipe 141', () => {
+    // A shell pipeline, as a user types it; PIPESTATUS[0] is seqlab's own status.
+    const script = `node ${JSON.stringify(CLI)} data dates --n 100000 | head -1; echo "status=\${PIPESTATUS[0]}" >&2`;
+    const r = spawnSync('bash', ['-c', script], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.stdout.split('\n').length, 2, r.stdout); // one line, then the final newline
+    assert.match(r.stdout, /^.+\t\d{4}-\d{2}-\d{2}\n$/);
+    const status = Number(/status=(\d+)/.exec(r.stderr)?.[1]);
+    assert.ok(status === 0 || status === 141, `status ${status}`);
+    assert.equal(r.stderr.replace(/status=\d+\n/, ''), '', 'something besides the status on stderr');
+  });
+
+  it('JSON output into a closed pipe (data --json, generate-style one-object commands) ends the same quiet way', () => {
+    const r = spawnSync('bash', ['-c', `node ${JSON.stringify(CLI)} data reverse --n 200000 --json | head -c 10 >/dev/null; echo "status=\${PIPESTATUS[0]}" >&2`], { encoding: 'utf8', timeout: 60_000 });
+    assert.match(r.stderr, /^status=(0|141)\n$/);
+  });
+
+  it('a full disk behind stdout is one line naming standard output, exit 1', function () {
+    if (!fs.existsSync('/dev/full')) this.skip();
+    const r = spawnSync('bash', ['-c', `node ${JSON.stringify(CLI)} data dates --n 20000 > /dev/full`], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.stderr, 'seqlab: cannot write to standard output: no space left on the device\n');
+    assert.equal(r.status, 1);
+  });
+
+  describe('--help is derived from the flags each command parses', () => {
+    const commands = /commands: ([a-z, ]+) \(/.exec(cli('frobnicate').stderr)?.[1].split(', ') ?? [];
+    const top = cli('--help');
+
+    it('the command list is known', () => assert.ok(commands.length >= 9, `commands: ${commands.join(' ')}`));
+
+    for (const command of ['train', 'eval', 'generate', 'complete', 'translate', 'classify', 'data', 'export', 'import']) {
+      it(`${command}: every flag the parser accepts appears in \`seqlab ${command} --help\` and \`seqlab --help\`, each with a description`, () => {
+        assert.ok(commands.includes(command));
+        // The parser's own list of what it accepts, from its unknown-option error.
+        const refused = cli(command, '--no-such-flag-xyz');
+        const accepted = /\(options: ([^)]*)\)/.exec(refused.stderr)?.[1].split(' ') ?? [];
+        assert.ok(accepted.length > 0, refused.stderr);
+        const h = cli(command, '--help');
+        assert.equal(h.status, 0, h.stderr);
+        assert.match(h.stdout, new RegExp(`^usage: seqlab ${command} `));
+        const lines = h.stdout.split('\n');
+        for (const flag of accepted) {
+          const i = lines.findIndex((l) => l.startsWith(`  ${flag} `) || l === `  ${flag}`);
+          assert.ok(i >= 0, `${command} --help does not list ${flag}`);
+          const continued = lines[i + 1]?.startsWith('      ') ? lines[i + 1] : '';
+          const description = (lines[i].replace(/^ {2}--\S+( \S+)?/, '') + continued).trim();
+          assert.ok(description.length >= 8, `${command} ${flag} has no description: ${JSON.stringify(lines[i])}`);
+          assert.ok(top.stdout.includes(lines[i]), `seqlab --help lacks ${command} ${flag}`);
+        }
+        // `-h` and `seqlab help COMMAND` print the same text.
+        assert.equal(cli(command, '-h').stdout, h.stdout);
+        assert.equal(cli('help', command).stdout, h.stdout);
+      });
+    }
+
+    it('an async command (its --help a rejection, not a throw) still gives its spec to the full help', async () => {
+      const asyncCommand = async (argv: readonly string[]): Promise<number> => {
+        parseArgs(argv, { 'max-data-mb': { type: 'number', min: 0 }, json: { type: 'bool' } }, 0, 'demo');
+        await Promise.resolve();
+        return 0;
+      };
+      const spec = commandSpec('demo', asyncCommand).spec;
+      assert.deepEqual(Object.keys(spec), ['max-data-mb', 'json']);
+      assert.match(commandHelp('demo', spec), /^ {2}--max-data-mb X +\[≥ 0\]$/m); // listed even before it has a description
+      await assert.rejects(asyncCommand(['--help']), /seqlab demo --help/);
+    });
+
+    it('ranges and defaults come from the specs: --hidden shows 1..4096 and the default 128', () => {
+      const h = cli('train', '--help').stdout;
+      assert.match(h, /--hidden N .*default 128.*\[1\.\.4096\]/);
+      assert.match(h, /--vocab-size N .*\[≥ 5\]/);
+      assert.match(h, /--cell lstm\|gru\|rnn-tanh\|rnn-relu /);
+    });
+  });
+
+  describe('fixtures trained by the real process', () => {
+    const lmText = file('lm.txt', 'the cat sat on the mat. the dog sat on the log. a bird flew over the house. '.repeat(30));
+    const pairs = file('rev.tsv', ['abc\tcba', 'hello\tolleh', 'dog\tgod', 'stressed\tdesserts', 'ab\tba', 'reward\tdrawer'].join('\n').concat('\n').repeat(5));
+    const conll = file('tags.conll', 'the\tDET\ncat\tNOUN\nsat\tVERB\n\na\tDET\ndog\tNOUN\nran\tVERB\n\n'.repeat(4));
+    const cls = file('cls.tsv', 'apple\tA\namber\tA\nzebra\tZ\nzinc\tZ\n'.repeat(4));
+    const dir = (name: string): string => path.join(tmp, name);
+    const tiny = ['--hidden', '8', '--embedding', '4', '--steps', '2', '--seed', '1'];
+    const trainOk = (...args: string[]): Proc => {
+      const r = cli('train', ...args, ...tiny);
+      assert.equal(r.status, 0, r.stderr);
+      return r;
+    };
+    const notDir = dir('not-a-dir');
+    const emptyDir = dir('empty');
+
+    before(() => {
+      trainOk('--task', 'lm', '--data', lmText, '--out', dir('lm'));
+      trainOk('--task', 'seq2seq', '--data', pairs, '--out', dir('s2s'));
+      trainOk('--task', 'tag', '--data', conll, '--out', dir('tag'));
+      trainOk('--task', 'classify', '--data', cls, '--out', dir('cls'));
+      const exp = cli('export', dir('lm'), '--out', dir('lm-export'));
+      assert.equal(exp.status, 0, exp.stderr);
+      fs.mkdirSync(emptyDir);
+      fs.writeFileSync(notDir, 'a file\n');
+    });
+
+    describe('a flag the task, model or decoder would ignore is refused: one line, exit 2', () => {
+      const cases: [string, () => string[], RegExp][] = [
+        ['--bidirectional language model', () => ['train', '--task', 'lm', '--data', lmText, '--out', dir('x'), '--bidirectional'], /--task lm cannot be bidirectional/],
+        ['--merge without --bidirectional', () => ['train', '--task', 'classify', '--data', cls, '--out', dir('x'), '--merge', 'sum'], /--merge .* without --bidirectional there is nothing to merge/],
+        ['--merge on a seq2seq encoder (always concatenated)', () => ['train', '--task', 'seq2seq', '--data', pairs, '--out', dir('x'), '--bidirectional', '--merge', 'mean'], /--merge mean does not apply to --task seq2seq/],
+        ['--teacher-forcing on a classifier', () => ['train', '--task', 'classify', '--data', cls, '--out', dir('x'), '--teacher-forcing', '0.5'], /--teacher-forcing is for --task seq2seq.*not classify/],
+        ['--tokenizer bpe for tagging (it reads words)', () => ['train', '--task', 'tag', '--data', conll, '--out', dir('x'), '--tokenizer', 'bpe'], /--task tag reads the words .* --tokenizer bpe does not apply/],
+        ['--vocab-size below the byte-level bpe base', () => ['train', '--task', 'lm', '--data', lmText, '--out', dir('x'), '--tokenizer', 'bpe', '--vocab-size', '200'], /--vocab-size with --tokenizer bpe must be at least 260/],
+        ['--vocab-size no larger than the special tokens', () => ['train', '--task', 'lm', '--data', lmText, '--out', dir('x'), '--tokenizer', 'word', '--vocab-size', '4'], /--vocab-size must be at least 5, got 4/],
+        ['--attention-location without additive attention', () => ['train', '--task', 'seq2seq', '--data', pairs, '--out', dir('x'), '--attention', 'general', '--attention-location', '3'], /--attention-location takes an odd kernel width and --attention additive/],
+        ['--dropout with one layer', () => ['train', '--task', 'lm', '--data', lmText, '--out', dir('x'), '--dropout', '0.3'], /--dropout applies between layers/],
+        ['--decay with --time', () => ['train', '--task', 'lm', '--data', lmText, '--out', dir('x'), '--decay', '--time', '1'], /--decay needs --steps/],
+        ['eval --words on a seq2seq model', () => ['eval', dir('s2s'), '--data', pairs, '--words', '10'], /--words counts next-word accuracy of a language model; .*s2s holds a seq2seq model/],
+        ['eval --limit on a language model', () => ['eval', dir('lm'), '--data', lmText, '--limit', '3'], /--limit counts examples; a language model is evaluated on the whole text/],
+        ['eval --mirror on a tagger', () => ['eval', dir('tag'), '--data', conll, '--mirror'], /--mirror measures seq2seq attention; .*tag holds a tag model/],
+        ['eval --mirror on a seq2seq model without attention', () => ['eval', dir('s2s'), '--data', pairs, '--mirror'], /--mirror measures attention, and the seq2seq model in .*s2s has none/],
+        ['generate --top-k with --temperature 0', () => ['generate', dir('lm'), '--prompt', 'the', '--temperature', '0', '--top-k', '3'], /--top-k only matters when sampling; --temperature 0 decodes greedily/],
+        ['generate --seed with --beam 3', () => ['generate', dir('lm'), '--prompt', 'the', '--beam', '3', '--seed', '5'], /--seed only matters when sampling; --beam 3 searches deterministically/],
+        ['classify --top on a tagger', () => ['classify', dir('tag'), '--input', 'the cat', '--top', '1'], /--top ranks a classifier's labels; .*tag holds a tagger/],
+        ['data languages --exclude', () => ['data', 'languages', '--n', '4', '--exclude', pairs], /--exclude does not apply to languages/],
+        ['data dates --min-len', () => ['data', 'dates', '--n', '4', '--min-len', '3'], /--min-len does not apply to dates/],
+        ['data copy --dict', () => ['data', 'copy', '--n', '4', '--dict', emptyDir], /--dict does not apply to copy/],
+        ['import --rnn-nonlinearity with a seqlab.json', () => ['import', path.join(dir('lm-export'), 'model.safetensors'), '--out', dir('x'), '--rnn-nonlinearity', 'relu'], /--rnn-nonlinearity is for weights whose architecture is inferred.*seqlab\.json already names the cell/],
+        ['import --rnn-nonlinearity for LSTM weights', () => {
+          const tok = JSON.parse(fs.readFileSync(path.join(dir('lm'), 'seqlab.json'), 'utf8')).tokenizer;
+          return ['import', path.join(dir('lm'), 'model.safetensors'), '--tokenizer', file('tok.json', JSON.stringify(tok)), '--out', dir('x'), '--rnn-nonlinearity', 'relu'];
+        }, /--rnn-nonlinearity applies to plain RNN weights; .* holds lstm weights/],
+        ['an empty --meta= (it used to fall back to the seqlab.json beside the weights)', () => ['import', path.join(dir('lm-export'), 'model.safetensors'), '--meta=', '--out', dir('x')], /import: --meta is empty/],
+        ['an empty positional (an unset shell variable)', () => ['eval', '', '--data', lmText], /eval: an argument is empty/],
+        ['an empty file in a list flag', () => ['train', '--task', 'lm', '--data', lmText, '', '--out', dir('x')], /--data is given an empty value/],
+        ['a seed past 32 bits (it would repeat seed 0)', () => ['data', 'copy', '--n', '2', '--seed', String(2 ** 32)], /--seed must be at most 4294967295/],
+        ['a sampling seed past 32 bits', () => ['generate', dir('lm'), '--prompt', 'a', '--seed', String(2 ** 32)], /--seed must be at most 4294967295/],
+      ];
+      for (const [name, args, message] of cases) it(name, () => {
+        fails(cli(...args()), 2, message);
+        assert.ok(!fs.existsSync(dir('x')), 'a refused command wrote its output');
+      });
+
+      it('the same flags are accepted where they do something', () => {
+        trainOk('--task', 'classify', '--data', cls, '--out', dir('ok1'), '--bidirectional', '--merge', 'sum');
+        trainOk('--task', 'seq2seq', '--data', pairs, '--out', dir('ok2'), '--bidirectional', '--merge', 'concat', '--teacher-forcing', '0.5');
+        trainOk('--task', 'tag', '--data', conll, '--out', dir('ok3'), '--tokenizer', 'word');
+        assert.equal(cli('classify', dir('cls'), '--input', 'zoo', '--top', '1').stdout.split('\n').length, 2);
+        assert.equal(cli('generate', dir('lm'), '--prompt', 'the', '--temperature', '0.5', '--top-k', '3', '--seed', '2', '--max', '4').status, 0);
+        assert.equal(cli('data', 'reverse', '--n', '2', '--min-len', '3', '--max-len', '4').status, 0);
+      });
+    });
+
+    describe('a vocabulary that maps the training data to <unk> is reported', () => {
+      it('--vocab-size 6 on word tokens: a warning with the share and a size that fixes it; the run still trains', () => {
+        const r = trainOk('--task', 'lm', '--data', lmText, '--out', dir('v6'), '--tokenizer', 'word', '--vocab-size', '6');
+        const m = /^seqlab: warning: (\d+\.\d)% of the training tokens are <unk> with a vocabulary of 6 \(the data has (\d+) distinct tokens\); --vocab-size (\d+) would keep <unk> at or under 1\.0%\n$/.exec(r.stderr);
+        assert.ok(m, r.stderr);
+        assert.ok(Number(m[1]) > 30, `share ${m[1]}`);
+        // Following the suggestion silences the warning.
+        const again = trainOk('--task', 'lm', '--data', lmText, '--out', dir('v-ok'), '--tokenizer', 'word', '--vocab-size', m[3]);
+        assert.equal(again.stderr, '');
+        assert.ok(Number(m[3]) <= Number(m[2]) + 4);
+      });
+
+      it('the same for characters, seq2seq pairs and tagged words; no warning without a cap', () => {
+        assert.match(trainOk('--task', 'lm', '--data', lmText, '--out', dir('c8'), '--vocab-size', '8').stderr, /^seqlab: warning: .* <unk> with a vocabulary of 8 /);
+        assert.match(trainOk('--task', 'seq2seq', '--data', pairs, '--out', dir('s8'), '--vocab-size', '8').stderr, /^seqlab: warning: .*<unk>/);
+        assert.match(trainOk('--task', 'tag', '--data', conll, '--out', dir('t5'), '--vocab-size', '5').stderr, /^seqlab: warning: .*<unk>/);
+        assert.equal(trainOk('--task', 'lm', '--data', lmText, '--out', dir('c-all'), '--tokenizer', 'word').stderr, '');
+      });
+    });
+
+    describe('every file error names the file and what is wrong: one line, exit 1', () => {
+      const missing = (): string => path.join(tmp, 'no-such-file.txt');
+      const cases: [string, () => string[], RegExp][] = [
+        ['import: missing weights', () => ['import', missing(), '--out', dir('x')], /cannot read .*no-such-file\.txt: no such file/],
+        ['import: weights are a directory', () => ['import', emptyDir, '--out', dir('x')], /cannot read .*empty: it is a directory/],
+        ['import: weights are not safetensors', () => ['import', lmText, '--out', dir('x')], /lm\.txt is not a safetensors file/],
+        ['import: --meta directory without seqlab.json', () => ['import', path.join(dir('lm'), 'model.safetensors'), '--meta', emptyDir, '--out', dir('x')], /cannot read .*empty\/seqlab\.json: no such file/],
+        ['import: --meta is not JSON', () => ['import', path.join(dir('lm'), 'model.safetensors'), '--meta', lmText, '--out', dir('x')], /lm\.txt is not a seqlab\.json: it is not valid JSON/],
+        ['import: --meta is JSON but not a seqlab.json', () => ['import', path.join(dir('lm'), 'model.safetensors'), '--meta', file('list.json', '[1, 2]'), '--out', dir('x')], /list\.json is not a seqlab\.json: it has no "architecture" object/],
+        ['import: --tokenizer is JSON but not a tokenizer', () => ['import', path.join(dir('lm'), 'model.safetensors'), '--tokenizer', file('kind.json', '{"kind": "word"}'), '--out', dir('x')], /kind\.json is not a SeqLab tokenizer: word tokenizer JSON has unsupported version/],
+        ['import: --tokenizer is a directory', () => ['import', path.join(dir('lm'), 'model.safetensors'), '--tokenizer', emptyDir, '--out', dir('x')], /cannot read .*empty: it is a directory/],
+        ['import: --out under a file', () => ['import', path.join(dir('lm-export'), 'model.safetensors'), '--out', path.join(notDir, 'sub')], /cannot create the directory .*not-a-dir\/sub: a part of the path is a file/],
+        ['export: missing checkpoint', () => ['export', missing(), '--out', dir('x')], /no-such-file\.txt is not a checkpoint directory: no such file/],
+        ['export: a file, not a checkpoint', () => ['export', lmText, '--out', dir('x')], /lm\.txt is not a checkpoint directory: it is a file/],
+        ['export: --out is a file', () => ['export', dir('lm'), '--out', notDir], /cannot create the directory .*not-a-dir: a file of that name is in the way/],
+        ['eval: --data missing', () => ['eval', dir('lm'), '--data', missing()], /cannot read .*no-such-file\.txt: no such file/],
+        ['eval: --data a directory', () => ['eval', dir('lm'), '--data', emptyDir], /cannot read .*empty: it is a directory/],
+        ['eval: an empty directory as the checkpoint', () => ['eval', emptyDir, '--data', lmText], /empty is not a SeqLab checkpoint: seqlab\.json is missing/],
+        ['generate: missing checkpoint', () => ['generate', missing(), '--prompt', 'a'], /no-such-file\.txt is not a checkpoint directory/],
+        ['complete: a file as the checkpoint', () => ['complete', lmText, '--prompt', 'a'], /lm\.txt is not a checkpoint directory: it is a file/],
+        ['translate: missing checkpoint', () => ['translate', missing(), '--input', 'ab'], /no-such-file\.txt is not a checkpoint directory/],
+        ['classify: an empty directory', () => ['classify', emptyDir, '--input', 'ab'], /empty is not a SeqLab checkpoint/],
+        ['a checkpoint whose model.safetensors is a directory', () => {
+          const bad = dir('bad-ck');
+          fs.mkdirSync(path.join(bad, 'model.safetensors'), { recursive: true });
+          fs.copyFileSync(path.join(dir('lm'), 'seqlab.json'), path.join(bad, 'seqlab.json'));
+          return ['generate', bad, '--prompt', 'a'];
+        }, /cannot read .*bad-ck\/model\.safetensors: it is a directory/],
+        ['data --exclude missing', () => ['data', 'reverse', '--n', '3', '--exclude', missing()], /cannot read .*no-such-file\.txt: no such file/],
+        ['data --exclude a directory', () => ['data', 'reverse', '--n', '3', '--exclude', emptyDir], /cannot read .*empty: it is a directory/],
+        ['data --dict missing', () => ['data', 'languages', '--n', '3', '--dict', missing()], /--dict .*no-such-file\.txt: no such directory/],
+        ['data --dict a file', () => ['data', 'languages', '--n', '3', '--dict', notDir], /--dict .*not-a-dir is a file/],
+        ['data --dict without the word lists', () => ['data', 'languages', '--n', '3', '--dict', emptyDir], /--dict .*empty has no american-english word list/],
+        ['train --data a directory', () => ['train', '--task', 'lm', '--data', emptyDir, '--out', dir('x')], /cannot read .*empty: it is a directory/],
+        ['train --data under a file', () => ['train', '--task', 'lm', '--data', path.join(notDir, 'a.txt'), '--out', dir('x')], /cannot read .*not-a-dir\/a\.txt: a part of the path is a file/],
+        ['train --valid missing', () => ['train', '--task', 'lm', '--data', lmText, '--valid', missing(), '--out', dir('x')], /cannot read .*no-such-file\.txt: no such file/],
+        ['train --out under a file', () => ['train', '--task', 'lm', '--data', lmText, '--out', path.join(notDir, 'ck'), ...tiny], /cannot write the checkpoint to .*not-a-dir\/ck: a part of the path is a file/],
+      ];
+      for (const [name, args, message] of cases) it(name, () => {
+        const r = cli(...args());
+        fails(r, 1, message);
+        assert.doesNotMatch(r.stderr, /\bE[A-Z]{3,}\b|illegal operation/, 'a raw errno code');
+        assert.ok(!fs.existsSync(dir('x')));
+      });
+    });
+  });
+});
