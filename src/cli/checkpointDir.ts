@@ -22,6 +22,7 @@ import * as path from 'node:path';
 import { META_FILE, MODEL_FILE, STATE_FILE } from '../engine/checkpoint';
 import { MODEL_PY_FILE } from '../engine/checkpoint/interop';
 import { UsageError } from './args';
+import { FileError } from './files';
 
 /** Files a SeqLab save owns: never carried over from the replaced folder (a stale training state would lie). */
 const OWN_FILES = new Set([MODEL_FILE, META_FILE, STATE_FILE, MODEL_PY_FILE]);
@@ -138,7 +139,7 @@ export function settledCheckpointDir(dir: string): string {
 /** Replaces the checkpoint folder `dir` with exactly `files` (name → contents), atomically as a whole. */
 export function replaceCheckpointDir(dir: string, files: Record<string, string | Uint8Array>): string[] {
   const p = siblingPaths(dir);
-  fs.mkdirSync(path.dirname(p.dir), { recursive: true });
+  makeParents(path.dirname(p.dir));
   recoverCheckpointDir(dir);
   if (exists(p.dir) && !fs.statSync(p.dir).isDirectory()) throw new Error(`${dir} is a file, not a folder`);
   fs.mkdirSync(p.tmp);
@@ -165,13 +166,32 @@ export function replaceCheckpointDir(dir: string, files: Record<string, string |
  */
 export function checkOutputDir(dir: string, force: boolean, command: string): void {
   const p = siblingPaths(dir);
+  // A file where a parent folder should be would only fail at save time, after the training: say it now.
+  for (let up = path.dirname(path.resolve(dir)); ; up = path.dirname(up)) {
+    if (exists(up)) {
+      if (!fs.statSync(up).isDirectory()) throw new FileError(`${command}: cannot write to --out ${dir}: a part of the path is a file (${up})`);
+      break;
+    }
+    if (path.dirname(up) === up) break;
+  }
   const pending = !exists(p.dir) && (exists(p.fresh) || exists(p.old));
   if (!exists(p.dir) && !pending) return;
-  if (exists(p.dir) && !fs.statSync(p.dir).isDirectory()) throw new UsageError(`${command}: --out ${dir} is a file, not a folder`);
+  if (exists(p.dir) && !fs.statSync(p.dir).isDirectory()) throw new FileError(`${command}: --out ${dir} is a file, not a folder`);
   const entries = exists(p.dir) ? fs.readdirSync(p.dir) : [MODEL_FILE];
   if (entries.length === 0 || force) return;
   if (entries.includes(META_FILE) || entries.includes(MODEL_FILE)) {
     throw new UsageError(`${command}: --out ${dir} already holds a model (${entries.includes(META_FILE) ? META_FILE : MODEL_FILE}); pass --force to replace it`);
   }
   throw new UsageError(`${command}: --out ${dir} is not empty and is not a SeqLab checkpoint (it holds ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, e.g. ${entries.sort()[0]}); pass --force to save the model into it anyway`);
+}
+
+/**
+ * mkdir -p, one level at a time. Node 20's fs.mkdirSync(…, { recursive: true }) never returns when the kernel
+ * answers ENOENT for a folder whose parent exists (as /proc does for /proc/nope); here that is an error.
+ */
+function makeParents(dir: string): void {
+  if (fs.existsSync(dir)) return;
+  const parent = path.dirname(dir);
+  if (parent !== dir) makeParents(parent);
+  fs.mkdirSync(dir);
 }

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import { DEFAULT_MAX_CORPUS_MB, MAX_CORPUS_MB } from '../engine/corpus';
 import type { FlagSpec, Flags } from './args';
+import { fsProblem } from './files';
 
 /** Default cap on the data one command reads, and the highest the flag accepts: the extension's corpus caps,
  *  for the same reasons (engine/corpus.ts: ~1 GB of RAM per 64 MB of text; V8's array limit past 128 MB). */
@@ -52,8 +53,8 @@ export function readDataBytes(file: string, budget: DataBudget): Buffer {
   let st: fs.Stats;
   try {
     st = fs.statSync(file);
-  } catch {
-    throw new DataFileError(`cannot read ${file}: no such file`);
+  } catch (e) {
+    throw new DataFileError(`cannot read ${file}: ${fsProblem(e)}`);
   }
   const kind = specialKind(st);
   if (kind === 'a directory') throw new DataFileError(`cannot read ${file}: it is a directory`);

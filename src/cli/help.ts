@@ -15,6 +15,9 @@ interface FlagDoc {
 }
 
 const JSON_LINE: FlagDoc = { text: 'print one JSON object on stdout instead of text' };
+const FORCE: FlagDoc = { text: 'replace the model (or write into the non-empty folder) that --out already holds' };
+const MAX_DATA: FlagDoc = { value: 'MB', text: 'most megabytes of data files this command reads (default 64; devices and FIFOs are never read)' };
+const ALLOW_SPECIAL: FlagDoc = { text: 'let decoding emit <pad>, <bos>, <unk>, control bytes and broken UTF-8 (masked by default)' };
 
 export const FLAG_DOCS: Readonly<Record<string, Readonly<Record<string, FlagDoc>>>> = {
   train: {
@@ -45,6 +48,9 @@ export const FLAG_DOCS: Readonly<Record<string, Readonly<Record<string, FlagDoc>
     time: { value: 'SECONDS', text: 'train for this long instead of a number of steps' },
     seed: { text: `seed of the one random generator: initialization, dropout, shuffling (default ${D.seed})` },
     json: { text: 'JSON lines on stdout: start, progress about once a second, done' },
+    force: FORCE,
+    'max-data-mb': MAX_DATA,
+    'max-memory-mb': { value: 'MB', text: 'refuse a model whose training needs more memory than this (default: half the RAM)' },
   },
   eval: {
     data: { value: 'FILE...', text: "evaluation files in the format of the model's task" },
@@ -52,9 +58,12 @@ export const FLAG_DOCS: Readonly<Record<string, Readonly<Record<string, FlagDoc>
     words: { text: 'lm: measure next-word accuracy over the first N words (default 1000)' },
     limit: { text: 'classify, tag, seq2seq: evaluate the first N examples only (default: all)' },
     mirror: { text: 'seq2seq with attention: also report how often attention points at the mirrored source position' },
+    'max-data-mb': MAX_DATA,
   },
   generate: {
     prompt: { value: 'TEXT', text: 'text to continue' },
+    'prompt-file': { value: 'FILE', text: 'read the text to continue from a UTF-8 file instead (any length; not echoed back)' },
+    'allow-special': ALLOW_SPECIAL,
     max: { text: 'tokens to generate (default 200)' },
     temperature: { value: 'T', text: 'sampling temperature, 0 = greedy (default 1)' },
     'top-k': { value: 'K', text: 'sample among the K most probable tokens, 0 = all (default 0)' },
@@ -65,17 +74,22 @@ export const FLAG_DOCS: Readonly<Record<string, Readonly<Record<string, FlagDoc>
   },
   complete: {
     prompt: { value: 'TEXT', text: 'text whose next word is completed (as the editor does)' },
+    'prompt-file': { value: 'FILE', text: 'read that text from a UTF-8 file instead (any length)' },
+    'allow-special': ALLOW_SPECIAL,
     count: { text: 'number of suggestions (default 3)' },
     beam: { value: 'K', text: 'beam width of the search for whole words (default 8)' },
     json: JSON_LINE,
   },
   translate: {
     input: { value: 'TEXT', text: 'source text' },
+    'input-file': { value: 'FILE', text: 'read the source text from a UTF-8 file instead' },
+    'allow-special': ALLOW_SPECIAL,
     beam: { value: 'K', text: 'beam width, 1 = greedy (default 1)' },
     json: { text: 'one JSON object: output, tokens, attention matrix, log probability' },
   },
   classify: {
     input: { value: 'TEXT', text: 'text to label (a tagger tags each whitespace-separated word)' },
+    'input-file': { value: 'FILE', text: 'read the text to label from a UTF-8 file instead' },
     json: JSON_LINE,
     top: { text: 'classifier: print the N most probable labels (default: all)' },
   },
@@ -87,16 +101,19 @@ export const FLAG_DOCS: Readonly<Record<string, Readonly<Record<string, FlagDoc>
     exclude: { value: 'FILE...', text: 'skip sources that appear in these SOURCE<TAB>TARGET files (a held-out set)' },
     dict: { value: 'DIR', text: 'languages: directory holding american-english, ngerman, french, spanish (default /usr/share/dict)' },
     json: { text: 'JSON lines {"source", "target"} instead of SOURCE<TAB>TARGET' },
+    'max-data-mb': MAX_DATA,
   },
   export: {
     format: { text: 'export format (default pytorch: safetensors + seqlab.json + model.py)' },
     out: { value: 'DIR', text: 'directory to write' },
+    force: FORCE,
   },
   import: {
     out: { value: 'DIR', text: 'checkpoint directory to write' },
     meta: { value: 'FILE|DIR', text: 'a seqlab.json (or a directory holding one) giving the architecture and tokenizer (default: the one next to the weights)' },
     tokenizer: { value: 'FILE', text: 'a tokenizer JSON, when there is no seqlab.json (the architecture is inferred from the tensor shapes)' },
     'rnn-nonlinearity': { text: 'plain RNN weights inferred without a seqlab.json: their nonlinearity (default tanh)' },
+    force: FORCE,
   },
 };
 

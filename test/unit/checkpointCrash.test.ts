@@ -155,7 +155,7 @@ describe('checkpoint folders: crashes at every step of a save, and --force', fun
       const file = path.join(tmp, 'plain-file');
       fs.writeFileSync(file, 'x');
       const r = cli(['export', modelA, '--out', file, '--force']);
-      assert.equal(r.status, 2);
+      assert.equal(r.status, 1); // a file in the way is a file problem (exit 1), not a usage error
       assert.match(r.stderr, /--out .*plain-file is a file, not a folder/);
       const empty = path.join(tmp, 'empty');
       fs.mkdirSync(empty);

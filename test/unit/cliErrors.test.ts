@@ -224,10 +224,10 @@ describe('seqlab process: pipes, help, refused combinations, file errors', funct
         ['import: --meta is JSON but not a seqlab.json', () => ['import', path.join(dir('lm'), 'model.safetensors'), '--meta', file('list.json', '[1, 2]'), '--out', dir('x')], /list\.json is not a seqlab\.json: it has no "architecture" object/],
         ['import: --tokenizer is JSON but not a tokenizer', () => ['import', path.join(dir('lm'), 'model.safetensors'), '--tokenizer', file('kind.json', '{"kind": "word"}'), '--out', dir('x')], /kind\.json is not a SeqLab tokenizer: word tokenizer JSON has unsupported version/],
         ['import: --tokenizer is a directory', () => ['import', path.join(dir('lm'), 'model.safetensors'), '--tokenizer', emptyDir, '--out', dir('x')], /cannot read .*empty: it is a directory/],
-        ['import: --out under a file', () => ['import', path.join(dir('lm-export'), 'model.safetensors'), '--out', path.join(notDir, 'sub')], /cannot create the directory .*not-a-dir\/sub: a part of the path is a file/],
+        ['import: --out under a file', () => ['import', path.join(dir('lm-export'), 'model.safetensors'), '--out', path.join(notDir, 'sub')], /import: cannot write to --out .*not-a-dir\/sub: a part of the path is a file \(.*not-a-dir\)/],
         ['export: missing checkpoint', () => ['export', missing(), '--out', dir('x')], /no-such-file\.txt is not a checkpoint directory: no such file/],
         ['export: a file, not a checkpoint', () => ['export', lmText, '--out', dir('x')], /lm\.txt is not a checkpoint directory: it is a file/],
-        ['export: --out is a file', () => ['export', dir('lm'), '--out', notDir], /cannot create the directory .*not-a-dir: a file of that name is in the way/],
+        ['export: --out is a file', () => ['export', dir('lm'), '--out', notDir], /export: --out .*not-a-dir is a file, not a folder/],
         ['eval: --data missing', () => ['eval', dir('lm'), '--data', missing()], /cannot read .*no-such-file\.txt: no such file/],
         ['eval: --data a directory', () => ['eval', dir('lm'), '--data', emptyDir], /cannot read .*empty: it is a directory/],
         ['eval: an empty directory as the checkpoint', () => ['eval', emptyDir, '--data', lmText], /empty is not a SeqLab checkpoint: seqlab\.json is missing/],
@@ -249,7 +249,7 @@ describe('seqlab process: pipes, help, refused combinations, file errors', funct
         ['train --data a directory', () => ['train', '--task', 'lm', '--data', emptyDir, '--out', dir('x')], /cannot read .*empty: it is a directory/],
         ['train --data under a file', () => ['train', '--task', 'lm', '--data', path.join(notDir, 'a.txt'), '--out', dir('x')], /cannot read .*not-a-dir\/a\.txt: a part of the path is a file/],
         ['train --valid missing', () => ['train', '--task', 'lm', '--data', lmText, '--valid', missing(), '--out', dir('x')], /cannot read .*no-such-file\.txt: no such file/],
-        ['train --out under a file', () => ['train', '--task', 'lm', '--data', lmText, '--out', path.join(notDir, 'ck'), ...tiny], /cannot write the checkpoint to .*not-a-dir\/ck: a part of the path is a file/],
+        ['train --out under a file', () => ['train', '--task', 'lm', '--data', lmText, '--out', path.join(notDir, 'ck'), ...tiny], /train: cannot write to --out .*not-a-dir\/ck: a part of the path is a file \(.*not-a-dir\)/],
       ];
       for (const [name, args, message] of cases) it(name, () => {
         const r = cli(...args());
