@@ -65,13 +65,17 @@ export function show(v: unknown): string {
 }
 
 /** Round powers of ten as 1e9, everything else as written (a range reads "[1, 4096]", "[0, 1e9]"). */
-const fmt = (n: number): string => (/^-?[1-9]0{6,}$/.test(String(n)) ? n.toExponential().replace('e+', 'e') : String(n));
+const fmt = (n: number): string => {
+  const t = String(n);
+  return /^-?[1-9]0{6,}$/.test(t) ? n.toExponential().replace('e+', 'e') : t.replace('e+', 'e');
+};
 
 /** A finite number in [min, max] (or (min, max] with `above`: e.g. a learning rate must exceed 0). */
 export function num(min: number, max: number, above = false): Guard<number> {
-  const range = `${above ? '(' : '['}${fmt(min)}, ${fmt(max)}]`;
+  // Number.MAX_VALUE as the bound means "any finite value": a norm or loss is data, however large.
+  const range = max === Number.MAX_VALUE ? `${above ? '>' : '≥'} ${fmt(min)}` : `in ${above ? '(' : '['}${fmt(min)}, ${fmt(max)}]`;
   return (v) => {
-    if (typeof v !== 'number' || !Number.isFinite(v) || (above ? v <= min : v < min) || v > max) fail(`must be a finite number in ${range}, got ${show(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || (above ? v <= min : v < min) || v > max) fail(`must be a finite number ${range}, got ${show(v)}`);
     return v;
   };
 }

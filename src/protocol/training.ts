@@ -121,10 +121,16 @@ export { ProtocolError };
 export const TRAINING_LIMITS = {
   size: 4096, layers: 16, vocab: 1 << 20, steps: 1e9, validBatches: 100_000,
   seedMin: -(2 ** 31), seedMax: 2 ** 32 - 1,
-  lr: 10, clip: 1e6, weightDecay: 1, eps: 1,
+  /**
+   * A learning rate must be a positive finite float32: the settings offer ≤ 10, but a rate of 1e38 (or a StepLR
+   * gamma that climbs) is how divergence is provoked on purpose, and the worker's non-finite pause handles it.
+   */
+  lr: 1e38, clip: 1e6, weightDecay: 1, eps: 1,
   textChars: 8 << 20, idChars: 256, nameChars: 1024, messageChars: 16_384, metaChars: 64 << 20,
   checkpointBytes: 2 ** 31 - 1, params: 1 << 28, tensors: 4096, tensorRank: 8, groups: 256,
-  metricsPointsMax: 4096, norm: 1e30, tokensPerSecond: 1e12, loss: 1e6,
+  metricsPointsMax: 4096, tokensPerSecond: 1e15,
+  /** Losses and norms are data: any finite value ≥ 0 (a huge but finite norm is what the dashboard must show). */
+  finite: Number.MAX_VALUE,
 } as const;
 const L = TRAINING_LIMITS;
 
@@ -143,8 +149,7 @@ const warmup = optional(record<Warmup>({ steps: int(0, L.steps), startFactor: op
 const lr = num(0, L.lr, true);
 const scheduleSchema = variants<Schedule, 'kind'>('kind', {
   constant: { lr, warmup },
-  // StepLR's gamma decays the rate: (0, 1], so no schedule climbs above its base rate.
-  step: { lr, stepSize: int(1, L.steps), gamma: optional(num(0, 1, true)), warmup },
+  step: { lr, stepSize: int(1, L.steps), gamma: optional(num(0, L.finite, true)), warmup },
   cosine: { lr, totalSteps: int(1, L.steps), minLr: optional(num(0, L.lr)), warmup },
 });
 
@@ -209,22 +214,23 @@ export function parseHostToWorker(v: unknown): HostToWorker {
   return guarded(() => toWorker(v));
 }
 
-const nonNegative = num(0, L.norm);
+const nonNegative = num(0, L.finite);
 const metricSchema = record<TrainMetric>({
   step: int(1, L.steps),
   epoch: int(0, L.steps),
   // The worker never posts a non-finite step (it pauses with reason 'nonfinite' instead), so losses are finite.
-  loss: num(0, L.loss),
-  bitsPerChar: num(0, L.loss),
-  lr: num(0, L.lr),
+  loss: num(0, L.finite),
+  bitsPerChar: num(0, L.finite),
+  // A step schedule's gamma may climb past the base rate; whatever is finite is reported.
+  lr: num(0, L.finite),
   tokensPerSecond: num(0, L.tokensPerSecond),
   gradNorm: nonNegative,
   gradNormAfterClip: nonNegative,
   clipped: bool,
   groupNorms: arrayOf(nonNegative, L.groups),
   gradThroughTime: optional(arrayOf(nonNegative, 2 * L.layers * L.size)),
-  validLoss: optional(num(0, L.loss)),
-  validBitsPerChar: optional(num(0, L.loss)),
+  validLoss: optional(num(0, L.finite)),
+  validBitsPerChar: optional(num(0, L.finite)),
 });
 
 const infoSchema = record<RunInfo>({

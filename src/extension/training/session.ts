@@ -5,10 +5,13 @@
 // It does not import 'vscode' (the store and the commands do), so unit tests can drive it with a real worker.
 import { Worker } from 'node:worker_threads';
 import {
-  ProtocolError, parseWorkerToHost, type CheckpointBytes, type HostToWorker, type RunInfo, type TrainConfig, type TrainMetric,
+  ProtocolError, parseWorkerToHost, type CheckpointBytes, type RunShape, type HostToWorker, type RunInfo, type TrainConfig, type TrainMetric,
   type WorkerToHost,
 } from '../../protocol/training';
 import type { RunStore, StoredRun } from './store';
+
+/** Rejected worker messages kept for diagnostics (the oldest are dropped). */
+const MAX_REJECTED_KEPT = 100;
 
 export type RunState = 'starting' | 'running' | 'paused' | 'stopping' | 'stopped' | 'crashed' | 'failed' | 'interrupted';
 
@@ -223,9 +226,13 @@ export class TrainingSession {
     if (w !== this.worker) return;
     let m: WorkerToHost;
     try {
-      m = parseWorkerToHost(raw);
+      m = parseWorkerToHost(raw, runShape(run));
     } catch (e) {
-      this.rejected.push(e instanceof ProtocolError ? e.message : String(e));
+      // Logged and dropped: a malformed message never reaches the run's state.
+      const why = e instanceof ProtocolError ? e.message : String(e);
+      if (this.rejected.length >= MAX_REJECTED_KEPT) this.rejected.shift();
+      this.rejected.push(why);
+      console.warn(`[seqlab] dropped a malformed message from the training worker: ${why}`);
       return;
     }
     this.handle(run, m);
@@ -242,7 +249,8 @@ export class TrainingSession {
         this.setState(run, 'running');
         return;
       case 'metrics':
-        run.history.push(...m.points);
+        // One push per point: spreading a large batch into push() overflows the call stack.
+        for (const p of m.points) run.history.push(p);
         run.step = m.points[m.points.length - 1]?.step ?? run.step;
         this.emit({ type: 'metrics', run, points: m.points });
         return;
@@ -323,6 +331,12 @@ export class TrainingSession {
       }
     }
   }
+}
+
+/** Sizes a worker message must agree with, once the run has started (null before `started`). */
+function runShape(run: RunRecord): RunShape | undefined {
+  const info = run.info;
+  return info ? { groups: info.groups.length, gradRows: info.gradRows, seqLen: run.config.seqLen, paramCount: info.paramCount } : undefined;
 }
 
 function checkpointStep(ck: CheckpointBytes): number {
