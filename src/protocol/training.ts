@@ -181,8 +181,8 @@ const bytesSchema = record<CheckpointBytes>({
   state: optional(typed(Uint8Array, L.checkpointBytes)),
 });
 
-/** The config's fields in range, then the relations between fields. */
-const configGuard = (v: unknown): TrainConfig => {
+/** The config's fields in range, then the relations between fields (a guard, for configs inside other messages). */
+export const configGuard = (v: unknown): TrainConfig => {
   const c = configSchema(v);
   const s = c.schedule;
   const w = s.warmup?.steps ?? 0;

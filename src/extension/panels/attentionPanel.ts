@@ -4,7 +4,7 @@
 // into decorations on the source text in the editor the selection came from.
 import * as vscode from 'vscode';
 import { assertNever } from '../../protocol/assertNever';
-import { ATTENTION_VIEW_TYPE, isAttentionToHost, type AttentionView, type HostToAttention } from '../../protocol/attention';
+import { ATTENTION_VIEW_TYPE, parseAttentionToHost, type AttentionToHost, type AttentionView, type HostToAttention } from '../../protocol/attention';
 import { Disposable } from '../disposable';
 import { AttentionDecorations } from './attentionDecorations';
 import { localResourceRoots, renderWebviewHtml } from './html';
@@ -72,9 +72,13 @@ export class AttentionPanel extends Disposable {
     this.post({ type: 'show', view });
   }
 
-  private onMessage(message: unknown): void {
-    if (!isAttentionToHost(message)) {
-      console.warn('[seqlab] attention view sent an unknown message', message);
+  private onMessage(raw: unknown): void {
+    let message: AttentionToHost;
+    try {
+      message = parseAttentionToHost(raw);
+    } catch (e) {
+      // Logged and dropped: the webview is not trusted to send well-formed messages.
+      console.warn(`[seqlab] dropped a malformed message from the attention view: ${(e as Error).message}`);
       return;
     }
     switch (message.type) {
