@@ -11,6 +11,17 @@ import { TrainingSession } from '../../src/extension/training/session';
 import { FileRunStore, nodeFiles } from '../../src/extension/training/store';
 import { WorkerLoop } from '../../src/extension/training/workerLoop';
 import { TRAINING_LIMITS, parseWorkerToHost, type WorkerToHost } from '../../src/protocol/training';
+import { parseHostToAttention } from '../../src/protocol/attention';
+import { parseExperimentsToHost } from '../../src/extension/experimentsProtocol';
+import { LongLagJob, gradCheck } from '../../src/extension/experimentsJobs';
+import { translateForView } from '../../src/extension/use/translate';
+import { writeCheckpoint } from '../../src/engine/checkpoint';
+import { generateTask } from '../../src/engine/data/generators';
+import { LanguageModel } from '../../src/engine/lm';
+import { Rng } from '../../src/engine/rng';
+import { Seq2SeqTask } from '../../src/engine/tasks/seq2seqTask';
+import { DEFAULT_TASK_OPTIONS } from '../../src/engine/tasks/options';
+import { buildTokenizer } from '../../src/engine/tokenize/tokenizer';
 import { smallConfig } from './worker.test';
 
 async function until(what: string, f: () => boolean, ms = 15_000): Promise<void> {
@@ -96,6 +107,28 @@ describe('protocol boundaries (real worker threads)', function () {
         /experiment\.view\.T must be an integer in \[1, 4096\], got 1000000000/);
     } finally {
       client.dispose();
+    }
+  });
+
+  it('what the real producers send passes the receiving parsers (experiment, gradient check, translations)', () => {
+    const job = new LongLagJob({ steps: 12, trainSteps: 3, hiddenSize: 8, seed: 1 });
+    parseExperimentsToHost({ type: 'experiment', id: 1, view: job.view() });
+    while (!job.done) {
+      job.tick();
+      parseExperimentsToHost({ type: 'experiment', id: 1, view: job.view() });
+    }
+    const text = 'the cat sat on the mat. the dog sat on the log. ';
+    const tokenizer = buildTokenizer('char', text);
+    const config = { vocabSize: tokenizer.vocabSize, embeddingSize: 4, rnn: { cell: 'gru' as const, hiddenSize: 5, numLayers: 2, bidirectional: false, merge: 'concat' as const, dropout: 0 } };
+    const lm = new LanguageModel(config);
+    lm.initialize(new Rng(2));
+    const files = writeCheckpoint({ architecture: { kind: 'lm', config }, params: lm.params, tokenizer, seed: 2 });
+    parseExperimentsToHost({ type: 'gradCheck', id: 2, view: gradCheck(files, text, 'm') });
+    for (const attention of ['general', 'none'] as const) {
+      const pairs = generateTask('reverse', new Rng(1), 40, { minLen: 3, maxLen: 5 });
+      const task = Seq2SeqTask.create({ ...DEFAULT_TASK_OPTIONS, hidden: 8, embedding: 4, batch: 4, seqLen: 8, lr: 0.01, seed: 7, attention }, pairs);
+      for (let i = 0; i < 3; i++) task.trainStep();
+      for (const beam of [1, 4]) parseHostToAttention({ type: 'show', view: translateForView(task, 'reverse', 'abcd', beam, true).view });
     }
   });
 
