@@ -116,7 +116,7 @@ export { ProtocolError };
 /**
  * Every range of this channel, in one place. Sizes follow the `seqlab.training.*` settings (hidden, embedding,
  * batch and sequence length ≤ 4096) and the CLI (≤ 16 layers); texts follow the corpus cap (8 MiB); a metrics
- * batch holds at most METRICS_POINTS_MAX points (the worker flushes before reaching it).
+ * batch holds at most metricsPointsMax points (the worker flushes before reaching it).
  */
 export const TRAINING_LIMITS = {
   size: 4096, layers: 16, vocab: 1 << 20, steps: 1e9, validBatches: 100_000,

@@ -89,6 +89,24 @@ describe('protocol boundaries (real worker threads)', function () {
     }
   });
 
+  it('a malformed `started` fails the run at once, naming the field (instead of leaving it starting)', async () => {
+    const file = workerScript(dir, 'badStartWorker.js', `
+      parentPort.on('message', (m) => {
+        if (m.type === 'start') parentPort.postMessage({ type: 'started', runId: m.runId, info: { vocabSize: 0, paramCount: 4, trainChars: 10,
+          validChars: 0, trainTokens: 10, groups: [], tensors: [], gradRows: 1, step: 0 } });
+      });`);
+    const session = new TrainingSession(file, new FileRunStore(nodeFiles(path.join(dir, 'store2'))));
+    try {
+      const t0 = Date.now();
+      await assert.rejects(session.start({ config: smallConfig(), train: 'abcdefghij', valid: '' }),
+        /^Error: The training worker reported a malformed start: started\.info\.vocabSize must be an integer in \[1, 1048576\], got 0$/);
+      assert.ok(Date.now() - t0 < 10_000, 'failed at once, not after the 60 s start timeout');
+      assert.equal(session.current?.state, 'failed');
+    } finally {
+      session.dispose();
+    }
+  });
+
   it('the experiments client fails the request a malformed reply names, and drops replies it cannot attribute', async () => {
     const file = workerScript(dir, 'badExperimentsWorker.js', `
       parentPort.on('message', (m) => {

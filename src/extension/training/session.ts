@@ -233,6 +233,14 @@ export class TrainingSession {
       if (this.rejected.length >= MAX_REJECTED_KEPT) this.rejected.shift();
       this.rejected.push(why);
       console.warn(`[seqlab] dropped a malformed message from the training worker: ${why}`);
+      // Without a valid `started` the run can never leave 'starting': fail it now rather than wait it out.
+      if ((raw as { type?: unknown } | null)?.type === 'started' && run.state === 'starting') {
+        run.message = `The training worker reported a malformed start: ${why}`;
+        this.setState(run, 'failed');
+        this.emit({ type: 'message', run, level: 'error', text: run.message });
+        void w.terminate();
+        for (const x of this.waiters.splice(0)) x.resolve();
+      }
       return;
     }
     this.handle(run, m);
