@@ -298,7 +298,15 @@ function persist(): void {
   }, 2000);
 }
 
-function restore(s: Persisted | undefined): void {
+function restore(saved: Persisted | undefined): void {
+  // The saved state is checked like a replay from the host: one written by another version is dropped, not drawn.
+  let s: Persisted | undefined;
+  try {
+    if (saved) parseHostToDashboard({ type: 'init', config: { hiddenSize: 1, seed: 0 }, runs: saved.runs, experiment: saved.experiment, gradCheck: saved.gradCheck });
+    s = saved;
+  } catch (e) {
+    reportError(`ignored the dashboard's saved state: ${e instanceof Error ? e.message : String(e)}`);
+  }
   if (!s) {
     scheduleRender();
     return;
