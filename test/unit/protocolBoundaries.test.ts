@@ -107,6 +107,21 @@ describe('protocol boundaries (real worker threads)', function () {
     }
   });
 
+  it('settings the real worker refuses fail the start at once with the field named', async () => {
+    const worker = path.resolve(__dirname, '../../src/extension/training/worker.js');
+    const session = new TrainingSession(worker, new FileRunStore(nodeFiles(path.join(dir, 'store3'))));
+    try {
+      const t0 = Date.now();
+      await assert.rejects(session.start({ config: smallConfig({ hiddenSize: 5000 }), train: 'abcdefghij', valid: '' }),
+        /^Error: Training could not start: start\.config\.hiddenSize must be an integer in \[1, 4096\], got 5000$/);
+      assert.ok(Date.now() - t0 < 10_000, 'failed at once, not after the 60 s start timeout');
+      assert.equal(session.current?.state, 'failed');
+      await until('the refused worker to end', () => session.workerThreadId === null);
+    } finally {
+      session.dispose();
+    }
+  });
+
   it('the experiments client fails the request a malformed reply names, and drops replies it cannot attribute', async () => {
     const file = workerScript(dir, 'badExperimentsWorker.js', `
       parentPort.on('message', (m) => {

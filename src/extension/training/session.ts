@@ -235,11 +235,7 @@ export class TrainingSession {
       console.warn(`[seqlab] dropped a malformed message from the training worker: ${why}`);
       // Without a valid `started` the run can never leave 'starting': fail it now rather than wait it out.
       if ((raw as { type?: unknown } | null)?.type === 'started' && run.state === 'starting') {
-        run.message = `The training worker reported a malformed start: ${why}`;
-        this.setState(run, 'failed');
-        this.emit({ type: 'message', run, level: 'error', text: run.message });
-        void w.terminate();
-        for (const x of this.waiters.splice(0)) x.resolve();
+        this.failStart(run, `The training worker reported a malformed start: ${why}`);
       }
       return;
     }
@@ -295,9 +291,23 @@ export class TrainingSession {
         this.emit({ type: 'message', run, level: 'error', text: m.message });
         return;
       case 'rejected':
+        if (run.state === 'starting') {
+          // The only message before `started` is `start`: its settings were refused, so the run cannot begin.
+          this.failStart(run, `Training could not start: ${m.message}`);
+          return;
+        }
         this.emit({ type: 'message', run, level: 'warning', text: `the worker rejected a message: ${m.message}` });
         return;
     }
+  }
+
+  /** Ends a run that cannot start: failed with `why`, its worker ended, `launch` released. */
+  private failStart(run: RunRecord, why: string): void {
+    run.message = why;
+    this.setState(run, 'failed');
+    this.emit({ type: 'message', run, level: 'error', text: why });
+    void this.worker?.terminate();
+    for (const x of this.waiters.splice(0)) x.resolve();
   }
 
   private onWorkerGone(w: Worker, run: RunRecord, why: string): void {
