@@ -115,7 +115,8 @@ export function translateCommand(argv: readonly string[], io: CliIO): number {
   io.out(t.output + '\n');
   if (t.attention) {
     // Rows: output tokens; columns: source tokens; each weight ×100, rounded.
-    const w = Math.max(3, ...t.sourceTokens.map((s) => JSON.stringify(s).length));
+    // reduce, not Math.max(...tokens): a long input would spread past the engine's argument limit.
+    const w = t.sourceTokens.reduce((m, s) => Math.max(m, JSON.stringify(s).length), 3);
     const cell = (s: string): string => s.padStart(w);
     io.out(cell('') + ' ' + t.sourceTokens.map((s) => cell(JSON.stringify(s))).join(' ') + '\n');
     t.attention.forEach((row, i) => io.out(cell(JSON.stringify(t.outputTokens[i])) + ' ' + row.map((x) => cell(String(Math.round(x * 100)))).join(' ') + '\n'));

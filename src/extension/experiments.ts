@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { ExperimentView, GradCheckView, TextSample } from '../protocol/dashboard';
 import type { CheckpointBytes, TrainConfig } from '../protocol/training';
 import type { LongLagOptions } from './experimentsJobs';
-import type { ExperimentsToHost, HostToExperiments } from './experimentsProtocol';
+import { parseExperimentsToHost, type ExperimentsToHost, type HostToExperiments } from './experimentsProtocol';
 
 interface Pending {
   resolve(m: ExperimentsToHost): void;
@@ -72,7 +72,14 @@ export class ExperimentsClient {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const w = new Worker(this.workerPath);
-    w.on('message', (m: ExperimentsToHost) => {
+    w.on('message', (raw: unknown) => {
+      let m: ExperimentsToHost;
+      try {
+        m = parseExperimentsToHost(raw);
+      } catch (e) {
+        this.onMalformed(raw, (e as Error).message);
+        return;
+      }
       const p = this.pending.get(m.id);
       if (!p) return;
       if (m.type === 'error') {
@@ -95,6 +102,20 @@ export class ExperimentsClient {
     w.unref();
     this.worker = w;
     return w;
+  }
+
+  /** A reply that failed validation fails the request it names (if its id is readable), else is logged and dropped. */
+  private onMalformed(raw: unknown, why: string): void {
+    const id = (raw as { id?: unknown } | null)?.id;
+    const p = typeof id === 'number' ? this.pending.get(id) : undefined;
+    const reason = `the experiments worker sent a malformed reply: ${why}`;
+    if (!p) {
+      console.warn(`[seqlab] dropped a message from the experiments worker: ${reason}`);
+      return;
+    }
+    this.pending.delete(id as number);
+    this.worker?.postMessage({ type: 'cancel', id: id as number } satisfies HostToExperiments); // a job still running is not wanted
+    p.reject(new Error(reason));
   }
 
   private fail(e: Error): void {

@@ -1,9 +1,11 @@
 // Messages between the extension host (experiments.ts) and the experiments worker (experimentsWorker.ts): the
 // vanishing-gradient experiment, gradient checks and text samples run there, never on the extension host's
-// thread. Every request carries an `id`; replies name it. Validated on arrival with parse* (a malformed
-// message is answered with an error, never trusted).
-import type { CheckpointBytes, TrainConfig } from '../protocol/training';
-import type { ExperimentView, GradCheckView } from '../protocol/dashboard';
+// thread. Every request carries an `id`; replies name it. Both directions are validated on arrival (types and
+// the ranges of EXPERIMENTS_LIMITS): the worker answers a malformed request with `error`; the host fails the
+// request a malformed reply names (or drops a reply it cannot attribute), never trusting it.
+import { DASHBOARD_LIMITS, experimentSchema, gradCheckSchema, type ExperimentView, type GradCheckView } from '../protocol/dashboard';
+import { bool, guarded, int, optional, record, str, typed, union } from '../protocol/guard';
+import { TRAINING_LIMITS, configGuard, type CheckpointBytes, type TrainConfig } from '../protocol/training';
 import type { LongLagOptions } from './experimentsJobs';
 
 export type HostToExperiments =
@@ -19,34 +21,44 @@ export type ExperimentsToHost =
   | { type: 'done'; id: number; cancelled: boolean }
   | { type: 'error'; id: number; message: string };
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-const posInt = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v > 0;
+/** Every range of this channel, in one place (texts and checkpoints as on the training channel). */
+export const EXPERIMENTS_LIMITS = {
+  id: Number.MAX_SAFE_INTEGER, lagSteps: 4096, trainSteps: DASHBOARD_LIMITS.experimentSteps, hiddenSize: 4096,
+  sampleTokens: 4096, sampleChars: DASHBOARD_LIMITS.sampleChars, nameChars: 1024, messageChars: TRAINING_LIMITS.messageChars,
+} as const;
+const X = EXPERIMENTS_LIMITS, T = TRAINING_LIMITS;
 
-/** Validates a request at the worker; throws an Error naming the problem. */
+const id = int(1, X.id);
+const seed = int(T.seedMin, T.seedMax);
+const bytes = record<CheckpointBytes>({
+  model: typed(Uint8Array, T.checkpointBytes), meta: str(T.metaChars), state: optional(typed(Uint8Array, T.checkpointBytes)),
+});
+
+const toWorker = union<HostToExperiments>({
+  longLag: { id, options: record<LongLagOptions>({ steps: int(2, X.lagSteps), trainSteps: int(1, X.trainSteps), hiddenSize: int(1, X.hiddenSize), seed }) },
+  cancel: { id },
+  gradCheck: { id, name: str(X.nameChars), checkpoint: bytes, text: str(T.textChars) },
+  sample: {
+    id, runId: str(T.idChars, 1), step: int(0, T.steps), config: configGuard, train: str(T.textChars),
+    weights: typed(Float32Array, T.params), length: int(1, X.sampleTokens), seed,
+  },
+});
+
+// `error` may answer a request whose id could not be read: id -1.
+const toHost = union<ExperimentsToHost>({
+  experiment: { id, view: experimentSchema },
+  gradCheck: { id, view: gradCheckSchema },
+  sample: { id, runId: str(T.idChars, 1), step: int(0, T.steps), prompt: str(X.sampleChars), text: str(X.sampleChars) },
+  done: { id, cancelled: bool },
+  error: { id: int(-1, X.id), message: str(X.messageChars) },
+});
+
+/** Validates a request at the worker; throws ProtocolError naming the field and what is wrong. */
 export function parseHostToExperiments(v: unknown): HostToExperiments {
-  if (!isObj(v) || typeof v.id !== 'number') throw new Error('request must be an object with a numeric id');
-  switch (v.type) {
-    case 'longLag': {
-      const o = v.options;
-      if (!isObj(o) || !posInt(o.steps) || !posInt(o.trainSteps) || !posInt(o.hiddenSize) || typeof o.seed !== 'number') {
-        throw new Error('longLag.options needs positive integers steps, trainSteps, hiddenSize and a seed');
-      }
-      break;
-    }
-    case 'cancel':
-      break;
-    case 'gradCheck':
-      if (typeof v.name !== 'string' || typeof v.text !== 'string' || !isObj(v.checkpoint) || !(v.checkpoint.model instanceof Uint8Array) || typeof v.checkpoint.meta !== 'string') {
-        throw new Error('gradCheck needs name, text and checkpoint bytes');
-      }
-      break;
-    case 'sample':
-      if (typeof v.runId !== 'string' || typeof v.train !== 'string' || !(v.weights instanceof Float32Array) || !posInt(v.length) || !isObj(v.config)) {
-        throw new Error('sample needs runId, config, train text, Float32Array weights and a length');
-      }
-      break;
-    default:
-      throw new Error(`unknown request type ${JSON.stringify(v.type)}`);
-  }
-  return v as unknown as HostToExperiments;
+  return guarded(() => toWorker(v));
+}
+
+/** Validates a reply at the host; throws ProtocolError naming the field and what is wrong. */
+export function parseExperimentsToHost(v: unknown): ExperimentsToHost {
+  return guarded(() => toHost(v));
 }

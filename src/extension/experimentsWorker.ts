@@ -4,7 +4,7 @@
 // Imports only the engine, the protocol and the pure jobs: no 'vscode'.
 import { parentPort } from 'node:worker_threads';
 import { LongLagJob, TextSampler, gradCheck } from './experimentsJobs';
-import { parseHostToExperiments, type ExperimentsToHost, type HostToExperiments } from './experimentsProtocol';
+import { EXPERIMENTS_LIMITS, parseHostToExperiments, type ExperimentsToHost, type HostToExperiments } from './experimentsProtocol';
 
 const port = parentPort;
 const cancelled = new Set<number>();
@@ -26,7 +26,7 @@ function runLongLag(id: number, job: LongLagJob): void {
     try {
       job.tick();
     } catch (e) {
-      post({ type: 'error', id, message: (e as Error).message });
+      post({ type: 'error', id, message: cut((e as Error).message, EXPERIMENTS_LIMITS.messageChars) });
       return;
     }
     const now = performance.now();
@@ -54,7 +54,8 @@ function handle(m: HostToExperiments): void {
       return;
     case 'sample': {
       const s = sampler.sample(m.runId, m.config, m.train, m.weights, m.length, m.seed);
-      post({ type: 'sample', id: m.id, runId: m.runId, step: m.step, ...s });
+      const max = EXPERIMENTS_LIMITS.sampleChars;
+      post({ type: 'sample', id: m.id, runId: m.runId, step: m.step, prompt: cut(s.prompt, max), text: cut(s.text, max) });
       return;
     }
   }
@@ -66,13 +67,20 @@ if (port) {
     try {
       m = parseHostToExperiments(raw);
     } catch (e) {
-      post({ type: 'error', id: typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : -1, message: (e as Error).message });
+      const id = (raw as { id?: unknown } | null)?.id;
+      const known = typeof id === 'number' && Number.isSafeInteger(id) && id >= 1;
+      post({ type: 'error', id: known ? id : -1, message: cut((e as Error).message, EXPERIMENTS_LIMITS.messageChars) });
       return;
     }
     try {
       handle(m);
     } catch (e) {
-      post({ type: 'error', id: m.id, message: (e as Error).message });
+      post({ type: 'error', id: m.id, message: cut((e as Error).message, EXPERIMENTS_LIMITS.messageChars) });
     }
   });
+}
+
+/** Text cut to the channel's length limit, so the host accepts the reply. */
+function cut(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }

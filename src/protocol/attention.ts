@@ -4,7 +4,9 @@
 // Handshake: the webview posts `ready`; the host answers with `show` (the whole translation), and again on
 // every new translation. While the pointer is on a decoded token (or one is pinned by a click) the webview
 // posts `focus` with that step, so the host can paint the source text in the editor the selection came from;
-// `focus` with step null clears the paint.
+// `focus` with step null clears the paint. Each end validates what arrives (parseAttentionToHost at the host,
+// parseHostToAttention in the webview): types, ranges (ATTENTION_LIMITS) and the view's (T, S) shapes.
+import { arrayOf, bool, failAt, guarded, int, nullable, num, record, str, union } from './guard';
 
 export interface TokenAlternative {
   readonly token: string;
@@ -44,25 +46,54 @@ export type HostToAttention = { readonly type: 'show'; readonly view: AttentionV
 
 export const ATTENTION_VIEW_TYPE = 'seqlab.attention';
 
-/** Runtime check for messages that arrive untyped over postMessage. */
-export function isAttentionToHost(value: unknown): value is AttentionToHost {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as { type?: unknown; step?: unknown; pinned?: unknown; message?: unknown };
-  switch (v.type) {
-    case 'ready':
-      return true;
-    case 'focus':
-      return (v.step === null || (typeof v.step === 'number' && Number.isInteger(v.step) && v.step >= 0)) && typeof v.pinned === 'boolean';
-    case 'error':
-      return typeof v.message === 'string';
-    default:
-      return false;
+/**
+ * Every range of this channel, in one place. Token counts stay far below what a (T × S) heatmap table can
+ * draw (decoding stops at twice the task's target length); the beam is at most the setting's 64.
+ */
+export const ATTENTION_LIMITS = {
+  tokens: 2048, tokenChars: 1024, textChars: 100_000, nameChars: 1024, messageChars: 16_384, beam: 64, alternatives: 64,
+} as const;
+const A = ATTENTION_LIMITS;
+
+const prob = num(0, 1);
+const tokens = arrayOf(str(A.tokenChars), A.tokens);
+const viewFields = record<AttentionView>({
+  model: str(A.nameChars), beamWidth: int(1, A.beam), source: str(A.textChars), output: str(A.textChars),
+  sourceTokens: tokens, outputTokens: tokens,
+  weights: nullable(arrayOf(arrayOf(prob, A.tokens), A.tokens)),
+  probs: arrayOf(prob, A.tokens),
+  alternatives: arrayOf(arrayOf(record<TokenAlternative>({ token: str(A.tokenChars), prob }), A.alternatives), A.tokens),
+  fromEditor: bool, finished: bool,
+});
+
+/** The view's fields in range, then its shapes: weights (T, S), probs and alternatives T long. */
+const viewSchema = (v: unknown): AttentionView => {
+  const view = viewFields(v);
+  const T = view.outputTokens.length, S = view.sourceTokens.length;
+  if (view.probs.length !== T) failAt(['probs'], `must hold one probability per decoded token (${T}), got ${view.probs.length}`);
+  if (view.alternatives.length !== T) failAt(['alternatives'], `must hold one list per decoded token (${T}), got ${view.alternatives.length}`);
+  const w = view.weights;
+  if (w) {
+    if (w.length !== T) failAt(['weights'], `must hold one row per decoded token (${T}), got ${w.length}`);
+    for (let i = 0; i < T; i++) if (w[i].length !== S) failAt(['weights'], `row ${i} must hold one weight per source token (${S}), got ${w[i].length}`);
   }
+  return view;
+};
+
+const toHost = union<AttentionToHost>({
+  ready: {},
+  focus: { step: nullable(int(0, A.tokens - 1)), pinned: bool },
+  error: { message: str(A.messageChars) },
+});
+
+const toView = union<HostToAttention>({ show: { view: viewSchema } });
+
+/** Validates what the attention webview posts, at the host; throws ProtocolError naming the field. */
+export function parseAttentionToHost(v: unknown): AttentionToHost {
+  return guarded(() => toHost(v));
 }
 
-/** Runtime check on the webview side. */
-export function isHostToAttention(value: unknown): value is HostToAttention {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as { type?: unknown; view?: unknown };
-  return v.type === 'show' && typeof v.view === 'object' && v.view !== null;
+/** Validates what the host posts, in the attention webview; throws ProtocolError naming the field. */
+export function parseHostToAttention(v: unknown): HostToAttention {
+  return guarded(() => toView(v));
 }

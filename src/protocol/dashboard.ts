@@ -5,12 +5,17 @@
 // configuration, EVERY run with its whole metric history, the last experiment and the last gradient check,
 // so a panel opened mid-run, hidden and shown again, or restored after a window reload shows everything.
 // Later points arrive in batches through `metrics` (about ten a second, never one message per step).
+// Each end validates what arrives (parseDashboardToHost at the host, parseHostToDashboard in the webview):
+// types and the ranges of DASHBOARD_LIMITS; a rejected message is logged and dropped.
+import {
+  arrayOf, bool, failAt, guarded, int, nullable, num, oneOf, optional, record, str, union,
+} from './guard';
 
 /** One training step's statistics as plotted by the dashboard (a copy of the worker's TrainMetric). */
 export interface MetricPoint {
   /** Global optimizer step, starting at 1. */
   readonly step: number;
-  /** Mean cross-entropy per token over the step's batch (nats); NaN/Infinity when the step blew up. */
+  /** Mean cross-entropy per token over the step's batch (nats); finite (a step that blew up is not plotted: the run pauses). */
   readonly loss: number;
   /** Mean validation loss, on the steps where it was measured. */
   readonly validLoss?: number;
@@ -141,18 +146,98 @@ export type HostToDashboard =
 /** The view type registered for the dashboard panel (and its serializer). */
 export const DASHBOARD_VIEW_TYPE = 'seqlab.dashboard';
 
-/** Runtime check for messages that arrive untyped over postMessage. */
-export function isDashboardToHost(value: unknown): value is DashboardToHost {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as { type?: unknown; message?: unknown; action?: unknown };
-  switch (v.type) {
-    case 'ready':
-      return true;
-    case 'error':
-      return typeof v.message === 'string';
-    case 'action':
-      return typeof v.action === 'string' && (DASHBOARD_ACTIONS as readonly string[]).includes(v.action);
-    default:
-      return false;
-  }
+/**
+ * Every range of this channel, in one place. A run replays at most runPoints points (the host thins longer
+ * histories); a `metrics` batch carries at most batchPoints; gradient-through-time is rows × T values with
+ * rows ≤ 2 × 16 layers and T ≤ 4096 (the training channel's limits).
+ */
+export const DASHBOARD_LIMITS = {
+  runs: 1000, runPoints: 100_000, batchPoints: 4096, groups: 256, gttRows: 32, gttT: 4096, steps: 1e9, size: 4096,
+  seedMin: -(2 ** 31), seedMax: 2 ** 32 - 1, tokens: 1 << 30,
+  idChars: 256, nameChars: 1024, messageChars: 16_384, sampleChars: 100_000,
+  experimentSeries: 16, experimentSteps: 100_000, tensors: 4096, tensorRank: 8, shapeDim: 1 << 28,
+} as const;
+const D = DASHBOARD_LIMITS;
+const finite = Number.MAX_VALUE;
+
+const step = int(1, D.steps);
+const norm = optional(num(0, finite));
+const pointSchema = record<MetricPoint>({
+  step, loss: num(0, finite), validLoss: optional(num(0, finite)), gradNorm: norm, gradNormAfterClip: norm,
+  clipped: optional(bool), groupNorms: optional(arrayOf(num(0, finite), D.groups)), lr: optional(num(0, finite)),
+  tokensPerSecond: optional(num(0, finite)),
+});
+
+const gttSchema = (v: unknown): GradThroughTime => {
+  const g = record<GradThroughTime>({
+    step, rows: int(1, D.gttRows), T: int(1, D.gttT), values: arrayOf(num(0, finite), D.gttRows * D.gttT),
+  })(v);
+  if (g.values.length !== g.rows * g.T) failAt(['values'], `must hold rows × T = ${g.rows * g.T} values, got ${g.values.length}`);
+  return g;
+};
+
+const summarySchema = record<RunSummary>({
+  id: str(D.idChars, 1), name: str(D.nameChars), state: oneOf<RunStatus>(['starting', 'running', 'paused', 'stopping', 'stopped', 'crashed', 'failed', 'interrupted']),
+  model: str(D.nameChars), groups: arrayOf(str(D.nameChars), D.groups), maxSteps: int(0, D.steps),
+  tokensPerStep: int(0, D.size * D.size), trainTokens: int(0, D.tokens),
+  nonFinite: nullable(record<NonNullable<RunSummary['nonFinite']>>({ tensor: str(D.nameChars), step: int(0, D.steps), message: str(D.messageChars) })),
+  message: nullable(str(D.messageChars)),
+});
+
+const sampleSchema = record<TextSample>({ step: int(0, D.steps), prompt: str(D.sampleChars), text: str(D.sampleChars) });
+
+/** The experiment view, as the experiments worker sends it and the dashboard draws it. */
+export const experimentSchema = (v: unknown): ExperimentView => {
+  const e = record<ExperimentView>({
+    title: str(D.nameChars), T: int(1, D.gttT), step: int(0, D.experimentSteps), totalSteps: int(1, D.experimentSteps), done: bool,
+    series: arrayOf(record<ExperimentSeries>({
+      label: str(D.nameChars), cell: str(D.idChars),
+      loss: arrayOf(record<ExperimentSeries['loss'][number]>({ step, loss: num(0, finite) }), D.experimentSteps),
+      gradThroughTime: arrayOf(num(0, finite), D.gttT),
+      accuracy: nullable(num(0, 1)),
+    }), D.experimentSeries),
+  })(v);
+  if (e.step > e.totalSteps) failAt(['step'], `(${e.step}) must not exceed totalSteps (${e.totalSteps})`);
+  return e;
+};
+
+/** A gradient check's table, as the experiments worker sends it and the dashboard draws it. */
+export const gradCheckSchema = record<GradCheckView>({
+  model: str(D.nameChars), epsilon: num(0, 1, true),
+  rows: arrayOf(record<GradCheckRow>({
+    tensor: str(D.nameChars, 1), shape: arrayOf(int(0, D.shapeDim), D.tensorRank), checked: int(0, D.shapeDim),
+    maxAbsError: num(0, finite), maxRelError: num(0, finite), ok: bool,
+  }), D.tensors),
+});
+
+const toHost = union<DashboardToHost>({
+  ready: {},
+  action: { action: oneOf<DashboardAction>(DASHBOARD_ACTIONS) },
+  error: { message: str(D.messageChars) },
+});
+
+const toDashboard = union<HostToDashboard>({
+  init: {
+    config: record<DashboardConfig>({ hiddenSize: int(1, D.size), seed: int(D.seedMin, D.seedMax) }),
+    runs: arrayOf(record<RunView>({
+      summary: summarySchema, points: arrayOf(pointSchema, D.runPoints), gradThroughTime: nullable(gttSchema), sample: nullable(sampleSchema),
+    }), D.runs),
+    experiment: nullable(experimentSchema),
+    gradCheck: nullable(gradCheckSchema),
+  },
+  run: { summary: summarySchema },
+  metrics: { runId: str(D.idChars, 1), points: arrayOf(pointSchema, D.batchPoints), gradThroughTime: nullable(gttSchema) },
+  sample: { runId: str(D.idChars, 1), sample: sampleSchema },
+  experiment: { experiment: experimentSchema },
+  gradCheck: { gradCheck: gradCheckSchema },
+});
+
+/** Validates what the dashboard webview posts, at the host; throws ProtocolError naming the field. */
+export function parseDashboardToHost(v: unknown): DashboardToHost {
+  return guarded(() => toHost(v));
+}
+
+/** Validates what the host posts, in the dashboard webview; throws ProtocolError naming the field. */
+export function parseHostToDashboard(v: unknown): HostToDashboard {
+  return guarded(() => toDashboard(v));
 }

@@ -1,14 +1,18 @@
 // Messages between the extension host (TrainingSession) and the training worker (worker_threads): one typed
 // union per direction, discriminated on `type`. Both ends validate what arrives with parseHostToWorker /
-// parseWorkerToHost, so a malformed message is rejected with a reason instead of being trusted.
+// parseWorkerToHost (types AND ranges, from TRAINING_LIMITS), so a malformed message is rejected with a reason
+// naming the field instead of being trusted: the worker answers `rejected`, the host logs and drops it.
 //
 // Life of a run: host `start` → worker `started` → `metrics` batches (≤ ~10/s) and `checkpoint`s → host
 // `stop` → worker's final `checkpoint` → `stopped`, then the worker exits. `pause`/`resume` in between; a
 // non-finite loss, gradient or parameter makes the worker roll back to the last good weights and answer `paused`
 // with reason 'nonfinite' on its own; a huge but finite loss gets one `warning`.
-import type { OptimizerConfig, Schedule } from '../engine/optim';
+import type { OptimizerConfig, Schedule, Warmup } from '../engine/optim';
 import type { CellKind } from '../engine/cells/cell';
 import type { TokenizerKind } from '../engine/tokenize/tokenizer';
+import {
+  ProtocolError, arrayOf, bool, fail, guarded, int, maybe, nullable, num, numBelow, oneOf, optional, record, str, typed, union, variants, failAt, named,
+} from './guard';
 
 /** Everything a run is built from (JSON: it is also saved in the checkpoint, so a resumed run matches). */
 export interface TrainConfig {
@@ -110,121 +114,183 @@ export type WorkerToHost =
   /** The worker refused a host message that failed validation. */
   | { type: 'rejected'; message: string };
 
-export class ProtocolError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ProtocolError';
+export { ProtocolError };
+
+/**
+ * Every range of this channel, in one place. Sizes follow the `seqlab.training.*` settings (hidden, embedding,
+ * batch and sequence length ≤ 4096) and the CLI (≤ 16 layers); texts follow the corpus cap (8 MiB); a metrics
+ * batch holds at most metricsPointsMax points (the worker flushes before reaching it).
+ */
+export const TRAINING_LIMITS = {
+  size: 4096, layers: 16, vocab: 1 << 20, steps: 1e9, validBatches: 100_000,
+  seedMin: -(2 ** 31), seedMax: 2 ** 32 - 1,
+  /**
+   * A learning rate must be a positive finite float32: the settings offer ≤ 10, but a rate of 1e38 (or a StepLR
+   * gamma that climbs) is how divergence is provoked on purpose, and the worker's non-finite pause handles it.
+   */
+  lr: 1e38, clip: 1e6, weightDecay: 1, eps: 1,
+  textChars: 8 << 20, idChars: 256, nameChars: 1024, messageChars: 16_384, metaChars: 64 << 20,
+  checkpointBytes: 2 ** 31 - 1, params: 1 << 28, tensors: 4096, tensorRank: 8, groups: 256,
+  metricsPointsMax: 4096, tokensPerSecond: 1e15,
+  /** Losses and norms are data: any finite value ≥ 0 (a huge but finite norm is what the dashboard must show). */
+  finite: Number.MAX_VALUE,
+} as const;
+const L = TRAINING_LIMITS;
+
+const optimizerSchema = variants<OptimizerConfig, 'kind'>('kind', {
+  // torch.optim ranges: momentum and betas in [0, 1), dampening in [0, 1], eps > 0, weight decay ≥ 0.
+  sgd: { momentum: optional(numBelow(0, 1)), dampening: optional(num(0, 1)), weightDecay: optional(num(0, L.weightDecay)), nesterov: optional(bool) },
+  adam: { beta1: optional(numBelow(0, 1)), beta2: optional(numBelow(0, 1)), eps: optional(num(0, L.eps, true)), weightDecay: optional(num(0, L.weightDecay)) },
+  adamw: { beta1: optional(numBelow(0, 1)), beta2: optional(numBelow(0, 1)), eps: optional(num(0, L.eps, true)), weightDecay: optional(num(0, L.weightDecay)) },
+  rmsprop: {
+    alpha: optional(numBelow(0, 1)), eps: optional(num(0, L.eps, true)), weightDecay: optional(num(0, L.weightDecay)),
+    momentum: optional(numBelow(0, 1)), centered: optional(bool),
+  },
+});
+
+const warmup = optional(record<Warmup>({ steps: int(0, L.steps), startFactor: optional(num(0, 1)) }));
+const lr = num(0, L.lr, true);
+const scheduleSchema = variants<Schedule, 'kind'>('kind', {
+  constant: { lr, warmup },
+  step: { lr, stepSize: int(1, L.steps), gamma: optional(num(0, L.finite, true)), warmup },
+  cosine: { lr, totalSteps: int(1, L.steps), minLr: optional(num(0, L.lr)), warmup },
+});
+
+const configSchema = record<TrainConfig>({
+  seed: int(L.seedMin, L.seedMax),
+  tokenizer: oneOf<TokenizerKind>(['char', 'word', 'bpe']),
+  vocabSize: optional(int(1, L.vocab)),
+  embeddingSize: int(1, L.size),
+  cell: oneOf<CellKind>(['lstm', 'gru', 'rnn_tanh', 'rnn_relu']),
+  hiddenSize: int(1, L.size),
+  numLayers: int(1, L.layers),
+  dropout: numBelow(0, 1),
+  optimizer: optimizerSchema,
+  schedule: scheduleSchema,
+  clipNorm: nullable(num(0, L.clip, true)),
+  clipValue: maybe(num(0, L.clip, true)),
+  batchSize: int(1, L.size),
+  seqLen: int(1, L.size),
+  maxSteps: int(0, L.steps),
+  checkpointEvery: int(0, L.steps),
+  validEvery: int(0, L.steps),
+  validBatches: int(0, L.validBatches),
+  snapshotEvery: int(0, L.steps),
+});
+
+const bytesSchema = record<CheckpointBytes>({
+  model: typed(Uint8Array, L.checkpointBytes),
+  meta: str(L.metaChars),
+  state: optional(typed(Uint8Array, L.checkpointBytes)),
+});
+
+/** The config's fields in range, then the relations between fields (a guard, for configs inside other messages). */
+export const configGuard = (v: unknown): TrainConfig => {
+  const c = configSchema(v);
+  const s = c.schedule;
+  const w = s.warmup?.steps ?? 0;
+  if (s.kind === 'cosine' && s.totalSteps <= w) failAt(['schedule', 'totalSteps'], `(${s.totalSteps}) must exceed the warm-up steps (${w})`);
+  if (s.kind === 'cosine' && s.minLr !== undefined && s.minLr > s.lr) failAt(['schedule', 'minLr'], `(${s.minLr}) must not exceed lr (${s.lr})`);
+  const o = c.optimizer;
+  if (o.kind === 'sgd' && o.nesterov && (!(o.momentum ?? 0) || (o.dampening ?? 0) !== 0)) {
+    failAt(['optimizer', 'nesterov'], 'needs a momentum above 0 and dampening 0 (as torch.optim.SGD)');
   }
-}
+  return c;
+};
+const namedConfig = named('config', configGuard);
 
-type Rec = Record<string, unknown>;
-const isObj = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
-const num = (v: unknown): v is number => typeof v === 'number' && !Number.isNaN(v);
-const int = (v: unknown, min = 0): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min;
-const str = (v: unknown): v is string => typeof v === 'string';
-function need(ok: boolean, what: string): void {
-  if (!ok) throw new ProtocolError(what);
-}
-
-function checkBytes(v: unknown, what: string): void {
-  need(isObj(v), `${what} must be an object`);
-  const c = v as Rec;
-  need(c.model instanceof Uint8Array, `${what}.model must be a Uint8Array`);
-  need(str(c.meta), `${what}.meta must be a string`);
-  need(c.state === undefined || c.state instanceof Uint8Array, `${what}.state must be a Uint8Array`);
-}
-
-const CELLS = ['lstm', 'gru', 'rnn_tanh', 'rnn_relu'];
-
+/** Checks a TrainConfig (from the host, or saved in a checkpoint) field by field; throws ProtocolError. */
 export function checkTrainConfig(v: unknown): TrainConfig {
-  need(isObj(v), 'config must be an object');
-  const c = v as Rec;
-  need(num(c.seed), 'config.seed must be a number');
-  need(['char', 'word', 'bpe'].includes(c.tokenizer as string), 'config.tokenizer must be char, word or bpe');
-  need(c.vocabSize === undefined || int(c.vocabSize, 1), 'config.vocabSize must be a positive integer');
-  for (const k of ['embeddingSize', 'hiddenSize', 'numLayers', 'batchSize', 'seqLen'] as const) need(int(c[k], 1), `config.${k} must be a positive integer`);
-  for (const k of ['maxSteps', 'checkpointEvery', 'validEvery', 'validBatches', 'snapshotEvery'] as const) need(int(c[k]), `config.${k} must be an integer >= 0`);
-  need(CELLS.includes(c.cell as string), `config.cell must be one of ${CELLS.join(', ')}`);
-  need(num(c.dropout) && (c.dropout as number) >= 0 && (c.dropout as number) < 1, 'config.dropout must be in [0, 1)');
-  need(isObj(c.optimizer) && ['sgd', 'adam', 'adamw', 'rmsprop'].includes((c.optimizer as Rec).kind as string), 'config.optimizer.kind must be sgd, adam, adamw or rmsprop');
-  need(isObj(c.schedule) && ['constant', 'step', 'cosine'].includes((c.schedule as Rec).kind as string), 'config.schedule.kind must be constant, step or cosine');
-  const lr = (c.schedule as Rec).lr;
-  need(num(lr) && (lr as number) > 0 && Number.isFinite(lr), 'config.schedule.lr must be a positive number');
-  need(c.clipNorm === null || (num(c.clipNorm) && (c.clipNorm as number) > 0), 'config.clipNorm must be null or a positive number');
-  need(c.clipValue == null || (num(c.clipValue) && (c.clipValue as number) > 0), 'config.clipValue must be null or a positive number');
-  return c as unknown as TrainConfig;
+  return guarded(() => namedConfig(v));
 }
 
-/** Validates a message arriving at the worker; throws ProtocolError naming the problem. */
+const toWorker = union<HostToWorker>({
+  start: { runId: str(L.idChars, 1), config: configGuard, train: str(L.textChars), valid: str(L.textChars), resume: optional(bytesSchema) },
+  pause: {}, resume: {}, stop: {}, checkpoint: {}, snapshot: {},
+  // lrScale lowers the rate after a divergence ((0, 1]), so a checkpointed config stays within lr's range.
+  adjust: { lrScale: optional(num(0, 1, true)), clipNorm: optional(nullable(num(0, L.clip, true))) },
+  rollback: { checkpoint: bytesSchema },
+});
+
+/** Validates a message arriving at the worker; throws ProtocolError naming the field and what is wrong. */
 export function parseHostToWorker(v: unknown): HostToWorker {
-  need(isObj(v), `message must be an object, got ${v === null ? 'null' : typeof v}`);
-  const m = v as Rec;
-  switch (m.type) {
-    case 'start':
-      need(str(m.runId) && (m.runId as string).length > 0, 'start.runId must be a non-empty string');
-      checkTrainConfig(m.config);
-      need(str(m.train) && str(m.valid), 'start.train and start.valid must be strings');
-      if (m.resume !== undefined) checkBytes(m.resume, 'start.resume');
-      break;
-    case 'pause': case 'resume': case 'stop': case 'checkpoint': case 'snapshot':
-      break;
-    case 'adjust':
-      need(m.lrScale === undefined || (num(m.lrScale) && (m.lrScale as number) > 0), 'adjust.lrScale must be a positive number');
-      need(m.clipNorm === undefined || m.clipNorm === null || (num(m.clipNorm) && (m.clipNorm as number) > 0), 'adjust.clipNorm must be null or a positive number');
-      break;
-    case 'rollback':
-      checkBytes(m.checkpoint, 'rollback.checkpoint');
-      break;
-    default:
-      throw new ProtocolError(`unknown message type ${JSON.stringify(m.type)}`);
-  }
-  return m as unknown as HostToWorker;
+  return guarded(() => toWorker(v));
 }
 
-/** Validates a message arriving at the host; throws ProtocolError naming the problem. */
-export function parseWorkerToHost(v: unknown): WorkerToHost {
-  need(isObj(v), `message must be an object, got ${v === null ? 'null' : typeof v}`);
-  const m = v as Rec;
-  switch (m.type) {
-    case 'ready':
-      break;
-    case 'started':
-      need(str(m.runId) && isObj(m.info), 'started needs runId and info');
-      need(int((m.info as Rec).step) && Array.isArray((m.info as Rec).tensors), 'started.info needs step and tensors');
-      break;
-    case 'metrics':
-      need(Array.isArray(m.points), 'metrics.points must be an array');
-      for (const p of m.points as unknown[]) {
-        need(isObj(p) && int((p as Rec).step, 1) && typeof (p as Rec).loss === 'number' && Array.isArray((p as Rec).groupNorms), 'every metric point needs step, loss and groupNorms');
+const nonNegative = num(0, L.finite);
+const metricSchema = record<TrainMetric>({
+  step: int(1, L.steps),
+  epoch: int(0, L.steps),
+  // The worker never posts a non-finite step (it pauses with reason 'nonfinite' instead), so losses are finite.
+  loss: num(0, L.finite),
+  bitsPerChar: num(0, L.finite),
+  // A step schedule's gamma may climb past the base rate; whatever is finite is reported.
+  lr: num(0, L.finite),
+  tokensPerSecond: num(0, L.tokensPerSecond),
+  gradNorm: nonNegative,
+  gradNormAfterClip: nonNegative,
+  clipped: bool,
+  groupNorms: arrayOf(nonNegative, L.groups),
+  gradThroughTime: optional(arrayOf(nonNegative, 2 * L.layers * L.size)),
+  validLoss: optional(num(0, L.finite)),
+  validBitsPerChar: optional(num(0, L.finite)),
+});
+
+const infoSchema = record<RunInfo>({
+  vocabSize: int(1, L.vocab),
+  paramCount: int(0, L.params),
+  trainChars: int(0, L.textChars),
+  validChars: int(0, L.textChars),
+  trainTokens: int(0, L.textChars),
+  groups: arrayOf(str(L.nameChars), L.groups),
+  tensors: arrayOf(record<RunInfo['tensors'][number]>({
+    name: str(L.nameChars, 1), shape: arrayOf(int(0, L.params), L.tensorRank), offset: int(0, L.params),
+  }), L.tensors),
+  gradRows: int(1, 2 * L.layers),
+  step: int(0, L.steps),
+});
+
+const step = int(0, L.steps);
+const toHost = union<WorkerToHost>({
+  ready: {},
+  started: { runId: str(L.idChars, 1), info: infoSchema },
+  metrics: { points: arrayOf(metricSchema, L.metricsPointsMax, 1) },
+  checkpoint: { step, reason: oneOf<CheckpointReason>(['periodic', 'stop', 'request']), files: bytesSchema },
+  snapshot: { step, data: typed(Float32Array, L.params) },
+  paused: { step, reason: oneOf<PauseReason>(['user', 'nonfinite']), message: optional(str(L.messageChars)), tensor: optional(str(L.nameChars)) },
+  warning: { step: int(1, L.steps), message: str(L.messageChars) },
+  resumed: { step },
+  stopped: { step, reason: oneOf<'user' | 'done'>(['user', 'done']) },
+  error: { message: str(L.messageChars), fatal: bool },
+  rejected: { message: str(L.messageChars) },
+});
+
+/** What the host knows of its run, to check sizes that depend on it (from `started.info` and the config). */
+export interface RunShape {
+  /** started.info.groups.length: every point's groupNorms has exactly this many values. */
+  groups: number;
+  /** started.info.gradRows: gradThroughTime is gradRows rows of T ≤ seqLen values. */
+  gradRows: number;
+  seqLen: number;
+  /** started.info.paramCount: a snapshot holds exactly this many values. */
+  paramCount: number;
+}
+
+/** Validates a message arriving at the host; with `shape`, also the sizes that depend on the run. */
+export function parseWorkerToHost(v: unknown, shape?: RunShape): WorkerToHost {
+  const m = guarded(() => toHost(v));
+  if (!shape) return m;
+  if (m.type === 'metrics') {
+    for (let i = 0; i < m.points.length; i++) {
+      const p = m.points[i];
+      if (p.groupNorms.length !== shape.groups) fail(`metrics.points[${i}].groupNorms must hold ${shape.groups} values (one per layer group), got ${p.groupNorms.length}`);
+      const g = p.gradThroughTime;
+      if (g && (g.length % shape.gradRows !== 0 || g.length > shape.gradRows * shape.seqLen)) {
+        fail(`metrics.points[${i}].gradThroughTime must be ${shape.gradRows} rows of at most ${shape.seqLen} values, got ${g.length} values`);
       }
-      break;
-    case 'checkpoint':
-      need(int(m.step) && ['periodic', 'stop', 'request'].includes(m.reason as string), 'checkpoint needs step and reason');
-      checkBytes(m.files, 'checkpoint.files');
-      break;
-    case 'snapshot':
-      need(int(m.step) && m.data instanceof Float32Array, 'snapshot needs step and a Float32Array');
-      break;
-    case 'paused':
-      need(int(m.step) && (m.reason === 'user' || m.reason === 'nonfinite'), 'paused needs step and reason');
-      break;
-    case 'warning':
-      need(int(m.step, 1) && str(m.message), 'warning needs step and message');
-      break;
-    case 'resumed':
-      need(int(m.step), 'resumed needs step');
-      break;
-    case 'stopped':
-      need(int(m.step) && (m.reason === 'user' || m.reason === 'done'), 'stopped needs step and reason');
-      break;
-    case 'error':
-      need(str(m.message) && typeof m.fatal === 'boolean', 'error needs message and fatal');
-      break;
-    case 'rejected':
-      need(str(m.message), 'rejected needs message');
-      break;
-    default:
-      throw new ProtocolError(`unknown message type ${JSON.stringify(m.type)}`);
+    }
+  } else if (m.type === 'snapshot' && m.data.length !== shape.paramCount) {
+    fail(`snapshot.data must hold ${shape.paramCount} values (the model's parameters), got ${m.data.length}`);
   }
-  return m as unknown as WorkerToHost;
+  return m;
 }

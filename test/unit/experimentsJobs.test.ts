@@ -89,9 +89,9 @@ describe('experiments jobs', () => {
   });
 
   it('the worker protocol rejects malformed requests with a reason', () => {
-    assert.throws(() => parseHostToExperiments({ type: 'longLag', id: 1, options: { steps: 0 } }), /positive integers/);
-    assert.throws(() => parseHostToExperiments({ type: 'sample', id: 2, runId: 'x', train: '', weights: [1], length: 5, config: {} }), /Float32Array/);
-    assert.throws(() => parseHostToExperiments({ type: 'nope', id: 3 }), /unknown request type/);
+    assert.throws(() => parseHostToExperiments({ type: 'longLag', id: 1, options: { steps: 0 } }), /longLag\.options\.steps must be an integer in \[2, 4096\], got 0/);
+    assert.throws(() => parseHostToExperiments({ type: 'sample', id: 2, runId: 'x', train: '', weights: [1], length: 5, config: {} }), /sample\.step must be an integer in \[0, 1e9\], got undefined/);
+    assert.throws(() => parseHostToExperiments({ type: 'nope', id: 3 }), /unknown message type "nope"/);
     assert.equal(parseHostToExperiments({ type: 'cancel', id: 4 }).type, 'cancel');
   });
 });

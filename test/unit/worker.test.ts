@@ -103,7 +103,7 @@ describe('training worker', () => {
     loop.onMessage({ type: 'warp' });
     loop.onMessage({ type: 'pause' });
     const rejected = port.of('rejected').map((m) => m.message);
-    assert.deepEqual(rejected, ["config.hiddenSize must be a positive integer", 'message must be an object, got string', 'unknown message type "warp"', "'pause' before 'start'"]);
+    assert.deepEqual(rejected, ['start.config.hiddenSize must be an integer in [1, 4096], got -1', 'message must be an object, got "pause"', 'unknown message type "warp"', "'pause' before 'start'"]);
   });
 
   it('pauses, resumes and stops within one step, batching metrics and checkpointing on stop', () => {

@@ -5,7 +5,7 @@
 // host, which paints the same weights on the source text in the editor.
 // Styles are set through the CSSOM only (CSP has no 'unsafe-inline').
 import { assertNever } from '../../src/protocol/assertNever';
-import { isHostToAttention, type AttentionToHost, type AttentionView } from '../../src/protocol/attention';
+import { ATTENTION_LIMITS, parseHostToAttention, type AttentionToHost, type AttentionView, type HostToAttention } from '../../src/protocol/attention';
 import { connect } from '../common/vscodeApi';
 
 const channel = connect<AttentionToHost, { pinned: number | null }>();
@@ -39,15 +39,19 @@ function render(v: AttentionView): void {
     (v.weights ? '' : ' · this model has no attention');
 
   const source = $('source');
-  source.replaceChildren(...v.sourceTokens.map((t, j) => {
+  // A fragment, not replaceChildren(...tokens): no data-sized spread into a call.
+  const sourceSpans = document.createDocumentFragment();
+  v.sourceTokens.forEach((t, j) => {
     const s = el('span', 'tok src');
     s.dataset.j = String(j);
     s.append(el('span', 'text', show(t)), el('span', 'w', ''));
-    return s;
-  }));
+    sourceSpans.append(s);
+  });
+  source.replaceChildren(sourceSpans);
 
   const output = $('output');
-  output.replaceChildren(...v.outputTokens.map((t, i) => {
+  const outputSpans = document.createDocumentFragment();
+  v.outputTokens.forEach((t, i) => {
     const s = el('span', 'tok out', show(t));
     s.dataset.t = String(i);
     s.tabIndex = 0;
@@ -61,8 +65,9 @@ function render(v: AttentionView): void {
         togglePin(i);
       }
     });
-    return s;
-  }));
+    outputSpans.append(s);
+  });
+  output.replaceChildren(outputSpans);
   output.onmouseleave = () => setHover(null);
 
   const table = $('heatmap') as HTMLTableElement;
@@ -140,9 +145,13 @@ function paint(): void {
   channel.post({ type: 'focus', step: row ? step : null, pinned: step !== null && step === pinned });
 }
 
-channel.onMessage((m) => {
-  if (!isHostToAttention(m)) {
-    channel.post({ type: 'error', message: `unknown message ${JSON.stringify(m).slice(0, 200)}` });
+channel.onMessage((raw) => {
+  let m: HostToAttention;
+  try {
+    m = parseHostToAttention(raw);
+  } catch (e) {
+    // Reported to the host (which logs it) and dropped: only a checked view is drawn.
+    reportError(e instanceof Error ? e.message : e);
     return;
   }
   switch (m.type) {
@@ -153,5 +162,11 @@ channel.onMessage((m) => {
       assertNever(m.type, 'host message');
   }
 });
-window.addEventListener('error', (e) => channel.post({ type: 'error', message: String(e.message) }));
+window.addEventListener('error', (e) => reportError(e.message));
+
+/** One error message the channel accepts: the text cut to its length limit. */
+function reportError(e: unknown): void {
+  const text = String(e), max = ATTENTION_LIMITS.messageChars;
+  channel.post({ type: 'error', message: text.length > max ? `${text.slice(0, max - 1)}…` : text });
+}
 channel.post({ type: 'ready' });

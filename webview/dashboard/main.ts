@@ -3,8 +3,9 @@
 // a second. Its state is also kept with setState, so after a window reload the restored panel shows the runs
 // of the previous window (the host's new session no longer has their points) before the host replies.
 import { assertNever } from '../../src/protocol/assertNever';
-import type {
-  DashboardConfig, DashboardToHost, ExperimentView, GradCheckView, HostToDashboard, MetricPoint, RunSummary, RunView,
+import {
+  DASHBOARD_LIMITS, parseHostToDashboard, type DashboardConfig, type DashboardToHost, type ExperimentView, type GradCheckView, type HostToDashboard,
+  type MetricPoint, type RunSummary, type RunView,
 } from '../../src/protocol/dashboard';
 import { connect } from '../common/vscodeApi';
 import { applyTheme, describeChart, line, makeChart, palette, setLogScale, type LineChart, type XY } from './charts';
@@ -54,11 +55,20 @@ document.querySelectorAll<HTMLButtonElement>('button[data-action]').forEach((b) 
 
 channel.onMessage((raw) => {
   try {
-    handle(raw as HostToDashboard);
+    // Validated before use: a malformed message is reported to the host and dropped, never drawn.
+    handle(parseHostToDashboard(raw));
   } catch (e) {
-    channel.post({ type: 'error', message: String(e instanceof Error ? e.stack ?? e.message : e) });
+    reportError(e);
   }
 });
+window.addEventListener('error', (e) => reportError(e.error ?? e.message));
+
+/** Tells the host (which logs it) in one message the channel accepts: the text cut to its length limit. */
+function reportError(e: unknown): void {
+  const text = String(e instanceof Error ? e.stack ?? e.message : e);
+  const max = DASHBOARD_LIMITS.messageChars;
+  channel.post({ type: 'error', message: text.length > max ? `${text.slice(0, max - 1)}…` : text });
+}
 channel.post({ type: 'ready' });
 
 function handle(m: HostToDashboard): void {
@@ -88,6 +98,8 @@ function handle(m: HostToDashboard): void {
       const r = runs.get(m.runId);
       if (!r) return;
       for (const p of m.points) r.points.push(p);
+      // Bounded memory: past the replay limit, keep every other point (the charts decimate anyway).
+      if (r.points.length > DASHBOARD_LIMITS.runPoints) r.points = thin(r.points, DASHBOARD_LIMITS.runPoints / 2);
       if (m.gradThroughTime) r.gradThroughTime = m.gradThroughTime;
       break;
     }
@@ -287,7 +299,15 @@ function persist(): void {
   }, 2000);
 }
 
-function restore(s: Persisted | undefined): void {
+function restore(saved: Persisted | undefined): void {
+  // The saved state is checked like a replay from the host: one written by another version is dropped, not drawn.
+  let s: Persisted | undefined;
+  try {
+    if (saved) parseHostToDashboard({ type: 'init', config: { hiddenSize: 1, seed: 0 }, runs: saved.runs, experiment: saved.experiment, gradCheck: saved.gradCheck });
+    s = saved;
+  } catch (e) {
+    reportError(`ignored the dashboard's saved state: ${e instanceof Error ? e.message : String(e)}`);
+  }
   if (!s) {
     scheduleRender();
     return;

@@ -83,8 +83,16 @@ export function drawHeatmap(canvas: HTMLCanvasElement, g: GradThroughTime | null
   }
   const left = 64, bottom = 36, top = 8, right = 90;
   const cw = (W - left - right) / g.T, ch = (H - top - bottom) / g.rows;
-  const logs = g.values.map((v) => (v > 0 ? Math.log10(v) : NaN)).filter(Number.isFinite);
-  const lo = Math.min(...logs), hi = Math.max(...logs), span = Math.max(1e-9, hi - lo);
+  // A loop, not Math.min(...values): spreading rows × T values into a call can exceed the argument limit.
+  let lo = Infinity, hi = -Infinity;
+  for (const v of g.values) {
+    if (v > 0 && Number.isFinite(v)) {
+      const l = Math.log10(v);
+      if (l < lo) lo = l;
+      if (l > hi) hi = l;
+    }
+  }
+  const span = Math.max(1e-9, hi - lo);
   const base = themeColor('charts-blue', '#3794ff');
   for (let r = 0; r < g.rows; r++)
     for (let t = 0; t < g.T; t++) {
@@ -132,5 +140,7 @@ export function renderGradCheck(g: GradCheckView | null): void {
       el('td', r.maxRelError.toExponential(2)), el('td', r.ok ? '✓ agrees' : '✗ differs', r.ok ? 'ok' : 'bad'));
     return tr;
   });
-  byId('gradcheck-table').replaceChildren(head, ...rows);
+  const table = byId('gradcheck-table');
+  table.replaceChildren(head);
+  for (const tr of rows) table.append(tr); // one append per row: no data-sized spread into a call
 }

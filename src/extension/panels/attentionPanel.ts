@@ -4,7 +4,7 @@
 // into decorations on the source text in the editor the selection came from.
 import * as vscode from 'vscode';
 import { assertNever } from '../../protocol/assertNever';
-import { ATTENTION_VIEW_TYPE, isAttentionToHost, type AttentionView, type HostToAttention } from '../../protocol/attention';
+import { ATTENTION_VIEW_TYPE, parseAttentionToHost, parseHostToAttention, type AttentionToHost, type AttentionView, type HostToAttention } from '../../protocol/attention';
 import { Disposable } from '../disposable';
 import { AttentionDecorations } from './attentionDecorations';
 import { localResourceRoots, renderWebviewHtml } from './html';
@@ -25,6 +25,13 @@ export class AttentionPanel extends Disposable {
 
   /** Shows a translation, creating the panel beside the editor if needed. */
   static show(extensionUri: vscode.Uri, view: AttentionView, source: SourceLocation | null): AttentionPanel {
+    // The webview accepts only views within ATTENTION_LIMITS: say so here (e.g. a selection too long to draw),
+    // instead of opening a panel that would drop the view.
+    try {
+      parseHostToAttention({ type: 'show', view });
+    } catch (e) {
+      throw new Error(`The attention view cannot show this translation: ${(e as Error).message.replace(/^show\./, '')}`);
+    }
     let p = AttentionPanel.instance;
     if (!p) {
       const panel = vscode.window.createWebviewPanel(AttentionPanel.viewType, 'SeqLab Attention', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
@@ -72,9 +79,13 @@ export class AttentionPanel extends Disposable {
     this.post({ type: 'show', view });
   }
 
-  private onMessage(message: unknown): void {
-    if (!isAttentionToHost(message)) {
-      console.warn('[seqlab] attention view sent an unknown message', message);
+  private onMessage(raw: unknown): void {
+    let message: AttentionToHost;
+    try {
+      message = parseAttentionToHost(raw);
+    } catch (e) {
+      // Logged and dropped: the webview is not trusted to send well-formed messages.
+      console.warn(`[seqlab] dropped a malformed message from the attention view: ${(e as Error).message}`);
       return;
     }
     switch (message.type) {

@@ -3,8 +3,9 @@
 // experiments worker for a generated text sample while a run trains, and holds the last vanishing-gradient
 // experiment and gradient check. `initMessage()` is the full replay a panel gets when its webview posts
 // `ready` (opened mid-run, shown again after being hidden, or restored after a window reload).
-import type {
-  ExperimentView, GradCheckView, GradThroughTime, HostToDashboard, MetricPoint, RunSummary, RunView, TextSample,
+import {
+  DASHBOARD_LIMITS, type ExperimentView, type GradCheckView, type GradThroughTime, type HostToDashboard, type MetricPoint, type RunSummary,
+  type RunView, type TextSample,
 } from '../../protocol/dashboard';
 import type { TrainMetric } from '../../protocol/training';
 import { readConfig } from '../config';
@@ -41,13 +42,15 @@ export class DashboardFeed {
 
   initMessage(): HostToDashboard {
     this.flush();
-    const runs: RunView[] = [...this.session.runs.values()].map((run) => ({
+    // The newest runs, each with at most DASHBOARD_LIMITS.runPoints points (longer histories thinned evenly).
+    const runs: RunView[] = [...this.session.runs.values()].slice(-DASHBOARD_LIMITS.runs).map((run) => ({
       summary: summarize(run),
-      points: run.history.map(toPoint),
+      points: thinned(run.history, DASHBOARD_LIMITS.runPoints).map(toPoint),
       gradThroughTime: this.gtt.get(run.id) ?? latestGradThroughTime(run),
       sample: this.samples.get(run.id) ?? null,
     }));
-    return { type: 'init', config: readConfig(), runs, experiment: this.experiment, gradCheck: this.gradCheck };
+    const c = readConfig();
+    return { type: 'init', config: { hiddenSize: within(c.hiddenSize, 1, DASHBOARD_LIMITS.size), seed: within(c.seed, DASHBOARD_LIMITS.seedMin, DASHBOARD_LIMITS.seedMax) }, runs, experiment: this.experiment, gradCheck: this.gradCheck };
   }
 
   setExperiment(view: ExperimentView): void {
@@ -71,7 +74,7 @@ export class DashboardFeed {
     switch (e.type) {
       case 'metrics': {
         const list = this.pending.get(e.run.id) ?? [];
-        list.push(...e.points);
+        for (const p of e.points) list.push(p); // never spread a batch into a call: it can exceed the stack
         this.pending.set(e.run.id, list);
         this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
         return;
@@ -95,9 +98,14 @@ export class DashboardFeed {
     for (const [runId, points] of this.pending) {
       const run = this.session.runs.get(runId);
       let g: GradThroughTime | null = null;
-      for (const p of points) if (p.gradThroughTime && run) g = toGradThroughTime(p, run);
+      for (const p of points) if (p.gradThroughTime && run) g = toGradThroughTime(p, run) ?? g;
       if (g) this.gtt.set(runId, g);
-      this.emit({ type: 'metrics', runId, points: points.map(toPoint), gradThroughTime: g });
+      // Batches the webview accepts: at most batchPoints points per message, the gradient-through-time on the last.
+      const max = DASHBOARD_LIMITS.batchPoints;
+      for (let at = 0; at < points.length; at += max) {
+        const last = at + max >= points.length;
+        this.emit({ type: 'metrics', runId, points: points.slice(at, at + max).map(toPoint), gradThroughTime: last ? g : null });
+      }
     }
     this.pending.clear();
   }
@@ -144,12 +152,13 @@ export function summarize(run: RunRecord): RunSummary {
   const c = run.config, info = run.info;
   const cell = { lstm: 'LSTM', gru: 'GRU', rnn_tanh: 'tanh RNN', rnn_relu: 'ReLU RNN' }[c.cell];
   const params = info ? `, ${info.paramCount.toLocaleString('en-US')} parameters` : '';
+  const L = DASHBOARD_LIMITS;
   return {
-    id: run.id, name: run.name, state: run.state,
-    model: `${cell} ${c.numLayers}×${c.hiddenSize}, ${c.tokenizer} tokens${params}`,
+    id: run.id, name: cut(run.name, L.nameChars), state: run.state,
+    model: cut(`${cell} ${c.numLayers}×${c.hiddenSize}, ${c.tokenizer} tokens${params}`, L.nameChars),
     groups: info?.groups ?? [], maxSteps: c.maxSteps, tokensPerStep: c.batchSize * c.seqLen, trainTokens: info?.trainTokens ?? 0,
-    nonFinite: run.nonFinite ? { ...run.nonFinite, message: run.message ?? '' } : null,
-    message: run.message,
+    nonFinite: run.nonFinite ? { tensor: cut(run.nonFinite.tensor, L.nameChars), step: run.nonFinite.step, message: cut(run.message ?? '', L.messageChars) } : null,
+    message: run.message === null ? null : cut(run.message, L.messageChars),
   };
 }
 
@@ -161,10 +170,34 @@ export function toPoint(p: TrainMetric): MetricPoint {
   };
 }
 
-function toGradThroughTime(p: TrainMetric, run: RunRecord): GradThroughTime {
+function toGradThroughTime(p: TrainMetric, run: RunRecord): GradThroughTime | null {
   const values = p.gradThroughTime ?? [];
   const rows = Math.max(1, run.info?.gradRows ?? run.config.numLayers);
-  return { step: p.step, rows, T: Math.floor(values.length / rows), values };
+  const T = Math.floor(values.length / rows);
+  if (T === 0) return null;
+  return { step: p.step, rows, T, values: values.length === rows * T ? values : values.slice(0, rows * T) };
+}
+
+/** At most `max` items, evenly spaced, always keeping the last (the run's latest step). */
+function thinned<T>(a: readonly T[], max: number): readonly T[] {
+  if (a.length <= max) return a;
+  const out: T[] = [];
+  const k = (a.length - 1) / (max - 1);
+  for (let i = 0; i < max; i++) out.push(a[Math.round(i * k)] as T);
+  return out;
+}
+
+/**
+ * A setting as the dashboard shows it, inside the channel's range: settings.json can hold any value, and one
+ * out-of-range number must not make the webview reject the whole replay (training itself rejects it loudly).
+ */
+function within(v: number, min: number, max: number): number {
+  return Number.isFinite(v) ? Math.min(max, Math.max(min, Math.round(v))) : min;
+}
+
+/** A string cut to the channel's length limit (names and messages are shown, never parsed). */
+function cut(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
 
 function latestGradThroughTime(run: RunRecord): GradThroughTime | null {

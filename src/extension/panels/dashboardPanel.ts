@@ -5,7 +5,7 @@
 // (non-finite remedies, pause/resume/stop) come back as `action` messages.
 import * as vscode from 'vscode';
 import { assertNever } from '../../protocol/assertNever';
-import { DASHBOARD_VIEW_TYPE, type DashboardAction, type HostToDashboard, isDashboardToHost } from '../../protocol/dashboard';
+import { DASHBOARD_VIEW_TYPE, type DashboardAction, type DashboardToHost, type HostToDashboard, parseDashboardToHost } from '../../protocol/dashboard';
 import { onConfigChange } from '../config';
 import { Disposable } from '../disposable';
 import type { DashboardFeed } from './dashboardFeed';
@@ -74,9 +74,13 @@ export class DashboardPanel extends Disposable {
     super.dispose();
   }
 
-  private onMessage(message: unknown): void {
-    if (!isDashboardToHost(message)) {
-      console.warn('[seqlab] dashboard sent an unknown message', message);
+  private onMessage(raw: unknown): void {
+    let message: DashboardToHost;
+    try {
+      message = parseDashboardToHost(raw);
+    } catch (e) {
+      // Logged and dropped: the webview is not trusted to send well-formed messages.
+      console.warn(`[seqlab] dropped a malformed message from the dashboard: ${(e as Error).message}`);
       return;
     }
     switch (message.type) {

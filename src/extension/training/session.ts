@@ -7,10 +7,13 @@ import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { memoryLimitForRam, type MemoryLimit } from '../../engine/modelMemory';
 import {
-  ProtocolError, parseWorkerToHost, type CheckpointBytes, type HostToWorker, type RunInfo, type TrainConfig, type TrainMetric,
+  ProtocolError, parseWorkerToHost, type CheckpointBytes, type RunShape, type HostToWorker, type RunInfo, type TrainConfig, type TrainMetric,
   type WorkerToHost,
 } from '../../protocol/training';
 import type { RunStore, StoredRun } from './store';
+
+/** Rejected worker messages kept for diagnostics (the oldest are dropped). */
+const MAX_REJECTED_KEPT = 100;
 
 export type RunState = 'starting' | 'running' | 'paused' | 'stopping' | 'stopped' | 'crashed' | 'failed' | 'interrupted';
 
@@ -229,9 +232,17 @@ export class TrainingSession {
     if (w !== this.worker) return;
     let m: WorkerToHost;
     try {
-      m = parseWorkerToHost(raw);
+      m = parseWorkerToHost(raw, runShape(run));
     } catch (e) {
-      this.rejected.push(e instanceof ProtocolError ? e.message : String(e));
+      // Logged and dropped: a malformed message never reaches the run's state.
+      const why = e instanceof ProtocolError ? e.message : String(e);
+      if (this.rejected.length >= MAX_REJECTED_KEPT) this.rejected.shift();
+      this.rejected.push(why);
+      console.warn(`[seqlab] dropped a malformed message from the training worker: ${why}`);
+      // Without a valid `started` the run can never leave 'starting': fail it now rather than wait it out.
+      if ((raw as { type?: unknown } | null)?.type === 'started' && run.state === 'starting') {
+        this.failStart(run, `The training worker reported a malformed start: ${why}`);
+      }
       return;
     }
     this.handle(run, m);
@@ -248,7 +259,8 @@ export class TrainingSession {
         this.setState(run, 'running');
         return;
       case 'metrics':
-        run.history.push(...m.points);
+        // One push per point: spreading a large batch into push() overflows the call stack.
+        for (const p of m.points) run.history.push(p);
         run.step = m.points[m.points.length - 1]?.step ?? run.step;
         this.emit({ type: 'metrics', run, points: m.points });
         return;
@@ -289,9 +301,23 @@ export class TrainingSession {
         this.emit({ type: 'message', run, level: 'error', text: m.message });
         return;
       case 'rejected':
+        if (run.state === 'starting') {
+          // The only message before `started` is `start`: its settings were refused, so the run cannot begin.
+          this.failStart(run, `Training could not start: ${m.message}`);
+          return;
+        }
         this.emit({ type: 'message', run, level: 'warning', text: `the worker rejected a message: ${m.message}` });
         return;
     }
+  }
+
+  /** Ends a run that cannot start: failed with `why`, its worker ended, `launch` released. */
+  private failStart(run: RunRecord, why: string): void {
+    run.message = why;
+    this.setState(run, 'failed');
+    this.emit({ type: 'message', run, level: 'error', text: why });
+    void this.worker?.terminate();
+    for (const x of this.waiters.splice(0)) x.resolve();
   }
 
   private onWorkerGone(w: Worker, run: RunRecord, why: string): void {
@@ -333,6 +359,12 @@ export class TrainingSession {
       }
     }
   }
+}
+
+/** Sizes a worker message must agree with, once the run has started (null before `started`). */
+function runShape(run: RunRecord): RunShape | undefined {
+  const info = run.info;
+  return info ? { groups: info.groups.length, gradRows: info.gradRows, seqLen: run.config.seqLen, paramCount: info.paramCount } : undefined;
 }
 
 function checkpointStep(ck: CheckpointBytes): number {

@@ -3,6 +3,7 @@
 // Every message from the host goes through the validating WorkerLoop; an exception that escapes is reported
 // as a fatal `error` before the thread ends, so the host always learns why its worker died.
 import { parentPort, workerData } from 'node:worker_threads';
+import { TRAINING_LIMITS } from '../../protocol/training';
 import { WorkerLoop, memoryLimitFromWorkerData } from './workerLoop';
 
 const port = parentPort;
@@ -15,7 +16,9 @@ if (port) {
   }, 100, memoryLimitFromWorkerData(workerData));
   port.on('message', (m: unknown) => loop.onMessage(m));
   process.on('uncaughtException', (e) => {
-    port.postMessage({ type: 'error', message: `worker crashed: ${e instanceof Error ? e.message : String(e)}`, fatal: true });
+    const text = `worker crashed: ${e instanceof Error ? e.message : String(e)}`;
+    // Cut to the protocol's message length, or the host would drop the one line that says why.
+    port.postMessage({ type: 'error', message: text.slice(0, TRAINING_LIMITS.messageChars), fatal: true });
     process.exit(1);
   });
   port.postMessage({ type: 'ready' });

@@ -6,7 +6,7 @@ import { readCheckpoint } from '../../engine/checkpoint';
 import { describeNonFinite, hugeLossMessage } from '../../engine/sentinel';
 import type { MemoryLimit } from '../../engine/modelMemory';
 import {
-  parseHostToWorker, type CheckpointReason, type HostToWorker, type TrainMetric, type WorkerToHost,
+  TRAINING_LIMITS, parseHostToWorker, type CheckpointReason, type HostToWorker, type TrainMetric, type WorkerToHost,
 } from '../../protocol/training';
 import { LmRun } from './lmRun';
 
@@ -37,13 +37,13 @@ export class WorkerLoop {
     try {
       m = parseHostToWorker(raw);
     } catch (e) {
-      this.port.post({ type: 'rejected', message: (e as Error).message });
+      this.port.post({ type: 'rejected', message: oneLine(e) });
       return;
     }
     try {
       this.handle(m);
     } catch (e) {
-      this.port.post({ type: 'error', message: (e as Error).message, fatal: this.run === null });
+      this.port.post({ type: 'error', message: oneLine(e), fatal: this.run === null });
     }
   }
 
@@ -138,7 +138,8 @@ export class WorkerLoop {
       const metric = run.metric(s, (s.tokens * 1000) / dt, false);
       if (cfg.validEvery > 0 && s.step % cfg.validEvery === 0) {
         const v = run.validate();
-        if (v) {
+        // A non-finite validation loss is left out rather than making the host drop the whole batch.
+        if (v && Number.isFinite(v.loss) && Number.isFinite(v.bitsPerChar)) {
           metric.validLoss = v.loss;
           metric.validBitsPerChar = v.bitsPerChar;
         }
@@ -146,14 +147,15 @@ export class WorkerLoop {
       this.pending.push(metric);
       if (cfg.checkpointEvery > 0 && s.step % cfg.checkpointEvery === 0) this.postCheckpoint('periodic');
       if (cfg.snapshotEvery > 0 && s.step % cfg.snapshotEvery === 0) this.postSnapshot();
-      if (this.port.now() - this.lastFlush >= this.flushMs) {
+      // Time-based batches, but never more points than the host accepts in one message.
+      if (this.port.now() - this.lastFlush >= this.flushMs || this.pending.length >= TRAINING_LIMITS.metricsPointsMax) {
         metric.gradThroughTime = run.metric(s, 0, true).gradThroughTime;
         this.flush();
       }
       if (cfg.maxSteps > 0 && s.step >= cfg.maxSteps) return this.finish('done');
     } catch (e) {
       this.flush();
-      this.port.post({ type: 'error', message: `training failed at step ${run.step + 1}: ${(e as Error).message}`, fatal: true });
+      this.port.post({ type: 'error', message: oneLine(`training failed at step ${run.step + 1}: ${(e as Error).message}`), fatal: true });
       this.done = true;
       this.port.exit();
       return;
@@ -196,4 +198,10 @@ export class WorkerLoop {
 export function memoryLimitFromWorkerData(data: unknown): MemoryLimit | null {
   const m = (data as { memoryLimit?: { bytes?: unknown; why?: unknown } } | null | undefined)?.memoryLimit;
   return m && typeof m.bytes === 'number' && m.bytes > 0 && typeof m.why === 'string' ? { bytes: m.bytes, why: m.why } : null;
+}
+
+/** An error as a message the host accepts: its text, cut to the protocol's message length. */
+function oneLine(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.length > TRAINING_LIMITS.messageChars ? `${text.slice(0, TRAINING_LIMITS.messageChars - 1)}…` : text;
 }

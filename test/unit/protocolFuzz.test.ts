@@ -1,0 +1,265 @@
+// Seeded fuzzing of every message channel, in both directions: host ⇄ training worker, host ⇄ experiments
+// worker, host ⇄ dashboard webview, host ⇄ attention webview. Each direction's parser meets ≥ 1,000 mutants of
+// valid messages and must throw nothing but ProtocolError, and accept a mutant exactly when the table below
+// (written apart from the parsers, numbers spelled out) says it is well-formed. The tables ARE the documented
+// ranges: hidden/embedding/batch/sequence ≤ 4096, ≤ 16 layers, betas in [0, 1), eps > 0, a metrics batch ≤ 4096
+// points, and so on.
+import { ProtocolError } from '../../src/protocol/guard';
+import { parseHostToWorker, parseWorkerToHost, type RunShape } from '../../src/protocol/training';
+import { parseDashboardToHost, parseHostToDashboard } from '../../src/protocol/dashboard';
+import { parseAttentionToHost, parseHostToAttention } from '../../src/protocol/attention';
+import { parseExperimentsToHost, parseHostToExperiments } from '../../src/extension/experimentsProtocol';
+import { S, fuzzChannel, type Spec } from './fuzz/spec';
+import { smallConfig } from './worker.test';
+
+const MAX = Number.MAX_VALUE;
+const STEPS = 1e9;
+const NONNEG = S.num(0, MAX);
+const SEED = S.int(-(2 ** 31), 2 ** 32 - 1);
+const TEXT = S.str(0, 8 << 20);
+const ID = S.str(1, 256);
+const NAME = S.str(0, 1024);
+const MESSAGE = S.str(0, 16_384);
+const opt = (fields: Record<string, Spec>): Spec => S.obj(fields, Object.keys(fields));
+
+// ---- training channel ----
+
+const LR = S.num(0, 1e38, true);
+const WARMUP = S.obj({ steps: S.int(0, STEPS), startFactor: S.num(0, 1) }, ['startFactor']);
+const BETA = S.num(0, 1, false, true);
+const adamLike = opt({ beta1: BETA, beta2: BETA, eps: S.num(0, 1, true), weightDecay: S.num(0, 1) });
+const CONFIG = S.where(S.obj({
+  seed: SEED, tokenizer: S.oneOf('char', 'word', 'bpe'), vocabSize: S.int(1, 1 << 20), embeddingSize: S.int(1, 4096),
+  cell: S.oneOf('lstm', 'gru', 'rnn_tanh', 'rnn_relu'), hiddenSize: S.int(1, 4096), numLayers: S.int(1, 16), dropout: S.num(0, 1, false, true),
+  optimizer: S.tagged('kind', {
+    sgd: opt({ momentum: BETA, dampening: S.num(0, 1), weightDecay: S.num(0, 1), nesterov: S.bool }),
+    adam: adamLike, adamw: adamLike,
+    rmsprop: opt({ alpha: BETA, eps: S.num(0, 1, true), weightDecay: S.num(0, 1), momentum: BETA, centered: S.bool }),
+  }),
+  schedule: S.tagged('kind', {
+    constant: S.obj({ lr: LR, warmup: WARMUP }, ['warmup']),
+    step: S.obj({ lr: LR, stepSize: S.int(1, STEPS), gamma: S.num(0, MAX, true), warmup: WARMUP }, ['gamma', 'warmup']),
+    cosine: S.obj({ lr: LR, totalSteps: S.int(1, STEPS), minLr: S.num(0, 1e38), warmup: WARMUP }, ['minLr', 'warmup']),
+  }),
+  clipNorm: S.orNull(S.num(0, 1e6, true)), clipValue: S.orNull(S.num(0, 1e6, true)),
+  batchSize: S.int(1, 4096), seqLen: S.int(1, 4096), maxSteps: S.int(0, STEPS), checkpointEvery: S.int(0, STEPS),
+  validEvery: S.int(0, STEPS), validBatches: S.int(0, 100_000), snapshotEvery: S.int(0, STEPS),
+}, ['vocabSize', 'clipValue']), (c) => {
+  const s = c.schedule, o = c.optimizer;
+  if (s.kind === 'cosine' && !(s.totalSteps > (s.warmup?.steps ?? 0))) return false;
+  if (s.kind === 'cosine' && s.minLr !== undefined && s.minLr > s.lr) return false;
+  if (o.kind === 'sgd' && o.nesterov && !((o.momentum ?? 0) > 0 && (o.dampening ?? 0) === 0)) return false;
+  return true;
+});
+const BYTES = S.obj({ model: S.bytes(2 ** 31 - 1), meta: S.str(0, 64 << 20), state: S.bytes(2 ** 31 - 1) }, ['state']);
+
+const HOST_TO_WORKER = S.tagged('type', {
+  start: S.obj({ runId: ID, config: CONFIG, train: TEXT, valid: TEXT, resume: BYTES }, ['resume']),
+  pause: S.obj({}), resume: S.obj({}), stop: S.obj({}), checkpoint: S.obj({}), snapshot: S.obj({}),
+  adjust: S.obj({ lrScale: S.num(0, 1, true), clipNorm: S.orNull(S.num(0, 1e6, true)) }, ['lrScale', 'clipNorm']),
+  rollback: S.obj({ checkpoint: BYTES }),
+});
+
+const SHAPE: RunShape = { groups: 3, gradRows: 2, seqLen: 5, paramCount: 12 };
+const POINT = S.obj({
+  step: S.int(1, STEPS), epoch: S.int(0, STEPS), loss: NONNEG, bitsPerChar: NONNEG, lr: NONNEG, tokensPerSecond: S.num(0, 1e15),
+  gradNorm: NONNEG, gradNormAfterClip: NONNEG, clipped: S.bool,
+  groupNorms: S.where(S.arr(NONNEG, 256), (g) => g.length === SHAPE.groups),
+  gradThroughTime: S.where(S.arr(NONNEG, 2 * 16 * 4096), (g) => g.length % SHAPE.gradRows === 0 && g.length <= SHAPE.gradRows * SHAPE.seqLen),
+  validLoss: NONNEG, validBitsPerChar: NONNEG,
+}, ['gradThroughTime', 'validLoss', 'validBitsPerChar']);
+const INFO = S.obj({
+  vocabSize: S.int(1, 1 << 20), paramCount: S.int(0, 1 << 28), trainChars: S.int(0, 8 << 20), validChars: S.int(0, 8 << 20),
+  trainTokens: S.int(0, 8 << 20), groups: S.arr(NAME, 256),
+  tensors: S.arr(S.obj({ name: S.str(1, 1024), shape: S.arr(S.int(0, 1 << 28), 8), offset: S.int(0, 1 << 28) }), 4096),
+  gradRows: S.int(1, 32), step: S.int(0, STEPS),
+});
+const STEP = S.int(0, STEPS);
+const WORKER_TO_HOST = S.tagged('type', {
+  ready: S.obj({}),
+  started: S.obj({ runId: ID, info: INFO }),
+  metrics: S.obj({ points: S.arr(POINT, 4096, 1) }),
+  checkpoint: S.obj({ step: STEP, reason: S.oneOf('periodic', 'stop', 'request'), files: BYTES }),
+  snapshot: S.obj({ step: STEP, data: S.where(S.floats(1 << 28), (d) => d.length === SHAPE.paramCount) }),
+  paused: S.obj({ step: STEP, reason: S.oneOf('user', 'nonfinite'), message: MESSAGE, tensor: NAME }, ['message', 'tensor']),
+  resumed: S.obj({ step: STEP }),
+  stopped: S.obj({ step: STEP, reason: S.oneOf('user', 'done') }),
+  error: S.obj({ message: MESSAGE, fatal: S.bool }),
+  rejected: S.obj({ message: MESSAGE }),
+});
+
+const bytes = (): unknown => ({ model: new Uint8Array([1, 2, 3]), meta: '{"format":"seqlab"}', state: new Uint8Array(4) });
+const point = (step: number, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  step, epoch: 1, loss: 2.5, bitsPerChar: 3.6, lr: 0.002, tokensPerSecond: 12_000, gradNorm: 7.5, gradNormAfterClip: 5, clipped: true,
+  groupNorms: [1, 2.5, 0.25], ...extra,
+});
+
+const validToWorker = [
+  { type: 'start', runId: 'run-1', config: smallConfig(), train: 'abc abc', valid: 'ab' },
+  { type: 'start', runId: 'run-2', config: smallConfig({ optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true }, schedule: { kind: 'step', lr: 0.1, stepSize: 10, gamma: 0.5, warmup: { steps: 3, startFactor: 0.1 } }, clipValue: 0.5 }), train: 'x', valid: '', resume: bytes() },
+  { type: 'start', runId: 'run-3', config: smallConfig({ tokenizer: 'bpe', vocabSize: 300, optimizer: { kind: 'adamw', beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.01 }, schedule: { kind: 'cosine', lr: 0.01, totalSteps: 100, minLr: 0.001, warmup: { steps: 10 } } }), train: 't', valid: 'v' },
+  { type: 'start', runId: 'run-4', config: smallConfig({ cell: 'gru', optimizer: { kind: 'rmsprop', alpha: 0.99, eps: 1e-8, momentum: 0.5, centered: true, weightDecay: 0 }, clipNorm: null, clipValue: null }), train: 't', valid: 'v' },
+  { type: 'pause' }, { type: 'resume' }, { type: 'stop' }, { type: 'checkpoint' }, { type: 'snapshot' },
+  { type: 'adjust', lrScale: 0.1 }, { type: 'adjust', clipNorm: 1 }, { type: 'adjust', lrScale: 0.5, clipNorm: null }, { type: 'adjust' },
+  { type: 'rollback', checkpoint: bytes() },
+];
+
+const validToHost = [
+  { type: 'ready' },
+  { type: 'started', runId: 'run-1', info: { vocabSize: 40, paramCount: 12, trainChars: 900, validChars: 100, trainTokens: 900, groups: ['embedding', 'rnn', 'head'], tensors: [{ name: 'embedding.weight', shape: [3, 4], offset: 0 }], gradRows: 2, step: 0 } },
+  { type: 'metrics', points: [point(1), point(2, { validLoss: 2.4, validBitsPerChar: 3.5 }), point(3, { gradThroughTime: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] })] },
+  { type: 'checkpoint', step: 3, reason: 'periodic', files: bytes() },
+  { type: 'snapshot', step: 3, data: new Float32Array(12) },
+  { type: 'paused', step: 4, reason: 'nonfinite', message: 'Training paused at step 4', tensor: 'rnn.weight_hh_l0' },
+  { type: 'paused', step: 4, reason: 'user' }, { type: 'resumed', step: 4 }, { type: 'stopped', step: 9, reason: 'done' },
+  { type: 'error', message: 'boom', fatal: true }, { type: 'rejected', message: 'bad' },
+];
+
+// ---- experiments channel ----
+
+const EXPERIMENT = S.where(S.obj({
+  title: NAME, T: S.int(1, 4096), step: S.int(0, 100_000), totalSteps: S.int(1, 100_000), done: S.bool,
+  series: S.arr(S.obj({
+    label: NAME, cell: S.str(0, 256), loss: S.arr(S.obj({ step: S.int(1, STEPS), loss: NONNEG }), 100_000),
+    gradThroughTime: S.arr(NONNEG, 4096), accuracy: S.orNull(S.num(0, 1)),
+  }), 16),
+}), (e) => e.step <= e.totalSteps);
+const GRAD_CHECK = S.obj({
+  model: NAME, epsilon: S.num(0, 1, true),
+  rows: S.arr(S.obj({
+    tensor: S.str(1, 1024), shape: S.arr(S.int(0, 1 << 28), 8), checked: S.int(0, 1 << 28), maxAbsError: NONNEG, maxRelError: NONNEG, ok: S.bool,
+  }), 4096),
+});
+const XID = S.int(1, Number.MAX_SAFE_INTEGER);
+const HOST_TO_EXPERIMENTS = S.tagged('type', {
+  longLag: S.obj({ id: XID, options: S.obj({ steps: S.int(2, 4096), trainSteps: S.int(1, 100_000), hiddenSize: S.int(1, 4096), seed: SEED }) }),
+  cancel: S.obj({ id: XID }),
+  gradCheck: S.obj({ id: XID, name: NAME, checkpoint: BYTES, text: TEXT }),
+  sample: S.obj({ id: XID, runId: ID, step: STEP, config: CONFIG, train: TEXT, weights: S.floats(1 << 28), length: S.int(1, 4096), seed: SEED }),
+});
+const EXPERIMENTS_TO_HOST = S.tagged('type', {
+  experiment: S.obj({ id: XID, view: EXPERIMENT }),
+  gradCheck: S.obj({ id: XID, view: GRAD_CHECK }),
+  sample: S.obj({ id: XID, runId: ID, step: STEP, prompt: S.str(0, 100_000), text: S.str(0, 100_000) }),
+  done: S.obj({ id: XID, cancelled: S.bool }),
+  error: S.obj({ id: S.int(-1, Number.MAX_SAFE_INTEGER), message: MESSAGE }),
+});
+const experimentView = (): unknown => ({
+  title: 'Long-lag task', T: 5, step: 3, totalSteps: 300, done: false,
+  series: [
+    { label: 'tanh RNN', cell: 'rnn_tanh', loss: [{ step: 1, loss: 0.7 }, { step: 2, loss: 0.69 }, { step: 3, loss: 0.68 }], gradThroughTime: [1e-9, 1e-6, 1e-3, 0.1, 1], accuracy: null },
+    { label: 'LSTM', cell: 'lstm', loss: [{ step: 1, loss: 0.7 }], gradThroughTime: [0.5, 0.6, 0.7, 0.8, 1], accuracy: 0.75 },
+  ],
+});
+const gradCheckView = (): unknown => ({
+  model: 'm: LSTM 1×8', epsilon: 1e-5,
+  rows: [{ tensor: 'embedding.weight', shape: [5, 4], checked: 6, maxAbsError: 1e-9, maxRelError: 1e-7, ok: true }, { tensor: 'head.bias', shape: [5], checked: 5, maxAbsError: 0, maxRelError: 0, ok: true }],
+});
+const validToExperiments = [
+  { type: 'longLag', id: 1, options: { steps: 50, trainSteps: 300, hiddenSize: 32, seed: 1 } },
+  { type: 'cancel', id: 1 },
+  { type: 'gradCheck', id: 2, name: 'model', checkpoint: bytes(), text: 'some text' },
+  { type: 'sample', id: 3, runId: 'run-1', step: 200, config: smallConfig(), train: 'abc', weights: new Float32Array(4), length: 160, seed: 200 },
+];
+const validFromExperiments = [
+  { type: 'experiment', id: 1, view: experimentView() },
+  { type: 'gradCheck', id: 2, view: gradCheckView() },
+  { type: 'sample', id: 3, runId: 'run-1', step: 200, prompt: 'the ', text: 'quick' },
+  { type: 'done', id: 1, cancelled: false }, { type: 'error', id: -1, message: 'bad request' },
+];
+
+// ---- dashboard channel ----
+
+const DPOINT = S.obj({
+  step: S.int(1, STEPS), loss: NONNEG, validLoss: NONNEG, gradNorm: NONNEG, gradNormAfterClip: NONNEG, clipped: S.bool,
+  groupNorms: S.arr(NONNEG, 256), lr: NONNEG, tokensPerSecond: NONNEG,
+}, ['validLoss', 'gradNorm', 'gradNormAfterClip', 'clipped', 'groupNorms', 'lr', 'tokensPerSecond']);
+const GTT = S.where(S.obj({ step: S.int(1, STEPS), rows: S.int(1, 32), T: S.int(1, 4096), values: S.arr(NONNEG, 32 * 4096) }), (g) => g.values.length === g.rows * g.T);
+const SUMMARY = S.obj({
+  id: ID, name: NAME, state: S.oneOf('starting', 'running', 'paused', 'stopping', 'stopped', 'crashed', 'failed', 'interrupted'),
+  model: NAME, groups: S.arr(NAME, 256), maxSteps: S.int(0, STEPS), tokensPerStep: S.int(0, 4096 * 4096), trainTokens: S.int(0, 2 ** 30),
+  nonFinite: S.orNull(S.obj({ tensor: NAME, step: S.int(0, STEPS), message: MESSAGE })), message: S.orNull(MESSAGE),
+});
+const SAMPLE = S.obj({ step: S.int(0, STEPS), prompt: S.str(0, 100_000), text: S.str(0, 100_000) });
+const HOST_TO_DASHBOARD = S.tagged('type', {
+  init: S.obj({
+    config: S.obj({ hiddenSize: S.int(1, 4096), seed: SEED }),
+    runs: S.arr(S.obj({ summary: SUMMARY, points: S.arr(DPOINT, 100_000), gradThroughTime: S.orNull(GTT), sample: S.orNull(SAMPLE) }), 1000),
+    experiment: S.orNull(EXPERIMENT), gradCheck: S.orNull(GRAD_CHECK),
+  }),
+  run: S.obj({ summary: SUMMARY }),
+  metrics: S.obj({ runId: ID, points: S.arr(DPOINT, 4096), gradThroughTime: S.orNull(GTT) }),
+  sample: S.obj({ runId: ID, sample: SAMPLE }),
+  experiment: S.obj({ experiment: EXPERIMENT }),
+  gradCheck: S.obj({ gradCheck: GRAD_CHECK }),
+});
+const DASHBOARD_TO_HOST = S.tagged('type', {
+  ready: S.obj({}),
+  action: S.obj({ action: S.oneOf('lowerLearningRate', 'enableClipping', 'rollback', 'pause', 'resume', 'stop') }),
+  error: S.obj({ message: MESSAGE }),
+});
+const summary = (): unknown => ({
+  id: 'run-1', name: 'Selection', state: 'paused', model: 'LSTM 1×64, char tokens', groups: ['embedding', 'rnn'], maxSteps: 0,
+  tokensPerStep: 1024, trainTokens: 5000, nonFinite: { tensor: 'loss', step: 5, message: 'paused' }, message: 'paused',
+});
+const dpoint = (step: number): unknown => ({ step, loss: 2, gradNorm: 3, gradNormAfterClip: 1, clipped: true, groupNorms: [1, 2], lr: 0.01, tokensPerSecond: 100 });
+const gtt = (): unknown => ({ step: 3, rows: 2, T: 3, values: [1, 2, 3, 0.1, 0.2, 0.3] });
+const validToDashboard = [
+  {
+    type: 'init', config: { hiddenSize: 128, seed: 42 },
+    runs: [{ summary: summary(), points: [dpoint(1), dpoint(2), { step: 3, loss: 1.5, validLoss: 1.7 }], gradThroughTime: gtt(), sample: { step: 3, prompt: 'a', text: 'b' } }],
+    experiment: experimentView(), gradCheck: gradCheckView(),
+  },
+  { type: 'init', config: { hiddenSize: 1, seed: -5 }, runs: [], experiment: null, gradCheck: null },
+  { type: 'run', summary: { ...(summary() as object), nonFinite: null, message: null, state: 'running' } },
+  { type: 'metrics', runId: 'run-1', points: [dpoint(4), dpoint(5)], gradThroughTime: gtt() },
+  { type: 'metrics', runId: 'run-1', points: [], gradThroughTime: null },
+  { type: 'sample', runId: 'run-1', sample: { step: 3, prompt: 'the', text: ' fox' } },
+  { type: 'experiment', experiment: experimentView() },
+  { type: 'gradCheck', gradCheck: gradCheckView() },
+];
+const validFromDashboard = [{ type: 'ready' }, { type: 'action', action: 'rollback' }, { type: 'action', action: 'stop' }, { type: 'error', message: 'TypeError: x' }];
+
+// ---- attention channel ----
+
+const PROB = S.num(0, 1);
+const TOKENS = S.arr(S.str(0, 1024), 2048);
+const VIEW = S.where(S.obj({
+  model: NAME, beamWidth: S.int(1, 64), source: S.str(0, 100_000), output: S.str(0, 100_000), sourceTokens: TOKENS, outputTokens: TOKENS,
+  weights: S.orNull(S.arr(S.arr(PROB, 2048), 2048)), probs: S.arr(PROB, 2048),
+  alternatives: S.arr(S.arr(S.obj({ token: S.str(0, 1024), prob: PROB }), 64), 2048), fromEditor: S.bool, finished: S.bool,
+}), (v) => {
+  const T = v.outputTokens.length, Sn = v.sourceTokens.length;
+  return v.probs.length === T && v.alternatives.length === T && (v.weights === null || (v.weights.length === T && v.weights.every((r: unknown[]) => r.length === Sn)));
+});
+const HOST_TO_ATTENTION = S.tagged('type', { show: S.obj({ view: VIEW }) });
+const ATTENTION_TO_HOST = S.tagged('type', {
+  ready: S.obj({}), focus: S.obj({ step: S.orNull(S.int(0, 2047)), pinned: S.bool }), error: S.obj({ message: MESSAGE }),
+});
+const attentionView = (weights: boolean): unknown => ({
+  model: 'dates', beamWidth: 4, source: 'March 3', output: '03-03', sourceTokens: ['M', 'a', 'r'], outputTokens: ['0', '3', '<eos>'],
+  weights: weights ? [[0.5, 0.25, 0.25], [1, 0, 0], [0.2, 0.3, 0.5]] : null, probs: [0.9, 0.8, 1],
+  alternatives: [[{ token: '0', prob: 0.9 }, { token: '1', prob: 0.1 }], [{ token: '3', prob: 0.8 }], []], fromEditor: true, finished: true,
+});
+const validToAttention = [{ type: 'show', view: attentionView(true) }, { type: 'show', view: attentionView(false) }];
+const validFromAttention = [{ type: 'ready' }, { type: 'focus', step: 2, pinned: true }, { type: 'focus', step: null, pinned: false }, { type: 'error', message: 'x' }];
+
+describe('protocol fuzzing (seeded, every channel, both directions)', function () {
+  this.timeout(120_000);
+  const cases: [string, (v: unknown) => unknown, Spec, readonly unknown[]][] = [
+    ['host → training worker', parseHostToWorker, HOST_TO_WORKER, validToWorker],
+    ['training worker → host', (v) => parseWorkerToHost(v, SHAPE), WORKER_TO_HOST, validToHost],
+    ['host → experiments worker', parseHostToExperiments, HOST_TO_EXPERIMENTS, validToExperiments],
+    ['experiments worker → host', parseExperimentsToHost, EXPERIMENTS_TO_HOST, validFromExperiments],
+    ['host → dashboard webview', parseHostToDashboard, HOST_TO_DASHBOARD, validToDashboard],
+    ['dashboard webview → host', parseDashboardToHost, DASHBOARD_TO_HOST, validFromDashboard],
+    ['host → attention webview', parseHostToAttention, HOST_TO_ATTENTION, validToAttention],
+    ['attention webview → host', parseAttentionToHost, ATTENTION_TO_HOST, validFromAttention],
+  ];
+  cases.forEach(([name, parse, spec, valid], k) => {
+    it(`${name}: valid messages pass; 1,500 random mutants and a boundary sweep are rejected with ProtocolError unless the table allows them`, () => {
+      const r = fuzzChannel({ name, parse, spec, valid, rejection: ProtocolError, seed: 1000 + k, count: 1500 });
+      console.log(`      ${name}: ${r.rejected} rejected, ${r.accepted} accepted (each conforming to the table); sweep of ${r.swept} boundary edits agrees`);
+    });
+  });
+});
