@@ -1,4 +1,4 @@
-// Compiles the AssemblyScript kernels (wasm/matmul.ts, wasm/cells.ts) and writes src/engine/wasm/kernelsBinary.ts: the .wasm
+// Compiles the AssemblyScript kernels (wasm/matmul.ts, wasm/cells.ts) and writes src/engine/kernels/kernelsBinary.ts: the .wasm
 // bytes as base64 in a TypeScript module, so the engine embeds them with no file access and no node: import
 // (Node, worker_threads, Electron and browsers can all instantiate it synchronously).
 // Usage: node src/wasm/build.mjs [--check]   (--check fails if the committed binding differs from a fresh build)
@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const out = join(root, 'src/engine/wasm/kernelsBinary.ts');
+const out = join(root, 'src/engine/kernels/kernelsBinary.ts');
 export const ASC_FLAGS = ['-O3', '--noAssert', '--runtime', 'stub', '--importMemory', '--initialMemory', '1',
   '--enable', 'simd', '--use', 'abort=', '--noExportMemory'];
 

@@ -1,5 +1,5 @@
 // AssemblyScript source of SeqLab's WebAssembly SIMD matrix-product kernels (compiled by wasm/build.mjs into
-// src/engine/wasm/kernelsBinary.ts). Not type-checked by tsc: v128/f32x4 are AssemblyScript builtins.
+// src/engine/kernels/kernelsBinary.ts). Not type-checked by tsc: v128/f32x4 are AssemblyScript builtins.
 // Dimension legend: M rows of C, N its columns, K the reduced dimension. Every pointer is a BYTE offset into
 // the imported linear memory; every matrix is row-major and contiguous (f32).
 // Semantics are those of src/engine/ops/matmul.ts: acc != 0 means C += product, else C = product.

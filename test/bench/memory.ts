@@ -7,7 +7,7 @@ import { gateCount } from '../../src/engine/cells/cell';
 import { LanguageModel } from '../../src/engine/lm';
 import { Rng } from '../../src/engine/rng';
 import { LmTrainer, type LmBatch } from '../../src/engine/trainer';
-import { asFloatCtor, lmArenaFloats, wasmFloatCtor } from '../../src/engine/wasm/alloc';
+import { asFloatCtor, lmArenaFloats, wasmFloatCtor } from '../../src/engine/sizing/alloc';
 import { encodeChars, lmBatch } from './corpus';
 import type { CharLMConfig } from './sides';
 

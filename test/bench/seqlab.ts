@@ -6,7 +6,7 @@
 // W1–W3 charLM: the engine's LanguageModel (embedding → RecurrentStack → head) + LmTrainer (mean CE, clip
 //   by global norm, Adam) — exactly the tfjs peers' model and step. W4 completer: batch-1 forward over the
 //   64-id context, then one step per generated id from the carried (h, c) — the same strategy as the peer.
-//   The model is built with `wasmFloatCtor` (src/engine/wasm/alloc.ts): parameters, gradients, Adam moments,
+//   The model is built with `wasmFloatCtor` (src/engine/sizing/alloc.ts): parameters, gradients, Adam moments,
 //   caches and the completer's carried state live in one WasmHeap, so every product (batch-1 ones too) is
 //   zero-copy on the SIMD kernels. The side reports how many products copied (should be 0).
 // W4-editor: the editor's own completion path (editorPath.ts: the provider's Suggester) on W5's or W1's weights.
@@ -19,9 +19,9 @@ import { Rng } from '../../src/engine/rng';
 import { LanguageModel } from '../../src/engine/lm';
 import { LmTrainer, TrainStep, type LmBatch } from '../../src/engine/trainer';
 import { Seq2Seq } from '../../src/engine/seq2seq/model';
-import { WasmHeap } from '../../src/engine/wasm/heap';
-import { asFloatCtor, lmArenaFloats, wasmFloatCtor, type HeapFloatCtor } from '../../src/engine/wasm/alloc';
-import { wasmStats } from '../../src/engine/wasm/product';
+import { WasmHeap } from '../../src/engine/kernels/heap';
+import { asFloatCtor, lmArenaFloats, wasmFloatCtor, type HeapFloatCtor } from '../../src/engine/sizing/alloc';
+import { wasmStats } from '../../src/engine/kernels/product';
 import { gateCount } from '../../src/engine/cells/cell';
 import { editorModel, editorTyping } from './editorPath';
 import type { CharLMConfig, Completer, EditorTyping, LMTrainer, MatmulRunner, ProductKind, Seq2SeqBenchConfig, Seq2SeqTrainer, Side } from './sides';

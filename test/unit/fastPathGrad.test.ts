@@ -5,9 +5,9 @@
 import * as assert from 'node:assert/strict';
 import { LanguageModel } from '../../src/engine/lm';
 import { Rng } from '../../src/engine/rng';
-import { asFloatCtor, wasmFloatCtor } from '../../src/engine/wasm/alloc';
-import { pointwiseStats } from '../../src/engine/wasm/pointwise';
-import { wasmStats } from '../../src/engine/wasm/product';
+import { asFloatCtor, wasmFloatCtor } from '../../src/engine/sizing/alloc';
+import { pointwiseStats } from '../../src/engine/kernels/pointwise';
+import { wasmStats } from '../../src/engine/kernels/product';
 
 const V = 19, E = 8, H = 16, B = 3, T = 20;
 

@@ -1,4 +1,4 @@
-// The editor's completion model runs on an inference twin in a WasmHeap (engine/wasm/inferenceTwin.ts): its
+// The editor's completion model runs on an inference twin in a WasmHeap (engine/sizing/inferenceTwin.ts): its
 // suggestions equal the original model's, every product of typing and beam search is zero-copy, the heap never
 // overflows however long one types (nothing allocates per suggestion), and the Suggester copies refreshed
 // weights (training snapshots written into the same model) into the twin.
@@ -6,9 +6,9 @@ import * as assert from 'node:assert/strict';
 import { Completer } from '../../src/engine/complete';
 import { LmTask } from '../../src/engine/tasks/lmTask';
 import { DEFAULT_TASK_OPTIONS, type TaskOptions } from '../../src/engine/tasks/options';
-import { inferenceTwin } from '../../src/engine/wasm/inferenceTwin';
-import { wasmStats } from '../../src/engine/wasm/product';
-import type { HeapFloatCtor } from '../../src/engine/wasm/alloc';
+import { inferenceTwin } from '../../src/engine/sizing/inferenceTwin';
+import { wasmStats } from '../../src/engine/kernels/product';
+import type { HeapFloatCtor } from '../../src/engine/sizing/alloc';
 import { Suggester } from '../../src/extension/completion/suggester';
 
 const o: TaskOptions = { ...DEFAULT_TASK_OPTIONS, hidden: 32, embedding: 8, batch: 4, seqLen: 16, lr: 0.01, seed: 3 };

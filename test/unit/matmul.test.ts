@@ -5,8 +5,8 @@ import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import { matmulNN, matmulNT, matmulTN, setKernelBackend, kernelBackend } from '../../src/engine/ops/matmul';
 import { Rng } from '../../src/engine/rng';
-import { WasmHeap, decodeBase64 } from '../../src/engine/wasm/heap';
-import { wasmStats } from '../../src/engine/wasm/product';
+import { WasmHeap, decodeBase64 } from '../../src/engine/kernels/heap';
+import { wasmStats } from '../../src/engine/kernels/product';
 import type { Floats } from '../../src/engine/tensor';
 
 type Kind = 'nt' | 'nn' | 'tn';

@@ -1,4 +1,4 @@
-// Zero-copy training (src/engine/wasm/alloc.ts): a LanguageModel whose arenas come from a heap-backed ctor trains
+// Zero-copy training (src/engine/sizing/alloc.ts): a LanguageModel whose arenas come from a heap-backed ctor trains
 // to the same losses and weights as one on plain Float32Arrays (within float32 rounding: only the summation order
 // of some products differs), and its products — including batch-1 generation — take the zero-copy path.
 import * as assert from 'assert';
@@ -6,9 +6,9 @@ import { LanguageModel } from '../../src/engine/lm';
 import { Rng } from '../../src/engine/rng';
 import { LmTrainer, type LmBatch } from '../../src/engine/trainer';
 import type { FloatArrayCtor } from '../../src/engine/tensor';
-import { asFloatCtor, lmArenaFloats, lmTrainingCtor, MAX_HEAP_FLOATS, wasmFloatCtor } from '../../src/engine/wasm/alloc';
-import { WasmHeap } from '../../src/engine/wasm/heap';
-import { wasmStats } from '../../src/engine/wasm/product';
+import { asFloatCtor, lmArenaFloats, lmTrainingCtor, MAX_HEAP_FLOATS, wasmFloatCtor } from '../../src/engine/sizing/alloc';
+import { WasmHeap } from '../../src/engine/kernels/heap';
+import { wasmStats } from '../../src/engine/kernels/product';
 
 const V = 23, E = 8, H = 32, B = 4, T = 12;
 

@@ -1,4 +1,4 @@
-// The SIMD pointwise cells (src/wasm/cells.ts via engine/wasm/pointwise.ts) against the TypeScript cells they
+// The SIMD pointwise cells (src/wasm/cells.ts via engine/kernels/pointwise.ts) against the TypeScript cells they
 // stand in for, on pre-activations from −60 to 60 (saturation), near 0 (where tanh = 2σ(2x) − 1 loses relative
 // accuracy) and in between; and the cases that must stay on TypeScript (a padding mask, H not a multiple of 4,
 // plain arrays, the 'js' backend).
@@ -7,8 +7,8 @@ import { gruForward } from '../../src/engine/cells/gru';
 import { lstmForward } from '../../src/engine/cells/lstm';
 import { setKernelBackend } from '../../src/engine/ops/matmul';
 import { Rng } from '../../src/engine/rng';
-import { WasmHeap } from '../../src/engine/wasm/heap';
-import { pointwiseStats } from '../../src/engine/wasm/pointwise';
+import { WasmHeap } from '../../src/engine/kernels/heap';
+import { pointwiseStats } from '../../src/engine/kernels/pointwise';
 
 const B = 3;
 /** Pre-activations: a third wide (±60), a third tiny (±1e-4), a third ±4. */

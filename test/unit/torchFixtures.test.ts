@@ -7,7 +7,7 @@ import { checkRnnFixture } from './torch/rnnFixture';
 import { checkLmStepFixture } from './torch/lmStepFixture';
 import { checkAttentionFixture } from './torch/attentionFixture';
 import type { FloatArrayCtor } from '../../src/engine/tensor';
-import { asFloatCtor, wasmFloatCtor } from '../../src/engine/wasm/alloc';
+import { asFloatCtor, wasmFloatCtor } from '../../src/engine/sizing/alloc';
 
 // The recurrent kinds run twice: on plain Float32Arrays (TypeScript cells, copied products) and with every
 // buffer in a WasmHeap, the fast path (zero-copy SIMD products and the SIMD pointwise cells of wasm/cells.ts).

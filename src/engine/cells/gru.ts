@@ -6,7 +6,7 @@
 // twin fills two buffers: dGx (for W_ih, b_ih, x) and dGh (for W_hh, b_hh, h).
 import type { Floats } from '../tensor';
 import { sigmoid } from '../ops/activation';
-import { wasmGruCell } from '../wasm/pointwise';
+import { wasmGruCell } from '../kernels/pointwise';
 
 /** Forward. act (B, 3H) ← (r, z, n); h (B, H) ← h'. gh is kept by the caller for the backward pass. */
 export function gruForward(

@@ -4,7 +4,7 @@
 // Legend: B batch rows, H hidden size. Offsets address rows of (B, ·) blocks inside larger time buffers.
 import type { Floats } from '../tensor';
 import { sigmoid } from '../ops/activation';
-import { wasmLstmCell } from '../wasm/pointwise';
+import { wasmLstmCell } from '../kernels/pointwise';
 
 /**
  * Forward. act (B, 4H) ← activated gates; c (B, H), h (B, H) ← new state; tanhC (B, H) ← tanh(c').

@@ -2,29 +2,19 @@
 // element offset into a (possibly larger) arena, so the time loop never creates subarray views.
 // Dimension legend: M rows of the result, N its columns, K the reduced dimension.
 //
-// Dispatch: Float32Array operands go to the WebAssembly SIMD kernels (src/engine/wasm, ~30–40 GFLOP/s vs
+// Dispatch: Float32Array operands go to the WebAssembly SIMD kernels (src/engine/kernels, ~30–40 GFLOP/s vs
 // ~2–4 for the TypeScript ones). Zero-copy when all three operands are views of one WasmHeap — allocate the
 // model's arenas with `new WasmHeap(n).alloc(...)`; plain Float32Arrays are copied in and out of a scratch
 // heap when the product is big enough to repay the copy. Float64Array (gradient checks), tiny products, and
 // `setKernelBackend('js')` use the register-blocked TypeScript kernels in matmulJs.ts. All paths agree
 // within float32 rounding (test/unit/matmul.test.ts checks each against a float64 naive reference).
 import type { Floats } from '../tensor';
-import { wasmAvailable } from '../wasm/heap';
-import { wasmProduct } from '../wasm/product';
+import { wasmWanted } from '../kernels/backend';
+import { wasmProduct } from '../kernels/product';
 import { nnJs, ntJs, tnJs } from './matmulJs';
 
-export type KernelBackend = 'wasm' | 'js';
-let useWasm = true;
-
-/** 'wasm' (default, when the runtime has WebAssembly SIMD) or 'js' (TypeScript kernels only). */
-export function setKernelBackend(backend: KernelBackend): void {
-  useWasm = backend === 'wasm';
-}
-
-/** The backend Float32Array products actually use. */
-export function kernelBackend(): KernelBackend {
-  return useWasm && wasmAvailable() ? 'wasm' : 'js';
-}
+// The switch lives in the kernel layer (pointwise steps obey it too); re-exported for the callers of products.
+export { kernelBackend, setKernelBackend, type KernelBackend } from '../kernels/backend';
 
 /** Below this many multiply-adds a JS→WASM call (even zero-copy) is not worth it. */
 const MIN_WORK = 512;
@@ -40,7 +30,7 @@ export function matmulNT(
   C: Floats, cOff: number, A: Floats, aOff: number, B: Floats, bOff: number,
   M: number, K: number, N: number, accumulate: boolean,
 ): void {
-  if (useWasm && M * K * N >= MIN_WORK &&
+  if (wasmWanted() && M * K * N >= MIN_WORK &&
     wasmProduct('nt', C, cOff, A, aOff, B, bOff, M, K, N, accumulate, copyPays(M, K, N))) return;
   ntJs(C, cOff, A, aOff, B, bOff, M, K, N, accumulate);
 }
@@ -50,7 +40,7 @@ export function matmulNN(
   C: Floats, cOff: number, A: Floats, aOff: number, B: Floats, bOff: number,
   M: number, K: number, N: number, accumulate: boolean,
 ): void {
-  if (useWasm && M * K * N >= MIN_WORK &&
+  if (wasmWanted() && M * K * N >= MIN_WORK &&
     wasmProduct('nn', C, cOff, A, aOff, B, bOff, M, K, N, accumulate, copyPays(M, K, N))) return;
   nnJs(C, cOff, A, aOff, B, bOff, M, K, N, accumulate);
 }
@@ -60,7 +50,7 @@ export function matmulTN(
   C: Floats, cOff: number, A: Floats, aOff: number, B: Floats, bOff: number,
   M: number, K: number, N: number, accumulate: boolean,
 ): void {
-  if (useWasm && M * K * N >= MIN_WORK &&
+  if (wasmWanted() && M * K * N >= MIN_WORK &&
     wasmProduct('tn', C, cOff, A, aOff, B, bOff, M, K, N, accumulate, copyPays(M, K, N))) return;
   tnJs(C, cOff, A, aOff, B, bOff, M, K, N, accumulate);
 }

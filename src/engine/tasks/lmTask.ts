@@ -5,11 +5,11 @@
 import type { Architecture } from '../checkpoint/architecture';
 import { Completer, partialWord } from '../complete';
 import { LmBatcher } from '../data/batch';
-import { lmTrainingCtor } from '../wasm/alloc';
+import { lmTrainingCtor } from '../sizing/alloc';
 import { LanguageModel } from '../lm';
 import { LmStepDecoder } from '../lmDecoder';
 import { PROMPT_CHUNK } from '../promptFeed';
-import { inferenceTwin } from '../wasm/inferenceTwin';
+import { inferenceTwin } from '../sizing/inferenceTwin';
 import { Rng } from '../rng';
 import { decode, type DecodeOptions, type DecodeResult } from '../sample';
 import type { MemoryLimit } from '../modelMemory';

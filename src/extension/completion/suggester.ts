@@ -6,13 +6,13 @@
 //   version    a new model object or temperature starts a fresh Completer at once; new weights written into the
 //              same model (training snapshots, several a second) re-read the window at most every
 //              REFRESH_MS, so a suggestion during training rarely pays for a full re-read
-//   twin       the Completer runs on an inference twin of the model in a WasmHeap (engine/wasm/inferenceTwin),
+//   twin       the Completer runs on an inference twin of the model in a WasmHeap (engine/sizing/inferenceTwin),
 //              so its batch-1 steps are zero-copy SIMD products: a full window re-read drops from ~5 ms to ~1
 // Every call's wall time is kept (last LATENCY_KEPT), for the status tooltip, the tests and the benchmark.
 import { Completer, type Suggestion } from '../../engine/complete';
 import type { LanguageModel } from '../../engine/lm';
 import type { Tokenizer } from '../../engine/tokenize/types';
-import { inferenceTwin } from '../../engine/wasm/inferenceTwin';
+import { inferenceTwin } from '../../engine/sizing/inferenceTwin';
 import { temperedLm } from './temperedLm';
 
 /**

@@ -7,7 +7,7 @@
 // data position (epoch, chunk) and the carried state, so a resumed run takes the very same next steps as one
 // that never stopped (test/unit/worker.test.ts checks this bit for bit).
 // Legend: B batch, T steps per chunk, L layers, H hidden.
-import { lmTrainingCtor } from '../../engine/wasm/alloc';
+import { lmTrainingCtor } from '../../engine/sizing/alloc';
 import type { Architecture } from '../../engine/checkpoint/architecture';
 import { readCheckpoint, writeCheckpoint, type CheckpointFiles, type LoadedCheckpoint } from '../../engine/checkpoint';
 import { CorpusError } from '../../engine/corpus';

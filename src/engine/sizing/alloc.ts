@@ -14,7 +14,7 @@
 import { gateCount } from '../cells/cell';
 import type { LmConfig } from '../lm';
 import type { FloatArrayCtor } from '../tensor';
-import { WasmHeap, wasmAvailable } from './heap';
+import { WasmHeap, wasmAvailable } from '../kernels/heap';
 
 export interface HeapFloatCtor {
   /** Use with `new`: a zeroed Float32Array view of the heap (or a plain one when the heap is full). */

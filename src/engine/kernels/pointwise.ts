@@ -4,7 +4,7 @@
 // copying a pointwise step's operands would cost more than the step.
 // Offsets are in elements, as in cells/lstm.ts and cells/gru.ts; the kernels take byte addresses.
 import type { Floats } from '../tensor';
-import { kernelBackend } from '../ops/matmul';
+import { kernelBackend } from './backend';
 import { WasmHeap, type Kernels } from './heap';
 
 let lastBuffer: ArrayBufferLike | null = null;
