@@ -167,6 +167,7 @@ describe('seqlab process: pipes, help, refused combinations, file errors', funct
         ['data languages --exclude', () => ['data', 'languages', '--n', '4', '--exclude', pairs], /--exclude does not apply to languages/],
         ['data dates --min-len', () => ['data', 'dates', '--n', '4', '--min-len', '3'], /--min-len does not apply to dates/],
         ['data copy --dict', () => ['data', 'copy', '--n', '4', '--dict', emptyDir], /--dict does not apply to copy/],
+        ['data dates --max-data-mb without --exclude (no file is read)', () => ['data', 'dates', '--n', '4', '--max-data-mb', '2'], /--max-data-mb does not apply to dates without --exclude/],
         ['import --rnn-nonlinearity with a seqlab.json', () => ['import', path.join(dir('lm-export'), 'model.safetensors'), '--out', dir('x'), '--rnn-nonlinearity', 'relu'], /--rnn-nonlinearity is for weights whose architecture is inferred.*seqlab\.json already names the cell/],
         ['import --rnn-nonlinearity for LSTM weights', () => {
           const tok = JSON.parse(fs.readFileSync(path.join(dir('lm'), 'seqlab.json'), 'utf8')).tokenizer;
@@ -228,6 +229,7 @@ describe('seqlab process: pipes, help, refused combinations, file errors', funct
         ['export: missing checkpoint', () => ['export', missing(), '--out', dir('x')], /no-such-file\.txt is not a checkpoint directory: no such file/],
         ['export: a file, not a checkpoint', () => ['export', lmText, '--out', dir('x')], /lm\.txt is not a checkpoint directory: it is a file/],
         ['export: --out is a file', () => ['export', dir('lm'), '--out', notDir], /export: --out .*not-a-dir is a file, not a folder/],
+        ['export: a classifier or tagger (no PyTorch export; it used to be called an unknown kind)', () => ['export', dir('cls'), '--out', dir('x')], /export: .*cls holds a classify model; PyTorch export covers lm and seq2seq models/],
         ['eval: --data missing', () => ['eval', dir('lm'), '--data', missing()], /cannot read .*no-such-file\.txt: no such file/],
         ['eval: --data a directory', () => ['eval', dir('lm'), '--data', emptyDir], /cannot read .*empty: it is a directory/],
         ['eval: an empty directory as the checkpoint', () => ['eval', emptyDir, '--data', lmText], /empty is not a SeqLab checkpoint: seqlab\.json is missing/],
