@@ -122,7 +122,8 @@ export { ProtocolError };
  * batch holds at most metricsPointsMax points (the worker flushes before reaching it).
  */
 export const TRAINING_LIMITS = {
-  size: 4096, layers: 16, vocab: 1 << 20, steps: 1e9, validBatches: 100_000,
+  // vocab: what a checkpoint may hold (engine/checkpoint/fields.ts LIMITS.vocabSize; every Unicode code point + 4 specials).
+  size: 4096, layers: 16, vocab: 0x110000 + 4, steps: 1e9, validBatches: 100_000,
   seedMin: -(2 ** 31), seedMax: 2 ** 32 - 1,
   /**
    * A learning rate must be a positive finite float32: the settings offer ≤ 10, but a rate of 1e38 (or a StepLR

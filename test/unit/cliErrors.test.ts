@@ -68,6 +68,23 @@ describe('seqlab process: pipes, help, refused combinations, file errors', funct
     assert.equal(r.status, 1);
   });
 
+  it('a word vocabulary over what a model holds: refused before training (exit 1, nothing written); a capped one never suggests such a size', () => {
+    // 1.2 million distinct words; seqlab.json readers refuse a vocabulary over 1,114,116 (every code point + 4
+    // specials), and train used to save such a model anyway, which no command could then load.
+    const words: string[] = [];
+    for (let i = 0; i < 1_200_000; i++) words.push(`w${i.toString(36)}`);
+    const data = file('many-words.txt', words.join(' ') + '\n');
+    const tiny = ['--steps', '1', '--hidden', '2', '--embedding', '2', '--batch', '1', '--seq-len', '4'];
+    const out = path.join(tmp, 'many-words');
+    fails(cli('train', '--task', 'lm', '--tokenizer', 'word', '--data', data, '--out', out, ...tiny), 1,
+      /the word tokenizer found 1,200,006 tokens \(specials included\) in the training text, more than the 1,114,116 a SeqLab model can hold; cap the vocabulary size or use the bpe tokenizer/);
+    assert.ok(!fs.existsSync(out), 'nothing written');
+    const capped = cli('train', '--task', 'lm', '--tokenizer', 'word', '--vocab-size', '50000', '--data', data, '--out', out, ...tiny);
+    assert.equal(capped.status, 0, capped.stderr);
+    assert.match(capped.stderr, /^seqlab: warning: [\d.]+% of the training tokens are <unk> .*; keeping <unk> at or under 1\.0% needs \d+ tokens, over the 1114116 a model can hold; use --tokenizer bpe\n$/);
+    assert.equal(cli('generate', out, '--prompt', 'w1', '--max', '3').status, 0, 'the capped model loads');
+  });
+
   describe('--help is derived from the flags each command parses', () => {
     const commands = /commands: ([a-z, ]+) \(/.exec(cli('frobnicate').stderr)?.[1].split(', ') ?? [];
     const top = cli('--help');

@@ -23,6 +23,7 @@ import { Seq2SeqTask } from '../../src/engine/tasks/seq2seqTask';
 import { DEFAULT_TASK_OPTIONS } from '../../src/engine/tasks/options';
 import { buildTokenizer } from '../../src/engine/tokenize/tokenizer';
 import { DEFAULT_CORPUS_LIMITS, MAX_CORPUS_MB, assembleCorpus, corpusLimits } from '../../src/engine/corpus';
+import { LIMITS } from '../../src/engine/checkpoint/fields';
 import { smallConfig } from './worker.test';
 
 async function until(what: string, f: () => boolean, ms = 15_000): Promise<void> {
@@ -193,6 +194,22 @@ describe('protocol boundaries (real worker threads)', function () {
     assert.ok(TRAINING_LIMITS.textChars >= most.maxTotalBytes + most.maxFiles - 1, `textChars ${TRAINING_LIMITS.textChars}`);
     // Byte-level BPE may keep one token per UTF-8 byte, and a UTF-16 unit is at most 3 bytes.
     assert.ok(TRAINING_LIMITS.textTokens >= 3 * TRAINING_LIMITS.textChars);
+  });
+
+  it('a word vocabulary larger than a checkpoint holds is refused at the start, in one line (it used to train and save an unloadable model)', function () {
+    this.timeout(60_000);
+    // 1.2 million distinct words: over LIMITS.vocabSize (every code point + 4 specials), which seqlab.json readers enforce.
+    const words: string[] = [];
+    for (let i = 0; i < 1_200_000; i++) words.push(`w${i.toString(36)}`);
+    const sent: WorkerToHost[] = [];
+    const loop = new WorkerLoop({ post: (m) => sent.push(parseWorkerToHost(m)), defer: () => {}, now: () => 0, exit: () => {} }, Infinity);
+    const cfg = smallConfig({ tokenizer: 'word', hiddenSize: 2, embeddingSize: 2, numLayers: 1, batchSize: 1, seqLen: 2, validEvery: 0 });
+    loop.onMessage({ type: 'start', runId: 'words', config: cfg, train: words.join(' '), valid: '' });
+    assert.equal(sent.length, 1);
+    const m = sent[0]!;
+    assert.ok(m.type === 'error' && m.fatal, JSON.stringify(m).slice(0, 300));
+    assert.match(m.message, /^[^\n]*the word tokenizer found 1,200,00\d tokens \(specials included\) in the training text, more than the 1,114,116 a SeqLab model can hold; cap the vocabulary size or use the bpe tokenizer$/);
+    assert.equal(TRAINING_LIMITS.vocab, LIMITS.vocabSize.max, 'the channel carries every vocabulary a checkpoint may hold');
   });
 
   it('the training worker flushes before a metrics batch exceeds what the host accepts', () => {
