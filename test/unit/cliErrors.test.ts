@@ -299,6 +299,19 @@ describe('seqlab process: pipes, help, refused combinations, file errors', funct
         ['train --valid missing', () => ['train', '--task', 'lm', '--data', lmText, '--valid', missing(), '--out', dir('x')], /cannot read .*no-such-file\.txt: no such file/],
         ['train --out under a file', () => ['train', '--task', 'lm', '--data', lmText, '--out', path.join(notDir, 'ck'), ...tiny], /train: cannot write to --out .*not-a-dir\/ck: a part of the path is a file \(.*not-a-dir\)/],
       ];
+      it('an --out where no folder can be created (/proc, /sys) is refused before training, not after it', function () {
+        if (!fs.existsSync('/proc/self')) this.skip();
+        for (const [command, args] of [
+          ['train', ['train', '--task', 'lm', '--data', lmText, '--out', '/proc/seqlab-nope/m', '--time', '30']],
+          ['import', ['import', path.join(dir('lm-export'), 'model.safetensors'), '--out', '/proc/seqlab-nope']],
+          ['export', ['export', dir('lm'), '--out', '/sys/seqlab-nope']],
+        ] as const) {
+          const t0 = Date.now();
+          fails(cli(...args), 1, new RegExp(`^seqlab: ${command}: cannot write to --out /(proc|sys)/seqlab-nope[/m]*: cannot create a folder in /(proc|sys): `));
+          assert.ok(Date.now() - t0 < 15_000, `${command} answered at once (train used to run its --time 30 first)`);
+        }
+      });
+
       for (const [name, args, message] of cases) it(name, () => {
         const r = cli(...args());
         fails(r, 1, message);
