@@ -101,7 +101,7 @@ describe('protocol boundaries (real worker threads)', function () {
     try {
       const t0 = Date.now();
       await assert.rejects(session.start({ config: smallConfig(), train: 'abcdefghij', valid: '' }),
-        /^Error: The training worker reported a malformed start: started\.info\.vocabSize must be an integer in \[1, 1048576\], got 0$/);
+        /^Error: The training worker reported a malformed start: started\.info\.vocabSize must be an integer in \[1, 1114116\], got 0$/);
       assert.ok(Date.now() - t0 < 10_000, 'failed at once, not after the 60 s start timeout');
       assert.equal(session.current?.state, 'failed');
     } finally {
