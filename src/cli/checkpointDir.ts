@@ -22,7 +22,7 @@ import * as path from 'node:path';
 import { META_FILE, MODEL_FILE, STATE_FILE } from '../engine/checkpoint';
 import { MODEL_PY_FILE } from '../engine/checkpoint/interop';
 import { UsageError } from './args';
-import { FileError } from './files';
+import { FileError, fsProblem } from './files';
 
 /** Files a SeqLab save owns: never carried over from the replaced folder (a stale training state would lie). */
 const OWN_FILES = new Set([MODEL_FILE, META_FILE, STATE_FILE, MODEL_PY_FILE]);
@@ -170,6 +170,13 @@ export function checkOutputDir(dir: string, force: boolean, command: string): vo
   for (let up = path.dirname(path.resolve(dir)); ; up = path.dirname(up)) {
     if (exists(up)) {
       if (!fs.statSync(up).isDirectory()) throw new FileError(`${command}: cannot write to --out ${dir}: a part of the path is a file (${up})`);
+      // So would a folder nothing can be created in (read-only, /proc, no permission): the save makes its
+      // sibling folders there, so try making one now (permission bits alone miss root, /proc and read-only mounts).
+      try {
+        fs.rmdirSync(fs.mkdtempSync(path.join(up, '.seqlab-probe-')));
+      } catch (e) {
+        throw new FileError(`${command}: cannot write to --out ${dir}: cannot create a folder in ${up}: ${fsProblem(e)}`);
+      }
       break;
     }
     if (path.dirname(up) === up) break;

@@ -50,6 +50,8 @@ export function dataCommand(argv: readonly string[], io: CliIO): number {
     notFor(['dict'], `${name} (only languages reads word lists)`);
     // Dates and sums have their own formats (engine/data/generators.ts); only the symbol tasks draw a length.
     if (!['copy', 'reverse', 'sort'].includes(name)) notFor(['min-len', 'max-len'], `${name} (only copy, reverse and sort draw a source length)`);
+    // The data cap bounds the files a command reads; here only --exclude files are read.
+    if (p.flags.exclude === undefined) notFor(['max-data-mb'], `${name} without --exclude (it reads no file)`);
     const exclude = new Set<string>();
     for (const f of (p.flags.exclude as string[] | undefined) ?? []) for (const line of readText(f, read).split('\n')) if (line) exclude.add(line.split('\t')[0]);
     const opts = { minLen: p.flags['min-len'] as number | undefined, maxLen: p.flags['max-len'] as number | undefined, exclude, unique: exclude.size > 0 };

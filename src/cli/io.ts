@@ -6,7 +6,7 @@ import { loadTask, taskCheckpoint, type AnyTask } from '../engine/tasks/checkpoi
 import type { TaskKind } from '../engine/tasks/options';
 import { DataBudget, readDataText, type ReadTextOptions } from './dataFiles';
 import { checkpointFilesRecord, readCheckpointFiles, writeFilesAtomic } from './exportIo';
-import { onProcessInterrupt, type InterruptSignal } from './signals';
+import { interruptOnClosedPipe, onProcessInterrupt, type InterruptSignal } from './signals';
 import { loadMemoryLimit } from './memory';
 import { FileError, fsProblem } from './files';
 
@@ -20,9 +20,12 @@ export interface CliIO {
   onInterrupt?(handler: (signal: InterruptSignal) => void): () => void;
 }
 
+/** A stream whose reader went away: later writes are dropped (the command may still be saving its work). */
+const closed = { stdout: false, stderr: false };
+
 export const processIO: CliIO = {
-  out: (t) => process.stdout.write(t),
-  err: (t) => process.stderr.write(t),
+  out: (t) => void (closed.stdout || process.stdout.write(t)),
+  err: (t) => void (closed.stderr || process.stderr.write(t)),
   tty: Boolean(process.stderr.isTTY),
   now: () => performance.now(),
   onInterrupt: onProcessInterrupt,
@@ -36,13 +39,20 @@ export const CLOSED_PIPE_STATUS = 128 + 13;
  *  process quietly with the usual closed-pipe status, instead of an unhandled 'error' event and its stack trace.
  *  Any other write error on stdout (a full disk behind `> file`) becomes the usual one line on stderr. */
 export function guardStdStreams(): void {
+  // While `seqlab train` listens (signals.ts), a closed pipe interrupts it like Ctrl-C: it saves, then exits 141.
+  const closedPipe = (stream: keyof typeof closed): void => {
+    const first = !closed[stream];
+    closed[stream] = true;
+    if (first && !interruptOnClosedPipe()) process.exit(CLOSED_PIPE_STATUS);
+  };
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(CLOSED_PIPE_STATUS);
+    if (e.code === 'EPIPE') return closedPipe('stdout');
+    if (closed.stdout) return;
     process.stderr.write(`seqlab: cannot write to standard output: ${fsProblem(e)}\n`);
     process.exit(1);
   });
-  // Nothing can be reported once stderr itself fails: just end.
-  process.stderr.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? CLOSED_PIPE_STATUS : 1));
+  // Nothing can be reported once stderr itself fails: just end (or let the listening command save first).
+  process.stderr.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' ? closedPipe('stderr') : closed.stderr || process.exit(1)));
 }
 
 export { FileError, readBytes } from './files';

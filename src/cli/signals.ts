@@ -3,25 +3,42 @@
 // the shell's 128 + signal number (SIGINT 2 → 130, SIGTERM 15 → 143), so scripts see why the command ended.
 // Handlers only run when the event loop turns, which is why the training loop yields every ~50 ms.
 
-export type InterruptSignal = 'SIGINT' | 'SIGTERM';
+// A closed stdout or stderr (`seqlab train --json … | head -3`, a consumer that crashed) is the third way a long
+// command is interrupted: Node ignores SIGPIPE and reports EPIPE instead, which io.ts hands here as 'SIGPIPE'
+// while a command listens, so training saves as on Ctrl-C and exits 128 + 13 = 141 instead of dying unsaved.
 
-export const SIGNAL_EXIT_CODE: Readonly<Record<InterruptSignal, number>> = { SIGINT: 130, SIGTERM: 143 };
+export type InterruptSignal = 'SIGINT' | 'SIGTERM' | 'SIGPIPE';
 
-/** Subscribes `handler` to SIGINT and SIGTERM of this process; returns the unsubscribe. */
+export const SIGNAL_EXIT_CODE: Readonly<Record<InterruptSignal, number>> = { SIGINT: 130, SIGTERM: 143, SIGPIPE: 141 };
+
+const closedPipeListeners = new Set<() => void>();
+
+/** Tells the listening command that a reader closed our output; false when no command listens (then just exit). */
+export function interruptOnClosedPipe(): boolean {
+  for (const f of closedPipeListeners) f();
+  return closedPipeListeners.size > 0;
+}
+
+/** Subscribes `handler` to SIGINT, SIGTERM and a closed output pipe of this process; returns the unsubscribe. */
 export function onProcessInterrupt(handler: (signal: InterruptSignal) => void): () => void {
   let received = false;
   const on = (signal: InterruptSignal): void => {
+    // A second signal means "now"; a second closed-pipe error is only the pipe reporting again.
+    if (received && signal === 'SIGPIPE') return;
     if (received) process.exit(SIGNAL_EXIT_CODE[signal]);
     received = true;
     handler(signal);
   };
   const onInt = (): void => on('SIGINT');
   const onTerm = (): void => on('SIGTERM');
+  const onPipe = (): void => on('SIGPIPE');
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
+  closedPipeListeners.add(onPipe);
   return () => {
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
+    closedPipeListeners.delete(onPipe);
   };
 }
 

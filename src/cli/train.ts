@@ -2,7 +2,8 @@
 // --time → a checkpoint in --out (model.safetensors + seqlab.json) → optional held-out evaluation (--valid).
 // Progress: a bar on a terminal (stderr), JSON lines with --json (stdout), a summary line otherwise.
 // Stops early, still saving the last good weights: on a non-finite loss/gradient/parameter (exit 1, naming the
-// tensor and step) and on SIGINT / SIGTERM (exit 130 / 143). A loss far above chance is warned about once.
+// tensor and step), on SIGINT / SIGTERM (exit 130 / 143) and when a reader closes its output (exit 141). A loss
+// far above chance is warned about once.
 import { CELL_KINDS, type CellKind } from '../engine/cells/cell';
 import type { MemoryLimit } from '../engine/modelMemory';
 import { loadTask, taskCheckpoint, type AnyTask } from '../engine/tasks/checkpoint';
@@ -182,7 +183,8 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
       return 1;
     }
     if (stop.signal !== null) {
-      io.err(`seqlab: interrupted by ${stop.signal} after ${goodSteps} steps; saved the weights to ${out}\n`);
+      const why = stop.signal === 'SIGPIPE' ? 'a closed output pipe (SIGPIPE)' : stop.signal;
+      io.err(`seqlab: interrupted by ${why} after ${goodSteps} steps; saved the weights to ${out}\n`);
       return SIGNAL_EXIT_CODE[stop.signal];
     }
     if (!json) {

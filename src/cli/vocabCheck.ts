@@ -5,8 +5,9 @@
 // counted here is the cap's doing. Threshold 2%: a word-level cap always drops the long tail of rare words,
 // but past one token in fifty the model spends a visible share of its loss predicting "<unk>" and reading
 // inputs that carry no identity. The suggested size keeps <unk> at or under 1%, half the threshold.
+import { LIMITS } from '../engine/checkpoint/fields';
 import type { AnyTask } from '../engine/tasks/checkpoint';
-import { buildTokenizer } from '../engine/tokenize/tokenizer';
+import { learnTokenizer } from '../engine/tokenize/tokenizer';
 import { byCountThenText, NUM_SPECIAL, UNK, type TokenizerKind } from '../engine/tokenize/types';
 import type { TaskData } from './io';
 
@@ -41,7 +42,7 @@ function rankedCounts(kind: TokenizerKind, data: TaskData): number[] {
     return [...counts].sort(byCountThenText).map((e) => e[1]);
   }
   const corpus = texts(data);
-  const full = buildTokenizer(kind, corpus);
+  const full = learnTokenizer(kind, corpus); // uncapped, only to count: it may exceed what a model holds
   const byId = new Map<number, number>();
   for (const t of corpus) for (const id of full.encode(t)) byId.set(id, (byId.get(id) ?? 0) + 1);
   return [...byId.values()].sort((a, b) => b - a);
@@ -65,6 +66,10 @@ export function unknownTokenWarning(task: AnyTask, data: TaskData, kind: Tokeniz
   if (total === 0 || unk / total <= UNK_WARNING_SHARE) return null;
   const counts = rankedCounts(data.kind === 'tag' ? 'word' : kind, data);
   const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
-  return `${pct(unk / total)} of the training tokens are <unk> with a vocabulary of ${task.tokenizer.vocabSize} (the data has ${counts.length} distinct tokens); ` +
-    `--vocab-size ${sizeFor(counts, SUGGESTED_UNK_SHARE)} would keep <unk> at or under ${pct(SUGGESTED_UNK_SHARE)}`;
+  const size = sizeFor(counts, SUGGESTED_UNK_SHARE);
+  // Never suggest a size the vocabulary limit refuses (a model of it could not be saved and loaded).
+  const advice = size <= LIMITS.vocabSize.max
+    ? `--vocab-size ${size} would keep <unk> at or under ${pct(SUGGESTED_UNK_SHARE)}`
+    : `keeping <unk> at or under ${pct(SUGGESTED_UNK_SHARE)} needs ${size} tokens, over the ${LIMITS.vocabSize.max} a model can hold; use --tokenizer bpe`;
+  return `${pct(unk / total)} of the training tokens are <unk> with a vocabulary of ${task.tokenizer.vocabSize} (the data has ${counts.length} distinct tokens); ${advice}`;
 }

@@ -118,18 +118,28 @@ export { ProtocolError };
 
 /**
  * Every range of this channel, in one place. Sizes follow the `seqlab.training.*` settings (hidden, embedding,
- * batch and sequence length ≤ 4096) and the CLI (≤ 16 layers); texts follow the corpus cap (8 MiB); a metrics
+ * batch and sequence length ≤ 4096) and the CLI (≤ 16 layers); texts follow the corpus cap (≤ 128 MB); a metrics
  * batch holds at most metricsPointsMax points (the worker flushes before reaching it).
  */
 export const TRAINING_LIMITS = {
-  size: 4096, layers: 16, vocab: 1 << 20, steps: 1e9, validBatches: 100_000,
+  // vocab: what a checkpoint may hold (engine/checkpoint/fields.ts LIMITS.vocabSize; every Unicode code point + 4 specials).
+  size: 4096, layers: 16, vocab: 0x110000 + 4, steps: 1e9, validBatches: 100_000,
   seedMin: -(2 ** 31), seedMax: 2 ** 32 - 1,
   /**
    * A learning rate must be a positive finite float32: the settings offer ≤ 10, but a rate of 1e38 (or a StepLR
    * gamma that climbs) is how divergence is provoked on purpose, and the worker's non-finite pause handles it.
    */
   lr: 1e38, clip: 1e6, weightDecay: 1, eps: 1,
-  textChars: 8 << 20, idChars: 256, nameChars: 1024, messageChars: 16_384, metaChars: 64 << 20,
+  /**
+   * A run's train or valid text: the editor's corpus cap is at most MAX_CORPUS_MB = 128 MB (engine/corpus.ts,
+   * the seqlab.training.maxCorpusMB setting), UTF-8 decodes to at most one UTF-16 unit per byte, and up to 2,000
+   * files are joined with one '\n' each. (8 MiB here once refused a 10 MB corpus the default 64 MB cap accepts.)
+   * Protocol imports engine types only, so test/unit/protocolTraining.test.ts checks this against the engine.
+   */
+  textChars: 128 * 2 ** 20 + 2000,
+  /** Byte-level BPE can emit one token per UTF-8 byte, and a UTF-16 unit is at most 3 bytes. */
+  textTokens: 3 * (128 * 2 ** 20 + 2000),
+  idChars: 256, nameChars: 1024, messageChars: 16_384, metaChars: 64 << 20,
   checkpointBytes: 2 ** 31 - 1, params: 1 << 28, tensors: 4096, tensorRank: 8, groups: 256,
   metricsPointsMax: 4096, tokensPerSecond: 1e15,
   /** Losses and norms are data: any finite value ≥ 0 (a huge but finite norm is what the dashboard must show). */
@@ -241,7 +251,7 @@ const infoSchema = record<RunInfo>({
   paramCount: int(0, L.params),
   trainChars: int(0, L.textChars),
   validChars: int(0, L.textChars),
-  trainTokens: int(0, L.textChars),
+  trainTokens: int(0, L.textTokens),
   groups: arrayOf(str(L.nameChars), L.groups),
   tensors: arrayOf(record<RunInfo['tensors'][number]>({
     name: str(L.nameChars, 1), shape: arrayOf(int(0, L.params), L.tensorRank), offset: int(0, L.params),

@@ -167,6 +167,17 @@ describe('training in the extension host', function () {
       }
     });
 
+    it('a 10 MB file under the default 64 MB cap trains (the start message once capped texts at 8 MiB)', async () => {
+      const line = 'the quick brown fox jumps over the lazy dog, and the dog naps in the sun\n';
+      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, 'large', 'large.txt'), new TextEncoder().encode(line.repeat(Math.ceil(10 * 2 ** 20 / line.length))));
+      const res = await vscode.commands.executeCommand<CommandResult>('seqlab.startTraining', { source: { kind: 'glob', include: 'corpora/large/**' }, config: CONFIG });
+      assert.ok(res.ok, JSON.stringify(res));
+      const run = api.training.runs.get(res.runId!)!;
+      await until('the first metrics of the 10 MB run', () => run.history.length > 0 || run.state === 'failed', 60_000);
+      assert.notEqual(run.state, 'failed', run.message ?? '');
+      assert.ok(run.info!.trainTokens > 0);
+    });
+
     it('a FIFO matching the glob is never opened (opening it would block the host until a writer came)', async function () {
       const fifo = path.join(folder.fsPath, 'fifo', 'pipe.txt');
       fs.mkdirSync(path.dirname(fifo), { recursive: true });

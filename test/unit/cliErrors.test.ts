@@ -68,6 +68,23 @@ describe('seqlab process: pipes, help, refused combinations, file errors', funct
     assert.equal(r.status, 1);
   });
 
+  it('a word vocabulary over what a model holds: refused before training (exit 1, nothing written); a capped one never suggests such a size', () => {
+    // 1.2 million distinct words; seqlab.json readers refuse a vocabulary over 1,114,116 (every code point + 4
+    // specials), and train used to save such a model anyway, which no command could then load.
+    const words: string[] = [];
+    for (let i = 0; i < 1_200_000; i++) words.push(`w${i.toString(36)}`);
+    const data = file('many-words.txt', words.join(' ') + '\n');
+    const tiny = ['--steps', '1', '--hidden', '2', '--embedding', '2', '--batch', '1', '--seq-len', '4'];
+    const out = path.join(tmp, 'many-words');
+    fails(cli('train', '--task', 'lm', '--tokenizer', 'word', '--data', data, '--out', out, ...tiny), 1,
+      /the word tokenizer found 1,200,006 tokens \(specials included\) in the training text, more than the 1,114,116 a SeqLab model can hold; cap the vocabulary size or use the bpe tokenizer/);
+    assert.ok(!fs.existsSync(out), 'nothing written');
+    const capped = cli('train', '--task', 'lm', '--tokenizer', 'word', '--vocab-size', '50000', '--data', data, '--out', out, ...tiny);
+    assert.equal(capped.status, 0, capped.stderr);
+    assert.match(capped.stderr, /^seqlab: warning: [\d.]+% of the training tokens are <unk> .*; keeping <unk> at or under 1\.0% needs \d+ tokens, over the 1114116 a model can hold; use --tokenizer bpe\n$/);
+    assert.equal(cli('generate', out, '--prompt', 'w1', '--max', '3').status, 0, 'the capped model loads');
+  });
+
   describe('--help is derived from the flags each command parses', () => {
     const commands = /commands: ([a-z, ]+) \(/.exec(cli('frobnicate').stderr)?.[1].split(', ') ?? [];
     const top = cli('--help');
@@ -145,6 +162,35 @@ describe('seqlab process: pipes, help, refused combinations, file errors', funct
       fs.writeFileSync(notDir, 'a file\n');
     });
 
+    it('every command that writes to stdout ends quietly into a closed pipe (status 141 or 0, no stack trace)', () => {
+      const q = (a: string): string => JSON.stringify(a);
+      const commands: [string, string[]][] = [
+        ['generate', ['generate', dir('lm'), '--prompt', 'the', '--max', '2000']],
+        ['generate --beam', ['generate', dir('lm'), '--prompt', 'the', '--max', '200', '--beam', '3']],
+        ['complete --json', ['complete', dir('lm'), '--prompt', 'the c', '--json']],
+        ['eval --json', ['eval', dir('lm'), '--data', lmText, '--json']],
+        ['eval (tag)', ['eval', dir('tag'), '--data', conll]],
+        ['translate --json', ['translate', dir('s2s'), '--input', 'hello', '--json']],
+        ['classify --top', ['classify', dir('cls'), '--input', 'apple', '--top', '2']],
+        ['export', ['export', dir('lm'), '--out', dir('pipe-export')]],
+        ['import', ['import', path.join(dir('lm-export'), 'model.safetensors'), '--out', dir('pipe-import')]],
+        ['train --json', ['train', '--task', 'classify', '--data', cls, '--out', dir('pipe-train'), '--json', ...tiny]],
+        ['--help', ['--help']],
+        ['help train', ['help', 'train']],
+      ];
+      for (const [name, args] of commands) {
+        // `head -c 0` has exited before node starts writing, so the first write meets a closed pipe.
+        const script = `node ${q(CLI)} ${args.map(q).join(' ')} | head -c 0; echo "status=\${PIPESTATUS[0]}" >&2`;
+        const r = spawnSync('bash', ['-c', script], { encoding: 'utf8', timeout: 60_000 });
+        const status = Number(/status=(\d+)\n$/.exec(r.stderr)?.[1]);
+        assert.ok(status === 0 || status === 141, `${name}: status ${status}; ${r.stderr}`);
+        const rest = r.stderr.replace(/status=\d+\n$/, '');
+        // train saves what it has before ending (as on Ctrl-C) and says so; nothing else writes to stderr.
+        if (name === 'train --json') assert.match(rest, /^(|seqlab: interrupted by a closed output pipe \(SIGPIPE\) after \d+ steps; saved the weights to .*\n)$/, name);
+        else assert.equal(rest, '', `${name} wrote to stderr`);
+      }
+    });
+
     describe('a flag the task, model or decoder would ignore is refused: one line, exit 2', () => {
       const cases: [string, () => string[], RegExp][] = [
         ['--bidirectional language model', () => ['train', '--task', 'lm', '--data', lmText, '--out', dir('x'), '--bidirectional'], /--task lm cannot be bidirectional/],
@@ -167,6 +213,7 @@ describe('seqlab process: pipes, help, refused combinations, file errors', funct
         ['data languages --exclude', () => ['data', 'languages', '--n', '4', '--exclude', pairs], /--exclude does not apply to languages/],
         ['data dates --min-len', () => ['data', 'dates', '--n', '4', '--min-len', '3'], /--min-len does not apply to dates/],
         ['data copy --dict', () => ['data', 'copy', '--n', '4', '--dict', emptyDir], /--dict does not apply to copy/],
+        ['data dates --max-data-mb without --exclude (no file is read)', () => ['data', 'dates', '--n', '4', '--max-data-mb', '2'], /--max-data-mb does not apply to dates without --exclude/],
         ['import --rnn-nonlinearity with a seqlab.json', () => ['import', path.join(dir('lm-export'), 'model.safetensors'), '--out', dir('x'), '--rnn-nonlinearity', 'relu'], /--rnn-nonlinearity is for weights whose architecture is inferred.*seqlab\.json already names the cell/],
         ['import --rnn-nonlinearity for LSTM weights', () => {
           const tok = JSON.parse(fs.readFileSync(path.join(dir('lm'), 'seqlab.json'), 'utf8')).tokenizer;
@@ -228,6 +275,7 @@ describe('seqlab process: pipes, help, refused combinations, file errors', funct
         ['export: missing checkpoint', () => ['export', missing(), '--out', dir('x')], /no-such-file\.txt is not a checkpoint directory: no such file/],
         ['export: a file, not a checkpoint', () => ['export', lmText, '--out', dir('x')], /lm\.txt is not a checkpoint directory: it is a file/],
         ['export: --out is a file', () => ['export', dir('lm'), '--out', notDir], /export: --out .*not-a-dir is a file, not a folder/],
+        ['export: a classifier or tagger (no PyTorch export; it used to be called an unknown kind)', () => ['export', dir('cls'), '--out', dir('x')], /export: .*cls holds a classify model; PyTorch export covers lm and seq2seq models/],
         ['eval: --data missing', () => ['eval', dir('lm'), '--data', missing()], /cannot read .*no-such-file\.txt: no such file/],
         ['eval: --data a directory', () => ['eval', dir('lm'), '--data', emptyDir], /cannot read .*empty: it is a directory/],
         ['eval: an empty directory as the checkpoint', () => ['eval', emptyDir, '--data', lmText], /empty is not a SeqLab checkpoint: seqlab\.json is missing/],
@@ -251,6 +299,19 @@ describe('seqlab process: pipes, help, refused combinations, file errors', funct
         ['train --valid missing', () => ['train', '--task', 'lm', '--data', lmText, '--valid', missing(), '--out', dir('x')], /cannot read .*no-such-file\.txt: no such file/],
         ['train --out under a file', () => ['train', '--task', 'lm', '--data', lmText, '--out', path.join(notDir, 'ck'), ...tiny], /train: cannot write to --out .*not-a-dir\/ck: a part of the path is a file \(.*not-a-dir\)/],
       ];
+      it('an --out where no folder can be created (/proc, /sys) is refused before training, not after it', function () {
+        if (!fs.existsSync('/proc/self')) this.skip();
+        for (const [command, args] of [
+          ['train', ['train', '--task', 'lm', '--data', lmText, '--out', '/proc/seqlab-nope/m', '--time', '30']],
+          ['import', ['import', path.join(dir('lm-export'), 'model.safetensors'), '--out', '/proc/seqlab-nope']],
+          ['export', ['export', dir('lm'), '--out', '/sys/seqlab-nope']],
+        ] as const) {
+          const t0 = Date.now();
+          fails(cli(...args), 1, new RegExp(`^seqlab: ${command}: cannot write to --out /(proc|sys)/seqlab-nope[/m]*: cannot create a folder in /(proc|sys): `));
+          assert.ok(Date.now() - t0 < 15_000, `${command} answered at once (train used to run its --time 30 first)`);
+        }
+      });
+
       for (const [name, args, message] of cases) it(name, () => {
         const r = cli(...args());
         fails(r, 1, message);

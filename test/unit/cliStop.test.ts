@@ -137,6 +137,39 @@ describe('seqlab train stops early and keeps the last good weights', function ()
     });
   }
 
+  // A reader that goes away (`seqlab train --json … | head -3`, a crashed consumer) used to end the run with 141 and
+  // nothing saved: the closed pipe now interrupts training like a signal, which saves the weights first.
+  it('a reader closing stdout during --time 60 --json: stops after the current step, saves a loadable checkpoint, exits 141', async () => {
+    const out = path.join(tmp, 'closed-stdout');
+    const child = spawn(process.execPath, [CLI, 'train', '--task', 'lm', '--data', lmText, '--out', out, '--time', '60', '--json', ...small]);
+    const { stdout, stderr } = collect(child);
+    await until(() => stdout().split('\n').some((l) => l.includes('"type":"step"')), 20_000, 'the first training step');
+    const t0 = Date.now();
+    child.stdout!.destroy(); // the reader's end of the pipe closes; the next step line gets EPIPE
+    const exit = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    assert.equal(exit, 141, stderr());
+    assert.ok(Date.now() - t0 < 10_000, 'it stopped promptly, not after --time');
+    assert.match(stderr(), /^seqlab: interrupted by a closed output pipe \(SIGPIPE\) after \d+ steps; saved the weights to [^\n]+\n$/);
+    assert.ok(finiteWeights(out) > 0);
+    const e = seqlab('eval', out, '--data', lmText, '--json');
+    assert.equal(e.code, 0, e.err);
+    assert.ok(Number.isFinite(JSON.parse(e.out).loss));
+  });
+
+  it('a closed stderr when the huge-loss warning is written (--lr 1e6 --time 60): saves a loadable checkpoint, exits 141', async () => {
+    const out = path.join(tmp, 'closed-stderr');
+    const child = spawn(process.execPath, [CLI, 'train', '--task', 'lm', '--data', lmText, '--out', out, '--time', '60', '--lr', '1e6', ...small]);
+    child.stderr!.destroy(); // closed before the warning at step ~2 is written
+    const { stdout } = collect(child, ['stdout']);
+    const t0 = Date.now();
+    const exit = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    assert.equal(exit, 141, stdout());
+    assert.ok(Date.now() - t0 < 10_000, 'it stopped promptly, not after --time');
+    assert.equal(stdout(), '', 'no summary: the run was interrupted');
+    assert.ok(finiteWeights(out) > 0);
+    assert.equal(seqlab('eval', out, '--data', lmText, '--json').code, 0);
+  });
+
   it('a second signal exits at once (signals.ts in a real process whose command never finishes)', async () => {
     const signals = path.join(ROOT, 'out/src/cli/signals.js');
     const script = `const s = require(${JSON.stringify(signals)});
@@ -154,10 +187,10 @@ describe('seqlab train stops early and keeps the last good weights', function ()
   });
 });
 
-function collect(child: ChildProcess): { stdout: () => string; stderr: () => string } {
+function collect(child: ChildProcess, streams: readonly ('stdout' | 'stderr')[] = ['stdout', 'stderr']): { stdout: () => string; stderr: () => string } {
   let out = '', err = '';
-  child.stdout!.on('data', (d: Buffer) => void (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => void (err += d.toString()));
+  if (streams.includes('stdout')) child.stdout!.on('data', (d: Buffer) => void (out += d.toString()));
+  if (streams.includes('stderr')) child.stderr!.on('data', (d: Buffer) => void (err += d.toString()));
   return { stdout: () => out, stderr: () => err };
 }
 

@@ -22,6 +22,8 @@ import { Rng } from '../../src/engine/rng';
 import { Seq2SeqTask } from '../../src/engine/tasks/seq2seqTask';
 import { DEFAULT_TASK_OPTIONS } from '../../src/engine/tasks/options';
 import { buildTokenizer } from '../../src/engine/tokenize/tokenizer';
+import { DEFAULT_CORPUS_LIMITS, MAX_CORPUS_MB, assembleCorpus, corpusLimits } from '../../src/engine/corpus';
+import { LIMITS } from '../../src/engine/checkpoint/fields';
 import { smallConfig } from './worker.test';
 
 async function until(what: string, f: () => boolean, ms = 15_000): Promise<void> {
@@ -99,7 +101,7 @@ describe('protocol boundaries (real worker threads)', function () {
     try {
       const t0 = Date.now();
       await assert.rejects(session.start({ config: smallConfig(), train: 'abcdefghij', valid: '' }),
-        /^Error: The training worker reported a malformed start: started\.info\.vocabSize must be an integer in \[1, 1048576\], got 0$/);
+        /^Error: The training worker reported a malformed start: started\.info\.vocabSize must be an integer in \[1, 1114116\], got 0$/);
       assert.ok(Date.now() - t0 < 10_000, 'failed at once, not after the 60 s start timeout');
       assert.equal(session.current?.state, 'failed');
     } finally {
@@ -163,6 +165,51 @@ describe('protocol boundaries (real worker threads)', function () {
       for (let i = 0; i < 3; i++) task.trainStep();
       for (const beam of [1, 4]) parseHostToAttention({ type: 'show', view: translateForView(task, 'reverse', 'abcd', beam, true).view });
     }
+  });
+
+  it('a corpus the editor accepts starts in the real worker (10 MB from files, under the default 64 MB cap)', function () {
+    this.timeout(60_000);
+    // The start message once capped texts at 8 MiB while the corpus cap is 64 MB by default (128 MB at most), so a
+    // 10 MB corpus the editor had read and accepted was refused by the worker as a malformed message.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-bigcorpus-'));
+    try {
+      const line = 'the quick brown fox jumps over the lazy dog, again and again\n';
+      const names = ['a.txt', 'b.txt'];
+      for (const n of names) fs.writeFileSync(path.join(dir, n), line.repeat(Math.ceil((5 << 20) / line.length)));
+      const corpus = assembleCorpus(names.map((n) => ({ name: n, bytes: fs.readFileSync(path.join(dir, n)) })), DEFAULT_CORPUS_LIMITS, false);
+      assert.ok(corpus.text.length > 10 << 20, `the corpus holds ${corpus.text.length} chars`);
+      const sent: WorkerToHost[] = [];
+      const loop = new WorkerLoop({ post: (m) => sent.push(parseWorkerToHost(m)), defer: () => {}, now: () => 0, exit: () => {} }, Infinity);
+      const cfg = smallConfig({ hiddenSize: 2, embeddingSize: 2, numLayers: 1, batchSize: 1, seqLen: 2, validEvery: 0 });
+      loop.onMessage({ type: 'start', runId: 'big', config: cfg, train: corpus.text, valid: corpus.text.slice(0, 1000) });
+      assert.deepEqual(sent.map((m) => m.type === 'rejected' ? `rejected: ${m.message}` : m.type), ['started']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the training channel carries the largest corpus the setting allows, and byte-level tokens of it', () => {
+    const most = corpusLimits(MAX_CORPUS_MB);
+    // One UTF-16 unit per byte at most, plus the '\n' joining each pair of files (engine/corpus.ts).
+    assert.ok(TRAINING_LIMITS.textChars >= most.maxTotalBytes + most.maxFiles - 1, `textChars ${TRAINING_LIMITS.textChars}`);
+    // Byte-level BPE may keep one token per UTF-8 byte, and a UTF-16 unit is at most 3 bytes.
+    assert.ok(TRAINING_LIMITS.textTokens >= 3 * TRAINING_LIMITS.textChars);
+  });
+
+  it('a word vocabulary larger than a checkpoint holds is refused at the start, in one line (it used to train and save an unloadable model)', function () {
+    this.timeout(60_000);
+    // 1.2 million distinct words: over LIMITS.vocabSize (every code point + 4 specials), which seqlab.json readers enforce.
+    const words: string[] = [];
+    for (let i = 0; i < 1_200_000; i++) words.push(`w${i.toString(36)}`);
+    const sent: WorkerToHost[] = [];
+    const loop = new WorkerLoop({ post: (m) => sent.push(parseWorkerToHost(m)), defer: () => {}, now: () => 0, exit: () => {} }, Infinity);
+    const cfg = smallConfig({ tokenizer: 'word', hiddenSize: 2, embeddingSize: 2, numLayers: 1, batchSize: 1, seqLen: 2, validEvery: 0 });
+    loop.onMessage({ type: 'start', runId: 'words', config: cfg, train: words.join(' '), valid: '' });
+    assert.equal(sent.length, 1);
+    const m = sent[0]!;
+    assert.ok(m.type === 'error' && m.fatal, JSON.stringify(m).slice(0, 300));
+    assert.match(m.message, /^[^\n]*the word tokenizer found 1,200,00\d tokens \(specials included\) in the training text, more than the 1,114,116 a SeqLab model can hold; cap the vocabulary size or use the bpe tokenizer$/);
+    assert.equal(TRAINING_LIMITS.vocab, LIMITS.vocabSize.max, 'the channel carries every vocabulary a checkpoint may hold');
   });
 
   it('the training worker flushes before a metrics batch exceeds what the host accepts', () => {

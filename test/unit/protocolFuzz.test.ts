@@ -16,7 +16,9 @@ const MAX = Number.MAX_VALUE;
 const STEPS = 1e9;
 const NONNEG = S.num(0, MAX);
 const SEED = S.int(-(2 ** 31), 2 ** 32 - 1);
-const TEXT = S.str(0, 8 << 20);
+// The editor's largest corpus (128 MB, one UTF-16 unit per byte) plus one '\n' per joined file (2,000 files).
+const TEXT_CHARS = 128 * 2 ** 20 + 2000;
+const TEXT = S.str(0, TEXT_CHARS);
 const ID = S.str(1, 256);
 const NAME = S.str(0, 1024);
 const MESSAGE = S.str(0, 16_384);
@@ -29,7 +31,7 @@ const WARMUP = S.obj({ steps: S.int(0, STEPS), startFactor: S.num(0, 1) }, ['sta
 const BETA = S.num(0, 1, false, true);
 const adamLike = opt({ beta1: BETA, beta2: BETA, eps: S.num(0, 1, true), weightDecay: S.num(0, 1) });
 const CONFIG = S.where(S.obj({
-  seed: SEED, tokenizer: S.oneOf('char', 'word', 'bpe'), vocabSize: S.int(1, 1 << 20), embeddingSize: S.int(1, 4096),
+  seed: SEED, tokenizer: S.oneOf('char', 'word', 'bpe'), vocabSize: S.int(1, 0x110000 + 4), embeddingSize: S.int(1, 4096),
   cell: S.oneOf('lstm', 'gru', 'rnn_tanh', 'rnn_relu'), hiddenSize: S.int(1, 4096), numLayers: S.int(1, 16), dropout: S.num(0, 1, false, true),
   optimizer: S.tagged('kind', {
     sgd: opt({ momentum: BETA, dampening: S.num(0, 1), weightDecay: S.num(0, 1), nesterov: S.bool }),
@@ -69,8 +71,8 @@ const POINT = S.obj({
   validLoss: NONNEG, validBitsPerChar: NONNEG,
 }, ['gradThroughTime', 'validLoss', 'validBitsPerChar']);
 const INFO = S.obj({
-  vocabSize: S.int(1, 1 << 20), paramCount: S.int(0, 1 << 28), trainChars: S.int(0, 8 << 20), validChars: S.int(0, 8 << 20),
-  trainTokens: S.int(0, 8 << 20), groups: S.arr(NAME, 256),
+  vocabSize: S.int(1, 0x110000 + 4), paramCount: S.int(0, 1 << 28), trainChars: S.int(0, TEXT_CHARS), validChars: S.int(0, TEXT_CHARS),
+  trainTokens: S.int(0, 3 * TEXT_CHARS), groups: S.arr(NAME, 256),
   tensors: S.arr(S.obj({ name: S.str(1, 1024), shape: S.arr(S.int(0, 1 << 28), 8), offset: S.int(0, 1 << 28) }), 4096),
   gradRows: S.int(1, 32), step: S.int(0, STEPS),
 });

@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -22,15 +23,65 @@ function* sourceFiles(p: string): Generator<string> {
   } else if (SOURCE_EXT.test(path.basename(p))) yield p;
 }
 
-/** Every quoted system path in the tree, with the first file that names it. */
+const ROOTS = '(?:usr|etc|opt|lib|lib64|bin|sbin|var/lib)';
+const IS_SYSTEM = new RegExp(`^/${ROOTS}/`);
+const NAME = '[A-Za-z_$][\\w$]*';
+// `const DICT = '/usr/share/dict'` (optionally typed): a name later joined with file names.
+const SYSTEM_CONST = new RegExp(`\\b(?:const|let|var)\\s+(${NAME})\\s*(?::\\s*string\\s*)?=\\s*(['"\`])(\\/${ROOTS}\\/?[^'"\`\\s\${}*]*)\\2`, 'g');
+// path.join(A, 'b', …) / path.resolve / posix.join / a bare join(…) imported from node:path: flat arguments only.
+const JOIN_CALL = /\b(?:path\.|posix\.|nodePath\.)?(?:join|resolve)\(([^()]*)\)/g;
+// A template that starts with a system path or a name: `/usr/share/dict/${lang}`, `${DICT}/ngerman` (anchored on the
+// opening backtick and its first characters, so backticks in comments cannot shift the pairing).
+const TEMPLATE = new RegExp(`\`((?:/${ROOTS}/|\\$\\{\\s*${NAME}\\s*\\}/)[^\`]*)\``, 'g');
+// DICT + '/ngerman'
+const CONCAT = new RegExp(`\\b(${NAME})\\s*\\+\\s*(['"\`])(/[^'"\`\${}]*)\\2`, 'g');
+
+/** The directory part of a path whose tail is computed at run time (the directory is then what is named). */
+const dirOf = (prefix: string): string => prefix.slice(0, prefix.lastIndexOf('/')) || '/';
+
+/** System paths a file builds: path.join/resolve of a literal (or a const holding one) and file names, and
+ *  template strings such as `${DICT}/ngerman` or `/usr/share/dict/${lang}` (the directory, when the tail varies). */
+function builtSystemPaths(text: string): string[] {
+  const consts = new Map<string, string>();
+  for (const m of text.matchAll(SYSTEM_CONST)) consts.set(m[1] as string, (m[3] as string).replace(/\/+$/, ''));
+  const found: string[] = [];
+  for (const m of text.matchAll(JOIN_CALL)) {
+    const args = (m[1] as string).split(',').map((a) => a.trim()).filter(Boolean);
+    const literal = (a: string): string | null => /^(['"`])([^'"`${}]*)\1$/.exec(a)?.[2] ?? consts.get(a) ?? null;
+    const first = args.length ? literal(args[0] as string) : null;
+    if (first === null || !IS_SYSTEM.test(`${first}/`)) continue;
+    let p = first;
+    for (const a of args.slice(1)) {
+      const part = literal(a);
+      if (part === null) break; // a computed name: the directory built so far is what the code names
+      p = part.startsWith('/') ? part : `${p.replace(/\/+$/, '')}/${part}`;
+    }
+    found.push(p);
+  }
+  for (const m of text.matchAll(CONCAT)) {
+    const dir = consts.get(m[1] as string);
+    if (dir !== undefined) found.push(dir + (m[3] as string));
+  }
+  for (const m of text.matchAll(TEMPLATE)) {
+    const t = (m[1] as string).replace(new RegExp(`\\$\\{\\s*(${NAME})\\s*\\}`, 'g'), (whole, n: string) => consts.get(n) ?? whole);
+    if (!IS_SYSTEM.test(t)) continue;
+    const dyn = t.search(/\$\{|[\s*]/);
+    found.push(dyn < 0 ? t : dirOf(t.slice(0, dyn)));
+  }
+  return found;
+}
+
+/** Every system path the tree names (quoted, joined or templated), with the first file that names it. */
 export function namedSystemPaths(root: string): Map<string, string> {
   const found = new Map<string, string>();
   for (const top of SCANNED) {
     const p = path.join(root, top);
     if (!fs.existsSync(p)) continue;
     for (const file of sourceFiles(p)) {
-      for (const m of fs.readFileSync(file, 'utf8').matchAll(SYSTEM_PATH)) {
-        const sys = (m[1] as string).replace(/\/+$/, '');
+      const text = fs.readFileSync(file, 'utf8');
+      const quoted = [...text.matchAll(SYSTEM_PATH)].map((m) => m[1] as string);
+      for (const named of [...quoted, ...builtSystemPaths(text)]) {
+        const sys = named.replace(/\/+$/, '');
         if (!found.has(sys)) found.set(sys, path.relative(root, file));
       }
     }
@@ -70,14 +121,35 @@ function providedPackages(listed: readonly string[]): Set<string> {
 function owners(file: string): string[] {
   const r = spawnSync('dpkg', ['-S', file], { encoding: 'utf8' });
   if (r.status !== 0) return [];
-  // "pkg1, pkg2: /path" (one line per match; a directory may list several packages)
+  // "pkg1, pkg2:amd64: /path" (one line per match; a directory may list many packages, each with its
+  // architecture); "diversion by pkg from: /path" lines name no owner.
   const out = new Set<string>();
   for (const line of r.stdout.split('\n')) {
-    const m = /^([^:]+(?::[a-z0-9-]+)?(?:,\s*[^:]+)*): /.exec(line);
-    if (!m) continue;
-    for (const p of (m[1] as string).split(',')) out.add(p.trim().replace(/:.*$/, ''));
+    const end = line.indexOf(': /');
+    if (end < 0 || line.startsWith('diversion by ')) continue;
+    for (const p of line.slice(0, end).split(',')) out.add(p.trim().replace(/:.*$/, ''));
   }
   return [...out];
+}
+
+/** One line per system file the tree names that no listed package (or a dependency, or an Essential one) provides. */
+function systemFileProblems(root: string, listed: readonly string[]): string[] {
+  const provided = providedPackages(listed);
+  const problems: string[] = [];
+  for (const [file, namedIn] of namedSystemPaths(root)) {
+    const own = owners(file);
+    if (own.length === 0) {
+      problems.push(`${file} (named in ${namedIn}) belongs to no installed package: add the package that provides it to test/harness/debian-packages.txt`);
+      continue;
+    }
+    if (own.some((p) => provided.has(p))) continue;
+    // One query for all owners (a directory such as /usr/share/doc has hundreds).
+    const essential = dpkgQuery('${Essential}\n', own).split('\n').includes('yes');
+    if (!essential) {
+      problems.push(`${file} (named in ${namedIn}) comes from ${own.join(' or ')}, which test/harness/debian-packages.txt does not list`);
+    }
+  }
+  return problems;
 }
 
 const isDebian = spawnSync('dpkg', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -92,21 +164,44 @@ describe('system files come from test/harness/debian-packages.txt', function () 
 
   it('every named system file is owned by a listed package, a dependency of one, or an Essential package', function () {
     if (!isDebian) this.skip(); // the list is a Debian package list; elsewhere there is nothing to check against
-    const listed = listedPackages();
-    const provided = providedPackages(listed);
-    const problems: string[] = [];
-    for (const [file, namedIn] of namedSystemPaths(ROOT)) {
-      const own = owners(file);
-      if (own.length === 0) {
-        problems.push(`${file} (named in ${namedIn}) belongs to no installed package: add the package that provides it to test/harness/debian-packages.txt`);
-        continue;
-      }
-      const essential = own.some((p) => dpkgQuery('${Essential}', [p]).trim() === 'yes');
-      if (!essential && !own.some((p) => provided.has(p))) {
-        problems.push(`${file} (named in ${namedIn}) comes from ${own.join(' or ')}, which test/harness/debian-packages.txt does not list`);
-      }
+    assert.deepEqual(systemFileProblems(ROOT, listedPackages()), []);
+  });
+
+  it('sees paths built with path.join, a const, a template or +, in src, test/harness and test/bench', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-sysfiles-'));
+    try {
+      const put = (rel: string, text: string): void => {
+        fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+        fs.writeFileSync(path.join(root, rel), text);
+      };
+      put('src/cli/words.ts', "import * as path from 'node:path';\nconst DICT = '/usr/share/dict';\nexport const de = path.join(DICT, 'ngerman');\n" +
+        "export const fr = path.join('/usr/share/dict', \"french\");\nexport const es = `${DICT}/spanish`;\nexport const en = DICT + '/american-english';\n");
+      put('test/harness/demo.ts', "// a `comment` with `backticks` before the template\nconst GAMES: string = '/usr/share/games';\nconst dir = path.resolve(GAMES, 'fortunes', name);\n");
+      put('test/bench/corpus.ts', 'export const copyright = (pkg: string) => `/usr/share/doc/${pkg}/copyright`;\nconst py = `/usr/bin/python3`;\n');
+      const named = namedSystemPaths(root);
+      assert.deepEqual([...named.keys()].sort(), [
+        '/usr/bin/python3', '/usr/share/dict', '/usr/share/dict/american-english', '/usr/share/dict/french', '/usr/share/dict/ngerman',
+        '/usr/share/dict/spanish', '/usr/share/doc', '/usr/share/games', '/usr/share/games/fortunes',
+      ]);
+      assert.equal(named.get('/usr/share/games/fortunes'), path.join('test', 'harness', 'demo.ts'));
+      assert.equal(named.get('/usr/share/doc'), path.join('test', 'bench', 'corpus.ts'));
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
     }
-    assert.deepEqual(problems, []);
+  });
+
+  it('a joined path from an unlisted package is reported, naming the file that builds it', function () {
+    if (!isDebian) this.skip();
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-sysfiles-'));
+    try {
+      fs.mkdirSync(path.join(root, 'test', 'bench'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'test', 'bench', 'lists.ts'), "const DICT = '/usr/share/dict';\nexport const lists = [path.join(DICT, 'american-english'), `${DICT}/ngerman`];\n");
+      const problems = systemFileProblems(root, ['wamerican']);
+      assert.equal(problems.length, 1, problems.join('\n'));
+      assert.match(problems[0] as string, /^\/usr\/share\/dict\/ngerman \(named in test\/bench\/lists\.ts\) (comes from wngerman|belongs to no installed package)/);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('fails for a file from an unlisted package (the check can fail)', function () {

@@ -101,7 +101,7 @@ function hostileValue(rng: Rng): unknown {
   const numbers = [
     NaN, Infinity, -Infinity, -0, -1, 0, 1, 2, 0.5, 0.999, 1.5, 5, 16, 17, 64, 65, 256, 257, 1024, 1025, 2047, 2048, 4095, 4096, 4097,
     65536, 100_000, 100_001, 1e6, 1e6 + 1, 1e9, 1e9 + 1, 1e12, -1e12, 2 ** 31, -(2 ** 31), -(2 ** 31) - 1, 2 ** 32 - 1, 2 ** 32,
-    8 << 20, (8 << 20) + 1, 1e38, 1e39, 1e300, Number.MAX_VALUE, 5e-324, -5e-324, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2,
+    8 << 20, (8 << 20) + 1, 128 * 2 ** 20 + 2000, 128 * 2 ** 20 + 2001, 0x110004, 0x110005, 3 * (128 * 2 ** 20 + 2000) + 1, 1e38, 1e39, 1e300, Number.MAX_VALUE, 5e-324, -5e-324, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2,
   ];
   const others: (() => unknown)[] = [
     () => '', () => 'x', () => 'lstm', () => 'start', () => '1', () => longString(257), () => longString(1025), () => longString(16_385),
