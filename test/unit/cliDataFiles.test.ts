@@ -56,6 +56,29 @@ describe('CLI data files: special files, size caps, invalid UTF-8 (real processe
     assert.ok(!fs.existsSync(path.join(dir, 'imp')));
   });
 
+  it('a checkpoint folder\'s files are untrusted too: model.safetensors or seqlab.json as a FIFO or a symlink to /dev/zero is refused on every load', function () {
+    const text = path.join(dir, 'ckpt-corpus.txt');
+    fs.writeFileSync(text, 'the cat sat on the mat\n'.repeat(40));
+    const good = path.join(dir, 'good');
+    assert.equal(seqlab('train', ...tiny, '--out', good, '--data', text).status, 0);
+    const cases: Array<[string, string, RegExp]> = [
+      ['zero-model', 'model.safetensors', /cannot read .*zero-model\/model\.safetensors: it is a character device, not a regular file/],
+      ['fifo-model', 'model.safetensors', /cannot read .*fifo-model\/model\.safetensors: it is a FIFO \(named pipe\)/],
+      ['fifo-meta', 'seqlab.json', /cannot read .*fifo-meta\/seqlab\.json: it is a FIFO \(named pipe\)/],
+    ];
+    for (const [name, file, pattern] of cases) {
+      const bad = path.join(dir, name);
+      fs.mkdirSync(bad);
+      for (const f of ['model.safetensors', 'seqlab.json']) if (f !== file) fs.copyFileSync(path.join(good, f), path.join(bad, f));
+      if (name.startsWith('zero')) fs.symlinkSync('/dev/zero', path.join(bad, file));
+      else if (spawnSync('mkfifo', [path.join(bad, file)]).status !== 0) this.skip();
+      // Before, each of these blocked on the FIFO or read /dev/zero until memory ran out (4.7 GB in 10 s).
+      refused(seqlab('generate', bad, '--prompt', 'the', '--max', '3'), pattern);
+      refused(seqlab('eval', bad, '--data', text), pattern);
+      refused(seqlab('export', bad, '--out', path.join(dir, `${name}-export`)), pattern);
+    }
+  });
+
   it('refuses a 300 MB (sparse) file from its size alone, naming the size, the cap and the flag', () => {
     const big = path.join(dir, 'big.txt');
     fs.writeFileSync(big, '');
