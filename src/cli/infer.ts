@@ -111,9 +111,14 @@ export function translateCommand(argv: readonly string[], io: CliIO): number {
   const allowSpecial = Boolean(p.flags['allow-special']);
   const t = task.translate(input, (p.flags.beam as number | undefined) ?? 1, { minLength: 1, constraint: mask(task, allowSpecial) }, { showSpecial: allowSpecial });
   if (p.flags.json) {
-    io.out(JSON.stringify({
-      input, output: t.output, source_tokens: t.sourceTokens, output_tokens: t.outputTokens, attention: t.attention, log_prob: t.logProb, finished: t.finished,
-    }) + '\n');
+    // The attention matrix is T × S numbers: written a row at a time, since one JSON.stringify of a long input's
+    // matrix passes V8's largest string ("Invalid string length"). Same object, same key order as before.
+    const head = JSON.stringify({ input, output: t.output, source_tokens: t.sourceTokens, output_tokens: t.outputTokens });
+    io.out(`${head.slice(0, -1)},"attention":`);
+    if (!t.attention) io.out('null');
+    else t.attention.forEach((row, i) => io.out(`${i === 0 ? '[' : ','}${JSON.stringify(row)}`));
+    if (t.attention) io.out(t.attention.length === 0 ? '[]' : ']');
+    io.out(`,"log_prob":${JSON.stringify(t.logProb)},"finished":${JSON.stringify(t.finished)}}\n`);
     return 0;
   }
   io.out(t.output + '\n');
