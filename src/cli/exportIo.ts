@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CheckpointError, META_FILE, MODEL_FILE, STATE_FILE, readCheckpoint, type CheckpointFiles, type LoadedCheckpoint } from '../engine/checkpoint';
 import { replaceCheckpointDir, settledCheckpointDir } from './checkpointDir';
-import { readBytes } from './files';
+import { DataBudget, readDataBytes } from './dataFiles';
 
 export function readCheckpointFiles(given: string): CheckpointFiles {
   const settled = settledCheckpointDir(given);
@@ -17,10 +17,18 @@ export function readCheckpointFiles(given: string): CheckpointFiles {
   const model = path.join(dir, MODEL_FILE), meta = path.join(dir, META_FILE), state = path.join(dir, STATE_FILE);
   if (!fs.existsSync(meta)) throw new CheckpointError(`${dir} is not a SeqLab checkpoint: ${META_FILE} is missing`);
   if (!fs.existsSync(model)) throw new CheckpointError(`${dir}: ${MODEL_FILE} is missing`);
-  // readBytes names the file when one of them is a directory or unreadable.
-  const files: CheckpointFiles = { model: readBytes(model), meta: new TextDecoder().decode(readBytes(meta)) };
-  if (fs.existsSync(state)) files.state = readBytes(state);
+  // readCheckpointFile names the file when one of them is a directory, a device or FIFO, too large or unreadable.
+  const files: CheckpointFiles = { model: readCheckpointFile(model), meta: new TextDecoder().decode(readCheckpointFile(meta)) };
+  if (fs.existsSync(state)) files.state = readCheckpointFile(state);
   return files;
+}
+
+/** One file of a checkpoint folder, read as untrusted input like an imported weights file: a regular file (a
+ *  model.safetensors that is a FIFO, or a symlink to /dev/zero, would block or be read until memory runs out),
+ *  at most 2 GB (Node reads no larger file into one buffer), in a bounded read loop (dataFiles.ts). */
+function readCheckpointFile(file: string): Uint8Array {
+  const budget = new DataBudget(2 ** 31 - 1, '', 'SeqLab reads checkpoint files of at most 2 GB');
+  return new Uint8Array(readDataBytes(file, budget));
 }
 
 export function loadCheckpointDir(dir: string): LoadedCheckpoint {

@@ -9,7 +9,7 @@ import { decodeSafetensors } from '../engine/safetensors';
 import { loadTask, taskCheckpoint } from '../engine/tasks/checkpoint';
 import { importPytorchWeights } from '../engine/checkpoint/interop';
 import { checkOutputDir } from './checkpointDir';
-import { DataBudget, readDataBytes } from './dataFiles';
+import { DataBudget, DEFAULT_MAX_DATA_MB, readDataBytes } from './dataFiles';
 import { tokenizerFromJSON } from '../engine/tokenize/tokenizer';
 import { UsageError } from './args';
 import { checkpointFilesRecord, writeFilesAtomic } from './exportIo';
@@ -111,7 +111,8 @@ function isObject(v: unknown): boolean {
 
 /** The text of a JSON file, checked to parse, or a FileError naming the file and what it should have been. */
 function readJsonText(file: string, what: string): string {
-  const text = readText(file);
+  // import has no --max-data-mb: the over-cap message names the fixed cap instead of a flag it would refuse.
+  const text = readText(file, { budget: new DataBudget(DEFAULT_MAX_DATA_MB * 2 ** 20, '', `SeqLab reads ${what} of at most ${DEFAULT_MAX_DATA_MB} MB`) });
   try {
     JSON.parse(text);
   } catch (e) {

@@ -13,20 +13,24 @@ import type { SequenceTask } from '../engine/tasks/sequenceTask';
 import { EOS, type Tokenizer } from '../engine/tokenize/types';
 import { parseArgs, requirePositional, USAGE, UsageError } from './args';
 import { refuseIgnoredGenerateFlags } from './combinations';
+import { DataBudget, DEFAULT_MAX_DATA_MB } from './dataFiles';
 import { FileError, loadTaskDir, readText, type CliIO } from './io';
 
 /** Most hypothesis-steps (beam width × --max) one beam search may take: 64 hypotheses × 1024 tokens. */
 export const BEAM_BUDGET = 65536;
 
 /** The text of --NAME, or the contents of --NAME-file: exactly one of them, non-empty. */
-function textInput(p: ReturnType<typeof parseArgs>, name: string, command: string): { text: string; file: string | undefined } {
+function textInput(p: ReturnType<typeof parseArgs>, name: string, command: string, io: CliIO): { text: string; file: string | undefined } {
   const inline = p.flags[name] as string | undefined, file = p.flags[`${name}-file`] as string | undefined;
   if (inline !== undefined && file !== undefined) throw new UsageError(`${command}: give --${name} or --${name}-file, not both`);
   if (file === undefined) {
     if (inline === undefined) throw new UsageError(`${command}: --${name} TEXT or --${name}-file FILE is required (usage: ${USAGE[command]})`);
     return { text: inline, file };
   }
-  const text = readText(file);
+  // These commands have no --max-data-mb, so the over-cap message names the fixed cap instead of a flag they
+  // would refuse; invalid UTF-8 is counted and warned as for training data.
+  const budget = new DataBudget(DEFAULT_MAX_DATA_MB * 2 ** 20, '', `SeqLab reads a --${name}-file of at most ${DEFAULT_MAX_DATA_MB} MB`);
+  const text = readText(file, { budget, warn: (m) => io.err(`seqlab: warning: ${m}\n`) });
   if (text.length === 0) throw new FileError(`${command}: --${name}-file ${file} is empty`);
   return { text, file };
 }
@@ -49,7 +53,7 @@ export function generateCommand(argv: readonly string[], io: CliIO): number {
     seed: { type: 'int', min: 0, max: 2 ** 32 - 1 }, json: { type: 'bool' }, 'allow-special': { type: 'bool' },
   }, 1, 'generate'); // seed: the Rng mixes 32 bits, so 2^32 would repeat seed 0
   const dir = requirePositional(p, 0, 'the checkpoint directory', 'generate');
-  const { text: prompt, file } = textInput(p, 'prompt', 'generate');
+  const { text: prompt, file } = textInput(p, 'prompt', 'generate', io);
   refuseIgnoredGenerateFlags(p.flags);
   if (prompt.length === 0) throw new UsageError('generate: --prompt is empty; give at least one character');
   const task = loadKind(dir, ['lm'], 'generate', 'a language model (use translate for seq2seq)') as LmTask;
@@ -83,7 +87,7 @@ export function completeCommand(argv: readonly string[], io: CliIO): number {
     json: { type: 'bool' }, 'allow-special': { type: 'bool' },
   }, 1, 'complete');
   const dir = requirePositional(p, 0, 'the checkpoint directory', 'complete');
-  const { text: prompt, file } = textInput(p, 'prompt', 'complete');
+  const { text: prompt, file } = textInput(p, 'prompt', 'complete', io);
   if (prompt.length === 0) throw new UsageError('complete: --prompt is empty; completion continues some text');
   const task = loadKind(dir, ['lm'], 'complete', 'a language model') as LmTask;
   // The whole prompt is context: the Completer reads it in chunks, so no length needs cutting off.
@@ -101,15 +105,20 @@ export function translateCommand(argv: readonly string[], io: CliIO): number {
     input: { type: 'string' }, 'input-file': { type: 'string' }, beam: { type: 'int', min: 1, max: 64 }, json: { type: 'bool' }, 'allow-special': { type: 'bool' },
   }, 1, 'translate');
   const dir = requirePositional(p, 0, 'the checkpoint directory', 'translate');
-  const { text: input } = textInput(p, 'input', 'translate');
+  const { text: input } = textInput(p, 'input', 'translate', io);
   if (input.length === 0) throw new UsageError('translate: --input is empty');
   const task = loadKind(dir, ['seq2seq'], 'translate', 'a seq2seq model') as Seq2SeqTask;
   const allowSpecial = Boolean(p.flags['allow-special']);
   const t = task.translate(input, (p.flags.beam as number | undefined) ?? 1, { minLength: 1, constraint: mask(task, allowSpecial) }, { showSpecial: allowSpecial });
   if (p.flags.json) {
-    io.out(JSON.stringify({
-      input, output: t.output, source_tokens: t.sourceTokens, output_tokens: t.outputTokens, attention: t.attention, log_prob: t.logProb, finished: t.finished,
-    }) + '\n');
+    // The attention matrix is T × S numbers: written a row at a time, since one JSON.stringify of a long input's
+    // matrix passes V8's largest string ("Invalid string length"). Same object, same key order as before.
+    const head = JSON.stringify({ input, output: t.output, source_tokens: t.sourceTokens, output_tokens: t.outputTokens });
+    io.out(`${head.slice(0, -1)},"attention":`);
+    if (!t.attention) io.out('null');
+    else t.attention.forEach((row, i) => io.out(`${i === 0 ? '[' : ','}${JSON.stringify(row)}`));
+    if (t.attention) io.out(t.attention.length === 0 ? '[]' : ']');
+    io.out(`,"log_prob":${JSON.stringify(t.logProb)},"finished":${JSON.stringify(t.finished)}}\n`);
     return 0;
   }
   io.out(t.output + '\n');
@@ -127,7 +136,7 @@ export function translateCommand(argv: readonly string[], io: CliIO): number {
 export function classifyCommand(argv: readonly string[], io: CliIO): number {
   const p = parseArgs(argv, { input: { type: 'string' }, 'input-file': { type: 'string' }, json: { type: 'bool' }, top: { type: 'int', min: 1 } }, 1, 'classify');
   const dir = requirePositional(p, 0, 'the checkpoint directory', 'classify');
-  const { text: input } = textInput(p, 'input', 'classify');
+  const { text: input } = textInput(p, 'input', 'classify', io);
   const task = loadKind(dir, ['classify', 'tag'], 'classify', 'a classifier or a tagger') as SequenceTask;
   const labels = task.labels, C = labels.length;
   if (task.kind === 'tag' && p.flags.top !== undefined) throw new UsageError(`classify: --top ranks a classifier's labels; ${dir} holds a tagger (one tag per word)`);

@@ -105,13 +105,24 @@ export function validateHeader(bytes: Uint8Array, what = 'safetensors file'): { 
   if (hi !== 0 || lo > MAX_HEADER) throw new SafetensorsError(`${what} is not a safetensors file (header length ${hi * 2 ** 32 + lo} is implausible)`);
   if (8 + lo > bytes.length) throw new SafetensorsError(`${what} is truncated: the header needs ${lo} bytes, the file has ${bytes.length - 8}`);
   if (lo < 2 || bytes[8] !== 0x7b) throw new SafetensorsError(`${what} is not a safetensors file (the header is not a JSON object)`);
+  const text = utf8Decode(bytes.subarray(8, 8 + lo));
+  // The reference reader refuses a header that is not UTF-8 (std::str::from_utf8); decoding it with U+FFFD
+  // instead would rename tensors ("a\xff" → "a\ufffd") and could merge two names into one. A replaced sequence
+  // shows as re-encoded bytes that differ from the file's (genuine U+FFFD round-trips).
+  if (text.includes('\ufffd')) {
+    const again = utf8Encode(text);
+    const at = again.findIndex((b, i) => b !== bytes[8 + i]);
+    if (again.length !== lo || at >= 0) throw new SafetensorsError(`${what} has a corrupt header: it is not valid UTF-8 (at byte ${8 + (at >= 0 ? at : Math.min(again.length, lo))})`);
+  }
   let header: unknown;
   try {
-    header = JSON.parse(utf8Decode(bytes.subarray(8, 8 + lo)));
+    header = JSON.parse(text);
   } catch (e) {
     throw new SafetensorsError(`${what} has a corrupt header: ${(e as Error).message}`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new SafetensorsError(`${what}: header is not a JSON object`);
+  const duplicate = firstDuplicateKey(bytes, 8, 8 + lo);
+  if (duplicate !== null) throw new SafetensorsError(`${what}: the header names ${duplicate === '__metadata__' ? '__metadata__' : `tensor ${JSON.stringify(duplicate).slice(1, -1)}`} twice`);
   const dataStart = 8 + lo, dataLen = bytes.length - dataStart;
   const names = Object.keys(header);
   const count = names.length - (names.includes('__metadata__') ? 1 : 0);
@@ -143,7 +154,8 @@ function checkEntry(name: string, raw: unknown, dataLen: number, what: string): 
   const t = `${what}: tensor ${JSON.stringify(name).slice(1, -1)}`;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SafetensorsError(`${t} is not an object with dtype, shape and data_offsets`);
   const info = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-  const dtype = String(info.dtype);
+  // Not String(info.dtype): a crafted {"toString": 1} makes that throw a TypeError that names nothing.
+  const dtype = typeof info.dtype === 'string' ? info.dtype : brief(info.dtype);
   const width = Object.prototype.hasOwnProperty.call(DTYPE_WIDTH, dtype) ? DTYPE_WIDTH[dtype as Dtype] : undefined;
   if (width === undefined) throw new SafetensorsError(`${t} has dtype ${dtype.slice(0, 40)}; SeqLab reads F32, F64, F16 and BF16`);
   const shape = info.shape, off = info.data_offsets;
@@ -164,6 +176,35 @@ function checkEntry(name: string, raw: unknown, dataLen: number, what: string): 
   }
   if (end - begin !== count * width) throw new SafetensorsError(`${t} of shape [${shape.join(', ')}] needs ${count * width} bytes, its offsets span ${end - begin}`);
   return { name, dtype: dtype as Dtype, shape: shape as number[], count, begin, end };
+}
+
+/**
+ * The first top-level key of the (already parsed, so valid) JSON object in bytes [from, to) that occurs twice,
+ * or null. JSON.parse keeps the last of duplicate keys silently, so a file could show one reader the first
+ * entry and SeqLab the second (and a duplicate would otherwise surface as a puzzling "gap" between tensors);
+ * RFC 8259 §4 leaves duplicates' meaning undefined, so they are refused. One pass over the bytes: depth is
+ * tracked through brackets outside strings, and a depth-1 string followed by ':' is a key.
+ */
+function firstDuplicateKey(bytes: Uint8Array, from: number, to: number): string | null {
+  const seen = new Set<string>();
+  let depth = 0;
+  for (let i = from; i < to; i++) {
+    const c = bytes[i];
+    if (c === 0x7b || c === 0x5b) depth++; // { [
+    else if (c === 0x7d || c === 0x5d) depth--; // } ]
+    else if (c === 0x22) { // a string: find its closing quote, skipping escaped characters
+      const start = i;
+      for (i++; bytes[i] !== 0x22; i++) if (bytes[i] === 0x5c) i++;
+      if (depth !== 1) continue;
+      let j = i + 1;
+      while (bytes[j] === 0x20 || bytes[j] === 0x0a || bytes[j] === 0x0d || bytes[j] === 0x09) j++;
+      if (bytes[j] !== 0x3a) continue; // a value, not a key
+      const key = JSON.parse(utf8Decode(bytes.subarray(start, i + 1))) as string; // escapes decoded: "\u0061" is "a"
+      if (seen.has(key)) return key;
+      seen.add(key);
+    }
+  }
+  return null;
 }
 
 /** Tensors of higher rank do not occur in SeqLab or PyTorch RNN checkpoints; the bound keeps messages short. */

@@ -56,6 +56,54 @@ describe('CLI data files: special files, size caps, invalid UTF-8 (real processe
     assert.ok(!fs.existsSync(path.join(dir, 'imp')));
   });
 
+  it('a checkpoint folder\'s files are untrusted too: model.safetensors or seqlab.json as a FIFO or a symlink to /dev/zero is refused on every load', function () {
+    const text = path.join(dir, 'ckpt-corpus.txt');
+    fs.writeFileSync(text, 'the cat sat on the mat\n'.repeat(40));
+    const good = path.join(dir, 'good');
+    assert.equal(seqlab('train', ...tiny, '--out', good, '--data', text).status, 0);
+    const cases: Array<[string, string, RegExp]> = [
+      ['zero-model', 'model.safetensors', /cannot read .*zero-model\/model\.safetensors: it is a character device, not a regular file/],
+      ['fifo-model', 'model.safetensors', /cannot read .*fifo-model\/model\.safetensors: it is a FIFO \(named pipe\)/],
+      ['fifo-meta', 'seqlab.json', /cannot read .*fifo-meta\/seqlab\.json: it is a FIFO \(named pipe\)/],
+    ];
+    for (const [name, file, pattern] of cases) {
+      const bad = path.join(dir, name);
+      fs.mkdirSync(bad);
+      for (const f of ['model.safetensors', 'seqlab.json']) if (f !== file) fs.copyFileSync(path.join(good, f), path.join(bad, f));
+      if (name.startsWith('zero')) fs.symlinkSync('/dev/zero', path.join(bad, file));
+      else if (spawnSync('mkfifo', [path.join(bad, file)]).status !== 0) this.skip();
+      // Before, each of these blocked on the FIFO or read /dev/zero until memory ran out (4.7 GB in 10 s).
+      refused(seqlab('generate', bad, '--prompt', 'the', '--max', '3'), pattern);
+      refused(seqlab('eval', bad, '--data', text), pattern);
+      refused(seqlab('export', bad, '--out', path.join(dir, `${name}-export`)), pattern);
+    }
+  });
+
+  it('prompt, input and import files over the cap name the fixed cap, not a --max-data-mb those commands refuse; a prompt file\'s invalid UTF-8 is warned with its count', () => {
+    const text = path.join(dir, 'pf-corpus.txt');
+    fs.writeFileSync(text, 'the cat sat on the mat\n'.repeat(40));
+    const model = path.join(dir, 'pf-model');
+    assert.equal(seqlab('train', ...tiny, '--out', model, '--data', text).status, 0);
+    const big = path.join(dir, 'pf-big.txt');
+    fs.closeSync(fs.openSync(big, 'w'));
+    fs.truncateSync(big, 70 * 2 ** 20); // sparse: 70 MB on paper, nothing on disk
+    for (const [argv, what] of [
+      [['generate', model, '--prompt-file', big], 'a --prompt-file'],
+      [['complete', model, '--prompt-file', big], 'a --prompt-file'],
+      [['classify', model, '--input-file', big], 'a --input-file'],
+      [['import', path.join(model, 'model.safetensors'), '--meta', big, '--out', path.join(dir, 'pf-imp')], 'a seqlab.json'],
+    ] as Array<[string[], string]>) {
+      const r = seqlab(...argv);
+      refused(r, new RegExp(`cannot read .*pf-big\\.txt: it is 70 MB, over the 64 MB cap; SeqLab reads ${what.replace(/[-.]/g, '\\$&')} of at most 64 MB`));
+      assert.ok(!r.stderr.includes('--max-data-mb'), `${argv[0]} advised a flag it refuses: ${r.stderr}`);
+    }
+    const bad = path.join(dir, 'pf-bad.txt');
+    fs.writeFileSync(bad, Buffer.concat([Buffer.from('the c'), Buffer.from([0xff]), Buffer.from('at s'), Buffer.from([0xc3, 0x28]), Buffer.from('at')]));
+    const r = seqlab('generate', model, '--prompt-file', bad, '--max', '3');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /^seqlab: warning: .*pf-bad\.txt: 2 invalid UTF-8 sequences replaced with U\+FFFD/);
+  });
+
   it('refuses a 300 MB (sparse) file from its size alone, naming the size, the cap and the flag', () => {
     const big = path.join(dir, 'big.txt');
     fs.writeFileSync(big, '');

@@ -75,6 +75,39 @@ describe('safetensors: untrusted files', () => {
     assert.deepEqual(ok.tensors.get('h')!.shape, [2]);
   });
 
+  it('a dtype that is not a string is named, not converted (a {"toString": 1} made String() throw a bare TypeError)', () => {
+    refuses(craft({ o: { dtype: { toString: 1 }, shape: [1], data_offsets: [0, 4] } }, 4), /tensor o has dtype \{"toString":1\}; SeqLab reads F32/);
+    refuses(craft({ a: { dtype: ['F32'], shape: [1], data_offsets: [0, 4] } }, 4), /tensor a has dtype \["F32"\]; SeqLab reads F32/);
+    refuses(craft({ n: { shape: [1], data_offsets: [0, 4] } }, 4), /tensor n has dtype undefined; SeqLab reads F32/);
+  });
+
+  it('refuses a header naming a tensor (or __metadata__) twice, however the second spelling is escaped', () => {
+    const raw = (json: string, dataBytes: number): Uint8Array => {
+      const head = Buffer.alloc(8);
+      head.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
+      return new Uint8Array(Buffer.concat([head, Buffer.from(json), Buffer.alloc(dataBytes)]));
+    };
+    const t = (begin: number, end: number): string => `{"dtype":"F32","shape":[1],"data_offsets":[${begin},${end}]}`;
+    // Both spans valid on their own; JSON.parse kept the second silently (before: a "gap" before tensor a, or,
+    // with equal spans, a file that loaded whichever entry came last).
+    refuses(raw(`{"a":${t(0, 4)},"b":${t(4, 8)},"a":${t(4, 8)}}`, 8), /the header names tensor a twice/);
+    refuses(raw(`{"a":${t(0, 4)}, "\u0061" :${t(0, 4)}}`.replace('\u0061"', '\\u0061"'), 4), /the header names tensor a twice/);
+    refuses(raw(`{"__metadata__":{"k":"1"},"a":${t(0, 4)},"__metadata__":{"k":"2"}}`, 4), /the header names __metadata__ twice/);
+    // Keys inside entries and metadata are not top-level names: the same key in two entries is fine.
+    const ok = decodeSafetensors(raw(`{"__metadata__":{"a":"x","shape":"y"},"a":${t(0, 4)},"b":{"shape":[1],"dtype":"F32","data_offsets":[4,8]}}`, 8));
+    assert.deepEqual([...ok.tensors.keys()], ['a', 'b']);
+    assert.deepEqual(ok.metadata, { a: 'x', shape: 'y' });
+  });
+
+  it('refuses a header that is not valid UTF-8 (the reference reader does), naming the byte; a genuine U+FFFD is fine', () => {
+    const head = Buffer.alloc(8);
+    const json = Buffer.concat([Buffer.from('{"a'), Buffer.from([0xff, 0xfe]), Buffer.from('":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}')]);
+    head.writeBigUInt64LE(BigInt(json.length));
+    refuses(new Uint8Array(Buffer.concat([head, json, Buffer.alloc(4)])), /has a corrupt header: it is not valid UTF-8 \(at byte 11\)/);
+    const genuine = decodeSafetensors(craft({ 'a\ufffdb': f32([1], 0, 4) }, 4));
+    assert.deepEqual([...genuine.tensors.keys()], ['a\ufffdb']);
+  });
+
   it('refuses gaps between tensors and bytes after the last one (the tensors must tile the data block)', () => {
     refuses(craft({ a: f32([1], 0, 4), b: f32([1], 8, 12) }, 12), /a gap of 4 bytes before tensor b \(at byte 4/);
     refuses(craft({ a: f32([1], 4, 8) }, 8), /a gap of 4 bytes before tensor a \(at byte 0/);

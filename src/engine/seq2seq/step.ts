@@ -10,6 +10,14 @@ import type { Seq2Seq } from './model';
 
 const INFERENCE = {}; // run options: no dropout
 
+/**
+ * Longest source decoded, in tokens: the longest sequence training keeps (seqlab train --seq-len ≤ 100,000), so no
+ * model has read a longer one. The bound is what keeps a long input's cost finite: the encoder's caches grow with
+ * S, and every beam node keeps its (S) attention row, W × T × S floats in all (64 × 50 × 2 M source tokens was
+ * 25 GB); at the bound, beam 64 stays near 1 GB.
+ */
+export const MAX_SOURCE_TOKENS = 100_000;
+
 export class Seq2SeqStepDecoder implements StepDecoder {
   readonly vocabSize: number;
   readonly startToken: number;
@@ -24,6 +32,9 @@ export class Seq2SeqStepDecoder implements StepDecoder {
 
   constructor(private readonly model: Seq2Seq, source: ArrayLike<number>, startToken = BOS) {
     if (source.length === 0) throw new Error('cannot translate an empty source');
+    if (source.length > MAX_SOURCE_TOKENS) {
+      throw new Error(`the source is ${source.length} tokens; a seq2seq model reads at most ${MAX_SOURCE_TOKENS} (the longest sequence training keeps): translate a shorter text`);
+    }
     this.vocabSize = model.V;
     this.startToken = startToken;
     this.S = source.length;

@@ -11,6 +11,7 @@ import { CheckpointError, META_FILE, MODEL_FILE, STATE_FILE, type CheckpointFile
 import { LanguageModel } from '../../engine/lm';
 import { loadTask, type AnyTask } from '../../engine/tasks/checkpoint';
 import { settledCheckpointDir } from '../../cli/checkpointDir';
+import { loadMemoryLimit } from '../../cli/memory';
 import type { Seq2SeqTask } from '../../engine/tasks/seq2seqTask';
 import type { SequenceTask } from '../../engine/tasks/sequenceTask';
 import { buildTokenizer, type Tokenizer } from '../../engine/tokenize/tokenizer';
@@ -68,7 +69,9 @@ export class ModelHub extends Disposable {
     const dir = given.scheme === 'file' ? vscode.Uri.file(settledCheckpointDir(given.fsPath)) : given;
     const files = await readCheckpointFiles(dir);
     const name = dir.path.split('/').filter(Boolean).pop() ?? 'checkpoint';
-    const task = loadTask(files, name);
+    // The CLI's load limit (half the RAM): a folder whose config describes a model the machine cannot hold is
+    // refused with the amount, before anything of its size is allocated.
+    const task = loadTask(files, name, loadMemoryLimit());
     return this.setTask(task, name, dir, languagesOf(files));
   }
 
@@ -209,11 +212,28 @@ export class ModelHub extends Disposable {
   }
 }
 
+/** Largest checkpoint file read (Node's largest single buffer), as the CLI's. */
+const MAX_CHECKPOINT_FILE_BYTES = 2 ** 31 - 1;
+
 /** Reads a checkpoint folder with workspace.fs (remote workspaces work too); validation is the engine's. */
 async function readCheckpointFiles(dir: vscode.Uri): Promise<CheckpointFiles> {
   const read = async (name: string): Promise<Uint8Array | null> => {
+    const uri = vscode.Uri.joinPath(dir, name);
+    let stat: vscode.FileStat;
     try {
-      return await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, name));
+      stat = await vscode.workspace.fs.stat(uri);
+    } catch {
+      return null;
+    }
+    // Untrusted, as in the CLI (src/cli/exportIo.ts): a FIFO, a device or a symlink to /dev/zero (FileType
+    // Unknown, possibly with SymbolicLink) would block or be read until memory runs out; over 2 GB, Node cannot
+    // hold it in one buffer. Both are refused from the stat, before reading.
+    if ((stat.type & vscode.FileType.File) === 0) {
+      throw new CheckpointError(`cannot read ${uri.fsPath}: it is ${stat.type & vscode.FileType.Directory ? 'a directory' : 'not a regular file (a device, FIFO or socket)'}`);
+    }
+    if (stat.size > MAX_CHECKPOINT_FILE_BYTES) throw new CheckpointError(`cannot read ${uri.fsPath}: it is ${(stat.size / 2 ** 30).toFixed(1)} GB; SeqLab reads checkpoint files of at most 2 GB`);
+    try {
+      return await vscode.workspace.fs.readFile(uri);
     } catch {
       return null;
     }

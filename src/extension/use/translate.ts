@@ -8,7 +8,7 @@ import { Seq2SeqStepDecoder } from '../../engine/seq2seq/step';
 import { TokenFilter } from '../../engine/tokenFilter';
 import type { Seq2SeqTask } from '../../engine/tasks/seq2seqTask';
 import { EOS, NUM_SPECIAL, type Tokenizer } from '../../engine/tokenize/types';
-import type { AttentionView } from '../../protocol/attention';
+import { ATTENTION_LIMITS, type AttentionView } from '../../protocol/attention';
 
 /** Alternatives reported per step. */
 export const ALTERNATIVES = 5;
@@ -23,6 +23,12 @@ export function translateForView(task: Seq2SeqTask, model: string, source: strin
   const tok = task.tokenizer;
   const src = tok.encode(source);
   if (src.length === 0) throw new Error('There is nothing to translate: the selection gives no tokens.');
+  // The attention view draws at most ATTENTION_LIMITS source tokens and characters and refuses a larger view:
+  // say so before decoding, which on a long selection would hold the extension host for seconds to minutes
+  // (the encoder over the whole source, then W × T attention rows of S floats) only to be refused.
+  if (src.length > ATTENTION_LIMITS.tokens || source.length > ATTENTION_LIMITS.textChars) {
+    throw new Error(`The selection is ${src.length} tokens (${source.length} characters); Translate Selection shows at most ${ATTENTION_LIMITS.tokens} tokens and ${ATTENTION_LIMITS.textChars} characters: select less.`);
+  }
   const maxLength = 2 * task.architecture.maxTargetLength + 10;
   const dec = new Seq2SeqStepDecoder(task.model, src);
   // Never the empty translation (EOS first) nor <pad>/<bos>/<unk>/control bytes/invalid UTF-8 (tokenFilter.ts).
