@@ -5,12 +5,13 @@
 //
 // LIMITS are the largest values SeqLab itself ever writes or can train with (the `seqlab train` flag ranges),
 // with room above them; anything beyond is a corrupt or foreign file, not a model.
+import { MAX_VOCAB } from '../tokenize/types';
 import { CELL_KINDS, type CellKind } from '../cells/cell';
 import type { RecurrentConfig } from '../layers/recurrent';
 
 export const LIMITS = {
   /** Tokens in a vocabulary, specials included: a char vocabulary of every Unicode code point fits (0x110000). */
-  vocabSize: { min: 4, max: 0x110000 + 4 },
+  vocabSize: { min: 4, max: MAX_VOCAB },
   /** --embedding and --hidden go to 4096. */
   embeddingSize: { min: 1, max: 4096 },
   hiddenSize: { min: 1, max: 4096 },

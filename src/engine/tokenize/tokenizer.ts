@@ -3,10 +3,9 @@
 // Usage:  const tok = buildTokenizer('bpe', corpus, { merges: 2000 });
 //         checkpoint.tokenizer = tok.toJSON();  ...  const same = tokenizerFromJSON(checkpoint.tokenizer);
 
-import { LIMITS } from '../checkpoint/fields';
 import { BpeTokenizer, BpeTokenizerOptions } from './bpe';
 import { CharTokenizer, CharTokenizerOptions } from './char';
-import { NUM_SPECIAL, TokenizerJSON, Tokenizer, TokenizerKind } from './types';
+import { MAX_VOCAB, NUM_SPECIAL, TokenizerJSON, Tokenizer, TokenizerKind } from './types';
 import { WordTokenizer, WordTokenizerOptions } from './word';
 
 export * from './types';
@@ -18,11 +17,11 @@ export const TOKENIZER_KINDS: readonly TokenizerKind[] = ['char', 'word', 'bpe']
 export type TokenizerOptions = CharTokenizerOptions & WordTokenizerOptions & BpeTokenizerOptions;
 
 /** Learns a tokenizer of `kind` from the corpus (one string or several documents), for a model: a vocabulary
- *  larger than a checkpoint may hold (LIMITS.vocabSize, checked when seqlab.json is read) is refused here,
+ *  larger than a checkpoint may hold (MAX_VOCAB, also checked when seqlab.json is read) is refused here,
  *  before training, instead of being trained and saved as a model no reader loads. */
 export function buildTokenizer(kind: TokenizerKind, corpus: string | readonly string[], options: TokenizerOptions = {}): Tokenizer {
   const tok = learnTokenizer(kind, corpus, options);
-  const max = LIMITS.vocabSize.max;
+  const max = MAX_VOCAB;
   if (tok.vocabSize > max) {
     throw new Error(`the ${kind} tokenizer found ${tok.vocabSize.toLocaleString('en-US')} tokens (specials included) in the training text, ` +
       `more than the ${max.toLocaleString('en-US')} a SeqLab model can hold; cap the vocabulary size or use the bpe tokenizer`);

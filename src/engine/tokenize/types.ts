@@ -9,6 +9,9 @@ export const BOS = 2;
 export const EOS = 3;
 /** Number of reserved ids; the first learned token has this id. */
 export const NUM_SPECIAL = 4;
+/** Largest vocabulary a tokenizer may build and a checkpoint may hold: every Unicode code point (a char
+ *  vocabulary can hold no more distinct tokens) plus the specials. */
+export const MAX_VOCAB = 0x110000 + NUM_SPECIAL;
 /** Display names of the special ids, index = id. */
 export const SPECIAL_TOKENS: readonly string[] = ['<pad>', '<unk>', '<bos>', '<eos>'];
 /** What decode() writes for UNK: the Unicode replacement character, the standard mark for "unknown". */
