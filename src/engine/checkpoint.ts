@@ -129,6 +129,11 @@ export function writeCheckpoint(input: CheckpointInput): CheckpointFiles {
       named.push({ name: `buffer.${name}`, shape: b.shape, data: b.data });
       buffers[name] = [...b.shape];
     }
+    // The reader refuses a training state holding NaN/Inf (the run could never be resumed): never write one.
+    for (const n of named) {
+      const bad = nonFiniteProblem(n.name, n.data);
+      if (bad) throw new CheckpointError(`refusing to write a checkpoint's ${STATE_FILE}: ${bad}`);
+    }
     state = encodeSafetensors(named);
     training = { optimizer: t.optimizer, stepCount: t.optimizerState.stepCount, moments, rng: [...t.rng] as RngState, extra: t.extra, buffers };
   }

@@ -155,7 +155,16 @@ describe('checkpoint integrity: non-finite weights, checksums', function () {
     flipped.state[flipped.state.length - 1] ^= 1;
     assert.throws(() => readCheckpoint(flipped, 'ck'), /^CheckpointError: ck\/training\.safetensors is corrupt: its CRC-32 is/);
     v[7] = NaN;
-    const nan = writeCheckpoint({ architecture: arch, params: model.params, tokenizer: tok, seed: 1, training });
+    assert.throws(() => writeCheckpoint({ architecture: arch, params: model.params, tokenizer: tok, seed: 1, training }), /tensor optim\.v\.\S+ holds NaN/, 'the writer refuses it');
+    // So the file is crafted: a finite marker value written, its four bytes turned into a NaN, the CRC re-recorded.
+    v[7] = 12345.5;
+    const good = writeCheckpoint({ architecture: arch, params: model.params, tokenizer: tok, seed: 1, training });
+    const state = good.state!.slice(), marker = Buffer.from(Float32Array.of(12345.5).buffer), at = Buffer.from(state).indexOf(marker);
+    assert.ok(at > 0, 'the marker is in training.safetensors');
+    state.set(new Uint8Array(Float32Array.of(NaN).buffer), at);
+    const meta = JSON.parse(good.meta);
+    meta.checksums['training.safetensors'] = `crc32:${crc32(state).toString(16).padStart(8, '0')}`;
+    const nan = { ...good, state, meta: JSON.stringify(meta) };
     assert.throws(() => readCheckpoint(nan, 'ck'), (e: Error) => e instanceof CheckpointError && /^ck\/training\.safetensors: tensor optim\.v\.\S+ holds NaN at index \d+/.test(e.message));
   });
 });
