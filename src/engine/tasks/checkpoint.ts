@@ -14,7 +14,7 @@ import {
 } from '../checkpoint';
 import type { LanguageModel } from '../lm';
 import type { Params } from '../params';
-import { checksumProblem, fileChecksums, nonFiniteProblem } from '../checkpoint/integrity';
+import { checksumProblem, fileChecksums, metaChecksumProblem, nonFiniteProblem, withMetaChecksum } from '../checkpoint/integrity';
 import { checkMetaFields } from '../checkpoint/metaFields';
 import { parseSeq2SeqArchitecture, parseSequenceArchitecture, weightCountProblem } from '../checkpoint/taskArchitectures';
 import type { MemoryLimit } from '../modelMemory';
@@ -44,7 +44,7 @@ export function taskCheckpoint(task: AnyTask, info: Record<string, unknown> = {}
     tokenizer: task.tokenizer.toJSON(), vocabSize: task.tokenizer.vocabSize, seed: task.seed, tensors,
     checksums: fileChecksums({ [MODEL_FILE]: model }), training: null, info,
   };
-  return { model, meta: JSON.stringify(meta, null, 1) };
+  return { model, meta: JSON.stringify(withMetaChecksum(meta, META_FILE), null, 1) };
 }
 
 /** Reads and validates a checkpoint of any task; throws CheckpointError naming the problem (ModelMemoryError when
@@ -108,6 +108,8 @@ export function loadTask(files: CheckpointFiles, where = 'checkpoint', memoryLim
     throw new CheckpointError(`${where}/${META_FILE}: the architecture does not build: ${(e as Error).message}`);
   }
   loadChecked(task.params, found, `${where}/${MODEL_FILE}`);
+  const edited = metaChecksumProblem(meta, where, META_FILE);
+  if (edited) throw new CheckpointError(edited);
   return task;
 }
 
