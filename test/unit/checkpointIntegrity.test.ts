@@ -162,6 +162,21 @@ describe('checkpoint integrity: non-finite weights, checksums', function () {
     }
   });
 
+  it('an export folder\'s seqlab.json (lm and seq2seq) records its own checksum too: loads as written, refused once edited', () => {
+    for (const kind of ['lm', 'seq2seq']) {
+      const out = path.join(tmp, `export-${kind}`);
+      fs.rmSync(out, { recursive: true, force: true });
+      assert.equal(cli('export', models[kind].dir, '--out', out).status, 0);
+      const file = path.join(out, 'seqlab.json'), meta = JSON.parse(fs.readFileSync(file, 'utf8'));
+      assert.match(meta.checksums['seqlab.json'], /^crc32:[0-9a-f]{8}$/, kind);
+      assert.equal(cli(...models[kind].use(out)).status, 0, `${kind}: the export loads`);
+      fs.writeFileSync(file, JSON.stringify({ ...meta, seed: meta.seed + 1 }));
+      const r = cli(...models[kind].use(out));
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /seqlab\.json was changed after it was saved/, kind);
+    }
+  });
+
   it('a seqlab.json nesting a value too deeply to serialise is refused in one line, not a stack overflow', () => {
     for (const kind of ['lm', 'classify']) {
       const dir = copy(models[kind].dir, `deep-${kind}`), file = path.join(dir, 'seqlab.json');
