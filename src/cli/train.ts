@@ -6,7 +6,7 @@
 // far above chance is warned about once.
 import { CELL_KINDS, type CellKind } from '../engine/cells/cell';
 import type { MemoryLimit } from '../engine/modelMemory';
-import { loadTask, taskCheckpoint, type AnyTask } from '../engine/tasks/checkpoint';
+import { checkLoadable, loadTask, taskCheckpoint, type AnyTask } from '../engine/tasks/checkpoint';
 import { LmTask } from '../engine/tasks/lmTask';
 import { DEFAULT_TASK_OPTIONS, TASK_KINDS, type TaskKind, type TaskOptions } from '../engine/tasks/options';
 import { Seq2SeqTask, type Seq2SeqOptions } from '../engine/tasks/seq2seqTask';
@@ -131,6 +131,7 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
   const valid = p.flags.valid !== undefined ? readTaskData(kind, [p.flags.valid as string], dataReadOptions(p.flags, io.err)) : null;
   const s2s: Seq2SeqOptions = { reverseSource, locationKernel };
   const task = buildTask(o, data, s2s, hostMemoryLimit(p.flags['max-memory-mb'] as number | undefined));
+  checkLoadable(task); // before the first step: never train a model its own loader would refuse
   const unknown = o.vocabSize ? unknownTokenWarning(task, data, o.tokenizer) : null; // uncapped: no <unk> by construction
   if (unknown) io.err(`seqlab: warning: ${unknown}\n`);
   const steps = (p.flags.steps as number | undefined) ?? (p.flags.time === undefined ? 1000 : Infinity);

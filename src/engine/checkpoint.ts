@@ -9,7 +9,7 @@
 // Reading validates everything (magic, version, checksums, architecture, tokenizer vs vocabulary, every
 // tensor's name, shape and finiteness, the moments) BEFORE anything is written into a live model, so a bad
 // file overwrites nothing.
-import { checksumProblem, fileChecksums, nonFiniteProblem } from './checkpoint/integrity';
+import { checksumProblem, fileChecksums, metaChecksumProblem, nonFiniteProblem, withMetaChecksum } from './checkpoint/integrity';
 import { checkMetaFields } from './checkpoint/metaFields';
 import { weightCountProblem } from './checkpoint/taskArchitectures';
 import { architectureVocabSize, buildModel, parseArchitecture, type Architecture, type BuiltModel } from './checkpoint/architecture';
@@ -129,15 +129,20 @@ export function writeCheckpoint(input: CheckpointInput): CheckpointFiles {
       named.push({ name: `buffer.${name}`, shape: b.shape, data: b.data });
       buffers[name] = [...b.shape];
     }
+    // The reader refuses a training state holding NaN/Inf (the run could never be resumed): never write one.
+    for (const n of named) {
+      const bad = nonFiniteProblem(n.name, n.data);
+      if (bad) throw new CheckpointError(`refusing to write a checkpoint's ${STATE_FILE}: ${bad}`);
+    }
     state = encodeSafetensors(named);
     training = { optimizer: t.optimizer, stepCount: t.optimizerState.stepCount, moments, rng: [...t.rng] as RngState, extra: t.extra, buffers };
   }
-  const meta: CheckpointMeta = {
+  const meta: CheckpointMeta & { checksums: Record<string, string> } = {
     format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, engineVersion: ENGINE_VERSION,
     architecture: input.architecture, tokenizer: tokJson, vocabSize: architectureVocabSize(input.architecture),
     seed: input.seed, tensors, checksums: fileChecksums({ [MODEL_FILE]: model, [STATE_FILE]: state }), training, info: input.info ?? {},
   };
-  return { model, meta: JSON.stringify(meta, null, 1), ...(state ? { state } : {}) };
+  return { model, meta: JSON.stringify(withMetaChecksum(meta, META_FILE), null, 1), ...(state ? { state } : {}) };
 }
 
 /** Parses and validates checkpoint files; throws CheckpointError with a message for the user. */
@@ -201,6 +206,8 @@ export function readCheckpoint(files: CheckpointFiles, where = 'checkpoint', bef
       rng, extra: meta.training.extra ?? {}, buffers,
     };
   }
+  const edited = metaChecksumProblem(meta as unknown as Record<string, unknown>, where, META_FILE);
+  if (edited) throw new CheckpointError(edited);
   return { meta, architecture, tokenizer, weights, training };
 }
 

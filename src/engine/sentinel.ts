@@ -9,6 +9,9 @@
 //     was applied to finite, well-behaved weights; those (saved before update k−1) are restored. This catches
 //     the classic overflow: finite 1e30-sized weights whose forward is Inf − Inf = NaN.
 //   - a parameter is NaN/Inf right after update k: the weights saved just before it are restored.
+//   - an optimizer moment is NaN/Inf right after update k while every parameter is finite: the same. Adam's and
+//     RMSprop's v ← β v + (1 − β) g² overflows float32 (max 3.4e38) once |g| passes ~1e19 (~1e20 for RMSprop's
+//     α = 0.99), and then m / √v = 0 freezes that weight for good, while a checkpoint of it could never be resumed.
 // It also flags, once, a loss that is finite but far above chance (see HUGE_LOSS_FACTOR).
 import type { Optimizer, OptimizerState } from './optim';
 import type { Params } from './params';
@@ -26,7 +29,7 @@ export function hugeLossThreshold(classes: number): number {
   return HUGE_LOSS_FACTOR * Math.log(Math.max(2, classes));
 }
 
-export type NonFiniteKind = 'loss' | 'gradient' | 'parameter';
+export type NonFiniteKind = 'loss' | 'gradient' | 'parameter' | 'optimizer';
 
 /** An activation of the last forward, in forward order, sized to that forward's batch (models list them). */
 export interface NamedActivation {
@@ -50,6 +53,20 @@ export function firstNonFiniteParam(params: Params): string | null {
   return null;
 }
 
+/**
+ * The first optimizer moment (moment-name order, then arena order) holding a NaN or ±Infinity, named as the
+ * checkpoint's training.safetensors names it ("optim.exp_avg_sq.rnn.weight_hh_l0"), or null.
+ */
+export function firstNonFiniteMoment(params: Params, optimizer: Optimizer): string | null {
+  for (const m of optimizer.momentNames) {
+    const d = optimizer.moment(m);
+    for (const e of params.entries) {
+      for (let i = e.offset, end = e.offset + e.size; i < end; i++) if (!Number.isFinite(d[i])) return `optim.${m}.${e.name}`;
+    }
+  }
+  return null;
+}
+
 /** The tensor holding the largest |value| and that value: the usual suspect when a forward overflows. */
 export function largestWeight(params: Params): { name: string; abs: number } {
   const d = params.data, entries = params.entries;
@@ -68,6 +85,9 @@ export function describeNonFinite(
   kind: NonFiniteKind, tensor: string, step: number, largest?: { name: string; abs: number } | null, activation?: string | null,
 ): string {
   if (kind === 'parameter') return `parameter ${tensor} became NaN or Infinity in the update of step ${step}`;
+  if (kind === 'optimizer') {
+    return `optimizer state ${tensor} became NaN or Infinity in the update of step ${step} (a gradient too large for float32 when squared)`;
+  }
   const at = kind === 'gradient' ? `the gradient of ${tensor} is NaN or Infinity at step ${step}` : `the loss is NaN or Infinity at step ${step}`;
   // Weights of this size overflow float32 products (|w|·|x|·width > 3.4e38 once |w| is far past any trained value).
   const big = largest && largest.abs > LARGE_WEIGHT ? `${largest.name} holds |w| = ${largest.abs.toExponential(2)}` : '';

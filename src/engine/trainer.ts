@@ -2,6 +2,7 @@
 //   zero grads → model forward + loss + backward (the caller's closure) → non-finite check
 //   → clip (global L2 norm, clip_grad_norm_ semantics, and/or by value) → per-tensor / per-layer norms
 //   → save weights and optimizer state → optimizer step with the scheduled learning rate → parameters finite?
+//   → optimizer moments finite?
 // A non-finite loss, gradient or updated parameter rolls the run back to the last weights whose forward and
 // backward were finite (sentinel.ts) and names the tensor in the stats; the driver decides to stop or pause.
 // Statistics are RETURNED, never logged (recurrentjs's Solver returns ratio_clipped the same way): the worker
@@ -17,7 +18,7 @@ import {
 import type { Params } from './params';
 import type { Rng } from './rng';
 import {
-  firstNonFiniteActivation, firstNonFiniteParam, hugeLossThreshold, largestWeight, StepRollback, type NamedActivation, type NonFiniteKind,
+  firstNonFiniteActivation, firstNonFiniteMoment, firstNonFiniteParam, hugeLossThreshold, largestWeight, StepRollback, type NamedActivation, type NonFiniteKind,
 } from './sentinel';
 
 export interface TrainStepConfig {
@@ -46,8 +47,8 @@ export interface StepStats {
   /** Gradient entries changed by clip-by-value. */
   valueClipped: number;
   /**
-   * When the step failed: the first tensor found non-finite ("loss", or the parameter whose gradient or value
-   * it was) and which kind; the run was rolled back to `lastGoodStep`. Else null.
+   * When the step failed: the first tensor found non-finite ("loss", the parameter whose gradient or value it
+   * was, or the optimizer moment "optim.<moment>.<parameter>") and which kind; the run was rolled back to `lastGoodStep`. Else null.
    */
   nonFinite: string | null;
   nonFiniteKind: NonFiniteKind | null;
@@ -129,6 +130,8 @@ export class TrainStep {
     this.optimizer.step(s.lr);
     const badParam = firstNonFiniteParam(this.params);
     if (badParam !== null) return this.failed('parameter', badParam);
+    const badMoment = firstNonFiniteMoment(this.params, this.optimizer);
+    if (badMoment !== null) return this.failed('optimizer', badMoment);
     s.nonFiniteKind = null;
     s.largestWeight = null;
     s.activation = null;

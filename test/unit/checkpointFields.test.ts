@@ -79,6 +79,8 @@ const CASES: [kind: 'lm' | 'seq2seq' | 'classify' | 'tag', name: string, edit: (
   ['classify', 'labels that disagree with numClasses', (m) => { m.architecture.config.numClasses = 3; }, /architecture\.labels has 2 entries, architecture\.config\.numClasses says 3/],
   ['classify', 'labels of numbers', (m) => { m.architecture.labels = [1, 2]; }, /architecture\.labels\[0\] must be a string, got 1/],
   ['classify', 'a label twice', (m) => { m.architecture.labels = ['x', 'x']; }, /architecture\.labels lists a label twice/],
+  ['classify', 'a 10 MB label', (m) => { m.architecture.labels[1] = 'y'.repeat(1e7); }, /architecture\.labels\[1\] is 10000000 characters long, at most 10000/],
+  ['tag', 'a 10,001-character tag', (m) => { m.architecture.labels[0] = 'T'.repeat(10_001); }, /architecture\.labels\[0\] is 10001 characters long, at most 10000/],
   ['classify', 'rnn.numLayers: 0', (m) => { m.architecture.config.rnn.numLayers = 0; }, /architecture\.config\.rnn\.numLayers must be between 1 and 16, got 0/],
   ['classify', 'labels missing', (m) => { delete m.architecture.labels; }, /architecture\.labels must be a list of strings, got nothing/],
   ['tag', 'numTags: "2"', (m) => { m.architecture.config.numTags = '2'; }, /architecture\.config\.numTags must be an integer, got "2"/],

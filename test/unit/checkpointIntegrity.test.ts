@@ -130,6 +130,63 @@ describe('checkpoint integrity: non-finite weights, checksums', function () {
     }
   });
 
+  it('seqlab.json edits that keep it valid JSON are caught by its own checksum, for every kind; re-indenting is not an edit', () => {
+    // Each edit changes what the model answers (or what it claims) without breaking any field check.
+    const edits: Record<string, (m: Record<string, any>) => string> = {
+      'a tokenizer entry': (m) => JSON.stringify(m).replace(/("(?:symbols|tokens)":\s*\[\s*)"[^"]*"/, '$1"\u00e9"'),
+      'info.steps': (m) => JSON.stringify({ ...m, info: { ...m.info, steps: Number(m.info.steps) + 1 } }),
+      'an extra field': (m) => JSON.stringify({ ...m, note: 'hand-edited' }),
+      'a duplicate key whose last value differs': (m) => JSON.stringify(m).replace('"seed":', `"seed": ${m.seed},"seed": ${m.seed + 1},"ignored":`),
+      'labels reordered': (m) => JSON.stringify(m.architecture.labels ? { ...m, architecture: { ...m.architecture, labels: [...m.architecture.labels].reverse() } } : { ...m, seed: m.seed + 2 }),
+    };
+    for (const kind of Object.keys(models)) {
+      const original = JSON.parse(fs.readFileSync(path.join(models[kind].dir, 'seqlab.json'), 'utf8'));
+      assert.match(original.checksums['seqlab.json'], /^crc32:[0-9a-f]{8}$/, `${kind}: seqlab.json records its own checksum`);
+      for (const [label, edit] of Object.entries(edits)) {
+        const dir = copy(models[kind].dir, `meta-${kind}`);
+        const text = edit(JSON.parse(fs.readFileSync(path.join(dir, 'seqlab.json'), 'utf8')));
+        assert.ok(JSON.parse(text), 'still valid JSON');
+        fs.writeFileSync(path.join(dir, 'seqlab.json'), text);
+        const r = cli(...models[kind].use(dir));
+        assert.equal(r.status, 1, `${kind}, ${label}: ${r.stderr}`);
+        assert.match(r.stderr, /^seqlab: .*meta-\w+\/seqlab\.json was changed after it was saved: the CRC-32 of its content is [0-9a-f]{8}, checksums\.seqlab\.json recorded [0-9a-f]{8} \(delete that entry to load an edit made on purpose\)\n$/, `${kind}, ${label}`);
+      }
+      // Re-indented with keys sorted: the same content, so it loads; without its entry an edit made on purpose loads.
+      const dir = copy(models[kind].dir, `meta-${kind}`), file = path.join(dir, 'seqlab.json');
+      const sortKeys = (v: unknown): unknown => (v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.keys(v).sort().reverse().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])])) : v);
+      fs.writeFileSync(file, JSON.stringify(sortKeys(original), null, 7));
+      assert.equal(cli(...models[kind].use(dir)).status, 0, `${kind}: re-indented and keys reordered`);
+      fs.writeFileSync(file, JSON.stringify({ ...original, seed: original.seed + 1, checksums: { 'model.safetensors': original.checksums['model.safetensors'] } }));
+      assert.equal(cli(...models[kind].use(dir)).status, 0, `${kind}: an edit with the seqlab.json entry removed`);
+    }
+  });
+
+  it('an export folder\'s seqlab.json (lm and seq2seq) records its own checksum too: loads as written, refused once edited', () => {
+    for (const kind of ['lm', 'seq2seq']) {
+      const out = path.join(tmp, `export-${kind}`);
+      fs.rmSync(out, { recursive: true, force: true });
+      assert.equal(cli('export', models[kind].dir, '--out', out).status, 0);
+      const file = path.join(out, 'seqlab.json'), meta = JSON.parse(fs.readFileSync(file, 'utf8'));
+      assert.match(meta.checksums['seqlab.json'], /^crc32:[0-9a-f]{8}$/, kind);
+      assert.equal(cli(...models[kind].use(out)).status, 0, `${kind}: the export loads`);
+      fs.writeFileSync(file, JSON.stringify({ ...meta, seed: meta.seed + 1 }));
+      const r = cli(...models[kind].use(out));
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /seqlab\.json was changed after it was saved/, kind);
+    }
+  });
+
+  it('a seqlab.json nesting a value too deeply to serialise is refused in one line, not a stack overflow', () => {
+    for (const kind of ['lm', 'classify']) {
+      const dir = copy(models[kind].dir, `deep-${kind}`), file = path.join(dir, 'seqlab.json');
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('"info":', `"deep": ${'['.repeat(200_000)}${']'.repeat(200_000)}, "info":`));
+      const r = cli(...models[kind].use(dir));
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /^seqlab: .*deep-\w+\/seqlab\.json: a value nests too deeply to check the file's checksum\n$/);
+    }
+  });
+
   it('a checkpoint without checksums (older SeqLab) still loads; a malformed checksum is named', () => {
     const dir = copy(models.classify.dir, 'old-format');
     const metaFile = path.join(dir, 'seqlab.json'), meta = JSON.parse(fs.readFileSync(metaFile, 'utf8'));
@@ -155,7 +212,16 @@ describe('checkpoint integrity: non-finite weights, checksums', function () {
     flipped.state[flipped.state.length - 1] ^= 1;
     assert.throws(() => readCheckpoint(flipped, 'ck'), /^CheckpointError: ck\/training\.safetensors is corrupt: its CRC-32 is/);
     v[7] = NaN;
-    const nan = writeCheckpoint({ architecture: arch, params: model.params, tokenizer: tok, seed: 1, training });
+    assert.throws(() => writeCheckpoint({ architecture: arch, params: model.params, tokenizer: tok, seed: 1, training }), /tensor optim\.v\.\S+ holds NaN/, 'the writer refuses it');
+    // So the file is crafted: a finite marker value written, its four bytes turned into a NaN, the CRC re-recorded.
+    v[7] = 12345.5;
+    const good = writeCheckpoint({ architecture: arch, params: model.params, tokenizer: tok, seed: 1, training });
+    const state = good.state!.slice(), marker = Buffer.from(Float32Array.of(12345.5).buffer), at = Buffer.from(state).indexOf(marker);
+    assert.ok(at > 0, 'the marker is in training.safetensors');
+    state.set(new Uint8Array(Float32Array.of(NaN).buffer), at);
+    const meta = JSON.parse(good.meta);
+    meta.checksums['training.safetensors'] = `crc32:${crc32(state).toString(16).padStart(8, '0')}`;
+    const nan = { ...good, state, meta: JSON.stringify(meta) };
     assert.throws(() => readCheckpoint(nan, 'ck'), (e: Error) => e instanceof CheckpointError && /^ck\/training\.safetensors: tensor optim\.v\.\S+ holds NaN at index \d+/.test(e.message));
   });
 });

@@ -13,7 +13,7 @@ import { DEFAULT_TASK_OPTIONS, type TaskOptions } from '../../src/engine/tasks/o
 import { Seq2SeqTask } from '../../src/engine/tasks/seq2seqTask';
 import { SequenceTask } from '../../src/engine/tasks/sequenceTask';
 import { TrainStep, type TrainStepConfig } from '../../src/engine/trainer';
-import type { OptimizerConfig } from '../../src/engine/optim';
+import { createOptimizer, type OptimizerConfig } from '../../src/engine/optim';
 
 function crafted(
   optimizer: OptimizerConfig = { kind: 'sgd' }, lr = 0.1, extra: Partial<TrainStepConfig> = {}, activations?: () => NamedActivation[],
@@ -70,6 +70,25 @@ describe('step sentinel', () => {
     assert.deepEqual(Float32Array.from(params.data), w0);
     assert.equal(firstNonFiniteParam(params), null);
     assert.equal(describeNonFinite('parameter', 'enc.weight', s.step), 'parameter enc.weight became NaN or Infinity in the update of step 1');
+  });
+
+  it('an optimizer moment that overflows while every weight stays finite: undone exactly and named as training.safetensors names it', () => {
+    // |g| = 1e21: g² = 1e42 overflows float32 in Adam's and RMSprop's second moment, and m / √v = 0 leaves the
+    // weight finite (frozen for good). Without the check the run went on and its editor checkpoints could never resume.
+    const cases: [OptimizerConfig, string][] = [[{ kind: 'adam' }, 'exp_avg_sq'], [{ kind: 'adamw' }, 'exp_avg_sq'], [{ kind: 'rmsprop' }, 'square_avg']];
+    for (const [opt, moment] of cases) {
+      const { params, step } = crafted(opt, 1e-3);
+      const w0 = Float32Array.from(params.data);
+      const s = step.run(grads(params, 1, (n) => (n === 'head.bias' ? 1e21 : 0.5)));
+      assert.equal(firstNonFiniteParam(params), null, `${opt.kind}: the weights are finite`);
+      assert.equal(s.nonFiniteKind, 'optimizer', opt.kind);
+      assert.equal(s.nonFinite, `optim.${moment}.head.bias`, opt.kind);
+      assert.equal(s.lastGoodStep, 0);
+      assert.deepEqual(Float32Array.from(params.data), w0, `${opt.kind}: weights put back`);
+      assert.equal(step.optimizer.stepCount, 0);
+      for (const m of step.optimizer.momentNames) assert.ok(step.optimizer.moment(m).every((x) => x === 0), `${opt.kind}: moment ${m} put back`);
+      assert.match(describeNonFinite(s.nonFiniteKind!, s.nonFinite!, s.step), new RegExp(`optimizer state optim\\.${moment}\\.head\\.bias became NaN or Infinity in the update of step 1`));
+    }
   });
 
   it('a non-finite loss from finite but overflowing weights: back to the last weights with a finite forward, the big tensor named', () => {
@@ -152,5 +171,20 @@ describe('step sentinel', () => {
     const cls = SequenceTask.createClassifier({ ...DEFAULT_TASK_OPTIONS, hidden: 8, embedding: 4, batch: 2 }, [{ text: 'a', label: 'x' }, { text: 'b', label: 'y' }], ['x', 'y']);
     cls.params.value('head.bias')[0] = -Infinity;
     assert.throws(() => taskCheckpoint(cls), /parameter head\.bias holds NaN or Infinity/);
+  });
+
+  it('the checkpoint writer refuses a training state (optimizer moment or buffer) holding NaN or Infinity, naming it', () => {
+    const task = LmTask.create({ ...DEFAULT_TASK_OPTIONS, hidden: 8, embedding: 4, batch: 2, seqLen: 8 }, 'abcabcabc abc abc');
+    const state = createOptimizer(task.params, { kind: 'adam' }).state();
+    const at = task.params.entries.find((e) => e.name === 'head.weight')!;
+    state.moments.exp_avg_sq[at.offset + 5] = Infinity;
+    const input = { architecture: task.architecture, params: task.params, tokenizer: task.tokenizer, seed: 1 };
+    const training = { optimizer: { kind: 'adam' as const }, optimizerState: state, rng: [1, 2, 3, 4] as [number, number, number, number], extra: {}, buffers: {} };
+    assert.throws(() => writeCheckpoint({ ...input, training }),
+      (e: Error) => e instanceof CheckpointError && /training\.safetensors: tensor optim\.exp_avg_sq\.head\.weight holds Infinity at index 5/.test(e.message));
+    state.moments.exp_avg_sq[at.offset + 5] = 0;
+    const buffers = { carry: { shape: [2], data: Float32Array.of(0, NaN) } };
+    assert.throws(() => writeCheckpoint({ ...input, training: { ...training, buffers } }), /tensor buffer\.carry holds NaN at index 1/);
+    assert.doesNotThrow(() => writeCheckpoint({ ...input, training }), 'finite state is written');
   });
 });

@@ -20,6 +20,8 @@ export const LIMITS = {
   numLayers: { min: 1, max: 16 },
   /** Classes of a classifier, tags of a tagger. */
   labels: { min: 1, max: 100_000 },
+  /** Characters of one label or tag: a class name, not a document (a 10 MB "label" is a broken file). */
+  labelChars: { min: 0, max: 10_000 },
   /** --seq-len goes to 100000, and targets are cut to it; decoding stops after 2× this + 10 steps. */
   maxTargetLength: { min: 1, max: 100_000 },
   /** --attention-location goes to 31 (odd). */
@@ -75,6 +77,7 @@ export function labelList(v: unknown, what: string): string[] {
   int(v.length, `${what} (its length)`, LIMITS.labels);
   v.forEach((s, i) => {
     if (typeof s !== 'string') throw new FieldError(`${what}[${i}] must be a string, got ${show(s)}`);
+    if (s.length > LIMITS.labelChars.max) throw new FieldError(`${what}[${i}] is ${s.length} characters long, at most ${LIMITS.labelChars.max}`);
   });
   if (new Set(v).size !== v.length) throw new FieldError(`${what} lists a label twice`);
   return v as string[];

@@ -13,7 +13,7 @@ import { decodeSafetensors, encodeSafetensors } from '../safetensors';
 import type { Seq2SeqConfig } from '../seq2seq/model';
 import { tokenizerFromJSON } from '../tokenize/tokenizer';
 import { architectureVocabSize, buildModel, inferLmArchitecture, parseArchitecture, type Architecture } from './architecture';
-import { fileChecksums, nonFiniteProblem } from './integrity';
+import { fileChecksums, nonFiniteProblem, withMetaChecksum } from './integrity';
 import { weightCountProblem } from './taskArchitectures';
 import { checkExportable, modelPy } from './modelPy';
 
@@ -104,5 +104,5 @@ export function seq2seqExportFiles(
   const tensors: Record<string, number[]> = {};
   for (const e of params.entries) tensors[e.name] = [...e.shape];
   const json = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, engineVersion: ENGINE_VERSION, architecture: { kind: 'seq2seq', config, ...meta.extra }, tokenizer: meta.tokenizer ?? null, vocabSize: config.tgtVocab, seed: meta.seed ?? 0, tensors, checksums: fileChecksums({ [MODEL_FILE]: model }), training: null, info: { exportedFor: 'pytorch' } };
-  return { [MODEL_FILE]: model, [META_FILE]: JSON.stringify(json, null, 1), [MODEL_PY_FILE]: modelPy() };
+  return { [MODEL_FILE]: model, [META_FILE]: JSON.stringify(withMetaChecksum(json, META_FILE), null, 1), [MODEL_PY_FILE]: modelPy() };
 }

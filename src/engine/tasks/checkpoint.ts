@@ -14,14 +14,15 @@ import {
 } from '../checkpoint';
 import type { LanguageModel } from '../lm';
 import type { Params } from '../params';
-import { checksumProblem, fileChecksums, nonFiniteProblem } from '../checkpoint/integrity';
+import { checksumProblem, fileChecksums, metaChecksumProblem, nonFiniteProblem, withMetaChecksum } from '../checkpoint/integrity';
+import { parseArchitecture } from '../checkpoint/architecture';
 import { checkMetaFields } from '../checkpoint/metaFields';
 import { parseSeq2SeqArchitecture, parseSequenceArchitecture, weightCountProblem } from '../checkpoint/taskArchitectures';
 import type { MemoryLimit } from '../modelMemory';
 import { decodeSafetensors, encodeSafetensors } from '../safetensors';
 import { assertFiniteParams } from '../sentinel';
 import { Seq2Seq } from '../seq2seq/model';
-import { tokenizerFromJSON, type Tokenizer } from '../tokenize/tokenizer';
+import { tokenizerFromJSON, type Tokenizer, type TokenizerJSON } from '../tokenize/tokenizer';
 import { LmTask } from './lmTask';
 import { Seq2SeqTask, type Seq2SeqArchitecture } from './seq2seqTask';
 import { SequenceTask, type SequenceArchitecture } from './sequenceTask';
@@ -44,7 +45,25 @@ export function taskCheckpoint(task: AnyTask, info: Record<string, unknown> = {}
     tokenizer: task.tokenizer.toJSON(), vocabSize: task.tokenizer.vocabSize, seed: task.seed, tensors,
     checksums: fileChecksums({ [MODEL_FILE]: model }), training: null, info,
   };
-  return { model, meta: JSON.stringify(meta, null, 1) };
+  return { model, meta: JSON.stringify(withMetaChecksum(meta, META_FILE), null, 1) };
+}
+
+/**
+ * Throws CheckpointError naming the field when loadTask would refuse a checkpoint of `task` (its architecture
+ * or tokenizer breaks a limit of checkpoint/fields.ts, e.g. 100,001 labels). A driver calls it BEFORE training,
+ * so a run never ends in a model that cannot be loaded again. Checks fields only: nothing of the model's size.
+ */
+export function checkLoadable(task: AnyTask): void {
+  const copy = <T>(v: T): unknown => JSON.parse(JSON.stringify(v)); // as a reader would see it
+  try {
+    const arch = copy(task.architecture);
+    if (task.kind === 'lm') parseArchitecture(arch);
+    else if (task.kind === 'seq2seq') parseSeq2SeqArchitecture(arch);
+    else parseSequenceArchitecture(arch);
+    tokenizerFromJSON(copy(task.tokenizer.toJSON()) as TokenizerJSON);
+  } catch (e) {
+    throw new CheckpointError(`this model could not be loaded again, so it is not trained: its ${META_FILE} would be refused: ${(e as Error).message}`);
+  }
 }
 
 /** Reads and validates a checkpoint of any task; throws CheckpointError naming the problem (ModelMemoryError when
@@ -108,6 +127,8 @@ export function loadTask(files: CheckpointFiles, where = 'checkpoint', memoryLim
     throw new CheckpointError(`${where}/${META_FILE}: the architecture does not build: ${(e as Error).message}`);
   }
   loadChecked(task.params, found, `${where}/${MODEL_FILE}`);
+  const edited = metaChecksumProblem(meta, where, META_FILE);
+  if (edited) throw new CheckpointError(edited);
   return task;
 }
 

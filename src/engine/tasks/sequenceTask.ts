@@ -76,7 +76,11 @@ export class SequenceTask {
     checkSequenceTraining('tag', config, Math.min(o.batch, sentences.length), T, optimizerConfig(o), memoryLimit);
     const task = new SequenceTask({ kind: 'tag', config, labels: [...tags] }, tokenizer, o.seed);
     const seqs = sentences.map((s) => task.encodeTokens(s.tokens).slice(0, o.seqLen));
-    task.prepare(o, seqs, sentences.map((s) => Array.from(toLabelIds(s.tags, tags)).slice(0, o.seqLen)));
+    // One label index for all sentences (one per sentence made 100,001 one-word sentences quadratic: hours).
+    const ids = toLabelIds(sentences.flatMap((s) => s.tags), tags);
+    let at = 0;
+    const tagIds = sentences.map((s) => Array.from(ids.subarray(at, (at += s.tags.length))).slice(0, o.seqLen));
+    task.prepare(o, seqs, tagIds);
     return task;
   }
 
