@@ -66,7 +66,6 @@ export function createSeqlabSide(variant: SeqlabVariant = 'wasm'): Side {
       const floats = variant === 'wasm' ? lmTrainingHeapFloats(lmConfig, cfg.batch, cfg.seqLen, adam) : null;
       const heapCtor = floats === null ? null : wasmFloatCtor(floats);
       const model = new LanguageModel(lmConfig, heapCtor ? asFloatCtor(heapCtor) : Float32Array);
-      lastStats = { ...wasmStats }; // the sizing step's products ran on plain arrays: not this model's path
       model.initialize(new Rng(cfg.seed));
       const trainer = new LmTrainer(model, {
         optimizer: adam,

@@ -1,4 +1,4 @@
-// WebAssembly memory for the engine's arenas, so the SIMD kernels (src/wasm/matmul.ts) run on them with NO copy.
+// WebAssembly memory for the engine's arenas, so the SIMD kernels (wasm/matmul.ts) run on them with NO copy.
 //
 // Why: the kernels can only read their own linear memory. Copying A, B (and C) in and C out on every call
 // costs O(MK + KN + MN) against O(MKN) work — about 15% at (32,160,512), and most of the time at M = 1.
@@ -15,19 +15,19 @@
 // which may be replaced by a larger one (never grown in place, and it never hands out views).
 import { KERNELS_WASM_BASE64 } from './kernelsBinary';
 
-/** Kernel entry points; pointers are byte offsets into the instance's memory (see src/wasm/matmul.ts). */
+/** Kernel entry points; pointers are byte offsets into the instance's memory (see wasm/matmul.ts). */
 export interface Kernels {
   nt(c: number, a: number, b: number, M: number, K: number, N: number, acc: number): void;
   nn(c: number, a: number, b: number, M: number, K: number, N: number, acc: number): void;
   tn(c: number, a: number, b: number, M: number, K: number, N: number, acc: number): void;
-  /** Pointwise LSTM / GRU steps (src/wasm/cells.ts). */
+  /** Pointwise LSTM / GRU steps (wasm/cells.ts). */
   lstmCell(act: number, h: number, c: number, tc: number, gx: number, gh: number, hp: number, cp: number, B: number, H: number): void;
   gruCell(act: number, h: number, gx: number, gh: number, hp: number, B: number, H: number): void;
 }
 
 const PAGE = 65536;
 /**
- * First byte handed out. Below it: address 0 kept unused, and from 64 the kernels' packing panel (src/wasm/matmul.ts
+ * First byte handed out. Below it: address 0 kept unused, and from 64 the kernels' packing panel (wasm/matmul.ts
  * PACK, PACK_BYTES = 256 × 8 floats), which every memory they run on must leave free.
  */
 const BASE = 64 + 256 * 8 * 4;

@@ -1,4 +1,4 @@
-// Runs the LSTM / GRU pointwise step on the WebAssembly SIMD kernels (src/wasm/cells.ts) when every buffer is a
+// Runs the LSTM / GRU pointwise step on the WebAssembly SIMD kernels (wasm/cells.ts) when every buffer is a
 // view of one WasmHeap, there is no padding mask and H is a multiple of 4; otherwise returns false and the
 // cell runs its TypeScript loop. Float64 (gradient checks) and plain Float32Arrays therefore never come here:
 // copying a pointwise step's operands would cost more than the step.
