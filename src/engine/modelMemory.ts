@@ -2,22 +2,22 @@
 // so a model too large for the machine is refused with one line saying how much it needs and what the limit
 // is, instead of dying in "Array buffer allocation failed" (or taking the machine into swap) half-way through.
 //
-// Parameters are COUNTED, not estimated: the model itself is constructed with the recording ctor of
-// sizing/countFloats.ts (countParams) that hands out empty arrays, so its layout code runs — the real tensor
-// list, bridges, attention, merge weights — but nothing of the model's size is allocated. The rest follows the
-// arenas of params.ts and the optimizers:
+// Parameters are COUNTED, not estimated: the model itself is constructed with a counting "constructor" (the
+// constructor look-alike of wasm/alloc.ts) that records every size asked for and hands out empty arrays, so
+// its layout code runs — the real tensor list, bridges, attention, merge weights — but nothing of the model's
+// size is allocated. The rest follows the arenas of params.ts and the optimizers:
 //   parameters P, gradients P, optimizer moments m·P (Adam: exp_avg and exp_avg_sq; RMSprop: square_avg, …),
 //   one more copy of P·(1 + m) while a checkpoint or snapshot is written,
 //   activations for one batch: per position, each layer and direction keeps ~(4·gates + 10)·H floats (gate
 //   pre-activations from x and h, activations, their gradients, states, cell, tanh c, outputs, dropout
-//   buffers), plus embeddings (3·E) and output logits/softmax/gradient (3·V or 3·C). Activations are estimated
-//   here (+25%) because this check must allocate nothing; the WasmHeap a run trains on is instead sized from the
-//   real caches by one recorded step (sizing/trainingHeap.ts), after this check has passed.
+//   buffers), plus embeddings (3·E) and output logits/softmax/gradient (3·V or 3·C) — the cache layout behind
+//   wasm/alloc.ts's lmArenaFloats, which measures 70–74% of its estimate with its 25% headroom.
 // The limit comes from the host (os.totalmem(), a flag): the engine stays pure.
 // Legend: B batch, T steps, S source steps, V vocabulary, C classes, E embedding, H hidden, L layers, D directions.
 import { gateCount, type CellKind } from './cells/cell';
 import type { RecurrentConfig } from './layers/recurrent';
 import type { OptimizerConfig } from './optim';
+import type { FloatArrayCtor } from './tensor';
 
 export class ModelMemoryError extends Error {
   constructor(message: string) {
@@ -39,6 +39,22 @@ export interface MemoryLimit {
  */
 export function memoryLimitForRam(totalBytes: number, raise?: string): MemoryLimit {
   return { bytes: totalBytes / 2, why: `half of this machine's ${formatGB(totalBytes)} of RAM${raise ? `; ${raise}` : ''}` };
+}
+
+/**
+ * Floats in the parameter arena of the model `build` constructs, without allocating it: `build` must pass the
+ * given ctor to the model's constructor (new LanguageModel(cfg, ctor), …). Throws what the constructor throws.
+ */
+export function countParams(build: (ctor: FloatArrayCtor) => unknown): number {
+  const sizes: number[] = [];
+  function CountingFloat32Array(n: number): Float32Array {
+    sizes.push(typeof n === 'number' ? n : 0);
+    return new Float32Array(0);
+  }
+  CountingFloat32Array.prototype = Float32Array.prototype;
+  build(Object.assign(CountingFloat32Array, { BYTES_PER_ELEMENT: 4 }) as unknown as FloatArrayCtor);
+  // Params allocates its value arena first (params.ts: data, then grad of the same length).
+  return sizes[0] ?? 0;
 }
 
 /** Moment arenas the optimizer keeps, each the size of the parameter arena (optim/*.ts, torch.optim's state). */
@@ -77,7 +93,7 @@ export function trainingMemory(model: string, params: number, optimizer: Optimiz
     { what: 'gradients', bytes: f * params },
     ...(m ? [{ what: `${optimizer.kind} moments`, bytes: f * m * params }] : []),
     { what: 'checkpoint copy', bytes: f * (1 + m) * params },
-    // +25%: buffers the per-position formulas do not name (masks, scratch, index arrays).
+    // +25% as in lmArenaFloats: buffers the per-position formulas do not name (masks, scratch, index arrays).
     { what: `activations for a batch of ${batch}`, bytes: Math.ceil(1.25 * f * activations) },
   ];
   return { model, params, parts, bytes: parts.reduce((s, p) => s + p.bytes, 0) };

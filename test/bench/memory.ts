@@ -7,8 +7,7 @@ import { gateCount } from '../../src/engine/cells/cell';
 import { LanguageModel } from '../../src/engine/lm';
 import { Rng } from '../../src/engine/rng';
 import { LmTrainer, type LmBatch } from '../../src/engine/trainer';
-import { asFloatCtor, wasmFloatCtor } from '../../src/engine/sizing/alloc';
-import { lmTrainingHeapFloats } from '../../src/engine/sizing/trainingHeap';
+import { asFloatCtor, lmArenaFloats, wasmFloatCtor } from '../../src/engine/sizing/alloc';
 import { encodeChars, lmBatch } from './corpus';
 import type { CharLMConfig } from './sides';
 
@@ -27,13 +26,11 @@ export function memoryProbe(text: string, cfg: CharLMConfig, steps = 6): MemoryR
   const G = gateCount(cfg.cell) * cfg.hidden;
   let P = cfg.vocab * cfg.embed + cfg.vocab * cfg.hidden + cfg.vocab;
   for (let l = 0; l < cfg.layers; l++) P += G * ((l === 0 ? cfg.embed : cfg.hidden) + cfg.hidden) + 2 * G;
-  const lmConfig = { vocabSize: cfg.vocab, embeddingSize: cfg.embed,
-    rnn: { cell: cfg.cell, hiddenSize: cfg.hidden, numLayers: cfg.layers, bidirectional: false, merge: 'concat' as const, dropout: 0 } };
-  const adam = { kind: 'adam' as const, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
-  const ctor = wasmFloatCtor(lmTrainingHeapFloats(lmConfig, cfg.batch, cfg.seqLen, adam)!)!;
-  const model = new LanguageModel(lmConfig, asFloatCtor(ctor));
+  const ctor = wasmFloatCtor(lmArenaFloats({ params: P, vocab: cfg.vocab, embed: cfg.embed, hidden: cfg.hidden, layers: cfg.layers, gates: gateCount(cfg.cell), batch: cfg.batch, seqLen: cfg.seqLen }))!;
+  const model = new LanguageModel({ vocabSize: cfg.vocab, embeddingSize: cfg.embed,
+    rnn: { cell: cfg.cell, hiddenSize: cfg.hidden, numLayers: cfg.layers, bidirectional: false, merge: 'concat', dropout: 0 } }, asFloatCtor(ctor));
   model.initialize(new Rng(cfg.seed));
-  const trainer = new LmTrainer(model, { optimizer: adam, schedule: { kind: 'constant', lr: cfg.lr }, clipNorm: cfg.clipNorm }, 'mean');
+  const trainer = new LmTrainer(model, { optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8 }, schedule: { kind: 'constant', lr: cfg.lr }, clipNorm: cfg.clipNorm }, 'mean');
   let peak = process.memoryUsage().rss;
   for (let s = 0; s < steps; s++) {
     const { x, y } = lmBatch(ids, cfg.batch, cfg.seqLen, cfg.seed, s + 1);

@@ -20,9 +20,9 @@ import { LanguageModel } from '../../src/engine/lm';
 import { LmTrainer, TrainStep, type LmBatch } from '../../src/engine/trainer';
 import { Seq2Seq } from '../../src/engine/seq2seq/model';
 import { WasmHeap } from '../../src/engine/kernels/heap';
-import { asFloatCtor, wasmFloatCtor, type HeapFloatCtor } from '../../src/engine/sizing/alloc';
-import { lmTrainingHeapFloats } from '../../src/engine/sizing/trainingHeap';
+import { asFloatCtor, lmArenaFloats, wasmFloatCtor, type HeapFloatCtor } from '../../src/engine/sizing/alloc';
 import { wasmStats } from '../../src/engine/kernels/product';
+import { gateCount } from '../../src/engine/cells/cell';
 import { editorModel, editorTyping } from './editorPath';
 import type { CharLMConfig, Completer, EditorTyping, LMTrainer, MatmulRunner, ProductKind, Seq2SeqBenchConfig, Seq2SeqTrainer, Side } from './sides';
 
@@ -57,18 +57,17 @@ export function createSeqlabSide(variant: SeqlabVariant = 'wasm'): Side {
       };
     },
     async charLM(cfg: CharLMConfig): Promise<LMTrainer> {
-      const lmConfig = {
+      const heapCtor = variant === 'wasm' ? wasmFloatCtor(lmArenaFloats({
+        params: lmParamCount(cfg), vocab: cfg.vocab, embed: cfg.embed, hidden: cfg.hidden, layers: cfg.layers,
+        gates: gateCount(cfg.cell), batch: cfg.batch, seqLen: cfg.seqLen,
+      })) : null;
+      const model = new LanguageModel({
         vocabSize: cfg.vocab, embeddingSize: cfg.embed,
-        rnn: { cell: cfg.cell, hiddenSize: cfg.hidden, numLayers: cfg.layers, bidirectional: false, merge: 'concat' as const, dropout: 0 },
-      };
-      const adam = { kind: 'adam' as const, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
-      // The heap holds exactly what this model and step allocate (sizing/trainingHeap.ts asks the model).
-      const floats = variant === 'wasm' ? lmTrainingHeapFloats(lmConfig, cfg.batch, cfg.seqLen, adam) : null;
-      const heapCtor = floats === null ? null : wasmFloatCtor(floats);
-      const model = new LanguageModel(lmConfig, heapCtor ? asFloatCtor(heapCtor) : Float32Array);
+        rnn: { cell: cfg.cell, hiddenSize: cfg.hidden, numLayers: cfg.layers, bidirectional: false, merge: 'concat', dropout: 0 },
+      }, heapCtor ? asFloatCtor(heapCtor) : Float32Array);
       model.initialize(new Rng(cfg.seed));
       const trainer = new LmTrainer(model, {
-        optimizer: adam,
+        optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8 },
         schedule: { kind: 'constant', lr: cfg.lr },
         clipNorm: cfg.clipNorm,
       }, 'mean');
@@ -131,6 +130,14 @@ export function createSeqlabSide(variant: SeqlabVariant = 'wasm'): Side {
 
 const models = new WeakMap<LMTrainer, LanguageModel>();
 const heaps = new WeakMap<LMTrainer, HeapFloatCtor>();
+
+/** Parameters of embedding (V,E) + L recurrent layers (G·H·(in+H) + 2·G·H) + head (V,H) + V. */
+function lmParamCount(c: CharLMConfig): number {
+  const G = gateCount(c.cell) * c.hidden;
+  let n = c.vocab * c.embed + c.vocab * c.hidden + c.vocab;
+  for (let l = 0; l < c.layers; l++) n += G * ((l === 0 ? c.embed : c.hidden) + c.hidden) + 2 * G;
+  return n;
+}
 
 let lastStats = { zeroCopy: 0, copied: 0 };
 /** Which product path ran since the last note (zero-copy vs copied operands) and whether the heap overflowed. */

@@ -6,8 +6,7 @@ import { LanguageModel } from '../../src/engine/lm';
 import { Rng } from '../../src/engine/rng';
 import { LmTrainer, type LmBatch } from '../../src/engine/trainer';
 import type { FloatArrayCtor } from '../../src/engine/tensor';
-import { asFloatCtor, MAX_HEAP_FLOATS, wasmFloatCtor } from '../../src/engine/sizing/alloc';
-import { lmTrainingCtor, lmTrainingHeapFloats } from '../../src/engine/sizing/trainingHeap';
+import { asFloatCtor, lmArenaFloats, lmTrainingCtor, MAX_HEAP_FLOATS, wasmFloatCtor } from '../../src/engine/sizing/alloc';
 import { WasmHeap } from '../../src/engine/kernels/heap';
 import { wasmStats } from '../../src/engine/kernels/product';
 
@@ -33,12 +32,11 @@ function train(cell: 'lstm' | 'gru', ctor: FloatArrayCtor | undefined, steps: nu
   return { losses, model };
 }
 
-describe('zero-copy training on a WasmHeap (sizing/alloc.ts)', () => {
+describe('zero-copy training on a WasmHeap (wasm/alloc.ts)', () => {
   for (const cell of ['lstm', 'gru'] as const) {
     it(`${cell}: same losses and weights as plain arrays, every product zero-copy`, () => {
       const plain = train(cell, undefined, 8);
-      const cfg = { vocabSize: V, embeddingSize: E, rnn: { cell, hiddenSize: H, numLayers: 2, bidirectional: false, merge: 'concat' as const, dropout: 0 } };
-      const heapCtor = wasmFloatCtor(lmTrainingHeapFloats(cfg, B, T, { kind: 'adam' })!)!;
+      const heapCtor = wasmFloatCtor(lmArenaFloats({ params: 40000, vocab: V, embed: E, hidden: H, layers: 2, gates: 4, batch: B, seqLen: T }))!;
       assert.ok(heapCtor, 'this runtime has WebAssembly SIMD');
       const before = { ...wasmStats };
       const heaped = train(cell, asFloatCtor(heapCtor), 8);

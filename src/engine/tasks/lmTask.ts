@@ -5,7 +5,7 @@
 import type { Architecture } from '../checkpoint/architecture';
 import { Completer, partialWord } from '../complete';
 import { LmBatcher } from '../data/batch';
-import { lmTrainingCtor } from '../sizing/trainingHeap';
+import { lmTrainingCtor } from '../sizing/alloc';
 import { LanguageModel } from '../lm';
 import { LmStepDecoder } from '../lmDecoder';
 import { PROMPT_CHUNK } from '../promptFeed';
@@ -56,7 +56,7 @@ export class LmTask {
     const tokens = tokenizer.encode(text);
     const B = Math.max(1, Math.min(o.batch, Math.floor(tokens.length / (o.seqLen + 1))));
     checkLmTraining(architecture.config, B, o.seqLen, optimizerConfig(o), memoryLimit);
-    const model = new LanguageModel(architecture.config, lmTrainingCtor(architecture.config, B, o.seqLen, optimizerConfig(o)));
+    const model = new LanguageModel(architecture.config, lmTrainingCtor(architecture.config, B, o.seqLen));
     model.initialize(rng);
     const task = new LmTask(model, tokenizer, architecture, o.seed);
     task.batcher = new LmBatcher(tokens, B, o.seqLen);

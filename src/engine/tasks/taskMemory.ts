@@ -5,11 +5,10 @@
 import { SequenceClassifier, type ClassifierConfig } from '../classifier';
 import { LanguageModel, type LmConfig } from '../lm';
 import {
-  checkMemory, describeRnn, loadingMemory, recurrentPositionFloats, trainingMemory, type MemoryEstimate, type MemoryLimit,
+  checkMemory, countParams, describeRnn, loadingMemory, recurrentPositionFloats, trainingMemory, type MemoryEstimate, type MemoryLimit,
 } from '../modelMemory';
 import type { OptimizerConfig } from '../optim';
 import { Seq2Seq, type Seq2SeqConfig } from '../seq2seq/model';
-import { countParams } from '../sizing/countFloats';
 import { SequenceTagger, type TaggerConfig } from '../tagger';
 
 /** Refuses (ModelMemoryError) to train a language model on (B, T) batches that would not fit in `limit`. */

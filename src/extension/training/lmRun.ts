@@ -7,7 +7,7 @@
 // data position (epoch, chunk) and the carried state, so a resumed run takes the very same next steps as one
 // that never stopped (test/unit/worker.test.ts checks this bit for bit).
 // Legend: B batch, T steps per chunk, L layers, H hidden.
-import { lmTrainingCtor } from '../../engine/sizing/trainingHeap';
+import { lmTrainingCtor } from '../../engine/sizing/alloc';
 import type { Architecture } from '../../engine/checkpoint/architecture';
 import { readCheckpoint, writeCheckpoint, type CheckpointFiles, type LoadedCheckpoint } from '../../engine/checkpoint';
 import { CorpusError } from '../../engine/corpus';
@@ -57,7 +57,7 @@ export class LmRun {
     // Refused (ModelMemoryError, one line with the amount) before anything of the model's size is allocated.
     checkLmTraining(this.architecture.config, B, config.seqLen, config.optimizer, memoryLimit);
     // Arenas in a WasmHeap: zero-copy SIMD products and pointwise cells, as `npm run bench` measures them.
-    this.model = new LanguageModel(this.architecture.config, lmTrainingCtor(this.architecture.config, B, config.seqLen, config.optimizer));
+    this.model = new LanguageModel(this.architecture.config, lmTrainingCtor(this.architecture.config, B, config.seqLen));
     this.core = new TrainStep(this.model.params, {
       optimizer: config.optimizer, schedule: { ...config.schedule }, clipNorm: config.clipNorm, clipValue: config.clipValue ?? null,
       classes: tokenizer.vocabSize,
