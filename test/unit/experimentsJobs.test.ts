@@ -6,8 +6,8 @@ import { writeCheckpoint } from '../../src/engine/checkpoint';
 import { LanguageModel } from '../../src/engine/lm';
 import { Rng } from '../../src/engine/rng';
 import { buildTokenizer } from '../../src/engine/tokenize/tokenizer';
-import { LongLagJob, TextSampler, gradCheck } from '../../src/extension/experimentsJobs';
-import { parseHostToExperiments } from '../../src/extension/experimentsProtocol';
+import { LongLagJob, TextSampler, gradCheck } from '../../src/extension/experiments/jobs';
+import { parseHostToExperiments } from '../../src/protocol/experiments';
 import type { TrainConfig } from '../../src/protocol/training';
 
 const TEXT = 'the cat sat on the mat. the dog sat on the log. the cat saw the dog and the dog saw the cat. ';

@@ -8,7 +8,7 @@ import { ProtocolError } from '../../src/protocol/guard';
 import { parseHostToWorker, parseWorkerToHost, type RunShape } from '../../src/protocol/training';
 import { parseDashboardToHost, parseHostToDashboard } from '../../src/protocol/dashboard';
 import { parseAttentionToHost, parseHostToAttention } from '../../src/protocol/attention';
-import { parseExperimentsToHost, parseHostToExperiments } from '../../src/extension/experimentsProtocol';
+import { parseExperimentsToHost, parseHostToExperiments } from '../../src/protocol/experiments';
 import { S, fuzzChannel, type Spec } from './fuzz/spec';
 import { smallConfig } from './worker.test';
 

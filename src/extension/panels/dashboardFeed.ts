@@ -9,7 +9,7 @@ import {
 } from '../../protocol/dashboard';
 import type { TrainMetric } from '../../protocol/training';
 import { readConfig } from '../config';
-import type { ExperimentsClient } from '../experiments';
+import type { ExperimentsClient } from '../experiments/client';
 import type { RunRecord, SessionEvent, TrainingSession } from '../training/session';
 
 const FLUSH_MS = 100;

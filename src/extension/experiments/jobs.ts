@@ -1,31 +1,25 @@
 // The experiments worker's jobs, as pure code (engine + protocol types only, no I/O, no timers) so mocha tests
-// run them directly and the worker (experimentsWorker.ts) only schedules them:
+// run them directly and the worker (worker.ts) only schedules them:
 //   LongLagJob   tanh RNN and LSTM trained side by side on the long-lag task (engine/experiments/longLag.ts),
 //                one step of each per tick; its view carries both ‖∂L/∂h_t‖ curves (Bengio et al. 1994).
 //   gradCheck    numeric vs analytic gradients of a checkpointed language model, per parameter tensor, on a
 //                Float64 copy (central differences, (f(θ+ε) − f(θ−ε)) / 2ε, on a seeded sample of entries).
 //   TextSampler  a short generated text from a weight snapshot, refreshed while a run trains.
 // Legend: B batch, T time, V vocabulary, L layers, H hidden.
-import type { CellKind } from '../engine/cells/cell';
-import { loadWeights, readCheckpoint, type CheckpointFiles } from '../engine/checkpoint';
-import { LONG_LAG_DEFAULTS, LongLagExperiment } from '../engine/experiments/longLag';
-import { LanguageModel, type LmConfig } from '../engine/lm';
-import { LmStepDecoder } from '../engine/lmDecoder';
-import { Rng } from '../engine/rng';
-import { sampleSequence } from '../engine/sample';
-import { TokenFilter } from '../engine/tokenFilter';
-import { buildTokenizer, type Tokenizer } from '../engine/tokenize/tokenizer';
-import type { ExperimentView, GradCheckRow, GradCheckView } from '../protocol/dashboard';
-import type { TrainConfig } from '../protocol/training';
+import type { CellKind } from '../../engine/cells/cell';
+import { loadWeights, readCheckpoint, type CheckpointFiles } from '../../engine/checkpoint';
+import { LONG_LAG_DEFAULTS, LongLagExperiment } from '../../engine/experiments/longLag';
+import { LanguageModel, type LmConfig } from '../../engine/lm';
+import { LmStepDecoder } from '../../engine/lmDecoder';
+import { Rng } from '../../engine/rng';
+import { sampleSequence } from '../../engine/sample';
+import { TokenFilter } from '../../engine/tokenFilter';
+import { buildTokenizer, type Tokenizer } from '../../engine/tokenize/tokenizer';
+import type { ExperimentView, GradCheckRow, GradCheckView } from '../../protocol/dashboard';
+import type { LongLagOptions } from '../../protocol/experiments';
+import type { TrainConfig } from '../../protocol/training';
 
-export interface LongLagOptions {
-  /** Sequence length T (the lag). */
-  steps: number;
-  /** Training steps per model. */
-  trainSteps: number;
-  hiddenSize: number;
-  seed: number;
-}
+export type { LongLagOptions };
 
 export const LONG_LAG_JOB_DEFAULTS: LongLagOptions = { steps: LONG_LAG_DEFAULTS.steps, trainSteps: 300, hiddenSize: LONG_LAG_DEFAULTS.hiddenSize, seed: LONG_LAG_DEFAULTS.seed };
 

@@ -1,12 +1,22 @@
-// Messages between the extension host (experiments.ts) and the experiments worker (experimentsWorker.ts): the
+// Messages between the extension host (extension/experiments/client.ts) and the experiments worker
+// (extension/experiments/worker.ts, bundled as dist/experimentsWorker.js): the
 // vanishing-gradient experiment, gradient checks and text samples run there, never on the extension host's
 // thread. Every request carries an `id`; replies name it. Both directions are validated on arrival (types and
 // the ranges of EXPERIMENTS_LIMITS): the worker answers a malformed request with `error`; the host fails the
 // request a malformed reply names (or drops a reply it cannot attribute), never trusting it.
-import { DASHBOARD_LIMITS, experimentSchema, gradCheckSchema, type ExperimentView, type GradCheckView } from '../protocol/dashboard';
-import { bool, guarded, int, optional, record, str, typed, union } from '../protocol/guard';
-import { TRAINING_LIMITS, configGuard, type CheckpointBytes, type TrainConfig } from '../protocol/training';
-import type { LongLagOptions } from './experimentsJobs';
+import { DASHBOARD_LIMITS, experimentSchema, gradCheckSchema, type ExperimentView, type GradCheckView } from './dashboard';
+import { bool, guarded, int, optional, record, str, typed, union } from './guard';
+import { TRAINING_LIMITS, configGuard, type CheckpointBytes, type TrainConfig } from './training';
+
+/** The vanishing-gradient experiment's request: what the worker trains (both cells share it). */
+export interface LongLagOptions {
+  /** Sequence length T (the lag). */
+  steps: number;
+  /** Training steps per model. */
+  trainSteps: number;
+  hiddenSize: number;
+  seed: number;
+}
 
 export type HostToExperiments =
   | { type: 'longLag'; id: number; options: LongLagOptions }

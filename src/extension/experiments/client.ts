@@ -3,10 +3,9 @@
 // host's thread. Requests are matched to replies by id; a crashed worker fails every pending request with
 // its reason and is restarted on the next request. No 'vscode' import, so unit tests drive it directly.
 import { Worker } from 'node:worker_threads';
-import type { ExperimentView, GradCheckView, TextSample } from '../protocol/dashboard';
-import type { CheckpointBytes, TrainConfig } from '../protocol/training';
-import type { LongLagOptions } from './experimentsJobs';
-import { parseExperimentsToHost, type ExperimentsToHost, type HostToExperiments } from './experimentsProtocol';
+import type { ExperimentView, GradCheckView, TextSample } from '../../protocol/dashboard';
+import type { CheckpointBytes, TrainConfig } from '../../protocol/training';
+import { parseExperimentsToHost, type ExperimentsToHost, type HostToExperiments, type LongLagOptions } from '../../protocol/experiments';
 
 interface Pending {
   resolve(m: ExperimentsToHost): void;

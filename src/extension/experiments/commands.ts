@@ -2,13 +2,13 @@
 // extension host's thread) and report to the dashboard; the gradient check also writes a table to an output
 // channel. Each takes an optional argument object so tests can run it without prompts.
 import * as vscode from 'vscode';
-import { writeCheckpoint, type CheckpointFiles } from '../engine/checkpoint';
-import type { GradCheckView } from '../protocol/dashboard';
-import type { ExperimentsClient } from './experiments';
-import { LONG_LAG_JOB_DEFAULTS, type LongLagOptions } from './experimentsJobs';
-import type { DashboardFeed } from './panels/dashboardFeed';
-import type { TrainingSession } from './training/session';
-import type { ModelHub } from './use/models';
+import { writeCheckpoint, type CheckpointFiles } from '../../engine/checkpoint';
+import type { GradCheckView } from '../../protocol/dashboard';
+import type { ExperimentsClient } from './client';
+import { LONG_LAG_JOB_DEFAULTS, type LongLagOptions } from './jobs';
+import type { DashboardFeed } from '../panels/dashboardFeed';
+import type { TrainingSession } from '../training/session';
+import type { ModelHub } from '../use/models';
 
 export type ExperimentResult =
   | { ok: true; decay: Record<string, number>; accuracy: Record<string, number | null>; cancelled: boolean }

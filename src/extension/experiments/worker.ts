@@ -3,8 +3,8 @@
 // gets through), posting its view at most every 100 ms; gradient checks and text samples run on request.
 // Imports only the engine, the protocol and the pure jobs: no 'vscode'.
 import { parentPort } from 'node:worker_threads';
-import { LongLagJob, TextSampler, gradCheck } from './experimentsJobs';
-import { EXPERIMENTS_LIMITS, parseHostToExperiments, type ExperimentsToHost, type HostToExperiments } from './experimentsProtocol';
+import { LongLagJob, TextSampler, gradCheck } from './jobs';
+import { EXPERIMENTS_LIMITS, parseHostToExperiments, type ExperimentsToHost, type HostToExperiments } from '../../protocol/experiments';
 
 const port = parentPort;
 const cancelled = new Set<number>();
