@@ -7,6 +7,7 @@
 //   → head Linear → class logits (B, C) → cross-entropy.
 // Parameter names: embedding.weight, rnn.*, head.weight (C, F), head.bias (C).
 // Legend: B batch, T time, E embedding, H hidden, L layers, D directions, F feature size, C classes.
+import { mergeRowBackward, mergeRowForward, mergeWeight } from './layers/merge';
 import { RecurrentStack, type RecurrentConfig, type RecurrentForwardOptions } from './layers/recurrent';
 import { crossEntropyBackward, crossEntropyForward, reductionScale, type Reduction } from './loss';
 import { embeddingBackward, embeddingForward } from './ops/embedding';
@@ -111,23 +112,12 @@ export class SequenceClassifier {
     return (((this.cfg.rnn.numLayers - 1) * this.rnn.D + d) * B + b) * H;
   }
 
+  /** features (B, F) ← the top layer's final states merged by merge.ts's row helper, as the stack merges its outputs. */
   private mergeFinal(B: number): void {
-    const H = this.cfg.rnn.hiddenSize, hN = this.rnn.hN, F = this.F, out = this.features;
-    const [wf, wb] = this.mergeWeights();
-    for (let b = 0; b < B; b++) {
-      const f = this.hOff(0, b, B), o = b * F;
-      if (this.rnn.D === 1) for (let i = 0; i < H; i++) out[o + i] = hN[f + i];
-      else {
-        const r = this.hOff(1, b, B);
-        if (this.cfg.rnn.merge === 'concat') for (let i = 0; i < H; i++) [out[o + i], out[o + H + i]] = [hN[f + i], hN[r + i]];
-        else for (let i = 0; i < H; i++) out[o + i] = wf * hN[f + i] + wb * hN[r + i];
-      }
-    }
-  }
-
-  private mergeWeights(): [number, number] {
-    const m = this.cfg.rnn.merge;
-    return m === 'mean' ? [0.5, 0.5] : m === 'weighted' ? [this.alpha![0], this.alpha![1]] : [1, 1];
+    const H = this.cfg.rnn.hiddenSize, hN = this.rnn.hN, F = this.F, bi = this.rnn.D > 1, mode = this.cfg.rnn.merge;
+    const wf = mergeWeight(mode, this.alpha, bi, 0), wb = mergeWeight(mode, this.alpha, bi, 1);
+    for (let b = 0; b < B; b++)
+      mergeRowForward(this.features, b * F, hN, this.hOff(0, b, B), bi ? hN : null, bi ? this.hOff(1, b, B) : 0, H, mode, wf, wb);
   }
 
   /** Cross-entropy of the last forward against labels (B) (ignoreIndex skipped), no backward. */
@@ -144,24 +134,13 @@ export class SequenceClassifier {
     crossEntropyBackward(this.dLogits, this.probs, labels, B, C, ignoreIndex, reductionScale(reduction, res.count));
     this.dFeat.fill(0, 0, B * F);
     linearBackward(this.dFeat, p.gradOf('head.weight'), p.gradOf('head.bias'), this.dLogits, this.features, p.value('head.weight'), B, F, C);
-    const dhN = this.dhN, hN = this.rnn.hN, [wf, wb] = this.mergeWeights();
+    const dhN = this.dhN, hN = this.rnn.hN, bi = this.rnn.D > 1, mode = this.cfg.rnn.merge;
+    const wf = mergeWeight(mode, this.alpha, bi, 0), wb = mergeWeight(mode, this.alpha, bi, 1);
     dhN.fill(0, 0, this.cfg.rnn.numLayers * this.rnn.D * B * H);
+    // dAlpha accumulates term by term here (not via a Float64 batch sum as the stack's merge does), as it always has.
     for (let b = 0; b < B; b++) {
-      const f = this.hOff(0, b, B), o = b * F;
-      if (this.rnn.D === 1) for (let i = 0; i < H; i++) dhN[f + i] = this.dFeat[o + i];
-      else {
-        const r = this.hOff(1, b, B);
-        if (this.cfg.rnn.merge === 'concat') for (let i = 0; i < H; i++) [dhN[f + i], dhN[r + i]] = [this.dFeat[o + i], this.dFeat[o + H + i]];
-        else
-          for (let i = 0; i < H; i++) {
-            dhN[f + i] = wf * this.dFeat[o + i];
-            dhN[r + i] = wb * this.dFeat[o + i];
-            if (this.dAlpha && this.cfg.rnn.merge === 'weighted') {
-              this.dAlpha[0] += this.dFeat[o + i] * hN[f + i];
-              this.dAlpha[1] += this.dFeat[o + i] * hN[r + i];
-            }
-          }
-      }
+      const f = this.hOff(0, b, B), r = bi ? this.hOff(1, b, B) : 0;
+      mergeRowBackward(dhN, f, bi ? dhN : null, r, this.dFeat, b * F, hN, f, bi ? hN : null, r, H, mode, wf, wb, this.dAlpha);
     }
     this.rnn.backward(null, dhN, null);
     embeddingBackward(p.gradOf('embedding.weight'), this.rnn.dX, this.tokens, B * T, E);
