@@ -3,11 +3,12 @@
 //   LongLagJob   tanh RNN and LSTM trained side by side on the long-lag task (engine/experiments/longLag.ts),
 //                one step of each per tick; its view carries both ‖∂L/∂h_t‖ curves (Bengio et al. 1994).
 //   gradCheck    numeric vs analytic gradients of a checkpointed language model, per parameter tensor, on a
-//                Float64 copy (central differences, (f(θ+ε) − f(θ−ε)) / 2ε, on a seeded sample of entries).
+//                Float64 copy (engine/gradcheck.ts's central differences on a seeded sample of entries).
 //   TextSampler  a short generated text from a weight snapshot, refreshed while a run trains.
 // Legend: B batch, T time, V vocabulary, L layers, H hidden.
 import type { CellKind } from '../../engine/cells/cell';
 import { loadWeights, readCheckpoint, type CheckpointFiles } from '../../engine/checkpoint';
+import { GRADCHECK_EPSILON, checkGradient } from '../../engine/gradcheck';
 import { LONG_LAG_DEFAULTS, LongLagExperiment } from '../../engine/experiments/longLag';
 import { LanguageModel, type LmConfig } from '../../engine/lm';
 import { LmStepDecoder } from '../../engine/lmDecoder';
@@ -75,16 +76,15 @@ export interface GradCheckOptions {
   /** Sequence length and rows of the sample batch. */
   T: number;
   B: number;
-  epsilon: number;
   seed: number;
 }
 
-export const GRAD_CHECK_DEFAULTS: GradCheckOptions = { entriesPerTensor: 6, T: 12, B: 2, epsilon: 1e-5, seed: 7 };
+export const GRAD_CHECK_DEFAULTS: GradCheckOptions = { entriesPerTensor: 6, T: 12, B: 2, seed: 7 };
 
 /**
  * Builds a Float64 copy of the checkpoint's model (dropout off, so the loss is a deterministic function of the
  * weights) and compares, for a seeded sample of entries of every tensor, the analytic ∂L/∂θ of one backward pass
- * with the central difference (L(θ+ε) − L(θ−ε)) / 2ε. Relative error |a − n| / max(|a| + |n|, 1e-10).
+ * with the central difference of src/engine/gradcheck.ts (its ε, relative error and tolerance, shared with the tests).
  */
 export function gradCheck(files: CheckpointFiles, text: string, name: string, opts: GradCheckOptions = GRAD_CHECK_DEFAULTS): GradCheckView {
   const ck = readCheckpoint(files, name);
@@ -102,27 +102,13 @@ export function gradCheck(files: CheckpointFiles, text: string, name: string, op
   const analytic = Float64Array.from(lm.params.grad);
   const rng = new Rng(opts.seed);
   const rows: GradCheckRow[] = [];
-  const data = lm.params.data;
   for (const e of lm.params.entries) {
-    const picks = pickEntries(e.size, opts.entriesPerTensor, rng);
-    let maxAbs = 0, maxRel = 0;
-    for (const i of picks) {
-      const at = e.offset + i, v = data[at];
-      data[at] = v + opts.epsilon;
-      const up = loss();
-      data[at] = v - opts.epsilon;
-      const down = loss();
-      data[at] = v;
-      const numeric = (up - down) / (2 * opts.epsilon);
-      const abs = Math.abs(analytic[at] - numeric);
-      maxAbs = Math.max(maxAbs, abs);
-      maxRel = Math.max(maxRel, abs / Math.max(1e-10, Math.abs(analytic[at]) + Math.abs(numeric)));
-    }
-    // Float64 central differences with ε = 1e-5 agree to ~1e-7 relative; near-zero gradients are judged absolutely.
-    rows.push({ tensor: e.name, shape: [...e.shape], checked: picks.length, maxAbsError: maxAbs, maxRelError: maxRel, ok: maxRel < 1e-4 || maxAbs < 1e-8 });
+    const at = e.offset, end = e.offset + e.size;
+    const c = checkGradient(e.name, loss, lm.params.data.subarray(at, end), analytic.subarray(at, end), pickEntries(e.size, opts.entriesPerTensor, rng));
+    rows.push({ tensor: e.name, shape: [...e.shape], checked: c.checked, maxAbsError: c.maxAbs, maxRelError: c.maxRel, ok: c.ok });
   }
   const r = cfg.rnn;
-  return { model: `${name}: ${r.cell.toUpperCase()} ${r.numLayers}×${r.hiddenSize}, vocabulary ${cfg.vocabSize}, batch ${B}×${T}`, epsilon: opts.epsilon, rows };
+  return { model: `${name}: ${r.cell.toUpperCase()} ${r.numLayers}×${r.hiddenSize}, vocabulary ${cfg.vocabSize}, batch ${B}×${T}`, epsilon: GRADCHECK_EPSILON, rows };
 }
 
 function sampleBatch(tok: Tokenizer, text: string, B: number, T: number): { inputs: Int32Array; targets: Int32Array; B: number; T: number } {

@@ -1,43 +1,10 @@
-// Central-difference gradient checking in Float64 (micrograd / llm.c test style): for every entry v of a
-// tensor, (f(v + ε) − f(v − ε)) / 2ε is compared with the analytic gradient. Each check returns its worst
-// error so the tests can print it.
+// Test helpers around the engine's gradient check (src/engine/gradcheck.ts: central differences in Float64, one
+// named tolerance, the same code the experiments' "Check Gradients" job runs): random inputs and a random linear
+// functional that turn any output tensor into a scalar loss. Each check returns its worst error so the tests can
+// print it.
 import type { Floats } from '../../../src/engine/tensor';
 
-export const EPS = 1e-6;
-
-export interface GradError {
-  name: string;
-  maxAbs: number;
-  maxRel: number;
-  ok: boolean;
-}
-
-/**
- * Checks analytic gradient `analytic` of scalar `f` with respect to the values in `x` (perturbed in place and
- * restored). Tolerance: |a − n| ≤ atol + rtol·|n|.
- */
-export function checkGradient(
-  name: string, f: () => number, x: Floats, analytic: ArrayLike<number>, atol = 1e-7, rtol = 1e-5,
-): GradError {
-  if (analytic.length !== x.length) throw new Error(`${name}: ${analytic.length} gradients for ${x.length} values`);
-  let maxAbs = 0, maxRel = 0, ok = true;
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i];
-    x[i] = v + EPS;
-    const fp = f();
-    x[i] = v - EPS;
-    const fm = f();
-    x[i] = v;
-    const num = (fp - fm) / (2 * EPS);
-    const a = analytic[i];
-    const abs = Math.abs(a - num);
-    const rel = abs / Math.max(1e-12, Math.abs(a) + Math.abs(num));
-    if (!(abs <= atol + rtol * Math.abs(num))) ok = false;
-    if (!(abs <= maxAbs)) maxAbs = abs;
-    if (Math.abs(num) > 1e-6 && !(rel <= maxRel)) maxRel = rel;
-  }
-  return { name, maxAbs, maxRel, ok };
-}
+export { checkGradient, type GradError } from '../../../src/engine/gradcheck';
 
 /** Σ a·r: a random linear functional turns any output tensor into a scalar loss. */
 export function dot(a: ArrayLike<number>, r: ArrayLike<number>, n = r.length): number {
