@@ -35,6 +35,14 @@ function finiteWeights(dir: string): number {
   return n;
 }
 
+/** The checkpoint in `dir` holds finite weights and `seqlab eval` loads it with a finite loss. */
+function assertSavedAndLoadable(dir: string): void {
+  assert.ok(finiteWeights(dir) > 0);
+  const e = seqlab('eval', dir, '--data', lmText, '--json');
+  assert.equal(e.code, 0, e.err);
+  assert.ok(Number.isFinite(JSON.parse(e.out).loss));
+}
+
 const small = ['--hidden', '16', '--embedding', '8', '--batch', '8', '--seed', '3'];
 const lmText = file('corpus.txt', 'the cat sat on the mat. the dog sat on the log. a bird flew over the house.\n'.repeat(30));
 const data: Record<string, string> = {
@@ -130,10 +138,7 @@ describe('seqlab train stops early and keeps the last good weights', function ()
       const done = JSON.parse(stdout().trim().split('\n').at(-1)!);
       assert.equal(done.stopped, signal);
       assert.ok(done.steps >= 1);
-      assert.ok(finiteWeights(out) > 0);
-      const e = seqlab('eval', out, '--data', lmText, '--json');
-      assert.equal(e.code, 0, e.err);
-      assert.ok(Number.isFinite(JSON.parse(e.out).loss));
+      assertSavedAndLoadable(out);
     });
   }
 
@@ -150,10 +155,7 @@ describe('seqlab train stops early and keeps the last good weights', function ()
     assert.equal(exit, 141, stderr());
     assert.ok(Date.now() - t0 < 10_000, 'it stopped promptly, not after --time');
     assert.match(stderr(), /^seqlab: interrupted by a closed output pipe \(SIGPIPE\) after \d+ steps; saved the weights to [^\n]+\n$/);
-    assert.ok(finiteWeights(out) > 0);
-    const e = seqlab('eval', out, '--data', lmText, '--json');
-    assert.equal(e.code, 0, e.err);
-    assert.ok(Number.isFinite(JSON.parse(e.out).loss));
+    assertSavedAndLoadable(out);
   });
 
   it('a closed stderr when the huge-loss warning is written (--lr 1e6 --time 60): saves a loadable checkpoint, exits 141', async () => {
