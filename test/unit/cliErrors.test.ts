@@ -5,10 +5,10 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from '../../src/cli/args';
 import { commandHelp, commandSpec } from '../../src/cli/help';
+import { scratchDir } from './scratchDir';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -33,12 +33,7 @@ function fails(p: Proc, status: number, message: RegExp): void {
   assert.equal(p.stdout, '');
 }
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-cli-errors-'));
-const file = (name: string, text: string): string => {
-  const f = path.join(tmp, name);
-  fs.writeFileSync(f, text);
-  return f;
-};
+const { dir: tmp, file } = scratchDir('seqlab-cli-errors-');
 
 describe('seqlab process: pipes, help, refused combinations, file errors', function () {
   this.timeout(60_000);

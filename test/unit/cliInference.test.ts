@@ -6,20 +6,15 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CliIO } from '../../src/cli/io';
 import { loadTaskDir, saveTaskDir } from '../../src/cli/io';
 import { main } from '../../src/cli/main';
 import { BOS, NUM_SPECIAL, PAD, UNK } from '../../src/engine/tokenize/types';
+import { scratchDir } from './scratchDir';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-infer-'));
-const file = (name: string, text: string): string => {
-  const f = path.join(tmp, name);
-  fs.writeFileSync(f, text);
-  return f;
-};
+const { dir: tmp, file } = scratchDir('seqlab-infer-');
 
 interface Proc {
   code: number | null;

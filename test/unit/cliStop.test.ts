@@ -6,18 +6,13 @@
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { decodeSafetensors } from '../../src/engine/safetensors';
+import { scratchDir } from './scratchDir';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-stop-'));
-const file = (name: string, text: string): string => {
-  const f = path.join(tmp, name);
-  fs.writeFileSync(f, text);
-  return f;
-};
+const { dir: tmp, file } = scratchDir('seqlab-stop-');
 
 function seqlab(...argv: string[]): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, [CLI, ...argv], { encoding: 'utf8', timeout: 60_000 });

@@ -143,7 +143,7 @@ function systemFileProblems(root: string, listed: readonly string[]): string[] {
       continue;
     }
     if (own.some((p) => provided.has(p))) continue;
-    // One query for all owners (a directory such as /usr/share/doc has hundreds).
+    // One query for all owners (a shared directory can have hundreds).
     const essential = dpkgQuery('${Essential}\n', own).split('\n').includes('yes');
     if (!essential) {
       problems.push(`${file} (named in ${namedIn}) comes from ${own.join(' or ')}, which test/harness/debian-packages.txt does not list`);
@@ -177,14 +177,18 @@ describe('system files come from test/harness/debian-packages.txt', function () 
       put('src/cli/words.ts', "import * as path from 'node:path';\nconst DICT = '/usr/share/dict';\nexport const de = path.join(DICT, 'ngerman');\n" +
         "export const fr = path.join('/usr/share/dict', \"french\");\nexport const es = `${DICT}/spanish`;\nexport const en = DICT + '/american-english';\n");
       put('test/harness/demo.ts', "// a `comment` with `backticks` before the template\nconst GAMES: string = '/usr/share/games';\nconst dir = path.resolve(GAMES, 'fortunes', name);\n");
-      put('test/bench/corpus.ts', 'export const copyright = (pkg: string) => `/usr/share/doc/${pkg}/copyright`;\nconst py = `/usr/bin/python3`;\n');
+      // A template whose tail is computed names its directory (a listed package's, so the fixture itself passes
+      // the check it tests).
+      put('test/bench/corpus.ts', 'export const words = (lang: string) => `/usr/share/dict/${lang}/words`;\nconst py = `/usr/bin/python3`;\n');
       const named = namedSystemPaths(root);
       assert.deepEqual([...named.keys()].sort(), [
         '/usr/bin/python3', '/usr/share/dict', '/usr/share/dict/american-english', '/usr/share/dict/french', '/usr/share/dict/ngerman',
-        '/usr/share/dict/spanish', '/usr/share/doc', '/usr/share/games', '/usr/share/games/fortunes',
+        '/usr/share/dict/spanish', '/usr/share/games', '/usr/share/games/fortunes',
       ]);
       assert.equal(named.get('/usr/share/games/fortunes'), path.join('test', 'harness', 'demo.ts'));
-      assert.equal(named.get('/usr/share/doc'), path.join('test', 'bench', 'corpus.ts'));
+      // '/usr/share/dict' is named first by src/cli/words.ts; alone, the template names it from the bench file.
+      fs.rmSync(path.join(root, 'src'), { recursive: true });
+      assert.equal(namedSystemPaths(root).get('/usr/share/dict'), path.join('test', 'bench', 'corpus.ts'));
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
