@@ -1,0 +1,247 @@
+// THE run configuration: one flat, JSON-friendly record from which every training run is built, whoever starts
+// it (`seqlab train`, the editor's worker, the benchmark, the tests). Each field is declared ONCE below with its
+// default, range and a one-line description; the CLI's flags (src/cli/train.ts), the `seqlab.training.*`
+// settings (package.json), the training protocol's validation (src/protocol/training.ts) and the New Model quick
+// picks come from this table or are checked against it (test/unit/runConfig.test.ts).
+// Legend: B batch rows, T BPTT steps / longest sequence, H hidden units, E embedding size.
+import type { CellKind } from '../cells/cell';
+import type { MergeMode } from '../layers/recurrent';
+import type { OptimizerConfig, OptimizerKind, Schedule } from '../optim';
+import type { AttentionKind } from '../seq2seq/model';
+import type { TokenizerKind } from '../tokenize/tokenizer';
+
+export const TASK_KINDS = ['lm', 'seq2seq', 'classify', 'tag'] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
+
+export interface RunConfig {
+  task: TaskKind;
+  cell: CellKind;
+  hidden: number;
+  layers: number;
+  bidirectional: boolean;
+  merge: MergeMode;
+  attention: AttentionKind;
+  /** seq2seq, additive attention: odd width of the location-aware convolution over the previous weights; 0 = off. */
+  attentionLocation: number;
+  reverseSource: boolean;
+  tokenizer: TokenizerKind;
+  /** word / bpe: target vocabulary size, specials included; 0 = the tokenizer's default. */
+  vocabSize: number;
+  embedding: number;
+  dropout: number;
+  /** lm: BPTT chunk length; other tasks: longest sequence kept (longer ones are cut). */
+  seqLen: number;
+  batch: number;
+  optimizer: OptimizerKind;
+  lr: number;
+  /** SGD and RMSProp momentum. */
+  momentum: number;
+  /** Max global gradient L2 norm; 0 = no clipping. */
+  clip: number;
+  teacherForcing: number;
+  /** Cosine decay of the learning rate to lr/10 over `steps` (needs steps > 0). */
+  decay: boolean;
+  /** Optimizer steps to take; 0 = until stopped. */
+  steps: number;
+  seed: number;
+  validEvery: number;
+  validBatches: number;
+  checkpointEvery: number;
+  snapshotEvery: number;
+}
+
+type Key = keyof RunConfig;
+
+interface FieldBase<K extends Key> {
+  key: K;
+  description: string;
+  /** `seqlab train --<flag>`; null = not a flag. */
+  flag: string | null;
+  /** `seqlab.training.<setting>`; null = not a setting. */
+  setting: string | null;
+  /** The tasks that read this field (undefined = every task). A CLI flag given for another task is refused. */
+  tasks?: readonly TaskKind[];
+}
+export type FieldSpec =
+  | (FieldBase<Key> & { type: 'int'; default: number; min: number; max: number })
+  | (FieldBase<Key> & { type: 'number'; default: number; min: number; max: number; exclusiveMin?: boolean; exclusiveMax?: boolean })
+  | (FieldBase<Key> & { type: 'bool'; default: boolean })
+  | (FieldBase<Key> & { type: 'choice'; default: string; choices: readonly string[] });
+
+const SEQ2SEQ: readonly TaskKind[] = ['seq2seq'];
+/** Float32's largest finite value: a learning rate beyond it is not a number the optimizer can apply. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * Every field, in the order help and settings show them. Sizes: ≤ 4096 units (a 4096² LSTM layer is already
+ * 268 M parameters), ≤ 16 layers; the memory check (modelMemory.ts) refuses what this machine cannot hold.
+ */
+export const RUN_CONFIG_FIELDS: readonly FieldSpec[] = [
+  { key: 'task', type: 'choice', default: 'lm', choices: TASK_KINDS, flag: 'task', setting: null,
+    description: 'What the model learns: lm (next token of plain text), seq2seq (source<TAB>target pairs), classify (label<TAB>text lines), tag (token<TAB>tag lines, a blank line between sentences).' },
+  { key: 'cell', type: 'choice', default: 'lstm', choices: ['lstm', 'gru', 'rnn_tanh', 'rnn_relu'], flag: 'cell', setting: 'cell',
+    description: 'Recurrent cell: LSTM (gated memory, the safe default), GRU (two gates, often as good), or a plain tanh/ReLU RNN (its gradient vanishes over long spans).' },
+  { key: 'hidden', type: 'int', default: 128, min: 1, max: 4096, flag: 'hidden', setting: 'hiddenSize',
+    description: 'Hidden units in each recurrent layer: more units remember more, but train slower.' },
+  { key: 'layers', type: 'int', default: 1, min: 1, max: 16, flag: 'layers', setting: 'numLayers',
+    description: 'Stacked recurrent layers: two or three learn more abstract patterns, but train slower and need more data.' },
+  { key: 'bidirectional', type: 'bool', default: false, flag: 'bidirectional', setting: 'bidirectional', tasks: ['seq2seq', 'classify', 'tag'],
+    description: 'Also read each sequence right to left (classifier, tagger, seq2seq encoder); a language model cannot.' },
+  { key: 'merge', type: 'choice', default: 'concat', choices: ['concat', 'sum', 'mean', 'weighted'], flag: 'merge', setting: 'merge', tasks: ['classify', 'tag'],
+    description: 'How a bidirectional layer joins its two directions: concatenate, sum, mean, or a learned weighted sum.' },
+  { key: 'attention', type: 'choice', default: 'additive', choices: ['none', 'dot', 'general', 'additive'], flag: 'attention', setting: 'attention', tasks: SEQ2SEQ,
+    description: 'Seq2seq attention: none (the thought vector alone), dot or general (Luong et al. 2015), additive (Bahdanau et al. 2015).' },
+  { key: 'attentionLocation', type: 'int', default: 0, min: 0, max: 31, flag: 'attention-location', setting: null, tasks: SEQ2SEQ,
+    description: 'Location-aware additive attention (Chorowski et al. 2015): odd width of the convolution over the previous weights; 0 = off.' },
+  { key: 'reverseSource', type: 'bool', default: false, flag: 'reverse-source', setting: null, tasks: SEQ2SEQ,
+    description: 'Feed a unidirectional encoder the source reversed (Sutskever et al. 2014).' },
+  { key: 'tokenizer', type: 'choice', default: 'char', choices: ['char', 'word', 'bpe'], flag: 'tokenizer', setting: 'tokenizer', tasks: ['lm', 'seq2seq', 'classify'],
+    description: 'Tokens: characters (tiny vocabulary, learns spelling), words, or byte-pair merges (a middle ground, good for code).' },
+  { key: 'vocabSize', type: 'int', default: 0, min: 0, max: 0x110000 + 4, flag: 'vocab-size', setting: 'vocabSize',
+    description: 'Largest vocabulary for word and BPE tokens, special tokens included; 0 = the tokenizer\'s default.' },
+  { key: 'embedding', type: 'int', default: 64, min: 1, max: 4096, flag: 'embedding', setting: 'embeddingSize',
+    description: 'Length of the vector each token is turned into before the recurrent layer reads it.' },
+  { key: 'dropout', type: 'number', default: 0, min: 0, max: 0.95, flag: 'dropout', setting: 'dropout',
+    description: 'Fraction of activations zeroed between stacked layers while training, against overfitting (needs 2+ layers).' },
+  { key: 'seqLen', type: 'int', default: 64, min: 1, max: 100_000, flag: 'seq-len', setting: 'sequenceLength',
+    description: 'Language model: steps of truncated backpropagation through time; other tasks: longest sequence kept.' },
+  { key: 'batch', type: 'int', default: 32, min: 1, max: 100_000, flag: 'batch', setting: 'batchSize',
+    description: 'Sequences per optimizer step: larger batches give smoother gradients, but each step costs more.' },
+  { key: 'optimizer', type: 'choice', default: 'adam', choices: ['adam', 'adamw', 'sgd', 'rmsprop'], flag: 'optimizer', setting: 'optimizer',
+    description: 'The update rule: Adam adapts the step size per weight and is the easiest to get working.' },
+  { key: 'lr', type: 'number', default: 0.002, min: 0, max: FLOAT32_MAX, exclusiveMin: true, flag: 'lr', setting: 'learningRate',
+    description: 'Learning rate: too high and the loss jumps or turns NaN (training pauses), too low and it falls slowly; 0.002 suits Adam.' },
+  { key: 'momentum', type: 'number', default: 0, min: 0, max: 1, exclusiveMax: true, flag: 'momentum', setting: 'momentum',
+    description: 'Momentum of SGD and RMSProp (torch.optim semantics); 0.9 is the usual choice with SGD.' },
+  { key: 'clip', type: 'number', default: 5, min: 0, max: 1e6, flag: 'clip', setting: 'clipNorm',
+    description: 'Clip the gradient\'s global L2 norm to this (torch.nn.utils.clip_grad_norm_), taming exploding gradients; 0 = off.' },
+  { key: 'teacherForcing', type: 'number', default: 1, min: 0, max: 1, flag: 'teacher-forcing', setting: 'teacherForcing', tasks: SEQ2SEQ,
+    description: 'Seq2seq: probability of feeding the decoder the reference token (below 1 is scheduled sampling, Bengio et al. 2015).' },
+  { key: 'decay', type: 'bool', default: false, flag: 'decay', setting: 'decay',
+    description: 'Cosine decay of the learning rate to a tenth over the run\'s steps (needs a step limit).' },
+  { key: 'steps', type: 'int', default: 0, min: 0, max: 1e9, flag: 'steps', setting: 'maxSteps',
+    description: 'Optimizer steps to take; 0 = until stopped.' },
+  { key: 'seed', type: 'int', default: 42, min: 0, max: 2 ** 32 - 1, flag: 'seed', setting: 'seed',
+    description: 'Seed of the one random number generator: the same config and data give the same run, bit for bit.' },
+  { key: 'validEvery', type: 'int', default: 50, min: 0, max: 1e9, flag: 'valid-every', setting: 'validEvery',
+    description: 'Measure validation loss and the task\'s metrics every this many steps; 0 = never.' },
+  { key: 'validBatches', type: 'int', default: 4, min: 0, max: 100_000, flag: 'valid-batches', setting: 'validBatches',
+    description: 'Batches of held-out data each validation reads (0 = none).' },
+  { key: 'checkpointEvery', type: 'int', default: 200, min: 0, max: 1e9, flag: 'checkpoint-every', setting: 'checkpointEvery',
+    description: 'Save a resumable checkpoint every this many steps (0 = only when stopped or asked).' },
+  { key: 'snapshotEvery', type: 'int', default: 100, min: 0, max: 1e9, flag: null, setting: null,
+    description: 'Editor: send the current weights to completions and Translate every this many steps (0 = only on request).' },
+];
+
+export const DEFAULT_RUN_CONFIG: Readonly<RunConfig> = Object.freeze(
+  Object.fromEntries(RUN_CONFIG_FIELDS.map((f) => [f.key, f.default])) as unknown as RunConfig,
+);
+
+export class ConfigError extends Error {
+  constructor(readonly field: string, message: string) {
+    super(`${field}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const FIELD_BY_KEY = new Map(RUN_CONFIG_FIELDS.map((f) => [f.key as string, f]));
+
+export function fieldSpec(key: Key): FieldSpec {
+  return FIELD_BY_KEY.get(key)!;
+}
+
+/** One value checked against its field's type and range; throws ConfigError naming `where.key`. */
+export function checkField(f: FieldSpec, v: unknown, where = 'config'): unknown {
+  const at = `${where}.${f.key}`;
+  switch (f.type) {
+    case 'bool':
+      if (typeof v !== 'boolean') throw new ConfigError(at, `must be true or false, got ${show(v)}`);
+      return v;
+    case 'choice':
+      if (typeof v !== 'string' || !f.choices.includes(v)) throw new ConfigError(at, `must be one of ${f.choices.join(', ')}, got ${show(v)}`);
+      return v;
+    case 'int':
+    case 'number': {
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new ConfigError(at, `must be a finite number, got ${show(v)}`);
+      if (f.type === 'int' && !Number.isInteger(v)) throw new ConfigError(at, `must be a whole number, got ${v}`);
+      const exMin = f.type === 'number' && f.exclusiveMin, exMax = f.type === 'number' && f.exclusiveMax;
+      if (exMin ? v <= f.min : v < f.min) throw new ConfigError(at, `must be ${exMin ? 'above' : 'at least'} ${f.min}, got ${v}`);
+      if (exMax ? v >= f.max : v > f.max) throw new ConfigError(at, `must be ${exMax ? 'below' : 'at most'} ${f.max}, got ${v}`);
+      return v;
+    }
+  }
+}
+
+/**
+ * A complete RunConfig from untrusted JSON (a protocol message, a checkpoint's seqlab.json): every field present,
+ * typed and in range, no unknown field, and the fields consistent with each other (configProblem).
+ */
+export function parseRunConfig(v: unknown, where = 'config'): RunConfig {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ConfigError(where, `must be an object, got ${show(v)}`);
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!FIELD_BY_KEY.has(k)) throw new ConfigError(`${where}.${k}`, 'is not a run setting');
+  const out: Record<string, unknown> = {};
+  for (const f of RUN_CONFIG_FIELDS) {
+    if (!(f.key in o)) throw new ConfigError(`${where}.${f.key}`, 'is missing');
+    out[f.key] = checkField(f, o[f.key], where);
+  }
+  const c = out as unknown as RunConfig;
+  const problem = configProblem(c);
+  if (problem) throw new ConfigError(`${where}.${problem.field}`, problem.message);
+  return c;
+}
+
+/** Defaults, then `overrides` (each checked); the relations between fields are checked on the result. */
+export function runConfig(overrides: Partial<RunConfig> = {}, where = 'config'): RunConfig {
+  return parseRunConfig({ ...DEFAULT_RUN_CONFIG, ...overrides }, where);
+}
+
+/**
+ * The first relation between fields that a run cannot honour, or null. Every driver refuses it the same way (the
+ * CLI as a usage error, the editor as one message), so no setting is ignored in silence.
+ */
+export function configProblem(c: RunConfig): { field: Key; message: string } | null {
+  if (c.task === 'lm' && c.bidirectional) return { field: 'bidirectional', message: 'a language model cannot be bidirectional: it predicts the next token from the past only' };
+  if (c.task === 'seq2seq' && c.cell !== 'lstm' && c.cell !== 'gru') return { field: 'cell', message: `seq2seq needs an lstm or gru encoder and decoder, not ${c.cell}` };
+  if (c.dropout > 0 && c.layers === 1) return { field: 'dropout', message: 'dropout applies between stacked layers; use it with 2 or more layers' };
+  if (c.decay && c.steps < 2) return { field: 'decay', message: 'the cosine decay runs over the step limit: set steps to 2 or more' };
+  if (c.attentionLocation > 0 && (c.attention !== 'additive' || c.attentionLocation % 2 === 0)) {
+    return { field: 'attentionLocation', message: `takes an odd kernel width with additive attention, got ${c.attentionLocation} with ${c.attention}` };
+  }
+  if (c.reverseSource && c.bidirectional) return { field: 'reverseSource', message: 'needs a unidirectional encoder (a bidirectional one already reads right to left)' };
+  if (c.tokenizer === 'bpe' && c.vocabSize > 0 && c.vocabSize < BPE_MIN_VOCAB) {
+    return { field: 'vocabSize', message: `with BPE tokens must be at least ${BPE_MIN_VOCAB} (4 special tokens + 256 byte symbols), got ${c.vocabSize}` };
+  }
+  if (c.vocabSize > 0 && c.vocabSize < 5) return { field: 'vocabSize', message: `must leave room for a real token beside the 4 special ones (at least 5), got ${c.vocabSize}` };
+  return null;
+}
+
+/** Byte-level BPE starts from the 256 byte values (tokenize/bpe.ts) after the 4 special tokens. */
+const BPE_MIN_VOCAB = 4 + 256;
+
+/** torch.optim's config for the chosen optimizer (momentum only where the optimizer has one). */
+export function optimizerConfig(c: RunConfig): OptimizerConfig {
+  if (c.optimizer === 'sgd' || c.optimizer === 'rmsprop') return c.momentum > 0 ? { kind: c.optimizer, momentum: c.momentum } : { kind: c.optimizer };
+  return { kind: c.optimizer };
+}
+
+/** Constant, or a cosine decay to lr/10 over the step limit (Loshchilov & Hutter 2017, without restarts). */
+export function schedule(c: RunConfig): Schedule {
+  return c.decay && c.steps > 1 ? { kind: 'cosine', lr: c.lr, totalSteps: c.steps, minLr: c.lr / 10 } : { kind: 'constant', lr: c.lr };
+}
+
+/** Norm clipping for TrainStep: null when off. */
+export function clipNorm(c: RunConfig): number | null {
+  return c.clip > 0 ? c.clip : null;
+}
+
+/** Tokenizer options (vocabSize 0 = the tokenizer's default). */
+export function tokenizerOptions(c: RunConfig): Record<string, number> {
+  if (!c.vocabSize) return {};
+  return c.tokenizer === 'bpe' ? { vocabSize: c.vocabSize } : { maxVocab: c.vocabSize };
+}
+
+function show(v: unknown): string {
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 40 ? `${s.slice(0, 39)}…` : s;
+}
