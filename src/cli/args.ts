@@ -123,7 +123,7 @@ export const USAGE: Record<string, string> = {
   complete: 'seqlab complete DIR --prompt TEXT | --prompt-file FILE [options]',
   translate: 'seqlab translate DIR --input TEXT | --input-file FILE [options]',
   classify: 'seqlab classify DIR --input TEXT | --input-file FILE [options]',
-  data: 'seqlab data copy|reverse|sort|dates|addition|languages --n N [options]',
+  data: 'seqlab data copy|reverse|sort|dates|addition|languages|tags --n N [options]',
   export: 'seqlab export DIR --out OUT [options]',
   import: 'seqlab import WEIGHTS.safetensors --out DIR [options]',
 };

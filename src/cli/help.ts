@@ -23,7 +23,7 @@ export const FLAG_DOCS: Readonly<Record<string, Readonly<Record<string, FlagDoc>
   train: {
     task: { text: 'lm: next token; classify: a label per line; tag: a tag per word; seq2seq: source → target' },
     out: { value: 'DIR', text: 'checkpoint directory to write (model.safetensors + seqlab.json)' },
-    data: { value: 'FILE...', text: 'training files: lm plain text, classify TEXT<TAB>LABEL, tag CoNLL, seq2seq SOURCE<TAB>TARGET' },
+    data: { value: 'FILE...', text: 'training files: lm plain text, classify LABEL<TAB>TEXT, tag CoNLL TOKEN<TAB>TAG (blank line between sentences), seq2seq SOURCE<TAB>TARGET' },
     valid: { value: 'FILE', text: 'held-out file in the same format, evaluated with the saved model after training' },
     cell: { text: `recurrent cell (default ${D.cell.replace('_', '-')})` },
     hidden: { text: `hidden units per layer (default ${D.hidden})` },
@@ -94,13 +94,13 @@ export const FLAG_DOCS: Readonly<Record<string, Readonly<Record<string, FlagDoc>
     top: { text: 'classifier: print the N most probable labels (default: all)' },
   },
   data: {
-    n: { text: 'number of examples' },
+    n: { text: 'number of examples (tags: sentences)' },
     seed: { value: 'S', text: 'seed of the generator (default 42)' },
     'min-len': { text: 'copy, reverse, sort: shortest source (default 5)' },
     'max-len': { text: 'copy, reverse, sort: longest source (default 20)' },
     exclude: { value: 'FILE...', text: 'skip sources that appear in these SOURCE<TAB>TARGET files (a held-out set)' },
     dict: { value: 'DIR', text: 'languages: directory holding american-english, ngerman, french, spanish (default /usr/share/dict)' },
-    json: { text: 'JSON lines {"source", "target"} instead of SOURCE<TAB>TARGET' },
+    json: { text: 'JSON lines instead of tab-separated text: {"source", "target"}; languages {"label", "text"}; tags {"tokens", "tags"}' },
     'max-data-mb': MAX_DATA,
   },
   export: {

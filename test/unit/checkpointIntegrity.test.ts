@@ -52,7 +52,7 @@ describe('checkpoint integrity: non-finite weights, checksums', function () {
     const lm = path.join(tmp, 'lm.txt'), pairs = path.join(tmp, 'pairs.tsv'), cls = path.join(tmp, 'cls.tsv'), tags = path.join(tmp, 'tags.conll');
     fs.writeFileSync(lm, 'the cat sat on the mat. '.repeat(20));
     fs.writeFileSync(pairs, 'abc\tcba\nabd\tdba\nbcd\tdcb\n'.repeat(4));
-    fs.writeFileSync(cls, 'apple\tA\nzebra\tZ\namber\tA\nzinc\tZ\n'.repeat(3));
+    fs.writeFileSync(cls, 'A\tapple\nZ\tzebra\nA\tamber\nZ\tzinc\n'.repeat(3));
     fs.writeFileSync(tags, 'the\tDET\ncat\tNOUN\n\na\tDET\ndog\tNOUN\n\n'.repeat(3));
     const train = (task: string, data: string, extra: string[] = []): string => {
       const dir = path.join(tmp, `ck-${task}`);

@@ -149,7 +149,7 @@ describe('seqlab CLI', function () {
 
   it('train classify (bidirectional, weighted merge) and tag; eval accuracy; classify prints labels / tags', async () => {
     const words = ['apple', 'amber', 'atlas', 'arrow', 'zebra', 'zinc', 'zone', 'zeal'];
-    const cls = file('cls.tsv', words.map((w) => `${w}\t${w[0] === 'a' ? 'A' : 'Z'}`).join('\n').concat('\n').repeat(4));
+    const cls = file('cls.tsv', words.map((w) => `${w[0] === 'a' ? 'A' : 'Z'}\t${w}`).join('\n').concat('\n').repeat(4));
     await ok('train', '--task', 'classify', '--data', cls, '--out', clsDir, '--bidirectional', '--merge', 'weighted', '--steps', '40', '--batch', '8', '--lr', '0.02', ...tiny);
     const e = JSON.parse(await ok('eval', clsDir, '--data', cls, '--json'));
     assert.deepEqual(Object.keys(e), ['task', 'examples', 'accuracy']);

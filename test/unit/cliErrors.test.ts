@@ -135,7 +135,7 @@ describe('seqlab process: pipes, help, refused combinations, file errors', funct
     const lmText = file('lm.txt', 'the cat sat on the mat. the dog sat on the log. a bird flew over the house. '.repeat(30));
     const pairs = file('rev.tsv', ['abc\tcba', 'hello\tolleh', 'dog\tgod', 'stressed\tdesserts', 'ab\tba', 'reward\tdrawer'].join('\n').concat('\n').repeat(5));
     const conll = file('tags.conll', 'the\tDET\ncat\tNOUN\nsat\tVERB\n\na\tDET\ndog\tNOUN\nran\tVERB\n\n'.repeat(4));
-    const cls = file('cls.tsv', 'apple\tA\namber\tA\nzebra\tZ\nzinc\tZ\n'.repeat(4));
+    const cls = file('cls.tsv', 'A\tapple\nA\tamber\nZ\tzebra\nZ\tzinc\n'.repeat(4));
     const dir = (name: string): string => path.join(tmp, name);
     const tiny = ['--hidden', '8', '--embedding', '4', '--steps', '2', '--seed', '1'];
     const trainOk = (...args: string[]): Proc => {

@@ -67,7 +67,7 @@ describe('seqlab inference as a process: long prompts, special tokens, bounded b
     saveTaskDir(task, bpeDir, {});
     const pairs = file('rev.tsv', Array.from({ length: 60 }, (_, i) => { const w = text(8, i).slice(0, 6).trim(); return `${w}\t${[...w].reverse().join('')}`; }).join('\n') + '\n');
     await inProcess('train', '--task', 'seq2seq', '--data', pairs, '--out', s2sDir, '--steps', '10', ...tiny);
-    const cls = file('cls.tsv', ['apple\tA', 'zebra\tZ', 'amber\tA', 'zinc\tZ'].join('\n') + '\n');
+    const cls = file('cls.tsv', ['A\tapple', 'Z\tzebra', 'A\tamber', 'Z\tzinc'].join('\n') + '\n');
     await inProcess('train', '--task', 'classify', '--data', cls, '--out', clsDir, '--steps', '5', ...tiny);
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -43,7 +43,7 @@ const lmText = file('corpus.txt', 'the cat sat on the mat. the dog sat on the lo
 const data: Record<string, string> = {
   lm: lmText,
   seq2seq: file('rev.tsv', Array.from({ length: 60 }, (_, i) => { const s = `w${i}xyz`.slice(0, 3 + (i % 3)); return `${s}\t${[...s].reverse().join('')}`; }).join('\n')),
-  classify: file('cls.tsv', Array.from({ length: 60 }, (_, i) => `${['good', 'fine', 'bad', 'awful'][i % 4]} ${['day', 'film'][i % 2]}\t${i % 4 < 2 ? 'pos' : 'neg'}`).join('\n')),
+  classify: file('cls.tsv', Array.from({ length: 60 }, (_, i) => `${i % 4 < 2 ? 'pos' : 'neg'}\t${['good', 'fine', 'bad', 'awful'][i % 4]} ${['day', 'film'][i % 2]}`).join('\n')),
   tag: file('tags.conll', Array.from({ length: 30 }, (_, i) => `the\tD\n${['dog', 'cat', 'man'][i % 3]}\tN\n${['ran', 'sat'][i % 2]}\tV\n`).join('\n')),
 };
 

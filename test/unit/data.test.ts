@@ -20,8 +20,8 @@ describe('data readers', () => {
     throwsAt(() => readPlainText(' \n\n'), 1, /^line 1: the text is empty$/);
   });
 
-  it('classification: text before the last tab, sorted labels, CRLF and blank lines', () => {
-    const { examples, labels } = readClassification('good film\tpos\r\n\r\nbad\tfilm\tneg\r\nmeh\tneu\n');
+  it('classification: label before the first tab, the rest is the text (tabs and all), sorted labels, CRLF and blank lines', () => {
+    const { examples, labels } = readClassification('pos\tgood film\r\n\r\nneg\tbad\tfilm\r\nneu\tmeh\n');
     assert.deepEqual(examples, [
       { text: 'good film', label: 'pos' },
       { text: 'bad\tfilm', label: 'neg' },
@@ -30,12 +30,20 @@ describe('data readers', () => {
     assert.deepEqual(labels, ['neg', 'neu', 'pos']);
   });
 
+  it('classification: a word-language line reads as label then word, not the other way round', () => {
+    // The order `seqlab data languages` writes and the demo's languages.tsv holds.
+    const { examples, labels } = readClassification('german\tabschluss\nfrench\tchat\ngerman\tkatze\n');
+    assert.deepEqual(examples.map((e) => e.label), ['german', 'french', 'german']);
+    assert.deepEqual(examples.map((e) => e.text), ['abschluss', 'chat', 'katze']);
+    assert.deepEqual(labels, ['french', 'german']);
+  });
+
   it('classification: errors name the line', () => {
-    throwsAt(() => readClassification('a\tx\n\nno tab here\n'), 3, /^line 3: expected "text<TAB>label" but found no tab in "no tab here"$/);
-    throwsAt(() => readClassification('a\tx\nb\t \n'), 2, /label after the tab is empty/);
-    throwsAt(() => readClassification('\tx\n'), 1, /text before the tab is empty/);
-    throwsAt(() => readClassification('\n\n'), 1, /no "text<TAB>label" lines/);
-    assert.throws(() => readClassification('oops', 'train.tsv'), /^DataFormatError: train\.tsv:1: expected/);
+    throwsAt(() => readClassification('x\ta\n\nno tab here\n'), 3, /^line 3: expected "label<TAB>text" but found no tab in "no tab here"$/);
+    throwsAt(() => readClassification('x\ta\n \tb\n'), 2, /the label before the tab is empty in " \\tb"/);
+    throwsAt(() => readClassification('x\t\n'), 1, /the text after the tab is empty/);
+    throwsAt(() => readClassification('\n\n'), 1, /no "label<TAB>text" lines/);
+    assert.throws(() => readClassification('oops', 'train.tsv'), /^DataFormatError: train\.tsv:1: expected "label<TAB>text"/);
   });
 
   it('parallel: one tab per line, with errors naming the line and the tab count', () => {

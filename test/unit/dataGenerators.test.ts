@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { Rng } from '../../src/engine/rng';
 import { civilFromDays, DATE_STYLES, daysFromCivil, MONTHS, WEEKDAYS, weekdayOf } from '../../src/engine/data/calendar';
-import { DEMO_TASKS, generateTask } from '../../src/engine/data/generators';
+import { DEMO_TASKS, formatConll, generateTask, generateTaggedSentences, POS_TAGS } from '../../src/engine/data/generators';
+import { readConll, type TaggedSentence } from '../../src/engine/data/readers';
 import { buildWordLanguageData, wordListFromText } from '../../src/engine/data/wordLanguages';
 
 /** Independent reading of a generated date: numbers and month/weekday names, checked against Date (UTC). */
@@ -138,5 +139,82 @@ describe('word-language dataset', () => {
     assert.ok(data.words.a.includes('café') && data.words.b.includes('café'));
     assert.throws(() => buildWordLanguageData({ a: ['abc'] }, new Rng(1)), /at least 2 languages/);
     assert.throws(() => buildWordLanguageData({ a: ['abc'], b: ["it's", '1'] }, new Rng(1)), /no usable words left for b/);
+  });
+});
+
+/** For each token, the tag seen with each context key (what a tagger looking at that much context could know). */
+function tagsByContext(sentences: readonly TaggedSentence[], key: (s: TaggedSentence, i: number) => string): Map<string, Map<string, number>> {
+  const seen = new Map<string, Map<string, number>>();
+  for (const s of sentences) {
+    s.tokens.forEach((_, i) => {
+      const k = key(s, i);
+      const tags = seen.get(k) ?? new Map<string, number>();
+      tags.set(s.tags[i], (tags.get(s.tags[i]) ?? 0) + 1);
+      seen.set(k, tags);
+    });
+  }
+  return seen;
+}
+
+/** Accuracy of the best tagger that sees only `key`: the majority tag of each key. */
+function bestAccuracy(seen: Map<string, Map<string, number>>): number {
+  let right = 0, all = 0;
+  for (const tags of seen.values()) for (const c of tags.values()) all += c;
+  for (const tags of seen.values()) right += Math.max(...tags.values());
+  return right / all;
+}
+
+describe('tagging generator', () => {
+  const word = (s: TaggedSentence, i: number): string => s.tokens[i] ?? (i < 0 ? '<s>' : '</s>');
+
+  it('writes CoNLL that readConll reads back: one token<TAB>tag a line, a blank line after each sentence', () => {
+    const sentences = generateTaggedSentences(new Rng(3), 50);
+    const text = formatConll(sentences);
+    assert.ok(text.endsWith('\n\n'));
+    const blocks = text.slice(0, -2).split('\n\n');
+    assert.equal(blocks.length, 50);
+    for (const block of blocks) for (const line of block.split('\n')) assert.match(line, /^[A-Za-z]+\t[A-Z]+$/);
+    const back = readConll(text);
+    assert.deepEqual(back.sentences, sentences);
+    assert.deepEqual(back.tags, [...POS_TAGS]);
+    for (const s of sentences) {
+      assert.equal(s.tokens.length, s.tags.length);
+      assert.ok(s.tokens.length >= 2 && s.tokens.length <= 12, s.tokens.join(' '));
+    }
+  });
+
+  it('is deterministic for a seed and differs across seeds', () => {
+    assert.deepEqual(generateTaggedSentences(new Rng(9), 40), generateTaggedSentences(new Rng(9), 40));
+    assert.notDeepEqual(generateTaggedSentences(new Rng(9), 40), generateTaggedSentences(new Rng(10), 40));
+    assert.deepEqual(generateTaggedSentences(new Rng(9), 0), []);
+    assert.throws(() => generateTaggedSentences(new Rng(9), 1.5), /whole number/);
+  });
+
+  it('the tag follows from the neighbours, not from the word alone', () => {
+    const sentences = generateTaggedSentences(new Rng(11), 4000);
+    // With one word either side, every context has exactly one tag, and it carries over to new sentences.
+    const window = (s: TaggedSentence, i: number): string => `${word(s, i - 1)} ${word(s, i)} ${word(s, i + 1)}`;
+    const byWindow = tagsByContext(sentences, window);
+    const clashes = [...byWindow].filter(([, tags]) => tags.size > 1).map(([k, tags]) => `${k}: ${[...tags.keys()].join('/')}`);
+    assert.deepEqual(clashes, []);
+    const fresh = generateTaggedSentences(new Rng(12), 500);
+    let known = 0, right = 0;
+    for (const s of fresh) s.tokens.forEach((_, i) => {
+      const tags = byWindow.get(window(s, i));
+      if (tags) known++, right += tags.has(s.tags[i]) ? 1 : 0;
+    });
+    assert.equal(right, known);
+    const total = fresh.reduce((n, s) => n + s.tokens.length, 0);
+    assert.ok(known > 0.8 * total, `${known} of ${total} tokens in a seen context`);
+    // The word alone is not enough: a dozen words are nouns or verbs, and the best word-only tagger misses.
+    const byWord = tagsByContext(sentences, (s, i) => s.tokens[i]);
+    const nounOrVerb = [...byWord].filter(([, tags]) => tags.has('NOUN') && tags.has('VERB')).map(([w]) => w);
+    assert.ok(nounOrVerb.length >= 10, nounOrVerb.join(' '));
+    const wordOnly = bestAccuracy(byWord);
+    assert.ok(wordOnly < 0.95, `word-only accuracy ${wordOnly}`);
+    // Nor is the left neighbour alone: a sentence's first word needs the next one ("fish can swim" / "fish the river").
+    const leftOnly = tagsByContext(sentences, (s, i) => `${word(s, i - 1)} ${word(s, i)}`);
+    const needRight = [...leftOnly].filter(([, tags]) => tags.size > 1).map(([k]) => k);
+    assert.ok(needRight.length > 0 && needRight.every((k) => k.startsWith('<s> ')), needRight.join(', '));
   });
 });

@@ -6,10 +6,12 @@
 //   dates     "24 November 2026" -> "2026-11-24"  (9 input styles, see calendar.ts; weekdays are correct)
 //   addition  "123+45"           -> "168"
 // Symbol tasks use lengths uniform in [minLen, maxLen] over a small alphabet (default 5-20 over a-j).
+// And one tagging task (generateTaggedSentences, at the end): sentences of a small English grammar whose words are
+// often ambiguous between noun and verb, each token tagged with its part of speech (CoNLL `token<TAB>tag`).
 
 import { Rng } from '../rng';
 import { civilFromDays, DATE_STYLES, daysFromCivil, isoDate, weekdayOf } from './calendar';
-import { ParallelPair } from './readers';
+import type { ParallelPair, TaggedSentence } from './readers';
 
 export const DEMO_TASKS = ['copy', 'reverse', 'sort', 'dates', 'addition'] as const;
 export type DemoTask = (typeof DEMO_TASKS)[number];
@@ -117,4 +119,85 @@ function additionTask(o: GeneratorOptions): (rng: Rng) => ParallelPair {
 
 export function isDemoTask(name: string): name is DemoTask {
   return (DEMO_TASKS as readonly string[]).includes(name);
+}
+
+// ---- Tagging: part of speech in a toy grammar where the word alone does not tell the tag -----------------------
+// Tags are Universal Dependencies' UPOS names. About half the nouns and verbs drawn are words that are both
+// ("watch", "fish", "saw", "train"...), so a tagger that looks only at the word is right on them about half the
+// time, while the neighbours always decide (checked over samples in test/unit/dataGenerators.test.ts):
+//   after DET or ADJ             -> NOUN   "the old watch"      (a noun phrase is always DET (ADJ) NOUN)
+//   after PRON or AUX            -> VERB   "we watch", "can fish" (a noun subject always takes an AUX, so no
+//                                                                   verb needs an inflection that would give it away)
+//   first word, next is AUX      -> NOUN   "fish can swim"      (a bare subject)
+//   first word, next is DET      -> VERB   "fish the river"     (an imperative): only the RIGHT neighbour tells,
+//                                                                   which is what a bidirectional tagger is for.
+// Grammar:  S -> PRON [AUX] PRED [PP] | DET [ADJ] NOUN AUX PRED [PP] | BARE AUX PRED [PP] | VT NP [PP]
+//           PRED -> VT NP | VI        NP -> DET [ADJ] NOUN        PP -> ADP NP
+
+const LEXICON = {
+  DET: ['the', 'my', 'our', 'every', 'this'],
+  ADJ: ['small', 'old', 'red', 'quiet', 'brave'],
+  PRON: ['I', 'we', 'they', 'you'],
+  AUX: ['can', 'will', 'must', 'should'],
+  ADP: ['near', 'with', 'by', 'under'],
+  noun: ['dog', 'girl', 'boy', 'river', 'city', 'teacher'],
+  bare: ['fish', 'people', 'birds', 'children'], // nouns that read well with no determiner ("fish can swim")
+  transitive: ['see', 'like', 'find', 'follow', 'help'],
+  intransitive: ['swim', 'sleep', 'wait', 'laugh'],
+  ambiguousTransitive: ['watch', 'saw', 'train', 'park', 'ring', 'plant', 'cook', 'paint', 'fish'],
+  ambiguousIntransitive: ['fish', 'duck', 'fly', 'dance'],
+} as const;
+/** Nouns that are also verbs ("fish" is in both verb lists, once here). */
+const AMBIGUOUS_NOUNS = [...new Set([...LEXICON.ambiguousTransitive, ...LEXICON.ambiguousIntransitive])];
+
+/** The tags generateTaggedSentences uses, sorted (the order readConll reports them in). */
+export const POS_TAGS = ['ADJ', 'ADP', 'AUX', 'DET', 'NOUN', 'PRON', 'VERB'] as const;
+
+/** Draws `n` tagged sentences of the grammar above (2 to 12 tokens each). Same Rng state, same sentences. */
+export function generateTaggedSentences(rng: Rng, n: number): TaggedSentence[] {
+  if (!(Number.isInteger(n) && n >= 0)) throw new Error(`the number of sentences must be a whole number ≥ 0, got ${n}`);
+  const out: TaggedSentence[] = [];
+  for (let i = 0; i < n; i++) out.push(taggedSentence(rng));
+  return out;
+}
+
+function taggedSentence(rng: Rng): TaggedSentence {
+  const s: TaggedSentence = { tokens: [], tags: [] };
+  const add = (tag: string, words: readonly string[]): void => {
+    s.tokens.push(words[rng.int(words.length)]);
+    s.tags.push(tag);
+  };
+  const pick = <T>(a: readonly T[], b: readonly T[]): readonly T[] => (rng.next() < 0.5 ? a : b);
+  const nounPhrase = (): void => {
+    add('DET', LEXICON.DET);
+    if (rng.next() < 0.4) add('ADJ', LEXICON.ADJ);
+    add('NOUN', pick(LEXICON.noun, AMBIGUOUS_NOUNS));
+  };
+  const predicate = (): void => {
+    if (rng.next() < 0.6) {
+      add('VERB', pick(LEXICON.transitive, LEXICON.ambiguousTransitive));
+      nounPhrase();
+    } else add('VERB', pick(LEXICON.intransitive, LEXICON.ambiguousIntransitive));
+  };
+  const subject = rng.int(4);
+  if (subject === 3) {
+    add('VERB', pick(LEXICON.transitive, LEXICON.ambiguousTransitive)); // imperative: "watch the river"
+    nounPhrase();
+  } else {
+    if (subject === 0) add('PRON', LEXICON.PRON);
+    else if (subject === 1) nounPhrase();
+    else add('NOUN', LEXICON.bare);
+    if (subject !== 0 || rng.next() < 0.5) add('AUX', LEXICON.AUX);
+    predicate();
+  }
+  if (rng.next() < 0.3) {
+    add('ADP', LEXICON.ADP);
+    nounPhrase();
+  }
+  return s;
+}
+
+/** Sentences as CoNLL text, the format readConll reads: `token<TAB>tag` lines, a blank line after each sentence. */
+export function formatConll(sentences: readonly TaggedSentence[]): string {
+  return sentences.map((s) => s.tokens.map((t, i) => `${t}\t${s.tags[i]}\n`).join('') + '\n').join('');
 }

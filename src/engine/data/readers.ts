@@ -2,7 +2,11 @@
 // line (1-based, as editors show it) and what was expected, so a CLI can print them as one line.
 // Formats (one example per line unless noted; a trailing "\r" is dropped so CRLF files work):
 //   plain text            the whole text is one token stream (language model)
-//   text<TAB>label        classification; the label is after the LAST tab, so the text may contain tabs
+//   label<TAB>text        classification; the label is before the FIRST tab, so the text may contain tabs.
+//                         Label first, as in fastText's `__label__x text` and the issue's editor format: the
+//                         label is short and the text is what a reader scans, and with label-first order a line's
+//                         text can hold tabs. The other order cannot be told apart line by line (`pos<TAB>good`
+//                         reads both ways), so it is not guessed at: a swapped file trains on the wrong column.
 //   source<TAB>target     seq2seq; exactly one tab per line
 //   token<TAB>tag         CoNLL-style tagging; blank lines separate sentences; extra columns allowed, the token
 //                         is the first column and the tag the last (as in CoNLL-2003); "-DOCSTART-" lines skipped
@@ -56,20 +60,20 @@ export function readPlainText(text: string, source?: string): string {
   return body;
 }
 
-/** `text<TAB>label` lines. `labels` lists the distinct labels, sorted, so label ids are stable across files. */
+/** `label<TAB>text` lines. `labels` lists the distinct labels, sorted, so label ids are stable across files. */
 export function readClassification(text: string, source?: string): { examples: LabeledText[]; labels: string[] } {
   const examples: LabeledText[] = [];
   lines(text).forEach((line, i) => {
     if (isBlank(line)) return;
-    const tab = line.lastIndexOf('\t');
-    if (tab < 0) throw new DataFormatError(i + 1, `expected "text<TAB>label" but found no tab in ${preview(line)}`, source);
-    const label = line.slice(tab + 1).trim();
-    const body = line.slice(0, tab);
-    if (label.length === 0) throw new DataFormatError(i + 1, `the label after the tab is empty in ${preview(line)}`, source);
-    if (body.trim().length === 0) throw new DataFormatError(i + 1, `the text before the tab is empty in ${preview(line)}`, source);
+    const tab = line.indexOf('\t');
+    if (tab < 0) throw new DataFormatError(i + 1, `expected "label<TAB>text" but found no tab in ${preview(line)}`, source);
+    const label = line.slice(0, tab).trim();
+    const body = line.slice(tab + 1);
+    if (label.length === 0) throw new DataFormatError(i + 1, `the label before the tab is empty in ${preview(line)}`, source);
+    if (body.trim().length === 0) throw new DataFormatError(i + 1, `the text after the tab is empty in ${preview(line)}`, source);
     examples.push({ text: body, label });
   });
-  if (examples.length === 0) throw new DataFormatError(1, 'no "text<TAB>label" lines found', source);
+  if (examples.length === 0) throw new DataFormatError(1, 'no "label<TAB>text" lines found', source);
   return { examples, labels: sortedUnique(examples.map((e) => e.label)) };
 }
 
