@@ -5,7 +5,8 @@
 // same reader (and by loadTask, which the CLI and the editor call), in one line naming the file and the field.
 import * as assert from 'node:assert/strict';
 import { CheckpointError, readCheckpoint, writeCheckpoint, type CheckpointFiles, type TrainingState } from '../../src/engine/checkpoint';
-import { ARCHITECTURE_KINDS, buildModel, paramLayout, type Architecture, type ArchitectureKind } from '../../src/engine/checkpoint/architecture';
+import { ARCHITECTURE_KINDS, buildModel, describeArchitecture, paramLayout, type Architecture, type ArchitectureKind } from '../../src/engine/checkpoint/architecture';
+import { ModelMemoryError } from '../../src/engine/modelMemory';
 import { createOptimizer } from '../../src/engine/optim';
 import { Rng } from '../../src/engine/rng';
 import { encodeSafetensors } from '../../src/engine/safetensors';
@@ -172,6 +173,18 @@ describe('checkpoints of every kind go through one writer and one reader', () =>
     }
     const oneToMany = trained('one-to-many').files;
     assert.match(refusal(() => loadTask(oneToMany, 'ck')), /^ck holds a one-to-many model; no SeqLab command uses one yet$/);
+  });
+
+  it('a model over the memory limit is refused before it is built, for every kind, naming what it is', () => {
+    for (const kind of ARCHITECTURE_KINDS) {
+      const { files } = trained(kind);
+      const limit = { bytes: 1000, why: 'the test\'s 1000 bytes' };
+      const P = paramLayout(MODELS[kind].arch).size;
+      assert.throws(() => readCheckpoint(files, 'ck', { memoryLimit: limit }), (e: Error) => e instanceof ModelMemoryError
+        && e.message.includes(`to load for ${describeArchitecture(MODELS[kind].arch)} (${P} parameters;`) && e.message.endsWith('the limit is 0 MB, the test\'s 1000 bytes'), kind);
+      if (kind !== 'one-to-many') assert.throws(() => loadTask(files, 'ck', limit), ModelMemoryError, kind);
+      assert.equal(readCheckpoint(files, 'ck', { memoryLimit: { bytes: 12 * P, why: 'exactly enough' } }).model.kind, kind, 'parameters, gradients and decoded weights fit');
+    }
   });
 
   it('the writer refuses a tokenizer that does not fit the model (the reader would refuse the checkpoint)', () => {
