@@ -72,8 +72,8 @@ export function importModel(weightsPath: string, opts: ImportOptions): ImportRes
 function describe(a: Architecture): string {
   if (a.kind === 'seq2seq') return `seq2seq: ${a.config.cell}, attention ${a.config.attention}`;
   const r = a.config.rnn;
-  const labels = a.kind === 'lm' ? '' : `, ${a.labels?.length ?? 0} labels`;
-  return `${a.kind}: ${r.numLayers}-layer ${r.cell}, hidden ${r.hiddenSize}${a.kind === 'one-to-many' && !a.labels ? '' : labels}`;
+  const labels = 'labels' in a && a.labels ? `, ${a.labels.length} labels` : '';
+  return `${a.kind}: ${r.numLayers}-layer ${r.cell}, hidden ${r.hiddenSize}${labels}`;
 }
 
 /** A weights file, read as untrusted input: a regular file (not a device or FIFO, which never end), at most
