@@ -42,10 +42,13 @@ export type BuiltModel =
 
 type ModelOf<K extends ArchitectureKind> = Extract<BuiltModel, { kind: K }>['model'];
 
-/** Kind → its one entry. A Map, not an object: a crafted "kind": "toString" must not find Object's methods. */
-const REGISTRY: ReadonlyMap<ArchitectureKind, ArchitectureEntry<Architecture, { params: Params }>> = new Map(Object.entries({
+/** Each kind's one entry, typed to its own architecture and model. */
+const ENTRIES: { [K in ArchitectureKind]: ArchitectureEntry<Extract<Architecture, { kind: K }>, ModelOf<K>> } = {
   lm: LM_ENTRY, seq2seq: SEQ2SEQ_ENTRY, classify: CLASSIFY_ENTRY, tag: TAG_ENTRY, 'one-to-many': ONE_TO_MANY_ENTRY,
-} satisfies { [K in ArchitectureKind]: ArchitectureEntry<Extract<Architecture, { kind: K }>, ModelOf<K>> }) as [ArchitectureKind, ArchitectureEntry<Architecture, { params: Params }>][]);
+};
+type AnyEntry = ArchitectureEntry<Architecture, { params: Params }>;
+/** Looked up through a Map, not the object: a crafted "kind": "toString" must not find Object's methods. */
+const REGISTRY: ReadonlyMap<ArchitectureKind, AnyEntry> = new Map(Object.entries(ENTRIES) as [ArchitectureKind, AnyEntry][]);
 
 export const ARCHITECTURE_KINDS: readonly ArchitectureKind[] = [...REGISTRY.keys()];
 
@@ -56,7 +59,7 @@ export class ArchitectureError extends Error {
   }
 }
 
-function entryOf(kind: ArchitectureKind): ArchitectureEntry<Architecture, { params: Params }> {
+function entryOf(kind: ArchitectureKind): AnyEntry {
   return REGISTRY.get(kind)!;
 }
 
