@@ -3,7 +3,11 @@
 // the runner's JSON and buffers), goes through writeCheckpoint → readCheckpoint with every tensor equal bit for
 // bit, and writes back to the same bytes; then each kind's checkpoint with one field corrupted is refused by the
 // same reader (and by loadTask, which the CLI and the editor call), in one line naming the file and the field.
+// Last, through the real CLI: a freshly trained model of each kind exports (lm, seq2seq) and imports back.
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { CheckpointError, readCheckpoint, writeCheckpoint, type CheckpointFiles, type TrainingState } from '../../src/engine/checkpoint';
 import { ARCHITECTURE_KINDS, buildModel, describeArchitecture, paramLayout, type Architecture, type ArchitectureKind } from '../../src/engine/checkpoint/architecture';
 import { ModelMemoryError } from '../../src/engine/modelMemory';
@@ -13,6 +17,7 @@ import { encodeSafetensors } from '../../src/engine/safetensors';
 import { loadTask, taskCheckpoint } from '../../src/engine/tasks/checkpoint';
 import { buildTokenizer, WordTokenizer, type Tokenizer } from '../../src/engine/tokenize/tokenizer';
 import type { Floats } from '../../src/engine/tensor';
+import { scratchDir } from './scratchDir';
 
 type Meta = Record<string, any>;
 
@@ -241,6 +246,48 @@ describe('checkpoints of every kind go through one writer and one reader', () =>
           if (kind !== 'one-to-many') assert.equal(refusal(() => loadTask(input, 'ck')), message, 'loadTask refuses it with the same line');
         });
       }
+    });
+  }
+});
+
+describe('seqlab export and import, every kind, real processes', function () {
+  this.timeout(120_000);
+  const CLI = path.resolve(__dirname, '../../../dist/cli.js');
+  const cli = (...args: string[]): { status: number | null; stdout: string; stderr: string } =>
+    spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
+  const tmp = scratchDir('seqlab-kinds-');
+  after(() => fs.rmSync(tmp.dir, { recursive: true, force: true }));
+  const rng = new Rng(3), letters = 'abcdefgh', word = (): string => Array.from({ length: 3 + rng.int(4) }, () => letters[rng.int(8)]).join('');
+  const data: Record<'lm' | 'seq2seq' | 'classify' | 'tag', [file: string, flags: string[]]> = {
+    lm: [tmp.file('lm.txt', 'the cat sat on the mat. '.repeat(30)), ['--seq-len', '12']],
+    seq2seq: [tmp.file('pairs.tsv', Array.from({ length: 30 }, () => { const w = word(); return `${w}\t${[...w].reverse().join('')}\n`; }).join('')), ['--attention', 'additive', '--attention-location', '3']],
+    classify: [tmp.file('cls.tsv', Array.from({ length: 30 }, (_, i) => `${word()} ${i % 2 ? 'good' : 'bad'}\t${i % 2 ? 'pos' : 'neg'}\n`).join('')), ['--bidirectional', '--merge', 'weighted']],
+    tag: [tmp.file('tags.conll', Array.from({ length: 20 }, (_, i) => `the\tD\n${i % 2 ? 'cat' : 'dog'}\tN\n${i % 3 ? 'sat' : 'ran'}\tV\n\n`).join('')), ['--bidirectional']],
+  };
+
+  for (const kind of Object.keys(data) as (keyof typeof data)[]) {
+    it(`${kind}: a freshly trained model ${kind === 'lm' || kind === 'seq2seq' ? 'exports, and its export' : 'with its seqlab.json'} imports back to a model that evaluates identically`, () => {
+      const [file, flags] = data[kind];
+      const ck = path.join(tmp.dir, `${kind}-ck`), exp = path.join(tmp.dir, `${kind}-export`), imp = path.join(tmp.dir, `${kind}-imported`);
+      const train = cli('train', '--task', kind, '--data', file, '--out', ck, '--hidden', '8', '--embedding', '6', '--steps', '5', '--batch', '4', ...flags);
+      assert.equal(train.status, 0, train.stderr);
+      const exportable = kind === 'lm' || kind === 'seq2seq';
+      const exported = cli('export', ck, '--format', 'pytorch', '--out', exp);
+      if (exportable) {
+        assert.equal(exported.status, 0, exported.stderr);
+        assert.deepEqual(fs.readdirSync(exp).sort(), ['model.py', 'model.safetensors', 'seqlab.json']);
+      } else {
+        assert.equal(exported.status, 1);
+        assert.equal(exported.stderr, `seqlab: export: ${ck} holds a ${kind} model; PyTorch export covers lm and seq2seq models\n`);
+        assert.equal(fs.existsSync(exp), false);
+      }
+      const source = exportable ? exp : ck;
+      const imported = cli('import', path.join(source, 'model.safetensors'), '--meta', source, '--out', imp);
+      assert.equal(imported.status, 0, imported.stderr);
+      assert.match(imported.stdout, new RegExp(`^imported ${kind}: `));
+      const before = cli('eval', ck, '--data', file), after = cli('eval', imp, '--data', file);
+      assert.equal(before.status, 0, before.stderr);
+      assert.equal(after.stdout, before.stdout, 'the imported model evaluates exactly like the trained one');
     });
   }
 });
