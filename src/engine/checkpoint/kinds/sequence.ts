@@ -5,6 +5,8 @@ import { SequenceClassifier, type ClassifierConfig } from '../../classifier';
 import { describeRnn } from '../../modelMemory';
 import { SequenceTagger, type TaggerConfig } from '../../tagger';
 import { FieldError, int, labelList, LIMITS, object, recurrentFields } from '../fields';
+import type { Params } from '../../params';
+import type { FloatArrayCtor } from '../../tensor';
 import type { ArchitectureEntry } from './entry';
 
 export interface ClassifyArchitecture {
@@ -21,25 +23,23 @@ export interface TagArchitecture {
 
 export type SequenceArchitecture = ClassifyArchitecture | TagArchitecture;
 
-export const CLASSIFY_ENTRY: ArchitectureEntry<ClassifyArchitecture, SequenceClassifier> = {
-  parse: (a) => {
-    const { base, labels } = parseSequence(a, 'numClasses');
-    return { kind: 'classify', config: { ...base, numClasses: labels.length }, labels };
-  },
-  build: (a, ctor) => new SequenceClassifier(a.config, ctor),
-  vocabularies: (a) => [{ field: 'architecture.config.vocabSize', size: a.config.vocabSize }],
-  describe: (a) => describeRnn(a.config.rnn),
-};
+export const CLASSIFY_ENTRY = sequenceEntry<ClassifyArchitecture, SequenceClassifier>('classify', 'numClasses', (c, ctor) => new SequenceClassifier(c, ctor));
+export const TAG_ENTRY = sequenceEntry<TagArchitecture, SequenceTagger>('tag', 'numTags', (c, ctor) => new SequenceTagger(c, ctor));
 
-export const TAG_ENTRY: ArchitectureEntry<TagArchitecture, SequenceTagger> = {
-  parse: (a) => {
-    const { base, labels } = parseSequence(a, 'numTags');
-    return { kind: 'tag', config: { ...base, numTags: labels.length }, labels };
-  },
-  build: (a, ctor) => new SequenceTagger(a.config, ctor),
-  vocabularies: (a) => [{ field: 'architecture.config.vocabSize', size: a.config.vocabSize }],
-  describe: (a) => describeRnn(a.config.rnn),
-};
+/** The two kinds differ only in the model and in the name of their label count. */
+function sequenceEntry<A extends SequenceArchitecture, M extends { params: Params }>(
+  kind: A['kind'], countField: 'numClasses' | 'numTags', build: (config: A['config'], ctor: FloatArrayCtor) => M,
+): ArchitectureEntry<A, M> {
+  return {
+    parse: (a) => {
+      const { base, labels } = parseSequence(a, countField);
+      return { kind, config: { ...base, [countField]: labels.length }, labels } as A;
+    },
+    build: (a, ctor) => build(a.config, ctor),
+    vocabularies: (a) => [{ field: 'architecture.config.vocabSize', size: a.config.vocabSize }],
+    describe: (a) => describeRnn(a.config.rnn),
+  };
+}
 
 /** The fields both kinds share, and the labels, which must be as many as `countField` says. */
 function parseSequence(a: Record<string, unknown>, countField: 'numClasses' | 'numTags'): { base: Omit<ClassifierConfig, 'numClasses'>; labels: string[] } {
