@@ -1,9 +1,9 @@
 // `seqlab export DIR --format pytorch --out OUT`: a checkpoint directory → model.safetensors + seqlab.json +
 // model.py in OUT (see engine/checkpoint/interop.ts). The CLI parser calls exportModel; so do the tests.
-import { pytorchExportFiles, seq2seqExportFiles } from '../engine/checkpoint/interop';
-import { loadTask } from '../engine/tasks/checkpoint';
+import type { Architecture } from '../engine/checkpoint/architecture';
+import { pytorchExportFiles } from '../engine/checkpoint/interop';
 import { checkOutputDir } from './checkpointDir';
-import { loadCheckpointDir, readCheckpointFiles, writeFilesAtomic } from './exportIo';
+import { loadCheckpointDir, writeFilesAtomic } from './exportIo';
 
 export type ExportFormat = 'pytorch';
 
@@ -24,26 +24,20 @@ export interface ExportResult {
 export function exportModel(dir: string, opts: ExportOptions): ExportResult {
   if (opts.format !== 'pytorch') throw new Error(`unknown export format ${JSON.stringify(opts.format)}; SeqLab exports 'pytorch'`);
   checkOutputDir(opts.out, Boolean(opts.force), 'export');
-  const raw = readCheckpointFiles(dir);
-  // Classifiers and taggers load fine but have no PyTorch export: say so, instead of calling their kind unknown.
-  const other = /"kind":\s*"(classify|tag)"/.exec(raw.meta);
-  if (other) throw new Error(`export: ${dir} holds a ${other[1]} model; PyTorch export covers lm and seq2seq models`);
-  if (/"kind":\s*"seq2seq"/.test(raw.meta)) {
-    // Seq2seq checkpoints are validated by the task loader (engine/tasks/checkpoint.ts), then exported as is.
-    const task = loadTask(raw, dir);
-    if (task.kind !== 'seq2seq') throw new Error(`${dir} is not a seq2seq checkpoint`);
-    const meta = JSON.parse(raw.meta) as { seed?: number; architecture: Record<string, unknown> };
-    const { kind: _kind, config: _config, ...extra } = meta.architecture; // task fields, e.g. maxTargetLength
-    const files = writeFilesAtomic(opts.out, seq2seqExportFiles(task.model.cfg, task.params, { tokenizer: task.tokenizer.toJSON(), seed: meta.seed, extra }));
-    const c = task.model.cfg;
-    return { files, architecture: `seq2seq: ${c.cell} encoder ${c.encoder.numLayers}×${c.encoder.hiddenSize}${c.encoder.bidirectional ? ' (bidirectional)' : c.reverseSource ? ' (reads the source right to left)' : ''}, decoder ${c.decoder.numLayers}×${c.decoder.hiddenSize}, attention ${c.attention}${c.locationKernel ? ` with location features (kernel ${c.locationKernel})` : ''}`, step: null };
-  }
+  // Every kind is read and checked by the one checkpoint reader (engine/checkpoint.ts) before anything is written.
   const ck = loadCheckpointDir(dir);
+  const a = ck.architecture;
+  // Classifiers and taggers load fine but have no PyTorch export: say so, instead of calling their kind unknown.
+  if (a.kind !== 'lm' && a.kind !== 'seq2seq') throw new Error(`export: ${dir} holds a ${a.kind} model; PyTorch export covers lm and seq2seq models`);
   const files = writeFilesAtomic(opts.out, pytorchExportFiles(ck));
-  const r = ck.architecture.config.rnn;
-  return {
-    files,
-    architecture: `${ck.architecture.kind}: ${r.numLayers}-layer ${r.cell}, hidden ${r.hiddenSize}, vocabulary ${ck.architecture.config.vocabSize}`,
-    step: ck.training?.optimizerState.stepCount ?? null,
-  };
+  return { files, architecture: describe(a), step: ck.training?.optimizerState.stepCount ?? null };
+}
+
+function describe(a: Extract<Architecture, { kind: 'lm' | 'seq2seq' }>): string {
+  if (a.kind === 'lm') {
+    const r = a.config.rnn;
+    return `lm: ${r.numLayers}-layer ${r.cell}, hidden ${r.hiddenSize}, vocabulary ${a.config.vocabSize}`;
+  }
+  const c = a.config;
+  return `seq2seq: ${c.cell} encoder ${c.encoder.numLayers}×${c.encoder.hiddenSize}${c.encoder.bidirectional ? ' (bidirectional)' : c.reverseSource ? ' (reads the source right to left)' : ''}, decoder ${c.decoder.numLayers}×${c.decoder.hiddenSize}, attention ${c.attention}${c.locationKernel ? ` with location features (kernel ${c.locationKernel})` : ''}`;
 }

@@ -4,9 +4,8 @@
 // weights, the architecture and the tokenizer all check out.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CheckpointError, META_FILE } from '../engine/checkpoint';
-import { decodeSafetensors } from '../engine/safetensors';
-import { loadTask, taskCheckpoint } from '../engine/tasks/checkpoint';
+import { META_FILE } from '../engine/checkpoint';
+import type { Architecture } from '../engine/checkpoint/architecture';
 import { importPytorchWeights } from '../engine/checkpoint/interop';
 import { checkOutputDir } from './checkpointDir';
 import { DataBudget, DEFAULT_MAX_DATA_MB, readDataBytes } from './dataFiles';
@@ -58,14 +57,23 @@ export function importModel(weightsPath: string, opts: ImportOptions): ImportRes
   }
   const seq2seq = meta !== undefined && /"kind":\s*"seq2seq"/.test(meta);
   if (seq2seq && opts.tokenizer) throw new UsageError(`import: --tokenizer does not apply to a seq2seq model; its tokenizer comes from ${metaFile}`);
-  if (seq2seq) return importSeq2seq(weightsPath, weights, meta!, opts.out);
+  // Every kind goes through the one import (engine/checkpoint/interop.ts), checked like every checkpoint.
   const { files, checkpoint } = importPytorchWeights(weights, {
     meta, tokenizer, rnnNonlinearity: opts.rnnNonlinearity, what: weightsPath,
   });
-  const r = checkpoint.architecture.config.rnn;
-  if (opts.rnnNonlinearity && !r.cell.startsWith('rnn')) throw new UsageError(`import: --rnn-nonlinearity applies to plain RNN weights; ${weightsPath} holds ${r.cell} weights`);
+  const a = checkpoint.architecture;
+  const cell = a.kind === 'seq2seq' ? a.config.cell : a.config.rnn.cell;
+  if (opts.rnnNonlinearity && !cell.startsWith('rnn')) throw new UsageError(`import: --rnn-nonlinearity applies to plain RNN weights; ${weightsPath} holds ${cell} weights`);
   const written = writeFilesAtomic(opts.out, checkpointFilesRecord(files));
-  return { dir: opts.out, files: written, architecture: `${checkpoint.architecture.kind}: ${r.numLayers}-layer ${r.cell}, hidden ${r.hiddenSize}` };
+  return { dir: opts.out, files: written, architecture: describe(a) };
+}
+
+/** "lm: 2-layer lstm, hidden 16", "seq2seq: gru, attention additive", "classify: 1-layer lstm, hidden 8, 3 labels". */
+function describe(a: Architecture): string {
+  if (a.kind === 'seq2seq') return `seq2seq: ${a.config.cell}, attention ${a.config.attention}`;
+  const r = a.config.rnn;
+  const labels = 'labels' in a && a.labels ? `, ${a.labels.length} labels` : '';
+  return `${a.kind}: ${r.numLayers}-layer ${r.cell}, hidden ${r.hiddenSize}${labels}`;
 }
 
 /** A weights file, read as untrusted input: a regular file (not a device or FIFO, which never end), at most
@@ -73,36 +81,6 @@ export function importModel(weightsPath: string, opts: ImportOptions): ImportRes
 function readWeights(file: string): Uint8Array {
   const budget = new DataBudget(2 ** 31 - 1, '', 'SeqLab imports weights files of at most 2 GB');
   return new Uint8Array(readDataBytes(file, budget));
-}
-
-/** Seq2seq weights + the seqlab.json of a seq2seq checkpoint or export: validated by the task loader, then saved. */
-function importSeq2seq(weightsPath: string, bytes: Uint8Array, meta: string, out: string): ImportResult {
-  let names: string[];
-  try {
-    names = [...decodeSafetensors(bytes, weightsPath).tensors.keys()];
-  } catch (e) {
-    throw new CheckpointError((e as Error).message);
-  }
-  // loadTask checks the architecture, the tokenizer against the vocabulary, and every tensor's name, shape and
-  // values. The seqlab.json's checksums describe the file SeqLab exported, not these (PyTorch-written) weights:
-  // they are dropped here, and the checkpoint written below records the checksum of what it saves.
-  const task = loadTask({ model: bytes, meta: withoutChecksums(meta) }, weightsPath);
-  if (task.kind !== 'seq2seq') throw new CheckpointError(`${weightsPath}: the seqlab.json is not a seq2seq model`);
-  const expected = new Set(task.params.entries.map((e) => e.name));
-  const extra = names.filter((n) => !expected.has(n));
-  if (extra.length) throw new CheckpointError(`cannot import ${weightsPath}: unexpected tensor ${extra[0]}`);
-  const written = writeFilesAtomic(out, checkpointFilesRecord(taskCheckpoint(task, { importedFrom: weightsPath })));
-  const c = task.model.cfg;
-  return { dir: out, files: written, architecture: `seq2seq: ${c.cell}, attention ${c.attention}` };
-}
-
-function withoutChecksums(meta: string): string {
-  try {
-    const { checksums: _checksums, ...rest } = JSON.parse(meta) as Record<string, unknown>;
-    return JSON.stringify(rest);
-  } catch {
-    return meta; // loadTask reports the JSON error with the file's name
-  }
 }
 
 function isObject(v: unknown): boolean {

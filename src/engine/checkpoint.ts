@@ -6,20 +6,27 @@
 //                         and the training state's JSON part (optimizer config, step, RNG)
 //   training.safetensors  optional: optimizer moments as "optim.<moment>.<param name>" (params' shapes) and
 //                         runner buffers (e.g. the carried hidden state) as "buffer.<name>"
-// Reading validates everything (magic, version, checksums, architecture, tokenizer vs vocabulary, every
-// tensor's name, shape and finiteness, the moments) BEFORE anything is written into a live model, so a bad
-// file overwrites nothing.
+// Reading validates everything (magic, version, checksums, architecture, tokenizer vs vocabulary, memory, every
+// tensor's name, shape and finiteness, the moments) BEFORE the model is built, against the parameter layout the
+// architecture registry computes without allocating (checkpoint/architecture.ts): a bad file builds nothing and
+// overwrites nothing. Every kind of model (lm, seq2seq, classify, tag, one-to-many) is written and read here.
+import {
+  architectureVocabSize, buildModel, checkLoadingMemory, paramLayout, parseArchitecture, vocabularyProblem, weightCountProblem, type Architecture, type BuiltModel,
+} from './checkpoint/architecture';
+import { CheckpointError } from './checkpoint/error';
 import { checksumProblem, fileChecksums, metaChecksumProblem, nonFiniteProblem, withMetaChecksum } from './checkpoint/integrity';
 import { checkMetaFields } from './checkpoint/metaFields';
-import { weightCountProblem } from './checkpoint/taskArchitectures';
-import { architectureVocabSize, buildModel, parseArchitecture, type Architecture, type BuiltModel } from './checkpoint/architecture';
+import { checkTensors, decodeTensors, sameShape, type DecodedTensors } from './checkpoint/tensors';
+import type { MemoryLimit } from './modelMemory';
 import type { OptimizerConfig, OptimizerState } from './optim';
 import type { Params } from './params';
 import type { RngState } from './rng';
-import { decodeSafetensors, encodeSafetensors, type NamedTensor } from './safetensors';
+import { encodeSafetensors, type NamedTensor } from './safetensors';
 import { assertFiniteParams } from './sentinel';
 import { tokenizerFromJSON, type Tokenizer, type TokenizerJSON } from './tokenize/tokenizer';
-import type { Floats } from './tensor';
+import type { FloatArrayCtor, Floats } from './tensor';
+
+export { CheckpointError };
 
 export const CHECKPOINT_FORMAT = 'seqlab-checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -28,13 +35,6 @@ export const ENGINE_VERSION = '0.1.0';
 export const MODEL_FILE = 'model.safetensors';
 export const META_FILE = 'seqlab.json';
 export const STATE_FILE = 'training.safetensors';
-
-export class CheckpointError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CheckpointError';
-  }
-}
 
 /** A runner's extra arrays (carried state, …): copied into training.safetensors as "buffer.<name>". */
 export interface StateBuffer {
@@ -96,6 +96,8 @@ export interface LoadedCheckpoint {
   tokenizer: Tokenizer;
   /** name → values, in the params layout's order; shapes already checked against the architecture. */
   weights: Map<string, Float32Array>;
+  /** The model readCheckpoint built (with ReadOptions.ctor) and loaded the weights into. */
+  model: BuiltModel;
   training: null | {
     optimizer: OptimizerConfig;
     /** Moments as flat arenas laid out like the params (ready for optimizer.loadState). */
@@ -106,10 +108,21 @@ export interface LoadedCheckpoint {
   };
 }
 
-/** Serializes a model (and optionally its training state) into checkpoint files. */
+export interface ReadOptions {
+  /** Refuse (ModelMemoryError) a model whose loading would need more (modelMemory.ts), before it is built. */
+  memoryLimit?: MemoryLimit | null;
+  /** The ctor the model is built with (a WasmHeap arena's; default plain Float32Array). */
+  ctor?: FloatArrayCtor;
+}
+
+/** Serializes a model of any kind (and optionally its training state) into checkpoint files. */
 export function writeCheckpoint(input: CheckpointInput): CheckpointFiles {
-  const { params } = input;
+  const { params, architecture } = input;
   assertFiniteParams(params, 'a checkpoint', (m) => new CheckpointError(m));
+  // The reader refuses a tokenizer that does not fit the model: never write one (a JSON tokenizer, from a
+  // checkpoint already read, was checked then).
+  const wrongVocab = 'toJSON' in input.tokenizer ? vocabularyProblem(architecture, input.tokenizer.vocabSize) : null;
+  if (wrongVocab) throw new CheckpointError(`refusing to write a checkpoint: ${wrongVocab}`);
   const tokJson = 'toJSON' in input.tokenizer ? input.tokenizer.toJSON() : input.tokenizer;
   const tensors: Record<string, number[]> = {};
   for (const e of params.entries) tensors[e.name] = [...e.shape];
@@ -139,53 +152,46 @@ export function writeCheckpoint(input: CheckpointInput): CheckpointFiles {
   }
   const meta: CheckpointMeta & { checksums: Record<string, string> } = {
     format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, engineVersion: ENGINE_VERSION,
-    architecture: input.architecture, tokenizer: tokJson, vocabSize: architectureVocabSize(input.architecture),
+    architecture, tokenizer: tokJson, vocabSize: architectureVocabSize(architecture),
     seed: input.seed, tensors, checksums: fileChecksums({ [MODEL_FILE]: model, [STATE_FILE]: state }), training, info: input.info ?? {},
   };
   return { model, meta: JSON.stringify(withMetaChecksum(meta, META_FILE), null, 1), ...(state ? { state } : {}) };
 }
 
-/** Parses and validates checkpoint files; throws CheckpointError with a message for the user. */
 /**
- * `beforeBuild` runs once the fields are checked and the file is known to hold the architecture's weights, just
- * before the model is built: the place for a memory limit (tasks/taskMemory.ts checkLoading).
+ * Parses and validates the files of a checkpoint of any kind, then builds its model: throws CheckpointError with
+ * one line for the user (ModelMemoryError when the model would not fit in `opts.memoryLimit`). In order: JSON,
+ * format, version, every field's type and range, the files' checksums, the architecture, the tokenizer against
+ * every vocabulary, the weight count and memory, every tensor and moment, seqlab.json's own checksum; only then
+ * is anything of the model's size allocated.
  */
-export function readCheckpoint(files: CheckpointFiles, where = 'checkpoint', beforeBuild?: (architecture: Architecture) => void): LoadedCheckpoint {
+export function readCheckpoint(files: CheckpointFiles, where = 'checkpoint', opts: ReadOptions = {}): LoadedCheckpoint {
   const meta = parseMeta(files.meta, where);
   const corrupt = checksumProblem(meta.checksums, { [MODEL_FILE]: files.model, [STATE_FILE]: files.state }, where, META_FILE);
   if (corrupt) throw new CheckpointError(corrupt);
   let architecture: Architecture;
-  try {
-    architecture = parseArchitecture(meta.architecture);
-  } catch (e) {
-    throw new CheckpointError(`${where}/${META_FILE}: ${(e as Error).message}`);
-  }
   let tokenizer: Tokenizer;
   try {
+    architecture = parseArchitecture(meta.architecture);
     tokenizer = tokenizerFromJSON(meta.tokenizer);
   } catch (e) {
     throw new CheckpointError(`${where}/${META_FILE}: ${(e as Error).message}`);
   }
+  const wrongVocab = vocabularyProblem(architecture, tokenizer.vocabSize);
+  if (wrongVocab) throw new CheckpointError(`${where}: ${wrongVocab}`);
   const V = architectureVocabSize(architecture);
-  if (tokenizer.vocabSize !== V || meta.vocabSize !== V) {
-    throw new CheckpointError(`${where}: vocabulary mismatch: the tokenizer has ${tokenizer.vocabSize} tokens, the model was built for ${V}`);
-  }
-  // The file's tensors first: a config describing far more weights than the file holds builds nothing.
-  const found = decode(files.model, `${where}/${MODEL_FILE}`);
-  const tooBig = weightCountProblem(architecture, found, MODEL_FILE);
-  if (tooBig) throw new CheckpointError(`${where}/${META_FILE}: ${tooBig}`);
-  beforeBuild?.(architecture);
-  const params = buildModel(architecture).params;
-  const weights = checkTensors(found, params, `${where}/${MODEL_FILE}`, '');
+  if (meta.vocabSize !== V) throw new CheckpointError(`${where}/${META_FILE}: vocabulary mismatch: vocabSize is ${meta.vocabSize}, the model was built for ${V}`);
+  const found = decodeTensors(files.model, `${where}/${MODEL_FILE}`);
+  const { layout, weights } = checkModelWeights(architecture, found, { meta: `${where}/${META_FILE}`, model: `${where}/${MODEL_FILE}`, file: MODEL_FILE }, opts.memoryLimit);
   let training: LoadedCheckpoint['training'] = null;
   if (meta.training) {
     if (!files.state) throw new CheckpointError(`${where}: ${STATE_FILE} is missing (seqlab.json says the checkpoint holds a training state)`);
-    const st = decode(files.state, `${where}/${STATE_FILE}`);
+    const st = decodeTensors(files.state, `${where}/${STATE_FILE}`);
     const moments: Record<string, Float32Array> = {};
     for (const m of meta.training.moments) {
-      const parts = checkTensors(st, params, `${where}/${STATE_FILE}`, `optim.${m}.`);
-      const arena = new Float32Array(params.size);
-      for (const e of params.entries) arena.set(parts.get(e.name)!, e.offset);
+      const parts = checkTensors(st, layout.entries, `${where}/${STATE_FILE}`, `optim.${m}.`);
+      const arena = new Float32Array(layout.size);
+      for (const e of layout.entries) arena.set(parts.get(e.name)!, e.offset);
       moments[m] = arena;
     }
     const buffers: Record<string, { shape: number[]; data: Float32Array }> = {};
@@ -208,12 +214,35 @@ export function readCheckpoint(files: CheckpointFiles, where = 'checkpoint', bef
   }
   const edited = metaChecksumProblem(meta as unknown as Record<string, unknown>, where, META_FILE);
   if (edited) throw new CheckpointError(edited);
-  return { meta, architecture, tokenizer, weights, training };
+  const model = buildModel(architecture, opts.ctor);
+  loadWeights(model.params, weights);
+  return { meta, architecture, tokenizer, weights, model, training };
 }
 
-/** Builds the model of a loaded checkpoint and copies its weights in. */
-export function modelFromCheckpoint(ck: LoadedCheckpoint): BuiltModel {
-  const built = buildModel(ck.architecture);
+/**
+ * The checks of a model's weights against its (parsed) architecture, shared by readCheckpoint and `seqlab
+ * import`: the parameter layout (counted, not allocated), the weight count (a seqlab.json describing far more
+ * weights than the file holds), the memory the model would need, then every tensor. Errors start with
+ * `what.meta` (about the architecture) or `what.model` (about a tensor); `what.file` names the weights file.
+ */
+export function checkModelWeights(
+  architecture: Architecture, found: DecodedTensors, what: { meta: string; model: string; file: string }, memoryLimit?: MemoryLimit | null,
+): { layout: ReturnType<typeof paramLayout>; weights: Map<string, Float32Array> } {
+  let layout: ReturnType<typeof paramLayout>;
+  try {
+    layout = paramLayout(architecture);
+  } catch (e) {
+    throw new CheckpointError(`${what.meta}: the architecture does not build: ${(e as Error).message}`);
+  }
+  const tooBig = weightCountProblem(layout, found, what.file);
+  if (tooBig) throw new CheckpointError(`${what.meta}: ${tooBig}`);
+  checkLoadingMemory(architecture, layout.size, memoryLimit);
+  return { layout, weights: checkTensors(found, layout.entries, what.model) };
+}
+
+/** A fresh model of a loaded checkpoint (built with `ctor`), its weights copied in. */
+export function modelFromCheckpoint(ck: LoadedCheckpoint, ctor?: FloatArrayCtor): BuiltModel {
+  const built = buildModel(ck.architecture, ctor);
   loadWeights(built.params, ck.weights);
   return built;
 }
@@ -225,41 +254,6 @@ export function loadWeights(params: Params, weights: ReadonlyMap<string, ArrayLi
     if (!w || w.length !== e.size) throw new CheckpointError(`weights do not fit this model: ${e.name} is ${w ? `${w.length} values` : 'missing'}, expected ${e.size}`);
   }
   for (const e of params.entries) params.value(e.name).set(weights.get(e.name)!);
-}
-
-function decode(bytes: Uint8Array, what: string): Map<string, { shape: number[]; data: Float32Array }> {
-  try {
-    return decodeSafetensors(bytes, what).tensors;
-  } catch (e) {
-    throw new CheckpointError((e as Error).message);
-  }
-}
-
-/** Every param `prefix + name` must be present with its exact shape and finite values; nothing else may carry the prefix. */
-function checkTensors(
-  found: Map<string, { shape: number[]; data: Float32Array }>, params: Params, what: string, prefix: string,
-): Map<string, Float32Array> {
-  const out = new Map<string, Float32Array>();
-  for (const e of params.entries) {
-    const t = found.get(prefix + e.name);
-    if (!t) throw new CheckpointError(`${what}: tensor ${prefix + e.name} is missing`);
-    if (!sameShape(t.shape, e.shape)) {
-      throw new CheckpointError(`${what}: tensor ${prefix + e.name} has shape [${t.shape.join(', ')}], the architecture needs [${e.shape.join(', ')}]`);
-    }
-    const nonFinite = nonFiniteProblem(prefix + e.name, t.data);
-    if (nonFinite) throw new CheckpointError(`${what}: ${nonFinite}`);
-    out.set(e.name, t.data);
-  }
-  for (const name of found.keys()) {
-    if (name.startsWith(prefix) && !params.has(name.slice(prefix.length))) {
-      throw new CheckpointError(`${what}: unexpected tensor ${name} (not part of this architecture)`);
-    }
-  }
-  return out;
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 function parseMeta(text: string, where: string): CheckpointMeta {

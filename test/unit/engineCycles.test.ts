@@ -3,9 +3,7 @@
 // cycle — between two files, or between two directories of src/engine (ops → kernels → ops, even through
 // different files) — means two "layers" are one, and the next edit makes a real initialisation-order bug.
 // Scans import specifiers as layering.test.ts does. Between files every import counts; between directories only
-// the imports that exist at run time (`import type` is erased, so it cannot order initialisation) — today
-// checkpoint/taskArchitectures.ts names the task architectures' TYPES from tasks/, which the registry of issue
-// #13 item 3 will own.
+// the imports that exist at run time (`import type` is erased, so it cannot order initialisation).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -7,11 +7,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CheckpointError, modelFromCheckpoint, type LoadedCheckpoint } from '../../src/engine/checkpoint';
+import { CheckpointError, modelFromCheckpoint, readCheckpoint, type LoadedCheckpoint } from '../../src/engine/checkpoint';
 import { exportModel } from '../../src/cli/export';
 import { checkpointFilesRecord, loadCheckpointDir, readCheckpointFiles, writeFilesAtomic } from '../../src/cli/exportIo';
 import { importModel } from '../../src/cli/import';
-import { seq2seqExportFiles } from '../../src/engine/checkpoint/interop';
+import { pytorchExportFiles } from '../../src/engine/checkpoint/interop';
 import { Rng } from '../../src/engine/rng';
 import { decodeSafetensors } from '../../src/engine/safetensors';
 import { Seq2Seq, type Seq2SeqConfig } from '../../src/engine/seq2seq/model';
@@ -37,8 +37,9 @@ function config(cell: TrainConfig['cell'], numLayers: number): TrainConfig {
 
 function seqlabLogits(ck: LoadedCheckpoint, tokens: number[][]): Float32Array {
   const built = modelFromCheckpoint(ck);
+  if (built.kind !== 'lm') throw new Error(`not a language model: ${built.kind}`);
   const B = tokens.length, T = tokens[0].length;
-  return Float32Array.from(built.model.forward(Int32Array.from(tokens.flat()), B, T).subarray(0, B * T * ck.architecture.config.vocabSize));
+  return Float32Array.from(built.model.forward(Int32Array.from(tokens.flat()), B, T).subarray(0, B * T * built.architecture.config.vocabSize));
 }
 
 /** Max |a−b| and whether every element is within 1e-4 + 1e-3·|ref|. */
@@ -118,7 +119,7 @@ describe('PyTorch interop (real torch via /usr/bin/python3)', function () {
     for (const { name, ck, tokens, exportDir } of refs) {
       const ref = seqlabLogits(ck, tokens);
       const py = readLogits(path.join(tmp, `${name}-fwd.json`));
-      assert.deepEqual(py.shape, [2, 9, ck.architecture.config.vocabSize]);
+      assert.deepEqual(py.shape, [2, 9, ck.tokenizer.vocabSize]);
       const fwd = compare(ref, py.logits);
       // Reverse: PyTorch's own weights (its init, its Adam) → seqlab import → SeqLab's forward.
       const imported = importModel(path.join(tmp, `${name}-torch`, 'weights.safetensors'), { meta: exportDir, out: path.join(tmp, `${name}-imported`) });
@@ -164,14 +165,15 @@ describe('PyTorch interop (real torch via /usr/bin/python3)', function () {
         });
       }
       const exportDir = path.join(tmp, `${name}-export`);
+      const task = new Seq2SeqTask(model, buildTokenizer('char', 'abcdefgh'), { kind: 'seq2seq', config: cfg, maxTargetLength: 8 }, 5);
       if (name.includes('lstm')) {
         // The CLI path: a checkpoint as `seqlab train` writes it (engine/tasks), then `seqlab export`.
-        const task = new Seq2SeqTask(model, buildTokenizer('char', 'abcdefgh'), { kind: 'seq2seq', config: cfg, maxTargetLength: 8 }, 5);
         writeFilesAtomic(path.join(tmp, `${name}-ck`), checkpointFilesRecord(taskCheckpoint(task)));
         assert.match(exportModel(path.join(tmp, `${name}-ck`), { format: 'pytorch', out: exportDir }).architecture, /^seq2seq: lstm encoder 2×10 \(bidirectional\), decoder 1×16, attention additive$/);
         assert.equal(JSON.parse(fs.readFileSync(path.join(exportDir, 'seqlab.json'), 'utf8')).architecture.maxTargetLength, 8);
       } else {
-        writeFilesAtomic(exportDir, seq2seqExportFiles(cfg, model.params));
+        // The engine path: the same checkpoint read back by the one reader, then its PyTorch export files.
+        writeFilesAtomic(exportDir, pytorchExportFiles(readCheckpoint(taskCheckpoint(task), name)));
       }
       refs.push({ name, cfg, ref: seq2seqForward(model) });
       const inputs = { src: S2S.src, lengths: S2S.lengths, dec_in: S2S.decIn };
@@ -219,10 +221,10 @@ describe('PyTorch interop (real torch via /usr/bin/python3)', function () {
     const weights = path.join(tmp, 'lstm_l2-torch', 'weights.safetensors');
     const out = path.join(tmp, 'never');
     assert.throws(() => importModel(weights, { meta: path.join(tmp, 'gru_l2-export'), out }),
-      (e: Error) => e instanceof CheckpointError && /tensor rnn\.weight_ih_l0 has shape \[64, 10\], expected \[48, 10\]/.test(e.message));
+      (e: Error) => e instanceof CheckpointError && /tensor rnn\.weight_ih_l0 has shape \[64, 10\], the architecture needs \[48, 10\]/.test(e.message));
     const badTok = path.join(tmp, 'badtok.json');
     fs.writeFileSync(badTok, JSON.stringify({ kind: 'char', version: 1, symbols: ['a', 'b'] }));
-    assert.throws(() => importModel(weights, { tokenizer: badTok, out }), /the tokenizer has 6 tokens but the weights are for a vocabulary of \d+/);
+    assert.throws(() => importModel(weights, { tokenizer: badTok, out }), /vocabulary mismatch: the tokenizer has 6 tokens, the model was built for \d+ \(architecture\.config\.vocabSize\)/);
     assert.throws(() => exportModel(path.join(tmp, 'nowhere'), { format: 'pytorch', out }), /is not a checkpoint directory/);
     assert.equal(fs.existsSync(out), false);
   });

@@ -1,31 +1,25 @@
 // PyTorch interop, pure: what an export directory holds, and how PyTorch-named weights become a SeqLab
 // checkpoint. The CLI (src/cli/export.ts, import.ts) and the editor command only read and write the files.
 //   export: model.safetensors (weights only, state_dict names) + seqlab.json (architecture, tokenizer; no
-//           training state) + model.py (torch.nn modules that load them, see modelPy.ts)
+//           training state) + model.py (torch.nn modules that load them, see modelPy.ts); lm and seq2seq
 //   import: safetensors written by PyTorch (model.py's save_safetensors, or safetensors.torch.save_file) +
-//           an architecture and tokenizer (from a seqlab.json, or the architecture inferred from the shapes)
+//           an architecture and tokenizer (from a seqlab.json of any kind, or an LM architecture inferred from
+//           the shapes), checked by the same code as every checkpoint (engine/checkpoint.ts checkModelWeights)
 import {
-  CHECKPOINT_FORMAT, CHECKPOINT_VERSION, CheckpointError, ENGINE_VERSION, META_FILE, MODEL_FILE, readCheckpoint, writeCheckpoint,
-  type CheckpointFiles, type LoadedCheckpoint,
+  CheckpointError, META_FILE, MODEL_FILE, checkModelWeights, loadWeights, readCheckpoint, writeCheckpoint, type CheckpointFiles, type LoadedCheckpoint,
 } from '../checkpoint';
-import type { Params } from '../params';
-import { decodeSafetensors, encodeSafetensors } from '../safetensors';
-import type { Seq2SeqConfig } from '../seq2seq/model';
 import { tokenizerFromJSON } from '../tokenize/tokenizer';
-import { architectureVocabSize, buildModel, inferLmArchitecture, parseArchitecture, type Architecture } from './architecture';
-import { fileChecksums, nonFiniteProblem, withMetaChecksum } from './integrity';
-import { weightCountProblem } from './taskArchitectures';
+import { buildModel, inferLmArchitecture, parseArchitecture, vocabularyProblem, type Architecture } from './architecture';
 import { checkExportable, modelPy } from './modelPy';
+import { decodeTensors } from './tensors';
 
 export const MODEL_PY_FILE = 'model.py';
 
-/** File name → contents of a PyTorch export of a loaded checkpoint. */
+/** File name → contents of a PyTorch export of a loaded checkpoint (lm or seq2seq; ArchitectureError otherwise). */
 export function pytorchExportFiles(ck: LoadedCheckpoint): Record<string, string | Uint8Array> {
   checkExportable(ck.architecture);
-  const built = buildModel(ck.architecture);
-  for (const e of built.params.entries) built.params.value(e.name).set(ck.weights.get(e.name)!);
   const files = writeCheckpoint({
-    architecture: ck.architecture, params: built.params, tokenizer: ck.meta.tokenizer, seed: ck.meta.seed,
+    architecture: ck.architecture, params: ck.model.params, tokenizer: ck.meta.tokenizer, seed: ck.meta.seed,
     info: { ...ck.meta.info, exportedFor: 'pytorch', trainedSteps: ck.training?.optimizerState.stepCount ?? ck.meta.info['trainedSteps'] ?? null },
   });
   return { [MODEL_FILE]: files.model, [META_FILE]: files.meta, [MODEL_PY_FILE]: modelPy() };
@@ -43,16 +37,13 @@ export interface ImportOptions {
 
 /**
  * Builds checkpoint files (no training state) from PyTorch-written safetensors. Every tensor must match the
- * architecture's name and shape; the tokenizer's size must match the vocabulary. Throws CheckpointError.
+ * architecture's name and shape; the tokenizer's size must match every vocabulary. A seqlab.json's checksums
+ * describe the files SeqLab wrote, not these weights: they are not used, and the checkpoint written records the
+ * checksums of what it saves. Throws CheckpointError.
  */
 export function importPytorchWeights(weights: Uint8Array, opts: ImportOptions): { files: CheckpointFiles; checkpoint: LoadedCheckpoint } {
   const what = opts.what ?? 'weights';
-  let tensors;
-  try {
-    tensors = decodeSafetensors(weights, what).tensors;
-  } catch (e) {
-    throw new CheckpointError((e as Error).message);
-  }
+  const tensors = decodeTensors(weights, what);
   let architecture: Architecture;
   let tokenizerJson: unknown = opts.tokenizer;
   let seed = 0;
@@ -61,7 +52,7 @@ export function importPytorchWeights(weights: Uint8Array, opts: ImportOptions): 
       const m = JSON.parse(opts.meta) as { architecture?: unknown; tokenizer?: unknown; seed?: unknown };
       architecture = parseArchitecture(m.architecture);
       tokenizerJson ??= m.tokenizer;
-      if (typeof m.seed === 'number') seed = m.seed;
+      if (typeof m.seed === 'number' && Number.isFinite(m.seed)) seed = m.seed;
     } else {
       architecture = inferLmArchitecture(new Map([...tensors].map(([k, v]) => [k, v.shape])), opts.rnnNonlinearity);
     }
@@ -75,34 +66,11 @@ export function importPytorchWeights(weights: Uint8Array, opts: ImportOptions): 
   } catch (e) {
     throw new CheckpointError(`cannot import ${what}: ${(e as Error).message}`);
   }
-  const V = architectureVocabSize(architecture);
-  if (tokenizer.vocabSize !== V) throw new CheckpointError(`cannot import ${what}: the tokenizer has ${tokenizer.vocabSize} tokens but the weights are for a vocabulary of ${V}`);
-  const tooBig = weightCountProblem(architecture, tensors, what);
-  if (tooBig) throw new CheckpointError(`cannot import ${what}: ${tooBig}`);
+  const wrongVocab = vocabularyProblem(architecture, tokenizer.vocabSize);
+  if (wrongVocab) throw new CheckpointError(`cannot import ${what}: ${wrongVocab}`);
+  const checked = checkModelWeights(architecture, tensors, { meta: `cannot import ${what}`, model: `cannot import ${what}`, file: what });
   const built = buildModel(architecture);
-  for (const e of built.params.entries) {
-    const t = tensors.get(e.name);
-    if (!t) throw new CheckpointError(`cannot import ${what}: tensor ${e.name} is missing`);
-    if (t.shape.join(',') !== e.shape.join(',')) throw new CheckpointError(`cannot import ${what}: tensor ${e.name} has shape [${t.shape.join(', ')}], expected [${e.shape.join(', ')}]`);
-    const nonFinite = nonFiniteProblem(e.name, t.data);
-    if (nonFinite) throw new CheckpointError(`cannot import ${what}: ${nonFinite}`);
-  }
-  for (const name of tensors.keys()) if (!built.params.has(name)) throw new CheckpointError(`cannot import ${what}: unexpected tensor ${name}`);
-  for (const e of built.params.entries) built.params.value(e.name).set(tensors.get(e.name)!.data);
+  loadWeights(built.params, checked.weights);
   const files = writeCheckpoint({ architecture, params: built.params, tokenizer, seed, info: { importedFrom: what } });
   return { files, checkpoint: readCheckpoint(files, what) };
-}
-
-/**
- * PyTorch export files of a seq2seq model (engine/seq2seq/model.ts): weights under its state_dict names, a
- * seqlab.json whose architecture is { kind: 'seq2seq', config } (plus the caller's task fields), and model.py.
- */
-export function seq2seqExportFiles(
-  config: Seq2SeqConfig, params: Params, meta: { tokenizer?: unknown; seed?: number; extra?: Record<string, unknown> } = {},
-): Record<string, string | Uint8Array> {
-  const model = encodeSafetensors(params.entries.map((e) => ({ name: e.name, shape: e.shape, data: params.value(e.name) })), { format: 'pt' });
-  const tensors: Record<string, number[]> = {};
-  for (const e of params.entries) tensors[e.name] = [...e.shape];
-  const json = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, engineVersion: ENGINE_VERSION, architecture: { kind: 'seq2seq', config, ...meta.extra }, tokenizer: meta.tokenizer ?? null, vocabSize: config.tgtVocab, seed: meta.seed ?? 0, tensors, checksums: fileChecksums({ [MODEL_FILE]: model }), training: null, info: { exportedFor: 'pytorch' } };
-  return { [MODEL_FILE]: model, [META_FILE]: JSON.stringify(withMetaChecksum(json, META_FILE), null, 1), [MODEL_PY_FILE]: modelPy() };
 }

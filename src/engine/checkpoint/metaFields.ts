@@ -1,5 +1,5 @@
 // The non-architecture fields of a seqlab.json, type- and range-checked before anything is built (the
-// architecture has its own parsers: architecture.ts, taskArchitectures.ts). What each field may hold:
+// architecture has its own parsers: the registry, architecture.ts and kinds/*.ts). What each field may hold:
 //   seed         a finite number (informational: loading does not draw from it)
 //   vocabSize    an integer in LIMITS.vocabSize (it must also equal the tokenizer's and the architecture's)
 //   tensors      name → shape: up to LIMITS.tensorRank non-negative integer dimensions

@@ -7,8 +7,13 @@
 import type { Architecture } from './architecture';
 import { ArchitectureError } from './architecture';
 
-/** Throws ArchitectureError when the architecture has no torch.nn equivalent (non-concat bidirectional merges). */
+/**
+ * Throws ArchitectureError when the architecture has no torch.nn equivalent here: model.py holds the language
+ * model and seq2seq modules only, and nn.LSTM concatenates directions (non-concat bidirectional merges).
+ */
 export function checkExportable(arch: Architecture): void {
+  if (arch.kind === 'seq2seq') return;
+  if (arch.kind !== 'lm') throw new ArchitectureError(`a ${arch.kind} model has no PyTorch export; it covers lm and seq2seq models`);
   const r = arch.config.rnn;
   if (r.bidirectional && r.merge !== 'concat') {
     throw new ArchitectureError(`a bidirectional '${r.merge}' merge has no torch.nn equivalent (nn.LSTM concatenates directions); only 'concat' exports to PyTorch`);

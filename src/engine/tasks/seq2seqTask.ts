@@ -2,6 +2,7 @@
 // copy) → Seq2Seq (encoder, bridge, decoder, optional attention), trained with teacher forcing (a ratio < 1
 // is scheduled sampling) on padded, length-bucketed batches; evaluated by greedy decoding to EOS.
 // Legend: B batch, S source length, T target steps (|y| + 1: BOS-prefixed inputs, EOS-suffixed targets).
+import type { Seq2SeqArchitecture } from '../checkpoint/architecture';
 import { BatchOrder, PaddedBatch } from '../data/batch';
 import type { ParallelPair } from '../data/readers';
 import type { MemoryLimit } from '../modelMemory';
@@ -17,12 +18,7 @@ import { checkSeq2SeqTraining } from './taskMemory';
 /** Seq2seq-only model options beyond the shared TaskOptions (each a `seqlab train` flag). */
 export type Seq2SeqOptions = Pick<Seq2SeqConfig, 'reverseSource' | 'locationKernel'>;
 
-export interface Seq2SeqArchitecture {
-  kind: 'seq2seq';
-  config: Seq2SeqConfig;
-  /** Longest training target in tokens: decoding stops at 2× this (plus slack) if EOS never comes. */
-  maxTargetLength: number;
-}
+export type { Seq2SeqArchitecture };
 
 export interface Seq2SeqEval {
   task: 'seq2seq';

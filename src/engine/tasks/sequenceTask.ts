@@ -5,6 +5,7 @@
 //   tag       the vocabulary is the CoNLL tokens themselves (a word tokenizer whose entries are those tokens,
 //             so "U.S." stays ONE position, aligned with its tag); unseen tokens map to UNK
 // Legend: B batch, T steps (longest sequence in the batch), C classes or tags.
+import type { SequenceArchitecture } from '../checkpoint/architecture';
 import { SequenceClassifier, type ClassifierConfig } from '../classifier';
 import { BatchOrder, PaddedBatch, gatherLabels } from '../data/batch';
 import { toLabelIds, type LabeledText, type TaggedSentence } from '../data/readers';
@@ -16,9 +17,7 @@ import { buildTokenizer, byCountThenText, NUM_SPECIAL, UNK, WordTokenizer, type 
 import { optimizerConfig, schedule, tokenizerOptions, type TaskOptions } from './options';
 import { checkSequenceTraining } from './taskMemory';
 
-export type SequenceArchitecture =
-  | { kind: 'classify'; config: ClassifierConfig; labels: string[] }
-  | { kind: 'tag'; config: TaggerConfig; labels: string[] };
+export type { SequenceArchitecture };
 
 export interface AccuracyEval {
   task: 'classify' | 'tag';
@@ -43,17 +42,17 @@ export class SequenceTask {
     return this.model.lossAndBackward(t.targets, 'mean', IGNORE);
   };
 
-  private constructor(readonly architecture: SequenceArchitecture, readonly tokenizer: Tokenizer, readonly seed: number) {
+  private constructor(readonly architecture: SequenceArchitecture, readonly tokenizer: Tokenizer, readonly seed: number, model?: SequenceClassifier | SequenceTagger) {
     this.kind = architecture.kind;
-    this.model = architecture.kind === 'classify' ? new SequenceClassifier(architecture.config) : new SequenceTagger(architecture.config);
+    this.model = model ?? (architecture.kind === 'classify' ? new SequenceClassifier(architecture.config) : new SequenceTagger(architecture.config));
     if (this.kind === 'tag') for (let id = NUM_SPECIAL; id < tokenizer.vocabSize; id++) this.vocab.set(tokenizer.tokenText(id), id);
   }
 
-  /** Rebuilds an (untrained) model from a checkpoint's architecture; the caller loads the weights. */
-  static fromArchitecture(a: SequenceArchitecture, tokenizer: Tokenizer, seed: number): SequenceTask {
-    if (!Array.isArray(a.labels) || a.labels.length < 1 || !a.labels.every((l) => typeof l === 'string')) throw new Error('labels must be a list of strings');
-    if (a.config?.vocabSize !== tokenizer.vocabSize) throw new Error(`the tokenizer has ${tokenizer.vocabSize} tokens, the model was built for ${a.config?.vocabSize}`);
-    return new SequenceTask(a, tokenizer, seed);
+  /** The task of a model a checkpoint built (engine/checkpoint.ts readCheckpoint checked it against its tokenizer). */
+  static fromModel(
+    built: { architecture: SequenceArchitecture; model: SequenceClassifier | SequenceTagger }, tokenizer: Tokenizer, seed: number,
+  ): SequenceTask {
+    return new SequenceTask(built.architecture, tokenizer, seed, built.model);
   }
 
   static createClassifier(o: TaskOptions, examples: readonly LabeledText[], labels: readonly string[], memoryLimit?: MemoryLimit | null): SequenceTask {

@@ -1,11 +1,12 @@
 // Memory estimates of each task's model, checked before the model is built (modelMemory.ts explains the parts):
 // parameters counted by constructing the real model with a counting ctor, activations per batch position from
-// the recurrent caches plus embeddings and output layer. Every task's create() and loadTask() call these.
+// the recurrent caches plus embeddings and output layer. Every task's create() calls these (loading a checkpoint
+// is checked by the architecture registry: checkpoint/architecture.ts checkLoadingMemory).
 // Legend: B batch, T target/sequence steps, S source steps, V vocabulary, C classes or tags, E embedding, H hidden.
 import { SequenceClassifier, type ClassifierConfig } from '../classifier';
 import { LanguageModel, type LmConfig } from '../lm';
 import {
-  checkMemory, countParams, describeRnn, loadingMemory, recurrentPositionFloats, trainingMemory, type MemoryEstimate, type MemoryLimit,
+  checkMemory, countParams, describeRnn, recurrentPositionFloats, trainingMemory, type MemoryEstimate, type MemoryLimit,
 } from '../modelMemory';
 import type { OptimizerConfig } from '../optim';
 import { Seq2Seq, type Seq2SeqConfig } from '../seq2seq/model';
@@ -57,34 +58,4 @@ export function sequenceTrainingMemory(kind: 'classify' | 'tag', cfg: Classifier
   const perPos = 3 * cfg.embeddingSize + recurrentPositionFloats(cfg.rnn) + (kind === 'tag' ? 3 * C + 2 * O : 0);
   const acts = B * T * perPos + (kind === 'classify' ? B * (3 * C + 2 * O) : 0);
   return trainingMemory(describeRnn(cfg.rnn), P, optimizer, acts, `${B} × ${T}`);
-}
-
-/** Parameters of a checkpoint's architecture, counted without allocating; null if the config does not build. */
-export function architectureParams(kind: unknown, config: unknown): { params: number; model: string } | null {
-  try {
-    const c = config as LmConfig & Seq2SeqConfig & ClassifierConfig & TaggerConfig;
-    switch (kind) {
-      case 'lm':
-        return { params: countParams((ctor) => new LanguageModel(c, ctor)), model: describeRnn(c.rnn) };
-      case 'seq2seq':
-        return { params: countParams((ctor) => new Seq2Seq(c, ctor)), model: `encoder ${describeRnn({ cell: c.cell, ...c.encoder })}` };
-      case 'classify':
-        return { params: countParams((ctor) => new SequenceClassifier(c, ctor)), model: describeRnn(c.rnn) };
-      case 'tag':
-        return { params: countParams((ctor) => new SequenceTagger(c, ctor)), model: describeRnn(c.rnn) };
-    }
-  } catch {
-    // A config that does not build is reported by the loader itself, with its own message.
-  }
-  return null;
-}
-
-/**
- * Refuses to load a model that would not fit in `limit`. Whether the weights file can hold the architecture at
- * all is checked before this, once, by checkpoint/taskArchitectures.ts weightCountProblem.
- */
-export function checkLoading(kind: unknown, config: unknown, limit: MemoryLimit | null | undefined): void {
-  const a = architectureParams(kind, config);
-  if (!a || !Number.isFinite(a.params)) return;
-  checkMemory(loadingMemory(a.model, a.params), limit, 'load');
 }

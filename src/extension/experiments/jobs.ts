@@ -88,7 +88,9 @@ export const GRAD_CHECK_DEFAULTS: GradCheckOptions = { entriesPerTensor: 6, T: 1
  */
 export function gradCheck(files: CheckpointFiles, text: string, name: string, opts: GradCheckOptions = GRAD_CHECK_DEFAULTS): GradCheckView {
   const ck = readCheckpoint(files, name);
-  const cfg: LmConfig = { ...ck.architecture.config, rnn: { ...ck.architecture.config.rnn, dropout: 0 } };
+  const arch = ck.architecture;
+  if (arch.kind !== 'lm') throw new Error(`${name} holds a ${arch.kind} model; the gradient check runs on language models`);
+  const cfg: LmConfig = { ...arch.config, rnn: { ...arch.config.rnn, dropout: 0 } };
   const lm = new LanguageModel(cfg, Float64Array);
   loadWeights(lm.params, ck.weights);
   const { inputs, targets, B, T } = sampleBatch(ck.tokenizer, text, opts.B, opts.T);
