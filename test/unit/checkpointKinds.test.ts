@@ -261,7 +261,7 @@ describe('seqlab export and import, every kind, real processes', function () {
   const data: Record<'lm' | 'seq2seq' | 'classify' | 'tag', [file: string, flags: string[]]> = {
     lm: [tmp.file('lm.txt', 'the cat sat on the mat. '.repeat(30)), ['--seq-len', '12']],
     seq2seq: [tmp.file('pairs.tsv', Array.from({ length: 30 }, () => { const w = word(); return `${w}\t${[...w].reverse().join('')}\n`; }).join('')), ['--attention', 'additive', '--attention-location', '3']],
-    classify: [tmp.file('cls.tsv', Array.from({ length: 30 }, (_, i) => `${word()} ${i % 2 ? 'good' : 'bad'}\t${i % 2 ? 'pos' : 'neg'}\n`).join('')), ['--bidirectional', '--merge', 'weighted']],
+    classify: [tmp.file('cls.tsv', Array.from({ length: 30 }, (_, i) => `${i % 2 ? 'pos' : 'neg'}\t${word()} ${i % 2 ? 'good' : 'bad'}\n`).join('')), ['--bidirectional', '--merge', 'weighted']],
     tag: [tmp.file('tags.conll', Array.from({ length: 20 }, (_, i) => `the\tD\n${i % 2 ? 'cat' : 'dog'}\tN\n${i % 3 ? 'sat' : 'ran'}\tV\n\n`).join('')), ['--bidirectional']],
   };
 
