@@ -76,8 +76,19 @@ export class LanguageModel {
   private ensure(B: number, T: number): void {
     this.B = B;
     this.T = T;
-    if (B * T <= this.cap) return;
-    const n = B * T, ctor = this.params.ctor;
+    this.reserve(B, T);
+  }
+
+  /**
+   * Allocates every batch-sized buffer for batches of up to B rows, T steps and `rows` positions in all (default B·T; fewer
+   * when no batch is both the widest and the longest; the stack's caches included; grown, never shrunk), so forwards within those sizes allocate nothing. The one
+   * method forward grows them with, so sizing/alloc.ts counts exactly what training will use.
+   */
+  reserve(B: number, T: number, rows = B * T): void {
+    this.rnn.reserve(B, T, rows);
+    const n = rows;
+    if (n <= this.cap) return;
+    const ctor = this.params.ctor;
     this.emb = new ctor(n * this.E);
     this.logits = new ctor(n * this.V);
     this.probs = new ctor(n * this.V);

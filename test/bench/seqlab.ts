@@ -20,9 +20,9 @@ import { LanguageModel } from '../../src/engine/lm';
 import { LmTrainer, TrainStep, type LmBatch } from '../../src/engine/trainer';
 import { Seq2Seq } from '../../src/engine/seq2seq/model';
 import { WasmHeap } from '../../src/engine/kernels/heap';
-import { asFloatCtor, lmArenaFloats, wasmFloatCtor, type HeapFloatCtor } from '../../src/engine/sizing/alloc';
+import { asFloatCtor, sizedHeap, type HeapFloatCtor } from '../../src/engine/sizing/alloc';
+import type { FloatArrayCtor } from '../../src/engine/tensor';
 import { wasmStats } from '../../src/engine/kernels/product';
-import { gateCount } from '../../src/engine/cells/cell';
 import { editorModel, editorTyping } from './editorPath';
 import type { CharLMConfig, Completer, EditorTyping, LMTrainer, MatmulRunner, ProductKind, Seq2SeqBenchConfig, Seq2SeqTrainer, Side } from './sides';
 
@@ -57,20 +57,25 @@ export function createSeqlabSide(variant: SeqlabVariant = 'wasm'): Side {
       };
     },
     async charLM(cfg: CharLMConfig): Promise<LMTrainer> {
-      const heapCtor = variant === 'wasm' ? wasmFloatCtor(lmArenaFloats({
-        params: lmParamCount(cfg), vocab: cfg.vocab, embed: cfg.embed, hidden: cfg.hidden, layers: cfg.layers,
-        gates: gateCount(cfg.cell), batch: cfg.batch, seqLen: cfg.seqLen,
-      })) : null;
-      const model = new LanguageModel({
-        vocabSize: cfg.vocab, embeddingSize: cfg.embed,
-        rnn: { cell: cfg.cell, hiddenSize: cfg.hidden, numLayers: cfg.layers, bidirectional: false, merge: 'concat', dropout: 0 },
-      }, heapCtor ? asFloatCtor(heapCtor) : Float32Array);
+      // The heap holds exactly what this run allocates: the model, its (batch, seqLen) caches, Adam, the roll-back
+      // copy and the carried states, counted by running the same setup on a counting ctor (sizing/alloc.ts).
+      const setup = (ctor: FloatArrayCtor) => {
+        const m = new LanguageModel({
+          vocabSize: cfg.vocab, embeddingSize: cfg.embed,
+          rnn: { cell: cfg.cell, hiddenSize: cfg.hidden, numLayers: cfg.layers, bidirectional: false, merge: 'concat', dropout: 0 },
+        }, ctor);
+        m.reserve(cfg.batch, cfg.seqLen);
+        const t = new LmTrainer(m, {
+          optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8 },
+          schedule: { kind: 'constant', lr: cfg.lr },
+          clipNorm: cfg.clipNorm,
+        }, 'mean');
+        t.reserve(cfg.batch);
+        return { model: m, trainer: t };
+      };
+      const heapCtor = variant === 'wasm' ? sizedHeap(setup) : null;
+      const { model, trainer } = setup(heapCtor ? asFloatCtor(heapCtor) : Float32Array);
       model.initialize(new Rng(cfg.seed));
-      const trainer = new LmTrainer(model, {
-        optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8 },
-        schedule: { kind: 'constant', lr: cfg.lr },
-        clipNorm: cfg.clipNorm,
-      }, 'mean');
       const batch: LmBatch = { inputs: new Int32Array(0), targets: new Int32Array(0), B: cfg.batch, T: cfg.seqLen, resetState: true };
       const side: LMTrainer = {
         step(x, y) {
@@ -89,18 +94,22 @@ export function createSeqlabSide(variant: SeqlabVariant = 'wasm'): Side {
       return side;
     },
     async seq2seq(cfg: Seq2SeqBenchConfig): Promise<Seq2SeqTrainer> {
-      // Generous fixed heap (only touched pages are resident); overflow, if any, is reported in the note.
-      const heapCtor = variant === 'wasm' ? wasmFloatCtor(24 << 20) : null;
-      const model = new Seq2Seq({
-        srcVocab: cfg.vocab, tgtVocab: cfg.vocab, embeddingSize: cfg.embed, cell: 'lstm',
-        encoder: { hiddenSize: cfg.hidden, numLayers: 1, bidirectional: false },
-        decoder: { hiddenSize: cfg.hidden, numLayers: 1 },
-        attention: 'additive', attentionSize: cfg.attention, attentionQuery: 'output',
-      }, heapCtor ? asFloatCtor(heapCtor) : Float32Array);
+      // The heap holds exactly what this run allocates (model, its (batch, S, T) buffers, Adam, roll-back copy).
+      const setup = (ctor: FloatArrayCtor) => {
+        const m = new Seq2Seq({
+          srcVocab: cfg.vocab, tgtVocab: cfg.vocab, embeddingSize: cfg.embed, cell: 'lstm',
+          encoder: { hiddenSize: cfg.hidden, numLayers: 1, bidirectional: false },
+          decoder: { hiddenSize: cfg.hidden, numLayers: 1 },
+          attention: 'additive', attentionSize: cfg.attention, attentionQuery: 'output',
+        }, ctor);
+        m.reserve(cfg.batch, cfg.S, cfg.T);
+        return { model: m, core: new TrainStep(m.params, {
+          optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8 }, schedule: { kind: 'constant', lr: cfg.lr }, clipNorm: cfg.clipNorm,
+        }) };
+      };
+      const heapCtor = variant === 'wasm' ? sizedHeap(setup) : null;
+      const { model, core } = setup(heapCtor ? asFloatCtor(heapCtor) : Float32Array);
       model.initialize(new Rng(cfg.seed));
-      const core = new TrainStep(model.params, {
-        optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8 }, schedule: { kind: 'constant', lr: cfg.lr }, clipNorm: cfg.clipNorm,
-      });
       let cur: { src: Int32Array; srcLen: Int32Array; decIn: Int32Array; targets: Int32Array } | null = null;
       const fb = (): { loss: number; count: number } => {
         model.forward(cur!.src, cur!.srcLen, cfg.batch, cfg.S, cur!.decIn, cfg.T, { training: true });
@@ -130,14 +139,6 @@ export function createSeqlabSide(variant: SeqlabVariant = 'wasm'): Side {
 
 const models = new WeakMap<LMTrainer, LanguageModel>();
 const heaps = new WeakMap<LMTrainer, HeapFloatCtor>();
-
-/** Parameters of embedding (V,E) + L recurrent layers (G·H·(in+H) + 2·G·H) + head (V,H) + V. */
-function lmParamCount(c: CharLMConfig): number {
-  const G = gateCount(c.cell) * c.hidden;
-  let n = c.vocab * c.embed + c.vocab * c.hidden + c.vocab;
-  for (let l = 0; l < c.layers; l++) n += G * ((l === 0 ? c.embed : c.hidden) + c.hidden) + 2 * G;
-  return n;
-}
 
 let lastStats = { zeroCopy: 0, copied: 0 };
 /** Which product path ran since the last note (zero-copy vs copied operands) and whether the heap overflowed. */
