@@ -17,6 +17,10 @@ import { Seq2SeqTask, type Seq2SeqOptions } from '../../src/engine/tasks/seq2seq
 import { SequenceTask } from '../../src/engine/tasks/sequenceTask';
 import { TrainStep } from '../../src/engine/trainer';
 import { WasmHeap } from '../../src/engine/kernels/heap';
+import { setKernelBackend } from '../../src/engine/ops/matmul';
+import { SequenceClassifier } from '../../src/engine/classifier';
+import { Seq2Seq } from '../../src/engine/seq2seq/model';
+import { SequenceTagger } from '../../src/engine/tagger';
 import { wasmStats } from '../../src/engine/kernels/product';
 import type { FloatArrayCtor } from '../../src/engine/tensor';
 
@@ -145,4 +149,103 @@ describe('every kind trains on an exactly sized WasmHeap', () => {
     assert.equal(n, Infinity);
     assert.ok(process.memoryUsage().rss - rssBefore < 2 ** 30, 'counting allocated more than the 1 GiB limit');
   });
+});
+
+// The heap changes where buffers live, not what is computed: on the TypeScript kernels (one backend for both
+// paths) a heap-backed run equals a plain-array run bit for bit, and on the SIMD kernels (zero-copy products,
+// SIMD pointwise cells; plain arrays copy products and run the TypeScript cells) within float32 rounding.
+describe('heap and plain arrays train to the same weights', () => {
+  afterEach(() => setKernelBackend('wasm'));
+  const B = 4, S = 7, T = 6, V = 12;
+  type Run = { params: Params; step(r: Rng): number };
+  const step = (core: TrainStep, f: () => { loss: number; count: number }): number => core.run(f).loss;
+  const adam = { optimizer: { kind: 'adam' as const }, schedule: { kind: 'constant' as const, lr: 0.02 }, clipNorm: 1 };
+  const batch = (r: Rng) => {
+    const b = 1 + r.int(B), s = 1 + r.int(S), t = 1 + r.int(T);
+    const ids = (n: number) => Int32Array.from({ length: n }, () => 4 + r.int(V - 4));
+    const lengths = Int32Array.from({ length: b }, (_, i) => (i === 0 ? s : 1 + r.int(s)));
+    return { b, s, t, src: ids(b * s), lengths, decIn: ids(b * t), targets: ids(b * t), labels: Int32Array.from({ length: b }, () => r.int(3)), tags: Int32Array.from({ length: b * s }, () => r.int(4)) };
+  };
+  const kinds: [string, (ctor: FloatArrayCtor) => Run][] = [
+    ['seq2seq additive, location-aware, bidirectional', (ctor) => {
+      const m = new Seq2Seq({ srcVocab: V, tgtVocab: V, embeddingSize: 8, cell: 'lstm', encoder: { hiddenSize: 8, numLayers: 1, bidirectional: true },
+        decoder: { hiddenSize: 16, numLayers: 2 }, attention: 'additive', locationKernel: 3 }, ctor);
+      m.reserve(B, S, T);
+      const core = new TrainStep(m.params, adam);
+      m.initialize(new Rng(1));
+      return { params: m.params, step: (r) => {
+        const x = batch(r);
+        return step(core, () => m.trainForwardBackward(x.src, x.lengths, x.b, x.s, x.decIn, x.targets, x.t, 'mean', 0.7, r));
+      } };
+    }],
+    ['seq2seq general, gru', (ctor) => {
+      const m = new Seq2Seq({ srcVocab: V, tgtVocab: V, embeddingSize: 8, cell: 'gru', encoder: { hiddenSize: 16, numLayers: 2, bidirectional: false },
+        decoder: { hiddenSize: 16, numLayers: 2 }, attention: 'general' }, ctor);
+      m.reserve(B, S, T);
+      const core = new TrainStep(m.params, adam);
+      m.initialize(new Rng(1));
+      return { params: m.params, step: (r) => {
+        const x = batch(r);
+        return step(core, () => m.trainForwardBackward(x.src, x.lengths, x.b, x.s, x.decIn, x.targets, x.t, 'mean', 1, r));
+      } };
+    }],
+    ['classifier gru bi weighted, dropout', (ctor) => {
+      const m = new SequenceClassifier({ vocabSize: V, embeddingSize: 8, numClasses: 3, rnn: { cell: 'gru', hiddenSize: 16, numLayers: 2, bidirectional: true, merge: 'weighted', dropout: 0.2 } }, ctor);
+      m.reserve(B, S);
+      const core = new TrainStep(m.params, adam);
+      m.initialize(new Rng(1));
+      return { params: m.params, step: (r) => {
+        const x = batch(r);
+        return step(core, () => (m.forward(x.src, x.lengths, x.b, x.s, { training: true, rng: r }), m.lossAndBackward(x.labels, 'mean')));
+      } };
+    }],
+    ['tagger lstm bi', (ctor) => {
+      const m = new SequenceTagger({ vocabSize: V, embeddingSize: 8, numTags: 4, rnn: { cell: 'lstm', hiddenSize: 16, numLayers: 1, bidirectional: true, merge: 'concat', dropout: 0 } }, ctor);
+      m.reserve(B, S);
+      const core = new TrainStep(m.params, adam);
+      m.initialize(new Rng(1));
+      return { params: m.params, step: (r) => {
+        const x = batch(r);
+        return step(core, () => (m.forward(x.src, x.lengths, x.b, x.s), m.lossAndBackward(x.tags, 'mean')));
+      } };
+    }],
+    ['one-to-many lstm, label condition', (ctor) => {
+      const m = new OneToMany({ vocabSize: V, embeddingSize: 8, condition: { kind: 'label', numLabels: 3, size: 4 }, rnn: { cell: 'lstm', hiddenSize: 16, numLayers: 2, dropout: 0 } }, ctor);
+      m.reserve(B, T);
+      const core = new TrainStep(m.params, adam);
+      m.initialize(new Rng(1));
+      return { params: m.params, step: (r) => {
+        const x = batch(r);
+        return step(core, () => (m.forward(x.labels, x.decIn, x.b, x.t), m.lossAndBackward(x.targets, 'mean')));
+      } };
+    }],
+  ];
+  for (const [label, make] of kinds) {
+    for (const backend of ['js', 'wasm'] as const) {
+      it(`${label}: ${backend === 'js' ? 'bit for bit on the TypeScript kernels' : 'within float32 rounding on the SIMD kernels'}`, () => {
+        setKernelBackend(backend);
+        const train = (ctor: FloatArrayCtor) => {
+          const run = make(ctor), r = new Rng(8), losses: number[] = [];
+          for (let s = 0; s < 8; s++) losses.push(run.step(r));
+          return { run, losses };
+        };
+        const heap = sizedHeap(make)!;
+        const onHeap = train(heap as unknown as FloatArrayCtor), plain = train(Float32Array);
+        assert.equal(heap.overflow.arrays, 0);
+        assert.equal(heap.heap.used, heap.sized);
+        const a = onHeap.run.params.data, b = plain.run.params.data;
+        let worst = 0;
+        for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+        const lossDiff = onHeap.losses.reduce((m, l, i) => Math.max(m, Math.abs(l - plain.losses[i])), 0);
+        console.log(`      ${label} [${backend}]: 8 steps, max weight difference ${worst.toExponential(2)}, max loss difference ${lossDiff.toExponential(2)}`);
+        if (backend === 'js') {
+          assert.deepEqual(onHeap.losses, plain.losses);
+          assert.equal(worst, 0);
+        } else {
+          assert.ok(lossDiff <= 1e-5 * Math.max(...plain.losses), `losses differ by ${lossDiff}`);
+          assert.ok(worst < 1e-4, `weights differ by ${worst}`);
+        }
+      });
+    }
+  }
 });
