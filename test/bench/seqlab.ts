@@ -6,8 +6,8 @@
 // W1–W3 charLM: the engine's LanguageModel (embedding → RecurrentStack → head) + LmTrainer (mean CE, clip
 //   by global norm, Adam) — exactly the tfjs peers' model and step. W4 completer: batch-1 forward over the
 //   64-id context, then one step per generated id from the carried (h, c) — the same strategy as the peer.
-//   The model is built with `wasmFloatCtor` (src/engine/sizing/alloc.ts): parameters, gradients, Adam moments,
-//   caches and the completer's carried state live in one WasmHeap, so every product (batch-1 ones too) is
+//   The model is built on a heap sized by `sizedHeap` (src/engine/sizing/alloc.ts): parameters, gradients, Adam
+//   moments, caches and the carried state live in one WasmHeap, so every product (batch-1 ones too) is
 //   zero-copy on the SIMD kernels. The side reports how many products copied (should be 0).
 // W4-editor: the editor's own completion path (editorPath.ts: the provider's Suggester) on W5's or W1's weights.
 // W5: the same charLM trainer, trained for a fixed wall time, scored with `evaluate` (mean CE, no update).
@@ -152,8 +152,9 @@ function pathNote(heapCtor: HeapFloatCtor | null): string {
 /** Reads the context once (batch 1), then advances the carried state one generated id at a time. */
 function greedyCompleter(model: LanguageModel): Completer {
   const n = model.rnn.cfg.numLayers * model.rnn.cfg.hiddenSize;
-  // The carried state in the model's own arenas (its WasmHeap), so the first recurrent product stays zero-copy.
-  const h = new model.params.ctor(n), c = new model.params.ctor(n);
+  // The carried state in plain arrays: a forward copies h0/c0 into its own state slots (in the heap), so no product
+  // reads them, and the training heap is sized for training alone (sizing/alloc.ts; stepState.ts does the same).
+  const h = new Float32Array(n), c = new Float32Array(n);
   const one = new Int32Array(1);
   const V = model.V;
   const argmaxLast = (T: number): number => {

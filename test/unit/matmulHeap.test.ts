@@ -32,7 +32,7 @@ function train(cell: 'lstm' | 'gru', ctor: FloatArrayCtor | undefined, steps: nu
   return { losses, model };
 }
 
-describe('zero-copy training on a WasmHeap (wasm/alloc.ts)', () => {
+describe('zero-copy training on a WasmHeap (sizing/alloc.ts)', () => {
   for (const cell of ['lstm', 'gru'] as const) {
     it(`${cell}: same losses and weights as plain arrays, every product zero-copy`, () => {
       const plain = train(cell, undefined, 8);
