@@ -118,10 +118,11 @@ describe('fast path gradients of every architecture (float32 on a sized WasmHeap
       (ref as unknown as { initialize(r: Rng): void }).initialize(new Rng(11));
       for (let i = 0; i < ref.params.data.length; i++) ref.params.data[i] *= 2; // gates into their saturated ranges too
       fast.params.data.set(ref.params.data);
-      const products = { ...wasmStats };
+      const products = { ...wasmStats }, cells = pointwiseStats.lstm + pointwiseStats.gru;
       fast.params.zeroGrad();
       run(fast, false);
       assert.equal(wasmStats.copied, products.copied, 'no product copied its operands');
+      assert.ok(pointwiseStats.lstm + pointwiseStats.gru > cells, 'the SIMD cells ran (padded batches included)');
       ref.params.zeroGrad();
       run(ref, true);
       assert.equal(heap.overflow.arrays, 0, 'nothing fell back to plain arrays');
