@@ -71,6 +71,7 @@ export class Seq2Seq {
   private dDecOut!: Floats; // (B, T, Hd)
   private dCtx!: Floats; // (B, T, Ce)
   private mixed!: Int32Array; // (B, T) scheduled-sampling decoder inputs
+  private kept: Floats | null = null; // (S, Ce) keptAnnotations(): a step decoder's copy of the encoder states
   private readonly counted = new Int32Array(1);
   private w: Record<string, Floats> = {};
   private g: Record<string, Floats> = {};
@@ -190,7 +191,6 @@ export class Seq2Seq {
     if (!this.kept || this.kept.length < n) this.kept = new this.params.ctor(n);
     return this.kept;
   }
-  private kept: Floats | null = null;
 
   /** Runs the encoder and the bridge: encoderOutput (B, S, Ce), bridge.h0 / bridge.c0 (Ld, B, Hd). */
   encode(src: Int32Array, srcLengths: Int32Array, B: number, S: number, opts: Seq2SeqRunOptions = {}): void {

@@ -52,6 +52,8 @@ export interface Translation {
 export class Seq2SeqTask {
   readonly kind = 'seq2seq' as const;
   epoch = 0;
+  /** The inference twin (inferenceModel) and the shapes it is reserved for. */
+  private twin: { model: Seq2Seq; S: number; K: number } | null = null;
   private train: {
     src: number[][]; tgt: number[][]; order: BatchOrder; srcB: PaddedBatch; inB: PaddedBatch; outB: PaddedBatch;
     core: TrainStep; rng: Rng; ratio: number;
@@ -140,7 +142,6 @@ export class Seq2SeqTask {
     this.twin = { model, S: Math.max(S, t?.S ?? 0), K: Math.max(K, t?.K ?? 0) };
     return model;
   }
-  private twin: { model: Seq2Seq; S: number; K: number } | null = null;
 
   /** extra: minLength and a token constraint (what users see); evaluation decodes without them. */
   private decodeIds(model: Seq2Seq, src: number[], beam: number, extra: Pick<DecodeOptions, 'minLength' | 'constraint'> = {}): DecodeResult {

@@ -36,6 +36,8 @@ export class SequenceTask {
   readonly model: SequenceClassifier | SequenceTagger;
   epoch = 0;
   private readonly vocab = new Map<string, number>(); // tag: token text → id
+  /** The inference twin (inferenceModel) and the shapes it is reserved for. */
+  private twin: { model: SequenceClassifier | SequenceTagger; T: number } | null = null;
   private train: {
     seqs: number[][]; labels: number[][] | Int32Array; order: BatchOrder; batch: PaddedBatch; targets: Int32Array;
     core: TrainStep; rng: Rng;
@@ -158,7 +160,6 @@ export class SequenceTask {
     this.twin = { model, T };
     return model;
   }
-  private twin: { model: SequenceClassifier | SequenceTagger; T: number } | null = null;
 
   /** Class probabilities (C) of one text, or per-token tag probabilities (n, C) of one token list. */
   predict(ids: readonly number[], model = this.inferenceModel(ids.length)): Float32Array {
