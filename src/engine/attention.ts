@@ -114,6 +114,17 @@ export class Attention {
 
   private ensure(B: number, T: number, S: number): void {
     [this.B, this.T, this.S] = [B, T, S];
+    this.reserve(B, T, S);
+  }
+
+  /**
+   * Allocates the buffers for B rows of up to T queries over up to S source positions (grown, never shrunk), so
+   * forwards within those sizes allocate nothing; sizing/alloc.ts counts what this allocates.
+   */
+  reserve(B: number, T: number, S: number): void {
+    // A location-aware chain's first step reads S zeros as its "previous weights"; they follow S alone.
+    if (this.locationKernel && S > (this.zeros?.length ?? 0)) this.zeros = new this.ctor(S);
+    else this.zeros ??= new this.ctor(0);
     const [cBTS, cBS, cBT] = this.cap;
     if (B * T * S <= cBTS && B * S <= cBS && B * T <= cBT) return;
     const bts = Math.max(B * T * S, cBTS), bs = Math.max(B * S, cBS), bt = Math.max(B * T, cBT);
@@ -129,7 +140,6 @@ export class Attention {
     this.context = new ctor(bt * cfg.encoderSize);
     this.dEnc = new ctor(bs * cfg.encoderSize);
     this.dQuery = new ctor(bt * cfg.decoderSize);
-    this.zeros = new ctor(this.locationKernel ? Math.max(S, this.zeros?.length ?? 0) : 0);
     this.cap = [bts, bs, bt];
   }
 
@@ -140,7 +150,6 @@ export class Attention {
    */
   forward(enc: Floats, B: number, S: number, lengths: Int32Array | null, q: Floats, T: number, prev: Floats | null = null): void {
     this.ensure(B, T, S);
-    if (this.locationKernel && this.zeros.length < S) this.zeros = new this.ctor(S);
     [this.enc, this.q, this.lengths, this.prev] = [enc, q, lengths, prev];
     const { cfg } = this, He = cfg.encoderSize, Hd = cfg.decoderSize, A = this.A;
     if (cfg.score === 'general') matmulNT(this.keys, 0, enc, 0, this.W!, 0, B * S, He, Hd, false);

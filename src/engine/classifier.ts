@@ -69,6 +69,13 @@ export class SequenceClassifier {
 
   private ensure(B: number, T: number): void {
     [this.B, this.T] = [B, T];
+    this.reserve(B, T);
+  }
+
+  /** Allocates every batch-sized buffer (the stack's too) for batches of up to B rows and T steps, so forwards
+   *  within that size allocate nothing (grown, never shrunk; sizing/alloc.ts counts what this allocates). */
+  reserve(B: number, T: number): void {
+    this.rnn.reserve(B, T);
     const ctor = this.params.ctor, E = this.cfg.embeddingSize, { F, C } = this;
     if (B * T > this.capBT) {
       this.emb = new ctor(B * T * E);

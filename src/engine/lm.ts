@@ -76,14 +76,25 @@ export class LanguageModel {
   private ensure(B: number, T: number): void {
     this.B = B;
     this.T = T;
-    if (B * T <= this.cap) return;
-    const n = B * T, ctor = this.params.ctor;
-    this.emb = new ctor(n * this.E);
-    this.logits = new ctor(n * this.V);
-    this.probs = new ctor(n * this.V);
-    this.dLogits = new ctor(n * this.V);
-    this.dRnnOut = new ctor(n * this.rnn.outputSize);
-    this.cap = n;
+    this.reserve(B, T);
+  }
+
+  /**
+   * Allocates every batch-sized buffer (the stack's caches too) for batches of up to B rows, T steps and `rows`
+   * positions in all (default B·T; fewer when no batch is both the widest and the longest, as an inference twin's
+   * prompt chunk and beam step), grown, never shrunk, so forwards within those sizes allocate nothing. It is the
+   * method forward grows them with, so sizing/alloc.ts counts exactly what training will use.
+   */
+  reserve(B: number, T: number, rows = B * T): void {
+    this.rnn.reserve(B, T, rows);
+    if (rows <= this.cap) return;
+    const ctor = this.params.ctor;
+    this.emb = new ctor(rows * this.E);
+    this.logits = new ctor(rows * this.V);
+    this.probs = new ctor(rows * this.V);
+    this.dLogits = new ctor(rows * this.V);
+    this.dRnnOut = new ctor(rows * this.rnn.outputSize);
+    this.cap = rows;
   }
 
   /** The last forward's activations in order (sentinel.ts names the first non-finite one). */

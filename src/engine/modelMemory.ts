@@ -3,15 +3,17 @@
 // is, instead of dying in "Array buffer allocation failed" (or taking the machine into swap) half-way through.
 //
 // Parameters are COUNTED, not estimated: the model itself is constructed with a counting "constructor" (the
-// constructor look-alike of wasm/alloc.ts) that records every size asked for and hands out empty arrays, so
+// constructor look-alike of sizing/alloc.ts) that records every size asked for and hands out empty arrays, so
 // its layout code runs — the real tensor list, bridges, attention, merge weights — but nothing of the model's
 // size is allocated. The rest follows the arenas of params.ts and the optimizers:
 //   parameters P, gradients P, optimizer moments m·P (Adam: exp_avg and exp_avg_sq; RMSprop: square_avg, …),
 //   one more copy of P·(1 + m) while a checkpoint or snapshot is written,
 //   activations for one batch: per position, each layer and direction keeps ~(4·gates + 10)·H floats (gate
 //   pre-activations from x and h, activations, their gradients, states, cell, tanh c, outputs, dropout
-//   buffers), plus embeddings (3·E) and output logits/softmax/gradient (3·V or 3·C) — the cache layout behind
-//   wasm/alloc.ts's lmArenaFloats, which measures 70–74% of its estimate with its 25% headroom.
+//   buffers), plus embeddings (3·E) and output logits/softmax/gradient (3·V or 3·C), +25% for what the formulas
+//   do not name. This stays an estimate on purpose: it must refuse a model BEFORE anything of its size exists,
+//   and even sizing/count.ts's exact count makes the largest single array. Once a model passes, its heap is
+//   sized exactly (sizing/alloc.ts); modelMemory.test checks this estimate against that count.
 // The limit comes from the host (os.totalmem(), a flag): the engine stays pure.
 // Legend: B batch, T steps, S source steps, V vocabulary, C classes, E embedding, H hidden, L layers, D directions.
 import { gateCount, type CellKind } from './cells/cell';
@@ -93,7 +95,7 @@ export function trainingMemory(model: string, params: number, optimizer: Optimiz
     { what: 'gradients', bytes: f * params },
     ...(m ? [{ what: `${optimizer.kind} moments`, bytes: f * m * params }] : []),
     { what: 'checkpoint copy', bytes: f * (1 + m) * params },
-    // +25% as in lmArenaFloats: buffers the per-position formulas do not name (masks, scratch, index arrays).
+    // +25%: buffers the per-position formulas do not name (masks, scratch, index arrays).
     { what: `activations for a batch of ${batch}`, bytes: Math.ceil(1.25 * f * activations) },
   ];
   return { model, params, parts, bytes: parts.reduce((s, p) => s + p.bytes, 0) };

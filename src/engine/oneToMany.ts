@@ -75,6 +75,13 @@ export class OneToMany {
   }
 
   private ensure(B: number, T: number): void {
+    this.reserve(B, T);
+  }
+
+  /** Allocates every batch-sized buffer (the stack's too, when T > 0) for batches of up to B rows and T steps,
+   *  so forwards within that size allocate nothing (grown, never shrunk; sizing/alloc.ts counts it). */
+  reserve(B: number, T: number): void {
+    if (T > 0) this.rnn.reserve(B, T);
     const ctor = this.params.ctor, LBH = this.cfg.rnn.numLayers * B * this.cfg.rnn.hiddenSize;
     if (B > this.caps[0]) {
       this.cond = new ctor(B * this.K);

@@ -120,7 +120,8 @@ export class StepRollback {
   constructor(private readonly params: Params, private readonly optimizer: Optimizer) {
     this.savedParams = new params.ctor(params.size);
     const moments: Record<string, Floats> = {};
-    for (const name of optimizer.momentNames) moments[name] = optimizer.moment(name).slice();
+    // Through params.ctor like every arena, so heap sizing counts these copies without making them (sizing/count.ts).
+    for (const name of optimizer.momentNames) moments[name] = new params.ctor(params.size);
     this.saved = { kind: optimizer.kind, stepCount: 0, moments };
   }
 

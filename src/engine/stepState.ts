@@ -1,6 +1,9 @@
 // Recurrent state of K decoding hypotheses, carried step by step between T = 1 forwards (generation, beam
 // search): h and c (L, K, H) in RecurrentStack's layout, started from one (L, 1, H) state replicated K times,
 // and reordered when beam search keeps hypothesis k as a child of old hypothesis parents[k].
+// The states live in plain arrays of the model's dtype, never in its WasmHeap: no product reads them (a forward
+// copies h0/c0 into its own state slots, layers/recurrent.ts), and a heap cannot free, so a state per decoder
+// or completer would fill it over a session (and the heap is sized for the model's buffers alone, alloc.ts).
 // Legend: L layers (× directions), K hypotheses, H hidden size.
 import type { FloatArrayCtor, Floats } from './tensor';
 
@@ -10,7 +13,11 @@ export class StepState {
   private tmp: Floats;
   K = 0;
 
-  constructor(readonly L: number, readonly H: number, readonly cellState: boolean, private readonly ctor: FloatArrayCtor) {
+  private readonly ctor: FloatArrayCtor;
+
+  /** `modelCtor`: the model's params.ctor; the states take its dtype (Float64 models stay Float64). */
+  constructor(readonly L: number, readonly H: number, readonly cellState: boolean, modelCtor: FloatArrayCtor) {
+    const ctor = (this.ctor = modelCtor.BYTES_PER_ELEMENT === 8 ? Float64Array : Float32Array);
     this.h = new ctor(0);
     this.c = new ctor(0);
     this.tmp = new ctor(0);

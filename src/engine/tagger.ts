@@ -55,6 +55,13 @@ export class SequenceTagger {
 
   private ensure(B: number, T: number): void {
     [this.B, this.T] = [B, T];
+    this.reserve(B, T);
+  }
+
+  /** Allocates every batch-sized buffer (the stack's too) for batches of up to B rows and T steps, so forwards
+   *  within that size allocate nothing (grown, never shrunk; sizing/alloc.ts counts what this allocates). */
+  reserve(B: number, T: number): void {
+    this.rnn.reserve(B, T);
     if (B * T <= this.cap) return;
     const n = B * T, ctor = this.params.ctor;
     this.emb = new ctor(n * this.cfg.embeddingSize);

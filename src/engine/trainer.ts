@@ -182,6 +182,7 @@ export class LmTrainer {
   private hCarry: Float32Array | Float64Array | null = null;
   private cCarry: Float32Array | Float64Array | null = null;
   private carried = false;
+  private carryRows = 0;
   private current: LmBatch | null = null;
   /** Reused forward options and closure: a step allocates no objects. */
   private readonly forwardOptions: RecurrentForwardOptions;
@@ -205,9 +206,9 @@ export class LmTrainer {
     const { B, T } = batch;
     const rnn = this.model.rnn;
     const LDBH = rnn.cfg.numLayers * rnn.D * B * rnn.cfg.hiddenSize;
-    if (!this.hCarry || this.hCarry.length !== LDBH) {
-      this.hCarry = new this.model.params.ctor(LDBH);
-      this.cCarry = new this.model.params.ctor(LDBH);
+    this.reserve(B);
+    if (B !== this.carryRows) {
+      this.carryRows = B; // a state carried over rows of another batch size means nothing
       this.carried = false;
     }
     if (this.gradThroughTime.length !== rnn.cfg.numLayers * rnn.D * T) {
@@ -225,11 +226,20 @@ export class LmTrainer {
     }
     // Detach: copy the final state (values only) for the next chunk.
     const hN = rnn.hN, cN = rnn.cN;
-    for (let i = 0; i < LDBH; i++) this.hCarry[i] = hN[i];
+    for (let i = 0; i < LDBH; i++) this.hCarry![i] = hN[i];
     if (cN.length >= LDBH) for (let i = 0; i < LDBH; i++) this.cCarry![i] = cN[i];
     this.carried = true;
     gradientThroughTime(rnn, T, this.gradThroughTime);
     return stats;
+  }
+
+  /** Allocates the carried states for batches of up to B rows (grown, never shrunk; sizing/alloc.ts counts them). */
+  reserve(B: number): void {
+    const rnn = this.model.rnn, n = rnn.cfg.numLayers * rnn.D * B * rnn.cfg.hiddenSize;
+    if (this.hCarry && this.hCarry.length >= n) return;
+    this.hCarry = new this.model.params.ctor(n);
+    this.cCarry = new this.model.params.ctor(n);
+    this.carried = false;
   }
 
   /** Forgets the carried state (e.g. at an epoch boundary). */

@@ -3,11 +3,11 @@
 // set belongs to this model alone: RSS is sampled before the model exists (after a GC) and after every step.
 // "Needed" is counted from the model itself: 4 × parameters (value, grad, Adam m and v) + the activations and
 // gradient caches one batch uses (the heap's bytes in use minus those arenas), all float32.
-import { gateCount } from '../../src/engine/cells/cell';
 import { LanguageModel } from '../../src/engine/lm';
 import { Rng } from '../../src/engine/rng';
 import { LmTrainer, type LmBatch } from '../../src/engine/trainer';
-import { asFloatCtor, lmArenaFloats, wasmFloatCtor } from '../../src/engine/sizing/alloc';
+import { asFloatCtor, sizedHeap } from '../../src/engine/sizing/alloc';
+import type { FloatArrayCtor } from '../../src/engine/tensor';
 import { encodeChars, lmBatch } from './corpus';
 import type { CharLMConfig } from './sides';
 
@@ -23,14 +23,18 @@ export function memoryProbe(text: string, cfg: CharLMConfig, steps = 6): MemoryR
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const rssBefore = process.memoryUsage().rss;
-  const G = gateCount(cfg.cell) * cfg.hidden;
-  let P = cfg.vocab * cfg.embed + cfg.vocab * cfg.hidden + cfg.vocab;
-  for (let l = 0; l < cfg.layers; l++) P += G * ((l === 0 ? cfg.embed : cfg.hidden) + cfg.hidden) + 2 * G;
-  const ctor = wasmFloatCtor(lmArenaFloats({ params: P, vocab: cfg.vocab, embed: cfg.embed, hidden: cfg.hidden, layers: cfg.layers, gates: gateCount(cfg.cell), batch: cfg.batch, seqLen: cfg.seqLen }))!;
-  const model = new LanguageModel({ vocabSize: cfg.vocab, embeddingSize: cfg.embed,
-    rnn: { cell: cfg.cell, hiddenSize: cfg.hidden, numLayers: cfg.layers, bidirectional: false, merge: 'concat', dropout: 0 } }, asFloatCtor(ctor));
+  // The heap holds exactly what this run allocates (counted by running the same setup, sizing/alloc.ts).
+  const setup = (ctor: FloatArrayCtor) => {
+    const m = new LanguageModel({ vocabSize: cfg.vocab, embeddingSize: cfg.embed,
+      rnn: { cell: cfg.cell, hiddenSize: cfg.hidden, numLayers: cfg.layers, bidirectional: false, merge: 'concat', dropout: 0 } }, ctor);
+    m.reserve(cfg.batch, cfg.seqLen);
+    const t = new LmTrainer(m, { optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8 }, schedule: { kind: 'constant', lr: cfg.lr }, clipNorm: cfg.clipNorm }, 'mean');
+    t.reserve(cfg.batch);
+    return { model: m, trainer: t };
+  };
+  const ctor = sizedHeap(setup)!;
+  const { model, trainer } = setup(asFloatCtor(ctor));
   model.initialize(new Rng(cfg.seed));
-  const trainer = new LmTrainer(model, { optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8 }, schedule: { kind: 'constant', lr: cfg.lr }, clipNorm: cfg.clipNorm }, 'mean');
   let peak = process.memoryUsage().rss;
   for (let s = 0; s < steps; s++) {
     const { x, y } = lmBatch(ids, cfg.batch, cfg.seqLen, cfg.seed, s + 1);

@@ -6,8 +6,8 @@
 // W1–W3 charLM: the engine's LanguageModel (embedding → RecurrentStack → head) + LmTrainer (mean CE, clip
 //   by global norm, Adam) — exactly the tfjs peers' model and step. W4 completer: batch-1 forward over the
 //   64-id context, then one step per generated id from the carried (h, c) — the same strategy as the peer.
-//   The model is built with `wasmFloatCtor` (src/engine/sizing/alloc.ts): parameters, gradients, Adam moments,
-//   caches and the completer's carried state live in one WasmHeap, so every product (batch-1 ones too) is
+//   The model is built on a heap sized by `sizedHeap` (src/engine/sizing/alloc.ts): parameters, gradients, Adam
+//   moments, caches and the carried state live in one WasmHeap, so every product (batch-1 ones too) is
 //   zero-copy on the SIMD kernels. The side reports how many products copied (should be 0).
 // W4-editor: the editor's own completion path (editorPath.ts: the provider's Suggester) on W5's or W1's weights.
 // W5: the same charLM trainer, trained for a fixed wall time, scored with `evaluate` (mean CE, no update).
@@ -20,9 +20,9 @@ import { LanguageModel } from '../../src/engine/lm';
 import { LmTrainer, TrainStep, type LmBatch } from '../../src/engine/trainer';
 import { Seq2Seq } from '../../src/engine/seq2seq/model';
 import { WasmHeap } from '../../src/engine/kernels/heap';
-import { asFloatCtor, lmArenaFloats, wasmFloatCtor, type HeapFloatCtor } from '../../src/engine/sizing/alloc';
+import { asFloatCtor, sizedHeap, type HeapFloatCtor } from '../../src/engine/sizing/alloc';
+import type { FloatArrayCtor } from '../../src/engine/tensor';
 import { wasmStats } from '../../src/engine/kernels/product';
-import { gateCount } from '../../src/engine/cells/cell';
 import { editorModel, editorTyping } from './editorPath';
 import type { CharLMConfig, Completer, EditorTyping, LMTrainer, MatmulRunner, ProductKind, Seq2SeqBenchConfig, Seq2SeqTrainer, Side } from './sides';
 
@@ -57,20 +57,25 @@ export function createSeqlabSide(variant: SeqlabVariant = 'wasm'): Side {
       };
     },
     async charLM(cfg: CharLMConfig): Promise<LMTrainer> {
-      const heapCtor = variant === 'wasm' ? wasmFloatCtor(lmArenaFloats({
-        params: lmParamCount(cfg), vocab: cfg.vocab, embed: cfg.embed, hidden: cfg.hidden, layers: cfg.layers,
-        gates: gateCount(cfg.cell), batch: cfg.batch, seqLen: cfg.seqLen,
-      })) : null;
-      const model = new LanguageModel({
-        vocabSize: cfg.vocab, embeddingSize: cfg.embed,
-        rnn: { cell: cfg.cell, hiddenSize: cfg.hidden, numLayers: cfg.layers, bidirectional: false, merge: 'concat', dropout: 0 },
-      }, heapCtor ? asFloatCtor(heapCtor) : Float32Array);
+      // The heap holds exactly what this run allocates: the model, its (batch, seqLen) caches, Adam, the roll-back
+      // copy and the carried states, counted by running the same setup on a counting ctor (sizing/alloc.ts).
+      const setup = (ctor: FloatArrayCtor) => {
+        const m = new LanguageModel({
+          vocabSize: cfg.vocab, embeddingSize: cfg.embed,
+          rnn: { cell: cfg.cell, hiddenSize: cfg.hidden, numLayers: cfg.layers, bidirectional: false, merge: 'concat', dropout: 0 },
+        }, ctor);
+        m.reserve(cfg.batch, cfg.seqLen);
+        const t = new LmTrainer(m, {
+          optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8 },
+          schedule: { kind: 'constant', lr: cfg.lr },
+          clipNorm: cfg.clipNorm,
+        }, 'mean');
+        t.reserve(cfg.batch);
+        return { model: m, trainer: t };
+      };
+      const heapCtor = variant === 'wasm' ? sizedHeap(setup) : null;
+      const { model, trainer } = setup(heapCtor ? asFloatCtor(heapCtor) : Float32Array);
       model.initialize(new Rng(cfg.seed));
-      const trainer = new LmTrainer(model, {
-        optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8 },
-        schedule: { kind: 'constant', lr: cfg.lr },
-        clipNorm: cfg.clipNorm,
-      }, 'mean');
       const batch: LmBatch = { inputs: new Int32Array(0), targets: new Int32Array(0), B: cfg.batch, T: cfg.seqLen, resetState: true };
       const side: LMTrainer = {
         step(x, y) {
@@ -89,18 +94,22 @@ export function createSeqlabSide(variant: SeqlabVariant = 'wasm'): Side {
       return side;
     },
     async seq2seq(cfg: Seq2SeqBenchConfig): Promise<Seq2SeqTrainer> {
-      // Generous fixed heap (only touched pages are resident); overflow, if any, is reported in the note.
-      const heapCtor = variant === 'wasm' ? wasmFloatCtor(24 << 20) : null;
-      const model = new Seq2Seq({
-        srcVocab: cfg.vocab, tgtVocab: cfg.vocab, embeddingSize: cfg.embed, cell: 'lstm',
-        encoder: { hiddenSize: cfg.hidden, numLayers: 1, bidirectional: false },
-        decoder: { hiddenSize: cfg.hidden, numLayers: 1 },
-        attention: 'additive', attentionSize: cfg.attention, attentionQuery: 'output',
-      }, heapCtor ? asFloatCtor(heapCtor) : Float32Array);
+      // The heap holds exactly what this run allocates (model, its (batch, S, T) buffers, Adam, roll-back copy).
+      const setup = (ctor: FloatArrayCtor) => {
+        const m = new Seq2Seq({
+          srcVocab: cfg.vocab, tgtVocab: cfg.vocab, embeddingSize: cfg.embed, cell: 'lstm',
+          encoder: { hiddenSize: cfg.hidden, numLayers: 1, bidirectional: false },
+          decoder: { hiddenSize: cfg.hidden, numLayers: 1 },
+          attention: 'additive', attentionSize: cfg.attention, attentionQuery: 'output',
+        }, ctor);
+        m.reserve(cfg.batch, cfg.S, cfg.T);
+        return { model: m, core: new TrainStep(m.params, {
+          optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8 }, schedule: { kind: 'constant', lr: cfg.lr }, clipNorm: cfg.clipNorm,
+        }) };
+      };
+      const heapCtor = variant === 'wasm' ? sizedHeap(setup) : null;
+      const { model, core } = setup(heapCtor ? asFloatCtor(heapCtor) : Float32Array);
       model.initialize(new Rng(cfg.seed));
-      const core = new TrainStep(model.params, {
-        optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8 }, schedule: { kind: 'constant', lr: cfg.lr }, clipNorm: cfg.clipNorm,
-      });
       let cur: { src: Int32Array; srcLen: Int32Array; decIn: Int32Array; targets: Int32Array } | null = null;
       const fb = (): { loss: number; count: number } => {
         model.forward(cur!.src, cur!.srcLen, cfg.batch, cfg.S, cur!.decIn, cfg.T, { training: true });
@@ -131,14 +140,6 @@ export function createSeqlabSide(variant: SeqlabVariant = 'wasm'): Side {
 const models = new WeakMap<LMTrainer, LanguageModel>();
 const heaps = new WeakMap<LMTrainer, HeapFloatCtor>();
 
-/** Parameters of embedding (V,E) + L recurrent layers (G·H·(in+H) + 2·G·H) + head (V,H) + V. */
-function lmParamCount(c: CharLMConfig): number {
-  const G = gateCount(c.cell) * c.hidden;
-  let n = c.vocab * c.embed + c.vocab * c.hidden + c.vocab;
-  for (let l = 0; l < c.layers; l++) n += G * ((l === 0 ? c.embed : c.hidden) + c.hidden) + 2 * G;
-  return n;
-}
-
 let lastStats = { zeroCopy: 0, copied: 0 };
 /** Which product path ran since the last note (zero-copy vs copied operands) and whether the heap overflowed. */
 function pathNote(heapCtor: HeapFloatCtor | null): string {
@@ -151,8 +152,9 @@ function pathNote(heapCtor: HeapFloatCtor | null): string {
 /** Reads the context once (batch 1), then advances the carried state one generated id at a time. */
 function greedyCompleter(model: LanguageModel): Completer {
   const n = model.rnn.cfg.numLayers * model.rnn.cfg.hiddenSize;
-  // The carried state in the model's own arenas (its WasmHeap), so the first recurrent product stays zero-copy.
-  const h = new model.params.ctor(n), c = new model.params.ctor(n);
+  // The carried state in plain arrays: a forward copies h0/c0 into its own state slots (in the heap), so no product
+  // reads them, and the training heap is sized for training alone (sizing/alloc.ts; stepState.ts does the same).
+  const h = new Float32Array(n), c = new Float32Array(n);
   const one = new Int32Array(1);
   const V = model.V;
   const argmaxLast = (T: number): number => {

@@ -8,7 +8,15 @@ import { LmTask } from '../../src/engine/tasks/lmTask';
 import { DEFAULT_TASK_OPTIONS, type TaskOptions } from '../../src/engine/tasks/options';
 import { inferenceTwin } from '../../src/engine/sizing/inferenceTwin';
 import { wasmStats } from '../../src/engine/kernels/product';
-import type { HeapFloatCtor } from '../../src/engine/sizing/alloc';
+import { heapCtorOf, type HeapFloatCtor } from '../../src/engine/sizing/alloc';
+import { generateTask } from '../../src/engine/data/generators';
+import { Rng } from '../../src/engine/rng';
+import { decode } from '../../src/engine/sample';
+import { Seq2SeqStepDecoder } from '../../src/engine/seq2seq/step';
+import { loadTask, taskCheckpoint } from '../../src/engine/tasks/checkpoint';
+import { Seq2SeqTask } from '../../src/engine/tasks/seq2seqTask';
+import { SequenceTask } from '../../src/engine/tasks/sequenceTask';
+import { EOS } from '../../src/engine/tokenize/types';
 import { Suggester } from '../../src/extension/completion/suggester';
 
 const o: TaskOptions = { ...DEFAULT_TASK_OPTIONS, hidden: 32, embedding: 8, batch: 4, seqLen: 16, lr: 0.01, seed: 3 };
@@ -59,5 +67,58 @@ describe('inference twin (editor completions on a WasmHeap)', () => {
     reference.setPrefix(prefix);
     assert.deepEqual(refreshed.map((x) => x.word), reference.suggest({ count: 3, beam: 8, maxTokens: 16 }).map((x) => x.word));
     assert.notDeepEqual(untrained.map((x) => x.word), refreshed.map((x) => x.word));
+  });
+});
+
+// Seq2seq, classifier and tagger infer the same way (Seq2SeqTask.inferenceModel, SequenceTask.inferenceModel): a
+// twin on a heap sized for the shapes asked, reused while large enough, rebuilt larger when not; on it every
+// product is zero-copy, nothing falls back to plain arrays however many inputs it serves, and the outputs are
+// the plain model's (a checkpoint loads onto plain arrays) within float32 rounding.
+describe('inference twins of seq2seq, classifier and tagger', () => {
+  const pairs = generateTask('reverse', new Rng(3), 40, { minLen: 2, maxLen: 6 });
+
+  for (const [label, over, extra] of [
+    ['additive, location-aware', { attention: 'additive' }, { locationKernel: 3 }], ['general, bidirectional', { attention: 'general', bidirectional: true }, {}], ['none, gru', { cell: 'gru' }, {}],
+  ] as const) {
+    it(`translate (${label}): zero-copy, no overflow over sources and beams, the plain model's output`, () => {
+      const trained = Seq2SeqTask.create({ ...o, ...over }, pairs, extra);
+      for (let i = 0; i < 30; i++) trained.trainStep();
+      const task = loadTask(taskCheckpoint(trained)) as Seq2SeqTask; // plain arrays
+      assert.equal(heapCtorOf(task.model.params.ctor), null);
+      const sources = ['ab', 'abcdef', 'fedcbafedcba', 'c', 'abcdefabcdefabcdefabcdef', 'ba'];
+      for (const beam of [1, 4, 2]) {
+        for (const s of sources) {
+          const before = { ...wasmStats };
+          const t = task.translate(s, beam);
+          assert.equal(wasmStats.copied, before.copied, `${s} beam ${beam}: a product copied its operands`);
+          const twin = heapCtorOf(task.inferenceModel(1, 1).params.ctor)!;
+          assert.equal(twin.overflow.arrays, 0);
+          assert.equal(twin.heap.used, twin.sized);
+          // The same decoding on the plain model itself.
+          const ids = task.tokenizer.encode(s);
+          const r = decode(new Seq2SeqStepDecoder(task.model, ids), beam > 1 ? { strategy: 'beam', beamWidth: beam, eos: EOS, maxLength: 2 * task.architecture.maxTargetLength + 10 } : { strategy: 'greedy', eos: EOS, maxLength: 2 * task.architecture.maxTargetLength + 10 });
+          assert.equal(t.output, task.tokenizer.decode(r.tokens), `${s} beam ${beam}`);
+          assert.ok(Math.abs(t.logProb - r.logProb) <= 1e-4 * Math.max(1, Math.abs(r.logProb)), `${t.logProb} vs ${r.logProb}`);
+        }
+      }
+    });
+  }
+
+  it('classify and tag: zero-copy, no overflow over many inputs, the plain model\'s probabilities', () => {
+    const cls = loadTask(taskCheckpoint(SequenceTask.createClassifier({ ...o, bidirectional: true, merge: 'sum' }, [{ text: 'abc', label: 'x' }, { text: 'cba', label: 'y' }], ['x', 'y']))) as SequenceTask;
+    const tag = loadTask(taskCheckpoint(SequenceTask.createTagger({ ...o, bidirectional: true }, [{ tokens: ['a', 'b'], tags: ['N', 'V'] }], ['N', 'V']))) as SequenceTask;
+    for (const [task, inputs] of [[cls, ['a', 'abcabc', 'cab'.repeat(30), 'b']], [tag, [['a'], ['a', 'b', 'b', 'a'], Array(70).fill('b'), ['b', 'a']]]] as const) {
+      for (const x of inputs) {
+        const ids = typeof x === 'string' ? task.encode(x) : task.encodeTokens(x);
+        const before = { ...wasmStats };
+        const p = task.predict(ids);
+        assert.equal(wasmStats.copied, before.copied, 'a product copied its operands');
+        const ref = task.predict(ids, task.model);
+        for (let i = 0; i < p.length; i++) assert.ok(Math.abs(p[i] - ref[i]) < 1e-5, `${p[i]} vs ${ref[i]}`);
+        const twin = heapCtorOf(task.inferenceModel(1).params.ctor)!;
+        assert.equal(twin.overflow.arrays, 0);
+        assert.equal(twin.heap.used, twin.sized);
+      }
+    }
   });
 });

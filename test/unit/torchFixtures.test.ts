@@ -7,16 +7,18 @@ import { checkRnnFixture } from './torch/rnnFixture';
 import { checkLmStepFixture } from './torch/lmStepFixture';
 import { checkAttentionFixture } from './torch/attentionFixture';
 import type { FloatArrayCtor } from '../../src/engine/tensor';
-import { asFloatCtor, wasmFloatCtor } from '../../src/engine/sizing/alloc';
+import { asFloatCtor, sizedHeap } from '../../src/engine/sizing/alloc';
 
-// The recurrent kinds run twice: on plain Float32Arrays (TypeScript cells, copied products) and with every
-// buffer in a WasmHeap, the fast path (zero-copy SIMD products and the SIMD pointwise cells of wasm/cells.ts).
+// Every kind runs twice: on plain Float32Arrays (TypeScript cells, copied products) and with every buffer in a
+// WasmHeap, the fast path (zero-copy SIMD products and the SIMD pointwise cells of kernels/pointwise.ts). The heap
+// is sized by counting what the check itself allocates (sizing/alloc.ts), so it must hold exactly that.
 function bothPaths(check: (fx: Fixture, ctor?: FloatArrayCtor) => TensorReport[]): (fx: Fixture) => TensorReport[] {
   return (fx) => {
-    const heap = wasmFloatCtor(1 << 22);
+    const heap = sizedHeap((ctor) => check(fx, ctor));
     assert.ok(heap, 'WebAssembly SIMD is available in Node');
     const fast = check(fx, asFloatCtor(heap)).map((r) => ({ ...r, tensor: `${r.tensor} [WasmHeap]` }));
     assert.equal(heap.overflow.arrays, 0, 'the fixture outgrew its heap');
+    assert.equal(heap.heap.used, heap.sized, 'the fixture used other than the counted heap');
     return [...check(fx), ...fast];
   };
 }
@@ -24,7 +26,7 @@ function bothPaths(check: (fx: Fixture, ctor?: FloatArrayCtor) => TensorReport[]
 const CHECKERS: Record<string, (fx: Fixture) => TensorReport[]> = {
   rnn: bothPaths(checkRnnFixture),
   lm_step: bothPaths(checkLmStepFixture),
-  attention: checkAttentionFixture,
+  attention: bothPaths(checkAttentionFixture),
 };
 
 describe('PyTorch fixtures', () => {

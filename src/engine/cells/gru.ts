@@ -14,7 +14,7 @@ export function gruForward(
   gx: Floats, gxOff: number, gh: Floats, ghOff: number, hPrev: Floats, hpOff: number,
   mask: Uint8Array | null, mOff: number, B: number, H: number,
 ): void {
-  if (wasmGruCell(act, aOff, h, hOff, gx, gxOff, gh, ghOff, hPrev, hpOff, mask, B, H)) return;
+  if (wasmGruCell(act, aOff, h, hOff, gx, gxOff, gh, ghOff, hPrev, hpOff, mask, mOff, B, H)) return;
   const G = 3 * H;
   for (let b = 0; b < B; b++) {
     const ar = aOff + b * G, xr = gxOff + b * G, hr = ghOff + b * G, sr = b * H;

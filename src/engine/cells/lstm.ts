@@ -14,7 +14,7 @@ export function lstmForward(
   gx: Floats, gxOff: number, gh: Floats, ghOff: number, hPrev: Floats, hpOff: number, cPrev: Floats, cpOff: number,
   mask: Uint8Array | null, mOff: number, B: number, H: number,
 ): void {
-  if (wasmLstmCell(act, aOff, h, hOff, c, cOff, tanhC, tcOff, gx, gxOff, gh, ghOff, hPrev, hpOff, cPrev, cpOff, mask, B, H)) return;
+  if (wasmLstmCell(act, aOff, h, hOff, c, cOff, tanhC, tcOff, gx, gxOff, gh, ghOff, hPrev, hpOff, cPrev, cpOff, mask, mOff, B, H)) return;
   const G = 4 * H;
   for (let b = 0; b < B; b++) {
     const ar = aOff + b * G, xr = gxOff + b * G, hr = ghOff + b * G;

@@ -49,6 +49,11 @@ export function wasmAvailable(): boolean {
   return kernelModule() !== null;
 }
 
+/** Floats an allocation of n takes in a heap: n rounded up to 4, so every view starts 16-byte aligned (v128). */
+export function alignedFloats(n: number): number {
+  return (n + 3) & ~3;
+}
+
 const heapByBuffer = new WeakMap<ArrayBufferLike, WasmHeap>();
 
 export class WasmHeap {
@@ -74,12 +79,17 @@ export class WasmHeap {
     return (this.memory.buffer.byteLength - this.top) >> 2;
   }
 
+  /** Floats handed out so far, alignment padding included (Σ alignedFloats(n) over every alloc). */
+  get used(): number {
+    return (this.top - BASE) >> 2;
+  }
+
   /** A zeroed Float32Array of n floats living in this heap, 16-byte aligned. Valid for the heap's life. */
   alloc(n: number): Float32Array {
     if (!Number.isInteger(n) || n < 0) throw new Error(`bad allocation size ${n}`);
     if (n > this.free) throw new Error(`WasmHeap full: asked ${n} floats, ${this.free} free of ${this.capacity}`);
     const view = new Float32Array(this.memory.buffer, this.top, n);
-    this.top += (n * 4 + 15) & ~15;
+    this.top += alignedFloats(n) * 4;
     return view;
   }
 

@@ -46,10 +46,15 @@ export class Direction {
     this.G = gateCount(kind) * H;
   }
 
-  /** Sizes the caches for (B, T) once; later calls with the same or smaller sizes reuse them. */
-  ensure(B: number, T: number): void {
-    if (B * T <= this.cap && B <= this.capB && T <= this.gradNormThroughTime.length) return;
-    const n = Math.max(B * T, this.cap), nb = Math.max(B, this.capB);
+  /**
+   * Sizes the caches for batches of up to B rows, T steps and `rows` positions in all (default B·T; fewer when no batch is both the widest and the longest; grown, never
+   * shrunk: a heap cannot free, so reserve the largest shape first). Later calls within those sizes allocate nothing.
+   */
+  ensure(B: number, T: number, rows = B * T): void {
+    // The (Float64, plain) norm series follows T alone, so a longer but narrower batch does not regrow the caches.
+    if (T > (this.gradNormThroughTime?.length ?? 0)) this.gradNormThroughTime = new Float64Array(T);
+    if (rows <= this.cap && B <= this.capB) return;
+    const n = Math.max(rows, this.cap), nb = Math.max(B, this.capB);
     const { G, H, ctor } = this;
     this.gx = new ctor(n * G);
     this.gh = new ctor(n * G);
@@ -64,7 +69,6 @@ export class Direction {
     this.dc = new ctor(nb * H);
     this.dhDirect = new ctor(nb * H);
     this.dcPrev = new ctor(nb * H);
-    this.gradNormThroughTime = new Float64Array(Math.max(T, this.gradNormThroughTime?.length ?? 0));
     this.cap = n;
     this.capB = nb;
   }

@@ -161,9 +161,18 @@ export class RecurrentStack {
   private ensure(B: number, T: number): void {
     this.B = B;
     this.T = T;
-    for (const row of this.dirs) for (const dir of row) dir.ensure(B, T);
-    if (B * T <= this.capBT && B <= this.capB) return;
-    const n = Math.max(B * T, this.capBT), nb = Math.max(B, this.capB);
+    this.reserve(B, T);
+  }
+
+  /**
+   * Allocates the caches for batches of up to B rows, T steps and `rows` positions in all (default B·T; fewer when no batch is both the widest and the longest; grown, never
+   * shrunk), so later forwards within those sizes allocate nothing: call it with the largest shape first, as a
+   * heap cannot free (sizing/alloc.ts counts what it allocates).
+   */
+  reserve(B: number, T: number, rows = B * T): void {
+    for (const row of this.dirs) for (const dir of row) dir.ensure(B, T, rows);
+    if (rows <= this.capBT && B <= this.capB) return;
+    const n = Math.max(rows, this.capBT), nb = Math.max(B, this.capB);
     const { cfg, ctor } = this;
     const O = this.outputSize, H = cfg.hiddenSize, LD = cfg.numLayers * this.D;
     this.xT = new ctor(n * cfg.inputSize);

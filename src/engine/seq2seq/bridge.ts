@@ -66,6 +66,11 @@ export class Bridge {
 
   private ensure(B: number): void {
     this.B = B;
+    this.reserve(B);
+  }
+
+  /** Allocates the buffers for up to B rows (grown, never shrunk; sizing/alloc.ts counts what this allocates). */
+  reserve(B: number): void {
     if (B <= this.cap) return;
     const { cfg, ctor, inSize } = this;
     const nIn = cfg.decLayers * B * inSize, nOut = cfg.decLayers * B * cfg.decHidden;

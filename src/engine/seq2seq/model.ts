@@ -71,6 +71,7 @@ export class Seq2Seq {
   private dDecOut!: Floats; // (B, T, Hd)
   private dCtx!: Floats; // (B, T, Ce)
   private mixed!: Int32Array; // (B, T) scheduled-sampling decoder inputs
+  private kept: Floats | null = null; // (S, Ce) keptAnnotations(): a step decoder's copy of the encoder states
   private readonly counted = new Int32Array(1);
   private w: Record<string, Floats> = {};
   private g: Record<string, Floats> = {};
@@ -151,6 +152,44 @@ export class Seq2Seq {
     this.dCtx = new ctor(this.attention ? bt * Ce : 0);
     this.mixed = new Int32Array(bt);
     this.caps = [bs, bt];
+  }
+
+  /**
+   * Allocates every buffer a teacher-forced batch of up to B pairs, S source and T target steps uses (encoder,
+   * bridge, decoder, attention and the model's own; grown, never shrunk), so training steps within those sizes
+   * allocate nothing. The methods forward grows them with, so sizing/alloc.ts counts what training will use.
+   */
+  reserve(B: number, S: number, T: number): void {
+    this.encoder.reserve(B, S);
+    this.bridge.reserve(B);
+    this.decoder.reserve(B, T);
+    this.attention?.reserve(B, T, S);
+    this.ensure(B * S, B * T);
+  }
+
+  /**
+   * Allocates what decoding one source of up to S tokens with up to K hypotheses uses (Seq2SeqStepDecoder: the
+   * encoder over (1, S), K decoder rows of one step, attention as (1, K) queries over S, and the kept copy of the
+   * annotations), so decoding within those sizes allocates nothing.
+   */
+  reserveDecoding(S: number, K: number): void {
+    this.encoder.reserve(1, S);
+    this.bridge.reserve(1);
+    this.decoder.reserve(K, 1);
+    this.attention?.reserve(1, K, S);
+    this.ensure(S, K);
+    this.keptAnnotations(S);
+  }
+
+  /**
+   * A buffer of this model (grown, never shrunk) holding a copy of the last encode()'s S annotations (1, S, Ce),
+   * for a step decoder to attend over while later forwards reuse the encoder's buffers. One buffer per model:
+   * the next call overwrites it, so one decoder decodes on a model at a time (decode() runs to completion).
+   */
+  keptAnnotations(S: number): Floats {
+    const n = S * this.Ce;
+    if (!this.kept || this.kept.length < n) this.kept = new this.params.ctor(n);
+    return this.kept;
   }
 
   /** Runs the encoder and the bridge: encoderOutput (B, S, Ce), bridge.h0 / bridge.c0 (Ld, B, Hd). */

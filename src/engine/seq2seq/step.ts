@@ -22,7 +22,7 @@ export class Seq2SeqStepDecoder implements StepDecoder {
   readonly vocabSize: number;
   readonly startToken: number;
   private readonly S: number;
-  private readonly enc: Floats; // (1, S, Ce) copy: the model's buffers are reused by later forwards
+  private readonly enc: Floats; // (1, S, Ce) copy (the model's kept annotations): later forwards reuse the encoder's buffers
   private readonly lengths: Int32Array;
   private readonly h1: Floats; // (Ld, 1, Hd) the bridged thought vector
   private readonly c1: Floats | null;
@@ -40,7 +40,9 @@ export class Seq2SeqStepDecoder implements StepDecoder {
     this.S = source.length;
     this.lengths = Int32Array.of(this.S);
     model.encode(Int32Array.from(source), this.lengths, 1, this.S);
-    this.enc = model.encoderOutput.slice(0, this.S * model.Ce);
+    // Kept in the model's own buffer, so on a heap the attention products over it stay zero-copy.
+    this.enc = model.keptAnnotations(this.S);
+    this.enc.set(model.encoderOutput.subarray(0, this.S * model.Ce));
     const n = model.cfg.decoder.numLayers * model.Hd;
     this.h1 = model.bridge.h0.slice(0, n);
     this.c1 = model.cellState ? model.bridge.c0.slice(0, n) : null;

@@ -7,14 +7,20 @@
 // needs to know about heaps. A plain function called with `new` that returns an object yields that object (ECMA-262
 // [[Construct]]), so `new HeapFloat32Array(n)` returns `heap.alloc(n)` — a genuine Float32Array.
 //
-// Capacity: heaps never grow (growing would detach every view, heap.ts). When the heap is full, allocation
-// falls back to a plain Float32Array (counted in `overflow`): still correct, those products just copy. So size
-// the heap generously — only touched pages cost resident memory. `lmArenaFloats` estimates a language model's
-// need. Opt-in per model: a caller passes the ctor (`lmTrainingCtor` below for language-model training runs).
-import { gateCount } from '../cells/cell';
-import type { LmConfig } from '../lm';
+// Capacity: heaps never grow (growing would detach every view, heap.ts). So a heap is sized from the REAL layout
+// before it is made: `sizedHeapCtor(setup)` runs the caller's own setup (the model's constructor, its `reserve`
+// for the batch shapes, the optimizer and roll-back arenas of TrainStep) once with a counting ctor (count.ts)
+// and makes a heap of exactly the floats counted — no estimate, no headroom. The count includes heap.ts's
+// 16-byte alignment of every allocation (alignedFloats), so a run that allocates what its setup did fills the
+// heap to the float: the only slack is the rounding of the heap to whole 64 KiB WebAssembly pages.
+// Should something allocate past that anyway, it falls back to a plain Float32Array (counted in `overflow`):
+// still correct, those products just copy.
+import { LanguageModel, type LmConfig } from '../lm';
+import type { OptimizerConfig } from '../optim';
 import type { FloatArrayCtor } from '../tensor';
-import { WasmHeap, wasmAvailable } from '../kernels/heap';
+import { TrainStep } from '../trainer';
+import { alignedFloats, WasmHeap, wasmAvailable } from '../kernels/heap';
+import { countFloats } from './count';
 
 export interface HeapFloatCtor {
   /** Use with `new`: a zeroed Float32Array view of the heap (or a plain one when the heap is full). */
@@ -23,6 +29,8 @@ export interface HeapFloatCtor {
   readonly heap: WasmHeap;
   /** Floats that did not fit and were allocated as plain arrays. */
   readonly overflow: { arrays: number; floats: number };
+  /** Floats the heap was sized for (sizedHeapCtor: the count of its setup), alignment included. */
+  readonly sized: number;
 }
 
 /**
@@ -45,7 +53,7 @@ export function wasmFloatCtor(capacityFloats: number): HeapFloatCtor | null {
   function HeapFloat32Array(arg: number | ArrayLike<number>): Float32Array {
     const n = typeof arg === 'number' ? arg : arg.length;
     let a: Float32Array;
-    if (n <= heap.free - 4) a = heap.alloc(n);
+    if (alignedFloats(n) <= heap.free) a = heap.alloc(n);
     else {
       overflow.arrays++;
       overflow.floats += n;
@@ -56,7 +64,7 @@ export function wasmFloatCtor(capacityFloats: number): HeapFloatCtor | null {
   }
   // `x instanceof ctor` and `ctor.BYTES_PER_ELEMENT` behave as for Float32Array.
   HeapFloat32Array.prototype = Float32Array.prototype;
-  return Object.assign(HeapFloat32Array, { BYTES_PER_ELEMENT: 4 as const, heap, overflow }) as unknown as HeapFloatCtor;
+  return Object.assign(HeapFloat32Array, { BYTES_PER_ELEMENT: 4 as const, heap, overflow, sized: capacityFloats }) as unknown as HeapFloatCtor;
 }
 
 /** `wasmFloatCtor` typed for the engine's constructors (LanguageModel(cfg, ctor), ParamLayout.allocate(ctor)). */
@@ -64,31 +72,38 @@ export function asFloatCtor(c: HeapFloatCtor): FloatArrayCtor {
   return c as unknown as Float32ArrayConstructor;
 }
 
-/**
- * Floats a recurrent language model trained with Adam needs in its heap, with ~25% headroom: parameters ×
- * (value, grad, 2 moments) + per position: logits/probs/dLogits (3·V), embeddings (≤ 3·E), head input gradient
- * (H), and per layer and direction ~(4·gates + 10)·H (gate pre-activations x/h, activations, their gradients;
- * states, cell, tanh c, layer output, dropout buffers, input gradients) + carried states. Measured use (B 32,
- * T 64, V 113, E 32) is 70–74% of this for LSTM 1×128, LSTM 2×256 and GRU 1×128.
- */
-export function lmArenaFloats(o: {
-  params: number; vocab: number; embed: number; hidden: number; layers: number; gates: number;
-  directions?: number; batch: number; seqLen: number;
-}): number {
-  const D = o.directions ?? 1, BT = o.batch * o.seqLen;
-  const perPos = 3 * o.vocab + 3 * o.embed + o.hidden + o.layers * D * (4 * o.gates + 10) * o.hidden;
-  return Math.ceil(1.25 * (4 * o.params + BT * perPos + 8 * o.layers * D * o.batch * o.hidden)) + (1 << 16);
+/** The heap (and its counters) behind a ctor, or null for Float32Array / Float64Array. */
+export function heapCtorOf(ctor: FloatArrayCtor): HeapFloatCtor | null {
+  const c = ctor as unknown as Partial<HeapFloatCtor>;
+  return c.heap instanceof WasmHeap ? (ctor as unknown as HeapFloatCtor) : null;
 }
 
 /**
- * The ctor a unidirectional language model trains fastest on: a WasmHeap sized by `lmArenaFloats` for batches of
- * (batch, seqLen), so its products are zero-copy and its cells run the SIMD pointwise kernels; Float32Array when
- * the runtime has no WebAssembly SIMD. Used by the CLI's and the editor's training runs alike.
+ * A heap ctor holding exactly what `setup` allocates through the ctor it is given (counted first by running
+ * `setup` on a counting ctor, count.ts); `setup` is then run again by the caller with the result. Float32Array
+ * when this runtime has no WebAssembly SIMD or the count passes MAX_HEAP_FLOATS.
  */
-export function lmTrainingCtor(cfg: LmConfig, batch: number, seqLen: number): FloatArrayCtor {
-  const { vocabSize: V, embeddingSize: E } = cfg, H = cfg.rnn.hiddenSize, L = cfg.rnn.numLayers, G = gateCount(cfg.rnn.cell) * H;
-  let params = V * E + V * H + V;
-  for (let l = 0; l < L; l++) params += G * ((l === 0 ? E : H) + H) + 2 * G;
-  const ctor = wasmFloatCtor(lmArenaFloats({ params, vocab: V, embed: E, hidden: H, layers: L, gates: gateCount(cfg.rnn.cell), batch, seqLen }));
-  return ctor ? asFloatCtor(ctor) : Float32Array;
+export function sizedHeapCtor(setup: (ctor: FloatArrayCtor) => unknown): FloatArrayCtor {
+  const c = sizedHeap(setup);
+  return c ? asFloatCtor(c) : Float32Array;
+}
+
+/** sizedHeapCtor's heap itself, or null (no SIMD, or too large). */
+export function sizedHeap(setup: (ctor: FloatArrayCtor) => unknown): HeapFloatCtor | null {
+  if (!wasmAvailable()) return null;
+  const floats = countFloats(setup, MAX_HEAP_FLOATS);
+  return Number.isFinite(floats) ? wasmFloatCtor(floats) : null;
+}
+
+/**
+ * The heap ctor of a language-model training run driven outside the tasks (the editor's lmRun.ts, until the one
+ * engine run replaces it): sized by counting what such a run allocates — the model, its caches for (batch,
+ * seqLen), TrainStep's optimizer moments and roll-back copy — for the run's optimizer (Adam when not given).
+ */
+export function lmTrainingCtor(cfg: LmConfig, batch: number, seqLen: number, optimizer: OptimizerConfig = { kind: 'adam' }): FloatArrayCtor {
+  return sizedHeapCtor((ctor) => {
+    const model = new LanguageModel(cfg, ctor);
+    model.reserve(batch, seqLen);
+    return new TrainStep(model.params, { optimizer, schedule: { kind: 'constant', lr: 0 }, clipNorm: null });
+  });
 }

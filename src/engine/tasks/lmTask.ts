@@ -5,7 +5,7 @@
 import type { Architecture } from '../checkpoint/architecture';
 import { Completer, partialWord } from '../complete';
 import { LmBatcher } from '../data/batch';
-import { lmTrainingCtor } from '../sizing/alloc';
+import { sizedHeapCtor } from '../sizing/alloc';
 import { LanguageModel } from '../lm';
 import { LmStepDecoder } from '../lmDecoder';
 import { PROMPT_CHUNK } from '../promptFeed';
@@ -14,6 +14,7 @@ import { Rng } from '../rng';
 import { decode, type DecodeOptions, type DecodeResult } from '../sample';
 import type { MemoryLimit } from '../modelMemory';
 import { LmTrainer, type StepStats } from '../trainer';
+import type { FloatArrayCtor } from '../tensor';
 import { buildTokenizer, type DecodeOptions as TokenizerDecodeOptions, type Tokenizer } from '../tokenize/tokenizer';
 import { optimizerConfig, schedule, tokenizerOptions, type TaskOptions } from './options';
 import { checkLmTraining } from './taskMemory';
@@ -56,11 +57,21 @@ export class LmTask {
     const tokens = tokenizer.encode(text);
     const B = Math.max(1, Math.min(o.batch, Math.floor(tokens.length / (o.seqLen + 1))));
     checkLmTraining(architecture.config, B, o.seqLen, optimizerConfig(o), memoryLimit);
-    const model = new LanguageModel(architecture.config, lmTrainingCtor(architecture.config, B, o.seqLen));
+    // Everything a training step touches, allocated up front: run once on a counting ctor to size the WasmHeap
+    // (sizing/alloc.ts), then for real on that heap, so the heap holds exactly this.
+    const stepConfig = { optimizer: optimizerConfig(o), schedule: schedule(o), clipNorm: o.clip, classes: tokenizer.vocabSize };
+    const setup = (ctor: FloatArrayCtor) => {
+      const m = new LanguageModel(architecture.config, ctor);
+      m.reserve(B, o.seqLen);
+      const t = new LmTrainer(m, stepConfig, 'mean', rng);
+      t.reserve(B);
+      return { model: m, trainer: t };
+    };
+    const { model, trainer } = setup(sizedHeapCtor(setup));
     model.initialize(rng);
     const task = new LmTask(model, tokenizer, architecture, o.seed);
     task.batcher = new LmBatcher(tokens, B, o.seqLen);
-    task.trainer = new LmTrainer(model, { optimizer: optimizerConfig(o), schedule: schedule(o), clipNorm: o.clip, classes: tokenizer.vocabSize }, 'mean', rng);
+    task.trainer = trainer;
     return task;
   }
 
@@ -85,9 +96,12 @@ export class LmTask {
     if (ids.length < 2) throw new Error(`the evaluation text gives ${ids.length} token(s); at least 2 are needed`);
     const chars = Array.from(text).length;
     // Loss: the text as one stream, read in order with the state carried (B = 1 keeps every token's full context).
-    const T = 256, m = this.model, rnn = m.rnn;
+    // On the inference twin (as generate): zero-copy products, and the training model's heap and caches untouched.
+    const T = PROMPT_CHUNK, m = inferenceTwin(this.model, T, 1) ?? this.model, rnn = m.rnn;
     const LH = rnn.cfg.numLayers * rnn.cfg.hiddenSize;
-    const h = new m.params.ctor(LH), c = new m.params.ctor(LH);
+    // Carried from chunk to chunk by copying (recurrent.ts): plain arrays of the model's dtype, outside any heap.
+    const plain = m.params.ctor.BYTES_PER_ELEMENT === 8 ? Float64Array : Float32Array;
+    const h = new plain(LH), c = new plain(LH);
     let sum = 0, count = 0;
     for (let s = 0; s + 1 < ids.length; s += T) {
       const n = Math.min(T, ids.length - 1 - s);
@@ -108,7 +122,7 @@ export class LmTask {
 
   /** For each word start (after the first), does completion from the text before it rank the word 1st / top 3? */
   nextWordAccuracy(text: string, maxWords: number): { top1: number; top3: number; words: number } {
-    const completer = new Completer(this.model, this.tokenizer);
+    const completer = new Completer(inferenceTwin(this.model, PROMPT_CHUNK, 8) ?? this.model, this.tokenizer); // beam ≤ 8: suggest's default
     let n = 0, top1 = 0, top3 = 0;
     for (const m of text.matchAll(WORD)) {
       if (n >= maxWords) break;

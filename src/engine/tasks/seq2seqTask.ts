@@ -9,7 +9,10 @@ import type { MemoryLimit } from '../modelMemory';
 import { Rng } from '../rng';
 import { decode, type DecodeOptions, type DecodeResult } from '../sample';
 import { Seq2Seq, type Seq2SeqConfig } from '../seq2seq/model';
-import { Seq2SeqStepDecoder } from '../seq2seq/step';
+import { MAX_SOURCE_TOKENS, Seq2SeqStepDecoder } from '../seq2seq/step';
+import { seq2seqTwin } from '../sizing/inferenceTwin';
+import { sizedHeapCtor } from '../sizing/alloc';
+import type { FloatArrayCtor } from '../tensor';
 import { TrainStep, type StepStats } from '../trainer';
 import { buildTokenizer, BOS, EOS, type DecodeOptions as TokenizerDecodeOptions, type Tokenizer } from '../tokenize/tokenizer';
 import { optimizerConfig, schedule, tokenizerOptions, type TaskOptions } from './options';
@@ -45,6 +48,8 @@ export interface Translation {
 export class Seq2SeqTask {
   readonly kind = 'seq2seq' as const;
   epoch = 0;
+  /** The inference twin (inferenceModel) and the shapes it is reserved for. */
+  private twin: { model: Seq2Seq; S: number; K: number } | null = null;
   private train: {
     src: number[][]; tgt: number[][]; order: BatchOrder; srcB: PaddedBatch; inB: PaddedBatch; outB: PaddedBatch;
     core: TrainStep; rng: Rng; ratio: number;
@@ -75,15 +80,23 @@ export class Seq2SeqTask {
     // Decoder rows are BOS + target (PaddedBatch with one extra step): T = longest target + 1.
     checkSeq2SeqTraining(config, Math.min(o.batch, pairs.length), src.reduce((m, s) => Math.max(m, s.length), 1), maxTargetLength + 1, optimizerConfig(o), memoryLimit);
     const rng = new Rng(o.seed);
-    const model = new Seq2Seq(config);
+    const B = Math.min(o.batch, pairs.length);
+    const srcB = PaddedBatch.forSequences(src, B), inB = PaddedBatch.forSequences(tgt, B, 1);
+    // Everything a training step touches, allocated up front for the largest batch (B pairs, the longest source,
+    // the longest target + BOS): run once on a counting ctor to size the WasmHeap (sizing/alloc.ts), then for real.
+    const stepConfig = { optimizer: optimizerConfig(o), schedule: schedule(o), clipNorm: o.clip, classes: config.tgtVocab };
+    const setup = (ctor: FloatArrayCtor) => {
+      const m = new Seq2Seq(config, ctor);
+      m.reserve(B, srcB.maxSteps, inB.maxSteps);
+      return { model: m, core: new TrainStep(m.params, stepConfig, () => m.activations()) };
+    };
+    const { model, core } = setup(sizedHeapCtor(setup));
     model.initialize(rng);
     const task = new Seq2SeqTask(model, tokenizer, { kind: 'seq2seq', config, maxTargetLength }, o.seed);
-    const B = Math.min(o.batch, pairs.length);
     task.train = {
-      src, tgt, rng, ratio: o.teacherForcing,
+      src, tgt, rng, ratio: o.teacherForcing, core, srcB, inB,
       order: new BatchOrder(src.length, B, rng, { lengths: src.map((s) => s.length), bucketBatches: 8 }),
-      srcB: PaddedBatch.forSequences(src, B), inB: PaddedBatch.forSequences(tgt, B, 1), outB: PaddedBatch.forSequences(tgt, B, 1),
-      core: new TrainStep(model.params, { optimizer: optimizerConfig(o), schedule: schedule(o), clipNorm: o.clip, classes: config.tgtVocab }, () => model.activations()),
+      outB: PaddedBatch.forSequences(tgt, B, 1),
     };
     return task;
   }
@@ -106,22 +119,43 @@ export class Seq2SeqTask {
     return t.core.run(this.closure);
   }
 
+  /**
+   * The model to decode with: an inference twin on a WasmHeap (sizing/inferenceTwin.ts) able to decode sources of
+   * up to S tokens with K hypotheses, holding the current weights, so every product is zero-copy on the SIMD
+   * kernels and the training model's own heap and caches stay untouched. Kept and reused while it is large
+   * enough (the weights are copied in each time: they may have trained since); the model itself without SIMD,
+   * or for a source past MAX_SOURCE_TOKENS (which the decoder then refuses in one line).
+   */
+  inferenceModel(S: number, K: number): Seq2Seq {
+    if (S > MAX_SOURCE_TOKENS) return this.model;
+    const t = this.twin;
+    if (t && S <= t.S && K <= t.K) {
+      t.model.params.data.set(this.model.params.data);
+      return t.model;
+    }
+    const model = seq2seqTwin(this.model, Math.max(S, t?.S ?? 0), Math.max(K, t?.K ?? 0));
+    if (!model) return this.model;
+    this.twin = { model, S: Math.max(S, t?.S ?? 0), K: Math.max(K, t?.K ?? 0) };
+    return model;
+  }
+
   /** extra: minLength and a token constraint (what users see); evaluation decodes without them. */
-  private decodeIds(src: number[], beam: number, extra: Pick<DecodeOptions, 'minLength' | 'constraint'> = {}): DecodeResult {
+  private decodeIds(model: Seq2Seq, src: number[], beam: number, extra: Pick<DecodeOptions, 'minLength' | 'constraint'> = {}): DecodeResult {
     const maxLength = 2 * this.architecture.maxTargetLength + 10;
-    const dec = new Seq2SeqStepDecoder(this.model, src);
+    const dec = new Seq2SeqStepDecoder(model, src);
     return decode(dec, { ...(beam > 1 ? { strategy: 'beam', beamWidth: beam } : { strategy: 'greedy' }), eos: EOS, maxLength, ...extra });
   }
 
   translate(input: string, beam = 1, extra: Pick<DecodeOptions, 'minLength' | 'constraint'> = {}, text: TokenizerDecodeOptions = {}): Translation {
     const src = this.tokenizer.encode(input);
     if (src.length === 0) throw new Error('the input is empty');
-    const r = this.decodeIds(src, beam, extra);
+    const model = this.inferenceModel(src.length, beam);
+    const r = this.decodeIds(model, src, beam, extra);
     return {
       output: this.tokenizer.decode(r.tokens, text),
       sourceTokens: src.map((id) => this.tokenizer.tokenText(id)),
       outputTokens: r.steps.map((s) => (s.token === EOS ? '<eos>' : this.tokenizer.tokenText(s.token))),
-      attention: this.model.attention ? r.steps.map((s) => Array.from(s.attention ?? [])) : null,
+      attention: model.attention ? r.steps.map((s) => Array.from(s.attention ?? [])) : null,
       logProb: r.logProb,
       finished: r.finished,
     };
@@ -130,10 +164,12 @@ export class Seq2SeqTask {
   /** Greedy decoding of every source: exact match, per-token accuracy (EOS included) and, optionally, the mirror alignment. */
   evaluate(pairs: readonly ParallelPair[], opts: { mirror?: boolean } = {}): Seq2SeqEval {
     let exact = 0, right = 0, total = 0, mirrored = 0, behind = 0, steps = 0;
-    for (const p of pairs) {
-      const src = this.tokenizer.encode(p.source);
+    const sources = pairs.map((p) => this.tokenizer.encode(p.source));
+    const model = this.inferenceModel(sources.reduce((m, s) => Math.max(m, s.length), 1), 1); // one twin for every pair
+    for (const [i, p] of pairs.entries()) {
+      const src = sources[i];
       const ref = this.tokenizer.encode(p.target).concat(EOS);
-      const r = src.length ? this.decodeIds(src, 1) : null;
+      const r = src.length ? this.decodeIds(model, src, 1) : null;
       const out = r ? r.steps.map((s) => s.token) : [];
       if (r && r.finished && this.tokenizer.decode(r.tokens) === p.target) exact++;
       for (let i = 0; i < ref.length; i++) if (out[i] === ref[i]) right++;

@@ -5,14 +5,17 @@
 //   tag       the vocabulary is the CoNLL tokens themselves (a word tokenizer whose entries are those tokens,
 //             so "U.S." stays ONE position, aligned with its tag); unseen tokens map to UNK
 // Legend: B batch, T steps (longest sequence in the batch), C classes or tags.
-import type { SequenceArchitecture } from '../checkpoint/architecture';
+import { buildModel, type SequenceArchitecture } from '../checkpoint/architecture';
 import { SequenceClassifier, type ClassifierConfig } from '../classifier';
 import { BatchOrder, PaddedBatch, gatherLabels } from '../data/batch';
 import { toLabelIds, type LabeledText, type TaggedSentence } from '../data/readers';
 import type { MemoryLimit } from '../modelMemory';
 import { Rng } from '../rng';
 import { SequenceTagger, type TaggerConfig } from '../tagger';
-import { TrainStep, type StepStats } from '../trainer';
+import { TrainStep, type StepStats, type TrainStepConfig } from '../trainer';
+import { sizedHeapCtor } from '../sizing/alloc';
+import { sequenceTwin } from '../sizing/inferenceTwin';
+import type { FloatArrayCtor } from '../tensor';
 import { buildTokenizer, byCountThenText, NUM_SPECIAL, UNK, WordTokenizer, type Tokenizer } from '../tokenize/tokenizer';
 import { optimizerConfig, schedule, tokenizerOptions, type TaskOptions } from './options';
 import { checkSequenceTraining } from './taskMemory';
@@ -32,6 +35,8 @@ export class SequenceTask {
   readonly model: SequenceClassifier | SequenceTagger;
   epoch = 0;
   private readonly vocab = new Map<string, number>(); // tag: token text → id
+  /** The inference twin (inferenceModel) and the shapes it is reserved for. */
+  private twin: { model: SequenceClassifier | SequenceTagger; T: number } | null = null;
   private train: {
     seqs: number[][]; labels: number[][] | Int32Array; order: BatchOrder; batch: PaddedBatch; targets: Int32Array;
     core: TrainStep; rng: Rng;
@@ -42,9 +47,13 @@ export class SequenceTask {
     return this.model.lossAndBackward(t.targets, 'mean', IGNORE);
   };
 
-  private constructor(readonly architecture: SequenceArchitecture, readonly tokenizer: Tokenizer, readonly seed: number, model?: SequenceClassifier | SequenceTagger) {
+  /** `source`: the model a checkpoint built, or the ctor to build a fresh one on (a sized heap for training). */
+  private constructor(
+    readonly architecture: SequenceArchitecture, readonly tokenizer: Tokenizer, readonly seed: number,
+    source: SequenceClassifier | SequenceTagger | FloatArrayCtor = Float32Array,
+  ) {
     this.kind = architecture.kind;
-    this.model = model ?? (architecture.kind === 'classify' ? new SequenceClassifier(architecture.config) : new SequenceTagger(architecture.config));
+    this.model = typeof source === 'function' ? buildSequenceModel(architecture, source) : source;
     if (this.kind === 'tag') for (let id = NUM_SPECIAL; id < tokenizer.vocabSize; id++) this.vocab.set(tokenizer.tokenText(id), id);
   }
 
@@ -60,7 +69,9 @@ export class SequenceTask {
     const config: ClassifierConfig = { vocabSize: tokenizer.vocabSize, embeddingSize: o.embedding, numClasses: labels.length, rnn: rnnConfig(o) };
     const seqs = examples.map((e) => tokenizer.encode(e.text)); // = task.encode, before the model is built
     checkSequenceTraining('classify', config, Math.min(o.batch, examples.length), seqs.reduce((m, q) => Math.max(m, q.length), 1), optimizerConfig(o), memoryLimit);
-    const task = new SequenceTask({ kind: 'classify', config, labels: [...labels] }, tokenizer, o.seed);
+    const architecture: SequenceArchitecture = { kind: 'classify', config, labels: [...labels] };
+    const T = seqs.reduce((m, q) => Math.max(m, q.length), 1);
+    const task = new SequenceTask(architecture, tokenizer, o.seed, trainingCtor(architecture, o, Math.min(o.batch, seqs.length), T));
     task.prepare(o, seqs, toLabelIds(examples.map((e) => e.label), labels));
     return task;
   }
@@ -73,7 +84,8 @@ export class SequenceTask {
     const config: TaggerConfig = { vocabSize: tokenizer.vocabSize, embeddingSize: o.embedding, numTags: tags.length, rnn: rnnConfig(o) };
     const T = Math.min(o.seqLen, sentences.reduce((m, q) => Math.max(m, q.tokens.length), 1)); // sentences are cut at seqLen
     checkSequenceTraining('tag', config, Math.min(o.batch, sentences.length), T, optimizerConfig(o), memoryLimit);
-    const task = new SequenceTask({ kind: 'tag', config, labels: [...tags] }, tokenizer, o.seed);
+    const architecture: SequenceArchitecture = { kind: 'tag', config, labels: [...tags] };
+    const task = new SequenceTask(architecture, tokenizer, o.seed, trainingCtor(architecture, o, Math.min(o.batch, sentences.length), T));
     const seqs = sentences.map((s) => task.encodeTokens(s.tokens).slice(0, o.seqLen));
     // One label index for all sentences (one per sentence made 100,001 one-word sentences quadratic: hours).
     const ids = toLabelIds(sentences.flatMap((s) => s.tags), tags);
@@ -88,13 +100,12 @@ export class SequenceTask {
     this.model.initialize(rng);
     const B = Math.min(o.batch, seqs.length);
     const batch = PaddedBatch.forSequences(seqs, B);
+    this.model.reserve(B, batch.maxSteps); // as trainingCtor counted: no step allocates
     this.train = {
       seqs, labels, rng, batch,
       targets: new Int32Array(this.kind === 'tag' ? batch.maxRows * batch.maxSteps : B),
       order: new BatchOrder(seqs.length, B, rng, { lengths: seqs.map((s) => s.length), bucketBatches: 8 }),
-      core: new TrainStep(this.model.params, {
-        optimizer: optimizerConfig(o), schedule: schedule(o), clipNorm: o.clip, classes: this.architecture.labels.length,
-      }, () => this.model.activations()),
+      core: new TrainStep(this.model.params, stepConfig(o, this.architecture), () => this.model.activations()),
     };
   }
 
@@ -135,12 +146,30 @@ export class SequenceTask {
     return t.core.run(this.closure);
   }
 
+  /**
+   * The model to infer with: an inference twin on a WasmHeap (sizing/inferenceTwin.ts) for one sequence of up to
+   * T tokens, holding the current weights, so every product is zero-copy on the SIMD kernels and a training
+   * model's own heap and caches stay untouched. Kept and reused while long enough (the weights are copied in each
+   * time: they may have trained since); the model itself when this runtime has no WebAssembly SIMD.
+   */
+  inferenceModel(T: number): SequenceClassifier | SequenceTagger {
+    const t = this.twin;
+    if (t && T <= t.T) {
+      t.model.params.data.set(this.model.params.data);
+      return t.model;
+    }
+    const model = sequenceTwin(this.model, T);
+    if (!model) return this.model;
+    this.twin = { model, T };
+    return model;
+  }
+
   /** Class probabilities (C) of one text, or per-token tag probabilities (n, C) of one token list. */
-  predict(ids: readonly number[]): Float32Array {
+  predict(ids: readonly number[], model = this.inferenceModel(ids.length)): Float32Array {
     if (ids.length === 0) throw new Error('the input is empty');
     const n = ids.length, C = this.labels.length;
-    this.model.forward(Int32Array.from(ids), Int32Array.of(n), 1, n);
-    const logits = this.model.logits, rows = this.kind === 'tag' ? n : 1, out = new Float32Array(rows * C);
+    model.forward(Int32Array.from(ids), Int32Array.of(n), 1, n);
+    const logits = model.logits, rows = this.kind === 'tag' ? n : 1, out = new Float32Array(rows * C);
     for (let r = 0; r < rows; r++) {
       let max = -Infinity, sum = 0;
       for (let c = 0; c < C; c++) max = Math.max(max, logits[r * C + c]);
@@ -154,15 +183,17 @@ export class SequenceTask {
   evaluate(items: readonly LabeledText[] | readonly TaggedSentence[]): AccuracyEval {
     const C = this.labels.length, index = new Map(this.labels.map((l, i) => [l, i]));
     let right = 0, total = 0;
-    for (const it of items) {
+    const encoded = items.map((it) => ('tokens' in it ? this.encodeTokens(it.tokens) : this.encode(it.text)));
+    const model = this.inferenceModel(encoded.reduce((m, ids) => Math.max(m, ids.length), 1)); // one twin for every item
+    for (const [i, it] of items.entries()) {
       const tagged = 'tokens' in it;
-      const ids = tagged ? this.encodeTokens(it.tokens) : this.encode(it.text);
+      const ids = encoded[i];
       const gold = tagged ? it.tags : [it.label];
       if (ids.length === 0) {
         total += gold.length;
         continue;
       }
-      const p = this.predict(ids);
+      const p = this.predict(ids, model);
       for (let r = 0; r < gold.length; r++) {
         let best = 0;
         for (let c = 1; c < C; c++) if (p[r * C + c] > p[r * C + best]) best = c;
@@ -172,6 +203,27 @@ export class SequenceTask {
     }
     return { task: this.kind, examples: items.length, accuracy: total ? right / total : 0 };
   }
+}
+
+/** The registry's build (checkpoint/architecture.ts), typed for the two kinds of this task. */
+function buildSequenceModel(a: SequenceArchitecture, ctor: FloatArrayCtor): SequenceClassifier | SequenceTagger {
+  return buildModel(a, ctor).model as SequenceClassifier | SequenceTagger;
+}
+
+function stepConfig(o: TaskOptions, a: SequenceArchitecture): TrainStepConfig {
+  return { optimizer: optimizerConfig(o), schedule: schedule(o), clipNorm: o.clip, classes: a.labels.length };
+}
+
+/**
+ * The WasmHeap ctor for training `a` on batches of up to B sequences of T steps, sized by running what a training
+ * run allocates (the model, its reserve(B, T), TrainStep's optimizer and roll-back arenas) on a counting ctor.
+ */
+function trainingCtor(a: SequenceArchitecture, o: TaskOptions, B: number, T: number): FloatArrayCtor {
+  return sizedHeapCtor((ctor) => {
+    const m = buildSequenceModel(a, ctor);
+    m.reserve(B, T);
+    return new TrainStep(m.params, stepConfig(o, a));
+  });
 }
 
 function rnnConfig(o: TaskOptions): ClassifierConfig['rnn'] {

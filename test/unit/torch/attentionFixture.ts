@@ -3,9 +3,10 @@
 // Σ context·R_context + Σ weights·R_weights, and every gradient.
 import { Attention, type AttentionScore } from '../../../src/engine/attention';
 import { ParamLayout } from '../../../src/engine/params';
+import type { FloatArrayCtor } from '../../../src/engine/tensor';
 import { compare, flat, shapeOf, type Fixture, type TensorReport } from './fixtures';
 
-export function checkAttentionFixture(fx: Fixture): TensorReport[] {
+export function checkAttentionFixture(fx: Fixture, ctor: FloatArrayCtor = Float32Array): TensorReport[] {
   const c = fx.config as { score: AttentionScore; encoder_size: number; decoder_size: number; attention_size: number | null };
   const [B, S, He] = shapeOf(fx.inputs.encoder_states);
   const Hd = shapeOf(fx.inputs.decoder_state)[1];
@@ -14,11 +15,10 @@ export function checkAttentionFixture(fx: Fixture): TensorReport[] {
   const attn = new Attention({
     score: c.score, encoderSize: He, decoderSize: Hd, attentionSize: c.attention_size ?? undefined,
   }, '', layout);
-  const params = layout.allocate(Float32Array);
+  const params = layout.allocate(ctor);
   params.load(Object.fromEntries(Object.entries(fx.params).map(([k, v]) => [k, flat(v)])));
   attn.bind(params);
-  const enc = Float32Array.from(flat(fx.inputs.encoder_states));
-  const q = Float32Array.from(flat(fx.inputs.decoder_state));
+  const enc = new ctor(flat(fx.inputs.encoder_states)), q = new ctor(flat(fx.inputs.decoder_state));
   const lengths = Int32Array.from(flat(fx.inputs.lengths));
   attn.forward(enc, B, S, lengths, q, 1);
   const loss = fx.loss as Record<string, unknown>;
@@ -33,7 +33,7 @@ export function checkAttentionFixture(fx: Fixture): TensorReport[] {
     compare('loss', [value], [loss.value]),
   ];
   params.zeroGrad();
-  attn.backward(Float32Array.from(rCtx), Float32Array.from(rW));
+  attn.backward(new ctor(rCtx), new ctor(rW));
   reports.push(compare('grad encoder_states', attn.dEnc.subarray(0, B * S * He), fx.grads.encoder_states));
   reports.push(compare('grad decoder_state', attn.dQuery.subarray(0, B * Hd), fx.grads.decoder_state));
   for (const e of params.entries) reports.push(compare(`grad ${e.name}`, params.gradOf(e.name), fx.grads[e.name]));
