@@ -3,7 +3,7 @@
 // here through parseArgs' HelpRequest), so a flag a command accepts cannot be missing from its help. This file
 // adds only words: one line per flag saying what it does and its default. A flag without a line here still
 // appears (with its kind and range); test/unit/cliErrors.test.ts fails until it has one.
-import { DEFAULT_TASK_OPTIONS as D } from '../engine/tasks/options';
+import { DEFAULT_RUN_CONFIG as D } from '../engine/run/config';
 import { NUM_SPECIAL } from '../engine/tokenize/types';
 import { HelpRequest, USAGE, type FlagSpec } from './args';
 import type { CliIO } from './io';

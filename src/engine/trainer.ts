@@ -17,6 +17,7 @@ import {
 } from './optim';
 import type { Params } from './params';
 import type { Rng } from './rng';
+import type { Floats } from './tensor';
 import {
   firstNonFiniteActivation, firstNonFiniteMoment, firstNonFiniteParam, hugeLossThreshold, largestWeight, StepRollback, type NamedActivation, type NonFiniteKind,
 } from './sentinel';
@@ -235,5 +236,23 @@ export class LmTrainer {
   /** Forgets the carried state (e.g. at an epoch boundary). */
   resetState(): void {
     this.carried = false;
+  }
+
+  /** The carried (L·D·B·H) state and whether the next chunk continues from it, for a checkpoint (null before the first step). */
+  carry(): { h: Floats | null; c: Floats | null; carried: boolean } {
+    return { h: this.hCarry, c: this.cCarry, carried: this.carried };
+  }
+
+  /** Continues from a checkpoint's carry: the next step reads it when `carried` (and its batch keeps B rows). */
+  restoreCarry(h: ArrayLike<number>, c: ArrayLike<number>, carried: boolean): void {
+    const n = h.length;
+    if (!this.hCarry || this.hCarry.length !== n) {
+      this.hCarry = new this.model.params.ctor(n);
+      this.cCarry = new this.model.params.ctor(n);
+    }
+    this.hCarry.set(h);
+    if (c.length === n) this.cCarry!.set(c);
+    else this.cCarry!.fill(0);
+    this.carried = carried;
   }
 }

@@ -5,13 +5,14 @@
 import * as assert from 'node:assert/strict';
 import { Completer } from '../../src/engine/complete';
 import { LmTask } from '../../src/engine/tasks/lmTask';
-import { DEFAULT_TASK_OPTIONS, type TaskOptions } from '../../src/engine/tasks/options';
+import { TASK_TEST_CONFIG } from './taskConfig';
+import type { RunConfig } from '../../src/engine/run/config';
 import { inferenceTwin } from '../../src/engine/sizing/inferenceTwin';
 import { wasmStats } from '../../src/engine/kernels/product';
 import type { HeapFloatCtor } from '../../src/engine/sizing/alloc';
 import { Suggester } from '../../src/extension/completion/suggester';
 
-const o: TaskOptions = { ...DEFAULT_TASK_OPTIONS, hidden: 32, embedding: 8, batch: 4, seqLen: 16, lr: 0.01, seed: 3 };
+const o: RunConfig = { ...TASK_TEST_CONFIG, hidden: 32, embedding: 8, batch: 4, seqLen: 16, lr: 0.01, seed: 3 };
 const text = 'the quick brown fox jumps over the lazy dog; the quiet brown owl sleeps. '.repeat(12);
 
 describe('inference twin (editor completions on a WasmHeap)', () => {

@@ -9,8 +9,8 @@
 //            shape and finiteness) before anything is built. When architecture.ts learns these kinds, this file
 //            delegates to it.
 import {
-  CHECKPOINT_FORMAT, CHECKPOINT_VERSION, CheckpointError, ENGINE_VERSION, META_FILE, MODEL_FILE, loadWeights, modelFromCheckpoint,
-  readCheckpoint, writeCheckpoint, type CheckpointFiles,
+  CHECKPOINT_FORMAT, CHECKPOINT_VERSION, CheckpointError, ENGINE_VERSION, META_FILE, MODEL_FILE, STATE_FILE, decodeTrainingState, encodeTrainingState,
+  loadWeights, modelFromCheckpoint, readCheckpoint, writeCheckpoint, type CheckpointFiles, type CheckpointMeta, type LoadedCheckpoint, type TrainingState,
 } from '../checkpoint';
 import type { LanguageModel } from '../lm';
 import type { Params } from '../params';
@@ -30,22 +30,25 @@ import { checkLoading } from './taskMemory';
 
 export type AnyTask = LmTask | Seq2SeqTask | SequenceTask;
 
-/** The checkpoint files of a task's current weights (no optimizer state: `seqlab train` runs start fresh). */
-export function taskCheckpoint(task: AnyTask, info: Record<string, unknown> = {}): CheckpointFiles {
+/** The checkpoint files of a task's current weights, with `training` (optimizer, RNG, data position) when given,
+ *  so a run resumes from them (run/run.ts). */
+export function taskCheckpoint(task: AnyTask, info: Record<string, unknown> = {}, training: TrainingState | null = null): CheckpointFiles {
   if (task.kind === 'lm') {
-    return writeCheckpoint({ architecture: task.architecture, params: task.params, tokenizer: task.tokenizer, seed: task.seed, info });
+    return writeCheckpoint({ architecture: task.architecture, params: task.params, tokenizer: task.tokenizer, seed: task.seed, info, training });
   }
   const params = task.params;
   assertFiniteParams(params, 'a checkpoint', (m) => new CheckpointError(m));
   const tensors: Record<string, number[]> = {};
   for (const e of params.entries) tensors[e.name] = [...e.shape];
   const model = encodeSafetensors(params.entries.map((e) => ({ name: e.name, shape: e.shape, data: params.value(e.name) })), { format: 'pt' });
+  const encoded = training ? encodeTrainingState(params, training) : null;
+  const state = encoded?.state;
   const meta = {
     format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, engineVersion: ENGINE_VERSION, architecture: task.architecture,
     tokenizer: task.tokenizer.toJSON(), vocabSize: task.tokenizer.vocabSize, seed: task.seed, tensors,
-    checksums: fileChecksums({ [MODEL_FILE]: model }), training: null, info,
+    checksums: fileChecksums({ [MODEL_FILE]: model, [STATE_FILE]: state }), training: encoded?.training ?? null, info,
   };
-  return { model, meta: JSON.stringify(withMetaChecksum(meta, META_FILE), null, 1) };
+  return { model, meta: JSON.stringify(withMetaChecksum(meta, META_FILE), null, 1), ...(state ? { state } : {}) };
 }
 
 /**
@@ -69,6 +72,13 @@ export function checkLoadable(task: AnyTask): void {
 /** Reads and validates a checkpoint of any task; throws CheckpointError naming the problem (ModelMemoryError when
  *  the model would not fit in `memoryLimit`). Nothing of the model's size is allocated before both checks pass. */
 export function loadTask(files: CheckpointFiles, where = 'checkpoint', memoryLimit?: MemoryLimit | null): AnyTask {
+  return loadTaskWithState(files, where, memoryLimit).task;
+}
+
+/** loadTask, plus the checkpoint's training state (null when it holds none), checked against the model's arena. */
+export function loadTaskWithState(
+  files: CheckpointFiles, where = 'checkpoint', memoryLimit?: MemoryLimit | null,
+): { task: AnyTask; training: LoadedCheckpoint['training'] } {
   let meta: Record<string, unknown>;
   try {
     meta = JSON.parse(files.meta) as Record<string, unknown>;
@@ -84,12 +94,12 @@ export function loadTask(files: CheckpointFiles, where = 'checkpoint', memoryLim
     // numLayers 1e8, would itself spin through its layers), then the build.
     const ck = readCheckpoint(files, where, (a) => checkLoading('lm', a.config, memoryLimit));
     const built = modelFromCheckpoint(ck);
-    return new LmTask(built.model as LanguageModel, ck.tokenizer, ck.architecture, ck.meta.seed);
+    return { task: new LmTask(built.model as LanguageModel, ck.tokenizer, ck.architecture, ck.meta.seed), training: ck.training };
   }
   if (typeof meta.version !== 'number' || meta.version < 1 || meta.version > CHECKPOINT_VERSION) {
     throw new CheckpointError(`${where} has checkpoint version ${JSON.stringify(meta.version)}; this SeqLab reads version ${CHECKPOINT_VERSION}`);
   }
-  const corrupt = checksumProblem(meta.checksums, { [MODEL_FILE]: files.model }, where, META_FILE);
+  const corrupt = checksumProblem(meta.checksums, { [MODEL_FILE]: files.model, [STATE_FILE]: files.state }, where, META_FILE);
   if (corrupt) throw new CheckpointError(corrupt);
   // Every field is type- and range-checked before anything is built (checkpoint/fields.ts has the limits).
   let architecture: Seq2SeqArchitecture | SequenceArchitecture;
@@ -127,9 +137,10 @@ export function loadTask(files: CheckpointFiles, where = 'checkpoint', memoryLim
     throw new CheckpointError(`${where}/${META_FILE}: the architecture does not build: ${(e as Error).message}`);
   }
   loadChecked(task.params, found, `${where}/${MODEL_FILE}`);
+  const training = decodeTrainingState(meta.training as CheckpointMeta['training'] | undefined, files.state, task.params, where);
   const edited = metaChecksumProblem(meta, where, META_FILE);
   if (edited) throw new CheckpointError(edited);
-  return task;
+  return { task, training };
 }
 
 /** Every parameter present with its exact shape and finite values, nothing extra; then copied in (nothing is written on error). */

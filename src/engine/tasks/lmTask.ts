@@ -15,7 +15,8 @@ import { decode, type DecodeOptions, type DecodeResult } from '../sample';
 import type { MemoryLimit } from '../modelMemory';
 import { LmTrainer, type StepStats } from '../trainer';
 import { buildTokenizer, type DecodeOptions as TokenizerDecodeOptions, type Tokenizer } from '../tokenize/tokenizer';
-import { optimizerConfig, schedule, tokenizerOptions, type TaskOptions } from './options';
+import type { RunConfig } from '../run/config';
+import { clipNorm, optimizerConfig, schedule, tokenizerOptions } from '../runDerived';
 import { checkLmTraining } from './taskMemory';
 
 const LN2 = Math.log(2);
@@ -34,15 +35,18 @@ export interface LmEval {
 
 export class LmTask {
   readonly kind = 'lm' as const;
-  private batcher: LmBatcher | null = null;
-  private trainer: LmTrainer | null = null;
+  /** The BPTT chunks and the trainer that carries the state between them; null for a loaded (inference) task. */
+  batcher: LmBatcher | null = null;
+  trainer: LmTrainer | null = null;
+  /** The one generator of the run (initialisation, then dropout); null for a loaded task. */
+  rng: Rng | null = null;
   epoch = 0;
 
   constructor(readonly model: LanguageModel, readonly tokenizer: Tokenizer, readonly architecture: Extract<Architecture, { kind: 'lm' }>, readonly seed: number) {}
 
   /** A fresh model whose tokenizer learns `text`, ready to train on it; refused (ModelMemoryError) before it is
    *  built if training it would need more memory than `memoryLimit` (taskMemory.ts). */
-  static create(o: TaskOptions, text: string, memoryLimit?: MemoryLimit | null): LmTask {
+  static create(o: RunConfig, text: string, memoryLimit?: MemoryLimit | null): LmTask {
     if (o.bidirectional) throw new Error('a language model cannot be bidirectional: it predicts the next token from the past only');
     const tokenizer = buildTokenizer(o.tokenizer, text, tokenizerOptions(o));
     const architecture: Extract<Architecture, { kind: 'lm' }> = {
@@ -54,13 +58,15 @@ export class LmTask {
     };
     const rng = new Rng(o.seed);
     const tokens = tokenizer.encode(text);
+    if (tokens.length < 2) throw new Error(`the training text gives ${tokens.length} token(s): a language model needs at least two, one to read and one to predict`);
     const B = Math.max(1, Math.min(o.batch, Math.floor(tokens.length / (o.seqLen + 1))));
     checkLmTraining(architecture.config, B, o.seqLen, optimizerConfig(o), memoryLimit);
     const model = new LanguageModel(architecture.config, lmTrainingCtor(architecture.config, B, o.seqLen));
     model.initialize(rng);
     const task = new LmTask(model, tokenizer, architecture, o.seed);
     task.batcher = new LmBatcher(tokens, B, o.seqLen);
-    task.trainer = new LmTrainer(model, { optimizer: optimizerConfig(o), schedule: schedule(o), clipNorm: o.clip, classes: tokenizer.vocabSize }, 'mean', rng);
+    task.rng = rng;
+    task.trainer = new LmTrainer(model, { optimizer: optimizerConfig(o), schedule: schedule(o), clipNorm: clipNorm(o), classes: tokenizer.vocabSize }, 'mean', rng);
     return task;
   }
 

@@ -11,11 +11,9 @@ import { Seq2Seq, type Seq2SeqConfig } from '../seq2seq/model';
 import { Seq2SeqStepDecoder } from '../seq2seq/step';
 import { TrainStep, type StepStats } from '../trainer';
 import { buildTokenizer, BOS, EOS, type DecodeOptions as TokenizerDecodeOptions, type Tokenizer } from '../tokenize/tokenizer';
-import { optimizerConfig, schedule, tokenizerOptions, type TaskOptions } from './options';
+import type { RunConfig } from '../run/config';
+import { clipNorm, optimizerConfig, schedule, tokenizerOptions } from '../runDerived';
 import { checkSeq2SeqTraining } from './taskMemory';
-
-/** Seq2seq-only model options beyond the shared TaskOptions (each a `seqlab train` flag). */
-export type Seq2SeqOptions = Pick<Seq2SeqConfig, 'reverseSource' | 'locationKernel'>;
 
 export interface Seq2SeqArchitecture {
   kind: 'seq2seq';
@@ -49,7 +47,8 @@ export interface Translation {
 export class Seq2SeqTask {
   readonly kind = 'seq2seq' as const;
   epoch = 0;
-  private train: {
+  /** The training batches, order, step and generator; null for a loaded (inference) task. */
+  train: {
     src: number[][]; tgt: number[][]; order: BatchOrder; srcB: PaddedBatch; inB: PaddedBatch; outB: PaddedBatch;
     core: TrainStep; rng: Rng; ratio: number;
   } | null = null;
@@ -62,7 +61,7 @@ export class Seq2SeqTask {
 
   constructor(readonly model: Seq2Seq, readonly tokenizer: Tokenizer, readonly architecture: Seq2SeqArchitecture, readonly seed: number) {}
 
-  static create(o: TaskOptions, pairs: readonly ParallelPair[], extra: Seq2SeqOptions = {}, memoryLimit?: MemoryLimit | null): Seq2SeqTask {
+  static create(o: RunConfig, pairs: readonly ParallelPair[], memoryLimit?: MemoryLimit | null): Seq2SeqTask {
     if (o.cell !== 'lstm' && o.cell !== 'gru') throw new Error(`seq2seq needs an lstm or gru encoder/decoder, not ${o.cell}`);
     const tokenizer = buildTokenizer(o.tokenizer, pairs.flatMap((p) => [p.source, p.target]), tokenizerOptions(o));
     const cut = (s: string): number[] => tokenizer.encode(s).slice(0, o.seqLen);
@@ -73,8 +72,8 @@ export class Seq2SeqTask {
       decoder: { hiddenSize: o.hidden, numLayers: o.layers, dropout: o.dropout },
       attention: o.attention,
     };
-    if (extra.reverseSource) config.reverseSource = true;
-    if (extra.locationKernel) config.locationKernel = extra.locationKernel;
+    if (o.reverseSource) config.reverseSource = true;
+    if (o.attentionLocation) config.locationKernel = o.attentionLocation;
     const maxTargetLength = tgt.reduce((m, s) => Math.max(m, s.length), 1);
     // Decoder rows are BOS + target (PaddedBatch with one extra step): T = longest target + 1.
     checkSeq2SeqTraining(config, Math.min(o.batch, pairs.length), src.reduce((m, s) => Math.max(m, s.length), 1), maxTargetLength + 1, optimizerConfig(o), memoryLimit);
@@ -87,7 +86,7 @@ export class Seq2SeqTask {
       src, tgt, rng, ratio: o.teacherForcing,
       order: new BatchOrder(src.length, B, rng, { lengths: src.map((s) => s.length), bucketBatches: 8 }),
       srcB: PaddedBatch.forSequences(src, B), inB: PaddedBatch.forSequences(tgt, B, 1), outB: PaddedBatch.forSequences(tgt, B, 1),
-      core: new TrainStep(model.params, { optimizer: optimizerConfig(o), schedule: schedule(o), clipNorm: o.clip, classes: config.tgtVocab }, () => model.activations()),
+      core: new TrainStep(model.params, { optimizer: optimizerConfig(o), schedule: schedule(o), clipNorm: clipNorm(o), classes: config.tgtVocab }, () => model.activations()),
     };
     return task;
   }
@@ -111,7 +110,7 @@ export class Seq2SeqTask {
   }
 
   /** extra: minLength and a token constraint (what users see); evaluation decodes without them. */
-  private decodeIds(src: number[], beam: number, extra: Pick<DecodeOptions, 'minLength' | 'constraint'> = {}): DecodeResult {
+  decodeIds(src: number[], beam: number, extra: Pick<DecodeOptions, 'minLength' | 'constraint'> = {}): DecodeResult {
     const maxLength = 2 * this.architecture.maxTargetLength + 10;
     const dec = new Seq2SeqStepDecoder(this.model, src);
     return decode(dec, { ...(beam > 1 ? { strategy: 'beam', beamWidth: beam } : { strategy: 'greedy' }), eos: EOS, maxLength, ...extra });

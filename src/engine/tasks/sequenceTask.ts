@@ -13,7 +13,8 @@ import { Rng } from '../rng';
 import { SequenceTagger, type TaggerConfig } from '../tagger';
 import { TrainStep, type StepStats } from '../trainer';
 import { buildTokenizer, byCountThenText, NUM_SPECIAL, UNK, WordTokenizer, type Tokenizer } from '../tokenize/tokenizer';
-import { optimizerConfig, schedule, tokenizerOptions, type TaskOptions } from './options';
+import type { RunConfig } from '../run/config';
+import { clipNorm, optimizerConfig, schedule, tokenizerOptions } from '../runDerived';
 import { checkSequenceTraining } from './taskMemory';
 
 export type SequenceArchitecture =
@@ -33,7 +34,8 @@ export class SequenceTask {
   readonly model: SequenceClassifier | SequenceTagger;
   epoch = 0;
   private readonly vocab = new Map<string, number>(); // tag: token text → id
-  private train: {
+  /** The training batches, order, step and generator; null for a loaded (inference) task. */
+  train: {
     seqs: number[][]; labels: number[][] | Int32Array; order: BatchOrder; batch: PaddedBatch; targets: Int32Array;
     core: TrainStep; rng: Rng;
   } | null = null;
@@ -56,17 +58,18 @@ export class SequenceTask {
     return new SequenceTask(a, tokenizer, seed);
   }
 
-  static createClassifier(o: TaskOptions, examples: readonly LabeledText[], labels: readonly string[], memoryLimit?: MemoryLimit | null): SequenceTask {
+  static createClassifier(o: RunConfig, examples: readonly LabeledText[], labels: readonly string[], memoryLimit?: MemoryLimit | null): SequenceTask {
     const tokenizer = buildTokenizer(o.tokenizer, examples.map((e) => e.text), tokenizerOptions(o));
     const config: ClassifierConfig = { vocabSize: tokenizer.vocabSize, embeddingSize: o.embedding, numClasses: labels.length, rnn: rnnConfig(o) };
-    const seqs = examples.map((e) => tokenizer.encode(e.text)); // = task.encode, before the model is built
+    // Texts are cut at seqLen, as the run config says of every task but lm (the protocol then bounds T by it).
+    const seqs = examples.map((e) => tokenizer.encode(e.text).slice(0, o.seqLen)); // = task.encode, cut, before the model is built
     checkSequenceTraining('classify', config, Math.min(o.batch, examples.length), seqs.reduce((m, q) => Math.max(m, q.length), 1), optimizerConfig(o), memoryLimit);
     const task = new SequenceTask({ kind: 'classify', config, labels: [...labels] }, tokenizer, o.seed);
     task.prepare(o, seqs, toLabelIds(examples.map((e) => e.label), labels));
     return task;
   }
 
-  static createTagger(o: TaskOptions, sentences: readonly TaggedSentence[], tags: readonly string[], memoryLimit?: MemoryLimit | null): SequenceTask {
+  static createTagger(o: RunConfig, sentences: readonly TaggedSentence[], tags: readonly string[], memoryLimit?: MemoryLimit | null): SequenceTask {
     const counts = new Map<string, number>();
     for (const s of sentences) for (const t of s.tokens) counts.set(t, (counts.get(t) ?? 0) + 1);
     const tokens = [...counts].sort(byCountThenText).map((e) => e[0]);
@@ -84,7 +87,7 @@ export class SequenceTask {
     return task;
   }
 
-  private prepare(o: TaskOptions, seqs: number[][], labels: number[][] | Int32Array): void {
+  private prepare(o: RunConfig, seqs: number[][], labels: number[][] | Int32Array): void {
     const rng = new Rng(o.seed);
     this.model.initialize(rng);
     const B = Math.min(o.batch, seqs.length);
@@ -94,7 +97,7 @@ export class SequenceTask {
       targets: new Int32Array(this.kind === 'tag' ? batch.maxRows * batch.maxSteps : B),
       order: new BatchOrder(seqs.length, B, rng, { lengths: seqs.map((s) => s.length), bucketBatches: 8 }),
       core: new TrainStep(this.model.params, {
-        optimizer: optimizerConfig(o), schedule: schedule(o), clipNorm: o.clip, classes: this.architecture.labels.length,
+        optimizer: optimizerConfig(o), schedule: schedule(o), clipNorm: clipNorm(o), classes: this.architecture.labels.length,
       }, () => this.model.activations()),
     };
   }
@@ -175,6 +178,6 @@ export class SequenceTask {
   }
 }
 
-function rnnConfig(o: TaskOptions): ClassifierConfig['rnn'] {
+function rnnConfig(o: RunConfig): ClassifierConfig['rnn'] {
   return { cell: o.cell, hiddenSize: o.hidden, numLayers: o.layers, bidirectional: o.bidirectional, merge: o.merge, dropout: o.dropout };
 }

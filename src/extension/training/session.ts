@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { memoryLimitForRam, type MemoryLimit } from '../../engine/modelMemory';
 import {
-  ProtocolError, parseWorkerToHost, type CheckpointBytes, type RunShape, type HostToWorker, type RunInfo, type TrainConfig, type TrainMetric,
+  ProtocolError, parseWorkerToHost, type CheckpointBytes, type RunShape, type HostToWorker, type RunConfig, type RunInfo, type TrainMetric,
   type WorkerToHost,
 } from '../../protocol/training';
 import type { RunStore, StoredRun } from './store';
@@ -20,7 +20,7 @@ export type RunState = 'starting' | 'running' | 'paused' | 'stopping' | 'stopped
 export interface RunRecord {
   readonly id: string;
   name: string;
-  config: TrainConfig;
+  config: RunConfig;
   state: RunState;
   step: number;
   /** Every metric point of the run, in step order (points past a resumed checkpoint are dropped). */
@@ -47,7 +47,7 @@ export type SessionEvent =
 
 export interface StartOptions {
   name?: string;
-  config: TrainConfig;
+  config: RunConfig;
   train: string;
   valid: string;
   corpusMessages?: string[];
@@ -364,7 +364,7 @@ export class TrainingSession {
 /** Sizes a worker message must agree with, once the run has started (null before `started`). */
 function runShape(run: RunRecord): RunShape | undefined {
   const info = run.info;
-  return info ? { groups: info.groups.length, gradRows: info.gradRows, seqLen: run.config.seqLen, paramCount: info.paramCount } : undefined;
+  return info ? { groups: info.groups.length, stackRows: info.stacks.map((s) => s.rows), seqLen: run.config.seqLen, paramCount: info.paramCount } : undefined;
 }
 
 function checkpointStep(ck: CheckpointBytes): number {
