@@ -80,7 +80,7 @@ export function taskOptions(p: Parsed): RunConfig {
     if (!(e instanceof ConfigError)) throw e;
     const key = e.field.replace(/^config\./, '');
     const flag = RUN_CONFIG_FIELDS.find((x) => x.key === key)?.flag;
-    throw new UsageError(`train: ${flag ? `--${flag}` : key} ${e.message.slice(e.field.length + 2)}`);
+    throw new UsageError(`train: ${flag ? `--${flag}` : key}: ${e.message.slice(e.field.length + 2)}`);
   }
 }
 
@@ -93,6 +93,8 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
   if (p.flags.steps !== undefined && p.flags.time !== undefined) throw new UsageError('train: give --steps or --time, not both');
   if (kind !== 'seq2seq' && p.flags.attention !== undefined && p.flags.attention !== 'none') throw new UsageError(`train: --attention is for --task seq2seq, not ${kind}`);
   refuseIgnoredTrainFlags(kind, p.flags);
+  if (kind !== 'seq2seq' && p.flags.attention !== undefined && p.flags.attention !== 'none') throw new UsageError(`train: --attention is for --task seq2seq, not ${kind}`);
+  if (p.flags['reverse-source'] && kind !== 'seq2seq') throw new UsageError(`train: --reverse-source is for --task seq2seq, not ${kind}`);
   const o = taskOptions(p);
   const json = Boolean(p.flags.json);
   const data = readTaskData(kind, files, dataReadOptions(p.flags, io.err));

@@ -199,13 +199,14 @@ describe('protocol boundaries (real worker threads)', function () {
 
   it('a word vocabulary larger than a checkpoint holds is refused at the start, in one line (it used to train and save an unloadable model)', function () {
     this.timeout(60_000);
-    // 1.2 million distinct words: over LIMITS.vocabSize (every code point + 4 specials), which seqlab.json readers enforce.
+    // 1.2 million distinct words, given as the training text with its own validation text (so nothing is held
+    // out): over LIMITS.vocabSize (every code point + 4 specials), which seqlab.json readers enforce.
     const words: string[] = [];
     for (let i = 0; i < 1_200_000; i++) words.push(`w${i.toString(36)}`);
     const sent: WorkerToHost[] = [];
     const loop = new WorkerLoop({ post: (m) => sent.push(parseWorkerToHost(m)), defer: () => {}, now: () => 0, exit: () => {} }, Infinity);
     const cfg = smallConfig({ tokenizer: 'word', hidden: 2, embedding: 2, layers: 1, batch: 1, seqLen: 2, validEvery: 0 });
-    loop.onMessage({ type: 'start', runId: 'words', config: cfg, train: words.join(' '), valid: '' });
+    loop.onMessage({ type: 'start', runId: 'words', config: cfg, train: words.join(' '), valid: 'w0 w1 w2' });
     assert.equal(sent.length, 1);
     const m = sent[0]!;
     assert.ok(m.type === 'error' && m.fatal, JSON.stringify(m).slice(0, 300));

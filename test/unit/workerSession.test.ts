@@ -91,8 +91,9 @@ describe('training session (real worker, real files)', function () {
     const session = make();
     const events: { level: string; text: string }[] = [];
     session.onEvent((e) => e.type === 'message' && events.push({ level: e.level, text: e.text }));
-    // lr 1e4 with Adam and no clipping: the first updates give a finite loss far above chance, later ones overflow.
-    const config = smallConfig({ lr: 1e4, clip: 0, validEvery: 0, checkpointEvery: 1 });
+    // Adam at lr 4e18, no clipping: the first update gives a finite loss far above chance, a later one overflows the
+    // forward (measured: the huge loss at step 2, the NaN loss at step 5, with this config and text).
+    const config = smallConfig({ lr: 4e18, clip: 0, validEvery: 0, checkpointEvery: 1 });
     const run = await session.start({ config, train: TEXT, valid: '' });
     await until('the non-finite pause', () => run.state === 'paused');
     assert.ok(run.nonFinite !== null && run.nonFinite.step > 1, JSON.stringify(run.nonFinite));
@@ -119,7 +120,7 @@ describe('training session (real worker, real files)', function () {
 
   it('reports a fatal start error (a corpus too short to tokenize) as a failed run', async () => {
     const session = make();
-    await assert.rejects(session.start({ config: smallConfig(), train: 'x', valid: '' }), /The training text gives 1 token\(s\): a language model needs at least two/);
+    await assert.rejects(session.start({ config: smallConfig(), train: 'x', valid: '' }), /The corpus has only one character \("x"\): a language model needs at least two characters/);
     assert.equal(session.current!.state, 'failed');
   });
 });

@@ -224,6 +224,7 @@ const BPE_MIN_VOCAB = 4 + 256;
 export { clipNorm, optimizerConfig, schedule, tokenizerOptions } from '../runDerived';
 
 function show(v: unknown): string {
+  if (typeof v === 'number') return String(v); // JSON.stringify would print NaN and ±Infinity as null
   const s = JSON.stringify(v);
   return s === undefined ? String(v) : s.length > 40 ? `${s.slice(0, 39)}…` : s;
 }

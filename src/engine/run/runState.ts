@@ -12,7 +12,7 @@ import type { Rng } from '../rng';
 import type { AnyTask } from '../tasks/checkpoint';
 import type { TrainStep } from '../trainer';
 import { schedule } from '../runDerived';
-import type { TrainingRun } from './run';
+import type { RunConfig } from './config';
 
 /** The parts of a task's training loop that a checkpoint saves. */
 export interface TrainingParts {
@@ -32,6 +32,15 @@ export function trainingParts(task: AnyTask): TrainingParts {
   return { core: t.core, rng: t.rng, order: t.order };
 }
 
+/** What of a TrainingRun (run.ts) its state is read from and written to (named here: run.ts imports this file). */
+export interface RunView {
+  readonly config: RunConfig;
+  readonly task: AnyTask;
+  readonly parts: TrainingParts;
+  lrScale: number;
+  adjust(lrScale?: number, clip?: number | null): void;
+}
+
 interface LmPosition {
   epoch: number;
   chunk: number;
@@ -44,7 +53,7 @@ interface OrderPosition {
   order: BatchOrderState;
 }
 
-export function saveRunState(run: TrainingRun): TrainingState {
+export function saveRunState(run: RunView): TrainingState {
   const { core, rng, order } = run.parts, task = run.task;
   const cfg = core.cfg;
   const extra: Record<string, unknown> = { config: run.config, lrScale: run.lrScale, clip: cfg.clipNorm };
@@ -64,7 +73,7 @@ export function saveRunState(run: TrainingRun): TrainingState {
 }
 
 /** Checks `t` against the run, then writes the weights (`writeWeights`), the optimizer, generator, position, carry. */
-export function restoreRunState(run: TrainingRun, t: NonNullable<LoadedCheckpoint['training']>, writeWeights: () => void): void {
+export function restoreRunState(run: RunView, t: NonNullable<LoadedCheckpoint['training']>, writeWeights: () => void): void {
   const { core, rng, order } = run.parts, task = run.task;
   const pos = t.extra['position'] as Partial<LmPosition & OrderPosition> | undefined;
   if (!pos || typeof pos !== 'object' || !Number.isInteger(pos.epoch) || pos.epoch! < 0) throw new Error('the checkpoint holds no data position (training.extra.position)');
