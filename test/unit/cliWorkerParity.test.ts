@@ -15,6 +15,7 @@ import { decodeSafetensors } from '../../src/engine/safetensors';
 import { TrainingSession } from '../../src/extension/training/session';
 import { FileRunStore, nodeFiles } from '../../src/extension/training/store';
 import { scratchDir } from './scratchDir';
+import { until } from './until';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -48,14 +49,6 @@ function cliTrain(args: string[]): Promise<{ status: number | null; stdout: stri
   });
 }
 
-async function until(what: string, f: () => boolean, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!f()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('CLI and editor worker: the same run, bit-identical weights (real processes, real worker thread)', function () {
   this.timeout(120_000);
   const tmp = scratchDir('seqlab-parity-');
@@ -80,7 +73,7 @@ describe('CLI and editor worker: the same run, bit-identical weights (real proce
       const session = new TrainingSession(WORKER, new FileRunStore(nodeFiles(path.join(tmp.dir, `${kind}-store`))));
       try {
         const run = await session.start({ config, train: d.text, valid: '' });
-        await until(`the worker's ${kind} run to stop`, () => run.state === 'stopped' || run.state === 'failed' || run.state === 'crashed');
+        await until(`the worker's ${kind} run to stop`, () => run.state === 'stopped' || run.state === 'failed' || run.state === 'crashed', 60_000);
         assert.equal(run.state, 'stopped', run.message ?? '');
         await session.store.flush();
         assert.equal(run.step, STEPS);

@@ -10,17 +10,10 @@ import { readCheckpoint } from '../../src/engine/checkpoint';
 import { TrainingSession, type RunRecord } from '../../src/extension/training/session';
 import { FileRunStore, nodeFiles } from '../../src/extension/training/store';
 import { smallConfig } from './worker.test';
+import { until } from './until';
 
 const WORKER = path.resolve(__dirname, '../../src/extension/training/worker.js');
 const TEXT = 'the quick brown fox jumps over the lazy dog.\n'.repeat(40);
-
-async function until(what: string, f: () => boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!f()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('training session (real worker, real files)', function () {
   this.timeout(30_000);

@@ -66,11 +66,14 @@ export function registerTraining(context: vscode.ExtensionContext): TrainingSess
         if (e instanceof CorpusError) return fail(e.message);
         throw e;
       }
-      const split = splitCorpus(corpus.text);
+      const config = trainConfigFor(currentModel(context.workspaceState), readConfig(), args?.config);
+      // A text is split here (the note says when it is too short to hold anything out); paired or labelled lines
+      // go whole, and the run holds out a seeded share of the examples itself (engine/run/data.ts).
+      const split = config.task === 'lm' ? splitCorpus(corpus.text) : { train: corpus.text, valid: '' };
       const messages = [...corpus.messages, ...(split.note ? [split.note] : [])];
       for (const m of messages) void vscode.window.showWarningMessage(m);
       const run = await session.start({
-        name: args?.name ?? corpus.description, config: trainConfigFor(currentModel(context.workspaceState), readConfig(), args?.config),
+        name: args?.name ?? corpus.description, config,
         train: split.train, valid: split.valid, corpusMessages: messages, languages: corpusLanguages(source.kind, corpus.report.used),
       });
       return run.state === 'failed' ? fail(run.message ?? 'training failed to start') : { ok: true, runId: run.id };
