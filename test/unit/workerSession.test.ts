@@ -7,6 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readCheckpoint } from '../../src/engine/checkpoint';
+import { generateTask } from '../../src/engine/data/generators';
+import { Rng } from '../../src/engine/rng';
 import { TrainingSession, type RunRecord } from '../../src/extension/training/session';
 import { FileRunStore, nodeFiles } from '../../src/extension/training/store';
 import { smallConfig } from './worker.test';
@@ -109,6 +111,32 @@ describe('training session (real worker, real files)', function () {
         await session.store.flush();
       }
     }
+  });
+
+  it('a seq2seq run with attention: a checkpoint and an attention frame right after started, and a probe switches the followed source', async () => {
+    const session = make();
+    const pairs = generateTask('reverse', new Rng(4), 40, { minLen: 3, maxLen: 6 }).map((p) => `${p.source}\t${p.target}`).join('\n');
+    const config = smallConfig({ task: 'seq2seq', layers: 1, attention: 'additive', validEvery: 0 });
+    const run = await session.start({ config, train: pairs, valid: '' });
+    await until('the first attention frame and checkpoint', () => run.attention != null && run.lastCheckpointStep !== null);
+    assert.equal(run.lastCheckpointStep, 0, 'a checkpoint of step 0 came right after started');
+    assert.deepEqual(run.info!.stacks.map((s) => s.name), ['encoder', 'decoder']);
+    const first = run.attention!.frame;
+    assert.ok(first.reference !== undefined, 'it follows the first held-out pair');
+    session.probe('fedcba');
+    await until('the probed source', () => run.attention?.frame.source === 'fedcba');
+    const f = run.attention!.frame;
+    assert.deepEqual(f.sourceTokens, ['f', 'e', 'd', 'c', 'b', 'a']);
+    assert.equal(f.weights.length, f.outputTokens.length);
+    for (const row of f.weights) assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-4);
+    await session.stop();
+  });
+
+  it('a training text that does not fit the task fails the start with the first offending line', async () => {
+    const session = make();
+    await assert.rejects(session.start({ config: smallConfig({ task: 'seq2seq', layers: 1 }), train: 'ab\tba\nno tab here\n', valid: '' }),
+      /the training data:2: expected "source<TAB>target" \(exactly one tab\) but found no tab in "no tab here"/);
+    assert.equal(session.current!.state, 'failed');
   });
 
   it('reports a fatal start error (a corpus too short to tokenize) as a failed run', async () => {

@@ -133,6 +133,7 @@ function onSessionEvent(session: TrainingSession, e: SessionEvent): void {
       return;
     case 'snapshot':
     case 'checkpoint':
+    case 'attention': // the attention view follows the session itself
       return;
   }
 }
