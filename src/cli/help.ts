@@ -3,7 +3,7 @@
 // here through parseArgs' HelpRequest), so a flag a command accepts cannot be missing from its help. This file
 // adds only words: one line per flag saying what it does and its default. A flag without a line here still
 // appears (with its kind and range); test/unit/cliErrors.test.ts fails until it has one.
-import { DEFAULT_TASK_OPTIONS as D } from '../engine/tasks/options';
+import { DEFAULT_RUN_CONFIG as D } from '../engine/run/config';
 import { NUM_SPECIAL } from '../engine/tokenize/types';
 import { HelpRequest, USAGE, type FlagSpec } from './args';
 import type { CliIO } from './io';
@@ -45,9 +45,11 @@ export const FLAG_DOCS: Readonly<Record<string, Readonly<Record<string, FlagDoc>
     'teacher-forcing': { value: 'P', text: `seq2seq: probability of feeding the reference token to the decoder (default ${D.teacherForcing})` },
     decay: { text: 'cosine-decay the learning rate to lr/10 over --steps (needs --steps)' },
     steps: { text: 'optimizer steps (default 1000 unless --time is given)' },
+    'valid-every': { text: `with --json: a validation line (loss and the task's metrics) every N steps, 0 = never (default ${D.validEvery})` },
+    'valid-batches': { text: `batches of held-out data each validation reads (default ${D.validBatches})` },
     time: { value: 'SECONDS', text: 'train for this long instead of a number of steps' },
     seed: { text: `seed of the one random generator: initialization, dropout, shuffling (default ${D.seed})` },
-    json: { text: 'JSON lines on stdout: start, progress about once a second, done' },
+    json: { text: 'JSON lines on stdout: start, progress about once a second, validations, done' },
     force: FORCE,
     'max-data-mb': MAX_DATA,
     'max-memory-mb': { value: 'MB', text: 'refuse a model whose training needs more memory than this (default: half the RAM)' },

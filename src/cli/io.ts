@@ -1,9 +1,9 @@
 // Host side of the CLI: files in (UTF-8, with errors that name the file), checkpoint directories in and out,
 // dataset parsing per task, and the output streams (injected, so tests call main() and read what it printed).
 import { CheckpointError } from '../engine/checkpoint';
-import { readClassification, readConll, readParallel, readPlainText, type LabeledText, type ParallelPair, type TaggedSentence } from '../engine/data/readers';
 import { loadTask, taskCheckpoint, type AnyTask } from '../engine/tasks/checkpoint';
-import type { TaskKind } from '../engine/tasks/options';
+import type { TaskKind } from '../engine/run/config';
+import { parseTaskData, type TaskData } from '../engine/run/data';
 import { DataBudget, readDataText, type ReadTextOptions } from './dataFiles';
 import { checkpointFilesRecord, readCheckpointFiles, writeFilesAtomic } from './exportIo';
 import { interruptOnClosedPipe, onProcessInterrupt, type InterruptSignal } from './signals';
@@ -62,31 +62,13 @@ export function readText(file: string, opts: ReadTextOptions = {}): string {
   return readDataText(file, opts);
 }
 
-export type TaskData =
-  | { kind: 'lm'; text: string }
-  | { kind: 'classify'; examples: LabeledText[]; labels: string[] }
-  | { kind: 'tag'; sentences: TaggedSentence[]; tags: string[] }
-  | { kind: 'seq2seq'; pairs: ParallelPair[] };
+export type { TaskData };
 
-/** Reads and parses the files of a task (several files are concatenated example-wise); `opts.budget` caps
- *  their total size, `opts.warn` hears about invalid UTF-8. */
+/** Reads and parses the files of a task (several files are concatenated example-wise, engine/run/data.ts);
+ *  `opts.budget` caps their total size, `opts.warn` hears about invalid UTF-8. */
 export function readTaskData(kind: TaskKind, files: readonly string[], opts: ReadTextOptions = {}): TaskData {
   const o = { ...opts, budget: opts.budget ?? DataBudget.fromMb(undefined) };
-  const texts = files.map((f) => ({ f, text: readText(f, o) }));
-  switch (kind) {
-    case 'lm':
-      return { kind, text: texts.map(({ f, text }) => readPlainText(text, f)).join('\n') };
-    case 'classify': {
-      const examples = texts.flatMap(({ f, text }) => readClassification(text, f).examples);
-      return { kind, examples, labels: [...new Set(examples.map((e) => e.label))].sort() };
-    }
-    case 'tag': {
-      const sentences = texts.flatMap(({ f, text }) => readConll(text, f).sentences);
-      return { kind, sentences, tags: [...new Set(sentences.flatMap((s) => s.tags))].sort() };
-    }
-    case 'seq2seq':
-      return { kind, pairs: texts.flatMap(({ f, text }) => readParallel(text, f)) };
-  }
+  return parseTaskData(kind, files.map((f) => ({ source: f, text: readText(f, o) })));
 }
 
 /** A checkpoint directory's task, refused before allocation if it would not fit in this machine's memory. */

@@ -1,16 +1,15 @@
-// `seqlab train`: flags → TaskOptions → a task built from the data files → optimizer steps until --steps or
-// --time → a checkpoint in --out (model.safetensors + seqlab.json) → optional held-out evaluation (--valid).
-// Progress: a bar on a terminal (stderr), JSON lines with --json (stdout), a summary line otherwise.
+// `seqlab train`: flags → RunConfig (engine/run/config.ts) → a TrainingRun (engine/run/run.ts, the same run the
+// editor's worker drives) on the data files → optimizer steps until --steps or --time, with a validation every
+// --valid-every steps → a checkpoint in --out (model.safetensors + seqlab.json) → optional held-out evaluation
+// of the saved model (--valid). Progress: a bar on a terminal (stderr), JSON lines with --json (stdout, the
+// periodic validations among them), a summary line otherwise.
 // Stops early, still saving the last good weights: on a non-finite loss/gradient/parameter (exit 1, naming the
 // tensor and step), on SIGINT / SIGTERM (exit 130 / 143) and when a reader closes its output (exit 141). A loss
 // far above chance is warned about once.
-import { CELL_KINDS, type CellKind } from '../engine/cells/cell';
-import type { MemoryLimit } from '../engine/modelMemory';
-import { checkLoadable, loadTask, taskCheckpoint, type AnyTask } from '../engine/tasks/checkpoint';
-import { LmTask } from '../engine/tasks/lmTask';
-import { DEFAULT_TASK_OPTIONS, TASK_KINDS, type TaskKind, type TaskOptions } from '../engine/tasks/options';
-import { Seq2SeqTask, type Seq2SeqOptions } from '../engine/tasks/seq2seqTask';
-import { SequenceTask } from '../engine/tasks/sequenceTask';
+import { ConfigError, DEFAULT_RUN_CONFIG, RUN_CONFIG_FIELDS, TASK_KINDS, parseRunConfig, type RunConfig, type TaskKind } from '../engine/run/config';
+import { TrainingRun } from '../engine/run/run';
+import type { Validation } from '../engine/run/report';
+import { loadTask, taskCheckpoint } from '../engine/tasks/checkpoint';
 import { describeNonFinite, hugeLossMessage } from '../engine/sentinel';
 import type { StepStats } from '../engine/trainer';
 import { parseArgs, requireFlag, UsageError, type FlagSpec, type Parsed } from './args';
@@ -19,7 +18,7 @@ import { dataReadOptions, MAX_DATA_FLAG } from './dataFiles';
 import { refuseIgnoredTrainFlags } from './combinations';
 import { NUM_SPECIAL } from '../engine/tokenize/types';
 import { evaluateTask } from './evaluate';
-import { readTaskData, saveTaskDir, type CliIO, type TaskData } from './io';
+import { readTaskData, saveTaskDir, type CliIO } from './io';
 import { hostMemoryLimit, MAX_MEMORY_FLAG } from './memory';
 import { Progress } from './progress';
 import { SIGNAL_EXIT_CODE, yieldToEventLoop, type InterruptSignal } from './signals';
@@ -55,6 +54,8 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   'teacher-forcing': { type: 'number', min: 0, max: 1 },
   decay: { type: 'bool' },
   steps: { type: 'int', min: 1 },
+  'valid-every': { type: 'int', min: 0 },
+  'valid-batches': { type: 'int', min: 0 },
   time: { type: 'number', min: 0, exclusiveMin: true },
   seed: { type: 'int', min: 0, max: 2 ** 32 - 1 },
   json: { type: 'bool' },
@@ -63,49 +64,23 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   ...MAX_MEMORY_FLAG,
 };
 
-/** TaskOptions from parsed flags (defaults from DEFAULT_TASK_OPTIONS; tagging reads word tokens). */
-export function taskOptions(p: Parsed): TaskOptions {
-  const f = p.flags, o: TaskOptions = { ...DEFAULT_TASK_OPTIONS };
-  if (f.cell !== undefined) o.cell = (f.cell as string).replace('-', '_') as CellKind;
-  if (!CELL_KINDS.includes(o.cell)) throw new UsageError(`train: unknown cell ${o.cell}`);
-  const num = (name: string, key: keyof TaskOptions): void => {
-    if (f[name] !== undefined) (o as unknown as Record<string, unknown>)[key] = f[name];
-  };
-  num('hidden', 'hidden');
-  num('layers', 'layers');
-  num('bidirectional', 'bidirectional');
-  num('merge', 'merge');
-  num('attention', 'attention');
-  num('tokenizer', 'tokenizer');
-  num('vocab-size', 'vocabSize');
-  num('embedding', 'embedding');
-  num('dropout', 'dropout');
-  num('seq-len', 'seqLen');
-  num('batch', 'batch');
-  num('optimizer', 'optimizer');
-  num('lr', 'lr');
-  num('teacher-forcing', 'teacherForcing');
-  num('seed', 'seed');
-  if (f.clip !== undefined) o.clip = (f.clip as number) > 0 ? (f.clip as number) : null;
-  if (f.decay && f.steps !== undefined) o.decaySteps = f.steps as number;
+/** The RunConfig of parsed flags: each field of RUN_CONFIG_FIELDS from its flag when given, else its default
+ *  (with --optimizer sgd and no --lr, 0.1). Fields that contradict each other are a usage error naming the flag. */
+export function taskOptions(p: Parsed): RunConfig {
+  const f = p.flags, o: Record<string, unknown> = { ...DEFAULT_RUN_CONFIG };
+  for (const field of RUN_CONFIG_FIELDS) {
+    const v = field.flag ? f[field.flag] : undefined;
+    if (v !== undefined) o[field.key] = field.key === 'cell' ? (v as string).replace('-', '_') : v;
+  }
   if (f.decay && f.steps === undefined) throw new UsageError('train: --decay needs --steps (the cosine decay runs over them)');
-  if (f.optimizer !== undefined && f.lr === undefined && f.optimizer === 'sgd') o.lr = 0.1;
-  if (o.dropout > 0 && o.layers === 1) throw new UsageError('train: --dropout applies between layers; use it with --layers 2 or more');
-  return o;
-}
-
-/** The task, refused before its model is built when training it would need more than `memoryLimit`. */
-export function buildTask(o: TaskOptions, data: TaskData, s2s: Seq2SeqOptions = {}, memoryLimit?: MemoryLimit | null): AnyTask {
-  switch (data.kind) {
-    case 'lm':
-      return LmTask.create(o, data.text, memoryLimit);
-    case 'seq2seq':
-      return Seq2SeqTask.create(o, data.pairs, s2s, memoryLimit);
-    case 'classify':
-      if (data.labels.length < 2) throw new Error(`classification needs at least 2 labels; the data has ${data.labels.length} (${data.labels.join(', ')})`);
-      return SequenceTask.createClassifier(o, data.examples, data.labels, memoryLimit);
-    case 'tag':
-      return SequenceTask.createTagger(o, data.sentences, data.tags, memoryLimit);
+  if (f.optimizer === 'sgd' && f.lr === undefined) o.lr = 0.1;
+  try {
+    return parseRunConfig(o);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    const key = e.field.replace(/^config\./, '');
+    const flag = RUN_CONFIG_FIELDS.find((x) => x.key === key)?.flag;
+    throw new UsageError(`train: ${flag ? `--${flag}` : key}: ${e.message.slice(e.field.length + 2)}`);
   }
 }
 
@@ -118,25 +93,19 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
   if (p.flags.steps !== undefined && p.flags.time !== undefined) throw new UsageError('train: give --steps or --time, not both');
   if (kind !== 'seq2seq' && p.flags.attention !== undefined && p.flags.attention !== 'none') throw new UsageError(`train: --attention is for --task seq2seq, not ${kind}`);
   refuseIgnoredTrainFlags(kind, p.flags);
+  if (kind !== 'seq2seq' && p.flags.attention !== undefined && p.flags.attention !== 'none') throw new UsageError(`train: --attention is for --task seq2seq, not ${kind}`);
+  if (p.flags['reverse-source'] && kind !== 'seq2seq') throw new UsageError(`train: --reverse-source is for --task seq2seq, not ${kind}`);
   const o = taskOptions(p);
-  const reverseSource = Boolean(p.flags['reverse-source']);
-  if (reverseSource && kind !== 'seq2seq') throw new UsageError(`train: --reverse-source is for --task seq2seq, not ${kind}`);
-  if (reverseSource && o.bidirectional) throw new UsageError('train: --reverse-source needs a unidirectional encoder (a --bidirectional one already reads right to left)');
-  const locationKernel = (p.flags['attention-location'] as number | undefined) ?? 0;
-  if (locationKernel && (o.attention !== 'additive' || locationKernel % 2 === 0)) {
-    throw new UsageError(`train: --attention-location takes an odd kernel width and --attention additive, got ${locationKernel} with ${o.attention}`);
-  }
   const json = Boolean(p.flags.json);
   const data = readTaskData(kind, files, dataReadOptions(p.flags, io.err));
   const valid = p.flags.valid !== undefined ? readTaskData(kind, [p.flags.valid as string], dataReadOptions(p.flags, io.err)) : null;
-  const s2s: Seq2SeqOptions = { reverseSource, locationKernel };
-  const task = buildTask(o, data, s2s, hostMemoryLimit(p.flags['max-memory-mb'] as number | undefined));
-  checkLoadable(task); // before the first step: never train a model its own loader would refuse
-  const unknown = o.vocabSize ? unknownTokenWarning(task, data, o.tokenizer) : null; // uncapped: no <unk> by construction
+  const run = TrainingRun.create(o, data, valid, hostMemoryLimit(p.flags['max-memory-mb'] as number | undefined));
+  const task = run.task;
+  const unknown = o.vocabSize ? unknownTokenWarning(task, run.train, o.tokenizer) : null; // uncapped: no <unk> by construction
   if (unknown) io.err(`seqlab: warning: ${unknown}\n`);
   const steps = (p.flags.steps as number | undefined) ?? (p.flags.time === undefined ? 1000 : Infinity);
   const seconds = (p.flags.time as number | undefined) ?? Infinity;
-  if (json) io.out(JSON.stringify({ type: 'start', task: kind, params: task.params.size, vocab: task.tokenizer.vocabSize, options: kind === 'seq2seq' ? { ...o, ...s2s } : o }) + '\n');
+  if (json) io.out(JSON.stringify({ type: 'start', task: kind, params: task.params.size, vocab: task.tokenizer.vocabSize, options: o }) + '\n');
   const progress = new Progress(io, json ? 'json' : io.tty ? 'bar' : 'quiet', steps, seconds);
   const classes = task.kind === 'lm' ? task.tokenizer.vocabSize : task.kind === 'seq2seq' ? task.model.V : task.labels.length;
   const t0 = io.now();
@@ -147,7 +116,7 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
   let diverged: string | null = null;
   try {
     while (step < steps && (io.now() - t0) / 1000 < seconds && stop.signal === null) {
-      last = task.trainStep();
+      last = run.trainStep();
       if (last.nonFinite !== null) {
         diverged = describeNonFinite(last.nonFiniteKind!, last.nonFinite, last.step, last.largestWeight, last.activation);
         break;
@@ -156,6 +125,10 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
       lossAvg = Number.isNaN(lossAvg) ? last.loss : 0.98 * lossAvg + 0.02 * last.loss;
       if (last.hugeLoss) progress.note(`seqlab: warning: ${hugeLossMessage(last.loss, last.step, classes)}; lower --lr\n`);
       progress.update(step, (io.now() - t0) / 1000, lossAvg, last, task.epoch);
+      if (json && o.validEvery > 0 && last.step % o.validEvery === 0) {
+        const v = run.validate();
+        if (v) io.out(JSON.stringify(validLine(last.step, v)) + '\n');
+      }
       // The step loop is synchronous: let signal handlers (Ctrl-C, SIGTERM) and stream writes run now and then.
       if (io.now() - lastYield >= YIELD_MS) {
         await yieldToEventLoop();
@@ -179,7 +152,7 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
     }
     if (json) io.out(JSON.stringify(summary) + '\n');
     if (diverged !== null) {
-      const advice = o.clip === null ? `lower --lr (it is ${o.lr}) or set --clip 1` : `lower --lr (it is ${o.lr})`;
+      const advice = o.clip === 0 ? `lower --lr (it is ${o.lr}) or set --clip 1` : `lower --lr (it is ${o.lr})`;
       io.err(`seqlab: training diverged: ${diverged}; saved the last good weights (after ${goodSteps} steps) to ${out}; ${advice}\n`);
       return 1;
     }
@@ -196,6 +169,11 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
   } finally {
     unsubscribe();
   }
+}
+
+/** A --json validation line: the step, the loss (bits per character for lm) and the task's metrics. */
+function validLine(step: number, v: Validation): Record<string, unknown> {
+  return { type: 'valid', step, loss: round(v.loss), ...(v.bitsPerChar !== undefined ? { bitsPerChar: round(v.bitsPerChar) } : {}), ...v.metrics };
 }
 
 function round(x: number): number {

@@ -19,7 +19,7 @@ import { checkMetaFields } from './checkpoint/metaFields';
 import { checkTensors, decodeTensors, sameShape, type DecodedTensors } from './checkpoint/tensors';
 import type { MemoryLimit } from './modelMemory';
 import type { OptimizerConfig, OptimizerState } from './optim';
-import type { Params } from './params';
+import type { ParamEntry, Params } from './params';
 import type { RngState } from './rng';
 import { encodeSafetensors, type NamedTensor } from './safetensors';
 import { assertFiniteParams } from './sentinel';
@@ -127,35 +127,37 @@ export function writeCheckpoint(input: CheckpointInput): CheckpointFiles {
   const tensors: Record<string, number[]> = {};
   for (const e of params.entries) tensors[e.name] = [...e.shape];
   const model = encodeSafetensors(params.entries.map((e) => ({ name: e.name, shape: e.shape, data: params.value(e.name) })), { format: 'pt' });
-  const t = input.training;
-  let state: Uint8Array | undefined;
-  let training: CheckpointMeta['training'] = null;
-  if (t) {
-    const named: NamedTensor[] = [];
-    const moments = Object.keys(t.optimizerState.moments).sort();
-    for (const m of moments) {
-      const arena = t.optimizerState.moments[m];
-      for (const e of params.entries) named.push({ name: `optim.${m}.${e.name}`, shape: e.shape, data: arena.subarray(e.offset, e.offset + e.size) });
-    }
-    const buffers: Record<string, number[]> = {};
-    for (const [name, b] of Object.entries(t.buffers)) {
-      named.push({ name: `buffer.${name}`, shape: b.shape, data: b.data });
-      buffers[name] = [...b.shape];
-    }
-    // The reader refuses a training state holding NaN/Inf (the run could never be resumed): never write one.
-    for (const n of named) {
-      const bad = nonFiniteProblem(n.name, n.data);
-      if (bad) throw new CheckpointError(`refusing to write a checkpoint's ${STATE_FILE}: ${bad}`);
-    }
-    state = encodeSafetensors(named);
-    training = { optimizer: t.optimizer, stepCount: t.optimizerState.stepCount, moments, rng: [...t.rng] as RngState, extra: t.extra, buffers };
-  }
+  const encoded = input.training ? encodeTrainingState(params, input.training) : null;
+  const state = encoded?.state;
+  const training = encoded?.training ?? null;
   const meta: CheckpointMeta & { checksums: Record<string, string> } = {
     format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, engineVersion: ENGINE_VERSION,
     architecture, tokenizer: tokJson, vocabSize: architectureVocabSize(architecture),
     seed: input.seed, tensors, checksums: fileChecksums({ [MODEL_FILE]: model, [STATE_FILE]: state }), training, info: input.info ?? {},
   };
   return { model, meta: JSON.stringify(withMetaChecksum(meta, META_FILE), null, 1), ...(state ? { state } : {}) };
+}
+
+/** A training state as training.safetensors bytes and its seqlab.json record, for a model whose arena is `params`
+ *  (every kind's checkpoint writes it this way). Refuses NaN/Inf: the reader would refuse to resume from it. */
+export function encodeTrainingState(params: Params, t: TrainingState): { state: Uint8Array; training: NonNullable<CheckpointMeta['training']> } {
+  const named: NamedTensor[] = [];
+  const moments = Object.keys(t.optimizerState.moments).sort();
+  for (const m of moments) {
+    const arena = t.optimizerState.moments[m];
+    for (const e of params.entries) named.push({ name: `optim.${m}.${e.name}`, shape: e.shape, data: arena.subarray(e.offset, e.offset + e.size) });
+  }
+  const buffers: Record<string, number[]> = {};
+  for (const [name, b] of Object.entries(t.buffers)) {
+    named.push({ name: `buffer.${name}`, shape: b.shape, data: b.data });
+    buffers[name] = [...b.shape];
+  }
+  for (const n of named) {
+    const bad = nonFiniteProblem(n.name, n.data);
+    if (bad) throw new CheckpointError(`refusing to write a checkpoint's ${STATE_FILE}: ${bad}`);
+  }
+  const state = encodeSafetensors(named);
+  return { state, training: { optimizer: t.optimizer, stepCount: t.optimizerState.stepCount, moments, rng: [...t.rng] as RngState, extra: t.extra, buffers } };
 }
 
 /**
@@ -183,35 +185,7 @@ export function readCheckpoint(files: CheckpointFiles, where = 'checkpoint', opt
   if (meta.vocabSize !== V) throw new CheckpointError(`${where}/${META_FILE}: vocabulary mismatch: vocabSize is ${meta.vocabSize}, the model was built for ${V}`);
   const found = decodeTensors(files.model, `${where}/${MODEL_FILE}`);
   const { layout, weights } = checkModelWeights(architecture, found, { meta: `${where}/${META_FILE}`, model: `${where}/${MODEL_FILE}`, file: MODEL_FILE }, opts.memoryLimit);
-  let training: LoadedCheckpoint['training'] = null;
-  if (meta.training) {
-    if (!files.state) throw new CheckpointError(`${where}: ${STATE_FILE} is missing (seqlab.json says the checkpoint holds a training state)`);
-    const st = decodeTensors(files.state, `${where}/${STATE_FILE}`);
-    const moments: Record<string, Float32Array> = {};
-    for (const m of meta.training.moments) {
-      const parts = checkTensors(st, layout.entries, `${where}/${STATE_FILE}`, `optim.${m}.`);
-      const arena = new Float32Array(layout.size);
-      for (const e of layout.entries) arena.set(parts.get(e.name)!, e.offset);
-      moments[m] = arena;
-    }
-    const buffers: Record<string, { shape: number[]; data: Float32Array }> = {};
-    for (const [name, shape] of Object.entries(meta.training.buffers ?? {})) {
-      const b = st.get(`buffer.${name}`);
-      if (!b || !sameShape(b.shape, shape)) throw new CheckpointError(`${where}/${STATE_FILE}: buffer ${name} is missing or not of shape [${shape.join(', ')}]`);
-      const nonFinite = nonFiniteProblem(`buffer.${name}`, b.data);
-      if (nonFinite) throw new CheckpointError(`${where}/${STATE_FILE}: ${nonFinite}`);
-      buffers[name] = b;
-    }
-    const rng = meta.training.rng;
-    if (!Array.isArray(rng) || rng.length !== 4 || !rng.every((x) => Number.isInteger(x) && x >= 0 && x < 2 ** 32)) {
-      throw new CheckpointError(`${where}/${META_FILE}: training.rng must be four 32-bit words`);
-    }
-    training = {
-      optimizer: meta.training.optimizer,
-      optimizerState: { kind: meta.training.optimizer.kind, stepCount: meta.training.stepCount, moments },
-      rng, extra: meta.training.extra ?? {}, buffers,
-    };
-  }
+  const training = decodeTrainingState(meta.training, files.state, layout, where);
   const edited = metaChecksumProblem(meta as unknown as Record<string, unknown>, where, META_FILE);
   if (edited) throw new CheckpointError(edited);
   const model = buildModel(architecture, opts.ctor);
@@ -238,6 +212,43 @@ export function checkModelWeights(
   if (tooBig) throw new CheckpointError(`${what.meta}: ${tooBig}`);
   checkLoadingMemory(architecture, layout.size, memoryLimit);
   return { layout, weights: checkTensors(found, layout.entries, what.model) };
+}
+
+/**
+ * The training state recorded in seqlab.json (`recorded`, already field-checked by checkMetaFields) and
+ * training.safetensors, checked against the model's parameter layout: every moment of every tensor with its
+ * shape, every buffer with its recorded shape, all finite, the RNG four 32-bit words. Null when none is recorded.
+ */
+export function decodeTrainingState(
+  recorded: CheckpointMeta['training'] | undefined, stateBytes: Uint8Array | undefined, layout: { readonly entries: readonly ParamEntry[]; readonly size: number }, where: string,
+): LoadedCheckpoint['training'] {
+  if (!recorded) return null;
+  if (!stateBytes) throw new CheckpointError(`${where}: ${STATE_FILE} is missing (seqlab.json says the checkpoint holds a training state)`);
+  const st = decodeTensors(stateBytes, `${where}/${STATE_FILE}`);
+  const moments: Record<string, Float32Array> = {};
+  for (const m of recorded.moments) {
+    const parts = checkTensors(st, layout.entries, `${where}/${STATE_FILE}`, `optim.${m}.`);
+    const arena = new Float32Array(layout.size);
+    for (const e of layout.entries) arena.set(parts.get(e.name)!, e.offset);
+    moments[m] = arena;
+  }
+  const buffers: Record<string, { shape: number[]; data: Float32Array }> = {};
+  for (const [name, shape] of Object.entries(recorded.buffers ?? {})) {
+    const b = st.get(`buffer.${name}`);
+    if (!b || !sameShape(b.shape, shape)) throw new CheckpointError(`${where}/${STATE_FILE}: buffer ${name} is missing or not of shape [${shape.join(', ')}]`);
+    const nonFinite = nonFiniteProblem(`buffer.${name}`, b.data);
+    if (nonFinite) throw new CheckpointError(`${where}/${STATE_FILE}: ${nonFinite}`);
+    buffers[name] = b;
+  }
+  const rng = recorded.rng;
+  if (!Array.isArray(rng) || rng.length !== 4 || !rng.every((x) => Number.isInteger(x) && x >= 0 && x < 2 ** 32)) {
+    throw new CheckpointError(`${where}/${META_FILE}: training.rng must be four 32-bit words`);
+  }
+  return {
+    optimizer: recorded.optimizer,
+    optimizerState: { kind: recorded.optimizer.kind, stepCount: recorded.stepCount, moments },
+    rng, extra: recorded.extra ?? {}, buffers,
+  };
 }
 
 /** A fresh model of a loaded checkpoint (built with `ctor`), its weights copied in. */

@@ -17,6 +17,7 @@ import {
 } from './optim';
 import type { Params } from './params';
 import type { Rng } from './rng';
+import type { Floats } from './tensor';
 import {
   firstNonFiniteActivation, firstNonFiniteMoment, firstNonFiniteParam, hugeLossThreshold, largestWeight, StepRollback, type NamedActivation, type NonFiniteKind,
 } from './sentinel';
@@ -245,5 +246,23 @@ export class LmTrainer {
   /** Forgets the carried state (e.g. at an epoch boundary). */
   resetState(): void {
     this.carried = false;
+  }
+
+  /** The carried (L·D·B·H) state and whether the next chunk continues from it, for a checkpoint (null before the first step). */
+  carry(): { h: Floats | null; c: Floats | null; carried: boolean } {
+    return { h: this.hCarry, c: this.cCarry, carried: this.carried };
+  }
+
+  /** Continues from a checkpoint's carry: the next step reads it when `carried` (and its batch keeps B rows). */
+  restoreCarry(h: ArrayLike<number>, c: ArrayLike<number>, carried: boolean): void {
+    const rnn = this.model.rnn, perRow = rnn.cfg.numLayers * rnn.D * rnn.cfg.hiddenSize, n = h.length;
+    if (n % perRow !== 0) throw new Error(`a carried state of ${n} values is not a whole number of rows of ${perRow}`);
+    this.reserve(n / perRow);
+    this.hCarry!.set(h);
+    if (c.length === n) this.cCarry!.set(c);
+    else this.cCarry!.fill(0);
+    // The rows it was carried over: the next step keeps it only for a batch of as many rows.
+    this.carryRows = n / perRow;
+    this.carried = carried;
   }
 }

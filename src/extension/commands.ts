@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { DashboardAction } from '../protocol/dashboard';
 import { assertNever } from '../protocol/assertNever';
-import type { TrainConfig } from '../protocol/training';
+import type { RunConfig } from '../engine/run/config';
 import { readConfig } from './config';
 import { ExperimentsClient } from './experiments/client';
 import { checkGradients, runVanishingGradientExperiment } from './experiments/commands';
@@ -36,7 +36,7 @@ export const Commands = {
 } as const;
 
 export interface TrainArgs {
-  config?: Partial<TrainConfig>;
+  config?: Partial<RunConfig>;
   name?: string;
   /** Train on Workspace Files… only: the glob (no prompt). */
   glob?: string;
@@ -77,7 +77,7 @@ export function registerCommands(context: vscode.ExtensionContext, session: Trai
 
   context.subscriptions.push(
     vscode.commands.registerCommand(Commands.showDashboard, () => show()),
-    vscode.commands.registerCommand(Commands.newModel, async (args?: { preset?: string; custom?: Partial<TrainConfig> }) => {
+    vscode.commands.registerCommand(Commands.newModel, async (args?: { preset?: string; custom?: Partial<RunConfig> }) => {
       try {
         const choice = await newModel(context.workspaceState, args);
         status.update();

@@ -4,7 +4,7 @@
 // worker trains language models; the seq2seq, classifier and tagger presets need paired or labelled data, so
 // for them the command gives the `seqlab train` command line that trains them from such files.
 import * as vscode from 'vscode';
-import type { TrainConfig } from '../protocol/training';
+import { DEFAULT_RUN_CONFIG, type RunConfig, type TaskKind } from '../engine/run/config';
 import { readConfig, type SeqLabConfig } from './config';
 
 export type ModelKind = 'lm' | 'seq2seq' | 'classifier' | 'tagger';
@@ -13,8 +13,8 @@ export interface ModelChoice {
   readonly id: string;
   readonly label: string;
   readonly kind: ModelKind;
-  /** Overrides of the settings-derived TrainConfig (language models). */
-  readonly config: Partial<TrainConfig>;
+  /** Overrides of the settings-derived RunConfig. */
+  readonly config: Partial<RunConfig>;
   /** For the other kinds: how to train it with the CLI. */
   readonly cli?: string;
 }
@@ -27,17 +27,17 @@ export const PRESETS: readonly ModelPreset[] = [
   {
     id: 'char-lstm', label: 'Character-level LSTM language model', kind: 'lm',
     detail: 'Reads and writes one character at a time. The classic first model (Karpathy\'s char-rnn): learns spelling, then words, then style.',
-    config: { tokenizer: 'char', cell: 'lstm', hiddenSize: 128, numLayers: 1, embeddingSize: 32, seqLen: 64 },
+    config: { tokenizer: 'char', cell: 'lstm', hidden: 128, layers: 1, embedding: 32, seqLen: 64 },
   },
   {
     id: 'word-gru', label: 'Word-level GRU language model', kind: 'lm',
     detail: 'One token per word or punctuation mark, a GRU (simpler than an LSTM, often as good). Needs more text than the character model.',
-    config: { tokenizer: 'word', cell: 'gru', hiddenSize: 128, numLayers: 1, embeddingSize: 64, seqLen: 32 },
+    config: { tokenizer: 'word', cell: 'gru', hidden: 128, layers: 1, embedding: 64, seqLen: 32 },
   },
   {
     id: 'bpe-lstm-code', label: 'BPE LSTM code model', kind: 'lm',
     detail: 'Byte-pair tokens (frequent character runs such as "function" become one token), two LSTM layers: suits source code.',
-    config: { tokenizer: 'bpe', vocabSize: 512, cell: 'lstm', hiddenSize: 192, numLayers: 2, embeddingSize: 64, seqLen: 48 },
+    config: { tokenizer: 'bpe', vocabSize: 512, cell: 'lstm', hidden: 192, layers: 2, embedding: 64, seqLen: 48 },
   },
   {
     id: 'seq2seq-attention', label: 'Seq2seq with attention', kind: 'seq2seq', config: {},
@@ -66,15 +66,21 @@ export function currentModel(state: vscode.Memento): ModelChoice {
   return state.get<ModelChoice>(STATE_KEY) ?? SETTINGS_MODEL;
 }
 
-/** The full TrainConfig: settings first, then the chosen model's overrides, then per-call overrides. */
-export function trainConfigFor(model: ModelChoice, c: SeqLabConfig = readConfig(), extra: Partial<TrainConfig> = {}): TrainConfig {
-  const base: TrainConfig = {
-    seed: c.seed, tokenizer: c.tokenizer, embeddingSize: c.embeddingSize, cell: c.cell, hiddenSize: c.hiddenSize, numLayers: c.numLayers,
-    dropout: c.dropout, optimizer: { kind: c.optimizer }, schedule: { kind: 'constant', lr: c.learningRate },
-    clipNorm: c.clipNorm > 0 ? c.clipNorm : null, batchSize: c.batchSize, seqLen: c.sequenceLength, maxSteps: c.maxSteps,
-    checkpointEvery: 200, validEvery: 50, validBatches: 4, snapshotEvery: 100,
+const TASK_OF: Record<ModelKind, TaskKind> = { lm: 'lm', seq2seq: 'seq2seq', classifier: 'classify', tagger: 'tag' };
+
+/** The full RunConfig: the run config's defaults, the settings, then the chosen model's overrides, then per-call overrides. */
+export function trainConfigFor(model: ModelChoice, c: SeqLabConfig = readConfig(), extra: Partial<RunConfig> = {}): RunConfig {
+  const base: RunConfig = {
+    ...DEFAULT_RUN_CONFIG, task: TASK_OF[model.kind],
+    seed: c.seed, tokenizer: c.tokenizer, embedding: c.embeddingSize, cell: c.cell, hidden: c.hiddenSize, layers: c.numLayers,
+    dropout: c.dropout, optimizer: c.optimizer, lr: c.learningRate, clip: c.clipNorm, batch: c.batchSize, seqLen: c.sequenceLength, steps: c.maxSteps,
   };
-  return { ...base, ...model.config, ...extra };
+  return { ...base, ...known(model.config), ...known(extra) };
+}
+
+/** Only the RunConfig fields of an override (a choice stored by an older version may carry other names). */
+function known(o: Partial<RunConfig>): Partial<RunConfig> {
+  return Object.fromEntries(Object.entries(o).filter(([k]) => k in DEFAULT_RUN_CONFIG)) as Partial<RunConfig>;
 }
 
 type Pick<T> = vscode.QuickPickItem & { value: T };
@@ -123,12 +129,12 @@ async function pickCustom(c: SeqLabConfig): Promise<ModelChoice | undefined> {
   const name = `custom ${cell.toUpperCase().replace('RNN_TANH', 'tanh RNN')} ${numLayers}×${hiddenSize}, ${tokenizer}`;
   return {
     id: 'custom', label: name, kind: 'lm',
-    config: { cell, tokenizer, hiddenSize, numLayers, embeddingSize, seqLen, schedule: { kind: 'constant', lr }, clipNorm: clip > 0 ? clip : null, ...(tokenizer === 'bpe' ? { vocabSize: 512 } : {}) },
+    config: { cell, tokenizer, hidden: hiddenSize, layers: numLayers, embedding: embeddingSize, seqLen, lr, clip, ...(tokenizer === 'bpe' ? { vocabSize: 512 } : {}) },
   };
 }
 
 /** Runs the New Model flow (or takes `args.preset` without prompts); returns the stored choice. */
-export async function newModel(state: vscode.Memento, args?: { preset?: string; custom?: Partial<TrainConfig> }): Promise<ModelChoice | undefined> {
+export async function newModel(state: vscode.Memento, args?: { preset?: string; custom?: Partial<RunConfig> }): Promise<ModelChoice | undefined> {
   let choice: ModelChoice | undefined;
   if (args?.custom) choice = { id: 'custom', label: 'custom model', kind: 'lm', config: args.custom };
   else if (args?.preset) {

@@ -58,7 +58,7 @@ export class TrainingStatus extends Disposable {
     if (e.type !== 'metrics') return;
     const p = this.progress.get(e.run.id), last = e.points.at(-1);
     if (p && last) {
-      const max = e.run.config.maxSteps;
+      const max = e.run.config.steps;
       p.report(`step ${last.step}${max > 0 ? ` of ${max}` : ''} · loss ${last.loss.toFixed(3)}`, max > 0 ? (100 * e.points.length) / max : undefined);
     }
     // At most ~4 status bar updates a second, whatever the step rate.
@@ -95,7 +95,7 @@ export class TrainingStatus extends Disposable {
 function cellLabel(run: RunRecord): string {
   const c = run.config;
   const cell = { lstm: 'LSTM', gru: 'GRU', rnn_tanh: 'tanh RNN', rnn_relu: 'ReLU RNN' }[c.cell];
-  return `${c.tokenizer}-${cell} ${c.hiddenSize}`;
+  return `${c.tokenizer}-${cell} ${c.hidden}`;
 }
 
 function stateLabel(run: RunRecord): string {

@@ -6,7 +6,7 @@
 // request a malformed reply names (or drops a reply it cannot attribute), never trusting it.
 import { DASHBOARD_LIMITS, experimentSchema, gradCheckSchema, type ExperimentView, type GradCheckView } from './dashboard';
 import { bool, guarded, int, optional, record, str, typed, union } from './guard';
-import { TRAINING_LIMITS, configGuard, type CheckpointBytes, type TrainConfig } from './training';
+import { TRAINING_LIMITS, runConfigGuard, type CheckpointBytes, type RunConfig } from './training';
 
 /** The vanishing-gradient experiment's request: what the worker trains (both cells share it). */
 export interface LongLagOptions {
@@ -22,7 +22,7 @@ export type HostToExperiments =
   | { type: 'longLag'; id: number; options: LongLagOptions }
   | { type: 'cancel'; id: number }
   | { type: 'gradCheck'; id: number; name: string; checkpoint: CheckpointBytes; text: string }
-  | { type: 'sample'; id: number; runId: string; step: number; config: TrainConfig; train: string; weights: Float32Array; length: number; seed: number };
+  | { type: 'sample'; id: number; runId: string; step: number; config: RunConfig; train: string; weights: Float32Array; length: number; seed: number };
 
 export type ExperimentsToHost =
   | { type: 'experiment'; id: number; view: ExperimentView }
@@ -49,7 +49,7 @@ const toWorker = union<HostToExperiments>({
   cancel: { id },
   gradCheck: { id, name: str(X.nameChars), checkpoint: bytes, text: str(T.textChars) },
   sample: {
-    id, runId: str(T.idChars, 1), step: int(0, T.steps), config: configGuard, train: str(T.textChars),
+    id, runId: str(T.idChars, 1), step: int(0, T.steps), config: runConfigGuard, train: str(T.textChars),
     weights: typed(Float32Array, T.params), length: int(1, X.sampleTokens), seed,
   },
 });

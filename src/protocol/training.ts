@@ -3,65 +3,21 @@
 // parseWorkerToHost (types AND ranges, from TRAINING_LIMITS), so a malformed message is rejected with a reason
 // naming the field instead of being trusted: the worker answers `rejected`, the host logs and drops it.
 //
-// Life of a run: host `start` → worker `started` → `metrics` batches (≤ ~10/s) and `checkpoint`s → host
-// `stop` → worker's final `checkpoint` → `stopped`, then the worker exits. `pause`/`resume` in between; a
+// Life of a run: host `start` → worker `started` and at once a `checkpoint` (so the host can rebuild the model for
+// Translate / Classify from the first second) → `metrics` batches (≤ ~10/s), `checkpoint`s, and for seq2seq with
+// attention an `attention` frame about every 2 s (the host picks the source with `probe`) → host `stop` →
+// worker's final `checkpoint` → `stopped`, then the worker exits. `pause`/`resume` in between; a
 // non-finite loss, gradient or parameter makes the worker roll back to the last good weights and answer `paused`
 // with reason 'nonfinite' on its own; a huge but finite loss gets one `warning`.
-import type { OptimizerConfig, Schedule, Warmup } from '../engine/optim';
-import type { CellKind } from '../engine/cells/cell';
-import type { TokenizerKind } from '../engine/tokenize/tokenizer';
+// The run's config is THE RunConfig (engine/run/config.ts), validated by its own parseRunConfig; what a run reports
+// (metrics, RunInfo, attention frames) are the engine's records (engine/run/report.ts), checked here on arrival.
+import { ConfigError, RUN_CONFIG_FIELDS, TASK_KINDS, parseRunConfig, type RunConfig, type TaskKind } from '../engine/run/config';
+import type { AttentionFrame, RunInfo, StackGradients, TaskMetrics, TrainMetric } from '../engine/run/report';
 import {
-  ProtocolError, arrayOf, bool, fail, guarded, int, maybe, nullable, num, numBelow, oneOf, optional, record, str, typed, union, variants, failAt, named,
+  ProtocolError, arrayOf, bool, fail, failAt, guarded, int, num, nullable, oneOf, optional, record, str, typed, union,
 } from './guard';
 
-/** Everything a run is built from (JSON: it is also saved in the checkpoint, so a resumed run matches). */
-export interface TrainConfig {
-  seed: number;
-  tokenizer: TokenizerKind;
-  /** BPE only: target vocabulary size. */
-  vocabSize?: number;
-  embeddingSize: number;
-  cell: CellKind;
-  hiddenSize: number;
-  numLayers: number;
-  dropout: number;
-  optimizer: OptimizerConfig;
-  schedule: Schedule;
-  clipNorm: number | null;
-  clipValue?: number | null;
-  batchSize: number;
-  seqLen: number;
-  /** Stop (with a final checkpoint) after this many optimizer steps; 0 = run until stopped. */
-  maxSteps: number;
-  /** Periodic checkpoint every N steps (0 = only on stop and on request). */
-  checkpointEvery: number;
-  /** Validation loss every N steps over at most `validBatches` batches (0 = never). */
-  validEvery: number;
-  validBatches: number;
-  /** Weight snapshot (transferable copy) every N steps (0 = only on request). */
-  snapshotEvery: number;
-}
-
-/** One training step's statistics as shipped to the host (copied out of the engine's reused StepStats). */
-export interface TrainMetric {
-  step: number;
-  epoch: number;
-  loss: number;
-  /** loss / ln 2 × tokens per character of the training text: bits per character for every tokenizer. */
-  bitsPerChar: number;
-  lr: number;
-  tokensPerSecond: number;
-  /** Global L2 norm of the gradients before and after clipping, and whether clipping scaled them. */
-  gradNorm: number;
-  gradNormAfterClip: number;
-  clipped: boolean;
-  /** ‖∂L/∂θ‖ per layer group, in the order of `started.groups`. */
-  groupNorms: number[];
-  /** Only on some points (the last of each batch): ‖∂L/∂h_t‖, (L·D) rows of T values, row-major. */
-  gradThroughTime?: number[];
-  validLoss?: number;
-  validBitsPerChar?: number;
-}
+export type { AttentionFrame, RunConfig, RunInfo, StackGradients, TaskMetrics, TrainMetric };
 
 export interface CheckpointBytes {
   model: Uint8Array;
@@ -69,22 +25,8 @@ export interface CheckpointBytes {
   state?: Uint8Array;
 }
 
-export interface RunInfo {
-  vocabSize: number;
-  paramCount: number;
-  trainChars: number;
-  validChars: number;
-  trainTokens: number;
-  groups: string[];
-  /** Parameter names with offsets in the snapshot arena. */
-  tensors: { name: string; shape: number[]; offset: number }[];
-  /** L·D rows of gradThroughTime. */
-  gradRows: number;
-  step: number;
-}
-
 export type HostToWorker =
-  | { type: 'start'; runId: string; config: TrainConfig; train: string; valid: string; resume?: CheckpointBytes }
+  | { type: 'start'; runId: string; config: RunConfig; train: string; valid: string; resume?: CheckpointBytes }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }
@@ -93,7 +35,9 @@ export type HostToWorker =
   /** After a non-finite pause: scale the learning rate and/or change norm clipping, then continue. */
   | { type: 'adjust'; lrScale?: number; clipNorm?: number | null }
   /** Load weights and optimizer state from a checkpoint (the last good one) and continue from its step. */
-  | { type: 'rollback'; checkpoint: CheckpointBytes };
+  | { type: 'rollback'; checkpoint: CheckpointBytes }
+  /** seq2seq with attention: the attention view follows this source ('' = the first validation pair). */
+  | { type: 'probe'; source: string };
 
 export type PauseReason = 'user' | 'nonfinite';
 export type CheckpointReason = 'periodic' | 'stop' | 'request';
@@ -112,7 +56,12 @@ export type WorkerToHost =
   | { type: 'stopped'; step: number; reason: 'user' | 'done' }
   | { type: 'error'; message: string; fatal: boolean }
   /** The worker refused a host message that failed validation. */
-  | { type: 'rejected'; message: string };
+  | { type: 'rejected'; message: string }
+  /**
+   * A seq2seq run with attention, about every 2 s of training, once right after `started` and right after a
+   * `probe`: the followed source decoded with the current weights (never disturbing training).
+   */
+  | { type: 'attention'; step: number; frame: AttentionFrame };
 
 export { ProtocolError };
 
@@ -142,51 +91,27 @@ export const TRAINING_LIMITS = {
   idChars: 256, nameChars: 1024, messageChars: 16_384, metaChars: 64 << 20,
   checkpointBytes: 2 ** 31 - 1, params: 1 << 28, tensors: 4096, tensorRank: 8, groups: 256,
   metricsPointsMax: 4096, tokensPerSecond: 1e15,
+  /** Longest BPTT chunk / kept sequence (the run config's seqLen range); a stack's T is at most seqLen + 1 (BOS). */
+  seqLen: fieldMax('seqLen'),
+  /** Label or tag names of a classifier or tagger (checkpoint/fields.ts LIMITS.labels). */
+  labels: 100_000,
+  /** An attention frame: source and output tokens, a token's text, and the source / reference text. */
+  frameTokens: 512, tokenChars: 256, frameChars: 16_384,
   /** Losses and norms are data: any finite value ≥ 0 (a huge but finite norm is what the dashboard must show). */
   finite: Number.MAX_VALUE,
 } as const;
 const L = TRAINING_LIMITS;
 
-const optimizerSchema = variants<OptimizerConfig, 'kind'>('kind', {
-  // torch.optim ranges: momentum and betas in [0, 1), dampening in [0, 1], eps > 0, weight decay ≥ 0.
-  sgd: { momentum: optional(numBelow(0, 1)), dampening: optional(num(0, 1)), weightDecay: optional(num(0, L.weightDecay)), nesterov: optional(bool) },
-  adam: { beta1: optional(numBelow(0, 1)), beta2: optional(numBelow(0, 1)), eps: optional(num(0, L.eps, true)), weightDecay: optional(num(0, L.weightDecay)) },
-  adamw: { beta1: optional(numBelow(0, 1)), beta2: optional(numBelow(0, 1)), eps: optional(num(0, L.eps, true)), weightDecay: optional(num(0, L.weightDecay)) },
-  rmsprop: {
-    alpha: optional(numBelow(0, 1)), eps: optional(num(0, L.eps, true)), weightDecay: optional(num(0, L.weightDecay)),
-    momentum: optional(numBelow(0, 1)), centered: optional(bool),
-  },
-});
-
-const warmup = optional(record<Warmup>({ steps: int(0, L.steps), startFactor: optional(num(0, 1)) }));
-const lr = num(0, L.lr, true);
-const scheduleSchema = variants<Schedule, 'kind'>('kind', {
-  constant: { lr, warmup },
-  step: { lr, stepSize: int(1, L.steps), gamma: optional(num(0, L.finite, true)), warmup },
-  cosine: { lr, totalSteps: int(1, L.steps), minLr: optional(num(0, L.lr)), warmup },
-});
-
-const configSchema = record<TrainConfig>({
-  seed: int(L.seedMin, L.seedMax),
-  tokenizer: oneOf<TokenizerKind>(['char', 'word', 'bpe']),
-  vocabSize: optional(int(1, L.vocab)),
-  embeddingSize: int(1, L.size),
-  cell: oneOf<CellKind>(['lstm', 'gru', 'rnn_tanh', 'rnn_relu']),
-  hiddenSize: int(1, L.size),
-  numLayers: int(1, L.layers),
-  dropout: numBelow(0, 1),
-  optimizer: optimizerSchema,
-  schedule: scheduleSchema,
-  clipNorm: nullable(num(0, L.clip, true)),
-  clipValue: maybe(num(0, L.clip, true)),
-  batchSize: int(1, L.size),
-  seqLen: int(1, L.size),
-  maxSteps: int(0, L.steps),
-  checkpointEvery: int(0, L.steps),
-  validEvery: int(0, L.steps),
-  validBatches: int(0, L.validBatches),
-  snapshotEvery: int(0, L.steps),
-});
+/** A RunConfig checked by the engine's own parseRunConfig; its ConfigError becomes a ProtocolError naming the field. */
+export const runConfigGuard = (v: unknown): RunConfig => {
+  try {
+    return parseRunConfig(v, 'config');
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    const reason = e.message.slice(e.field.length + 2);
+    return e.field === 'config' ? fail(reason) : failAt(e.field.split('.').slice(1), reason);
+  }
+};
 
 const bytesSchema = record<CheckpointBytes>({
   model: typed(Uint8Array, L.checkpointBytes),
@@ -194,32 +119,13 @@ const bytesSchema = record<CheckpointBytes>({
   state: optional(typed(Uint8Array, L.checkpointBytes)),
 });
 
-/** The config's fields in range, then the relations between fields (a guard, for configs inside other messages). */
-export const configGuard = (v: unknown): TrainConfig => {
-  const c = configSchema(v);
-  const s = c.schedule;
-  const w = s.warmup?.steps ?? 0;
-  if (s.kind === 'cosine' && s.totalSteps <= w) failAt(['schedule', 'totalSteps'], `(${s.totalSteps}) must exceed the warm-up steps (${w})`);
-  if (s.kind === 'cosine' && s.minLr !== undefined && s.minLr > s.lr) failAt(['schedule', 'minLr'], `(${s.minLr}) must not exceed lr (${s.lr})`);
-  const o = c.optimizer;
-  if (o.kind === 'sgd' && o.nesterov && (!(o.momentum ?? 0) || (o.dampening ?? 0) !== 0)) {
-    failAt(['optimizer', 'nesterov'], 'needs a momentum above 0 and dampening 0 (as torch.optim.SGD)');
-  }
-  return c;
-};
-const namedConfig = named('config', configGuard);
-
-/** Checks a TrainConfig (from the host, or saved in a checkpoint) field by field; throws ProtocolError. */
-export function checkTrainConfig(v: unknown): TrainConfig {
-  return guarded(() => namedConfig(v));
-}
-
 const toWorker = union<HostToWorker>({
-  start: { runId: str(L.idChars, 1), config: configGuard, train: str(L.textChars), valid: str(L.textChars), resume: optional(bytesSchema) },
+  start: { runId: str(L.idChars, 1), config: runConfigGuard, train: str(L.textChars), valid: str(L.textChars), resume: optional(bytesSchema) },
   pause: {}, resume: {}, stop: {}, checkpoint: {}, snapshot: {},
   // lrScale lowers the rate after a divergence ((0, 1]), so a checkpointed config stays within lr's range.
   adjust: { lrScale: optional(num(0, 1, true)), clipNorm: optional(nullable(num(0, L.clip, true))) },
   rollback: { checkpoint: bytesSchema },
+  probe: { source: str(L.frameChars) },
 });
 
 /** Validates a message arriving at the worker; throws ProtocolError naming the field and what is wrong. */
@@ -228,12 +134,14 @@ export function parseHostToWorker(v: unknown): HostToWorker {
 }
 
 const nonNegative = num(0, L.finite);
+const share = optional(num(0, 1));
+const ROWS = 2 * L.layers;
 const metricSchema = record<TrainMetric>({
   step: int(1, L.steps),
   epoch: int(0, L.steps),
   // The worker never posts a non-finite step (it pauses with reason 'nonfinite' instead), so losses are finite.
   loss: num(0, L.finite),
-  bitsPerChar: num(0, L.finite),
+  bitsPerChar: optional(num(0, L.finite)),
   // A step schedule's gamma may climb past the base rate; whatever is finite is reported.
   lr: num(0, L.finite),
   tokensPerSecond: num(0, L.tokensPerSecond),
@@ -241,23 +149,36 @@ const metricSchema = record<TrainMetric>({
   gradNormAfterClip: nonNegative,
   clipped: bool,
   groupNorms: arrayOf(nonNegative, L.groups),
-  gradThroughTime: optional(arrayOf(nonNegative, 2 * L.layers * L.size)),
+  gradThroughTime: optional(arrayOf(record<StackGradients>({ values: arrayOf(nonNegative, ROWS * (L.seqLen + 1)) }), 2)),
   validLoss: optional(num(0, L.finite)),
   validBitsPerChar: optional(num(0, L.finite)),
+  validMetrics: optional(record<TaskMetrics>({ exactMatch: share, tokenAccuracy: share, accuracy: share })),
 });
 
 const infoSchema = record<RunInfo>({
+  task: oneOf<TaskKind>(TASK_KINDS),
   vocabSize: int(1, L.vocab),
   paramCount: int(0, L.params),
   trainChars: int(0, L.textChars),
   validChars: int(0, L.textChars),
-  trainTokens: int(0, L.textTokens),
+  trainExamples: int(0, L.textTokens),
+  validExamples: int(0, L.textTokens),
   groups: arrayOf(str(L.nameChars), L.groups),
   tensors: arrayOf(record<RunInfo['tensors'][number]>({
     name: str(L.nameChars, 1), shape: arrayOf(int(0, L.params), L.tensorRank), offset: int(0, L.params),
   }), L.tensors),
-  gradRows: int(1, 2 * L.layers),
+  stacks: arrayOf(record<RunInfo['stacks'][number]>({ name: str(L.nameChars, 1), rows: int(1, ROWS) }), 2, 1),
+  labels: optional(arrayOf(str(L.nameChars), L.labels)),
   step: int(0, L.steps),
+});
+
+const tokenList = arrayOf(str(L.tokenChars), L.frameTokens);
+const frameSchema = record<AttentionFrame>({
+  source: str(L.frameChars),
+  reference: optional(str(L.frameChars)),
+  sourceTokens: tokenList,
+  outputTokens: tokenList,
+  weights: arrayOf(arrayOf(num(0, 1), L.frameTokens), L.frameTokens),
 });
 
 const step = int(0, L.steps);
@@ -273,14 +194,15 @@ const toHost = union<WorkerToHost>({
   stopped: { step, reason: oneOf<'user' | 'done'>(['user', 'done']) },
   error: { message: str(L.messageChars), fatal: bool },
   rejected: { message: str(L.messageChars) },
+  attention: { step, frame: frameSchema },
 });
 
 /** What the host knows of its run, to check sizes that depend on it (from `started.info` and the config). */
 export interface RunShape {
   /** started.info.groups.length: every point's groupNorms has exactly this many values. */
   groups: number;
-  /** started.info.gradRows: gradThroughTime is gradRows rows of T ≤ seqLen values. */
-  gradRows: number;
+  /** started.info.stacks[i].rows: gradThroughTime has one entry per stack, each rows[i] rows of T ≤ seqLen + 1 values. */
+  stackRows: number[];
   seqLen: number;
   /** started.info.paramCount: a snapshot holds exactly this many values. */
   paramCount: number;
@@ -289,18 +211,36 @@ export interface RunShape {
 /** Validates a message arriving at the host; with `shape`, also the sizes that depend on the run. */
 export function parseWorkerToHost(v: unknown, shape?: RunShape): WorkerToHost {
   const m = guarded(() => toHost(v));
+  if (m.type === 'attention') {
+    const f = m.frame;
+    if (f.weights.length !== f.outputTokens.length) fail(`attention.frame.weights must hold one row per output token (${f.outputTokens.length}), got ${f.weights.length}`);
+    f.weights.forEach((row, i) => {
+      if (row.length !== f.sourceTokens.length) fail(`attention.frame.weights[${i}] must hold one weight per source token (${f.sourceTokens.length}), got ${row.length}`);
+    });
+  }
   if (!shape) return m;
   if (m.type === 'metrics') {
     for (let i = 0; i < m.points.length; i++) {
       const p = m.points[i];
       if (p.groupNorms.length !== shape.groups) fail(`metrics.points[${i}].groupNorms must hold ${shape.groups} values (one per layer group), got ${p.groupNorms.length}`);
       const g = p.gradThroughTime;
-      if (g && (g.length % shape.gradRows !== 0 || g.length > shape.gradRows * shape.seqLen)) {
-        fail(`metrics.points[${i}].gradThroughTime must be ${shape.gradRows} rows of at most ${shape.seqLen} values, got ${g.length} values`);
-      }
+      if (!g) continue;
+      if (g.length !== shape.stackRows.length) fail(`metrics.points[${i}].gradThroughTime must hold ${shape.stackRows.length} entries (one per recurrent stack), got ${g.length}`);
+      g.forEach((s, k) => {
+        const rows = shape.stackRows[k], n = s.values.length;
+        if (n % rows !== 0 || n > rows * (shape.seqLen + 1)) {
+          fail(`metrics.points[${i}].gradThroughTime[${k}].values must be ${rows} rows of at most ${shape.seqLen + 1} values, got ${n} values`);
+        }
+      });
     }
   } else if (m.type === 'snapshot' && m.data.length !== shape.paramCount) {
     fail(`snapshot.data must hold ${shape.paramCount} values (the model's parameters), got ${m.data.length}`);
   }
   return m;
+}
+
+/** The range's upper end of a RunConfig field (the protocol's limits follow the one config table). */
+function fieldMax(key: keyof RunConfig): number {
+  const f = RUN_CONFIG_FIELDS.find((x) => x.key === key);
+  return f && (f.type === 'int' || f.type === 'number') ? f.max : 0;
 }

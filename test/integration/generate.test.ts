@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { saveTaskDir } from '../../src/cli/io';
-import { DEFAULT_TASK_OPTIONS } from '../../src/engine/tasks/options';
+import { TASK_TEST_CONFIG } from '../unit/taskConfig';
 import { LmTask } from '../../src/engine/tasks/lmTask';
 import { BOS, PAD, UNK } from '../../src/engine/tokenize/types';
 
@@ -20,7 +20,7 @@ describe('Generate Text: long prompts and special tokens', function () {
 
   it('continues a 60 KB prompt without writing <pad>, <unk> or <bos>, though the model prefers them', async () => {
     const corpus = 'the cat sat on the mat. the dog sat on the log. '.repeat(50);
-    const task = LmTask.create({ ...DEFAULT_TASK_OPTIONS, cell: 'gru', hidden: 32, embedding: 8, batch: 4, seqLen: 16, seed: 5 }, corpus);
+    const task = LmTask.create({ ...TASK_TEST_CONFIG, cell: 'gru', hidden: 32, embedding: 8, batch: 4, seqLen: 16, seed: 5 }, corpus);
     for (let i = 0; i < 5; i++) task.trainStep();
     const bias = task.params.value('head.bias');
     for (const id of [PAD, UNK, BOS]) bias[id] += 30;

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { saveTaskDir } from '../../src/cli/io';
-import { DEFAULT_TASK_OPTIONS } from '../../src/engine/tasks/options';
+import { TASK_TEST_CONFIG } from '../unit/taskConfig';
 import { LmTask } from '../../src/engine/tasks/lmTask';
 
 type Result = { ok: true; kind?: string } | { ok: false; error: string };
@@ -20,7 +20,7 @@ describe('Load Model: checkpoint files are untrusted', function () {
 
   it('refuses a model.safetensors that is a symlink to /dev/zero or a FIFO, naming it, within seconds; a good folder loads', async function () {
     const good = path.join(dir, 'good');
-    const task = LmTask.create({ ...DEFAULT_TASK_OPTIONS, hidden: 8, embedding: 8, batch: 2, seqLen: 8, seed: 3 }, 'the cat sat on the mat. '.repeat(20));
+    const task = LmTask.create({ ...TASK_TEST_CONFIG, hidden: 8, embedding: 8, batch: 2, seqLen: 8, seed: 3 }, 'the cat sat on the mat. '.repeat(20));
     saveTaskDir(task, good, {});
     await vscode.extensions.getExtension('seqlab.seqlab')!.activate();
     const load = async (folder: string): Promise<{ r: Result; ms: number }> => {

@@ -10,10 +10,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SeqLabApi } from '../../src/extension';
 import type { CommandResult } from '../../src/extension/training/trainingCommands';
-import type { TrainConfig } from '../../src/protocol/training';
+import type { RunConfig } from '../../src/engine/run/config';
 
-const CONFIG: Partial<TrainConfig> = {
-  embeddingSize: 16, hiddenSize: 64, numLayers: 2, batchSize: 8, seqLen: 32, checkpointEvery: 25, snapshotEvery: 20,
+const CONFIG: Partial<RunConfig> = {
+  embedding: 16, hidden: 64, layers: 2, batch: 8, seqLen: 32, checkpointEvery: 25, snapshotEvery: 20,
   validEvery: 20, validBatches: 2,
 };
 const PROSE = Array.from({ length: 120 }, (_, i) => `Line ${i}: the quick brown fox jumps over the lazy dog, and the dog naps.`).join('\n');
@@ -87,7 +87,7 @@ describe('training in the extension host', function () {
     assert.ok(batches <= seconds * 10 + checkpoints + 3 && batches * 5 <= run.step,
       `metrics are batched: ${batches} messages for ${run.step} steps and ${checkpoints} checkpoints in ${seconds.toFixed(1)} s`);
     assert.ok(run.history.some((p) => p.validLoss !== undefined), 'validation loss reported');
-    assert.ok(run.history.some((p) => (p.gradThroughTime?.length ?? 0) === 2 * 32), 'gradient through time reported');
+    assert.ok(run.history.some((p) => (p.gradThroughTime?.[0]?.values.length ?? 0) === 2 * 32), 'gradient through time reported (the one stack of an lm: 2 layers × 32 steps)');
     assert.ok(run.snapshot && run.snapshot.data.length === run.info!.paramCount, 'a weight snapshot arrived');
     assert.ok(run.history[run.history.length - 1].loss < run.history[0].loss, 'the loss falls');
 
@@ -175,7 +175,7 @@ describe('training in the extension host', function () {
       const run = api.training.runs.get(res.runId!)!;
       await until('the first metrics of the 10 MB run', () => run.history.length > 0 || run.state === 'failed', 60_000);
       assert.notEqual(run.state, 'failed', run.message ?? '');
-      assert.ok(run.info!.trainTokens > 0);
+      assert.ok(run.info!.trainExamples > 0);
     });
 
     it('a FIFO matching the glob is never opened (opening it would block the host until a writer came)', async function () {
@@ -203,7 +203,7 @@ describe('training in the extension host', function () {
     // hidden 4096 × 16 layers, the largest the protocol accepts: ~2.1 billion parameters, ~58 GB to train with
     // Adam, more than half the RAM of any machine this suite runs on.
     const res = await vscode.commands.executeCommand<CommandResult>('seqlab.startTraining', {
-      source: { kind: 'selection' }, config: { ...CONFIG, hiddenSize: 4096, numLayers: 16 },
+      source: { kind: 'selection' }, config: { ...CONFIG, hidden: 4096, layers: 16 },
     });
     assert.equal(res.ok, false);
     const gb = +(os.totalmem() / 2 ** 30).toFixed(1);

@@ -6,15 +6,19 @@ import {
   CheckpointError, loadWeights, modelFromCheckpoint, readCheckpoint, writeCheckpoint, type CheckpointFiles,
 } from '../../src/engine/checkpoint';
 import { decodeSafetensors, encodeSafetensors } from '../../src/engine/safetensors';
-import { LmRun } from '../../src/extension/training/lmRun';
+import { parseTaskData } from '../../src/engine/run/data';
+import { TrainingRun } from '../../src/engine/run/run';
+import type { LmTask } from '../../src/engine/tasks/lmTask';
 import { smallConfig } from './worker.test';
 
 const TEXT = 'abcabcabd the cat sat on the mat\n'.repeat(20);
 
-function trained(): { run: LmRun; files: CheckpointFiles } {
-  const run = LmRun.create(smallConfig({ validEvery: 0 }), TEXT, '');
+const DATA = parseTaskData('lm', [{ source: 'text', text: TEXT }]);
+
+function trained(): { run: TrainingRun; task: LmTask; files: CheckpointFiles } {
+  const run = TrainingRun.create(smallConfig({ validEvery: 0 }), DATA);
   for (let i = 0; i < 3; i++) run.trainStep();
-  return { run, files: run.checkpoint({ name: 'test' }) };
+  return { run, task: run.task as LmTask, files: run.checkpoint({ name: 'test' }) };
 }
 
 function errorOf(f: () => unknown): string {
@@ -69,15 +73,15 @@ describe('checkpoints', () => {
   });
 
   it('round-trips weights, optimizer moments, RNG state and the tokenizer', () => {
-    const { run, files } = trained();
+    const { run, task, files } = trained();
     const ck = readCheckpoint(files);
     assert.equal(ck.meta.engineVersion, '0.1.0');
     assert.equal(ck.meta.info['name'], 'test');
-    assert.deepEqual([...modelFromCheckpoint(ck).params.data], [...run.model.params.data]);
-    const st = run.core.optimizer.state();
+    assert.deepEqual([...modelFromCheckpoint(ck).params.data], [...task.model.params.data]);
+    const st = run.parts.core.optimizer.state();
     assert.equal(ck.training!.optimizerState.stepCount, 3);
     for (const m of Object.keys(st.moments)) assert.deepEqual([...ck.training!.optimizerState.moments[m]], [...st.moments[m]]);
-    assert.deepEqual(ck.training!.rng, run.rng.getState());
+    assert.deepEqual(ck.training!.rng, run.parts.rng.getState());
     assert.equal(ck.tokenizer.decode(ck.tokenizer.encode('the cat')), 'the cat');
     assert.deepEqual(Object.keys(ck.meta.tensors).slice(0, 2), ['embedding.weight', 'rnn.weight_ih_l0']);
   });
@@ -114,20 +118,20 @@ describe('checkpoints', () => {
   });
 
   it('overwrites nothing when the weights do not fit: the live model keeps its values', () => {
-    const { run } = trained();
-    const before = Float32Array.from(run.model.params.data);
+    const { run, task } = trained();
+    const before = Float32Array.from(task.model.params.data);
     const weights = new Map<string, Float32Array>();
-    for (const e of run.model.params.entries) weights.set(e.name, new Float32Array(e.size).fill(9));
+    for (const e of task.model.params.entries) weights.set(e.name, new Float32Array(e.size).fill(9));
     weights.set('head.bias', new Float32Array(3)); // the last tensor is wrong: nothing may be written before it is checked
-    assert.throws(() => loadWeights(run.model.params, weights), /head\.bias is 3 values, expected \d+/);
-    assert.deepEqual(run.model.params.data, before);
+    assert.throws(() => loadWeights(task.model.params, weights), /head\.bias is 3 values, expected \d+/);
+    assert.deepEqual(task.model.params.data, before);
     const bad = patchMeta(run.checkpoint(), (m) => { m.version = 2; });
-    assert.throws(() => LmRun.resume(bad, TEXT, ''), CheckpointError);
+    assert.throws(() => TrainingRun.resume(bad, DATA), CheckpointError);
   });
 
   it('a checkpoint without training state (an export) cannot resume, and says why', () => {
-    const { run } = trained();
-    const files = writeCheckpoint({ architecture: run.architecture, params: run.model.params, tokenizer: run.tokenizer, seed: 1 });
-    assert.throws(() => LmRun.resume(files, TEXT, ''), /holds no training state \(it was exported or imported\)/);
+    const { task } = trained();
+    const files = writeCheckpoint({ architecture: task.architecture, params: task.model.params, tokenizer: task.tokenizer, seed: 1 });
+    assert.throws(() => TrainingRun.resume(files, DATA), /holds no training state \(it was exported or imported\)/);
   });
 });

@@ -12,13 +12,14 @@ import { generateTask } from '../../src/engine/data/generators';
 import { Rng } from '../../src/engine/rng';
 import { loadTask, taskCheckpoint, type AnyTask } from '../../src/engine/tasks/checkpoint';
 import { LmTask } from '../../src/engine/tasks/lmTask';
-import { DEFAULT_TASK_OPTIONS, type TaskOptions } from '../../src/engine/tasks/options';
+import { TASK_TEST_CONFIG } from './taskConfig';
+import type { RunConfig } from '../../src/engine/run/config';
 import { Seq2SeqTask } from '../../src/engine/tasks/seq2seqTask';
 import { SequenceTask } from '../../src/engine/tasks/sequenceTask';
 import { tokenizerFromJSON } from '../../src/engine/tokenize/tokenizer';
 
 type Meta = Record<string, any>;
-const o: TaskOptions = { ...DEFAULT_TASK_OPTIONS, hidden: 8, embedding: 4, batch: 2, seqLen: 8, seed: 3 };
+const o: RunConfig = { ...TASK_TEST_CONFIG, hidden: 8, embedding: 4, batch: 2, seqLen: 8, seed: 3 };
 
 function checkpoints(): Record<'lm' | 'seq2seq' | 'classify' | 'tag', CheckpointFiles> {
   const lm = LmTask.create(o, 'the cat sat on the mat. '.repeat(10));

@@ -8,7 +8,7 @@ import { Rng } from '../../src/engine/rng';
 import { buildTokenizer } from '../../src/engine/tokenize/tokenizer';
 import { LongLagJob, TextSampler, gradCheck } from '../../src/extension/experiments/jobs';
 import { parseHostToExperiments } from '../../src/protocol/experiments';
-import type { TrainConfig } from '../../src/protocol/training';
+import { runConfig } from '../../src/engine/run/config';
 
 const TEXT = 'the cat sat on the mat. the dog sat on the log. the cat saw the dog and the dog saw the cat. ';
 
@@ -72,10 +72,7 @@ describe('experiments jobs', () => {
   });
 
   it('samples text from a snapshot with the run\'s tokenizer', () => {
-    const config = {
-      seed: 1, tokenizer: 'char', embeddingSize: 5, cell: 'lstm', hiddenSize: 6, numLayers: 1, dropout: 0, optimizer: { kind: 'adam' },
-      schedule: { kind: 'constant', lr: 0.01 }, clipNorm: null, batchSize: 2, seqLen: 8, maxSteps: 0, checkpointEvery: 0, validEvery: 0, validBatches: 0, snapshotEvery: 0,
-    } as TrainConfig;
+    const config = runConfig({ seed: 1, tokenizer: 'char', embedding: 5, cell: 'lstm', hidden: 6, layers: 1, lr: 0.01, clip: 0, batch: 2, seqLen: 8 });
     const tokenizer = buildTokenizer('char', TEXT);
     const lm = new LanguageModel({ vocabSize: tokenizer.vocabSize, embeddingSize: 5, rnn: { cell: 'lstm', hiddenSize: 6, numLayers: 1, bidirectional: false, merge: 'concat', dropout: 0 } });
     lm.initialize(new Rng(1));

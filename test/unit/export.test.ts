@@ -19,20 +19,20 @@ import { loadTask, taskCheckpoint } from '../../src/engine/tasks/checkpoint';
 import { Seq2SeqTask } from '../../src/engine/tasks/seq2seqTask';
 import { buildTokenizer } from '../../src/engine/tokenize/tokenizer';
 import { TrainStep } from '../../src/engine/trainer';
-import { LmRun } from '../../src/extension/training/lmRun';
-import type { TrainConfig } from '../../src/protocol/training';
+import { runConfig, type RunConfig } from '../../src/engine/run/config';
+import { parseTaskData } from '../../src/engine/run/data';
+import { TrainingRun } from '../../src/engine/run/run';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = path.join(ROOT, 'test', 'interop', 'torch_interop.py');
 const TEXT = 'It was the best of times, it was the worst of times, it was the age of wisdom.\n'.repeat(12);
 
-function config(cell: TrainConfig['cell'], numLayers: number): TrainConfig {
-  return {
-    seed: 3, tokenizer: 'char', embeddingSize: 10, cell, hiddenSize: 16, numLayers, dropout: 0, optimizer: { kind: 'adam' },
-    schedule: { kind: 'constant', lr: 0.02 }, clipNorm: 1, batchSize: 4, seqLen: 12, maxSteps: 0, checkpointEvery: 0,
-    validEvery: 0, validBatches: 0, snapshotEvery: 0,
-  };
+function config(cell: RunConfig['cell'], layers: number): RunConfig {
+  return runConfig({
+    seed: 3, tokenizer: 'char', embedding: 10, cell, hidden: 16, layers, dropout: 0, optimizer: 'adam', lr: 0.02, clip: 1, batch: 4, seqLen: 12,
+    checkpointEvery: 0, validEvery: 0, validBatches: 0, snapshotEvery: 0,
+  });
 }
 
 function seqlabLogits(ck: LoadedCheckpoint, tokens: number[][]): Float32Array {
@@ -103,7 +103,7 @@ describe('PyTorch interop (real torch via /usr/bin/python3)', function () {
     const tokens = [[4, 5, 6, 7, 8, 9, 10, 11, 12], [12, 11, 10, 9, 8, 7, 6, 5, 4]];
     for (const [cell, layers] of cases) {
       const name = `${cell}_l${layers}`;
-      const run = LmRun.create(config(cell, layers), TEXT, '');
+      const run = TrainingRun.create(config(cell, layers), parseTaskData('lm', [{ source: 'text', text: TEXT }]));
       for (let i = 0; i < 6; i++) run.trainStep();
       const ckDir = path.join(tmp, `${name}-ck`), exportDir = path.join(tmp, `${name}-export`);
       writeFilesAtomic(ckDir, checkpointFilesRecord(run.checkpoint()));

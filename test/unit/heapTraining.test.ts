@@ -12,8 +12,9 @@ import { Rng } from '../../src/engine/rng';
 import { heapCtorOf, sizedHeap, type HeapFloatCtor } from '../../src/engine/sizing/alloc';
 import { countFloats } from '../../src/engine/sizing/count';
 import { LmTask } from '../../src/engine/tasks/lmTask';
-import { DEFAULT_TASK_OPTIONS, type TaskOptions } from '../../src/engine/tasks/options';
-import { Seq2SeqTask, type Seq2SeqOptions } from '../../src/engine/tasks/seq2seqTask';
+import type { RunConfig } from '../../src/engine/run/config';
+import { TASK_TEST_CONFIG } from './taskConfig';
+import { Seq2SeqTask } from '../../src/engine/tasks/seq2seqTask';
 import { SequenceTask } from '../../src/engine/tasks/sequenceTask';
 import { TrainStep } from '../../src/engine/trainer';
 import { WasmHeap } from '../../src/engine/kernels/heap';
@@ -24,7 +25,7 @@ import { SequenceTagger } from '../../src/engine/tagger';
 import { wasmStats } from '../../src/engine/kernels/product';
 import type { FloatArrayCtor } from '../../src/engine/tensor';
 
-const o: TaskOptions = { ...DEFAULT_TASK_OPTIONS, hidden: 16, embedding: 8, batch: 8, seqLen: 12, lr: 0.01, seed: 5 };
+const o: RunConfig = { ...TASK_TEST_CONFIG, hidden: 16, embedding: 8, batch: 8, seqLen: 12, lr: 0.01, seed: 5 };
 const text = 'she sells sea shells by the sea shore; the shells she sells are sea shells. '.repeat(8);
 const pairs: ParallelPair[] = generateTask('reverse', new Rng(2), 30, { minLen: 2, maxLen: 7 });
 const labelled = ['ab', 'abba', 'b', 'bbbbbba', 'aaa a b', 'ba', 'abab abab', 'bbb'].flatMap((t, i) => [
@@ -63,7 +64,7 @@ function trainExactly(label: string, task: { params: Params; trainStep(): { loss
 
 describe('every kind trains on an exactly sized WasmHeap', () => {
   it('lm (lstm, gru, 2 layers with dropout; adam, sgd, rmsprop)', () => {
-    for (const over of [{}, { cell: 'gru', optimizer: 'sgd' }, { layers: 2, dropout: 0.2, optimizer: 'rmsprop' }] as Partial<TaskOptions>[]) {
+    for (const over of [{}, { cell: 'gru', optimizer: 'sgd' }, { layers: 2, dropout: 0.2, optimizer: 'rmsprop' }] as Partial<RunConfig>[]) {
       const task = LmTask.create({ ...o, ...over }, text);
       const h = trainExactly(`lm ${JSON.stringify(over)}`, task, 2 * Math.ceil(text.length / (o.batch * o.seqLen)) + 1);
       const used = h.heap.used;
@@ -73,17 +74,17 @@ describe('every kind trains on an exactly sized WasmHeap', () => {
     }
   });
 
-  const seq2seqCases: [string, Partial<TaskOptions>, Seq2SeqOptions][] = [
+  const seq2seqCases: [string, Partial<RunConfig>, Partial<RunConfig>][] = [
     ['no attention', {}, {}],
     ['dot, gru', { attention: 'dot', cell: 'gru' }, {}],
     ['general, bidirectional encoder, adamw', { attention: 'general', bidirectional: true, optimizer: 'adamw' }, {}],
     ['additive, 2 layers, dropout, scheduled sampling', { attention: 'additive', layers: 2, dropout: 0.1, teacherForcing: 0.5 }, {}],
-    ['additive, location-aware (kernel 3), reversed source, sgd', { attention: 'additive', optimizer: 'sgd' }, { locationKernel: 3, reverseSource: true }],
-    ['additive, location-aware (kernel 5), bidirectional, rmsprop', { attention: 'additive', bidirectional: true, optimizer: 'rmsprop' }, { locationKernel: 5 }],
+    ['additive, location-aware (kernel 3), reversed source, sgd', { attention: 'additive', optimizer: 'sgd' }, { attentionLocation: 3, reverseSource: true }],
+    ['additive, location-aware (kernel 5), bidirectional, rmsprop', { attention: 'additive', bidirectional: true, optimizer: 'rmsprop' }, { attentionLocation: 5 }],
   ];
   for (const [label, over, extra] of seq2seqCases) {
     it(`seq2seq: ${label}`, () => {
-      const task = Seq2SeqTask.create({ ...o, ...over }, pairs, extra);
+      const task = Seq2SeqTask.create({ ...o, ...over, ...extra }, pairs);
       const h = trainExactly(`seq2seq ${label}`, task, 2 * Math.ceil(pairs.length / o.batch) + 1);
       const used = h.heap.used;
       task.translate(pairs[0].source, 3);
@@ -92,7 +93,7 @@ describe('every kind trains on an exactly sized WasmHeap', () => {
     });
   }
 
-  for (const over of [{}, { bidirectional: true, merge: 'weighted', cell: 'gru' }, { layers: 2, bidirectional: true, merge: 'concat', dropout: 0.2, optimizer: 'sgd' }] as Partial<TaskOptions>[]) {
+  for (const over of [{}, { bidirectional: true, merge: 'weighted', cell: 'gru' }, { layers: 2, bidirectional: true, merge: 'concat', dropout: 0.2, optimizer: 'sgd' }] as Partial<RunConfig>[]) {
     it(`classify ${JSON.stringify(over)}`, () => {
       const task = SequenceTask.createClassifier({ ...o, ...over }, labelled, ['x', 'y', 'z']);
       const h = trainExactly(`classify ${JSON.stringify(over)}`, task, 2 * Math.ceil(labelled.length / o.batch) + 1);

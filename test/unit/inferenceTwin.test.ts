@@ -5,7 +5,8 @@
 import * as assert from 'node:assert/strict';
 import { Completer } from '../../src/engine/complete';
 import { LmTask } from '../../src/engine/tasks/lmTask';
-import { DEFAULT_TASK_OPTIONS, type TaskOptions } from '../../src/engine/tasks/options';
+import { TASK_TEST_CONFIG } from './taskConfig';
+import type { RunConfig } from '../../src/engine/run/config';
 import { inferenceTwin } from '../../src/engine/sizing/inferenceTwin';
 import { wasmStats } from '../../src/engine/kernels/product';
 import { heapCtorOf, type HeapFloatCtor } from '../../src/engine/sizing/alloc';
@@ -19,7 +20,7 @@ import { SequenceTask } from '../../src/engine/tasks/sequenceTask';
 import { EOS } from '../../src/engine/tokenize/types';
 import { Suggester } from '../../src/extension/completion/suggester';
 
-const o: TaskOptions = { ...DEFAULT_TASK_OPTIONS, hidden: 32, embedding: 8, batch: 4, seqLen: 16, lr: 0.01, seed: 3 };
+const o: RunConfig = { ...TASK_TEST_CONFIG, hidden: 32, embedding: 8, batch: 4, seqLen: 16, lr: 0.01, seed: 3 };
 const text = 'the quick brown fox jumps over the lazy dog; the quiet brown owl sleeps. '.repeat(12);
 
 describe('inference twin (editor completions on a WasmHeap)', () => {
@@ -78,10 +79,10 @@ describe('inference twins of seq2seq, classifier and tagger', () => {
   const pairs = generateTask('reverse', new Rng(3), 40, { minLen: 2, maxLen: 6 });
 
   for (const [label, over, extra] of [
-    ['additive, location-aware', { attention: 'additive' }, { locationKernel: 3 }], ['general, bidirectional', { attention: 'general', bidirectional: true }, {}], ['none, gru', { cell: 'gru' }, {}],
+    ['additive, location-aware', { attention: 'additive' }, { attentionLocation: 3 }], ['general, bidirectional', { attention: 'general', bidirectional: true }, {}], ['none, gru', { cell: 'gru' }, {}],
   ] as const) {
     it(`translate (${label}): zero-copy, no overflow over sources and beams, the plain model's output`, () => {
-      const trained = Seq2SeqTask.create({ ...o, ...over }, pairs, extra);
+      const trained = Seq2SeqTask.create({ ...o, ...over, ...extra }, pairs);
       for (let i = 0; i < 30; i++) trained.trainStep();
       const task = loadTask(taskCheckpoint(trained)) as Seq2SeqTask; // plain arrays
       assert.equal(heapCtorOf(task.model.params.ctor), null);

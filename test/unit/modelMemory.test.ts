@@ -171,7 +171,7 @@ describe('model memory: sizing before allocation', function () {
     const session = new TrainingSession(WORKER, new FileRunStore(nodeFiles(root)), { bytes: 2 ** 20, why: 'the test\'s 1 MB' });
     try {
       const text = 'the quick brown fox jumps over the lazy dog.\n'.repeat(40);
-      await assert.rejects(session.start({ config: { ...smallConfig(), hiddenSize: 256, numLayers: 1 }, train: text, valid: '' }),
+      await assert.rejects(session.start({ config: { ...smallConfig(), hidden: 256, layers: 1 }, train: text, valid: '' }),
         /the model needs [\d.]+ MB to train for hidden 256 × 1 layer \(lstm\) .*; the limit is 1 MB, the test's 1 MB/);
       assert.equal(session.current!.state, 'failed');
       assert.match(session.current!.message!, /the model needs/);

@@ -20,7 +20,7 @@ import { generateTask } from '../../src/engine/data/generators';
 import { LanguageModel } from '../../src/engine/lm';
 import { Rng } from '../../src/engine/rng';
 import { Seq2SeqTask } from '../../src/engine/tasks/seq2seqTask';
-import { DEFAULT_TASK_OPTIONS } from '../../src/engine/tasks/options';
+import { TASK_TEST_CONFIG } from './taskConfig';
 import { buildTokenizer } from '../../src/engine/tokenize/tokenizer';
 import { DEFAULT_CORPUS_LIMITS, MAX_CORPUS_MB, assembleCorpus, corpusLimits } from '../../src/engine/corpus';
 import { LIMITS } from '../../src/engine/checkpoint/fields';
@@ -54,8 +54,8 @@ describe('protocol boundaries (real worker threads)', function () {
       const point = (step) => ({ ${POINT} });
       parentPort.on('message', (m) => {
         if (m.type === 'start') {
-          parentPort.postMessage({ type: 'started', runId: m.runId, info: { vocabSize: 5, paramCount: 4, trainChars: 10, validChars: 0, trainTokens: 10,
-            groups: ['embedding'], tensors: [{ name: 'embedding.weight', shape: [2, 2], offset: 0 }], gradRows: 1, step: 0 } });
+          parentPort.postMessage({ type: 'started', runId: m.runId, info: { task: 'lm', vocabSize: 5, paramCount: 4, trainChars: 10, validChars: 0, trainExamples: 10,
+            validExamples: 0, groups: ['embedding'], tensors: [{ name: 'embedding.weight', shape: [2, 2], offset: 0 }], stacks: [{ name: 'rnn', rows: 1 }], step: 0 } });
           parentPort.postMessage({ type: 'metrics', points: Array.from({ length: 300000 }, (_, i) => point(i + 1)) });
           parentPort.postMessage({ type: 'metrics', points: Array.from({ length: 4096 }, (_, i) => point(i + 1)) });
           parentPort.postMessage({ type: 'metrics', points: [{ ...point(4097), loss: NaN }] });
@@ -94,8 +94,8 @@ describe('protocol boundaries (real worker threads)', function () {
   it('a malformed `started` fails the run at once, naming the field (instead of leaving it starting)', async () => {
     const file = workerScript(dir, 'badStartWorker.js', `
       parentPort.on('message', (m) => {
-        if (m.type === 'start') parentPort.postMessage({ type: 'started', runId: m.runId, info: { vocabSize: 0, paramCount: 4, trainChars: 10,
-          validChars: 0, trainTokens: 10, groups: [], tensors: [], gradRows: 1, step: 0 } });
+        if (m.type === 'start') parentPort.postMessage({ type: 'started', runId: m.runId, info: { task: 'lm', vocabSize: 0, paramCount: 4, trainChars: 10,
+          validChars: 0, trainExamples: 10, validExamples: 0, groups: [], tensors: [], stacks: [{ name: 'rnn', rows: 1 }], step: 0 } });
       });`);
     const session = new TrainingSession(file, new FileRunStore(nodeFiles(path.join(dir, 'store2'))));
     try {
@@ -114,8 +114,8 @@ describe('protocol boundaries (real worker threads)', function () {
     const session = new TrainingSession(worker, new FileRunStore(nodeFiles(path.join(dir, 'store3'))));
     try {
       const t0 = Date.now();
-      await assert.rejects(session.start({ config: smallConfig({ hiddenSize: 5000 }), train: 'abcdefghij', valid: '' }),
-        /^Error: Training could not start: start\.config\.hiddenSize must be an integer in \[1, 4096\], got 5000$/);
+      await assert.rejects(session.start({ config: { ...smallConfig(), hidden: 5000 }, train: 'abcdefghij', valid: '' }),
+        /^Error: Training could not start: start\.config\.hidden must be at most 4096, got 5000$/);
       assert.ok(Date.now() - t0 < 10_000, 'failed at once, not after the 60 s start timeout');
       assert.equal(session.current?.state, 'failed');
       await until('the refused worker to end', () => session.workerThreadId === null);
@@ -161,7 +161,7 @@ describe('protocol boundaries (real worker threads)', function () {
     parseExperimentsToHost({ type: 'gradCheck', id: 2, view: gradCheck(files, text, 'm') });
     for (const attention of ['general', 'none'] as const) {
       const pairs = generateTask('reverse', new Rng(1), 40, { minLen: 3, maxLen: 5 });
-      const task = Seq2SeqTask.create({ ...DEFAULT_TASK_OPTIONS, hidden: 8, embedding: 4, batch: 4, seqLen: 8, lr: 0.01, seed: 7, attention }, pairs);
+      const task = Seq2SeqTask.create({ ...TASK_TEST_CONFIG, hidden: 8, embedding: 4, batch: 4, seqLen: 8, lr: 0.01, seed: 7, attention }, pairs);
       for (let i = 0; i < 3; i++) task.trainStep();
       for (const beam of [1, 4]) parseHostToAttention({ type: 'show', view: translateForView(task, 'reverse', 'abcd', beam, true).view });
     }
@@ -180,9 +180,10 @@ describe('protocol boundaries (real worker threads)', function () {
       assert.ok(corpus.text.length > 10 << 20, `the corpus holds ${corpus.text.length} chars`);
       const sent: WorkerToHost[] = [];
       const loop = new WorkerLoop({ post: (m) => sent.push(parseWorkerToHost(m)), defer: () => {}, now: () => 0, exit: () => {} }, Infinity);
-      const cfg = smallConfig({ hiddenSize: 2, embeddingSize: 2, numLayers: 1, batchSize: 1, seqLen: 2, validEvery: 0 });
+      const cfg = smallConfig({ hidden: 2, embedding: 2, layers: 1, batch: 1, seqLen: 2, validEvery: 0 });
       loop.onMessage({ type: 'start', runId: 'big', config: cfg, train: corpus.text, valid: corpus.text.slice(0, 1000) });
-      assert.deepEqual(sent.map((m) => m.type === 'rejected' ? `rejected: ${m.message}` : m.type), ['started']);
+      // `started`, then the checkpoint posted right after it (so the host can rebuild the model at once).
+      assert.deepEqual(sent.map((m) => m.type === 'rejected' ? `rejected: ${m.message}` : m.type), ['started', 'checkpoint']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -198,13 +199,14 @@ describe('protocol boundaries (real worker threads)', function () {
 
   it('a word vocabulary larger than a checkpoint holds is refused at the start, in one line (it used to train and save an unloadable model)', function () {
     this.timeout(60_000);
-    // 1.2 million distinct words: over LIMITS.vocabSize (every code point + 4 specials), which seqlab.json readers enforce.
+    // 1.2 million distinct words, given as the training text with its own validation text (so nothing is held
+    // out): over LIMITS.vocabSize (every code point + 4 specials), which seqlab.json readers enforce.
     const words: string[] = [];
     for (let i = 0; i < 1_200_000; i++) words.push(`w${i.toString(36)}`);
     const sent: WorkerToHost[] = [];
     const loop = new WorkerLoop({ post: (m) => sent.push(parseWorkerToHost(m)), defer: () => {}, now: () => 0, exit: () => {} }, Infinity);
-    const cfg = smallConfig({ tokenizer: 'word', hiddenSize: 2, embeddingSize: 2, numLayers: 1, batchSize: 1, seqLen: 2, validEvery: 0 });
-    loop.onMessage({ type: 'start', runId: 'words', config: cfg, train: words.join(' '), valid: '' });
+    const cfg = smallConfig({ tokenizer: 'word', hidden: 2, embedding: 2, layers: 1, batch: 1, seqLen: 2, validEvery: 0 });
+    loop.onMessage({ type: 'start', runId: 'words', config: cfg, train: words.join(' '), valid: 'w0 w1 w2' });
     assert.equal(sent.length, 1);
     const m = sent[0]!;
     assert.ok(m.type === 'error' && m.fatal, JSON.stringify(m).slice(0, 300));
@@ -218,7 +220,7 @@ describe('protocol boundaries (real worker threads)', function () {
     let t = 0;
     // flushMs = Infinity: only the size cap can flush, so the test sees exactly where it cuts.
     const loop = new WorkerLoop({ post: (m) => sent.push(parseWorkerToHost(m)), defer: (f) => queue.push(f), now: () => t++, exit: () => {} }, Infinity);
-    const cfg = smallConfig({ hiddenSize: 2, embeddingSize: 2, numLayers: 1, batchSize: 1, seqLen: 2, validEvery: 0 });
+    const cfg = smallConfig({ hidden: 2, embedding: 2, layers: 1, batch: 1, seqLen: 2, validEvery: 0 });
     loop.onMessage({ type: 'start', runId: 'r', config: cfg, train: 'abcabcabcabc', valid: '' });
     const max = TRAINING_LIMITS.metricsPointsMax;
     for (let i = 0; i < max + 10 && queue.length; i++) queue.shift()!();

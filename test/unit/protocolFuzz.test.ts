@@ -22,35 +22,28 @@ const TEXT = S.str(0, TEXT_CHARS);
 const ID = S.str(1, 256);
 const NAME = S.str(0, 1024);
 const MESSAGE = S.str(0, 16_384);
-const opt = (fields: Record<string, Spec>): Spec => S.obj(fields, Object.keys(fields));
 
 // ---- training channel ----
 
-const LR = S.num(0, 1e38, true);
-const WARMUP = S.obj({ steps: S.int(0, STEPS), startFactor: S.num(0, 1) }, ['startFactor']);
-const BETA = S.num(0, 1, false, true);
-const adamLike = opt({ beta1: BETA, beta2: BETA, eps: S.num(0, 1, true), weightDecay: S.num(0, 1) });
+// The run config (engine/run/config.ts), its ranges spelled out here, then the rules between fields.
 const CONFIG = S.where(S.obj({
-  seed: SEED, tokenizer: S.oneOf('char', 'word', 'bpe'), vocabSize: S.int(1, 0x110000 + 4), embeddingSize: S.int(1, 4096),
-  cell: S.oneOf('lstm', 'gru', 'rnn_tanh', 'rnn_relu'), hiddenSize: S.int(1, 4096), numLayers: S.int(1, 16), dropout: S.num(0, 1, false, true),
-  optimizer: S.tagged('kind', {
-    sgd: opt({ momentum: BETA, dampening: S.num(0, 1), weightDecay: S.num(0, 1), nesterov: S.bool }),
-    adam: adamLike, adamw: adamLike,
-    rmsprop: opt({ alpha: BETA, eps: S.num(0, 1, true), weightDecay: S.num(0, 1), momentum: BETA, centered: S.bool }),
-  }),
-  schedule: S.tagged('kind', {
-    constant: S.obj({ lr: LR, warmup: WARMUP }, ['warmup']),
-    step: S.obj({ lr: LR, stepSize: S.int(1, STEPS), gamma: S.num(0, MAX, true), warmup: WARMUP }, ['gamma', 'warmup']),
-    cosine: S.obj({ lr: LR, totalSteps: S.int(1, STEPS), minLr: S.num(0, 1e38), warmup: WARMUP }, ['minLr', 'warmup']),
-  }),
-  clipNorm: S.orNull(S.num(0, 1e6, true)), clipValue: S.orNull(S.num(0, 1e6, true)),
-  batchSize: S.int(1, 4096), seqLen: S.int(1, 4096), maxSteps: S.int(0, STEPS), checkpointEvery: S.int(0, STEPS),
-  validEvery: S.int(0, STEPS), validBatches: S.int(0, 100_000), snapshotEvery: S.int(0, STEPS),
-}, ['vocabSize', 'clipValue']), (c) => {
-  const s = c.schedule, o = c.optimizer;
-  if (s.kind === 'cosine' && !(s.totalSteps > (s.warmup?.steps ?? 0))) return false;
-  if (s.kind === 'cosine' && s.minLr !== undefined && s.minLr > s.lr) return false;
-  if (o.kind === 'sgd' && o.nesterov && !((o.momentum ?? 0) > 0 && (o.dampening ?? 0) === 0)) return false;
+  task: S.oneOf('lm', 'seq2seq', 'classify', 'tag'), cell: S.oneOf('lstm', 'gru', 'rnn_tanh', 'rnn_relu'),
+  hidden: S.int(1, 4096), layers: S.int(1, 16), bidirectional: S.bool, merge: S.oneOf('concat', 'sum', 'mean', 'weighted'),
+  attention: S.oneOf('none', 'dot', 'general', 'additive'), attentionLocation: S.int(0, 31), reverseSource: S.bool,
+  tokenizer: S.oneOf('char', 'word', 'bpe'), vocabSize: S.int(0, 0x110000 + 4), embedding: S.int(1, 4096), dropout: S.num(0, 0.95),
+  seqLen: S.int(1, 100_000), batch: S.int(1, 100_000), optimizer: S.oneOf('adam', 'adamw', 'sgd', 'rmsprop'),
+  lr: S.num(0, 3.4028234663852886e38, true), momentum: S.num(0, 1, false, true), clip: S.num(0, 1e6), teacherForcing: S.num(0, 1),
+  decay: S.bool, steps: S.int(0, STEPS), seed: S.int(0, 2 ** 32 - 1), validEvery: S.int(0, STEPS), validBatches: S.int(0, 100_000),
+  checkpointEvery: S.int(0, STEPS), snapshotEvery: S.int(0, STEPS),
+}), (c) => {
+  if (c.task === 'lm' && c.bidirectional) return false;
+  if (c.task === 'seq2seq' && c.cell !== 'lstm' && c.cell !== 'gru') return false;
+  if (c.dropout > 0 && c.layers === 1) return false;
+  if (c.decay && c.steps < 2) return false;
+  if (c.attentionLocation > 0 && (c.attention !== 'additive' || c.attentionLocation % 2 === 0)) return false;
+  if (c.reverseSource && c.bidirectional) return false;
+  if (c.tokenizer === 'bpe' && c.vocabSize > 0 && c.vocabSize < 260) return false;
+  if (c.vocabSize > 0 && c.vocabSize < 5) return false;
   return true;
 });
 const BYTES = S.obj({ model: S.bytes(2 ** 31 - 1), meta: S.str(0, 64 << 20), state: S.bytes(2 ** 31 - 1) }, ['state']);
@@ -60,22 +53,33 @@ const HOST_TO_WORKER = S.tagged('type', {
   pause: S.obj({}), resume: S.obj({}), stop: S.obj({}), checkpoint: S.obj({}), snapshot: S.obj({}),
   adjust: S.obj({ lrScale: S.num(0, 1, true), clipNorm: S.orNull(S.num(0, 1e6, true)) }, ['lrScale', 'clipNorm']),
   rollback: S.obj({ checkpoint: BYTES }),
+  probe: S.obj({ source: S.str(0, 16_384) }),
 });
 
-const SHAPE: RunShape = { groups: 3, gradRows: 2, seqLen: 5, paramCount: 12 };
+const SHAPE: RunShape = { groups: 3, stackRows: [2, 1], seqLen: 5, paramCount: 12 };
+const SHARE = S.num(0, 1);
+const FRAME_TOKENS = S.arr(S.str(0, 256), 512);
 const POINT = S.obj({
   step: S.int(1, STEPS), epoch: S.int(0, STEPS), loss: NONNEG, bitsPerChar: NONNEG, lr: NONNEG, tokensPerSecond: S.num(0, 1e15),
   gradNorm: NONNEG, gradNormAfterClip: NONNEG, clipped: S.bool,
   groupNorms: S.where(S.arr(NONNEG, 256), (g) => g.length === SHAPE.groups),
-  gradThroughTime: S.where(S.arr(NONNEG, 2 * 16 * 4096), (g) => g.length % SHAPE.gradRows === 0 && g.length <= SHAPE.gradRows * SHAPE.seqLen),
+  // One entry per stack of the run (2 here: rows 2 and 1), each rows × T values with T ≤ seqLen + 1.
+  gradThroughTime: S.where(S.arr(S.obj({ values: S.arr(NONNEG, 32 * 100_001) }), 2), (g) => g.length === SHAPE.stackRows.length
+    && g.every((s: { values: number[] }, i: number) => s.values.length % SHAPE.stackRows[i] === 0 && s.values.length <= SHAPE.stackRows[i] * (SHAPE.seqLen + 1))),
   validLoss: NONNEG, validBitsPerChar: NONNEG,
-}, ['gradThroughTime', 'validLoss', 'validBitsPerChar']);
+  validMetrics: S.obj({ exactMatch: SHARE, tokenAccuracy: SHARE, accuracy: SHARE }, ['exactMatch', 'tokenAccuracy', 'accuracy']),
+}, ['bitsPerChar', 'gradThroughTime', 'validLoss', 'validBitsPerChar', 'validMetrics']);
 const INFO = S.obj({
+  task: S.oneOf('lm', 'seq2seq', 'classify', 'tag'),
   vocabSize: S.int(1, 0x110000 + 4), paramCount: S.int(0, 1 << 28), trainChars: S.int(0, TEXT_CHARS), validChars: S.int(0, TEXT_CHARS),
-  trainTokens: S.int(0, 3 * TEXT_CHARS), groups: S.arr(NAME, 256),
+  trainExamples: S.int(0, 3 * TEXT_CHARS), validExamples: S.int(0, 3 * TEXT_CHARS), groups: S.arr(NAME, 256),
   tensors: S.arr(S.obj({ name: S.str(1, 1024), shape: S.arr(S.int(0, 1 << 28), 8), offset: S.int(0, 1 << 28) }), 4096),
-  gradRows: S.int(1, 32), step: S.int(0, STEPS),
-});
+  stacks: S.arr(S.obj({ name: S.str(1, 1024), rows: S.int(1, 32) }), 2, 1), labels: S.arr(NAME, 100_000), step: S.int(0, STEPS),
+}, ['labels']);
+// Each weight row has one weight per source token, one row per output token.
+const FRAME = S.where(S.obj({
+  source: S.str(0, 16_384), reference: S.str(0, 16_384), sourceTokens: FRAME_TOKENS, outputTokens: FRAME_TOKENS, weights: S.arr(S.arr(SHARE, 512), 512),
+}, ['reference']), (f) => f.weights.length === f.outputTokens.length && f.weights.every((r: number[]) => r.length === f.sourceTokens.length));
 const STEP = S.int(0, STEPS);
 const WORKER_TO_HOST = S.tagged('type', {
   ready: S.obj({}),
@@ -88,6 +92,7 @@ const WORKER_TO_HOST = S.tagged('type', {
   stopped: S.obj({ step: STEP, reason: S.oneOf('user', 'done') }),
   error: S.obj({ message: MESSAGE, fatal: S.bool }),
   rejected: S.obj({ message: MESSAGE }),
+  attention: S.obj({ step: STEP, frame: FRAME }),
 });
 
 const bytes = (): unknown => ({ model: new Uint8Array([1, 2, 3]), meta: '{"format":"seqlab"}', state: new Uint8Array(4) });
@@ -98,18 +103,21 @@ const point = (step: number, extra: Record<string, unknown> = {}): Record<string
 
 const validToWorker = [
   { type: 'start', runId: 'run-1', config: smallConfig(), train: 'abc abc', valid: 'ab' },
-  { type: 'start', runId: 'run-2', config: smallConfig({ optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true }, schedule: { kind: 'step', lr: 0.1, stepSize: 10, gamma: 0.5, warmup: { steps: 3, startFactor: 0.1 } }, clipValue: 0.5 }), train: 'x', valid: '', resume: bytes() },
-  { type: 'start', runId: 'run-3', config: smallConfig({ tokenizer: 'bpe', vocabSize: 300, optimizer: { kind: 'adamw', beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.01 }, schedule: { kind: 'cosine', lr: 0.01, totalSteps: 100, minLr: 0.001, warmup: { steps: 10 } } }), train: 't', valid: 'v' },
-  { type: 'start', runId: 'run-4', config: smallConfig({ cell: 'gru', optimizer: { kind: 'rmsprop', alpha: 0.99, eps: 1e-8, momentum: 0.5, centered: true, weightDecay: 0 }, clipNorm: null, clipValue: null }), train: 't', valid: 'v' },
+  { type: 'start', runId: 'run-2', config: smallConfig({ optimizer: 'sgd', momentum: 0.9, lr: 0.1, decay: true, steps: 100 }), train: 'x', valid: '', resume: bytes() },
+  { type: 'start', runId: 'run-3', config: smallConfig({ task: 'seq2seq', tokenizer: 'bpe', vocabSize: 300, optimizer: 'adamw', attention: 'additive', attentionLocation: 3, teacherForcing: 0.5 }), train: 't', valid: 'v' },
+  { type: 'start', runId: 'run-4', config: smallConfig({ task: 'classify', cell: 'gru', bidirectional: true, merge: 'weighted', optimizer: 'rmsprop', clip: 0 }), train: 't', valid: 'v' },
   { type: 'pause' }, { type: 'resume' }, { type: 'stop' }, { type: 'checkpoint' }, { type: 'snapshot' },
   { type: 'adjust', lrScale: 0.1 }, { type: 'adjust', clipNorm: 1 }, { type: 'adjust', lrScale: 0.5, clipNorm: null }, { type: 'adjust' },
-  { type: 'rollback', checkpoint: bytes() },
+  { type: 'rollback', checkpoint: bytes() }, { type: 'probe', source: '' }, { type: 'probe', source: 'June 3, 1999' },
 ];
 
 const validToHost = [
   { type: 'ready' },
-  { type: 'started', runId: 'run-1', info: { vocabSize: 40, paramCount: 12, trainChars: 900, validChars: 100, trainTokens: 900, groups: ['embedding', 'rnn', 'head'], tensors: [{ name: 'embedding.weight', shape: [3, 4], offset: 0 }], gradRows: 2, step: 0 } },
-  { type: 'metrics', points: [point(1), point(2, { validLoss: 2.4, validBitsPerChar: 3.5 }), point(3, { gradThroughTime: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] })] },
+  { type: 'started', runId: 'run-1', info: { task: 'lm', vocabSize: 40, paramCount: 12, trainChars: 900, validChars: 100, trainExamples: 900, validExamples: 90, groups: ['embedding', 'rnn', 'head'], tensors: [{ name: 'embedding.weight', shape: [3, 4], offset: 0 }], stacks: [{ name: 'rnn', rows: 2 }], step: 0 } },
+  { type: 'started', runId: 'run-2', info: { task: 'tag', vocabSize: 40, paramCount: 12, trainChars: 900, validChars: 100, trainExamples: 30, validExamples: 3, groups: ['embedding'], tensors: [], stacks: [{ name: 'rnn', rows: 2 }], labels: ['DET', 'NOUN'], step: 0 } },
+  { type: 'metrics', points: [point(1), point(2, { validLoss: 2.4, validBitsPerChar: 3.5 }), point(3, { gradThroughTime: [{ values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] }, { values: [1, 2, 3] }] })] },
+  { type: 'metrics', points: [point(4, { validLoss: 1.2, validMetrics: { exactMatch: 0.5, tokenAccuracy: 0.75 } }), point(5, { validMetrics: { accuracy: 1 } })] },
+  { type: 'attention', step: 9, frame: { source: 'ab', reference: 'ba', sourceTokens: ['a', 'b'], outputTokens: ['b', 'a', '<eos>'], weights: [[0.1, 0.9], [1, 0], [0.5, 0.5]] } },
   { type: 'checkpoint', step: 3, reason: 'periodic', files: bytes() },
   { type: 'snapshot', step: 3, data: new Float32Array(12) },
   { type: 'paused', step: 4, reason: 'nonfinite', message: 'Training paused at step 4', tensor: 'rnn.weight_hh_l0' },

@@ -9,7 +9,8 @@ import { ParamLayout, type Params } from '../../src/engine/params';
 import { describeNonFinite, firstNonFiniteParam, hugeLossThreshold, type NamedActivation } from '../../src/engine/sentinel';
 import { taskCheckpoint, type AnyTask } from '../../src/engine/tasks/checkpoint';
 import { LmTask } from '../../src/engine/tasks/lmTask';
-import { DEFAULT_TASK_OPTIONS, type TaskOptions } from '../../src/engine/tasks/options';
+import { TASK_TEST_CONFIG } from './taskConfig';
+import type { RunConfig } from '../../src/engine/run/config';
 import { Seq2SeqTask } from '../../src/engine/tasks/seq2seqTask';
 import { SequenceTask } from '../../src/engine/tasks/sequenceTask';
 import { TrainStep, type TrainStepConfig } from '../../src/engine/trainer';
@@ -136,11 +137,11 @@ describe('step sentinel', () => {
   });
 
   describe('real tasks diverging at lr 1e30 stop with finite weights', () => {
-    const o = (over: Partial<TaskOptions>): TaskOptions => ({ ...DEFAULT_TASK_OPTIONS, hidden: 12, embedding: 6, batch: 4, seqLen: 12, seed: 5, ...over });
+    const o = (over: Partial<RunConfig>): RunConfig => ({ ...TASK_TEST_CONFIG, hidden: 12, embedding: 6, batch: 4, seqLen: 12, seed: 5, ...over });
     const lmText = 'the cat sat on the mat. '.repeat(20);
     const tasks: [string, () => AnyTask][] = [
       ['lm (adam)', () => LmTask.create(o({ lr: 1e30 }), lmText)],
-      ['lm (sgd, no clipping)', () => LmTask.create(o({ lr: 1e30, optimizer: 'sgd', clip: null }), lmText)],
+      ['lm (sgd, no clipping)', () => LmTask.create(o({ lr: 1e30, optimizer: 'sgd', clip: 0 }), lmText)],
       ['seq2seq', () => Seq2SeqTask.create(o({ lr: 1e30, attention: 'dot' }), Array.from({ length: 20 }, (_, i) => ({ source: `ab${i}`, target: `${i}ba` })))],
       ['classify', () => SequenceTask.createClassifier(o({ lr: 1e30 }), Array.from({ length: 20 }, (_, i) => ({ text: i % 2 ? 'good day' : 'bad day', label: i % 2 ? 'pos' : 'neg' })), ['neg', 'pos'])],
       ['tag', () => SequenceTask.createTagger(o({ lr: 1e30 }), Array.from({ length: 12 }, (_, i) => ({ tokens: ['the', ['dog', 'cat', 'man'][i % 3], ['ran', 'sat'][i % 2], 'the', 'mat'], tags: ['D', 'N', 'V', 'D', 'N'] })), ['D', 'N', 'V'])],
@@ -164,17 +165,17 @@ describe('step sentinel', () => {
   });
 
   it('checkpoint writers refuse non-finite parameters, naming the tensor', () => {
-    const task = LmTask.create({ ...DEFAULT_TASK_OPTIONS, hidden: 8, embedding: 4, batch: 2, seqLen: 8 }, 'abcabcabc abc abc');
+    const task = LmTask.create({ ...TASK_TEST_CONFIG, hidden: 8, embedding: 4, batch: 2, seqLen: 8 }, 'abcabcabc abc abc');
     task.params.value('rnn.weight_hh_l0')[3] = NaN;
     assert.throws(() => taskCheckpoint(task), (e: Error) => e instanceof CheckpointError && /refusing to write a checkpoint: parameter rnn\.weight_hh_l0 holds NaN or Infinity/.test(e.message));
     assert.throws(() => writeCheckpoint({ architecture: task.architecture, params: task.params, tokenizer: task.tokenizer, seed: 1 }), /parameter rnn\.weight_hh_l0 holds NaN/);
-    const cls = SequenceTask.createClassifier({ ...DEFAULT_TASK_OPTIONS, hidden: 8, embedding: 4, batch: 2 }, [{ text: 'a', label: 'x' }, { text: 'b', label: 'y' }], ['x', 'y']);
+    const cls = SequenceTask.createClassifier({ ...TASK_TEST_CONFIG, hidden: 8, embedding: 4, batch: 2 }, [{ text: 'a', label: 'x' }, { text: 'b', label: 'y' }], ['x', 'y']);
     cls.params.value('head.bias')[0] = -Infinity;
     assert.throws(() => taskCheckpoint(cls), /parameter head\.bias holds NaN or Infinity/);
   });
 
   it('the checkpoint writer refuses a training state (optimizer moment or buffer) holding NaN or Infinity, naming it', () => {
-    const task = LmTask.create({ ...DEFAULT_TASK_OPTIONS, hidden: 8, embedding: 4, batch: 2, seqLen: 8 }, 'abcabcabc abc abc');
+    const task = LmTask.create({ ...TASK_TEST_CONFIG, hidden: 8, embedding: 4, batch: 2, seqLen: 8 }, 'abcabcabc abc abc');
     const state = createOptimizer(task.params, { kind: 'adam' }).state();
     const at = task.params.entries.find((e) => e.name === 'head.weight')!;
     state.moments.exp_avg_sq[at.offset + 5] = Infinity;

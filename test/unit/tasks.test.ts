@@ -8,11 +8,12 @@ import { generateTask } from '../../src/engine/data/generators';
 import { Rng } from '../../src/engine/rng';
 import { loadTask, taskCheckpoint } from '../../src/engine/tasks/checkpoint';
 import { LmTask } from '../../src/engine/tasks/lmTask';
-import { DEFAULT_TASK_OPTIONS, type TaskOptions } from '../../src/engine/tasks/options';
+import { TASK_TEST_CONFIG } from './taskConfig';
+import type { RunConfig } from '../../src/engine/run/config';
 import { Seq2SeqTask } from '../../src/engine/tasks/seq2seqTask';
 import { SequenceTask } from '../../src/engine/tasks/sequenceTask';
 
-const o: TaskOptions = { ...DEFAULT_TASK_OPTIONS, hidden: 16, embedding: 8, batch: 4, seqLen: 12, lr: 0.01, seed: 7 };
+const o: RunConfig = { ...TASK_TEST_CONFIG, hidden: 16, embedding: 8, batch: 4, seqLen: 12, lr: 0.01, seed: 7 };
 const text = 'she sells sea shells by the sea shore. '.repeat(20);
 
 describe('engine tasks', () => {

@@ -12,7 +12,7 @@ import { generateTask } from '../../src/engine/data/generators';
 import { Rng } from '../../src/engine/rng';
 import { MAX_SOURCE_TOKENS } from '../../src/engine/seq2seq/step';
 import { Seq2SeqTask } from '../../src/engine/tasks/seq2seqTask';
-import { DEFAULT_TASK_OPTIONS } from '../../src/engine/tasks/options';
+import { TASK_TEST_CONFIG } from './taskConfig';
 import { ATTENTION_LIMITS } from '../../src/protocol/attention';
 import { saveTaskDir } from '../../src/cli/io';
 
@@ -20,7 +20,7 @@ const CLI = path.resolve(__dirname, '../../src/cli/main.js');
 
 describe('translation of long sources is bounded', function () {
   this.timeout(60_000);
-  const task = Seq2SeqTask.create({ ...DEFAULT_TASK_OPTIONS, hidden: 8, embedding: 4, batch: 4, seqLen: 8, lr: 0.01, seed: 7, attention: 'dot' }, generateTask('reverse', new Rng(1), 40, { minLen: 3, maxLen: 5 }));
+  const task = Seq2SeqTask.create({ ...TASK_TEST_CONFIG, hidden: 8, embedding: 4, batch: 4, seqLen: 8, lr: 0.01, seed: 7, attention: 'dot' }, generateTask('reverse', new Rng(1), 40, { minLen: 3, maxLen: 5 }));
   const letters = (n: number): string => 'abcde'.repeat(Math.ceil(n / 5)).slice(0, n);
 
   it('Translate Selection refuses a selection past the attention view\'s limits before encoding it', () => {

@@ -6,21 +6,22 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { readCheckpoint } from '../../src/engine/checkpoint';
-import { LmRun } from '../../src/extension/training/lmRun';
+import { runConfig, type RunConfig } from '../../src/engine/run/config';
+import { parseTaskData } from '../../src/engine/run/data';
+import { TrainingRun } from '../../src/engine/run/run';
 import { WorkerLoop } from '../../src/extension/training/workerLoop';
-import { parseWorkerToHost, type TrainConfig, type WorkerToHost } from '../../src/protocol/training';
+import { parseWorkerToHost, type WorkerToHost } from '../../src/protocol/training';
 
 const TEXT = 'the quick brown fox jumps over the lazy dog. '.repeat(30) + 'pack my box with five dozen liquor jugs.\n'.repeat(10);
 
-export function smallConfig(over: Partial<TrainConfig> = {}): TrainConfig {
-  return {
-    seed: 7, tokenizer: 'char', embeddingSize: 8, cell: 'lstm', hiddenSize: 12, numLayers: 2, dropout: 0,
-    optimizer: { kind: 'adam' }, schedule: { kind: 'constant', lr: 0.01 }, clipNorm: 1, batchSize: 4, seqLen: 10,
-    maxSteps: 0, checkpointEvery: 0, validEvery: 5, validBatches: 2, snapshotEvery: 0, ...over,
-  };
+export function smallConfig(over: Partial<RunConfig> = {}): RunConfig {
+  return runConfig({
+    seed: 7, tokenizer: 'char', embedding: 8, cell: 'lstm', hidden: 12, layers: 2, dropout: 0, optimizer: 'adam', lr: 0.01, clip: 1,
+    batch: 4, seqLen: 10, steps: 0, checkpointEvery: 0, validEvery: 5, validBatches: 2, snapshotEvery: 0, ...over,
+  });
 }
 
-function stepsOf(run: LmRun, n: number): number[][] {
+function stepsOf(run: TrainingRun, n: number): number[][] {
   const out: number[][] = [];
   for (let i = 0; i < n; i++) {
     const s = run.trainStep();
@@ -72,7 +73,7 @@ describe('training worker', () => {
       }
     };
     visit('src/extension/training/worker.ts');
-    const own = ['src/extension/training/worker.ts', 'src/extension/training/workerLoop.ts', 'src/extension/training/lmRun.ts'];
+    const own = ['src/extension/training/worker.ts', 'src/extension/training/workerLoop.ts'];
     const outside = [...seen].filter((f) => !f.startsWith('src/engine/') && !f.startsWith('src/protocol/') && !own.includes(f));
     assert.deepEqual(outside, []);
     assert.deepEqual([...external], ['node:worker_threads']);
@@ -81,14 +82,15 @@ describe('training worker', () => {
 
   const train = TEXT.slice(0, 1400), valid = TEXT.slice(1400);
 
-  for (const [cell, optimizer] of [['lstm', { kind: 'adam' }], ['gru', { kind: 'sgd', momentum: 0.9 }], ['rnn_tanh', { kind: 'rmsprop' }]] as const) {
-    it(`a ${cell} run resumed from a checkpoint takes exactly the steps of an uninterrupted run (${optimizer.kind})`, () => {
-      const cfg = smallConfig({ cell, optimizer, dropout: 0.1 });
-      const whole = stepsOf(LmRun.create(cfg, train, valid), 14);
-      const first = LmRun.create(cfg, train, valid);
+  const trainData = parseTaskData('lm', [{ source: 'train', text: train }]), validData = parseTaskData('lm', [{ source: 'valid', text: valid }]);
+  for (const [cell, optimizer, momentum] of [['lstm', 'adam', 0], ['gru', 'sgd', 0.9], ['rnn_tanh', 'rmsprop', 0]] as const) {
+    it(`a ${cell} run resumed from a checkpoint takes exactly the steps of an uninterrupted run (${optimizer})`, () => {
+      const cfg = smallConfig({ cell, optimizer, momentum, dropout: 0.1 });
+      const whole = stepsOf(TrainingRun.create(cfg, trainData, validData), 14);
+      const first = TrainingRun.create(cfg, trainData, validData);
       const head = stepsOf(first, 9);
       const files = first.checkpoint();
-      const resumed = LmRun.resume(files, train, valid);
+      const resumed = TrainingRun.resume(files, trainData, validData);
       assert.equal(resumed.step, 9);
       const tail = stepsOf(resumed, 5);
       assert.deepEqual([...head, ...tail], whole);
@@ -98,12 +100,12 @@ describe('training worker', () => {
   it('rejects a malformed message with the reason, and commands before start', () => {
     const port = new FakePort();
     const loop = new WorkerLoop(port);
-    loop.onMessage({ type: 'start', runId: 'r', config: { ...smallConfig(), hiddenSize: -1 }, train, valid });
+    loop.onMessage({ type: 'start', runId: 'r', config: { ...smallConfig(), hidden: -1 }, train, valid });
     loop.onMessage('pause');
     loop.onMessage({ type: 'warp' });
     loop.onMessage({ type: 'pause' });
     const rejected = port.of('rejected').map((m) => m.message);
-    assert.deepEqual(rejected, ['start.config.hiddenSize must be an integer in [1, 4096], got -1', 'message must be an object, got "pause"', 'unknown message type "warp"', "'pause' before 'start'"]);
+    assert.deepEqual(rejected, ['start.config.hidden must be at least 1, got -1', 'message must be an object, got "pause"', 'unknown message type "warp"', "'pause' before 'start'"]);
   });
 
   it('pauses, resumes and stops within one step, batching metrics and checkpointing on stop', () => {
@@ -114,14 +116,14 @@ describe('training worker', () => {
     port.drain(10); // 10 steps, 7 ms of fake time per now() call
     const steps = port.of('metrics').flatMap((m) => m.points.map((p) => p.step));
     assert.ok(port.of('metrics').length < 10, 'metrics are batched');
-    assert.ok(port.of('metrics').some((m) => m.points.at(-1)!.gradThroughTime?.length === 2 * 10), 'gradient through time: (L, T)');
+    assert.ok(port.of('metrics').some((m) => m.points.at(-1)!.gradThroughTime?.[0].values.length === 2 * 10), 'gradient through time: (L, T)');
     loop.onMessage({ type: 'pause' });
     port.drain(5);
     const paused = port.of('paused');
     assert.equal(paused.length, 1);
     assert.equal(paused[0].step, 10);
     assert.ok(steps.length <= 10);
-    assert.deepEqual(port.of('checkpoint').map((c) => [c.step, c.reason]), [[4, 'periodic'], [8, 'periodic']]);
+    assert.deepEqual(port.of('checkpoint').map((c) => [c.step, c.reason]), [[0, 'periodic'], [4, 'periodic'], [8, 'periodic']], 'one right after started, then every 4 steps');
     loop.onMessage({ type: 'resume' });
     port.drain(3);
     loop.onMessage({ type: 'stop' });
@@ -138,7 +140,7 @@ describe('training worker', () => {
   it('pauses on a non-finite loss, naming the step and offering the remedies', () => {
     const port = new FakePort();
     const loop = new WorkerLoop(port);
-    loop.onMessage({ type: 'start', runId: 'r', config: smallConfig({ schedule: { kind: 'constant', lr: 1e38 }, clipNorm: null, optimizer: { kind: 'sgd' } }), train, valid });
+    loop.onMessage({ type: 'start', runId: 'r', config: smallConfig({ lr: 1e38, clip: 0, optimizer: 'sgd' }), train, valid });
     port.drain(20);
     const p = port.of('paused');
     assert.equal(p.length, 1);
@@ -157,7 +159,7 @@ describe('training worker', () => {
     it(`diverging on ${what}: paused names the ${kind} and the step, and every checkpoint and snapshot it posts is finite`, () => {
       const port = new FakePort();
       const loop = new WorkerLoop(port);
-      loop.onMessage({ type: 'start', runId: 'r', config: smallConfig({ optimizer: { kind: optimizer }, schedule: { kind: 'constant', lr }, clipNorm: null, validEvery: 0 }), train, valid });
+      loop.onMessage({ type: 'start', runId: 'r', config: smallConfig({ optimizer, lr, clip: 0, validEvery: 0 }), train, valid });
       port.drain(20);
       const p = port.of('paused');
       assert.equal(p.length, 1);
@@ -174,7 +176,7 @@ describe('training worker', () => {
       loop.onMessage({ type: 'snapshot' });
       loop.onMessage({ type: 'stop' });
       port.drain(2);
-      const cks = port.of('checkpoint');
+      const cks = port.of('checkpoint').slice(1); // the first is the one right after started (step 0)
       // The pause itself posts the restored weights (so the host's latest checkpoint is a good one), then ours.
       assert.deepEqual(cks.map((c) => c.reason), ['periodic', 'request', 'stop']);
       assert.equal(cks[0].step, Number(/back at step (\d+)/.exec(p[0].message!)![1]));
@@ -193,7 +195,7 @@ describe('training worker', () => {
   it('a huge but finite loss (adam, lr 1e6) posts ONE warning naming the step and the chance level, and training goes on', () => {
     const port = new FakePort();
     const loop = new WorkerLoop(port);
-    loop.onMessage({ type: 'start', runId: 'r', config: smallConfig({ schedule: { kind: 'constant', lr: 1e6 }, validEvery: 0, maxSteps: 12 }), train, valid });
+    loop.onMessage({ type: 'start', runId: 'r', config: smallConfig({ lr: 1e6, validEvery: 0, steps: 12 }), train, valid });
     port.drain(30);
     const w = port.of('warning');
     assert.equal(w.length, 1);
@@ -206,23 +208,22 @@ describe('training worker', () => {
   it('after a non-finite pause, rolls back to the last good checkpoint and continues with a lower learning rate', () => {
     const port = new FakePort();
     const loop = new WorkerLoop(port);
-    // lr 0.01 for steps 1-3, then 1e38: the weights blow up at step 4 and the loss is NaN soon after.
-    const cfg = smallConfig({ schedule: { kind: 'step', lr: 0.01, stepSize: 3, gamma: 1e40 }, clipNorm: null, optimizer: { kind: 'sgd' }, checkpointEvery: 1, validEvery: 0 });
+    // lr 1e38 with plain SGD and no clipping: the first updates overflow, the loss or a parameter turns non-finite.
+    const cfg = smallConfig({ lr: 1e38, clip: 0, optimizer: 'sgd', checkpointEvery: 1, validEvery: 0 });
     loop.onMessage({ type: 'start', runId: 'r', config: cfg, train, valid });
     port.drain(20);
     const paused = port.of('paused')[0];
     assert.equal(paused.reason, 'nonfinite');
-    const good = port.of('checkpoint').find((c) => c.step === 3)!;
-    assert.ok(paused.step > 3);
+    const good = port.of('checkpoint').find((c) => c.step === 0)!; // posted right after started
     const n = port.of('checkpoint').length;
     loop.onMessage({ type: 'rollback', checkpoint: good.files });
     loop.onMessage({ type: 'adjust', lrScale: 1e-40 });
     loop.onMessage({ type: 'resume' });
     port.drain(3);
     const after = port.of('checkpoint').slice(n).map((c) => readCheckpoint(c.files));
-    assert.deepEqual(after.map((c) => c.training!.optimizerState.stepCount), [4, 5, 6], 'the run continues from step 3');
-    const lr = (after[0].training!.extra['config'] as TrainConfig).schedule.lr;
-    assert.ok(Math.abs(lr - 1e-42) < 1e-50, `base learning rate lowered to ${lr} (×1e40 after step 3 = 0.01)`);
+    assert.deepEqual(after.map((c) => c.training!.optimizerState.stepCount), [1, 2, 3], 'the run continues from step 0');
+    const scale = after[0].training!.extra['lrScale'] as number;
+    assert.ok(Math.abs(1e38 * scale - 0.01) < 1e-12, `learning rate lowered to ${1e38 * scale}`);
     assert.equal(port.of('paused').length, 1, 'no second non-finite pause');
     for (const c of after) for (const w of c.weights.values()) assert.ok(w.every(Number.isFinite));
     assert.equal(port.of('error').length, 0);

@@ -7,20 +7,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readCheckpoint } from '../../src/engine/checkpoint';
+import { generateTask } from '../../src/engine/data/generators';
+import { Rng } from '../../src/engine/rng';
 import { TrainingSession, type RunRecord } from '../../src/extension/training/session';
 import { FileRunStore, nodeFiles } from '../../src/extension/training/store';
 import { smallConfig } from './worker.test';
+import { until } from './until';
 
 const WORKER = path.resolve(__dirname, '../../src/extension/training/worker.js');
 const TEXT = 'the quick brown fox jumps over the lazy dog.\n'.repeat(40);
-
-async function until(what: string, f: () => boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!f()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('training session (real worker, real files)', function () {
   this.timeout(30_000);
@@ -67,7 +62,7 @@ describe('training session (real worker, real files)', function () {
     assert.deepEqual(run.history.map((p) => p.step), Array.from({ length: finalStep }, (_, i) => i + 1));
 
     // Second run: the first one is kept for comparison.
-    const second = await session.start({ name: 'second', config: smallConfig({ cell: 'gru', maxSteps: 6 }), train: TEXT, valid: '' });
+    const second = await session.start({ name: 'second', config: smallConfig({ cell: 'gru', steps: 6 }), train: TEXT, valid: '' });
     await until('the second run to finish', () => second.state === 'stopped');
     assert.equal(second.step, 6);
     assert.equal(session.runs.size, 2);
@@ -91,11 +86,12 @@ describe('training session (real worker, real files)', function () {
     const session = make();
     const events: { level: string; text: string }[] = [];
     session.onEvent((e) => e.type === 'message' && events.push({ level: e.level, text: e.text }));
-    // lr 1e4 for 3 steps (a finite loss far above chance), then ×1e30: the forward overflows.
-    const config = smallConfig({ schedule: { kind: 'step', lr: 1e4, stepSize: 3, gamma: 1e30 }, validEvery: 0, checkpointEvery: 1 });
+    // Adam at lr 4e18, no clipping: the first update gives a finite loss far above chance, a later one overflows the
+    // forward (measured: the huge loss at step 2, the NaN loss at step 5, with this config and text).
+    const config = smallConfig({ lr: 4e18, clip: 0, validEvery: 0, checkpointEvery: 1 });
     const run = await session.start({ config, train: TEXT, valid: '' });
     await until('the non-finite pause', () => run.state === 'paused');
-    assert.ok(run.nonFinite !== null && run.nonFinite.step > 3, JSON.stringify(run.nonFinite));
+    assert.ok(run.nonFinite !== null && run.nonFinite.step > 1, JSON.stringify(run.nonFinite));
     assert.equal(events.filter((e) => e.level === 'warning' && /more than 10 × the chance level/.test(e.text)).length, 1, JSON.stringify(events));
     const paused = events.at(-1)!;
     assert.equal(paused.level, 'warning');
@@ -117,9 +113,35 @@ describe('training session (real worker, real files)', function () {
     }
   });
 
+  it('a seq2seq run with attention: a checkpoint and an attention frame right after started, and a probe switches the followed source', async () => {
+    const session = make();
+    const pairs = generateTask('reverse', new Rng(4), 40, { minLen: 3, maxLen: 6 }).map((p) => `${p.source}\t${p.target}`).join('\n');
+    const config = smallConfig({ task: 'seq2seq', layers: 1, attention: 'additive', validEvery: 0 });
+    const run = await session.start({ config, train: pairs, valid: '' });
+    await until('the first attention frame and checkpoint', () => run.attention != null && run.lastCheckpointStep !== null);
+    assert.equal(run.lastCheckpointStep, 0, 'a checkpoint of step 0 came right after started');
+    assert.deepEqual(run.info!.stacks.map((s) => s.name), ['encoder', 'decoder']);
+    const first = run.attention!.frame;
+    assert.ok(first.reference !== undefined, 'it follows the first held-out pair');
+    session.probe('fedcba');
+    await until('the probed source', () => run.attention?.frame.source === 'fedcba');
+    const f = run.attention!.frame;
+    assert.deepEqual(f.sourceTokens, ['f', 'e', 'd', 'c', 'b', 'a']);
+    assert.equal(f.weights.length, f.outputTokens.length);
+    for (const row of f.weights) assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-4);
+    await session.stop();
+  });
+
+  it('a training text that does not fit the task fails the start with the first offending line', async () => {
+    const session = make();
+    await assert.rejects(session.start({ config: smallConfig({ task: 'seq2seq', layers: 1 }), train: 'ab\tba\nno tab here\n', valid: '' }),
+      /the training data:2: expected "source<TAB>target" \(exactly one tab\) but found no tab in "no tab here"/);
+    assert.equal(session.current!.state, 'failed');
+  });
+
   it('reports a fatal start error (a corpus too short to tokenize) as a failed run', async () => {
     const session = make();
-    await assert.rejects(session.start({ config: smallConfig(), train: 'x', valid: '' }), /The training text gives 1 token\(s\): a language model needs at least two/);
+    await assert.rejects(session.start({ config: smallConfig(), train: 'x', valid: '' }), /The corpus has only one character \("x"\): a language model needs at least two characters/);
     assert.equal(session.current!.state, 'failed');
   });
 });

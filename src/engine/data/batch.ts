@@ -150,6 +150,38 @@ export class BatchOrder {
     this.b++;
     return true;
   }
+
+  /** Where the epoch stands: the example order, the batch order and the batches taken (for a checkpoint). */
+  getState(): BatchOrderState {
+    return { order: Array.from(this.order), batches: Array.from(this.batchPerm), taken: this.b, epoch: this.epoch };
+  }
+
+  /** Continues from getState()'s record; throws, changing nothing, when it does not fit this order's n and B. */
+  setState(s: BatchOrderState): void {
+    const isPermutation = (a: unknown, n: number): boolean => {
+      if (!Array.isArray(a) || a.length !== n) return false;
+      const seen = new Uint8Array(n);
+      return a.every((x) => Number.isInteger(x) && x >= 0 && x < n && !seen[x] && (seen[x] = 1));
+    };
+    if (!isPermutation(s?.order, this.n)) throw new Error(`the saved example order is not a permutation of the ${this.n} examples`);
+    if (!isPermutation(s.batches, this.batchesPerEpoch)) throw new Error(`the saved batch order is not a permutation of the ${this.batchesPerEpoch} batches`);
+    if (!Number.isInteger(s.taken) || s.taken < 0 || s.taken > this.batchesPerEpoch) throw new Error(`the saved batch position ${s.taken} is outside 0..${this.batchesPerEpoch}`);
+    if (!Number.isInteger(s.epoch) || s.epoch < 0) throw new Error(`the saved epoch ${s.epoch} is not a whole number ≥ 0`);
+    this.order.set(s.order);
+    this.batchPerm.set(s.batches);
+    this.b = 0;
+    this.start = this.count = 0;
+    while (this.b < s.taken) this.next();
+    this.epoch = s.epoch;
+  }
+}
+
+/** BatchOrder's position, JSON-friendly. */
+export interface BatchOrderState {
+  order: number[];
+  batches: number[];
+  taken: number;
+  epoch: number;
 }
 
 export interface FillOptions {

@@ -6,7 +6,7 @@
 // Legend: B batch rows, T BPTT steps / longest sequence, H hidden units, E embedding size.
 import type { CellKind } from '../cells/cell';
 import type { MergeMode } from '../layers/recurrent';
-import type { OptimizerConfig, OptimizerKind, Schedule } from '../optim';
+import type { OptimizerKind } from '../optim';
 import type { AttentionKind } from '../seq2seq/model';
 import type { TokenizerKind } from '../tokenize/tokenizer';
 
@@ -219,29 +219,12 @@ export function configProblem(c: RunConfig): { field: Key; message: string } | n
 /** Byte-level BPE starts from the 256 byte values (tokenize/bpe.ts) after the 4 special tokens. */
 const BPE_MIN_VOCAB = 4 + 256;
 
-/** torch.optim's config for the chosen optimizer (momentum only where the optimizer has one). */
-export function optimizerConfig(c: RunConfig): OptimizerConfig {
-  if (c.optimizer === 'sgd' || c.optimizer === 'rmsprop') return c.momentum > 0 ? { kind: c.optimizer, momentum: c.momentum } : { kind: c.optimizer };
-  return { kind: c.optimizer };
-}
-
-/** Constant, or a cosine decay to lr/10 over the step limit (Loshchilov & Hutter 2017, without restarts). */
-export function schedule(c: RunConfig): Schedule {
-  return c.decay && c.steps > 1 ? { kind: 'cosine', lr: c.lr, totalSteps: c.steps, minLr: c.lr / 10 } : { kind: 'constant', lr: c.lr };
-}
-
-/** Norm clipping for TrainStep: null when off. */
-export function clipNorm(c: RunConfig): number | null {
-  return c.clip > 0 ? c.clip : null;
-}
-
-/** Tokenizer options (vocabSize 0 = the tokenizer's default). */
-export function tokenizerOptions(c: RunConfig): Record<string, number> {
-  if (!c.vocabSize) return {};
-  return c.tokenizer === 'bpe' ? { vocabSize: c.vocabSize } : { maxVocab: c.vocabSize };
-}
+// The optimizer, schedule, clipping and tokenizer a config means live in ../runDerived.ts (the task classes
+// import them there without importing run/, which imports the tasks); re-exported so callers find them here.
+export { clipNorm, optimizerConfig, schedule, tokenizerOptions } from '../runDerived';
 
 function show(v: unknown): string {
+  if (typeof v === 'number') return String(v); // JSON.stringify would print NaN and ±Infinity as null
   const s = JSON.stringify(v);
   return s === undefined ? String(v) : s.length > 40 ? `${s.slice(0, 39)}…` : s;
 }

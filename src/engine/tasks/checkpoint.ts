@@ -2,7 +2,7 @@
 // the architecture registry of checkpoint/architecture.ts); this file only wraps the model a checkpoint
 // builds in its task object (LmTask, Seq2SeqTask, SequenceTask), and checks before training that what a run
 // will save can be loaded again.
-import { CheckpointError, META_FILE, readCheckpoint, writeCheckpoint, type CheckpointFiles, type TrainingState } from '../checkpoint';
+import { CheckpointError, META_FILE, readCheckpoint, writeCheckpoint, type CheckpointFiles, type LoadedCheckpoint, type TrainingState } from '../checkpoint';
 import { parseArchitecture } from '../checkpoint/architecture';
 import type { MemoryLimit } from '../modelMemory';
 import { tokenizerFromJSON, type TokenizerJSON } from '../tokenize/tokenizer';
@@ -39,16 +39,23 @@ export function checkLoadable(task: AnyTask): void {
  *  the problem (ModelMemoryError when the model would not fit in `memoryLimit`). Nothing of the model's size is
  *  allocated before every check passes. */
 export function loadTask(files: CheckpointFiles, where = 'checkpoint', memoryLimit?: MemoryLimit | null): AnyTask {
+  return loadTaskWithState(files, where, memoryLimit).task;
+}
+
+/** loadTask, plus the checkpoint's training state (null when it holds none), checked against the model's layout. */
+export function loadTaskWithState(
+  files: CheckpointFiles, where = 'checkpoint', memoryLimit?: MemoryLimit | null,
+): { task: AnyTask; training: LoadedCheckpoint['training'] } {
   const ck = readCheckpoint(files, where, { memoryLimit });
   const built = ck.model, seed = ck.meta.seed;
   switch (built.kind) {
     case 'lm':
-      return new LmTask(built.model, ck.tokenizer, built.architecture, seed);
+      return { task: new LmTask(built.model, ck.tokenizer, built.architecture, seed), training: ck.training };
     case 'seq2seq':
-      return new Seq2SeqTask(built.model, ck.tokenizer, built.architecture, seed);
+      return { task: new Seq2SeqTask(built.model, ck.tokenizer, built.architecture, seed), training: ck.training };
     case 'classify':
     case 'tag':
-      return SequenceTask.fromModel(built, ck.tokenizer, seed);
+      return { task: SequenceTask.fromModel(built, ck.tokenizer, seed), training: ck.training };
     case 'one-to-many':
       throw new CheckpointError(`${where} holds a one-to-many model; no SeqLab command uses one yet`);
   }

@@ -16,7 +16,8 @@ import type { MemoryLimit } from '../modelMemory';
 import { LmTrainer, type StepStats } from '../trainer';
 import type { FloatArrayCtor } from '../tensor';
 import { buildTokenizer, type DecodeOptions as TokenizerDecodeOptions, type Tokenizer } from '../tokenize/tokenizer';
-import { optimizerConfig, schedule, tokenizerOptions, type TaskOptions } from './options';
+import type { RunConfig } from '../run/config';
+import { clipNorm, optimizerConfig, schedule, tokenizerOptions } from '../runDerived';
 import { checkLmTraining } from './taskMemory';
 
 const LN2 = Math.log(2);
@@ -35,15 +36,18 @@ export interface LmEval {
 
 export class LmTask {
   readonly kind = 'lm' as const;
-  private batcher: LmBatcher | null = null;
-  private trainer: LmTrainer | null = null;
+  /** The BPTT chunks and the trainer that carries the state between them; null for a loaded (inference) task. */
+  batcher: LmBatcher | null = null;
+  trainer: LmTrainer | null = null;
+  /** The one generator of the run (initialisation, then dropout); null for a loaded task. */
+  rng: Rng | null = null;
   epoch = 0;
 
   constructor(readonly model: LanguageModel, readonly tokenizer: Tokenizer, readonly architecture: Extract<Architecture, { kind: 'lm' }>, readonly seed: number) {}
 
   /** A fresh model whose tokenizer learns `text`, ready to train on it; refused (ModelMemoryError) before it is
    *  built if training it would need more memory than `memoryLimit` (taskMemory.ts). */
-  static create(o: TaskOptions, text: string, memoryLimit?: MemoryLimit | null): LmTask {
+  static create(o: RunConfig, text: string, memoryLimit?: MemoryLimit | null): LmTask {
     if (o.bidirectional) throw new Error('a language model cannot be bidirectional: it predicts the next token from the past only');
     const tokenizer = buildTokenizer(o.tokenizer, text, tokenizerOptions(o));
     const architecture: Extract<Architecture, { kind: 'lm' }> = {
@@ -55,11 +59,12 @@ export class LmTask {
     };
     const rng = new Rng(o.seed);
     const tokens = tokenizer.encode(text);
+    if (tokens.length < 2) throw new Error(`the training text gives ${tokens.length} token(s): a language model needs at least two, one to read and one to predict`);
     const B = Math.max(1, Math.min(o.batch, Math.floor(tokens.length / (o.seqLen + 1))));
     checkLmTraining(architecture.config, B, o.seqLen, optimizerConfig(o), memoryLimit);
     // Everything a training step touches, allocated up front: run once on a counting ctor to size the WasmHeap
     // (sizing/alloc.ts), then for real on that heap, so the heap holds exactly this.
-    const stepConfig = { optimizer: optimizerConfig(o), schedule: schedule(o), clipNorm: o.clip, classes: tokenizer.vocabSize };
+    const stepConfig = { optimizer: optimizerConfig(o), schedule: schedule(o), clipNorm: clipNorm(o), classes: tokenizer.vocabSize };
     const setup = (ctor: FloatArrayCtor) => {
       const m = new LanguageModel(architecture.config, ctor);
       m.reserve(B, o.seqLen);
@@ -71,6 +76,7 @@ export class LmTask {
     model.initialize(rng);
     const task = new LmTask(model, tokenizer, architecture, o.seed);
     task.batcher = new LmBatcher(tokens, B, o.seqLen);
+    task.rng = rng;
     task.trainer = trainer;
     return task;
   }

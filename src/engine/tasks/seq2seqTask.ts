@@ -15,11 +15,9 @@ import { sizedHeapCtor } from '../sizing/alloc';
 import type { FloatArrayCtor } from '../tensor';
 import { TrainStep, type StepStats } from '../trainer';
 import { buildTokenizer, BOS, EOS, type DecodeOptions as TokenizerDecodeOptions, type Tokenizer } from '../tokenize/tokenizer';
-import { optimizerConfig, schedule, tokenizerOptions, type TaskOptions } from './options';
+import type { RunConfig } from '../run/config';
+import { clipNorm, optimizerConfig, schedule, tokenizerOptions } from '../runDerived';
 import { checkSeq2SeqTraining } from './taskMemory';
-
-/** Seq2seq-only model options beyond the shared TaskOptions (each a `seqlab train` flag). */
-export type Seq2SeqOptions = Pick<Seq2SeqConfig, 'reverseSource' | 'locationKernel'>;
 
 export type { Seq2SeqArchitecture };
 
@@ -50,7 +48,8 @@ export class Seq2SeqTask {
   epoch = 0;
   /** The inference twin (inferenceModel) and the shapes it is reserved for. */
   private twin: { model: Seq2Seq; S: number; K: number } | null = null;
-  private train: {
+  /** The training batches, order, step and generator; null for a loaded (inference) task. */
+  train: {
     src: number[][]; tgt: number[][]; order: BatchOrder; srcB: PaddedBatch; inB: PaddedBatch; outB: PaddedBatch;
     core: TrainStep; rng: Rng; ratio: number;
   } | null = null;
@@ -63,7 +62,7 @@ export class Seq2SeqTask {
 
   constructor(readonly model: Seq2Seq, readonly tokenizer: Tokenizer, readonly architecture: Seq2SeqArchitecture, readonly seed: number) {}
 
-  static create(o: TaskOptions, pairs: readonly ParallelPair[], extra: Seq2SeqOptions = {}, memoryLimit?: MemoryLimit | null): Seq2SeqTask {
+  static create(o: RunConfig, pairs: readonly ParallelPair[], memoryLimit?: MemoryLimit | null): Seq2SeqTask {
     if (o.cell !== 'lstm' && o.cell !== 'gru') throw new Error(`seq2seq needs an lstm or gru encoder/decoder, not ${o.cell}`);
     const tokenizer = buildTokenizer(o.tokenizer, pairs.flatMap((p) => [p.source, p.target]), tokenizerOptions(o));
     const cut = (s: string): number[] => tokenizer.encode(s).slice(0, o.seqLen);
@@ -74,8 +73,8 @@ export class Seq2SeqTask {
       decoder: { hiddenSize: o.hidden, numLayers: o.layers, dropout: o.dropout },
       attention: o.attention,
     };
-    if (extra.reverseSource) config.reverseSource = true;
-    if (extra.locationKernel) config.locationKernel = extra.locationKernel;
+    if (o.reverseSource) config.reverseSource = true;
+    if (o.attentionLocation) config.locationKernel = o.attentionLocation;
     const maxTargetLength = tgt.reduce((m, s) => Math.max(m, s.length), 1);
     // Decoder rows are BOS + target (PaddedBatch with one extra step): T = longest target + 1.
     checkSeq2SeqTraining(config, Math.min(o.batch, pairs.length), src.reduce((m, s) => Math.max(m, s.length), 1), maxTargetLength + 1, optimizerConfig(o), memoryLimit);
@@ -84,7 +83,7 @@ export class Seq2SeqTask {
     const srcB = PaddedBatch.forSequences(src, B), inB = PaddedBatch.forSequences(tgt, B, 1);
     // Everything a training step touches, allocated up front for the largest batch (B pairs, the longest source,
     // the longest target + BOS): run once on a counting ctor to size the WasmHeap (sizing/alloc.ts), then for real.
-    const stepConfig = { optimizer: optimizerConfig(o), schedule: schedule(o), clipNorm: o.clip, classes: config.tgtVocab };
+    const stepConfig = { optimizer: optimizerConfig(o), schedule: schedule(o), clipNorm: clipNorm(o), classes: config.tgtVocab };
     const setup = (ctor: FloatArrayCtor) => {
       const m = new Seq2Seq(config, ctor);
       m.reserve(B, srcB.maxSteps, inB.maxSteps);
@@ -140,7 +139,7 @@ export class Seq2SeqTask {
   }
 
   /** extra: minLength and a token constraint (what users see); evaluation decodes without them. */
-  private decodeIds(model: Seq2Seq, src: number[], beam: number, extra: Pick<DecodeOptions, 'minLength' | 'constraint'> = {}): DecodeResult {
+  decodeIds(model: Seq2Seq, src: number[], beam: number, extra: Pick<DecodeOptions, 'minLength' | 'constraint'> = {}): DecodeResult {
     const maxLength = 2 * this.architecture.maxTargetLength + 10;
     const dec = new Seq2SeqStepDecoder(model, src);
     return decode(dec, { ...(beam > 1 ? { strategy: 'beam', beamWidth: beam } : { strategy: 'greedy' }), eos: EOS, maxLength, ...extra });

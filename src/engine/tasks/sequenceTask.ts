@@ -17,7 +17,8 @@ import { sizedHeapCtor } from '../sizing/alloc';
 import { sequenceTwin } from '../sizing/inferenceTwin';
 import type { FloatArrayCtor } from '../tensor';
 import { buildTokenizer, byCountThenText, NUM_SPECIAL, UNK, WordTokenizer, type Tokenizer } from '../tokenize/tokenizer';
-import { optimizerConfig, schedule, tokenizerOptions, type TaskOptions } from './options';
+import type { RunConfig } from '../run/config';
+import { clipNorm, optimizerConfig, schedule, tokenizerOptions } from '../runDerived';
 import { checkSequenceTraining } from './taskMemory';
 
 export type { SequenceArchitecture };
@@ -37,7 +38,8 @@ export class SequenceTask {
   private readonly vocab = new Map<string, number>(); // tag: token text → id
   /** The inference twin (inferenceModel) and the shapes it is reserved for. */
   private twin: { model: SequenceClassifier | SequenceTagger; T: number } | null = null;
-  private train: {
+  /** The training batches, order, step and generator; null for a loaded (inference) task. */
+  train: {
     seqs: number[][]; labels: number[][] | Int32Array; order: BatchOrder; batch: PaddedBatch; targets: Int32Array;
     core: TrainStep; rng: Rng;
   } | null = null;
@@ -64,10 +66,11 @@ export class SequenceTask {
     return new SequenceTask(built.architecture, tokenizer, seed, built.model);
   }
 
-  static createClassifier(o: TaskOptions, examples: readonly LabeledText[], labels: readonly string[], memoryLimit?: MemoryLimit | null): SequenceTask {
+  static createClassifier(o: RunConfig, examples: readonly LabeledText[], labels: readonly string[], memoryLimit?: MemoryLimit | null): SequenceTask {
     const tokenizer = buildTokenizer(o.tokenizer, examples.map((e) => e.text), tokenizerOptions(o));
     const config: ClassifierConfig = { vocabSize: tokenizer.vocabSize, embeddingSize: o.embedding, numClasses: labels.length, rnn: rnnConfig(o) };
-    const seqs = examples.map((e) => tokenizer.encode(e.text)); // = task.encode, before the model is built
+    // Texts are cut at seqLen, as the run config says of every task but lm (the protocol then bounds T by it).
+    const seqs = examples.map((e) => tokenizer.encode(e.text).slice(0, o.seqLen)); // = task.encode, cut, before the model is built
     checkSequenceTraining('classify', config, Math.min(o.batch, examples.length), seqs.reduce((m, q) => Math.max(m, q.length), 1), optimizerConfig(o), memoryLimit);
     const architecture: SequenceArchitecture = { kind: 'classify', config, labels: [...labels] };
     const T = seqs.reduce((m, q) => Math.max(m, q.length), 1);
@@ -76,7 +79,7 @@ export class SequenceTask {
     return task;
   }
 
-  static createTagger(o: TaskOptions, sentences: readonly TaggedSentence[], tags: readonly string[], memoryLimit?: MemoryLimit | null): SequenceTask {
+  static createTagger(o: RunConfig, sentences: readonly TaggedSentence[], tags: readonly string[], memoryLimit?: MemoryLimit | null): SequenceTask {
     const counts = new Map<string, number>();
     for (const s of sentences) for (const t of s.tokens) counts.set(t, (counts.get(t) ?? 0) + 1);
     const tokens = [...counts].sort(byCountThenText).map((e) => e[0]);
@@ -95,7 +98,7 @@ export class SequenceTask {
     return task;
   }
 
-  private prepare(o: TaskOptions, seqs: number[][], labels: number[][] | Int32Array): void {
+  private prepare(o: RunConfig, seqs: number[][], labels: number[][] | Int32Array): void {
     const rng = new Rng(o.seed);
     this.model.initialize(rng);
     const B = Math.min(o.batch, seqs.length);
@@ -210,15 +213,15 @@ function buildSequenceModel(a: SequenceArchitecture, ctor: FloatArrayCtor): Sequ
   return buildModel(a, ctor).model as SequenceClassifier | SequenceTagger;
 }
 
-function stepConfig(o: TaskOptions, a: SequenceArchitecture): TrainStepConfig {
-  return { optimizer: optimizerConfig(o), schedule: schedule(o), clipNorm: o.clip, classes: a.labels.length };
+function stepConfig(o: RunConfig, a: SequenceArchitecture): TrainStepConfig {
+  return { optimizer: optimizerConfig(o), schedule: schedule(o), clipNorm: clipNorm(o), classes: a.labels.length };
 }
 
 /**
  * The WasmHeap ctor for training `a` on batches of up to B sequences of T steps, sized by running what a training
  * run allocates (the model, its reserve(B, T), TrainStep's optimizer and roll-back arenas) on a counting ctor.
  */
-function trainingCtor(a: SequenceArchitecture, o: TaskOptions, B: number, T: number): FloatArrayCtor {
+function trainingCtor(a: SequenceArchitecture, o: RunConfig, B: number, T: number): FloatArrayCtor {
   return sizedHeapCtor((ctor) => {
     const m = buildSequenceModel(a, ctor);
     m.reserve(B, T);
@@ -226,6 +229,6 @@ function trainingCtor(a: SequenceArchitecture, o: TaskOptions, B: number, T: num
   });
 }
 
-function rnnConfig(o: TaskOptions): ClassifierConfig['rnn'] {
+function rnnConfig(o: RunConfig): ClassifierConfig['rnn'] {
   return { cell: o.cell, hiddenSize: o.hidden, numLayers: o.layers, bidirectional: o.bidirectional, merge: o.merge, dropout: o.dropout };
 }

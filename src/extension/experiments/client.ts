@@ -4,7 +4,7 @@
 // its reason and is restarted on the next request. No 'vscode' import, so unit tests drive it directly.
 import { Worker } from 'node:worker_threads';
 import type { ExperimentView, GradCheckView, TextSample } from '../../protocol/dashboard';
-import type { CheckpointBytes, TrainConfig } from '../../protocol/training';
+import type { CheckpointBytes, RunConfig } from '../../protocol/training';
 import { parseExperimentsToHost, type ExperimentsToHost, type HostToExperiments, type LongLagOptions } from '../../protocol/experiments';
 
 interface Pending {
@@ -43,7 +43,7 @@ export class ExperimentsClient {
     return view;
   }
 
-  async sample(runId: string, step: number, config: TrainConfig, train: string, weights: Float32Array, length = 160): Promise<TextSample> {
+  async sample(runId: string, step: number, config: RunConfig, train: string, weights: Float32Array, length = 160): Promise<TextSample> {
     const m = await this.request({ type: 'sample', id: this.nextId++, runId, step, config, train, weights, length, seed: step }, undefined, 'sample');
     if (m.type !== 'sample') throw new Error('unexpected reply to a sample request');
     return { step: m.step, prompt: m.prompt, text: m.text };

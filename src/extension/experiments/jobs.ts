@@ -18,7 +18,7 @@ import { TokenFilter } from '../../engine/tokenFilter';
 import { buildTokenizer, type Tokenizer } from '../../engine/tokenize/tokenizer';
 import type { ExperimentView, GradCheckRow, GradCheckView } from '../../protocol/dashboard';
 import type { LongLagOptions } from '../../protocol/experiments';
-import type { TrainConfig } from '../../protocol/training';
+import { tokenizerOptions, type RunConfig } from '../../engine/run/config';
 
 export type { LongLagOptions };
 
@@ -138,13 +138,13 @@ function pickEntries(size: number, n: number, rng: Rng): number[] {
 export class TextSampler {
   private cache: { runId: string; tokenizer: Tokenizer; lm: LanguageModel; filter: TokenFilter } | null = null;
 
-  sample(runId: string, config: TrainConfig, train: string, weights: Float32Array, length: number, seed: number): { prompt: string; text: string } {
+  sample(runId: string, config: RunConfig, train: string, weights: Float32Array, length: number, seed: number): { prompt: string; text: string } {
     if (this.cache?.runId !== runId) {
-      // The same call as LmRun.create, so the ids match the worker's model.
-      const tokenizer = buildTokenizer(config.tokenizer, train, config.vocabSize ? { vocabSize: config.vocabSize } : {});
+      // The same tokenizer and layout as LmTask.create (the run's), so the ids and the snapshot match the worker's model.
+      const tokenizer = buildTokenizer(config.tokenizer, train, tokenizerOptions(config));
       const lm = new LanguageModel({
-        vocabSize: tokenizer.vocabSize, embeddingSize: config.embeddingSize,
-        rnn: { cell: config.cell, hiddenSize: config.hiddenSize, numLayers: config.numLayers, bidirectional: false, merge: 'concat', dropout: 0 },
+        vocabSize: tokenizer.vocabSize, embeddingSize: config.embedding,
+        rnn: { cell: config.cell, hiddenSize: config.hidden, numLayers: config.layers, bidirectional: false, merge: config.merge, dropout: config.dropout },
       });
       this.cache = { runId, tokenizer, lm, filter: new TokenFilter(tokenizer) };
     }

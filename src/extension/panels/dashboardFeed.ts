@@ -155,8 +155,8 @@ export function summarize(run: RunRecord): RunSummary {
   const L = DASHBOARD_LIMITS;
   return {
     id: run.id, name: cut(run.name, L.nameChars), state: run.state,
-    model: cut(`${cell} ${c.numLayers}×${c.hiddenSize}, ${c.tokenizer} tokens${params}`, L.nameChars),
-    groups: info?.groups ?? [], maxSteps: c.maxSteps, tokensPerStep: c.batchSize * c.seqLen, trainTokens: info?.trainTokens ?? 0,
+    model: cut(`${cell} ${c.layers}×${c.hidden}, ${c.tokenizer} tokens${params}`, L.nameChars),
+    groups: info?.groups ?? [], maxSteps: c.steps, tokensPerStep: c.batch * c.seqLen, trainTokens: info?.trainExamples ?? 0,
     nonFinite: run.nonFinite ? { tensor: cut(run.nonFinite.tensor, L.nameChars), step: run.nonFinite.step, message: cut(run.message ?? '', L.messageChars) } : null,
     message: run.message === null ? null : cut(run.message, L.messageChars),
   };
@@ -171,8 +171,9 @@ export function toPoint(p: TrainMetric): MetricPoint {
 }
 
 function toGradThroughTime(p: TrainMetric, run: RunRecord): GradThroughTime | null {
-  const values = p.gradThroughTime ?? [];
-  const rows = Math.max(1, run.info?.gradRows ?? run.config.numLayers);
+  // The first recurrent stack (the only one but for seq2seq, whose encoder it is); H7's views chart every stack.
+  const values = p.gradThroughTime?.[0]?.values ?? [];
+  const rows = Math.max(1, run.info?.stacks[0]?.rows ?? run.config.layers);
   const T = Math.floor(values.length / rows);
   if (T === 0) return null;
   return { step: p.step, rows, T, values: values.length === rows * T ? values : values.slice(0, rows * T) };

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { memoryLimitForRam, type MemoryLimit } from '../../engine/modelMemory';
 import {
-  ProtocolError, parseWorkerToHost, type CheckpointBytes, type RunShape, type HostToWorker, type RunInfo, type TrainConfig, type TrainMetric,
+  ProtocolError, parseWorkerToHost, type AttentionFrame, type CheckpointBytes, type RunShape, type HostToWorker, type RunConfig, type RunInfo, type TrainMetric,
   type WorkerToHost,
 } from '../../protocol/training';
 import type { RunStore, StoredRun } from './store';
@@ -20,7 +20,7 @@ export type RunState = 'starting' | 'running' | 'paused' | 'stopping' | 'stopped
 export interface RunRecord {
   readonly id: string;
   name: string;
-  config: TrainConfig;
+  config: RunConfig;
   state: RunState;
   step: number;
   /** Every metric point of the run, in step order (points past a resumed checkpoint are dropped). */
@@ -34,6 +34,8 @@ export interface RunRecord {
   corpusMessages: string[];
   /** Latest weight snapshot (parameter arena copy) and its step. */
   snapshot: { step: number; data: Float32Array } | null;
+  /** seq2seq with attention: the latest live attention frame (the followed source decoded at `step`). */
+  attention?: { step: number; frame: AttentionFrame } | null;
   /** Language ids of the documents the corpus came from (inline completions are offered there too). */
   languages?: string[];
 }
@@ -42,12 +44,13 @@ export type SessionEvent =
   | { type: 'metrics'; run: RunRecord; points: TrainMetric[] }
   | { type: 'state'; run: RunRecord }
   | { type: 'snapshot'; run: RunRecord }
+  | { type: 'attention'; run: RunRecord }
   | { type: 'checkpoint'; run: RunRecord; step: number }
   | { type: 'message'; run: RunRecord; level: 'info' | 'warning' | 'error'; text: string };
 
 export interface StartOptions {
   name?: string;
-  config: TrainConfig;
+  config: RunConfig;
   train: string;
   valid: string;
   corpusMessages?: string[];
@@ -164,6 +167,11 @@ export class TrainingSession {
     this.send({ type: 'rollback', checkpoint: ck });
   }
 
+  /** seq2seq with attention: the live attention view follows `source` ('' = the first validation pair). */
+  probe(source: string): void {
+    this.send({ type: 'probe', source });
+  }
+
   requestSnapshot(): void {
     this.send({ type: 'snapshot' });
   }
@@ -275,6 +283,10 @@ export class TrainingSession {
         run.snapshot = { step: m.step, data: m.data };
         this.emit({ type: 'snapshot', run });
         return;
+      case 'attention':
+        run.attention = { step: m.step, frame: m.frame };
+        this.emit({ type: 'attention', run });
+        return;
       case 'paused':
         run.step = m.step;
         if (m.reason === 'nonfinite') {
@@ -364,7 +376,7 @@ export class TrainingSession {
 /** Sizes a worker message must agree with, once the run has started (null before `started`). */
 function runShape(run: RunRecord): RunShape | undefined {
   const info = run.info;
-  return info ? { groups: info.groups.length, gradRows: info.gradRows, seqLen: run.config.seqLen, paramCount: info.paramCount } : undefined;
+  return info ? { groups: info.groups.length, stackRows: info.stacks.map((s) => s.rows), seqLen: run.config.seqLen, paramCount: info.paramCount } : undefined;
 }
 
 function checkpointStep(ck: CheckpointBytes): number {

@@ -15,12 +15,12 @@
 import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { META_FILE, MODEL_FILE, STATE_FILE } from '../../engine/checkpoint';
-import type { CheckpointBytes, TrainConfig } from '../../protocol/training';
+import type { CheckpointBytes, RunConfig } from '../../protocol/training';
 
 export interface StoredRun {
   id: string;
   name: string;
-  config: TrainConfig;
+  config: RunConfig;
   train: string;
   valid: string;
   corpusMessages: string[];

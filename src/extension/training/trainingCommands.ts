@@ -6,8 +6,9 @@ import * as vscode from 'vscode';
 import { CheckpointError, readCheckpoint } from '../../engine/checkpoint';
 import { pytorchExportFiles } from '../../engine/checkpoint/interop';
 import { CorpusError, splitCorpus } from '../../engine/corpus';
-import type { TrainConfig } from '../../protocol/training';
+import type { RunConfig } from '../../engine/run/config';
 import { readConfig } from '../config';
+import { currentModel, trainConfigFor } from '../newModel';
 import { corpusLanguages } from '../completion/languages';
 import { collectCorpus, type CorpusSource } from './corpusSource';
 import { TrainingSession, type RunRecord, type SessionEvent } from './session';
@@ -25,21 +26,12 @@ export const TrainingCommands = {
 
 export interface StartArgs {
   source?: CorpusSource;
-  config?: Partial<TrainConfig>;
+  config?: Partial<RunConfig>;
   name?: string;
 }
 
 /** What a command returns instead of throwing, so callers (and tests) see the message the user saw. */
 export type CommandResult = { ok: true; runId?: string; files?: string[] } | { ok: false; error: string };
-
-export function defaultTrainConfig(): TrainConfig {
-  const c = readConfig();
-  return {
-    seed: c.seed, tokenizer: 'char', embeddingSize: 32, cell: 'lstm', hiddenSize: c.hiddenSize, numLayers: 1, dropout: 0,
-    optimizer: { kind: 'adam' }, schedule: { kind: 'constant', lr: 2e-3 }, clipNorm: 5, batchSize: 16, seqLen: 64, maxSteps: 0,
-    checkpointEvery: 200, validEvery: 100, validBatches: 4, snapshotEvery: 200,
-  };
-}
 
 export function registerTraining(context: vscode.ExtensionContext): TrainingSession {
   const root = context.storageUri ?? context.globalStorageUri;
@@ -74,11 +66,14 @@ export function registerTraining(context: vscode.ExtensionContext): TrainingSess
         if (e instanceof CorpusError) return fail(e.message);
         throw e;
       }
-      const split = splitCorpus(corpus.text);
+      const config = trainConfigFor(currentModel(context.workspaceState), readConfig(), args?.config);
+      // A text is split here (the note says when it is too short to hold anything out); paired or labelled lines
+      // go whole, and the run holds out a seeded share of the examples itself (engine/run/data.ts).
+      const split = config.task === 'lm' ? splitCorpus(corpus.text) : { train: corpus.text, valid: '' };
       const messages = [...corpus.messages, ...(split.note ? [split.note] : [])];
       for (const m of messages) void vscode.window.showWarningMessage(m);
       const run = await session.start({
-        name: args?.name ?? corpus.description, config: { ...defaultTrainConfig(), ...args?.config },
+        name: args?.name ?? corpus.description, config,
         train: split.train, valid: split.valid, corpusMessages: messages, languages: corpusLanguages(source.kind, corpus.report.used),
       });
       return run.state === 'failed' ? fail(run.message ?? 'training failed to start') : { ok: true, runId: run.id };
@@ -138,6 +133,7 @@ function onSessionEvent(session: TrainingSession, e: SessionEvent): void {
       return;
     case 'snapshot':
     case 'checkpoint':
+    case 'attention': // the attention view follows the session itself
       return;
   }
 }

@@ -1,5 +1,5 @@
 // Training worker entry (worker_threads; bundled on its own as dist/trainWorker.js). It imports only the
-// engine and the protocol (through lmRun.ts / workerLoop.ts): no 'vscode', so it also runs under plain Node.
+// engine and the protocol (through workerLoop.ts and the engine's TrainingRun): no 'vscode', so it also runs under plain Node.
 // Every message from the host goes through the validating WorkerLoop; an exception that escapes is reported
 // as a fatal `error` before the thread ends, so the host always learns why its worker died.
 import { parentPort, workerData } from 'node:worker_threads';

@@ -2,13 +2,18 @@
 // it yields (setImmediate), so a pause, stop or snapshot request is handled within one step. Metrics are
 // buffered and posted at most every `flushMs` (≈ 10 messages a second), never one message per step. The
 // port is injected, so the same loop runs in the real worker (worker.ts) and in unit tests.
-import { readCheckpoint } from '../../engine/checkpoint';
-import { describeNonFinite, hugeLossMessage } from '../../engine/sentinel';
+// The run itself is the engine's TrainingRun (engine/run/run.ts), the same the CLI drives, for every task kind:
+// this loop only parses the texts, keeps the clock and posts what the run reports.
 import type { MemoryLimit } from '../../engine/modelMemory';
+import { parseTaskData, type TaskData } from '../../engine/run/data';
+import { TrainingRun } from '../../engine/run/run';
+import { describeNonFinite, hugeLossMessage } from '../../engine/sentinel';
 import {
-  TRAINING_LIMITS, parseHostToWorker, type CheckpointReason, type HostToWorker, type TrainMetric, type WorkerToHost,
+  TRAINING_LIMITS, parseHostToWorker, type CheckpointReason, type HostToWorker, type RunConfig, type TrainMetric, type WorkerToHost,
 } from '../../protocol/training';
-import { LmRun } from './lmRun';
+
+/** How often a seq2seq run with attention posts the followed source decoded with the current weights. */
+const ATTENTION_EVERY_MS = 2000;
 
 export interface LoopPort {
   post(message: WorkerToHost, transfer?: ArrayBuffer[]): void;
@@ -20,7 +25,7 @@ export interface LoopPort {
 }
 
 export class WorkerLoop {
-  private run: LmRun | null = null;
+  private run: TrainingRun | null = null;
   private runId = '';
   private paused = false;
   private stopping = false;
@@ -28,6 +33,9 @@ export class WorkerLoop {
   private done = false;
   private pending: TrainMetric[] = [];
   private lastFlush = 0;
+  private lastFrame = 0;
+  /** The source the attention view follows ('' = the first validation pair). */
+  private probe = '';
 
   /** `memoryLimit`: what a run may use (the host's RAM, passed in workerData), checked before the model is built. */
   constructor(private readonly port: LoopPort, private readonly flushMs = 100, private readonly memoryLimit: MemoryLimit | null = null) {}
@@ -55,14 +63,16 @@ export class WorkerLoop {
     switch (m.type) {
       case 'start': {
         if (this.run) throw new Error('this worker already runs a training');
-        const run = m.resume ? LmRun.resume(m.resume, m.train, m.valid, this.memoryLimit) : LmRun.create(m.config, m.train, m.valid, this.memoryLimit);
+        const train = taskData(m.config, 'the training data', m.train);
+        const valid = m.valid ? taskData(m.config, 'the validation data', m.valid) : null;
+        const run = m.resume ? TrainingRun.resume(m.resume, train, valid, this.memoryLimit) : TrainingRun.create(m.config, train, valid, this.memoryLimit);
         this.run = run;
         this.runId = m.runId;
-        const info = run.info();
-        info.trainChars = m.train.length;
-        info.validChars = m.valid.length;
-        this.port.post({ type: 'started', runId: m.runId, info });
+        this.port.post({ type: 'started', runId: m.runId, info: run.info() });
         this.lastFlush = this.port.now();
+        this.postAttention();
+        // A checkpoint at once, so the host can rebuild the model (Translate, Classify) from the first second.
+        this.postCheckpoint('periodic');
         this.schedule();
         return;
       }
@@ -94,7 +104,11 @@ export class WorkerLoop {
         this.run!.adjust(m.lrScale, m.clipNorm);
         return;
       case 'rollback':
-        this.run!.restore(readCheckpoint(m.checkpoint, 'rollback checkpoint'));
+        this.run!.rollback(m.checkpoint);
+        return;
+      case 'probe':
+        this.probe = m.source;
+        this.postAttention();
         return;
     }
   }
@@ -131,17 +145,18 @@ export class WorkerLoop {
         return;
       }
       if (s.hugeLoss) {
-        const text = hugeLossMessage(s.loss, s.step, run.tokenizer.vocabSize);
+        const text = hugeLossMessage(s.loss, s.step, run.task.tokenizer.vocabSize);
         this.port.post({ type: 'warning', step: s.step, message: `${text[0].toUpperCase()}${text.slice(1)}. Lower the learning rate or turn on gradient clipping.` });
       }
       const cfg = run.config;
-      const metric = run.metric(s, (s.tokens * 1000) / dt, false);
+      const metric = run.metric(s, (s.tokens * 1000) / dt);
       if (cfg.validEvery > 0 && s.step % cfg.validEvery === 0) {
         const v = run.validate();
         // A non-finite validation loss is left out rather than making the host drop the whole batch.
-        if (v && Number.isFinite(v.loss) && Number.isFinite(v.bitsPerChar)) {
+        if (v && Number.isFinite(v.loss) && (v.bitsPerChar === undefined || Number.isFinite(v.bitsPerChar))) {
           metric.validLoss = v.loss;
-          metric.validBitsPerChar = v.bitsPerChar;
+          if (v.bitsPerChar !== undefined) metric.validBitsPerChar = v.bitsPerChar;
+          metric.validMetrics = v.metrics;
         }
       }
       this.pending.push(metric);
@@ -149,10 +164,11 @@ export class WorkerLoop {
       if (cfg.snapshotEvery > 0 && s.step % cfg.snapshotEvery === 0) this.postSnapshot();
       // Time-based batches, but never more points than the host accepts in one message.
       if (this.port.now() - this.lastFlush >= this.flushMs || this.pending.length >= TRAINING_LIMITS.metricsPointsMax) {
-        metric.gradThroughTime = run.metric(s, 0, true).gradThroughTime;
+        metric.gradThroughTime = run.gradThroughTime();
         this.flush();
       }
-      if (cfg.maxSteps > 0 && s.step >= cfg.maxSteps) return this.finish('done');
+      if (this.port.now() - this.lastFrame >= ATTENTION_EVERY_MS) this.postAttention();
+      if (cfg.steps > 0 && s.step >= cfg.steps) return this.finish('done');
     } catch (e) {
       this.flush();
       this.port.post({ type: 'error', message: oneLine(`training failed at step ${run.step + 1}: ${(e as Error).message}`), fatal: true });
@@ -180,6 +196,14 @@ export class WorkerLoop {
     this.port.post({ type: 'checkpoint', step: run.step, reason, files }, transfer);
   }
 
+  /** seq2seq with attention: the followed source decoded with the current weights (nothing for other runs). */
+  private postAttention(): void {
+    this.lastFrame = this.port.now();
+    const run = this.run!;
+    const frame = run.attentionFrame(this.probe);
+    if (frame) this.port.post({ type: 'attention', step: run.step, frame });
+  }
+
   private postSnapshot(): void {
     const data = this.run!.snapshot();
     this.port.post({ type: 'snapshot', step: this.run!.step, data }, [data.buffer as ArrayBuffer]);
@@ -198,6 +222,11 @@ export class WorkerLoop {
 export function memoryLimitFromWorkerData(data: unknown): MemoryLimit | null {
   const m = (data as { memoryLimit?: { bytes?: unknown; why?: unknown } } | null | undefined)?.memoryLimit;
   return m && typeof m.bytes === 'number' && m.bytes > 0 && typeof m.why === 'string' ? { bytes: m.bytes, why: m.why } : null;
+}
+
+/** The worker's text parsed for the run's task; a DataFormatError names `source` and the first offending line. */
+function taskData(config: RunConfig, source: string, text: string): TaskData {
+  return parseTaskData(config.task, [{ source, text }]);
 }
 
 /** An error as a message the host accepts: its text, cut to the protocol's message length. */

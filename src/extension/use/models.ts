@@ -164,8 +164,8 @@ export class ModelHub extends Disposable {
     if (!tokenizer || tokenizer.vocabSize !== info.vocabSize) return;
     const c = run.config;
     const model = new LanguageModel({
-      vocabSize: tokenizer.vocabSize, embeddingSize: c.embeddingSize,
-      rnn: { cell: c.cell, hiddenSize: c.hiddenSize, numLayers: c.numLayers, bidirectional: false, merge: 'concat', dropout: 0 },
+      vocabSize: tokenizer.vocabSize, embeddingSize: c.embedding,
+      rnn: { cell: c.cell, hiddenSize: c.hidden, numLayers: c.layers, bidirectional: false, merge: c.merge, dropout: 0 },
     });
     if (model.params.data.length !== snap.data.length) return;
     model.params.data.set(snap.data);

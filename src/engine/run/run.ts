@@ -1,0 +1,201 @@
+// TrainingRun: THE training run of every task kind (lm, seq2seq, classify, tag). A driver (the CLI's `seqlab
+// train`, the editor's training worker, the benchmark, the tests) supplies the data, a clock and a sink for what it
+// reports; everything that decides how training goes lives here and in the task classes it builds:
+//   batches → one optimizer step (TrainStep: clip, sentinel roll-back; lm: truncated BPTT with the ONE detached
+//   carry of LmTrainer, reset at stream starts and after a non-finite step) → validation + task metrics →
+//   ‖∂L/∂h_t‖ per recurrent stack → attention frames (seq2seq) → checkpoints holding the FULL training state.
+// Resuming is exact: weights, optimizer moments and step, the generator, the data position (epoch, batch order
+// and position, lm carry) and the adjusted learning rate and clipping are saved, so a resumed run takes bit for
+// bit the steps of one that never stopped (test/unit/trainingRun.test.ts, for every kind).
+import { CheckpointError, type CheckpointFiles, type LoadedCheckpoint } from '../checkpoint';
+import type { MemoryLimit } from '../modelMemory';
+import { checkLoadable, loadTaskWithState, taskCheckpoint, type AnyTask } from '../tasks/checkpoint';
+import { LmTask } from '../tasks/lmTask';
+import { Seq2SeqTask } from '../tasks/seq2seqTask';
+import { SequenceTask } from '../tasks/sequenceTask';
+import { gradientThroughTime, type StepStats } from '../trainer';
+import type { RecurrentStack } from '../layers/recurrent';
+import { ConfigError, configProblem, parseRunConfig, type RunConfig } from './config';
+import { trainValidSets, type TaskData } from './data';
+import type { AttentionFrame, RunInfo, StackGradients, TrainMetric, Validation } from './report';
+import { attentionFrame } from './attentionFrame';
+import { restoreRunState, saveRunState, trainingParts, type TrainingParts } from './runState';
+import { LmValidation, Seq2SeqValidation, SequenceValidation } from './validation';
+
+const LN2 = Math.log(2);
+
+export class TrainingRun {
+  /** The optimizer step, its generator and the data position of the task (see runState.ts). */
+  readonly parts: TrainingParts;
+  /** Cumulative learning-rate factor and the current norm clip, as changed by adjust() (saved in checkpoints). */
+  lrScale = 1;
+  private readonly tokensPerChar: number;
+
+  private constructor(
+    readonly config: RunConfig, readonly task: AnyTask, readonly train: TaskData, readonly valid: TaskData,
+    private readonly validation: LmValidation | Seq2SeqValidation | SequenceValidation,
+  ) {
+    this.parts = trainingParts(task);
+    this.tokensPerChar = task.kind === 'lm' && train.kind === 'lm'
+      ? (task.batcher!.rowLength * task.batcher!.batchSize) / Math.max(1, train.text.length) : 0;
+  }
+
+  /**
+   * A fresh run of `config` on `train` (validation: `valid`, or a held-out share when it is null or empty; see
+   * data.ts). Refused before the model is built when `config` breaks a rule between fields (ConfigError), when the
+   * data does not suit the task, or when training would need more than `memoryLimit` (ModelMemoryError).
+   */
+  static create(config: RunConfig, train: TaskData, valid: TaskData | null = null, memoryLimit: MemoryLimit | null = null): TrainingRun {
+    const problem = configProblem(config);
+    if (problem) throw new ConfigError(`config.${problem.field}`, problem.message);
+    if (train.kind !== config.task) throw new Error(`the run trains a ${config.task} model, but the data was read as ${train.kind}`);
+    const sets = trainValidSets(train, valid, config.seed);
+    const t = sets.train, v = sets.valid;
+    let task: AnyTask;
+    if (t.kind === 'lm') task = LmTask.create(config, t.text, memoryLimit);
+    else if (t.kind === 'seq2seq') task = Seq2SeqTask.create(config, t.pairs, memoryLimit);
+    else if (t.kind === 'classify') {
+      if (t.labels.length < 2) throw new Error(`classification needs at least 2 labels; the data has ${t.labels.length} (${t.labels.join(', ')})`);
+      task = SequenceTask.createClassifier(config, t.examples, t.labels, memoryLimit);
+    } else task = SequenceTask.createTagger(config, t.sentences, t.tags, memoryLimit);
+    checkLoadable(task); // before the first step: never train a model its own loader would refuse
+    const B = task.kind === 'lm' ? task.batcher!.batchSize : Math.min(config.batch, exampleRows(t));
+    const validation = task.kind === 'lm' && v.kind === 'lm' ? new LmValidation(task, v.text, B)
+      : task.kind === 'seq2seq' && v.kind === 'seq2seq' ? new Seq2SeqValidation(task, v, B, config.seqLen)
+        : new SequenceValidation(task as SequenceTask, v as Extract<TaskData, { kind: 'classify' | 'tag' }>, B, config.seqLen);
+    return new TrainingRun(config, task, t, v, validation);
+  }
+
+  /**
+   * Continues a checkpointed run on the same data: the run is rebuilt from the checkpoint's RunConfig and the data
+   * (which must give the checkpoint's vocabulary), then takes its weights and training state.
+   */
+  static resume(files: CheckpointFiles, train: TaskData, valid: TaskData | null = null, memoryLimit: MemoryLimit | null = null): TrainingRun {
+    const loaded = loadTaskWithState(files, 'checkpoint', memoryLimit);
+    if (!loaded.training) throw new CheckpointError('this checkpoint holds no training state (it was exported or imported), so training cannot resume from it');
+    const config = parseRunConfig(loaded.training.extra['config'], 'checkpoint training.extra.config');
+    const run = TrainingRun.create(config, train, valid, memoryLimit);
+    run.restoreFrom(loaded.task, loaded.training);
+    return run;
+  }
+
+  get step(): number {
+    return this.parts.core.optimizer.stepCount;
+  }
+
+  get epoch(): number {
+    return this.task.epoch;
+  }
+
+  /** One optimizer step on the next batch (its StepStats object is reused: copy what you keep). */
+  trainStep(): StepStats {
+    return this.task.trainStep();
+  }
+
+  /** A step's statistics as a metric point (bits per character for lm). */
+  metric(s: StepStats, tokensPerSecond: number): TrainMetric {
+    const m: TrainMetric = {
+      step: s.step, epoch: this.epoch, loss: s.loss, lr: s.lr, tokensPerSecond,
+      gradNorm: s.gradNorm, gradNormAfterClip: s.gradNormAfterClip, clipped: s.clipped, groupNorms: Array.from(s.perGroupNorm),
+    };
+    if (this.task.kind === 'lm') m.bitsPerChar = (s.loss / LN2) * this.tokensPerChar;
+    return m;
+  }
+
+  /** Validation loss and task metrics on the first `validBatches` batches of the validation set, or null without one. */
+  validate(): Validation | null {
+    return this.validation.run(this.config.validBatches);
+  }
+
+  /** The recurrent stacks whose ‖∂L/∂h_t‖ is reported, with the time steps of the last batch. */
+  private stacks(): { name: string; stack: RecurrentStack; T: number }[] {
+    const k = this.task;
+    if (k.kind === 'lm') return [{ name: 'rnn', stack: k.model.rnn, T: k.batcher!.steps }];
+    if (k.kind === 'seq2seq') {
+      const t = k.train!;
+      return [{ name: 'encoder', stack: k.model.encoder, T: t.srcB.steps }, { name: 'decoder', stack: k.model.decoder, T: t.inB.steps }];
+    }
+    return [{ name: 'rnn', stack: k.model.rnn, T: k.train!.batch.steps }];
+  }
+
+  /** ‖∂L/∂h_t‖ of the last step's first sequence, per stack ((layers × directions) rows of T values each). */
+  gradThroughTime(): StackGradients[] {
+    return this.stacks().map(({ stack, T }) => {
+      const out = new Float64Array(stack.cfg.numLayers * stack.D * T);
+      gradientThroughTime(stack, T, out);
+      return { values: Array.from(out, (x) => (Number.isFinite(x) ? x : 0)) };
+    });
+  }
+
+  /** seq2seq with attention: `source` ('' or absent = the first validation pair) decoded with the current weights. */
+  attentionFrame(source?: string): AttentionFrame | null {
+    if (this.task.kind !== 'seq2seq' || !this.task.model.attention) return null;
+    const pairs = this.valid.kind === 'seq2seq' && this.valid.pairs.length ? this.valid.pairs : this.train.kind === 'seq2seq' ? this.train.pairs : [];
+    return attentionFrame(this.task, source || pairs[0]?.source || '', pairs, this.config.seqLen);
+  }
+
+  info(): RunInfo {
+    const p = this.task.params, labels = this.task.kind === 'classify' || this.task.kind === 'tag' ? [...this.task.labels] : undefined;
+    return {
+      task: this.config.task, vocabSize: this.task.tokenizer.vocabSize, paramCount: p.size,
+      trainChars: dataChars(this.train), validChars: dataChars(this.valid),
+      trainExamples: this.task.kind === 'lm' ? this.task.batcher!.rowLength * this.task.batcher!.batchSize : exampleRows(this.train),
+      validExamples: this.validation.examples,
+      groups: [...this.parts.core.groups],
+      tensors: p.entries.map((e) => ({ name: e.name, shape: [...e.shape], offset: e.offset })),
+      stacks: this.stacks().map(({ name, stack }) => ({ name, rows: stack.cfg.numLayers * stack.D })),
+      ...(labels ? { labels } : {}),
+      step: this.step,
+    };
+  }
+
+  /** After a non-finite pause: scale the learning rate (cumulatively) and/or set norm clipping (null = off). */
+  adjust(lrScale?: number, clip?: number | null): void {
+    const cfg = this.parts.core.cfg;
+    if (lrScale !== undefined) {
+      this.lrScale *= lrScale;
+      const s = cfg.schedule;
+      cfg.schedule = s.kind === 'cosine' ? { ...s, lr: s.lr * lrScale, minLr: (s.minLr ?? 0) * lrScale } : { ...s, lr: s.lr * lrScale };
+    }
+    if (clip !== undefined) cfg.clipNorm = clip;
+  }
+
+  /** A transferable copy of the parameter arena. */
+  snapshot(): Float32Array {
+    return Float32Array.from(this.task.params.data);
+  }
+
+  /** The current weights with the full training state (resume() and rollback() read it). */
+  checkpoint(info: Record<string, unknown> = {}): CheckpointFiles {
+    return taskCheckpoint(this.task, info, saveRunState(this));
+  }
+
+  /** Back to a checkpoint of THIS run (its weights, optimizer, generator and data position); nothing changes on error. */
+  rollback(files: CheckpointFiles): void {
+    const loaded = loadTaskWithState(files, 'rollback checkpoint');
+    if (!loaded.training) throw new CheckpointError('the rollback checkpoint holds no training state');
+    this.restoreFrom(loaded.task, loaded.training);
+  }
+
+  private restoreFrom(from: AnyTask, training: NonNullable<LoadedCheckpoint['training']>): void {
+    const a = this.task.params, b = from.params;
+    if (from.kind !== this.task.kind || a.size !== b.size || a.entries.some((e, i) => e.name !== b.entries[i]?.name)) {
+      throw new CheckpointError(`the checkpoint's ${from.kind} model (${b.size} weights) is not this run's ${this.task.kind} model (${a.size} weights)`);
+    }
+    if (JSON.stringify(from.tokenizer.toJSON()) !== JSON.stringify(this.task.tokenizer.toJSON())) {
+      throw new CheckpointError('the checkpoint was trained on other data: its vocabulary differs from the one this data gives');
+    }
+    restoreRunState(this, training, () => a.data.set(b.data));
+  }
+}
+
+function exampleRows(d: TaskData): number {
+  return d.kind === 'seq2seq' ? d.pairs.length : d.kind === 'classify' ? d.examples.length : d.kind === 'tag' ? d.sentences.length : 0;
+}
+
+function dataChars(d: TaskData): number {
+  if (d.kind === 'lm') return d.text.length;
+  if (d.kind === 'seq2seq') return d.pairs.reduce((n, p) => n + p.source.length + p.target.length + 2, 0);
+  if (d.kind === 'classify') return d.examples.reduce((n, e) => n + e.text.length + e.label.length + 2, 0);
+  return d.sentences.reduce((n, s) => n + s.tokens.reduce((m, t, i) => m + t.length + s.tags[i].length + 2, 1), 0);
+}
