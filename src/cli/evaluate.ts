@@ -2,6 +2,7 @@
 //   lm        task, tokens, loss, bits_per_char, next_word_top1, next_word_top3 (+ words measured)
 //   seq2seq   task, examples, exact_match, token_accuracy (+ attention_mirrored with --mirror)
 //   classify / tag   task, examples, accuracy
+//   one-to-many      task, examples, tokens, loss, label_accuracy (engine/tasks/oneToManyTask.ts says why)
 import type { AnyTask } from '../engine/tasks/checkpoint';
 import { parseArgs, requireFlag, requirePositional } from './args';
 import { dataReadOptions, MAX_DATA_FLAG } from './dataFiles';
@@ -21,6 +22,7 @@ export function evaluateTask(task: AnyTask, data: TaskData, o: EvalOptions): obj
   if (task.kind === 'seq2seq' && data.kind === 'seq2seq') return task.evaluate(cut(data.pairs), { mirror: o.mirror });
   if (task.kind === 'classify' && data.kind === 'classify') return task.evaluate(cut(data.examples));
   if (task.kind === 'tag' && data.kind === 'tag') return task.evaluate(cut(data.sentences));
+  if (task.kind === 'one-to-many' && data.kind === 'one-to-many') return task.evaluate(cut(data.examples));
   throw new Error(`cannot evaluate a ${task.kind} model`);
 }
 

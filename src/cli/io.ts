@@ -1,7 +1,7 @@
 // Host side of the CLI: files in (UTF-8, with errors that name the file), checkpoint directories in and out,
 // dataset parsing per task, and the output streams (injected, so tests call main() and read what it printed).
 import { CheckpointError } from '../engine/checkpoint';
-import { readClassification, readConll, readParallel, readPlainText, type LabeledText, type ParallelPair, type TaggedSentence } from '../engine/data/readers';
+import { readClassification, readConll, readLabelText, readParallel, readPlainText, type LabeledText, type ParallelPair, type TaggedSentence } from '../engine/data/readers';
 import { loadTask, taskCheckpoint, type AnyTask } from '../engine/tasks/checkpoint';
 import type { TaskKind } from '../engine/tasks/options';
 import { DataBudget, readDataText, type ReadTextOptions } from './dataFiles';
@@ -66,7 +66,8 @@ export type TaskData =
   | { kind: 'lm'; text: string }
   | { kind: 'classify'; examples: LabeledText[]; labels: string[] }
   | { kind: 'tag'; sentences: TaggedSentence[]; tags: string[] }
-  | { kind: 'seq2seq'; pairs: ParallelPair[] };
+  | { kind: 'seq2seq'; pairs: ParallelPair[] }
+  | { kind: 'one-to-many'; examples: LabeledText[]; labels: string[] };
 
 /** Reads and parses the files of a task (several files are concatenated example-wise); `opts.budget` caps
  *  their total size, `opts.warn` hears about invalid UTF-8. */
@@ -86,6 +87,10 @@ export function readTaskData(kind: TaskKind, files: readonly string[], opts: Rea
     }
     case 'seq2seq':
       return { kind, pairs: texts.flatMap(({ f, text }) => readParallel(text, f)) };
+    case 'one-to-many': {
+      const examples = texts.flatMap(({ f, text }) => readLabelText(text, f).examples);
+      return { kind, examples, labels: [...new Set(examples.map((e) => e.label))].sort() };
+    }
   }
 }
 

@@ -8,6 +8,8 @@ import { CELL_KINDS, type CellKind } from '../engine/cells/cell';
 import type { MemoryLimit } from '../engine/modelMemory';
 import { checkLoadable, loadTask, taskCheckpoint, type AnyTask } from '../engine/tasks/checkpoint';
 import { LmTask } from '../engine/tasks/lmTask';
+import { OneToManyTask } from '../engine/tasks/oneToManyTask';
+import { runConfig, type RunConfig } from '../engine/run/config';
 import { DEFAULT_TASK_OPTIONS, TASK_KINDS, type TaskKind, type TaskOptions } from '../engine/tasks/options';
 import { Seq2SeqTask, type Seq2SeqOptions } from '../engine/tasks/seq2seqTask';
 import { SequenceTask } from '../engine/tasks/sequenceTask';
@@ -106,7 +108,15 @@ export function buildTask(o: TaskOptions, data: TaskData, s2s: Seq2SeqOptions = 
       return SequenceTask.createClassifier(o, data.examples, data.labels, memoryLimit);
     case 'tag':
       return SequenceTask.createTagger(o, data.sentences, data.tags, memoryLimit);
+    case 'one-to-many':
+      return OneToManyTask.create(runConfigOf(o, data.kind), data.examples, data.labels, memoryLimit);
   }
+}
+
+/** The flags' TaskOptions as THE run config (src/engine/run/config.ts), until the flags build one directly. */
+function runConfigOf(o: TaskOptions, task: RunConfig['task']): RunConfig {
+  const { clip, decaySteps, ...same } = o;
+  return runConfig({ ...same, task, clip: clip ?? 0, decay: decaySteps !== null, steps: decaySteps ?? 0 });
 }
 
 export async function train(argv: readonly string[], io: CliIO): Promise<number> {
@@ -138,7 +148,7 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
   const seconds = (p.flags.time as number | undefined) ?? Infinity;
   if (json) io.out(JSON.stringify({ type: 'start', task: kind, params: task.params.size, vocab: task.tokenizer.vocabSize, options: kind === 'seq2seq' ? { ...o, ...s2s } : o }) + '\n');
   const progress = new Progress(io, json ? 'json' : io.tty ? 'bar' : 'quiet', steps, seconds);
-  const classes = task.kind === 'lm' ? task.tokenizer.vocabSize : task.kind === 'seq2seq' ? task.model.V : task.labels.length;
+  const classes = task.kind === 'lm' || task.kind === 'one-to-many' ? task.tokenizer.vocabSize : task.kind === 'seq2seq' ? task.model.V : task.labels.length;
   const t0 = io.now();
   let step = 0, lossAvg = NaN, last: StepStats | null = null, lastYield = t0;
   // Set by the signal handler (an object, so the loop re-reads it after every yield).

@@ -1,10 +1,12 @@
-// The architectures of the seq2seq, classify and tag tasks as untrusted JSON (a seqlab.json from disk) → typed
+// The architectures of the seq2seq, classify, tag and one-to-many tasks as untrusted JSON (a seqlab.json from disk) → typed
 // configs, every field type- and range-checked (fields.ts LIMITS) BEFORE a model is built; and a cheap lower
 // bound on the weights any architecture holds, compared with what model.safetensors actually holds, so a
 // config describing a far larger model than the file (a corrupt or crafted seqlab.json) allocates nothing.
 import { CELL_KINDS, type CellKind } from '../cells/cell';
 import type { ClassifierConfig } from '../classifier';
+import type { OneToManyConfig } from '../oneToMany';
 import type { Seq2SeqConfig } from '../seq2seq/config';
+import type { OneToManyArchitecture } from '../tasks/oneToManyTask';
 import type { Seq2SeqArchitecture } from '../tasks/seq2seqTask';
 import type { SequenceArchitecture } from '../tasks/sequenceTask';
 import { bool, FieldError, int, labelList, LIMITS, num, object, oneOf, recurrentFields } from './fields';
@@ -67,6 +69,29 @@ export function parseSequenceArchitecture(value: unknown): SequenceArchitecture 
     : { kind, config: { ...base, numTags: count }, labels };
 }
 
+/** One-to-many: a label-conditioned generator; its stack is unidirectional and has no merge (it writes left to right). */
+export function parseOneToManyArchitecture(value: unknown): OneToManyArchitecture {
+  const a = object(value, 'architecture');
+  oneOf(a.kind, 'architecture.kind', ['one-to-many'] as const);
+  const c = object(a.config, 'architecture.config');
+  const cond = object(c.condition, 'architecture.config.condition');
+  oneOf(cond.kind, 'architecture.config.condition.kind', ['label'] as const);
+  const numLabels = int(cond.numLabels, 'architecture.config.condition.numLabels', LIMITS.labels);
+  const labels = labelList(a.labels, 'architecture.labels');
+  if (labels.length !== numLabels) throw new FieldError(`architecture.labels has ${labels.length} entries, architecture.config.condition.numLabels says ${numLabels}`);
+  // recurrentFields reads an LM's stack; a one-to-many stack never has the two directions it would default.
+  const r = object(c.rnn, 'architecture.config.rnn');
+  for (const f of ['bidirectional', 'merge']) if (r[f] !== undefined) throw new FieldError(`architecture.config.rnn.${f} does not apply to a one-to-many model (it writes left to right)`);
+  const { bidirectional: _b, merge: _m, ...rnn } = recurrentFields({ ...r, bidirectional: false }, 'architecture.config.rnn');
+  const config: OneToManyConfig = {
+    vocabSize: int(c.vocabSize, 'architecture.config.vocabSize', LIMITS.vocabSize),
+    embeddingSize: int(c.embeddingSize, 'architecture.config.embeddingSize', LIMITS.embeddingSize),
+    condition: { kind: 'label', numLabels, size: int(cond.size, 'architecture.config.condition.size', LIMITS.embeddingSize) },
+    rnn,
+  };
+  return { kind: 'one-to-many', config, labels, maxTargetLength: int(a.maxTargetLength, 'architecture.maxTargetLength', LIMITS.maxTargetLength) };
+}
+
 const GATES: Record<CellKind, number> = { lstm: 4, gru: 3, rnn_tanh: 1, rnn_relu: 1 };
 
 /** W_ih of layer 0 (G·H·I) and every W_hh (G·H² per layer and direction): a lower bound of a stack's weights. */
@@ -77,7 +102,8 @@ function stackWeights(cell: CellKind, input: number, hidden: number, layers: num
 export type AnyArchitecture =
   | { kind: 'lm'; config: { vocabSize: number; embeddingSize: number; rnn: { cell: CellKind; hiddenSize: number; numLayers: number; bidirectional: boolean } } }
   | Seq2SeqArchitecture
-  | SequenceArchitecture;
+  | SequenceArchitecture
+  | OneToManyArchitecture;
 
 /**
  * At least this many weights: embeddings (V·E), the first layer's W_ih (G·H·E), every W_hh (G·H² per layer and
@@ -90,6 +116,10 @@ export function minimumWeights(arch: AnyArchitecture): number {
     const c = arch.config;
     return (c.srcVocab + c.tgtVocab) * c.embeddingSize + stackWeights(c.cell, c.embeddingSize, c.encoder.hiddenSize, c.encoder.numLayers, c.encoder.bidirectional)
       + stackWeights(c.cell, c.embeddingSize, c.decoder.hiddenSize, c.decoder.numLayers, false) + c.tgtVocab * c.decoder.hiddenSize;
+  }
+  if (arch.kind === 'one-to-many') {
+    const c = arch.config, r = c.rnn;
+    return c.vocabSize * c.embeddingSize + arch.labels.length * c.condition.size + stackWeights(r.cell, c.embeddingSize, r.hiddenSize, r.numLayers, false) + c.vocabSize * r.hiddenSize;
   }
   const c = arch.config, r = c.rnn;
   const outputs = arch.kind === 'lm' ? c.vocabSize : arch.labels.length;

@@ -183,3 +183,25 @@ export function toLabelIds(values: readonly string[], labels: readonly string[])
   });
   return out;
 }
+
+/**
+ * `label<TAB>text` lines (one-to-many: the label conditions the text the model learns to write). The label is
+ * before the FIRST tab, so the text may hold tabs; `labels` is sorted and distinct, so label ids are stable
+ * across files. The classifier reads the same format once its reader is flipped to label-first (issue #13);
+ * then the two are one function.
+ */
+export function readLabelText(text: string, source?: string): { examples: LabeledText[]; labels: string[] } {
+  const examples: LabeledText[] = [];
+  lines(text).forEach((line, i) => {
+    if (isBlank(line)) return;
+    const tab = line.indexOf('\t');
+    if (tab < 0) throw new DataFormatError(i + 1, `expected "label<TAB>text" but found no tab in ${preview(line)}`, source);
+    const label = line.slice(0, tab).trim();
+    const body = line.slice(tab + 1);
+    if (label.length === 0) throw new DataFormatError(i + 1, `the label before the tab is empty in ${preview(line)}`, source);
+    if (body.trim().length === 0) throw new DataFormatError(i + 1, `the text after the tab is empty in ${preview(line)}`, source);
+    examples.push({ text: body, label });
+  });
+  if (examples.length === 0) throw new DataFormatError(1, 'no "label<TAB>text" lines found', source);
+  return { examples, labels: sortedUnique(examples.map((e) => e.label)) };
+}

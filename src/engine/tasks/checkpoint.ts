@@ -1,7 +1,7 @@
 // Checkpoints of every task, in the one format of engine/checkpoint.ts (model.safetensors under PyTorch
 // state_dict names + seqlab.json with format, version, architecture, tokenizer, seed, tensor shapes):
 //   lm       written and read by engine/checkpoint.ts itself (so the extension, export and import share it)
-//   seq2seq, classify, tag
+//   seq2seq, classify, tag, one-to-many
 //            the same files and fields, with architecture = { kind, config, …task fields (labels, tags, decoding
 //            cap) }; engine/checkpoint/architecture.ts knows only 'lm' so far, so these are validated here the
 //            same way (format, version, checksum, every field's type and range (checkpoint/taskArchitectures.ts,
@@ -17,18 +17,20 @@ import type { Params } from '../params';
 import { checksumProblem, fileChecksums, metaChecksumProblem, nonFiniteProblem, withMetaChecksum } from '../checkpoint/integrity';
 import { parseArchitecture } from '../checkpoint/architecture';
 import { checkMetaFields } from '../checkpoint/metaFields';
-import { parseSeq2SeqArchitecture, parseSequenceArchitecture, weightCountProblem } from '../checkpoint/taskArchitectures';
+import { parseOneToManyArchitecture, parseSeq2SeqArchitecture, parseSequenceArchitecture, weightCountProblem } from '../checkpoint/taskArchitectures';
 import type { MemoryLimit } from '../modelMemory';
+import { OneToMany } from '../oneToMany';
 import { decodeSafetensors, encodeSafetensors } from '../safetensors';
 import { assertFiniteParams } from '../sentinel';
 import { Seq2Seq } from '../seq2seq/model';
 import { tokenizerFromJSON, type Tokenizer, type TokenizerJSON } from '../tokenize/tokenizer';
 import { LmTask } from './lmTask';
+import { OneToManyTask, type OneToManyArchitecture } from './oneToManyTask';
 import { Seq2SeqTask, type Seq2SeqArchitecture } from './seq2seqTask';
 import { SequenceTask, type SequenceArchitecture } from './sequenceTask';
 import { checkLoading } from './taskMemory';
 
-export type AnyTask = LmTask | Seq2SeqTask | SequenceTask;
+export type AnyTask = LmTask | Seq2SeqTask | SequenceTask | OneToManyTask;
 
 /** The checkpoint files of a task's current weights (no optimizer state: `seqlab train` runs start fresh). */
 export function taskCheckpoint(task: AnyTask, info: Record<string, unknown> = {}): CheckpointFiles {
@@ -59,6 +61,7 @@ export function checkLoadable(task: AnyTask): void {
     const arch = copy(task.architecture);
     if (task.kind === 'lm') parseArchitecture(arch);
     else if (task.kind === 'seq2seq') parseSeq2SeqArchitecture(arch);
+    else if (task.kind === 'one-to-many') parseOneToManyArchitecture(arch);
     else parseSequenceArchitecture(arch);
     tokenizerFromJSON(copy(task.tokenizer.toJSON()) as TokenizerJSON);
   } catch (e) {
@@ -92,13 +95,14 @@ export function loadTask(files: CheckpointFiles, where = 'checkpoint', memoryLim
   const corrupt = checksumProblem(meta.checksums, { [MODEL_FILE]: files.model }, where, META_FILE);
   if (corrupt) throw new CheckpointError(corrupt);
   // Every field is type- and range-checked before anything is built (checkpoint/fields.ts has the limits).
-  let architecture: Seq2SeqArchitecture | SequenceArchitecture;
+  let architecture: Seq2SeqArchitecture | SequenceArchitecture | OneToManyArchitecture;
   let tokenizer: Tokenizer;
   try {
     checkMetaFields(meta);
     if (arch.kind === 'seq2seq') architecture = parseSeq2SeqArchitecture(arch);
     else if (arch.kind === 'classify' || arch.kind === 'tag') architecture = parseSequenceArchitecture(arch);
-    else throw new Error(`unknown architecture kind ${JSON.stringify(arch.kind)}; this SeqLab knows lm, seq2seq, classify, tag`);
+    else if (arch.kind === 'one-to-many') architecture = parseOneToManyArchitecture(arch);
+    else throw new Error(`unknown architecture kind ${JSON.stringify(arch.kind)}; this SeqLab knows lm, seq2seq, classify, tag, one-to-many`);
     tokenizer = tokenizerFromJSON(meta.tokenizer);
   } catch (e) {
     throw new CheckpointError(`${where}/${META_FILE}: ${(e as Error).message}`);
@@ -122,7 +126,9 @@ export function loadTask(files: CheckpointFiles, where = 'checkpoint', memoryLim
   try {
     task = architecture.kind === 'seq2seq'
       ? new Seq2SeqTask(new Seq2Seq(architecture.config), tokenizer, architecture, seed)
-      : SequenceTask.fromArchitecture(architecture, tokenizer, seed);
+      : architecture.kind === 'one-to-many'
+        ? new OneToManyTask(new OneToMany(architecture.config), tokenizer, architecture, seed)
+        : SequenceTask.fromArchitecture(architecture, tokenizer, seed);
   } catch (e) {
     throw new CheckpointError(`${where}/${META_FILE}: the architecture does not build: ${(e as Error).message}`);
   }

@@ -7,6 +7,7 @@ import { LanguageModel, type LmConfig } from '../lm';
 import {
   checkMemory, countParams, describeRnn, loadingMemory, recurrentPositionFloats, trainingMemory, type MemoryEstimate, type MemoryLimit,
 } from '../modelMemory';
+import { OneToMany, type OneToManyConfig } from '../oneToMany';
 import type { OptimizerConfig } from '../optim';
 import { Seq2Seq, type Seq2SeqConfig } from '../seq2seq/model';
 import { SequenceTagger, type TaggerConfig } from '../tagger';
@@ -59,6 +60,20 @@ export function sequenceTrainingMemory(kind: 'classify' | 'tag', cfg: Classifier
   return trainingMemory(describeRnn(cfg.rnn), P, optimizer, acts, `${B} × ${T}`);
 }
 
+/** Refuses to train a one-to-many model on batches of B texts of at most T steps (BOS + text, text + EOS). */
+export function checkOneToManyTraining(cfg: OneToManyConfig, B: number, T: number, optimizer: OptimizerConfig, limit: MemoryLimit | null | undefined): void {
+  if (limit) checkMemory(oneToManyTrainingMemory(cfg, B, T, optimizer), limit, 'train');
+}
+
+export function oneToManyTrainingMemory(cfg: OneToManyConfig, B: number, T: number, optimizer: OptimizerConfig): MemoryEstimate {
+  const P = countParams((ctor) => new OneToMany(cfg, ctor));
+  const { vocabSize: V, embeddingSize: E } = cfg, H = cfg.rnn.hiddenSize, K = cfg.condition.size, LH = cfg.rnn.numLayers * H;
+  // Per position: logits, softmax, dLogits (3V); embedding out (E); head input gradient (H); the stack. Per row:
+  // the condition and its gradient (2K), the pre-activations and initial states h0, c0 (3·L·H).
+  const acts = B * T * (3 * V + E + H + recurrentPositionFloats(cfg.rnn)) + B * (2 * K + 3 * LH);
+  return trainingMemory(describeRnn(cfg.rnn), P, optimizer, acts, `${B} × ${T}`);
+}
+
 /** Parameters of a checkpoint's architecture, counted without allocating; null if the config does not build. */
 export function architectureParams(kind: unknown, config: unknown): { params: number; model: string } | null {
   try {
@@ -72,6 +87,8 @@ export function architectureParams(kind: unknown, config: unknown): { params: nu
         return { params: countParams((ctor) => new SequenceClassifier(c, ctor)), model: describeRnn(c.rnn) };
       case 'tag':
         return { params: countParams((ctor) => new SequenceTagger(c, ctor)), model: describeRnn(c.rnn) };
+      case 'one-to-many':
+        return { params: countParams((ctor) => new OneToMany(config as OneToManyConfig, ctor)), model: describeRnn(c.rnn) };
     }
   } catch {
     // A config that does not build is reported by the loader itself, with its own message.
