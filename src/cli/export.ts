@@ -25,8 +25,8 @@ export function exportModel(dir: string, opts: ExportOptions): ExportResult {
   if (opts.format !== 'pytorch') throw new Error(`unknown export format ${JSON.stringify(opts.format)}; SeqLab exports 'pytorch'`);
   checkOutputDir(opts.out, Boolean(opts.force), 'export');
   const raw = readCheckpointFiles(dir);
-  // Classifiers and taggers load fine but have no PyTorch export: say so, instead of calling their kind unknown.
-  const other = /"kind":\s*"(classify|tag)"/.exec(raw.meta);
+  // Classifiers, taggers and one-to-many models load fine but have no PyTorch export: say so, instead of calling their kind unknown.
+  const other = /"kind":\s*"(classify|tag|one-to-many)"/.exec(raw.meta);
   if (other) throw new Error(`export: ${dir} holds a ${other[1]} model; PyTorch export covers lm and seq2seq models`);
   if (/"kind":\s*"seq2seq"/.test(raw.meta)) {
     // Seq2seq checkpoints are validated by the task loader (engine/tasks/checkpoint.ts), then exported as is.
