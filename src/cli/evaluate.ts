@@ -26,6 +26,19 @@ export function evaluateTask(task: AnyTask, data: TaskData, o: EvalOptions): obj
   throw new Error(`cannot evaluate a ${task.kind} model`);
 }
 
+/**
+ * A one-to-many model scores p(text | label); a label it was not trained on has no such probability. Data holding
+ * one is refused before any work (after training it would waste the run), naming the label and the files.
+ */
+export function refuseUnknownLabels(labels: readonly string[], data: TaskData, files: readonly string[]): void {
+  if (data.kind !== 'one-to-many') return;
+  const known = new Set(labels);
+  const bad = data.examples.find((e) => !known.has(e.label));
+  if (!bad) return;
+  const list = labels.length > 12 ? `${labels.slice(0, 12).join(', ')}, …` : labels.join(', ');
+  throw new Error(`${files.join(', ')}: label ${JSON.stringify(bad.label)} is not one the model was trained on (it knows ${list})`);
+}
+
 export function evalCommand(argv: readonly string[], io: CliIO): number {
   const p = parseArgs(argv, {
     data: { type: 'list' }, json: { type: 'bool' }, words: { type: 'int', min: 0 }, limit: { type: 'int', min: 1 }, mirror: { type: 'bool' }, ...MAX_DATA_FLAG,
@@ -35,6 +48,7 @@ export function evalCommand(argv: readonly string[], io: CliIO): number {
   const task = loadTaskDir(dir);
   refuseIgnoredEvalFlags(dir, task.kind, task.kind === 'seq2seq' && Boolean(task.model.attention), p.flags);
   const data = readTaskData(task.kind, files, dataReadOptions(p.flags, io.err));
+  if (task.kind === 'one-to-many') refuseUnknownLabels(task.labels, data, files);
   const res = evaluateTask(task, data, { words: p.flags.words as number | undefined, limit: p.flags.limit as number | undefined, mirror: Boolean(p.flags.mirror) });
   if (p.flags.json) io.out(JSON.stringify(res) + '\n');
   else for (const [k, v] of Object.entries(res)) io.out(`${k}: ${typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(4) : v}\n`);

@@ -20,7 +20,7 @@ import { checkOutputDir } from './checkpointDir';
 import { dataReadOptions, MAX_DATA_FLAG } from './dataFiles';
 import { refuseIgnoredTrainFlags } from './combinations';
 import { NUM_SPECIAL } from '../engine/tokenize/types';
-import { evaluateTask } from './evaluate';
+import { evaluateTask, refuseUnknownLabels } from './evaluate';
 import { readTaskData, saveTaskDir, type CliIO, type TaskData } from './io';
 import { hostMemoryLimit, MAX_MEMORY_FLAG } from './memory';
 import { Progress } from './progress';
@@ -139,6 +139,7 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
   const json = Boolean(p.flags.json);
   const data = readTaskData(kind, files, dataReadOptions(p.flags, io.err));
   const valid = p.flags.valid !== undefined ? readTaskData(kind, [p.flags.valid as string], dataReadOptions(p.flags, io.err)) : null;
+  if (valid && data.kind === 'one-to-many') refuseUnknownLabels(data.labels, valid, [p.flags.valid as string]);
   const s2s: Seq2SeqOptions = { reverseSource, locationKernel };
   const task = buildTask(o, data, s2s, hostMemoryLimit(p.flags['max-memory-mb'] as number | undefined));
   checkLoadable(task); // before the first step: never train a model its own loader would refuse
