@@ -56,9 +56,10 @@ export function importModel(weightsPath: string, opts: ImportOptions): ImportRes
       throw new FileError(`${opts.tokenizer} is not a SeqLab tokenizer: ${(e as Error).message}`);
     }
   }
-  const seq2seq = meta !== undefined && /"kind":\s*"seq2seq"/.test(meta);
-  if (seq2seq && opts.tokenizer) throw new UsageError(`import: --tokenizer does not apply to a seq2seq model; its tokenizer comes from ${metaFile}`);
-  if (seq2seq) return importSeq2seq(weightsPath, weights, meta!, opts.out);
+  // Seq2seq and one-to-many weights come with the seqlab.json that describes them, checked by the task loader.
+  const taskKind = meta === undefined ? null : /"kind":\s*"(seq2seq|one-to-many)"/.exec(meta)?.[1] ?? null;
+  if (taskKind && opts.tokenizer) throw new UsageError(`import: --tokenizer does not apply to a ${taskKind} model; its tokenizer comes from ${metaFile}`);
+  if (taskKind) return importTaskWeights(weightsPath, weights, meta!, opts.out, taskKind);
   const { files, checkpoint } = importPytorchWeights(weights, {
     meta, tokenizer, rnnNonlinearity: opts.rnnNonlinearity, what: weightsPath,
   });
@@ -75,8 +76,8 @@ function readWeights(file: string): Uint8Array {
   return new Uint8Array(readDataBytes(file, budget));
 }
 
-/** Seq2seq weights + the seqlab.json of a seq2seq checkpoint or export: validated by the task loader, then saved. */
-function importSeq2seq(weightsPath: string, bytes: Uint8Array, meta: string, out: string): ImportResult {
+/** Seq2seq or one-to-many weights + the seqlab.json of such a checkpoint or export: validated by the task loader, then saved. */
+function importTaskWeights(weightsPath: string, bytes: Uint8Array, meta: string, out: string, kind: string): ImportResult {
   let names: string[];
   try {
     names = [...decodeSafetensors(bytes, weightsPath).tensors.keys()];
@@ -87,13 +88,15 @@ function importSeq2seq(weightsPath: string, bytes: Uint8Array, meta: string, out
   // values. The seqlab.json's checksums describe the file SeqLab exported, not these (PyTorch-written) weights:
   // they are dropped here, and the checkpoint written below records the checksum of what it saves.
   const task = loadTask({ model: bytes, meta: withoutChecksums(meta) }, weightsPath);
-  if (task.kind !== 'seq2seq') throw new CheckpointError(`${weightsPath}: the seqlab.json is not a seq2seq model`);
+  if (task.kind !== kind) throw new CheckpointError(`${weightsPath}: the seqlab.json is not a ${kind} model`);
   const expected = new Set(task.params.entries.map((e) => e.name));
   const extra = names.filter((n) => !expected.has(n));
   if (extra.length) throw new CheckpointError(`cannot import ${weightsPath}: unexpected tensor ${extra[0]}`);
   const written = writeFilesAtomic(out, checkpointFilesRecord(taskCheckpoint(task, { importedFrom: weightsPath })));
-  const c = task.model.cfg;
-  return { dir: out, files: written, architecture: `seq2seq: ${c.cell}, attention ${c.attention}` };
+  const architecture = task.kind === 'one-to-many'
+    ? `one-to-many: ${task.model.cfg.rnn.numLayers}-layer ${task.model.cfg.rnn.cell}, hidden ${task.model.cfg.rnn.hiddenSize}, ${task.labels.length} labels`
+    : task.kind === 'seq2seq' ? `seq2seq: ${task.model.cfg.cell}, attention ${task.model.cfg.attention}` : task.kind;
+  return { dir: out, files: written, architecture };
 }
 
 function withoutChecksums(meta: string): string {

@@ -72,6 +72,15 @@ describe('seqlab one-to-many as a process', function () {
     assert.ok((e.label_accuracy as number) >= 0.9 && (e.loss as number) > 0, r.out);
   });
 
+  it('import takes the weights back with their seqlab.json, and the imported model writes the same text', () => {
+    const imported = path.join(tmp, 'imported');
+    const r = cli('import', path.join(model, 'model.safetensors'), '--out', imported);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^imported one-to-many: 1-layer lstm, hidden 32, 2 labels into /);
+    const greedy = (dir: string): string => cli('generate', dir, '--label', 'north', '--temperature', '0').out;
+    assert.equal(greedy(imported), greedy(model));
+  });
+
   it('misuse is one line with exit 2 (usage) or 1 (files, data, models)', () => {
     file('bad.tsv', 'north\tnaro\nno tab on this line\n');
     file('gamma.tsv', 'north\tnaro\ngamma\tgo\n');
