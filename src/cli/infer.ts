@@ -1,6 +1,6 @@
-// Inference commands over a checkpoint directory: generate (LM from a prompt; one-to-many from a label, --n
-// texts), complete (LM, the editor's completion code
-// path), translate (seq2seq, with the attention matrix), classify (classifier, or tagger: one tag per token).
+// Inference commands over a checkpoint directory: generate (LM: continues a prompt; one-to-many: writes --n texts
+// for a --label), complete (LM, the editor's completion code path), translate (seq2seq, with the attention
+// matrix), classify (classifier, or tagger: one tag per token).
 // Text comes from --prompt / --input or from a UTF-8 file (--prompt-file / --input-file; any length: the LM
 // reads it in fixed-size chunks). Decoding never writes <pad>, <bos>, <unk>, control bytes or invalid UTF-8
 // (engine/tokenFilter.ts) unless --allow-special, and never returns an empty continuation (minLength 1).

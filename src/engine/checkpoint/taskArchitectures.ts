@@ -1,5 +1,5 @@
-// The architectures of the seq2seq, classify, tag and one-to-many tasks as untrusted JSON (a seqlab.json from disk) → typed
-// configs, every field type- and range-checked (fields.ts LIMITS) BEFORE a model is built; and a cheap lower
+// The architectures of the seq2seq, classify, tag and one-to-many tasks as untrusted JSON (a seqlab.json from
+// disk) → typed configs, every field type- and range-checked (fields.ts LIMITS) BEFORE a model is built; and a cheap lower
 // bound on the weights any architecture holds, compared with what model.safetensors actually holds, so a
 // config describing a far larger model than the file (a corrupt or crafted seqlab.json) allocates nothing.
 import { CELL_KINDS, type CellKind } from '../cells/cell';
@@ -79,7 +79,8 @@ export function parseOneToManyArchitecture(value: unknown): OneToManyArchitectur
   const numLabels = int(cond.numLabels, 'architecture.config.condition.numLabels', LIMITS.labels);
   const labels = labelList(a.labels, 'architecture.labels');
   if (labels.length !== numLabels) throw new FieldError(`architecture.labels has ${labels.length} entries, architecture.config.condition.numLabels says ${numLabels}`);
-  // recurrentFields reads an LM's stack; a one-to-many stack never has the two directions it would default.
+  // recurrentFields reads the stack of an LM or classifier, which names its directions; a one-to-many stack has
+  // one direction and no merge, so neither field may appear (a file that says otherwise is not this model).
   const r = object(c.rnn, 'architecture.config.rnn');
   for (const f of ['bidirectional', 'merge']) if (r[f] !== undefined) throw new FieldError(`architecture.config.rnn.${f} does not apply to a one-to-many model (it writes left to right)`);
   const { bidirectional: _b, merge: _m, ...rnn } = recurrentFields({ ...r, bidirectional: false }, 'architecture.config.rnn');
