@@ -1,7 +1,7 @@
 // The architectures of the seq2seq, classify, tag and one-to-many tasks as untrusted JSON (a seqlab.json from
-// disk) → typed configs, every field type- and range-checked (fields.ts LIMITS) BEFORE a model is built; and a cheap lower
-// bound on the weights any architecture holds, compared with what model.safetensors actually holds, so a
-// config describing a far larger model than the file (a corrupt or crafted seqlab.json) allocates nothing.
+// disk) → typed configs, every field type- and range-checked (fields.ts LIMITS) BEFORE a model is built; and a
+// cheap lower bound on the weights any architecture holds, compared with what model.safetensors actually holds,
+// so a config describing a far larger model than the file (a corrupt or crafted seqlab.json) allocates nothing.
 import { CELL_KINDS, type CellKind } from '../cells/cell';
 import type { ClassifierConfig } from '../classifier';
 import type { OneToManyConfig } from '../oneToMany';
