@@ -1,7 +1,7 @@
 // Host side of the CLI: files in (UTF-8, with errors that name the file), checkpoint directories in and out,
 // dataset parsing per task, and the output streams (injected, so tests call main() and read what it printed).
 import { CheckpointError } from '../engine/checkpoint';
-import { readClassification, readConll, readLabelText, readParallel, readPlainText, type LabeledText, type ParallelPair, type TaggedSentence } from '../engine/data/readers';
+import { readClassification, readConll, readLabelText, readParallel, readPlainText, swappedColumnsWarning, type LabeledText, type ParallelPair, type TaggedSentence } from '../engine/data/readers';
 import { loadTask, taskCheckpoint, type AnyTask } from '../engine/tasks/checkpoint';
 import type { TaskKind } from '../engine/tasks/options';
 import { DataBudget, readDataText, type ReadTextOptions } from './dataFiles';
@@ -88,7 +88,11 @@ export function readTaskData(kind: TaskKind, files: readonly string[], opts: Rea
     case 'seq2seq':
       return { kind, pairs: texts.flatMap(({ f, text }) => readParallel(text, f)) };
     case 'one-to-many': {
-      const examples = texts.flatMap(({ f, text }) => readLabelText(text, f).examples);
+      const examples = texts.flatMap(({ f, text }) => {
+        const read = readLabelText(text, f).examples, swapped = swappedColumnsWarning(read, f);
+        if (swapped) o.warn?.(swapped);
+        return read;
+      });
       return { kind, examples, labels: [...new Set(examples.map((e) => e.label))].sort() };
     }
   }

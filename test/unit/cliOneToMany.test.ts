@@ -108,5 +108,10 @@ describe('seqlab one-to-many as a process', function () {
       assert.equal(r.err.trimEnd().split('\n').length, 1, r.err);
     }
     assert.ok(!fs.existsSync(path.join(tmp, 'x')), 'a refused run wrote no model');
+    // Columns the other way round (text<TAB>label) still train, with a one-line warning naming the file.
+    file('swapped.tsv', lines(40, 0).split('\n').filter(Boolean).map((l) => l.split('\t').reverse().join('\t')).join('\n'));
+    const r = cli('train', '--task', 'one-to-many', '--data', 'swapped.tsv', '--out', 'sw', '--steps', '1');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err.trimEnd(), /^seqlab: warning: swapped\.tsv: \d+ distinct labels in 40 lines; each line is read as label<TAB>text, the label first: is the file written text<TAB>label\?$/);
   });
 });

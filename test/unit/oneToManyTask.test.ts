@@ -5,7 +5,7 @@
 // bit for bit; a crafted seqlab.json is refused naming the field; the config table knows the kind.
 import * as assert from 'node:assert/strict';
 import { CheckpointError } from '../../src/engine/checkpoint';
-import { DataFormatError, readLabelText, type LabeledText } from '../../src/engine/data/readers';
+import { DataFormatError, readLabelText, swappedColumnsWarning, type LabeledText } from '../../src/engine/data/readers';
 import { checkGradient } from '../../src/engine/gradcheck';
 import { Rng } from '../../src/engine/rng';
 import { ConfigError, runConfig, TASK_KINDS, fieldSpec, type RunConfig } from '../../src/engine/run/config';
@@ -156,7 +156,7 @@ describe('one-to-many task', function () {
     assert.throws(() => OneToManyTask.create({ ...runConfig(small), bidirectional: true }, train, LABELS), /cannot be bidirectional/);
   });
 
-  it('reads label<TAB>text lines (the label before the first tab), naming the file and line of a bad one', () => {
+  it('reads label<TAB>text lines (the label before the first tab), naming the file and line of a bad one; warns of swapped columns', () => {
     const r = readLabelText('german\tHaus\r\n\nfrench\tla\tmaison\n', 'w.tsv');
     assert.deepEqual(r.examples, [{ label: 'german', text: 'Haus' }, { label: 'french', text: 'la\tmaison' }]);
     assert.deepEqual(r.labels, ['french', 'german']);
@@ -167,5 +167,10 @@ describe('one-to-many task', function () {
       ['\n\n', /^w\.tsv:1: no "label<TAB>text" lines found$/],
     ];
     for (const [text, re] of bad) assert.throws(() => readLabelText(text, 'w.tsv'), (e: unknown) => e instanceof DataFormatError && re.test((e as Error).message), text);
+    // A file written text<TAB>label (every "label" a different word) is warned about; label-first data is not.
+    const swapped = train.map((e) => ({ label: e.text, text: e.label }));
+    assert.match(swappedColumnsWarning(swapped, 'w.tsv') ?? '', /^w\.tsv: \d+ distinct labels in 240 lines; each line is read as label<TAB>text, the label first: is the file written text<TAB>label\?$/);
+    assert.equal(swappedColumnsWarning(train, 'w.tsv'), null);
+    assert.equal(swappedColumnsWarning(swapped.slice(0, 19), 'w.tsv'), null); // too few lines to tell
   });
 });

@@ -205,3 +205,15 @@ export function readLabelText(text: string, source?: string): { examples: Labele
   if (examples.length === 0) throw new DataFormatError(1, 'no "label<TAB>text" lines found', source);
   return { examples, labels: sortedUnique(examples.map((e) => e.label)) };
 }
+
+/**
+ * A one-line warning when `label<TAB>text` lines look written the other way round, else null: a label is a class
+ * that many texts share, so when most lines bring a label of their own (more distinct labels than half the
+ * lines, over at least 20 lines), the first column is most likely the text.
+ */
+export function swappedColumnsWarning(examples: readonly LabeledText[], source: string): string | null {
+  if (examples.length < 20) return null;
+  const distinct = new Set(examples.map((e) => e.label)).size;
+  if (distinct <= examples.length / 2) return null;
+  return `${source}: ${distinct} distinct labels in ${examples.length} lines; each line is read as label<TAB>text, the label first: is the file written text<TAB>label?`;
+}
