@@ -46,7 +46,8 @@ const LABEL_ROWS = 64;
 export class OneToManyTask {
   readonly kind = 'one-to-many' as const;
   epoch = 0;
-  private train: {
+  /** The training loop's state (null when loaded from a checkpoint); a run's checkpoint saves core, rng and order. */
+  train: {
     seqs: number[][]; ids: Int32Array; order: BatchOrder; inB: PaddedBatch; outB: PaddedBatch; cond: Int32Array; core: TrainStep; rng: Rng;
   } | null = null;
   private readonly closure = (): { loss: number; count: number } => {
