@@ -68,6 +68,8 @@ export class OneToManyTask {
     const tokenizer = buildTokenizer(c.tokenizer, examples.map((e) => e.text), tokenizerOptions(c));
     const seqs = examples.map((e) => tokenizer.encode(e.text).slice(0, c.seqLen));
     const ids = toLabelIds(examples.map((e) => e.label), labels);
+    // The label embedding takes the token embedding's width E (K = E): the run config has one embedding size, and a
+    // label is looked up exactly like a token, from a vocabulary of its own.
     const config: OneToManyConfig = {
       vocabSize: tokenizer.vocabSize, embeddingSize: c.embedding,
       condition: { kind: 'label', numLabels: labels.length, size: c.embedding },
