@@ -1,7 +1,7 @@
 // Host side of the CLI: files in (UTF-8, with errors that name the file), checkpoint directories in and out,
 // dataset parsing per task, and the output streams (injected, so tests call main() and read what it printed).
 import { CheckpointError } from '../engine/checkpoint';
-import { readClassification, readConll, readParallel, readPlainText, type LabeledText, type ParallelPair, type TaggedSentence } from '../engine/data/readers';
+import { readConll, readLabelText, readParallel, readPlainText, swappedColumnsWarning, type LabeledText, type ParallelPair, type TaggedSentence } from '../engine/data/readers';
 import { loadTask, taskCheckpoint, type AnyTask } from '../engine/tasks/checkpoint';
 import type { TaskKind } from '../engine/tasks/options';
 import { DataBudget, readDataText, type ReadTextOptions } from './dataFiles';
@@ -66,18 +66,26 @@ export type TaskData =
   | { kind: 'lm'; text: string }
   | { kind: 'classify'; examples: LabeledText[]; labels: string[] }
   | { kind: 'tag'; sentences: TaggedSentence[]; tags: string[] }
-  | { kind: 'seq2seq'; pairs: ParallelPair[] };
+  | { kind: 'seq2seq'; pairs: ParallelPair[] }
+  | { kind: 'one-to-many'; examples: LabeledText[]; labels: string[] };
 
 /** Reads and parses the files of a task (several files are concatenated example-wise); `opts.budget` caps
- *  their total size, `opts.warn` hears about invalid UTF-8. */
+ *  their total size, `opts.warn` hears about invalid UTF-8 and label<TAB>text columns that look swapped. */
 export function readTaskData(kind: TaskKind, files: readonly string[], opts: ReadTextOptions = {}): TaskData {
   const o = { ...opts, budget: opts.budget ?? DataBudget.fromMb(undefined) };
   const texts = files.map((f) => ({ f, text: readText(f, o) }));
   switch (kind) {
     case 'lm':
       return { kind, text: texts.map(({ f, text }) => readPlainText(text, f)).join('\n') };
-    case 'classify': {
-      const examples = texts.flatMap(({ f, text }) => readClassification(text, f).examples);
+    case 'classify':
+    case 'one-to-many': {
+      // One format, label<TAB>text, for both: a file written the other way round (word<TAB>language) is
+      // warned about, since the two orders cannot be told apart line by line.
+      const examples = texts.flatMap(({ f, text }) => {
+        const read = readLabelText(text, f).examples, swapped = swappedColumnsWarning(read, f);
+        if (swapped) o.warn?.(swapped);
+        return read;
+      });
       return { kind, examples, labels: [...new Set(examples.map((e) => e.label))].sort() };
     }
     case 'tag': {

@@ -8,6 +8,8 @@ import { CELL_KINDS, type CellKind } from '../engine/cells/cell';
 import type { MemoryLimit } from '../engine/modelMemory';
 import { checkLoadable, loadTask, taskCheckpoint, type AnyTask } from '../engine/tasks/checkpoint';
 import { LmTask } from '../engine/tasks/lmTask';
+import { OneToManyTask } from '../engine/tasks/oneToManyTask';
+import { runConfig, type RunConfig } from '../engine/run/config';
 import { DEFAULT_TASK_OPTIONS, TASK_KINDS, type TaskKind, type TaskOptions } from '../engine/tasks/options';
 import { Seq2SeqTask, type Seq2SeqOptions } from '../engine/tasks/seq2seqTask';
 import { SequenceTask } from '../engine/tasks/sequenceTask';
@@ -18,7 +20,7 @@ import { checkOutputDir } from './checkpointDir';
 import { dataReadOptions, MAX_DATA_FLAG } from './dataFiles';
 import { refuseIgnoredTrainFlags } from './combinations';
 import { NUM_SPECIAL } from '../engine/tokenize/types';
-import { evaluateTask } from './evaluate';
+import { evaluateTask, refuseUnknownLabels } from './evaluate';
 import { readTaskData, saveTaskDir, type CliIO, type TaskData } from './io';
 import { hostMemoryLimit, MAX_MEMORY_FLAG } from './memory';
 import { Progress } from './progress';
@@ -106,7 +108,15 @@ export function buildTask(o: TaskOptions, data: TaskData, s2s: Seq2SeqOptions = 
       return SequenceTask.createClassifier(o, data.examples, data.labels, memoryLimit);
     case 'tag':
       return SequenceTask.createTagger(o, data.sentences, data.tags, memoryLimit);
+    case 'one-to-many':
+      return OneToManyTask.create(runConfigOf(o, data.kind), data.examples, data.labels, memoryLimit);
   }
+}
+
+/** The flags' TaskOptions as THE run config (src/engine/run/config.ts), until the flags build one directly. */
+function runConfigOf(o: TaskOptions, task: RunConfig['task']): RunConfig {
+  const { clip, decaySteps, ...same } = o;
+  return runConfig({ ...same, task, clip: clip ?? 0, decay: decaySteps !== null, steps: decaySteps ?? 0 });
 }
 
 export async function train(argv: readonly string[], io: CliIO): Promise<number> {
@@ -129,6 +139,7 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
   const json = Boolean(p.flags.json);
   const data = readTaskData(kind, files, dataReadOptions(p.flags, io.err));
   const valid = p.flags.valid !== undefined ? readTaskData(kind, [p.flags.valid as string], dataReadOptions(p.flags, io.err)) : null;
+  if (valid && data.kind === 'one-to-many') refuseUnknownLabels(data.labels, valid, [p.flags.valid as string]);
   const s2s: Seq2SeqOptions = { reverseSource, locationKernel };
   const task = buildTask(o, data, s2s, hostMemoryLimit(p.flags['max-memory-mb'] as number | undefined));
   checkLoadable(task); // before the first step: never train a model its own loader would refuse
@@ -138,7 +149,7 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
   const seconds = (p.flags.time as number | undefined) ?? Infinity;
   if (json) io.out(JSON.stringify({ type: 'start', task: kind, params: task.params.size, vocab: task.tokenizer.vocabSize, options: kind === 'seq2seq' ? { ...o, ...s2s } : o }) + '\n');
   const progress = new Progress(io, json ? 'json' : io.tty ? 'bar' : 'quiet', steps, seconds);
-  const classes = task.kind === 'lm' ? task.tokenizer.vocabSize : task.kind === 'seq2seq' ? task.model.V : task.labels.length;
+  const classes = task.kind === 'lm' || task.kind === 'one-to-many' ? task.tokenizer.vocabSize : task.kind === 'seq2seq' ? task.model.V : task.labels.length;
   const t0 = io.now();
   let step = 0, lossAvg = NaN, last: StepStats | null = null, lastYield = t0;
   // Set by the signal handler (an object, so the loop re-reads it after every yield).

@@ -8,7 +8,7 @@ import type { Schedule } from '../optim';
 import type { AttentionKind } from '../seq2seq/model';
 import type { TokenizerKind } from '../tokenize/tokenizer';
 
-export const TASK_KINDS = ['lm', 'classify', 'tag', 'seq2seq'] as const;
+export const TASK_KINDS = ['lm', 'classify', 'tag', 'seq2seq', 'one-to-many'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
 export interface TaskOptions {
