@@ -117,9 +117,9 @@ export function requireFlag<T>(p: Parsed, name: string, command: string): T {
 /** Each command's synopsis: positionals and required flags; `seqlab COMMAND --help` lists every option
  *  from the command's own flag spec (help.ts). */
 export const USAGE: Record<string, string> = {
-  train: 'seqlab train --task lm|classify|tag|seq2seq --data FILE... --out DIR [options]',
+  train: 'seqlab train --task lm|classify|tag|seq2seq|one-to-many --data FILE... --out DIR [options]',
   eval: 'seqlab eval DIR --data FILE... [options]',
-  generate: 'seqlab generate DIR --prompt TEXT | --prompt-file FILE [options]',
+  generate: 'seqlab generate DIR --prompt TEXT | --prompt-file FILE | --label LABEL [options]',
   complete: 'seqlab complete DIR --prompt TEXT | --prompt-file FILE [options]',
   translate: 'seqlab translate DIR --input TEXT | --input-file FILE [options]',
   classify: 'seqlab classify DIR --input TEXT | --input-file FILE [options]',

@@ -13,6 +13,7 @@ const given = (f: Flags, name: string): boolean => f[name] !== undefined;
 export function refuseIgnoredTrainFlags(kind: string, f: Flags): void {
   // Refused before any data is read (the engine refuses it too, but only after reading and tokenizing).
   if (f.bidirectional && kind === 'lm') throw new UsageError('train: --task lm cannot be bidirectional: a language model predicts the next token from the past only');
+  if (f.bidirectional && kind === 'one-to-many') throw new UsageError('train: --task one-to-many cannot be bidirectional: it writes its text left to right');
   if (given(f, 'merge') && !f.bidirectional) {
     throw new UsageError('train: --merge joins the two directions of a --bidirectional network; without --bidirectional there is nothing to merge');
   }

@@ -50,7 +50,7 @@ export function dataText(name: string, n: number, seed: number, o: DataOptions =
   if (name === 'languages') {
     const lists = readWordLists(o.dict, o.read);
     const d = buildWordLanguageData(lists, rng, { perLanguage: Math.ceil(n / Object.keys(lists).length) });
-    // Label first: the classifier's format (engine/data/readers.ts readClassification).
+    // Label first: the classifier's and one-to-many's format (engine/data/readers.ts readLabelText).
     return d.examples.slice(0, n).map((e) => (o.json ? JSON.stringify({ label: e.label, text: e.text }) : `${e.label}\t${e.text}`) + '\n').join('');
   }
   if (!isDemoTask(name)) throw new UsageError(`data: unknown task ${JSON.stringify(name)}; expected one of ${DATA_SETS.join('|')}`);

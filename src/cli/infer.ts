@@ -1,5 +1,6 @@
-// Inference commands over a checkpoint directory: generate (LM), complete (LM, the editor's completion code
-// path), translate (seq2seq, with the attention matrix), classify (classifier, or tagger: one tag per token).
+// Inference commands over a checkpoint directory: generate (LM: continues a prompt; one-to-many: writes --n texts
+// for a --label), complete (LM, the editor's completion code path), translate (seq2seq, with the attention
+// matrix), classify (classifier, or tagger: one tag per token).
 // Text comes from --prompt / --input or from a UTF-8 file (--prompt-file / --input-file; any length: the LM
 // reads it in fixed-size chunks). Decoding never writes <pad>, <bos>, <unk>, control bytes or invalid UTF-8
 // (engine/tokenFilter.ts) unless --allow-special, and never returns an empty continuation (minLength 1).
@@ -8,6 +9,7 @@ import type { DecodeOptions } from '../engine/sample';
 import { TokenFilter } from '../engine/tokenFilter';
 import type { AnyTask } from '../engine/tasks/checkpoint';
 import type { LmTask } from '../engine/tasks/lmTask';
+import type { OneToManyTask } from '../engine/tasks/oneToManyTask';
 import type { Seq2SeqTask } from '../engine/tasks/seq2seqTask';
 import type { SequenceTask } from '../engine/tasks/sequenceTask';
 import { EOS, type Tokenizer } from '../engine/tokenize/types';
@@ -48,18 +50,40 @@ function loadKind<K extends AnyTask['kind']>(dir: string, kinds: readonly K[], c
 
 export function generateCommand(argv: readonly string[], io: CliIO): number {
   const p = parseArgs(argv, {
-    prompt: { type: 'string' }, 'prompt-file': { type: 'string' }, max: { type: 'int', min: 1, max: 100000 }, temperature: { type: 'number', min: 0 },
+    prompt: { type: 'string' }, 'prompt-file': { type: 'string' }, label: { type: 'string' }, n: { type: 'int', min: 1, max: 10000 },
+    max: { type: 'int', min: 1, max: 100000 }, temperature: { type: 'number', min: 0 },
     'top-k': { type: 'int', min: 0 }, 'top-p': { type: 'number', min: 0, max: 1 }, beam: { type: 'int', min: 1, max: 64 },
     seed: { type: 'int', min: 0, max: 2 ** 32 - 1 }, json: { type: 'bool' }, 'allow-special': { type: 'bool' },
   }, 1, 'generate'); // seed: the Rng mixes 32 bits, so 2^32 would repeat seed 0
   const dir = requirePositional(p, 0, 'the checkpoint directory', 'generate');
+  if (p.flags.label !== undefined) return generateFromLabel(p, dir, io);
+  if (p.flags.n !== undefined) throw new UsageError('generate: --n draws several texts from a one-to-many model and needs --label; a language model continues one --prompt');
   const { text: prompt, file } = textInput(p, 'prompt', 'generate', io);
   refuseIgnoredGenerateFlags(p.flags);
   if (prompt.length === 0) throw new UsageError('generate: --prompt is empty; give at least one character');
-  const task = loadKind(dir, ['lm'], 'generate', 'a language model (use translate for seq2seq)') as LmTask;
-  const f = p.flags, temperature = (f.temperature as number | undefined) ?? 1, allowSpecial = Boolean(f['allow-special']);
-  const opts: DecodeOptions = { maxLength: (f.max as number | undefined) ?? 200, eos: EOS, minLength: 1, constraint: mask(task, allowSpecial) };
-  const beam = (f.beam as number | undefined) ?? 1;
+  const loaded = loadTaskDir(dir);
+  if (loaded.kind === 'one-to-many') {
+    throw new UsageError(`generate: ${dir} holds a one-to-many model, which writes from a label: give --label (one of ${loaded.labels.map((l) => JSON.stringify(l)).join(', ')}) instead of --prompt`);
+  }
+  if (loaded.kind !== 'lm') throw new UsageError(`generate: ${dir} holds a ${loaded.kind} model; generate needs a language model (use translate for seq2seq)`);
+  const task = loaded;
+  const f = p.flags, allowSpecial = Boolean(f['allow-special']);
+  const opts = decodeOptions(f, (f.max as number | undefined) ?? 200, mask(task, allowSpecial), io);
+  const { text, result } = task.generate(prompt, opts, { showSpecial: allowSpecial });
+  if (f.json) {
+    const tok = (id: number): string => (id === EOS ? '<eos>' : task.tokenizer.tokenText(id));
+    io.out(JSON.stringify({
+      ...(file === undefined ? { prompt } : { prompt_file: file }), text, log_prob: result.logProb,
+      steps: result.steps.map((s) => ({ token: tok(s.token), prob: s.prob, alternatives: s.alternatives.map((a) => ({ token: tok(a.token), prob: a.prob })) })),
+    }) + '\n');
+  } else io.out((file === undefined ? prompt : '') + text + '\n'); // a prompt file is not echoed back
+  return 0;
+}
+
+/** Greedy (--temperature 0), beam (--beam K) or seeded sampling, never emitting EOS first (minLength 1). */
+function decodeOptions(f: ReturnType<typeof parseArgs>['flags'], maxLength: number, constraint: TokenFilter | undefined, io: CliIO): DecodeOptions {
+  const opts: DecodeOptions = { maxLength, eos: EOS, minLength: 1, constraint };
+  const beam = (f.beam as number | undefined) ?? 1, temperature = (f.temperature as number | undefined) ?? 1;
   if (beam > 1) {
     Object.assign(opts, { strategy: 'beam', beamWidth: beam });
     // Beam search costs width × length model rows; past the budget the length is lowered, said on stderr.
@@ -70,14 +94,31 @@ export function generateCommand(argv: readonly string[], io: CliIO): number {
     }
   } else if (temperature === 0) opts.strategy = 'greedy';
   else Object.assign(opts, { strategy: 'sample', temperature, topK: f['top-k'], topP: f['top-p'], rng: new Rng((f.seed as number | undefined) ?? 42) });
-  const { text, result } = task.generate(prompt, opts, { showSpecial: allowSpecial });
-  if (f.json) {
-    const tok = (id: number): string => (id === EOS ? '<eos>' : task.tokenizer.tokenText(id));
-    io.out(JSON.stringify({
-      ...(file === undefined ? { prompt } : { prompt_file: file }), text, log_prob: result.logProb,
-      steps: result.steps.map((s) => ({ token: tok(s.token), prob: s.prob, alternatives: s.alternatives.map((a) => ({ token: tok(a.token), prob: a.prob })) })),
-    }) + '\n');
-  } else io.out((file === undefined ? prompt : '') + text + '\n'); // a prompt file is not echoed back
+  return opts;
+}
+
+/** `seqlab generate DIR --label L [--n N]`: N texts a one-to-many model writes for label L, one per line. */
+function generateFromLabel(p: ReturnType<typeof parseArgs>, dir: string, io: CliIO): number {
+  const f = p.flags, label = f.label as string, n = (f.n as number | undefined) ?? 1;
+  for (const name of ['prompt', 'prompt-file']) {
+    if (f[name] !== undefined) throw new UsageError(`generate: give --label (a one-to-many model writes from a label) or --${name} (a language model continues text), not both`);
+  }
+  refuseIgnoredGenerateFlags(f);
+  const deterministic = ((f.beam as number | undefined) ?? 1) > 1 ? `--beam ${String(f.beam)}` : f.temperature === 0 ? '--temperature 0' : null;
+  if (n > 1 && deterministic) throw new UsageError(`generate: --n ${n} asks for ${n} samples, but ${deterministic} decodes deterministically: all ${n} would be the same text`);
+  const task = loadKind(dir, ['one-to-many'], 'generate', 'a one-to-many model with --label (a language model takes --prompt)') as OneToManyTask;
+  if (!task.labels.includes(label)) {
+    throw new UsageError(`generate: --label ${JSON.stringify(label)} is not a label of the model in ${dir}; it knows ${task.labels.map((l) => JSON.stringify(l)).join(', ')}`);
+  }
+  const allowSpecial = Boolean(f['allow-special']);
+  const opts = decodeOptions(f, (f.max as number | undefined) ?? 2 * task.architecture.maxLength + 10, mask(task, allowSpecial), io);
+  const samples: { text: string; log_prob: number; finished: boolean }[] = [];
+  for (let i = 0; i < n; i++) {
+    const { text, result } = task.generate(label, opts, { showSpecial: allowSpecial }); // one Rng: n different draws
+    samples.push({ text, log_prob: result.logProb, finished: result.finished });
+  }
+  if (f.json) io.out(JSON.stringify({ label, samples }) + '\n');
+  else for (const s of samples) io.out(s.text + '\n');
   return 0;
 }
 

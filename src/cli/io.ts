@@ -68,7 +68,7 @@ export type { TaskData };
  *  `opts.budget` caps their total size, `opts.warn` hears about invalid UTF-8. */
 export function readTaskData(kind: TaskKind, files: readonly string[], opts: ReadTextOptions = {}): TaskData {
   const o = { ...opts, budget: opts.budget ?? DataBudget.fromMb(undefined) };
-  return parseTaskData(kind, files.map((f) => ({ source: f, text: readText(f, o) })));
+  return parseTaskData(kind, files.map((f) => ({ source: f, text: readText(f, o) })), o.warn);
 }
 
 /** A checkpoint directory's task, refused before allocation if it would not fit in this machine's memory. */

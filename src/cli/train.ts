@@ -17,7 +17,7 @@ import { checkOutputDir } from './checkpointDir';
 import { dataReadOptions, MAX_DATA_FLAG } from './dataFiles';
 import { refuseIgnoredTrainFlags } from './combinations';
 import { NUM_SPECIAL } from '../engine/tokenize/types';
-import { evaluateTask } from './evaluate';
+import { evaluateTask, refuseUnknownLabels } from './evaluate';
 import { readTaskData, saveTaskDir, type CliIO } from './io';
 import { hostMemoryLimit, MAX_MEMORY_FLAG } from './memory';
 import { Progress } from './progress';
@@ -99,6 +99,8 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
   const json = Boolean(p.flags.json);
   const data = readTaskData(kind, files, dataReadOptions(p.flags, io.err));
   const valid = p.flags.valid !== undefined ? readTaskData(kind, [p.flags.valid as string], dataReadOptions(p.flags, io.err)) : null;
+  // A generator is asked for a label it was never trained to write: refused before training, naming the file.
+  if (valid && data.kind === 'one-to-many') refuseUnknownLabels(data.labels, valid, [p.flags.valid as string]);
   const run = TrainingRun.create(o, data, valid, hostMemoryLimit(p.flags['max-memory-mb'] as number | undefined));
   const task = run.task;
   const unknown = o.vocabSize ? unknownTokenWarning(task, run.train, o.tokenizer) : null; // uncapped: no <unk> by construction
@@ -107,7 +109,7 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
   const seconds = (p.flags.time as number | undefined) ?? Infinity;
   if (json) io.out(JSON.stringify({ type: 'start', task: kind, params: task.params.size, vocab: task.tokenizer.vocabSize, options: o }) + '\n');
   const progress = new Progress(io, json ? 'json' : io.tty ? 'bar' : 'quiet', steps, seconds);
-  const classes = task.kind === 'lm' ? task.tokenizer.vocabSize : task.kind === 'seq2seq' ? task.model.V : task.labels.length;
+  const classes = task.kind === 'lm' || task.kind === 'one-to-many' ? task.tokenizer.vocabSize : task.kind === 'seq2seq' ? task.model.V : task.labels.length;
   const t0 = io.now();
   let step = 0, lossAvg = NaN, last: StepStats | null = null, lastYield = t0;
   // Set by the signal handler (an object, so the loop re-reads it after every yield).

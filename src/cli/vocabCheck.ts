@@ -20,6 +20,7 @@ function texts(data: TaskData): string[] {
     case 'lm':
       return [data.text];
     case 'classify':
+    case 'one-to-many':
       return data.examples.map((e) => e.text);
     case 'seq2seq':
       return data.pairs.flatMap((p) => [p.source, p.target]);

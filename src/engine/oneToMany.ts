@@ -15,6 +15,7 @@ import { linearBackward, linearForward } from './ops/linear';
 import { ParamLayout, type Params } from './params';
 import type { Rng } from './rng';
 import type { StepDecoder } from './sample';
+import type { NamedActivation } from './sentinel';
 import { StepState } from './stepState';
 import type { FloatArrayCtor, Floats } from './tensor';
 import { BOS, PAD } from './tokenize/types';
@@ -141,6 +142,17 @@ export class OneToMany {
     this.rnn.forward(this.emb, B, T, { h0, c0, ...opts });
     linearForward(this.logits, this.rnn.output, p.value('head.weight'), p.value('head.bias'), B * T, H, this.V);
     return this.logits;
+  }
+
+  /** The last forward's activations in order (sentinel.ts names the first non-finite one). */
+  activations(): NamedActivation[] {
+    const { B, T } = this, LBH = this.cfg.rnn.numLayers * B * this.cfg.rnn.hiddenSize;
+    const states = [{ name: 'init_h output', values: this.h0.subarray(0, LBH) }];
+    if (this.cellState) states.push({ name: 'init_c output', values: this.c0.subarray(0, LBH) });
+    return [
+      ...states, { name: 'embedding output', values: this.emb.subarray(0, B * T * this.cfg.embeddingSize) }, ...this.rnn.activations(),
+      { name: 'logits', values: this.logits.subarray(0, B * T * this.V) },
+    ];
   }
 
   loss(targets: Int32Array, reduction: Reduction, ignoreIndex = PAD): { loss: number; count: number } {

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { USAGE } from '../../src/cli/args';
 import { DATA_SETS, dataText } from '../../src/cli/data';
-import { readClassification, readConll, readParallel } from '../../src/engine/data/readers';
+import { readConll, readLabelText, readParallel } from '../../src/engine/data/readers';
 import { scratchDir } from './scratchDir';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -35,7 +35,7 @@ describe('seqlab data: each dataset in its task\'s format', function () {
 
   it('languages: label<TAB>text lines, the label a language, balanced; --json has label and text', () => {
     const text = ok('data', 'languages', '--n', '40', '--seed', '3');
-    const { examples, labels } = readClassification(text, 'languages.tsv');
+    const { examples, labels } = readLabelText(text, 'languages.tsv');
     assert.equal(examples.length, 40);
     assert.deepEqual(labels, LANGUAGES);
     for (const l of LANGUAGES) assert.equal(examples.filter((e) => e.label === l).length, 10);
@@ -51,6 +51,16 @@ describe('seqlab data: each dataset in its task\'s format', function () {
     const answer = JSON.parse(ok('classify', out, '--input', 'katze', '--json')) as { label: string; probs: { label: string }[] };
     assert.ok(LANGUAGES.includes(answer.label), answer.label);
     assert.deepEqual(answer.probs.map((p) => p.label).sort(), LANGUAGES);
+  });
+
+  it('a word<TAB>language file (the order `data languages` once wrote) trains with a one-line warning naming it', () => {
+    const text = ok('data', 'languages', '--n', '60', '--seed', '1');
+    const swapped = file('swapped.tsv', text.trim().split('\n').map((l) => l.split('\t').reverse().join('\t')).join('\n'));
+    const r = seqlab('train', '--task', 'classify', '--data', swapped, '--out', path.join(tmp, 'swapped'), '--hidden', '4', '--embedding', '2', '--steps', '1', '--batch', '4');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /^seqlab: warning: \S*swapped\.tsv: \d+ distinct labels in 60 lines; each line is read as label<TAB>text, the label first: is the file written text<TAB>label\?$/m);
+    const ordered = seqlab('train', '--task', 'classify', '--data', file('ordered.tsv', text), '--out', path.join(tmp, 'ordered'), '--hidden', '4', '--embedding', '2', '--steps', '1', '--batch', '4');
+    assert.equal(ordered.stderr, '', 'no warning for label-first data');
   });
 
   it('tags: N sentences of CoNLL, deterministic per seed, that a tagger trains on; --json has tokens and tags', () => {

@@ -31,9 +31,12 @@ describe('seqlab train never trains a model it could not load again', function (
       fs.writeFileSync(data, text);
       const r = cli('train', '--task', task, '--data', data, '--out', out, ...tiny);
       assert.equal(r.status, 1, r.stderr);
-      assert.match(r.stderr, /^seqlab: this model could not be loaded again, so it is not trained: its seqlab\.json would be refused: /);
-      assert.match(r.stderr, field);
-      assert.equal(r.stderr.trim().split('\n').length, 1, 'one line');
+      // 100,001 labels in as many lines also look like swapped label<TAB>text columns: that is a warning, the
+      // refusal is the one error line.
+      const errors = r.stderr.trim().split('\n').filter((l) => !l.startsWith('seqlab: warning: '));
+      assert.match(errors[0], /^seqlab: this model could not be loaded again, so it is not trained: its seqlab\.json would be refused: /);
+      assert.match(errors[0], field);
+      assert.equal(errors.length, 1, 'one line');
       assert.ok(!fs.existsSync(out), 'no checkpoint folder');
     });
   }

@@ -37,6 +37,10 @@ const DATA: Record<TaskKind, { file: string; text: string; flags: string[] }> = 
     file: 'tags.conll', text: Array.from({ length: 30 }, (_, i) => `the\tDET\n${WORDS[3 + (i % 3)]}\tNOUN\n${WORDS[6 + (i % 3)]}\tVERB\n\n`).join(''),
     flags: ['--bidirectional', '--cell', 'rnn-tanh'],
   },
+  'one-to-many': {
+    file: 'words.tsv', text: Array.from({ length: 40 }, (_, i) => `${['color', 'animal', 'verb'][i % 3]}\t${WORDS[(i % 3) * 3 + (i % 4) % 3]}\n`).join(''),
+    flags: ['--layers', '2', '--dropout', '0.1'],
+  },
 };
 
 function cliTrain(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { Rng } from '../../src/engine/rng';
 import {
-  DataFormatError, readClassification, readConll, readParallel, readPlainText, splitText, splitTrainValid, toLabelIds,
+  DataFormatError, readConll, readLabelText, readParallel, readPlainText, splitText, splitTrainValid, toLabelIds,
 } from '../../src/engine/data/readers';
 
 /** Asserts that fn throws a DataFormatError for `line` whose message matches re. */
@@ -21,7 +21,7 @@ describe('data readers', () => {
   });
 
   it('classification: label before the first tab, the rest is the text (tabs and all), sorted labels, CRLF and blank lines', () => {
-    const { examples, labels } = readClassification('pos\tgood film\r\n\r\nneg\tbad\tfilm\r\nneu\tmeh\n');
+    const { examples, labels } = readLabelText('pos\tgood film\r\n\r\nneg\tbad\tfilm\r\nneu\tmeh\n');
     assert.deepEqual(examples, [
       { text: 'good film', label: 'pos' },
       { text: 'bad\tfilm', label: 'neg' },
@@ -32,18 +32,18 @@ describe('data readers', () => {
 
   it('classification: a word-language line reads as label then word, not the other way round', () => {
     // The order `seqlab data languages` writes and the demo's languages.tsv holds.
-    const { examples, labels } = readClassification('german\tabschluss\nfrench\tchat\ngerman\tkatze\n');
+    const { examples, labels } = readLabelText('german\tabschluss\nfrench\tchat\ngerman\tkatze\n');
     assert.deepEqual(examples.map((e) => e.label), ['german', 'french', 'german']);
     assert.deepEqual(examples.map((e) => e.text), ['abschluss', 'chat', 'katze']);
     assert.deepEqual(labels, ['french', 'german']);
   });
 
   it('classification: errors name the line', () => {
-    throwsAt(() => readClassification('x\ta\n\nno tab here\n'), 3, /^line 3: expected "label<TAB>text" but found no tab in "no tab here"$/);
-    throwsAt(() => readClassification('x\ta\n \tb\n'), 2, /the label before the tab is empty in " \\tb"/);
-    throwsAt(() => readClassification('x\t\n'), 1, /the text after the tab is empty/);
-    throwsAt(() => readClassification('\n\n'), 1, /no "label<TAB>text" lines/);
-    assert.throws(() => readClassification('oops', 'train.tsv'), /^DataFormatError: train\.tsv:1: expected "label<TAB>text"/);
+    throwsAt(() => readLabelText('x\ta\n\nno tab here\n'), 3, /^line 3: expected "label<TAB>text" but found no tab in "no tab here"$/);
+    throwsAt(() => readLabelText('x\ta\n \tb\n'), 2, /the label before the tab is empty in " \\tb"/);
+    throwsAt(() => readLabelText('x\t\n'), 1, /the text after the tab is empty/);
+    throwsAt(() => readLabelText('\n\n'), 1, /no "label<TAB>text" lines/);
+    assert.throws(() => readLabelText('oops', 'train.tsv'), /^DataFormatError: train\.tsv:1: expected "label<TAB>text"/);
   });
 
   it('parallel: one tab per line, with errors naming the line and the tab count', () => {

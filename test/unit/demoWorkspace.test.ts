@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEMO_DATA, demoDataCommand, makeDemoWorkspace, README } from '../harness/demoWorkspace';
-import { readClassification, readConll, readParallel } from '../../src/engine/data/readers';
+import { readConll, readLabelText, readParallel } from '../../src/engine/data/readers';
 import { scratchDir } from './scratchDir';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -16,7 +16,7 @@ const CLI = path.join(ROOT, 'dist', 'cli.js');
 /** Examples in each task's format, parsed by the engine's reader for that task (what `seqlab train` reads). */
 const READERS = {
   seq2seq: (text: string, file: string) => readParallel(text, file).length,
-  classify: (text: string, file: string) => readClassification(text, file).examples.length,
+  classify: (text: string, file: string) => readLabelText(text, file).examples.length,
   tag: (text: string, file: string) => readConll(text, file).sentences.length,
 } as const;
 
@@ -55,7 +55,7 @@ describe('demo workspace', function () {
       assert.ok(lines >= 200 && lines <= 5000, `${d.file}: ${lines} lines`);
       assert.equal(READERS[d.task](text, d.file), d.n, `${d.file}: examples`);
     }
-    const languages = readClassification(fs.readFileSync(path.join(dir, 'languages.tsv'), 'utf8'));
+    const languages = readLabelText(fs.readFileSync(path.join(dir, 'languages.tsv'), 'utf8'));
     assert.deepEqual(languages.labels, ['english', 'french', 'german', 'spanish']);
     const tags = readConll(fs.readFileSync(path.join(dir, 'tags.conll'), 'utf8'));
     assert.ok(tags.tags.includes('NOUN') && tags.tags.includes('VERB'), tags.tags.join(' '));

@@ -6,6 +6,7 @@ import { fixtureFolders, loadFixtures, type Fixture, type TensorReport } from '.
 import { checkRnnFixture } from './torch/rnnFixture';
 import { checkLmStepFixture } from './torch/lmStepFixture';
 import { checkAttentionFixture } from './torch/attentionFixture';
+import { checkOneToManyFixture } from './torch/oneToManyFixture';
 import type { FloatArrayCtor } from '../../src/engine/tensor';
 import { asFloatCtor, sizedHeap } from '../../src/engine/sizing/alloc';
 
@@ -27,6 +28,7 @@ const CHECKERS: Record<string, (fx: Fixture) => TensorReport[]> = {
   rnn: bothPaths(checkRnnFixture),
   lm_step: bothPaths(checkLmStepFixture),
   attention: bothPaths(checkAttentionFixture),
+  one_to_many: bothPaths(checkOneToManyFixture),
 };
 
 describe('PyTorch fixtures', () => {

@@ -17,12 +17,13 @@ const WORDS = ['red', 'green', 'blue', 'cat', 'dog', 'bird', 'runs', 'sits', 'si
 const LABELLED = Array.from({ length: 48 }, (_, i) => `${i % 3 === 0 ? 'color' : i % 3 === 1 ? 'animal' : 'verb'}\t${WORDS[(i % 3) * 3 + (i % 7) % 3]} ${WORDS[(i % 3) * 3 + (i % 5) % 3]}`).join('\n');
 const TAGGED = Array.from({ length: 30 }, (_, i) => [`the\tDET`, `${WORDS[3 + (i % 3)]}\tNOUN`, `${WORDS[6 + (i % 3)]}\tVERB`, ...(i % 2 ? [`${WORDS[i % 3]}\tADJ`] : [])].join('\n')).join('\n\n');
 
-const TEXTS: Record<TaskKind, string> = { lm: LM_TEXT, seq2seq: PAIRS, classify: LABELLED, tag: TAGGED };
+const TEXTS: Record<TaskKind, string> = { lm: LM_TEXT, seq2seq: PAIRS, classify: LABELLED, tag: TAGGED, 'one-to-many': LABELLED };
 const EXTRA: Record<TaskKind, Partial<RunConfig>> = {
   lm: { layers: 2, dropout: 0.1 },
   seq2seq: { attention: 'additive', teacherForcing: 0.7 },
   classify: { bidirectional: true, merge: 'weighted' },
   tag: { bidirectional: true, tokenizer: 'word' },
+  'one-to-many': { cell: 'gru', layers: 2, dropout: 0.1 },
 };
 
 function config(task: TaskKind, over: Partial<RunConfig> = {}): RunConfig {
@@ -49,7 +50,7 @@ function steps(run: TrainingRun, n: number, observe: (step: number) => boolean):
   return losses;
 }
 
-const KINDS: TaskKind[] = ['lm', 'seq2seq', 'classify', 'tag'];
+const KINDS: TaskKind[] = ['lm', 'seq2seq', 'classify', 'tag', 'one-to-many'];
 
 describe('TrainingRun: one run for every task kind', () => {
   for (const kind of KINDS) {
@@ -89,7 +90,7 @@ describe('TrainingRun: one run for every task kind', () => {
       const v = run.validate();
       assert.ok(v && Number.isFinite(v.loss) && v.loss > 0, JSON.stringify(v));
       const metricKeys = Object.keys(v.metrics).sort();
-      const expected = { lm: [], seq2seq: ['exactMatch', 'tokenAccuracy'], classify: ['accuracy'], tag: ['accuracy'] }[kind];
+      const expected = { lm: [], seq2seq: ['exactMatch', 'tokenAccuracy'], classify: ['accuracy'], tag: ['accuracy'], 'one-to-many': ['accuracy'] }[kind];
       assert.deepEqual(metricKeys, expected);
       for (const m of Object.values(v.metrics)) assert.ok(m >= 0 && m <= 1);
       assert.equal(v.bitsPerChar !== undefined, kind === 'lm');
@@ -102,7 +103,7 @@ describe('TrainingRun: one run for every task kind', () => {
         assert.ok(g.values.length > 0 && g.values.length % info.stacks[i].rows === 0, `${info.stacks[i].name}: ${g.values.length} values`);
         assert.ok(g.values.length <= info.stacks[i].rows * (run.config.seqLen + 1));
       });
-      assert.equal(info.labels !== undefined, kind === 'classify' || kind === 'tag');
+      assert.equal(info.labels !== undefined, kind === 'classify' || kind === 'tag' || kind === 'one-to-many');
       assert.ok(info.validExamples > 0, 'a held-out share was made (no validation data given)');
       assert.ok(info.trainExamples > info.validExamples);
       const m = run.metric(run.trainStep(), 100);

@@ -60,8 +60,12 @@ export function readPlainText(text: string, source?: string): string {
   return body;
 }
 
-/** `label<TAB>text` lines. `labels` lists the distinct labels, sorted, so label ids are stable across files. */
-export function readClassification(text: string, source?: string): { examples: LabeledText[]; labels: string[] } {
+/**
+ * `label<TAB>text` lines, the one format of the classifier (the class of the text) and the one-to-many task (the
+ * label conditions the text the model learns to write). The label is before the FIRST tab, so the text may hold
+ * tabs; `labels` lists the distinct labels, sorted, so label ids are stable across files.
+ */
+export function readLabelText(text: string, source?: string): { examples: LabeledText[]; labels: string[] } {
   const examples: LabeledText[] = [];
   lines(text).forEach((line, i) => {
     if (isBlank(line)) return;
@@ -186,4 +190,17 @@ export function toLabelIds(values: readonly string[], labels: readonly string[])
     out[i] = id;
   });
   return out;
+}
+
+/**
+ * A one-line warning when `label<TAB>text` lines look written the other way round (word<TAB>language, the
+ * order `seqlab data languages` wrote before it put the label first), else null. The two orders cannot be told
+ * apart line by line, but a label is a class that many texts share, so when most lines bring a label of their
+ * own (more distinct labels than half the lines, over at least 20 lines), the first column is most likely the text.
+ */
+export function swappedColumnsWarning(examples: readonly LabeledText[], source: string): string | null {
+  if (examples.length < 20) return null;
+  const distinct = new Set(examples.map((e) => e.label)).size;
+  if (distinct <= examples.length / 2) return null;
+  return `${source}: ${distinct} distinct labels in ${examples.length} lines; each line is read as label<TAB>text, the label first: is the file written text<TAB>label?`;
 }

@@ -10,7 +10,7 @@ import type { OptimizerKind } from '../optim';
 import type { AttentionKind } from '../seq2seq/model';
 import type { TokenizerKind } from '../tokenize/tokenizer';
 
-export const TASK_KINDS = ['lm', 'seq2seq', 'classify', 'tag'] as const;
+export const TASK_KINDS = ['lm', 'seq2seq', 'classify', 'tag', 'one-to-many'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
 export interface RunConfig {
@@ -78,7 +78,7 @@ const FLOAT32_MAX = 3.4028234663852886e38;
  */
 export const RUN_CONFIG_FIELDS: readonly FieldSpec[] = [
   { key: 'task', type: 'choice', default: 'lm', choices: TASK_KINDS, flag: 'task', setting: null,
-    description: 'What the model learns: lm (next token of plain text), seq2seq (source<TAB>target pairs), classify (label<TAB>text lines), tag (token<TAB>tag lines, a blank line between sentences).' },
+    description: 'What the model learns: lm (next token of plain text), seq2seq (source<TAB>target pairs), classify (label<TAB>text lines), tag (token<TAB>tag lines, a blank line between sentences), one-to-many (label<TAB>text lines: it learns to write texts of a given label).' },
   { key: 'cell', type: 'choice', default: 'lstm', choices: ['lstm', 'gru', 'rnn_tanh', 'rnn_relu'], flag: 'cell', setting: 'cell',
     description: 'Recurrent cell: LSTM (gated memory, the safe default), GRU (two gates, often as good), or a plain tanh/ReLU RNN (its gradient vanishes over long spans).' },
   { key: 'hidden', type: 'int', default: 128, min: 1, max: 4096, flag: 'hidden', setting: 'hiddenSize',
@@ -95,7 +95,7 @@ export const RUN_CONFIG_FIELDS: readonly FieldSpec[] = [
     description: 'Location-aware additive attention (Chorowski et al. 2015): odd width of the convolution over the previous weights; 0 = off.' },
   { key: 'reverseSource', type: 'bool', default: false, flag: 'reverse-source', setting: null, tasks: SEQ2SEQ,
     description: 'Feed a unidirectional encoder the source reversed (Sutskever et al. 2014).' },
-  { key: 'tokenizer', type: 'choice', default: 'char', choices: ['char', 'word', 'bpe'], flag: 'tokenizer', setting: 'tokenizer', tasks: ['lm', 'seq2seq', 'classify'],
+  { key: 'tokenizer', type: 'choice', default: 'char', choices: ['char', 'word', 'bpe'], flag: 'tokenizer', setting: 'tokenizer', tasks: ['lm', 'seq2seq', 'classify', 'one-to-many'],
     description: 'Tokens: characters (tiny vocabulary, learns spelling), words, or byte-pair merges (a middle ground, good for code).' },
   { key: 'vocabSize', type: 'int', default: 0, min: 0, max: 0x110000 + 4, flag: 'vocab-size', setting: 'vocabSize',
     description: 'Largest vocabulary for word and BPE tokens, special tokens included; 0 = the tokenizer\'s default.' },
@@ -202,6 +202,7 @@ export function runConfig(overrides: Partial<RunConfig> = {}, where = 'config'):
  */
 export function configProblem(c: RunConfig): { field: Key; message: string } | null {
   if (c.task === 'lm' && c.bidirectional) return { field: 'bidirectional', message: 'a language model cannot be bidirectional: it predicts the next token from the past only' };
+  if (c.task === 'one-to-many' && c.bidirectional) return { field: 'bidirectional', message: 'a one-to-many model cannot be bidirectional: it writes its text left to right' };
   if (c.task === 'seq2seq' && c.cell !== 'lstm' && c.cell !== 'gru') return { field: 'cell', message: `seq2seq needs an lstm or gru encoder and decoder, not ${c.cell}` };
   if (c.dropout > 0 && c.layers === 1) return { field: 'dropout', message: 'dropout applies between stacked layers; use it with 2 or more layers' };
   if (c.decay && c.steps < 2) return { field: 'decay', message: 'the cosine decay runs over the step limit: set steps to 2 or more' };

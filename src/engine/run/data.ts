@@ -3,11 +3,12 @@
 // worker, bench, tests) parses through here, so the same text gives the same examples everywhere.
 //   lm        plain text                                   (readers.ts readPlainText)
 //   seq2seq   source<TAB>target lines                      (readParallel)
-//   classify  label<TAB>text lines                         (readClassification)
+//   classify  label<TAB>text lines                         (readLabelText)
+//   one-to-many  label<TAB>text lines, the text generated from its label (readLabelText)
 //   tag       CoNLL token<TAB>tag lines, a blank line between sentences (readConll)
 import { splitCorpus } from '../corpus';
 import {
-  readClassification, readConll, readParallel, readPlainText, splitTrainValid, type LabeledText, type ParallelPair, type TaggedSentence,
+  readConll, readLabelText, swappedColumnsWarning, readParallel, readPlainText, splitTrainValid, type LabeledText, type ParallelPair, type TaggedSentence,
 } from '../data/readers';
 import type { TaskKind } from './config';
 
@@ -15,19 +16,26 @@ export type TaskData =
   | { kind: 'lm'; text: string }
   | { kind: 'seq2seq'; pairs: ParallelPair[] }
   | { kind: 'classify'; examples: LabeledText[]; labels: string[] }
-  | { kind: 'tag'; sentences: TaggedSentence[]; tags: string[] };
+  | { kind: 'tag'; sentences: TaggedSentence[]; tags: string[] }
+  | { kind: 'one-to-many'; examples: LabeledText[]; labels: string[] };
 
 /** Parses texts (one per file, `source` = its name for error messages) for `task`; throws DataFormatError
- *  (src/engine/data/readers.ts) naming the file and the first offending line. Several files join example-wise. */
-export function parseTaskData(task: TaskKind, texts: readonly { source: string; text: string }[]): TaskData {
+ *  (src/engine/data/readers.ts) naming the file and the first offending line. Several files join example-wise.
+ *  `warn` hears of a label<TAB>text file whose columns look swapped (the two orders cannot be told apart line by line). */
+export function parseTaskData(task: TaskKind, texts: readonly { source: string; text: string }[], warn?: (message: string) => void): TaskData {
   switch (task) {
     case 'lm':
       return { kind: 'lm', text: texts.map((t) => readPlainText(t.text, t.source)).join('\n') };
     case 'seq2seq':
       return { kind: 'seq2seq', pairs: texts.flatMap((t) => readParallel(t.text, t.source)) };
-    case 'classify': {
-      const examples = texts.flatMap((t) => readClassification(t.text, t.source).examples);
-      return { kind: 'classify', examples, labels: sortedUnique(examples.map((e) => e.label)) };
+    case 'classify':
+    case 'one-to-many': {
+      const examples = texts.flatMap((t) => {
+        const read = readLabelText(t.text, t.source).examples, swapped = swappedColumnsWarning(read, t.source);
+        if (swapped) warn?.(swapped);
+        return read;
+      });
+      return { kind: task, examples, labels: sortedUnique(examples.map((e) => e.label)) };
     }
     case 'tag': {
       const sentences = texts.flatMap((t) => readConll(t.text, t.source).sentences);
@@ -45,6 +53,7 @@ export function describeTaskData(d: TaskData): string {
     case 'seq2seq':
       return n(d.pairs.length, 'pair', 'pairs');
     case 'classify':
+    case 'one-to-many':
       return `${n(d.examples.length, 'text', 'texts')}, ${n(d.labels.length, 'label', 'labels')}`;
     case 'tag':
       return `${n(d.sentences.length, 'sentence', 'sentences')}, ${n(d.tags.length, 'tag', 'tags')}`;
@@ -53,7 +62,7 @@ export function describeTaskData(d: TaskData): string {
 
 /** Examples (characters for lm) in a data set. */
 export function exampleCount(d: TaskData): number {
-  return d.kind === 'lm' ? d.text.length : d.kind === 'seq2seq' ? d.pairs.length : d.kind === 'classify' ? d.examples.length : d.sentences.length;
+  return d.kind === 'lm' ? d.text.length : d.kind === 'seq2seq' ? d.pairs.length : d.kind === 'classify' || d.kind === 'one-to-many' ? d.examples.length : d.sentences.length;
 }
 
 /** Share held out for validation when none is given: 10%, as the editor has always split its corpora. */
@@ -80,11 +89,12 @@ export function trainValidSets(train: TaskData, valid: TaskData | null, seed: nu
       const s = splitTrainValid(train.pairs, seed, { validFraction: VALID_FRACTION });
       return { train: { kind: 'seq2seq', pairs: s.train }, valid: { kind: 'seq2seq', pairs: s.valid } };
     }
-    case 'classify': {
-      const v = given as Extract<TaskData, { kind: 'classify' }> | null;
+    case 'classify':
+    case 'one-to-many': {
+      const v = given as Extract<TaskData, { kind: 'classify' | 'one-to-many' }> | null;
       const s = v ? { train: train.examples, valid: v.examples } : splitTrainValid(train.examples, seed, { validFraction: VALID_FRACTION });
       const labels = sortedUnique([...train.labels, ...(v?.labels ?? [])]);
-      return { train: { kind: 'classify', examples: s.train, labels }, valid: { kind: 'classify', examples: s.valid, labels } };
+      return { train: { kind: train.kind, examples: s.train, labels }, valid: { kind: train.kind, examples: s.valid, labels } };
     }
     case 'tag': {
       const v = given as Extract<TaskData, { kind: 'tag' }> | null;

@@ -1,4 +1,4 @@
-// TrainingRun: THE training run of every task kind (lm, seq2seq, classify, tag). A driver (the CLI's `seqlab
+// TrainingRun: THE training run of every task kind (lm, seq2seq, classify, tag, one-to-many). A driver (the CLI's `seqlab
 // train`, the editor's training worker, the benchmark, the tests) supplies the data, a clock and a sink for what it
 // reports; everything that decides how training goes lives here and in the task classes it builds:
 //   batches → one optimizer step (TrainStep: clip, sentinel roll-back; lm: truncated BPTT with the ONE detached
@@ -11,6 +11,7 @@ import { CheckpointError, type CheckpointFiles, type LoadedCheckpoint } from '..
 import type { MemoryLimit } from '../modelMemory';
 import { checkLoadable, loadTaskWithState, taskCheckpoint, type AnyTask } from '../tasks/checkpoint';
 import { LmTask } from '../tasks/lmTask';
+import { OneToManyTask } from '../tasks/oneToManyTask';
 import { Seq2SeqTask } from '../tasks/seq2seqTask';
 import { SequenceTask } from '../tasks/sequenceTask';
 import { gradientThroughTime, type StepStats } from '../trainer';
@@ -20,7 +21,7 @@ import { trainValidSets, type TaskData } from './data';
 import type { AttentionFrame, RunInfo, StackGradients, TrainMetric, Validation } from './report';
 import { attentionFrame } from './attentionFrame';
 import { restoreRunState, saveRunState, trainingParts, type TrainingParts } from './runState';
-import { LmValidation, Seq2SeqValidation, SequenceValidation } from './validation';
+import { LmValidation, OneToManyValidation, Seq2SeqValidation, SequenceValidation } from './validation';
 
 const LN2 = Math.log(2);
 
@@ -33,7 +34,7 @@ export class TrainingRun {
 
   private constructor(
     readonly config: RunConfig, readonly task: AnyTask, readonly train: TaskData, readonly valid: TaskData,
-    private readonly validation: LmValidation | Seq2SeqValidation | SequenceValidation,
+    private readonly validation: LmValidation | Seq2SeqValidation | SequenceValidation | OneToManyValidation,
   ) {
     this.parts = trainingParts(task);
     this.tokensPerChar = task.kind === 'lm' && train.kind === 'lm'
@@ -57,11 +58,13 @@ export class TrainingRun {
     else if (t.kind === 'classify') {
       if (t.labels.length < 2) throw new Error(`classification needs at least 2 labels; the data has ${t.labels.length} (${t.labels.join(', ')})`);
       task = SequenceTask.createClassifier(config, t.examples, t.labels, memoryLimit);
-    } else task = SequenceTask.createTagger(config, t.sentences, t.tags, memoryLimit);
+    } else if (t.kind === 'one-to-many') task = OneToManyTask.create(config, t.examples, t.labels, memoryLimit);
+    else task = SequenceTask.createTagger(config, t.sentences, t.tags, memoryLimit);
     checkLoadable(task); // before the first step: never train a model its own loader would refuse
     const B = task.kind === 'lm' ? task.batcher!.batchSize : Math.min(config.batch, exampleRows(t));
     const validation = task.kind === 'lm' && v.kind === 'lm' ? new LmValidation(task, v.text, B)
       : task.kind === 'seq2seq' && v.kind === 'seq2seq' ? new Seq2SeqValidation(task, v, B, config.seqLen)
+        : task.kind === 'one-to-many' && v.kind === 'one-to-many' ? new OneToManyValidation(task, v.examples, B)
         : new SequenceValidation(task as SequenceTask, v as Extract<TaskData, { kind: 'classify' | 'tag' }>, B, config.seqLen);
     return new TrainingRun(config, task, t, v, validation);
   }
@@ -115,6 +118,7 @@ export class TrainingRun {
       const t = k.train!;
       return [{ name: 'encoder', stack: k.model.encoder, T: t.srcB.steps }, { name: 'decoder', stack: k.model.decoder, T: t.inB.steps }];
     }
+    if (k.kind === 'one-to-many') return [{ name: 'rnn', stack: k.model.rnn, T: k.train!.inB.steps }];
     return [{ name: 'rnn', stack: k.model.rnn, T: k.train!.batch.steps }];
   }
 
@@ -135,7 +139,7 @@ export class TrainingRun {
   }
 
   info(): RunInfo {
-    const p = this.task.params, labels = this.task.kind === 'classify' || this.task.kind === 'tag' ? [...this.task.labels] : undefined;
+    const p = this.task.params, labels = this.task.kind === 'classify' || this.task.kind === 'tag' || this.task.kind === 'one-to-many' ? [...this.task.labels] : undefined;
     return {
       task: this.config.task, vocabSize: this.task.tokenizer.vocabSize, paramCount: p.size,
       trainChars: dataChars(this.train), validChars: dataChars(this.valid),
@@ -190,12 +194,12 @@ export class TrainingRun {
 }
 
 function exampleRows(d: TaskData): number {
-  return d.kind === 'seq2seq' ? d.pairs.length : d.kind === 'classify' ? d.examples.length : d.kind === 'tag' ? d.sentences.length : 0;
+  return d.kind === 'seq2seq' ? d.pairs.length : d.kind === 'classify' || d.kind === 'one-to-many' ? d.examples.length : d.kind === 'tag' ? d.sentences.length : 0;
 }
 
 function dataChars(d: TaskData): number {
   if (d.kind === 'lm') return d.text.length;
   if (d.kind === 'seq2seq') return d.pairs.reduce((n, p) => n + p.source.length + p.target.length + 2, 0);
-  if (d.kind === 'classify') return d.examples.reduce((n, e) => n + e.text.length + e.label.length + 2, 0);
+  if (d.kind === 'classify' || d.kind === 'one-to-many') return d.examples.reduce((n, e) => n + e.text.length + e.label.length + 2, 0);
   return d.sentences.reduce((n, s) => n + s.tokens.reduce((m, t, i) => m + t.length + s.tags[i].length + 2, 1), 0);
 }

@@ -6,7 +6,8 @@
 // validations takes bit for bit the steps of one without.
 // Legend: B batch rows, T steps, C classes or tags.
 import { BatchOrder, LmBatcher, PaddedBatch } from '../data/batch';
-import { toLabelIds } from '../data/readers';
+import { toLabelIds, type LabeledText } from '../data/readers';
+import type { OneToManyTask } from '../tasks/oneToManyTask';
 import type { LmTask } from '../tasks/lmTask';
 import type { Seq2SeqTask } from '../tasks/seq2seqTask';
 import type { SequenceTask } from '../tasks/sequenceTask';
@@ -148,5 +149,24 @@ export class SequenceValidation {
       for (let i = 0; i < o.count * width; i++) if (this.targets[i] !== IGNORE && this.predicted[i] === this.targets[i]) right++;
     }
     return { loss: sum / Math.max(1, count), metrics: { accuracy: count ? right / count : 0 } };
+  }
+}
+
+/**
+ * Held-out label<TAB>text lines of a one-to-many run: loss per generated token under each text's own label, and
+ * label accuracy, the share of texts most likely under their own label (OneToManyTask.evaluate says why that
+ * metric). It reads the first `batches × B` texts, one at a time at their exact length, forward only.
+ */
+export class OneToManyValidation {
+  constructor(private readonly task: OneToManyTask, private readonly data: LabeledText[], private readonly B: number) {}
+
+  get examples(): number {
+    return this.data.length;
+  }
+
+  run(batches: number): Validation | null {
+    if (this.data.length === 0 || batches === 0) return null;
+    const e = this.task.evaluate(this.data.slice(0, batches * this.B));
+    return { loss: e.loss, metrics: e.label_accuracy === null ? {} : { accuracy: e.label_accuracy } };
   }
 }

@@ -1,16 +1,17 @@
 // Checkpoints of every task: written and read by engine/checkpoint.ts (one format, one reader, every kind:
 // the architecture registry of checkpoint/architecture.ts); this file only wraps the model a checkpoint
-// builds in its task object (LmTask, Seq2SeqTask, SequenceTask), and checks before training that what a run
-// will save can be loaded again.
+// builds in its task object (LmTask, Seq2SeqTask, SequenceTask, OneToManyTask), and checks before training
+// that what a run will save can be loaded again.
 import { CheckpointError, META_FILE, readCheckpoint, writeCheckpoint, type CheckpointFiles, type LoadedCheckpoint, type TrainingState } from '../checkpoint';
 import { parseArchitecture } from '../checkpoint/architecture';
 import type { MemoryLimit } from '../modelMemory';
 import { tokenizerFromJSON, type TokenizerJSON } from '../tokenize/tokenizer';
 import { LmTask } from './lmTask';
+import { OneToManyTask } from './oneToManyTask';
 import { Seq2SeqTask } from './seq2seqTask';
 import { SequenceTask } from './sequenceTask';
 
-export type AnyTask = LmTask | Seq2SeqTask | SequenceTask;
+export type AnyTask = LmTask | Seq2SeqTask | SequenceTask | OneToManyTask;
 
 /**
  * The checkpoint files of a task's current weights; with `training` (optimizer moments, RNG, the runner's
@@ -57,6 +58,9 @@ export function loadTaskWithState(
     case 'tag':
       return { task: SequenceTask.fromModel(built, ck.tokenizer, seed), training: ck.training };
     case 'one-to-many':
-      throw new CheckpointError(`${where} holds a one-to-many model; no SeqLab command uses one yet`);
+      // The registry also reads a vector-conditioned generator (the engine's model has both); only a
+      // label-conditioned one has a task (train, generate --label, eval).
+      if (!built.architecture.labels) throw new CheckpointError(`${where} holds a vector-conditioned one-to-many model; no SeqLab command uses one yet`);
+      return { task: new OneToManyTask(built.model, ck.tokenizer, built.architecture, seed), training: ck.training };
   }
 }

@@ -8,6 +8,7 @@ import { LanguageModel, type LmConfig } from '../lm';
 import {
   checkMemory, countParams, describeRnn, recurrentPositionFloats, trainingMemory, type MemoryEstimate, type MemoryLimit,
 } from '../modelMemory';
+import { OneToMany, type OneToManyConfig } from '../oneToMany';
 import type { OptimizerConfig } from '../optim';
 import { Seq2Seq, type Seq2SeqConfig } from '../seq2seq/model';
 import { SequenceTagger, type TaggerConfig } from '../tagger';
@@ -59,3 +60,18 @@ export function sequenceTrainingMemory(kind: 'classify' | 'tag', cfg: Classifier
   const acts = B * T * perPos + (kind === 'classify' ? B * (3 * C + 2 * O) : 0);
   return trainingMemory(describeRnn(cfg.rnn), P, optimizer, acts, `${B} × ${T}`);
 }
+
+/** Refuses to train a one-to-many model on batches of B texts of at most T steps (BOS + text, text + EOS). */
+export function checkOneToManyTraining(cfg: OneToManyConfig, B: number, T: number, optimizer: OptimizerConfig, limit: MemoryLimit | null | undefined): void {
+  if (limit) checkMemory(oneToManyTrainingMemory(cfg, B, T, optimizer), limit, 'train');
+}
+
+export function oneToManyTrainingMemory(cfg: OneToManyConfig, B: number, T: number, optimizer: OptimizerConfig): MemoryEstimate {
+  const P = countParams((ctor) => new OneToMany(cfg, ctor));
+  const { vocabSize: V, embeddingSize: E } = cfg, H = cfg.rnn.hiddenSize, K = cfg.condition.size, LH = cfg.rnn.numLayers * H;
+  // Per position: logits, softmax, dLogits (3V); embedding out (E); head input gradient (H); the stack. Per row:
+  // the condition and its gradient (2K), the pre-activations and initial states h0, c0 (3·L·H).
+  const acts = B * T * (3 * V + E + H + recurrentPositionFloats(cfg.rnn)) + B * (2 * K + 3 * LH);
+  return trainingMemory(describeRnn(cfg.rnn), P, optimizer, acts, `${B} × ${T}`);
+}
+

@@ -93,6 +93,9 @@ export class ModelHub extends Disposable {
         this.classifier = { name, task, uri };
         this.changed.fire('classify');
         return 'classify';
+      case 'one-to-many':
+        // No editor command writes from a label yet; the CLI does (seqlab generate DIR --label LABEL).
+        throw new Error(`${name} holds a one-to-many model (labels ${task.labels.join(', ')}); generate from it with: seqlab generate ${JSON.stringify(uri.fsPath)} --label ${task.labels[0]}`);
     }
   }
 

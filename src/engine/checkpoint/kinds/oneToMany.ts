@@ -3,6 +3,8 @@
 //   { kind: 'one-to-many', config: OneToManyConfig, labels?, maxLength }
 // labels names each condition label in id order (a label-conditioned model: "make up a word in language X"),
 // and is absent for a vector-conditioned one; maxLength caps generation (the longest training sequence).
+// The one-to-many task (tasks/oneToManyTask.ts: seqlab train --task one-to-many, generate --label) is the
+// label-conditioned model and saves this architecture; a vector-conditioned one is read here but has no task.
 import { describeRnn } from '../../modelMemory';
 import { OneToMany, type OneToManyConfig } from '../../oneToMany';
 import { FieldError, int, labelList, LIMITS, object, oneOf, recurrentFields } from '../fields';
@@ -29,9 +31,13 @@ function parseOneToManyArchitecture(a: Record<string, unknown>): OneToManyArchit
   const cond = object(c.condition, 'architecture.config.condition');
   const condKind = oneOf(cond.kind, 'architecture.config.condition.kind', ['label', 'vector'] as const);
   const size = int(cond.size, 'architecture.config.condition.size', LIMITS.embeddingSize);
-  // The generator reads left to right from its initial state: one direction, so nothing to merge.
+  // recurrentFields reads the stack of an LM or classifier, which names its directions; the generator writes left
+  // to right from its initial state, one direction and nothing to merge, so neither field may appear (a file that
+  // says otherwise is not this model, and one that said `false` would not save back to the same JSON).
   const r = object(c.rnn, 'architecture.config.rnn');
-  if (r.bidirectional !== undefined && r.bidirectional !== false) throw new FieldError(`architecture.config.rnn.bidirectional must be false for a one-to-many model (it generates left to right), got ${JSON.stringify(r.bidirectional)}`);
+  for (const f of ['bidirectional', 'merge']) {
+    if (r[f] !== undefined) throw new FieldError(`architecture.config.rnn.${f} does not apply to a one-to-many model (it writes left to right), got ${JSON.stringify(r[f])}`);
+  }
   const { bidirectional: _b, merge: _m, ...rnn } = recurrentFields({ ...r, bidirectional: false }, 'architecture.config.rnn');
   const config: OneToManyConfig = {
     vocabSize: int(c.vocabSize, 'architecture.config.vocabSize', LIMITS.vocabSize),
@@ -41,13 +47,14 @@ function parseOneToManyArchitecture(a: Record<string, unknown>): OneToManyArchit
       : { kind: 'vector', size },
     rnn,
   };
-  const out: OneToManyArchitecture = { kind: 'one-to-many', config, maxLength: int(a.maxLength, 'architecture.maxLength', LIMITS.maxTargetLength) };
-  if (config.condition.kind === 'label') {
-    const labels = labelList(a.labels, 'architecture.labels');
-    if (labels.length !== config.condition.numLabels) throw new FieldError(`architecture.labels has ${labels.length} entries, architecture.config.condition.numLabels says ${config.condition.numLabels}`);
-    out.labels = labels;
-  } else if (a.labels !== undefined) {
-    throw new FieldError('architecture.labels names condition labels, but architecture.config.condition.kind is "vector"');
+  const maxLength = int(a.maxLength, 'architecture.maxLength', LIMITS.maxTargetLength);
+  // Fields in the documented order { kind, config, labels?, maxLength }, as the task writes them, so a loaded
+  // checkpoint saves back to the same bytes.
+  if (config.condition.kind === 'vector') {
+    if (a.labels !== undefined) throw new FieldError('architecture.labels names condition labels, but architecture.config.condition.kind is "vector"');
+    return { kind: 'one-to-many', config, maxLength };
   }
-  return out;
+  const labels = labelList(a.labels, 'architecture.labels');
+  if (labels.length !== config.condition.numLabels) throw new FieldError(`architecture.labels has ${labels.length} entries, architecture.config.condition.numLabels says ${config.condition.numLabels}`);
+  return { kind: 'one-to-many', config, labels, maxLength };
 }
