@@ -1,97 +1,45 @@
-// `seqlab train`: flags → TaskOptions → a task built from the data files → optimizer steps until --steps or
+// `seqlab train`: flags → RunConfig (trainConfig.ts) → a task built from the data files → optimizer steps until --steps or
 // --time → a checkpoint in --out (model.safetensors + seqlab.json) → optional held-out evaluation (--valid).
 // Progress: a bar on a terminal (stderr), JSON lines with --json (stdout), a summary line otherwise.
 // Stops early, still saving the last good weights: on a non-finite loss/gradient/parameter (exit 1, naming the
 // tensor and step), on SIGINT / SIGTERM (exit 130 / 143) and when a reader closes its output (exit 141). A loss
 // far above chance is warned about once.
-import { CELL_KINDS, type CellKind } from '../engine/cells/cell';
 import type { MemoryLimit } from '../engine/modelMemory';
 import { checkLoadable, loadTask, taskCheckpoint, type AnyTask } from '../engine/tasks/checkpoint';
 import { LmTask } from '../engine/tasks/lmTask';
-import { DEFAULT_TASK_OPTIONS, TASK_KINDS, type TaskKind, type TaskOptions } from '../engine/tasks/options';
+import { clipNorm, type RunConfig, type TaskKind } from '../engine/run/config';
+import type { TaskOptions } from '../engine/tasks/options';
 import { Seq2SeqTask, type Seq2SeqOptions } from '../engine/tasks/seq2seqTask';
 import { SequenceTask } from '../engine/tasks/sequenceTask';
 import { describeNonFinite, hugeLossMessage } from '../engine/sentinel';
 import type { StepStats } from '../engine/trainer';
-import { parseArgs, requireFlag, UsageError, type FlagSpec, type Parsed } from './args';
+import { parseArgs, requireFlag } from './args';
 import { checkOutputDir } from './checkpointDir';
-import { dataReadOptions, MAX_DATA_FLAG } from './dataFiles';
-import { refuseIgnoredTrainFlags } from './combinations';
-import { NUM_SPECIAL } from '../engine/tokenize/types';
+import { dataReadOptions } from './dataFiles';
 import { evaluateTask } from './evaluate';
 import { readTaskData, saveTaskDir, type CliIO, type TaskData } from './io';
-import { hostMemoryLimit, MAX_MEMORY_FLAG } from './memory';
+import { hostMemoryLimit } from './memory';
 import { Progress } from './progress';
 import { SIGNAL_EXIT_CODE, yieldToEventLoop, type InterruptSignal } from './signals';
+import { TRAIN_FLAGS, taskOptions } from './trainConfig';
+import { unknownTokenWarning } from './vocabCheck';
 
 /** How long the synchronous step loop may hold the event loop (signals and output wait that long at most). */
 const YIELD_MS = 50;
-import { unknownTokenWarning } from './vocabCheck';
 
-const CELL_FLAGS = ['lstm', 'gru', 'rnn-tanh', 'rnn-relu'] as const;
+export { TRAIN_FLAGS, taskOptions } from './trainConfig';
 
-export const TRAIN_FLAGS: Record<string, FlagSpec> = {
-  task: { type: 'string', choices: TASK_KINDS },
-  out: { type: 'string' },
-  data: { type: 'list' },
-  valid: { type: 'string' },
-  cell: { type: 'string', choices: CELL_FLAGS },
-  hidden: { type: 'int', min: 1, max: 4096 },
-  layers: { type: 'int', min: 1, max: 16 },
-  bidirectional: { type: 'bool' },
-  'reverse-source': { type: 'bool' },
-  'attention-location': { type: 'int', min: 0, max: 31 },
-  merge: { type: 'string', choices: ['concat', 'sum', 'mean', 'weighted'] },
-  attention: { type: 'string', choices: ['none', 'dot', 'general', 'additive'] },
-  tokenizer: { type: 'string', choices: ['char', 'word', 'bpe'] },
-  'vocab-size': { type: 'int', min: NUM_SPECIAL + 1 }, // at least one real token besides <pad> <unk> <bos> <eos>
-  embedding: { type: 'int', min: 1, max: 4096 },
-  dropout: { type: 'number', min: 0, max: 0.95 },
-  'seq-len': { type: 'int', min: 1, max: 100000 },
-  batch: { type: 'int', min: 1, max: 100000 },
-  optimizer: { type: 'string', choices: ['adam', 'adamw', 'sgd', 'rmsprop'] },
-  lr: { type: 'number', min: 0, exclusiveMin: true },
-  clip: { type: 'number', min: 0 },
-  'teacher-forcing': { type: 'number', min: 0, max: 1 },
-  decay: { type: 'bool' },
-  steps: { type: 'int', min: 1 },
-  time: { type: 'number', min: 0, exclusiveMin: true },
-  seed: { type: 'int', min: 0, max: 2 ** 32 - 1 },
-  json: { type: 'bool' },
-  force: { type: 'bool' },
-  ...MAX_DATA_FLAG,
-  ...MAX_MEMORY_FLAG,
-};
-
-/** TaskOptions from parsed flags (defaults from DEFAULT_TASK_OPTIONS; tagging reads word tokens). */
-export function taskOptions(p: Parsed): TaskOptions {
-  const f = p.flags, o: TaskOptions = { ...DEFAULT_TASK_OPTIONS };
-  if (f.cell !== undefined) o.cell = (f.cell as string).replace('-', '_') as CellKind;
-  if (!CELL_KINDS.includes(o.cell)) throw new UsageError(`train: unknown cell ${o.cell}`);
-  const num = (name: string, key: keyof TaskOptions): void => {
-    if (f[name] !== undefined) (o as unknown as Record<string, unknown>)[key] = f[name];
+/**
+ * The task classes still take the old TaskOptions; the one run path of issue #13 moves them onto RunConfig and
+ * removes this bridge. Until then --momentum, --valid-every, --valid-batches and --checkpoint-every are parsed
+ * and checked but not read by this loop.
+ */
+function legacyTaskOptions(c: RunConfig): TaskOptions {
+  return {
+    cell: c.cell, hidden: c.hidden, layers: c.layers, bidirectional: c.bidirectional, merge: c.merge, attention: c.attention,
+    tokenizer: c.tokenizer, vocabSize: c.vocabSize, embedding: c.embedding, dropout: c.dropout, seqLen: c.seqLen, batch: c.batch,
+    optimizer: c.optimizer, lr: c.lr, clip: clipNorm(c), teacherForcing: c.teacherForcing, decaySteps: c.decay ? c.steps : null, seed: c.seed,
   };
-  num('hidden', 'hidden');
-  num('layers', 'layers');
-  num('bidirectional', 'bidirectional');
-  num('merge', 'merge');
-  num('attention', 'attention');
-  num('tokenizer', 'tokenizer');
-  num('vocab-size', 'vocabSize');
-  num('embedding', 'embedding');
-  num('dropout', 'dropout');
-  num('seq-len', 'seqLen');
-  num('batch', 'batch');
-  num('optimizer', 'optimizer');
-  num('lr', 'lr');
-  num('teacher-forcing', 'teacherForcing');
-  num('seed', 'seed');
-  if (f.clip !== undefined) o.clip = (f.clip as number) > 0 ? (f.clip as number) : null;
-  if (f.decay && f.steps !== undefined) o.decaySteps = f.steps as number;
-  if (f.decay && f.steps === undefined) throw new UsageError('train: --decay needs --steps (the cosine decay runs over them)');
-  if (f.optimizer !== undefined && f.lr === undefined && f.optimizer === 'sgd') o.lr = 0.1;
-  if (o.dropout > 0 && o.layers === 1) throw new UsageError('train: --dropout applies between layers; use it with --layers 2 or more');
-  return o;
 }
 
 /** The task, refused before its model is built when training it would need more than `memoryLimit`. */
@@ -115,28 +63,19 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
   const out = requireFlag<string>(p, 'out', 'train');
   const files = requireFlag<string[]>(p, 'data', 'train');
   checkOutputDir(out, Boolean(p.flags.force), 'train'); // before reading data or training: never refuse after the work
-  if (p.flags.steps !== undefined && p.flags.time !== undefined) throw new UsageError('train: give --steps or --time, not both');
-  if (kind !== 'seq2seq' && p.flags.attention !== undefined && p.flags.attention !== 'none') throw new UsageError(`train: --attention is for --task seq2seq, not ${kind}`);
-  refuseIgnoredTrainFlags(kind, p.flags);
-  const o = taskOptions(p);
-  const reverseSource = Boolean(p.flags['reverse-source']);
-  if (reverseSource && kind !== 'seq2seq') throw new UsageError(`train: --reverse-source is for --task seq2seq, not ${kind}`);
-  if (reverseSource && o.bidirectional) throw new UsageError('train: --reverse-source needs a unidirectional encoder (a --bidirectional one already reads right to left)');
-  const locationKernel = (p.flags['attention-location'] as number | undefined) ?? 0;
-  if (locationKernel && (o.attention !== 'additive' || locationKernel % 2 === 0)) {
-    throw new UsageError(`train: --attention-location takes an odd kernel width and --attention additive, got ${locationKernel} with ${o.attention}`);
-  }
+  const config = taskOptions(p);
+  const o = legacyTaskOptions(config);
   const json = Boolean(p.flags.json);
   const data = readTaskData(kind, files, dataReadOptions(p.flags, io.err));
   const valid = p.flags.valid !== undefined ? readTaskData(kind, [p.flags.valid as string], dataReadOptions(p.flags, io.err)) : null;
-  const s2s: Seq2SeqOptions = { reverseSource, locationKernel };
+  const s2s: Seq2SeqOptions = { reverseSource: config.reverseSource, locationKernel: config.attentionLocation };
   const task = buildTask(o, data, s2s, hostMemoryLimit(p.flags['max-memory-mb'] as number | undefined));
   checkLoadable(task); // before the first step: never train a model its own loader would refuse
   const unknown = o.vocabSize ? unknownTokenWarning(task, data, o.tokenizer) : null; // uncapped: no <unk> by construction
   if (unknown) io.err(`seqlab: warning: ${unknown}\n`);
-  const steps = (p.flags.steps as number | undefined) ?? (p.flags.time === undefined ? 1000 : Infinity);
+  const steps = config.steps > 0 ? config.steps : Infinity; // 0 = until stopped (--time, or a signal)
   const seconds = (p.flags.time as number | undefined) ?? Infinity;
-  if (json) io.out(JSON.stringify({ type: 'start', task: kind, params: task.params.size, vocab: task.tokenizer.vocabSize, options: kind === 'seq2seq' ? { ...o, ...s2s } : o }) + '\n');
+  if (json) io.out(JSON.stringify({ type: 'start', task: kind, params: task.params.size, vocab: task.tokenizer.vocabSize, options: config }) + '\n');
   const progress = new Progress(io, json ? 'json' : io.tty ? 'bar' : 'quiet', steps, seconds);
   const classes = task.kind === 'lm' ? task.tokenizer.vocabSize : task.kind === 'seq2seq' ? task.model.V : task.labels.length;
   const t0 = io.now();
@@ -179,7 +118,7 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
     }
     if (json) io.out(JSON.stringify(summary) + '\n');
     if (diverged !== null) {
-      const advice = o.clip === null ? `lower --lr (it is ${o.lr}) or set --clip 1` : `lower --lr (it is ${o.lr})`;
+      const advice = config.clip === 0 ? `lower --lr (it is ${config.lr}) or set --clip 1` : `lower --lr (it is ${config.lr})`;
       io.err(`seqlab: training diverged: ${diverged}; saved the last good weights (after ${goodSteps} steps) to ${out}; ${advice}\n`);
       return 1;
     }
