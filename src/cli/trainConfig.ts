@@ -85,8 +85,7 @@ export function taskOptions(p: Parsed): RunConfig {
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     const key = e.field.slice('train.'.length);
-    const reason = e.message.slice(e.field.length + 2);
-    throw new UsageError(`train: --${FLAG_OF_KEY.get(key) ?? key}: ${reason}`);
+    throw new UsageError(`train: --${FLAG_OF_KEY.get(key) ?? key}: ${e.reason}`);
   }
 }
 

@@ -144,8 +144,9 @@ export const DEFAULT_RUN_CONFIG: Readonly<RunConfig> = Object.freeze(
 );
 
 export class ConfigError extends Error {
-  constructor(readonly field: string, message: string) {
-    super(`${field}: ${message}`);
+  /** `field`: where the value came from (`config.lr`, a flag, a setting); `reason`: what is wrong with it. */
+  constructor(readonly field: string, readonly reason: string) {
+    super(`${field}: ${reason}`);
     this.name = 'ConfigError';
   }
 }
