@@ -10,11 +10,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SeqLabApi } from '../../src/extension';
 import type { CommandResult } from '../../src/extension/training/trainingCommands';
-import type { TrainConfig } from '../../src/protocol/training';
+import type { RunConfig } from '../../src/engine/run/config';
 
-const CONFIG: Partial<TrainConfig> = {
-  embeddingSize: 16, hiddenSize: 64, numLayers: 2, batchSize: 8, seqLen: 32, checkpointEvery: 25, snapshotEvery: 20,
-  validEvery: 20, validBatches: 2,
+const CONFIG: Partial<RunConfig> = {
+  embedding: 16, hidden: 64, layers: 2, batch: 8, seqLen: 32, checkpointEvery: 25, snapshotEvery: 20, validEvery: 20, validBatches: 2,
 };
 const PROSE = Array.from({ length: 120 }, (_, i) => `Line ${i}: the quick brown fox jumps over the lazy dog, and the dog naps.`).join('\n');
 
@@ -203,7 +202,7 @@ describe('training in the extension host', function () {
     // hidden 4096 × 16 layers, the largest the protocol accepts: ~2.1 billion parameters, ~58 GB to train with
     // Adam, more than half the RAM of any machine this suite runs on.
     const res = await vscode.commands.executeCommand<CommandResult>('seqlab.startTraining', {
-      source: { kind: 'selection' }, config: { ...CONFIG, hiddenSize: 4096, numLayers: 16 },
+      source: { kind: 'selection' }, config: { ...CONFIG, hidden: 4096, layers: 16 },
     });
     assert.equal(res.ok, false);
     const gb = +(os.totalmem() / 2 ** 30).toFixed(1);

@@ -6,8 +6,10 @@ import * as vscode from 'vscode';
 import { CheckpointError, readCheckpoint } from '../../engine/checkpoint';
 import { pytorchExportFiles } from '../../engine/checkpoint/interop';
 import { CorpusError, splitCorpus } from '../../engine/corpus';
+import { clipNorm, optimizerConfig, schedule, type RunConfig } from '../../engine/run/config';
 import type { TrainConfig } from '../../protocol/training';
-import { readConfig } from '../config';
+import { readRunSettings } from '../config';
+import { currentModel, trainConfigFor } from '../newModel';
 import { corpusLanguages } from '../completion/languages';
 import { collectCorpus, type CorpusSource } from './corpusSource';
 import { TrainingSession, type RunRecord, type SessionEvent } from './session';
@@ -25,19 +27,25 @@ export const TrainingCommands = {
 
 export interface StartArgs {
   source?: CorpusSource;
-  config?: Partial<TrainConfig>;
+  /** Overrides of this one run, over the chosen model and the settings (trainConfigFor). */
+  config?: Partial<RunConfig>;
   name?: string;
 }
 
 /** What a command returns instead of throwing, so callers (and tests) see the message the user saw. */
-export type CommandResult = { ok: true; runId?: string; files?: string[] } | { ok: false; error: string };
+export type CommandResult = { ok: true; runId?: string; files?: string[]; config?: RunConfig } | { ok: false; error: string };
 
-export function defaultTrainConfig(): TrainConfig {
-  const c = readConfig();
+/**
+ * The session and its worker still take the old TrainConfig and train language models only; the one run path of
+ * issue #13 gives them the RunConfig itself and removes this bridge.
+ */
+function legacyTrainConfig(c: RunConfig): TrainConfig {
+  if (c.task !== 'lm') throw new Error(`This build trains only language models in the editor; the chosen model is a ${c.task} model.`);
   return {
-    seed: c.seed, tokenizer: 'char', embeddingSize: 32, cell: 'lstm', hiddenSize: c.hiddenSize, numLayers: 1, dropout: 0,
-    optimizer: { kind: 'adam' }, schedule: { kind: 'constant', lr: 2e-3 }, clipNorm: 5, batchSize: 16, seqLen: 64, maxSteps: 0,
-    checkpointEvery: 200, validEvery: 100, validBatches: 4, snapshotEvery: 200,
+    seed: c.seed, tokenizer: c.tokenizer, ...(c.tokenizer === 'bpe' && c.vocabSize ? { vocabSize: c.vocabSize } : {}), embeddingSize: c.embedding,
+    cell: c.cell, hiddenSize: c.hidden, numLayers: c.layers, dropout: c.dropout, optimizer: optimizerConfig(c), schedule: schedule(c),
+    clipNorm: clipNorm(c), batchSize: c.batch, seqLen: c.seqLen, maxSteps: c.steps, checkpointEvery: c.checkpointEvery,
+    validEvery: c.validEvery, validBatches: c.validBatches, snapshotEvery: c.snapshotEvery,
   };
 }
 
@@ -65,6 +73,8 @@ export function registerTraining(context: vscode.ExtensionContext): TrainingSess
 
   context.subscriptions.push(
     vscode.commands.registerCommand(TrainingCommands.start, (args?: StartArgs) => guard(async () => {
+      // Every training command comes here: the chosen model over the settings, refused before any file is read.
+      const config = trainConfigFor(currentModel(context.workspaceState), readRunSettings(), args?.config);
       const source = args?.source ?? (await pickSource());
       if (!source) return { ok: false, error: 'cancelled' };
       let corpus;
@@ -78,10 +88,10 @@ export function registerTraining(context: vscode.ExtensionContext): TrainingSess
       const messages = [...corpus.messages, ...(split.note ? [split.note] : [])];
       for (const m of messages) void vscode.window.showWarningMessage(m);
       const run = await session.start({
-        name: args?.name ?? corpus.description, config: { ...defaultTrainConfig(), ...args?.config },
+        name: args?.name ?? corpus.description, config: legacyTrainConfig(config),
         train: split.train, valid: split.valid, corpusMessages: messages, languages: corpusLanguages(source.kind, corpus.report.used),
       });
-      return run.state === 'failed' ? fail(run.message ?? 'training failed to start') : { ok: true, runId: run.id };
+      return run.state === 'failed' ? fail(run.message ?? 'training failed to start') : { ok: true, runId: run.id, config };
     })),
     vscode.commands.registerCommand(TrainingCommands.pause, () => guard(async () => (session.pause(), { ok: true }))),
     vscode.commands.registerCommand(TrainingCommands.resume, (args?: { runId?: string }) => guard(async () => {
