@@ -61,7 +61,7 @@ export async function newModel(state: vscode.Memento, args?: { preset?: string; 
   let choice: ModelChoice | undefined;
   if (args?.custom) {
     const config = checkModelConfig(args.custom, 'custom');
-    choice = { id: 'custom', label: customLabel(runConfigFor({ id: 'custom', label: 'custom model', config }, readRunSettings())), config };
+    choice = { id: 'custom', label: customLabel({ ...DEFAULT_RUN_CONFIG, ...config }), config };
   } else if (args?.preset) {
     choice = PRESETS.find((p) => p.id === args.preset);
     if (!choice) throw new Error(`unknown preset ${args.preset} (presets: ${PRESETS.map((p) => p.id).join(', ')})`);
