@@ -75,6 +75,7 @@ export function registerTraining(context: vscode.ExtensionContext): TrainingSess
     vscode.commands.registerCommand(TrainingCommands.start, (args?: StartArgs) => guard(async () => {
       // Every training command comes here: the chosen model over the settings, refused before any file is read.
       const config = trainConfigFor(currentModel(context.workspaceState), readRunSettings(), args?.config);
+      const legacy = legacyTrainConfig(config);
       const source = args?.source ?? (await pickSource());
       if (!source) return { ok: false, error: 'cancelled' };
       let corpus;
@@ -88,7 +89,7 @@ export function registerTraining(context: vscode.ExtensionContext): TrainingSess
       const messages = [...corpus.messages, ...(split.note ? [split.note] : [])];
       for (const m of messages) void vscode.window.showWarningMessage(m);
       const run = await session.start({
-        name: args?.name ?? corpus.description, config: legacyTrainConfig(config),
+        name: args?.name ?? corpus.description, config: legacy,
         train: split.train, valid: split.valid, corpusMessages: messages, languages: corpusLanguages(source.kind, corpus.report.used),
       });
       return run.state === 'failed' ? fail(run.message ?? 'training failed to start') : { ok: true, runId: run.id, config };
