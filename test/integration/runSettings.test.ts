@@ -28,6 +28,9 @@ describe('seqlab.training.* settings reach the run config of a training command'
     editor.selection = new vscode.Selection(0, 0, doc.lineCount, 0);
   });
 
+  // Leave the next suite a model equal to the default one (the settings alone), whatever this one chose last.
+  after(() => vscode.commands.executeCommand('seqlab.newModel', { custom: { task: 'lm' } }));
+
   afterEach(async () => {
     await api.training.stop();
     for (const name of CHANGED) await settings().update(name, undefined, vscode.ConfigurationTarget.Global);
