@@ -12,10 +12,11 @@ export class UsageError extends Error {
 
 export type FlagSpec =
   | { type: 'bool' }
-  | { type: 'string'; choices?: readonly string[] }
+  /** `aliases`: other spellings accepted for a choice (e.g. rnn-tanh for rnn_tanh), stored as the choice. */
+  | { type: 'string'; choices?: readonly string[]; aliases?: Readonly<Record<string, string>> }
   | { type: 'list' }
   | { type: 'int'; min?: number; max?: number }
-  | { type: 'number'; min?: number; max?: number; exclusiveMin?: boolean };
+  | { type: 'number'; min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean };
 
 export type Flags = Record<string, string | number | boolean | string[] | undefined>;
 
@@ -89,6 +90,8 @@ function checkValue(command: string, name: string, s: FlagSpec, v: string): stri
   if (s.type === 'string') {
     // Empty text is never meant: as a path it is silently "no file" (`--meta=` fell back to another file).
     if (v === '') throw new UsageError(`${command}: --${name} is empty`);
+    // Own keys only: a value such as "constructor" must not find Object.prototype's members.
+    if (s.aliases && Object.prototype.hasOwnProperty.call(s.aliases, v)) v = s.aliases[v];
     if (s.choices && !s.choices.includes(v)) throw new UsageError(`${command}: --${name} must be one of ${s.choices.join('|')}, got ${JSON.stringify(v)}`);
     return v;
   }
@@ -96,6 +99,7 @@ function checkValue(command: string, name: string, s: FlagSpec, v: string): stri
   if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${command}: --${name} must be a number, got ${JSON.stringify(v)}`);
   if (s.type === 'int' && !Number.isInteger(n)) throw new UsageError(`${command}: --${name} must be an integer, got ${JSON.stringify(v)}`);
   if (s.type === 'number' && s.exclusiveMin && s.min !== undefined && !(n > s.min)) throw new UsageError(`${command}: --${name} must be greater than ${s.min}, got ${v}`);
+  if (s.type === 'number' && s.exclusiveMax && s.max !== undefined && !(n < s.max)) throw new UsageError(`${command}: --${name} must be less than ${s.max}, got ${v}`);
   if (s.min !== undefined && n < s.min) throw new UsageError(`${command}: --${name} must be at least ${s.min}, got ${v}`);
   if (s.max !== undefined && n > s.max) throw new UsageError(`${command}: --${name} must be at most ${s.max}, got ${v}`);
   return n;

@@ -1,12 +1,12 @@
 // `seqlab --help` and `seqlab COMMAND --help`, DERIVED from the flag specs each command parses with: the list
 // of flags, their value kinds, choices and ranges come from the FlagSpec records (a command's spec reaches
 // here through parseArgs' HelpRequest), so a flag a command accepts cannot be missing from its help. This file
-// adds only words: one line per flag saying what it does and its default. A flag without a line here still
+// adds only words: one line per flag saying what it does and its default; `seqlab train`'s run flags take both
+// from the run config's field table (engine/run/config.ts). A flag without a line here still
 // appears (with its kind and range); test/unit/cliErrors.test.ts fails until it has one.
-import { DEFAULT_RUN_CONFIG as D } from '../engine/run/config';
-import { NUM_SPECIAL } from '../engine/tokenize/types';
 import { HelpRequest, USAGE, type FlagSpec } from './args';
 import type { CliIO } from './io';
+import { CLI_DEFAULT_STEPS, CONFIG_FLAG_FIELDS } from './trainConfig';
 
 /** What a flag does (and its default), with the name of its value when the kind alone does not say it. */
 interface FlagDoc {
@@ -19,37 +19,15 @@ const FORCE: FlagDoc = { text: 'replace the model (or write into the non-empty f
 const MAX_DATA: FlagDoc = { value: 'MB', text: 'most megabytes of data files this command reads (default 64; devices and FIFOs are never read)' };
 const ALLOW_SPECIAL: FlagDoc = { text: 'let decoding emit <pad>, <bos>, <unk>, control bytes and broken UTF-8 (masked by default)' };
 
-export const FLAG_DOCS: Readonly<Record<string, Readonly<Record<string, FlagDoc>>>> = {
+const COMMAND_DOCS: Readonly<Record<string, Readonly<Record<string, FlagDoc>>>> = {
+  // The run's fields (--cell, --hidden, …) come from the field table: see trainDocs below.
   train: {
-    task: { text: 'lm: next token; classify: a label per line; tag: a tag per word; seq2seq: source → target; one-to-many: a text from its label' },
+    task: { text: 'what the model learns, required: lm (plain text), seq2seq (SOURCE<TAB>TARGET lines), classify (LABEL<TAB>TEXT lines), tag (TOKEN<TAB>TAG lines, a blank line between sentences), one-to-many (LABEL<TAB>TEXT lines: writes a text from its label)' },
     out: { value: 'DIR', text: 'checkpoint directory to write (model.safetensors + seqlab.json)' },
-    data: { value: 'FILE...', text: 'training files: lm plain text, classify LABEL<TAB>TEXT, tag CoNLL TOKEN<TAB>TAG (blank line between sentences), seq2seq SOURCE<TAB>TARGET, one-to-many LABEL<TAB>TEXT' },
+    data: { value: 'FILE...', text: 'training files in the format of --task' },
     valid: { value: 'FILE', text: 'held-out file in the same format, evaluated with the saved model after training' },
-    cell: { text: `recurrent cell (default ${D.cell.replace('_', '-')})` },
-    hidden: { text: `hidden units per layer (default ${D.hidden})` },
-    layers: { text: `stacked recurrent layers (default ${D.layers})` },
-    bidirectional: { text: 'read each sequence in both directions (classify, tag, the seq2seq encoder; not lm or one-to-many)' },
-    'reverse-source': { text: 'seq2seq: feed the source right to left (Sutskever et al. 2014); not with --bidirectional' },
-    'attention-location': { value: 'K', text: 'seq2seq with --attention additive: odd width of a location kernel over the previous weights (default 0 = none)' },
-    merge: { text: `how --bidirectional joins the two directions (default ${D.merge}; classify and tag)` },
-    attention: { text: `seq2seq decoder attention over the encoder states (default ${D.attention})` },
-    tokenizer: { text: `token unit (default ${D.tokenizer}; --task tag always reads the file's words)` },
-    'vocab-size': { text: `vocabulary size, ${NUM_SPECIAL} special tokens included: char/word keep the most frequent tokens, bpe merges up to it (default: every token seen)` },
-    embedding: { text: `token embedding size (default ${D.embedding})` },
-    dropout: { value: 'P', text: `dropout between stacked layers, needs --layers 2 or more (default ${D.dropout})` },
-    'seq-len': { text: `lm: truncated-BPTT chunk length; other tasks: longest sequence kept (default ${D.seqLen})` },
-    batch: { text: `sequences per step (default ${D.batch})` },
-    optimizer: { text: `(default ${D.optimizer})` },
-    lr: { text: `learning rate (default ${D.lr}; 0.1 with --optimizer sgd)` },
-    clip: { text: `largest global gradient norm, 0 = no clipping (default ${D.clip})` },
-    'teacher-forcing': { value: 'P', text: `seq2seq: probability of feeding the reference token to the decoder (default ${D.teacherForcing})` },
-    decay: { text: 'cosine-decay the learning rate to lr/10 over --steps (needs --steps)' },
-    steps: { text: 'optimizer steps (default 1000 unless --time is given)' },
-    'valid-every': { text: `with --json: a validation line (loss and the task's metrics) every N steps, 0 = never (default ${D.validEvery})` },
-    'valid-batches': { text: `batches of held-out data each validation reads (default ${D.validBatches})` },
     time: { value: 'SECONDS', text: 'train for this long instead of a number of steps' },
-    seed: { text: `seed of the one random generator: initialization, dropout, shuffling (default ${D.seed})` },
-    json: { text: 'JSON lines on stdout: start, progress about once a second, validations, done' },
+    json: { text: 'JSON lines on stdout: start, progress about once a second, validations (every --valid-every steps), done' },
     force: FORCE,
     'max-data-mb': MAX_DATA,
     'max-memory-mb': { value: 'MB', text: 'refuse a model whose training needs more memory than this (default: half the RAM)' },
@@ -121,10 +99,32 @@ export const FLAG_DOCS: Readonly<Record<string, Readonly<Record<string, FlagDoc>
   },
 };
 
+/**
+ * `seqlab train`'s run flags, worded by the field table: its one-line description, the default, and the tasks that
+ * read the flag. --steps adds the CLI's own end of a run (CLI_DEFAULT_STEPS).
+ */
+function trainDocs(): Record<string, FlagDoc> {
+  const docs: Record<string, FlagDoc> = {};
+  for (const f of CONFIG_FLAG_FIELDS) {
+    if (f.key === 'task') continue; // required, documented with the files above
+    const def = f.key === 'steps'
+      ? `default ${CLI_DEFAULT_STEPS} unless --time is given`
+      : `default ${f.type === 'bool' ? (f.default ? 'on' : 'off') : f.default}`;
+    const tasks = f.tasks ? `; --task ${f.tasks.join('|')}` : '';
+    docs[f.flag!] = { text: `${f.description} (${def}${tasks})` };
+  }
+  return docs;
+}
+
+export const FLAG_DOCS: Readonly<Record<string, Readonly<Record<string, FlagDoc>>>> = {
+  ...COMMAND_DOCS,
+  train: { ...trainDocs(), ...COMMAND_DOCS.train },
+};
+
 /** The flag's value as written after it: its doc's name, else the choices or the kind. */
 function valueName(spec: FlagSpec, doc: FlagDoc | undefined): string {
   if (spec.type === 'bool') return '';
-  if (spec.type === 'string' && spec.choices) return spec.choices.join('|');
+  if (spec.type === 'string' && spec.choices) return [...spec.choices, ...Object.keys(spec.aliases ?? {})].join('|');
   return doc?.value ?? { string: 'TEXT', list: 'VALUE...', int: 'N', number: 'X' }[spec.type];
 }
 
@@ -132,8 +132,9 @@ function valueName(spec: FlagSpec, doc: FlagDoc | undefined): string {
 function range(spec: FlagSpec): string {
   if (spec.type !== 'int' && spec.type !== 'number') return '';
   const lo = spec.min === undefined ? '' : spec.type === 'number' && spec.exclusiveMin ? `> ${spec.min}` : `≥ ${spec.min}`;
-  if (spec.min !== undefined && spec.max !== undefined && lo.startsWith('≥')) return `${spec.min}..${spec.max}`;
-  return [lo, spec.max === undefined ? '' : `≤ ${spec.max}`].filter(Boolean).join(', ');
+  const hi = spec.max === undefined ? '' : spec.type === 'number' && spec.exclusiveMax ? `< ${spec.max}` : `≤ ${spec.max}`;
+  if (lo.startsWith('≥') && hi.startsWith('≤')) return `${spec.min}..${spec.max}`;
+  return [lo, hi].filter(Boolean).join(', ');
 }
 
 /** One line per flag: "  --name VALUE   what it does (default …) [range]". */

@@ -6,83 +6,27 @@
 // Stops early, still saving the last good weights: on a non-finite loss/gradient/parameter (exit 1, naming the
 // tensor and step), on SIGINT / SIGTERM (exit 130 / 143) and when a reader closes its output (exit 141). A loss
 // far above chance is warned about once.
-import { ConfigError, DEFAULT_RUN_CONFIG, RUN_CONFIG_FIELDS, TASK_KINDS, parseRunConfig, type RunConfig, type TaskKind } from '../engine/run/config';
+import type { TaskKind } from '../engine/run/config';
 import { TrainingRun } from '../engine/run/run';
 import type { Validation } from '../engine/run/report';
 import { loadTask, taskCheckpoint } from '../engine/tasks/checkpoint';
 import { describeNonFinite, hugeLossMessage } from '../engine/sentinel';
 import type { StepStats } from '../engine/trainer';
-import { parseArgs, requireFlag, UsageError, type FlagSpec, type Parsed } from './args';
+import { parseArgs, requireFlag } from './args';
 import { checkOutputDir } from './checkpointDir';
-import { dataReadOptions, MAX_DATA_FLAG } from './dataFiles';
-import { refuseIgnoredTrainFlags } from './combinations';
-import { NUM_SPECIAL } from '../engine/tokenize/types';
+import { dataReadOptions } from './dataFiles';
 import { evaluateTask, refuseUnknownLabels } from './evaluate';
 import { readTaskData, saveTaskDir, type CliIO } from './io';
-import { hostMemoryLimit, MAX_MEMORY_FLAG } from './memory';
+import { hostMemoryLimit } from './memory';
 import { Progress } from './progress';
 import { SIGNAL_EXIT_CODE, yieldToEventLoop, type InterruptSignal } from './signals';
+import { TRAIN_FLAGS, taskOptions } from './trainConfig';
+import { unknownTokenWarning } from './vocabCheck';
 
 /** How long the synchronous step loop may hold the event loop (signals and output wait that long at most). */
 const YIELD_MS = 50;
-import { unknownTokenWarning } from './vocabCheck';
 
-const CELL_FLAGS = ['lstm', 'gru', 'rnn-tanh', 'rnn-relu'] as const;
-
-export const TRAIN_FLAGS: Record<string, FlagSpec> = {
-  task: { type: 'string', choices: TASK_KINDS },
-  out: { type: 'string' },
-  data: { type: 'list' },
-  valid: { type: 'string' },
-  cell: { type: 'string', choices: CELL_FLAGS },
-  hidden: { type: 'int', min: 1, max: 4096 },
-  layers: { type: 'int', min: 1, max: 16 },
-  bidirectional: { type: 'bool' },
-  'reverse-source': { type: 'bool' },
-  'attention-location': { type: 'int', min: 0, max: 31 },
-  merge: { type: 'string', choices: ['concat', 'sum', 'mean', 'weighted'] },
-  attention: { type: 'string', choices: ['none', 'dot', 'general', 'additive'] },
-  tokenizer: { type: 'string', choices: ['char', 'word', 'bpe'] },
-  'vocab-size': { type: 'int', min: NUM_SPECIAL + 1 }, // at least one real token besides <pad> <unk> <bos> <eos>
-  embedding: { type: 'int', min: 1, max: 4096 },
-  dropout: { type: 'number', min: 0, max: 0.95 },
-  'seq-len': { type: 'int', min: 1, max: 100000 },
-  batch: { type: 'int', min: 1, max: 100000 },
-  optimizer: { type: 'string', choices: ['adam', 'adamw', 'sgd', 'rmsprop'] },
-  lr: { type: 'number', min: 0, exclusiveMin: true },
-  clip: { type: 'number', min: 0 },
-  'teacher-forcing': { type: 'number', min: 0, max: 1 },
-  decay: { type: 'bool' },
-  steps: { type: 'int', min: 1 },
-  'valid-every': { type: 'int', min: 0 },
-  'valid-batches': { type: 'int', min: 0 },
-  time: { type: 'number', min: 0, exclusiveMin: true },
-  seed: { type: 'int', min: 0, max: 2 ** 32 - 1 },
-  json: { type: 'bool' },
-  force: { type: 'bool' },
-  ...MAX_DATA_FLAG,
-  ...MAX_MEMORY_FLAG,
-};
-
-/** The RunConfig of parsed flags: each field of RUN_CONFIG_FIELDS from its flag when given, else its default
- *  (with --optimizer sgd and no --lr, 0.1). Fields that contradict each other are a usage error naming the flag. */
-export function taskOptions(p: Parsed): RunConfig {
-  const f = p.flags, o: Record<string, unknown> = { ...DEFAULT_RUN_CONFIG };
-  for (const field of RUN_CONFIG_FIELDS) {
-    const v = field.flag ? f[field.flag] : undefined;
-    if (v !== undefined) o[field.key] = field.key === 'cell' ? (v as string).replace('-', '_') : v;
-  }
-  if (f.decay && f.steps === undefined) throw new UsageError('train: --decay needs --steps (the cosine decay runs over them)');
-  if (f.optimizer === 'sgd' && f.lr === undefined) o.lr = 0.1;
-  try {
-    return parseRunConfig(o);
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    const key = e.field.replace(/^config\./, '');
-    const flag = RUN_CONFIG_FIELDS.find((x) => x.key === key)?.flag;
-    throw new UsageError(`train: ${flag ? `--${flag}` : key}: ${e.message.slice(e.field.length + 2)}`);
-  }
-}
+export { TRAIN_FLAGS, taskOptions } from './trainConfig';
 
 export async function train(argv: readonly string[], io: CliIO): Promise<number> {
   const p = parseArgs(argv, TRAIN_FLAGS, 0, 'train');
@@ -90,11 +34,6 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
   const out = requireFlag<string>(p, 'out', 'train');
   const files = requireFlag<string[]>(p, 'data', 'train');
   checkOutputDir(out, Boolean(p.flags.force), 'train'); // before reading data or training: never refuse after the work
-  if (p.flags.steps !== undefined && p.flags.time !== undefined) throw new UsageError('train: give --steps or --time, not both');
-  if (kind !== 'seq2seq' && p.flags.attention !== undefined && p.flags.attention !== 'none') throw new UsageError(`train: --attention is for --task seq2seq, not ${kind}`);
-  refuseIgnoredTrainFlags(kind, p.flags);
-  if (kind !== 'seq2seq' && p.flags.attention !== undefined && p.flags.attention !== 'none') throw new UsageError(`train: --attention is for --task seq2seq, not ${kind}`);
-  if (p.flags['reverse-source'] && kind !== 'seq2seq') throw new UsageError(`train: --reverse-source is for --task seq2seq, not ${kind}`);
   const o = taskOptions(p);
   const json = Boolean(p.flags.json);
   const data = readTaskData(kind, files, dataReadOptions(p.flags, io.err));
@@ -105,7 +44,7 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
   const task = run.task;
   const unknown = o.vocabSize ? unknownTokenWarning(task, run.train, o.tokenizer) : null; // uncapped: no <unk> by construction
   if (unknown) io.err(`seqlab: warning: ${unknown}\n`);
-  const steps = (p.flags.steps as number | undefined) ?? (p.flags.time === undefined ? 1000 : Infinity);
+  const steps = o.steps > 0 ? o.steps : Infinity; // 0 = until stopped (--time, or a signal)
   const seconds = (p.flags.time as number | undefined) ?? Infinity;
   if (json) io.out(JSON.stringify({ type: 'start', task: kind, params: task.params.size, vocab: task.tokenizer.vocabSize, options: o }) + '\n');
   const progress = new Progress(io, json ? 'json' : io.tty ? 'bar' : 'quiet', steps, seconds);

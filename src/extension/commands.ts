@@ -10,7 +10,7 @@ import { readConfig } from './config';
 import { ExperimentsClient } from './experiments/client';
 import { checkGradients, runVanishingGradientExperiment } from './experiments/commands';
 import type { LongLagOptions } from './experiments/jobs';
-import { currentModel, newModel, trainConfigFor } from './newModel';
+import { currentModel, newModel } from './newModel';
 import { loadModel, saveModelAs } from './newModelFiles';
 import { DashboardFeed } from './panels/dashboardFeed';
 import { DashboardPanel } from './panels/dashboardPanel';
@@ -36,6 +36,7 @@ export const Commands = {
 } as const;
 
 export interface TrainArgs {
+  /** Overrides of this one run, over the chosen model and the settings. */
   config?: Partial<RunConfig>;
   name?: string;
   /** Train on Workspace Files… only: the glob (no prompt). */
@@ -64,15 +65,9 @@ export function registerCommands(context: vscode.ExtensionContext, session: Trai
   context.subscriptions.push({ dispose: () => DashboardPanel.current?.dispose() });
 
   const train = async (source: { kind: 'selection' } | { kind: 'activeFile' } | { kind: 'glob'; include: string }, args?: TrainArgs): Promise<CommandResult> => {
-    const model = currentModel(context.workspaceState);
-    if (model.kind !== 'lm') {
-      const error = `${model.label} cannot train on plain text in the editor; run "SeqLab: New Model…" and pick a language model, or train it with the CLI: ${model.cli ?? 'seqlab train'}`;
-      void vscode.window.showErrorMessage(error);
-      return { ok: false, error };
-    }
     show(true); // the editor keeps the focus: the user may keep typing while the model trains
-    const config = trainConfigFor(model, readConfig(), args?.config);
-    return (await vscode.commands.executeCommand<CommandResult>(Commands.startTraining, { source, config, name: args?.name })) ?? { ok: false, error: 'no result' };
+    // Start Training builds the run's config from the chosen model and the settings; args.config overrides them.
+    return (await vscode.commands.executeCommand<CommandResult>(Commands.startTraining, { source, config: args?.config, name: args?.name })) ?? { ok: false, error: 'no result' };
   };
 
   context.subscriptions.push(

@@ -1,163 +1,103 @@
 // "SeqLab: New Model…": a preset (char-LSTM LM, word-GRU LM, BPE-LSTM code model, seq2seq with attention,
-// classifier, tagger) or a custom model with one quick pick per hyperparameter. The choice is remembered per
-// workspace and is what "Train on Selection" / "Train on Workspace Files…" train next. The editor's training
-// worker trains language models; the seq2seq, classifier and tagger presets need paired or labelled data, so
-// for them the command gives the `seqlab train` command line that trains them from such files.
+// classifier, tagger) or a Custom model, one quick pick per field its task reads (modelChoice.ts derives the
+// questions and answers from the run config's table). The choice is remembered per workspace and is what every
+// training command trains next, with the seqlab.training.* settings beneath it (trainConfigFor).
 import * as vscode from 'vscode';
-import { DEFAULT_RUN_CONFIG, type RunConfig, type TaskKind } from '../engine/run/config';
-import { readConfig, type SeqLabConfig } from './config';
+import { DEFAULT_RUN_CONFIG, type RunConfig } from '../engine/run/config';
+import { readRunSettings } from './config';
+import {
+  PRESETS, SETTINGS_MODEL, TASK_DATA_FORMAT, checkModelConfig, customKeys, customLabel, customStep, runConfigFor, storedModelChoice, taskStep,
+  type CustomStep, type ModelChoice,
+} from './modelChoice';
+import { settingsForTask } from './runSettings';
 
-export type ModelKind = 'lm' | 'seq2seq' | 'classifier' | 'tagger';
-
-export interface ModelChoice {
-  readonly id: string;
-  readonly label: string;
-  readonly kind: ModelKind;
-  /** Overrides of the settings-derived RunConfig. */
-  readonly config: Partial<RunConfig>;
-  /** For the other kinds: how to train it with the CLI. */
-  readonly cli?: string;
-}
-
-export interface ModelPreset extends ModelChoice {
-  readonly detail: string;
-}
-
-export const PRESETS: readonly ModelPreset[] = [
-  {
-    id: 'char-lstm', label: 'Character-level LSTM language model', kind: 'lm',
-    detail: 'Reads and writes one character at a time. The classic first model (Karpathy\'s char-rnn): learns spelling, then words, then style.',
-    config: { tokenizer: 'char', cell: 'lstm', hidden: 128, layers: 1, embedding: 32, seqLen: 64 },
-  },
-  {
-    id: 'word-gru', label: 'Word-level GRU language model', kind: 'lm',
-    detail: 'One token per word or punctuation mark, a GRU (simpler than an LSTM, often as good). Needs more text than the character model.',
-    config: { tokenizer: 'word', cell: 'gru', hidden: 128, layers: 1, embedding: 64, seqLen: 32 },
-  },
-  {
-    id: 'bpe-lstm-code', label: 'BPE LSTM code model', kind: 'lm',
-    detail: 'Byte-pair tokens (frequent character runs such as "function" become one token), two LSTM layers: suits source code.',
-    config: { tokenizer: 'bpe', vocabSize: 512, cell: 'lstm', hidden: 192, layers: 2, embedding: 64, seqLen: 48 },
-  },
-  {
-    id: 'seq2seq-attention', label: 'Seq2seq with attention', kind: 'seq2seq', config: {},
-    detail: 'Encoder–decoder with additive attention: translates one sequence into another (e.g. dates, reversal). Trains on paired lines.',
-    cli: 'seqlab train --task seq2seq --attention additive --cell gru --hidden 128 --data pairs.tsv --out models/seq2seq',
-  },
-  {
-    id: 'classifier', label: 'Sequence classifier', kind: 'classifier', config: {},
-    detail: 'Reads a whole sequence (bidirectionally) and predicts one label, e.g. the language of a sentence. Trains on "label<TAB>text" lines.',
-    cli: 'seqlab train --task classify --bidirectional --cell lstm --hidden 64 --data labelled.tsv --out models/classifier',
-  },
-  {
-    id: 'tagger', label: 'Sequence tagger', kind: 'tagger', config: {},
-    detail: 'One label per token (e.g. part of speech), with a bidirectional LSTM. Trains on tagged tokens.',
-    cli: 'seqlab train --task tag --bidirectional --cell lstm --hidden 64 --data tagged.tsv --out models/tagger',
-  },
-];
+export { PRESETS, SETTINGS_MODEL, type ModelChoice, type ModelPreset } from './modelChoice';
 
 const STATE_KEY = 'seqlab.model';
+/** Contributed in package.json; registered in commands.ts. */
+const TRAIN_ON_WORKSPACE_FILES = 'seqlab.trainOnWorkspaceFiles';
 
-/** Until the user picks one, a language model built from the seqlab.training.* settings alone. */
-export const SETTINGS_MODEL: ModelChoice = { id: 'settings', label: 'language model from settings', kind: 'lm', config: {} };
-
-/** The model the next training command trains. */
+/** The model the next training command trains (a remembered choice that no longer checks is dropped). */
 export function currentModel(state: vscode.Memento): ModelChoice {
-  return state.get<ModelChoice>(STATE_KEY) ?? SETTINGS_MODEL;
+  return storedModelChoice(state.get<unknown>(STATE_KEY)) ?? SETTINGS_MODEL;
 }
 
-const TASK_OF: Record<ModelKind, TaskKind> = { lm: 'lm', seq2seq: 'seq2seq', classifier: 'classify', tagger: 'tag' };
-
-/** The full RunConfig: the run config's defaults, the settings, then the chosen model's overrides, then per-call overrides. */
-export function trainConfigFor(model: ModelChoice, c: SeqLabConfig = readConfig(), extra: Partial<RunConfig> = {}): RunConfig {
-  const base: RunConfig = {
-    ...DEFAULT_RUN_CONFIG, task: TASK_OF[model.kind],
-    seed: c.seed, tokenizer: c.tokenizer, embedding: c.embeddingSize, cell: c.cell, hidden: c.hiddenSize, layers: c.numLayers,
-    dropout: c.dropout, optimizer: c.optimizer, lr: c.learningRate, clip: c.clipNorm, batch: c.batchSize, seqLen: c.sequenceLength, steps: c.maxSteps,
-  };
-  return { ...base, ...known(model.config), ...known(extra) };
+/**
+ * The RunConfig a training command runs: the table's defaults ← the user's settings ← the chosen model ← `extra`,
+ * validated; throws a ConfigError whose message names the setting, model or argument at fault.
+ */
+export function trainConfigFor(model: ModelChoice, settings: Partial<RunConfig> = readRunSettings(), extra: Partial<RunConfig> = {}): RunConfig {
+  return runConfigFor(model, settings, extra);
 }
 
-/** Only the RunConfig fields of an override (a choice stored by an older version may carry other names). */
-function known(o: Partial<RunConfig>): Partial<RunConfig> {
-  return Object.fromEntries(Object.entries(o).filter(([k]) => k in DEFAULT_RUN_CONFIG)) as Partial<RunConfig>;
-}
+type Item<T> = vscode.QuickPickItem & { value: T };
 
-type Pick<T> = vscode.QuickPickItem & { value: T };
-
-async function pickOne<T>(title: string, items: Pick<T>[], step: number, total: number): Promise<T | undefined> {
-  const chosen = await vscode.window.showQuickPick(items, { title: `New model (${step}/${total}): ${title}`, ignoreFocusOut: true, matchOnDetail: true });
+async function ask<T>(step: { title: string; description: string; items: Item<T>[] }, n: number): Promise<T | undefined> {
+  const chosen = await vscode.window.showQuickPick(step.items, {
+    title: `New model (${n}): ${step.title}`, placeHolder: step.description, ignoreFocusOut: true, matchOnDetail: true,
+  });
   return chosen?.value;
 }
 
-/** The custom model: one quick pick per hyperparameter, each with a sentence on what it changes. */
-async function pickCustom(c: SeqLabConfig): Promise<ModelChoice | undefined> {
-  const n = 8;
-  const cell = await pickOne('recurrent cell', [
-    { label: 'LSTM', value: 'lstm' as const, detail: 'Gated memory cell: keeps information over long spans. The safe default.' },
-    { label: 'GRU', value: 'gru' as const, detail: 'Two gates instead of three: fewer parameters, often as good as an LSTM.' },
-    { label: 'tanh RNN', value: 'rnn_tanh' as const, detail: 'The plain recurrent network: its gradient vanishes over long spans (try the vanishing-gradient experiment).' },
-  ], 1, n);
-  if (!cell) return undefined;
-  const tokenizer = await pickOne('tokens', [
-    { label: 'characters', value: 'char' as const, detail: 'Small vocabulary, learns spelling; needs longer sequences.' },
-    { label: 'words', value: 'word' as const, detail: 'One token per word: shorter sequences, but unseen words become <unk>.' },
-    { label: 'byte-pair (BPE)', value: 'bpe' as const, detail: 'Frequent character runs merged into tokens: a middle ground, good for code.' },
-  ], 2, n);
-  if (!tokenizer) return undefined;
-  const sizes = (label: string, values: number[], def: number, why: string): Pick<number>[] =>
-    values.map((v) => ({ label: String(v), value: v, description: v === def ? 'current setting' : undefined, detail: `${label} ${v}: ${why}` }));
-  const hiddenSize = await pickOne('hidden size', sizes('hidden size', [32, 64, 128, 256, 512], c.hiddenSize, 'more units remember more but train slower'), 3, n);
-  if (!hiddenSize) return undefined;
-  const numLayers = await pickOne('layers', sizes('layers', [1, 2, 3], c.numLayers, 'stacked layers learn more abstract features'), 4, n);
-  if (!numLayers) return undefined;
-  const embeddingSize = await pickOne('embedding size', sizes('embedding', [16, 32, 64, 128], c.embeddingSize, 'the length of the vector each token is turned into'), 5, n);
-  if (!embeddingSize) return undefined;
-  const seqLen = await pickOne('sequence length (BPTT)', sizes('steps', [16, 32, 64, 128], c.sequenceLength, 'how far back the gradient flows in one update'), 6, n);
-  if (!seqLen) return undefined;
-  const lr = await pickOne('learning rate', [0.0005, 0.001, 0.002, 0.005, 0.01].map((v) => ({
-    label: String(v), value: v, description: v === c.learningRate ? 'current setting' : undefined,
-    detail: v >= 0.005 ? 'fast, may diverge (watch for a NaN loss)' : v <= 0.001 ? 'slow and steady' : 'a good start with Adam',
-  })), 7, n);
-  if (!lr) return undefined;
-  const clip = await pickOne('gradient clipping', [
-    { label: 'clip at norm 1', value: 1, detail: 'Strong: rescales the gradient whenever its norm exceeds 1.' },
-    { label: 'clip at norm 5', value: 5, detail: 'The usual safety net against exploding gradients.' },
-    { label: 'no clipping', value: 0, detail: 'Shows exploding gradients as they are (spikes, maybe a NaN loss).' },
-  ], 8, n);
-  if (clip === undefined) return undefined;
-  const name = `custom ${cell.toUpperCase().replace('RNN_TANH', 'tanh RNN')} ${numLayers}×${hiddenSize}, ${tokenizer}`;
-  return {
-    id: 'custom', label: name, kind: 'lm',
-    config: { cell, tokenizer, hidden: hiddenSize, layers: numLayers, embedding: embeddingSize, seqLen, lr, clip, ...(tokenizer === 'bpe' ? { vocabSize: 512 } : {}) },
-  };
+/** Custom: the task, then one question per field that task reads; every answer is valid with those before it. */
+async function pickCustom(settings: Partial<RunConfig>): Promise<ModelChoice | undefined> {
+  const task = await ask(taskStep('lm'), 1);
+  if (task === undefined) return undefined;
+  let sofar: RunConfig = { ...DEFAULT_RUN_CONFIG, ...settingsForTask(settings, task), task };
+  const answers: Partial<RunConfig> = { task };
+  const keys = customKeys(task);
+  for (const [i, key] of keys.entries()) {
+    const step: CustomStep = customStep(key, sofar);
+    const value = await ask(step, i + 2);
+    if (value === undefined) return undefined;
+    sofar = { ...sofar, [key]: value };
+    Object.assign(answers, { [key]: value });
+  }
+  return { id: 'custom', label: customLabel(sofar), config: checkModelConfig(answers, 'custom') };
 }
 
-/** Runs the New Model flow (or takes `args.preset` without prompts); returns the stored choice. */
+/** Runs the New Model flow (or takes `args.preset` / `args.custom` without prompts); returns the stored choice. */
 export async function newModel(state: vscode.Memento, args?: { preset?: string; custom?: Partial<RunConfig> }): Promise<ModelChoice | undefined> {
   let choice: ModelChoice | undefined;
-  if (args?.custom) choice = { id: 'custom', label: 'custom model', kind: 'lm', config: args.custom };
-  else if (args?.preset) {
+  if (args?.custom) {
+    const config = checkModelConfig(args.custom, 'custom');
+    choice = { id: 'custom', label: customLabel({ ...DEFAULT_RUN_CONFIG, ...config }), config };
+  } else if (args?.preset) {
     choice = PRESETS.find((p) => p.id === args.preset);
     if (!choice) throw new Error(`unknown preset ${args.preset} (presets: ${PRESETS.map((p) => p.id).join(', ')})`);
   } else {
-    const items: Pick<string>[] = [
-      ...PRESETS.map((p) => ({ label: p.label, value: p.id, detail: p.detail, description: p.kind === 'lm' ? 'language model' : p.kind })),
-      { label: 'Custom…', value: 'custom', detail: 'Choose the cell, tokens, sizes, learning rate and clipping yourself, one question at a time.' },
+    const items: Item<string>[] = [
+      ...PRESETS.map((p) => ({ label: p.label, value: p.id, detail: p.detail, description: p.config.task })),
+      { label: 'Custom…', value: 'custom', detail: 'Choose the task, cell, tokens, sizes, learning rate and clipping yourself, one question at a time.' },
     ];
-    const id = await pickOne('start from a preset or choose every hyperparameter', items, 1, 1);
+    const id = await ask({ title: 'start from a preset or choose every hyperparameter', description: 'The model the training commands train next', items }, 1);
     if (!id) return undefined;
-    choice = id === 'custom' ? await pickCustom(readConfig()) : PRESETS.find((p) => p.id === id);
+    choice = id === 'custom' ? await pickCustom(readRunSettings()) : PRESETS.find((p) => p.id === id);
   }
   if (!choice) return undefined;
-  await state.update(STATE_KEY, choice);
-  if (choice.kind === 'lm') {
-    void vscode.window.showInformationMessage(`New model: ${choice.label}. Select some text and run "SeqLab: Train on Selection" to train it.`);
-  } else {
-    const copy = 'Copy Command';
-    void vscode.window.showInformationMessage(
-      `${choice.label} trains on paired or labelled files, not on plain text. Train it with the SeqLab CLI: ${choice.cli}`, copy,
-    ).then((p) => (p === copy && choice?.cli ? vscode.env.clipboard.writeText(choice.cli) : undefined));
+  runConfigFor(choice, {}); // a model invalid in itself (a bidirectional language model) is refused here
+  let problem: string | null = null;
+  try {
+    trainConfigFor(choice);
+  } catch (e) {
+    problem = (e as Error).message; // the user's settings clash with it: kept, and said now rather than at training
   }
+  await state.update(STATE_KEY, choice);
+  void announce(choice, problem);
   return choice;
+}
+
+/** Says what the model trains on, and offers the command that trains it on such files. */
+async function announce(choice: ModelChoice, problem: string | null): Promise<void> {
+  if (problem) {
+    void vscode.window.showWarningMessage(`New model: ${choice.label}. It cannot train with the current settings: ${problem}`);
+    return;
+  }
+  const task = choice.config.task;
+  const train = 'Train on Workspace Files…';
+  const how = task === 'lm'
+    ? 'Select some text and run "SeqLab: Train on Selection", or train on workspace files.'
+    : `It trains on ${TASK_DATA_FORMAT[task]}: pick such files, or select such lines and run "SeqLab: Train on Selection".`;
+  const pick = await vscode.window.showInformationMessage(`New model: ${choice.label}. ${how}`, train);
+  if (pick === train) await vscode.commands.executeCommand(TRAIN_ON_WORKSPACE_FILES);
 }

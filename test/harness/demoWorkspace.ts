@@ -60,7 +60,7 @@ below starts with **SeqLab: New Model…**, which picks what the next training c
 | \`code/\` | SeqLab's own TypeScript sources | BPE LSTM code model |
 | \`dates.tsv\` | ${count('dates.tsv')} dates in ${DATE_STYLES.length} styles, each with its ISO form: \`Sunday, 30 October 2039<TAB>2039-10-30\` | Seq2seq with attention |
 | \`reverse.tsv\` | ${count('reverse.tsv')} strings of ${reverse.options?.minLen} to ${reverse.options?.maxLen} letters and the same string reversed | Seq2seq with attention |
-| \`languages.tsv\` | ${count('languages.tsv')} words, ${count('languages.tsv', 4)} each of English, French, German and Spanish: \`german<TAB>westafrikas\` | Sequence classifier |
+| \`languages.tsv\` | ${count('languages.tsv')} words, ${count('languages.tsv', 4)} each of English, French, German and Spanish: \`german<TAB>westafrikas\` | Sequence classifier, Word generator (one-to-many) |
 | \`tags.conll\` | ${count('tags.conll')} sentences tagged with their parts of speech, one \`token<TAB>tag\` per line | Sequence tagger |
 
 The four data files are made by SeqLab's own generators: each is what this \`seqlab data\` command prints
@@ -118,6 +118,18 @@ ${DEMO_DATA.map(demoDataCommand).join('\n')}
 5. Select the word of a line of \`languages.tsv\` (after the tab), or any word you type (\`schmetterling\`,
    \`mariposa\`, \`papillon\`, \`butterfly\`), and run **SeqLab: Classify Selection**: the language and the
    probability of each.
+
+## Word generator (one-to-many): languages.tsv
+
+The same file, read the other way: the label is the input and the word is the output.
+
+1. **SeqLab: New Model…** → **Word generator (one-to-many)**.
+2. **SeqLab: Train on Workspace Files…** → pick \`languages.tsv\`.
+3. The dashboard charts the loss per generated character and the label accuracy: the share of held-out
+   words that are most likely under their own language (chance is 25 %), so it rises only if the model
+   uses its label.
+4. **SeqLab: Stop Training**, then **SeqLab: Save Model As…** → a folder, e.g. \`models/words\`.
+5. In the terminal: \`seqlab generate models/words --label german --n 5\` writes five made-up German words.
 
 ## Sequence tagger: tags.conll
 

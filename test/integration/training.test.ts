@@ -13,8 +13,7 @@ import type { CommandResult } from '../../src/extension/training/trainingCommand
 import type { RunConfig } from '../../src/engine/run/config';
 
 const CONFIG: Partial<RunConfig> = {
-  embedding: 16, hidden: 64, layers: 2, batch: 8, seqLen: 32, checkpointEvery: 25, snapshotEvery: 20,
-  validEvery: 20, validBatches: 2,
+  embedding: 16, hidden: 64, layers: 2, batch: 8, seqLen: 32, checkpointEvery: 25, snapshotEvery: 20, validEvery: 20, validBatches: 2,
 };
 const PROSE = Array.from({ length: 120 }, (_, i) => `Line ${i}: the quick brown fox jumps over the lazy dog, and the dog naps.`).join('\n');
 

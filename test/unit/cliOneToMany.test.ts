@@ -86,8 +86,8 @@ describe('seqlab one-to-many as a process', function () {
     file('gamma.tsv', 'north\tnaro\ngamma\tgo\n');
     const cases: [string[], number, RegExp][] = [
       [['train', '--task', 'one-to-many', '--data', 'bad.tsv', '--out', 'x'], 1, /^seqlab: bad\.tsv:2: expected "label<TAB>text" but found no tab in "no tab on this line"$/],
-      [['train', '--task', 'one-to-many', '--data', 'words.tsv', '--out', 'x', '--bidirectional'], 2, /^seqlab: train: --task one-to-many cannot be bidirectional/],
-      [['train', '--task', 'one-to-many', '--data', 'words.tsv', '--out', 'x', '--attention', 'dot'], 2, /^seqlab: train: --attention is for --task seq2seq, not one-to-many$/],
+      [['train', '--task', 'one-to-many', '--data', 'words.tsv', '--out', 'x', '--bidirectional'], 2, /^seqlab: train: --bidirectional is read by --task seq2seq, classify or tag, not by one-to-many/],
+      [['train', '--task', 'one-to-many', '--data', 'words.tsv', '--out', 'x', '--attention', 'dot'], 2, /^seqlab: train: --attention is read by --task seq2seq, not by one-to-many$/],
       // The held-out file is checked before training, not after it.
       [['train', '--task', 'one-to-many', '--data', 'words.tsv', '--valid', 'gamma.tsv', '--out', 'x'], 1, /^seqlab: gamma\.tsv: label "gamma" is not one the model was trained on \(it knows north, south\)$/],
       [['eval', model, '--data', 'gamma.tsv'], 1, /^seqlab: gamma\.tsv: label "gamma" is not one the model was trained on/],

@@ -22,9 +22,9 @@ const READERS = {
 
 /** The preset labels of "SeqLab: New Model…", read from the source (a unit test cannot import 'vscode'). */
 function presetLabels(): string[] {
-  const src = fs.readFileSync(path.join(ROOT, 'src', 'extension', 'newModel.ts'), 'utf8');
+  const src = fs.readFileSync(path.join(ROOT, 'src', 'extension', 'modelChoice.ts'), 'utf8');
   const start = src.indexOf('export const PRESETS');
-  assert.ok(start >= 0, 'src/extension/newModel.ts no longer declares PRESETS: read the preset labels from where they went');
+  assert.ok(start >= 0, 'src/extension/modelChoice.ts no longer declares PRESETS: read the preset labels from where they went');
   const body = src.slice(start, src.indexOf('\n];', start));
   return [...body.matchAll(/\blabel: '((?:[^'\\]|\\.)+)'/g)].map((m) => m[1].replace(/\\(.)/g, '$1'));
 }
@@ -77,7 +77,7 @@ describe('demo workspace', function () {
     const readme = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
     assert.equal(readme, README);
     const labels = presetLabels();
-    assert.ok(labels.length >= 6, `only ${labels.length} preset labels found in newModel.ts: ${labels.join(', ')}`);
+    assert.ok(labels.length >= 6, `only ${labels.length} preset labels found in modelChoice.ts: ${labels.join(', ')}`);
     for (const label of labels) assert.ok(readme.includes(`**${label}**`), `the README does not walk through the preset "${label}"`);
     const titles = commandTitles();
     const named = [...readme.matchAll(/\*\*(SeqLab: [^*]+)\*\*/g)].map((m) => m[1]);

@@ -66,7 +66,7 @@ export type FieldSpec =
   | (FieldBase<Key> & { type: 'int'; default: number; min: number; max: number })
   | (FieldBase<Key> & { type: 'number'; default: number; min: number; max: number; exclusiveMin?: boolean; exclusiveMax?: boolean })
   | (FieldBase<Key> & { type: 'bool'; default: boolean })
-  | (FieldBase<Key> & { type: 'choice'; default: string; choices: readonly string[] });
+  | (FieldBase<Key> & { type: 'choice'; default: string; choices: readonly string[]; choiceDescriptions?: readonly string[] });
 
 const SEQ2SEQ: readonly TaskKind[] = ['seq2seq'];
 /** Float32's largest finite value: a learning rate beyond it is not a number the optimizer can apply. */
@@ -78,8 +78,10 @@ const FLOAT32_MAX = 3.4028234663852886e38;
  */
 export const RUN_CONFIG_FIELDS: readonly FieldSpec[] = [
   { key: 'task', type: 'choice', default: 'lm', choices: TASK_KINDS, flag: 'task', setting: null,
+    choiceDescriptions: ['Language model: predicts the next token of plain text.', 'Sequence to sequence: an encoder reads the source, a decoder writes the target (source<TAB>target lines).', 'Classifier: one label for a whole text (label<TAB>text lines).', 'Tagger: one tag per word (token<TAB>tag lines, a blank line between sentences).', 'One-to-many: writes a text from its label (label<TAB>text lines), e.g. a made-up word of a given language.'],
     description: 'What the model learns: lm (next token of plain text), seq2seq (source<TAB>target pairs), classify (label<TAB>text lines), tag (token<TAB>tag lines, a blank line between sentences), one-to-many (label<TAB>text lines: it learns to write texts of a given label).' },
   { key: 'cell', type: 'choice', default: 'lstm', choices: ['lstm', 'gru', 'rnn_tanh', 'rnn_relu'], flag: 'cell', setting: 'cell',
+    choiceDescriptions: ['Long short-term memory: gated memory that keeps information over long spans (the safe default).', 'Gated recurrent unit: two gates instead of three, fewer parameters, often as good as an LSTM.', 'Plain tanh RNN: the simplest recurrent network; its gradient vanishes over long spans.', 'Plain ReLU RNN: unbounded activations; trains only with care (clipping, small learning rates).'],
     description: 'Recurrent cell: LSTM (gated memory, the safe default), GRU (two gates, often as good), or a plain tanh/ReLU RNN (its gradient vanishes over long spans).' },
   { key: 'hidden', type: 'int', default: 128, min: 1, max: 4096, flag: 'hidden', setting: 'hiddenSize',
     description: 'Hidden units in each recurrent layer: more units remember more, but train slower.' },
@@ -88,14 +90,17 @@ export const RUN_CONFIG_FIELDS: readonly FieldSpec[] = [
   { key: 'bidirectional', type: 'bool', default: false, flag: 'bidirectional', setting: 'bidirectional', tasks: ['seq2seq', 'classify', 'tag'],
     description: 'Also read each sequence right to left (classifier, tagger, seq2seq encoder); a language model cannot.' },
   { key: 'merge', type: 'choice', default: 'concat', choices: ['concat', 'sum', 'mean', 'weighted'], flag: 'merge', setting: 'merge', tasks: ['classify', 'tag'],
+    choiceDescriptions: ['Concatenate the two directions (twice the width).', 'Add the two directions.', 'Average the two directions.', 'A learned weighted sum of the two directions.'],
     description: 'How a bidirectional layer joins its two directions: concatenate, sum, mean, or a learned weighted sum.' },
   { key: 'attention', type: 'choice', default: 'additive', choices: ['none', 'dot', 'general', 'additive'], flag: 'attention', setting: 'attention', tasks: SEQ2SEQ,
+    choiceDescriptions: ['No attention: the decoder sees only the encoder\'s final state (the thought vector).', 'Dot-product scores s·h (Luong et al. 2015): no extra weights.', 'General scores s·(W h) (Luong et al. 2015): one learned matrix.', 'Additive scores v·tanh(W h + U s) (Bahdanau et al. 2015): the most expressive.'],
     description: 'Seq2seq attention: none (the thought vector alone), dot or general (Luong et al. 2015), additive (Bahdanau et al. 2015).' },
   { key: 'attentionLocation', type: 'int', default: 0, min: 0, max: 31, flag: 'attention-location', setting: null, tasks: SEQ2SEQ,
     description: 'Location-aware additive attention (Chorowski et al. 2015): odd width of the convolution over the previous weights; 0 = off.' },
   { key: 'reverseSource', type: 'bool', default: false, flag: 'reverse-source', setting: null, tasks: SEQ2SEQ,
     description: 'Feed a unidirectional encoder the source reversed (Sutskever et al. 2014).' },
   { key: 'tokenizer', type: 'choice', default: 'char', choices: ['char', 'word', 'bpe'], flag: 'tokenizer', setting: 'tokenizer', tasks: ['lm', 'seq2seq', 'classify', 'one-to-many'],
+    choiceDescriptions: ['One token per character: tiny vocabulary, learns spelling.', 'One token per word or punctuation mark: shorter sequences, but unseen words become <unk>.', 'Byte-pair encoding: frequent character runs become single tokens (good for code).'],
     description: 'Tokens: characters (tiny vocabulary, learns spelling), words, or byte-pair merges (a middle ground, good for code).' },
   { key: 'vocabSize', type: 'int', default: 0, min: 0, max: 0x110000 + 4, flag: 'vocab-size', setting: 'vocabSize',
     description: 'Largest vocabulary for word and BPE tokens, special tokens included; 0 = the tokenizer\'s default.' },
@@ -108,6 +113,7 @@ export const RUN_CONFIG_FIELDS: readonly FieldSpec[] = [
   { key: 'batch', type: 'int', default: 32, min: 1, max: 100_000, flag: 'batch', setting: 'batchSize',
     description: 'Sequences per optimizer step: larger batches give smoother gradients, but each step costs more.' },
   { key: 'optimizer', type: 'choice', default: 'adam', choices: ['adam', 'adamw', 'sgd', 'rmsprop'], flag: 'optimizer', setting: 'optimizer',
+    choiceDescriptions: ['Adam (Kingma & Ba 2015): a step size per weight, bias-corrected; the easiest to get working.', 'AdamW (Loshchilov & Hutter 2019): Adam with decoupled weight decay (0.01).', 'Stochastic gradient descent, with momentum if set: try a learning rate near 0.1.', 'RMSProp (Tieleman & Hinton 2012): scales each step by a running gradient magnitude.'],
     description: 'The update rule: Adam adapts the step size per weight and is the easiest to get working.' },
   { key: 'lr', type: 'number', default: 0.002, min: 0, max: FLOAT32_MAX, exclusiveMin: true, flag: 'lr', setting: 'learningRate',
     description: 'Learning rate: too high and the loss jumps or turns NaN (training pauses), too low and it falls slowly; 0.002 suits Adam.' },
@@ -138,8 +144,9 @@ export const DEFAULT_RUN_CONFIG: Readonly<RunConfig> = Object.freeze(
 );
 
 export class ConfigError extends Error {
-  constructor(readonly field: string, message: string) {
-    super(`${field}: ${message}`);
+  /** `field`: where the value came from (`config.lr`, a flag, a setting); `reason`: what is wrong with it. */
+  constructor(readonly field: string, readonly reason: string) {
+    super(`${field}: ${reason}`);
     this.name = 'ConfigError';
   }
 }
@@ -208,6 +215,10 @@ export function configProblem(c: RunConfig): { field: Key; message: string } | n
   if (c.decay && c.steps < 2) return { field: 'decay', message: 'the cosine decay runs over the step limit: set steps to 2 or more' };
   if (c.attentionLocation > 0 && (c.attention !== 'additive' || c.attentionLocation % 2 === 0)) {
     return { field: 'attentionLocation', message: `takes an odd kernel width with additive attention, got ${c.attentionLocation} with ${c.attention}` };
+  }
+  if (c.task === 'seq2seq' && c.attention === 'dot' && c.bidirectional) {
+    // s·h_j needs |s| = |h_j|: a bidirectional encoder's states are 2H wide, the decoder's H (attention.ts).
+    return { field: 'attention', message: 'dot attention needs equal encoder and decoder sizes, and a bidirectional encoder is twice as wide: use general or additive' };
   }
   if (c.reverseSource && c.bidirectional) return { field: 'reverseSource', message: 'needs a unidirectional encoder (a bidirectional one already reads right to left)' };
   if (c.tokenizer === 'bpe' && c.vocabSize > 0 && c.vocabSize < BPE_MIN_VOCAB) {

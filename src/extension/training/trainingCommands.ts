@@ -7,7 +7,7 @@ import { CheckpointError, readCheckpoint } from '../../engine/checkpoint';
 import { pytorchExportFiles } from '../../engine/checkpoint/interop';
 import { CorpusError, splitCorpus } from '../../engine/corpus';
 import type { RunConfig } from '../../engine/run/config';
-import { readConfig } from '../config';
+import { readRunSettings } from '../config';
 import { currentModel, trainConfigFor } from '../newModel';
 import { corpusLanguages } from '../completion/languages';
 import { collectCorpus, type CorpusSource } from './corpusSource';
@@ -26,12 +26,13 @@ export const TrainingCommands = {
 
 export interface StartArgs {
   source?: CorpusSource;
+  /** Overrides of this one run, over the chosen model and the settings (trainConfigFor). */
   config?: Partial<RunConfig>;
   name?: string;
 }
 
 /** What a command returns instead of throwing, so callers (and tests) see the message the user saw. */
-export type CommandResult = { ok: true; runId?: string; files?: string[] } | { ok: false; error: string };
+export type CommandResult = { ok: true; runId?: string; files?: string[]; config?: RunConfig } | { ok: false; error: string };
 
 export function registerTraining(context: vscode.ExtensionContext): TrainingSession {
   const root = context.storageUri ?? context.globalStorageUri;
@@ -57,6 +58,8 @@ export function registerTraining(context: vscode.ExtensionContext): TrainingSess
 
   context.subscriptions.push(
     vscode.commands.registerCommand(TrainingCommands.start, (args?: StartArgs) => guard(async () => {
+      // Every training command comes here: the chosen model over the settings, refused before any file is read.
+      const config = trainConfigFor(currentModel(context.workspaceState), readRunSettings(), args?.config);
       const source = args?.source ?? (await pickSource());
       if (!source) return { ok: false, error: 'cancelled' };
       let corpus;
@@ -66,7 +69,6 @@ export function registerTraining(context: vscode.ExtensionContext): TrainingSess
         if (e instanceof CorpusError) return fail(e.message);
         throw e;
       }
-      const config = trainConfigFor(currentModel(context.workspaceState), readConfig(), args?.config);
       // A text is split here (the note says when it is too short to hold anything out); paired or labelled lines
       // go whole, and the run holds out a seeded share of the examples itself (engine/run/data.ts).
       const split = config.task === 'lm' ? splitCorpus(corpus.text) : { train: corpus.text, valid: '' };
@@ -76,7 +78,7 @@ export function registerTraining(context: vscode.ExtensionContext): TrainingSess
         name: args?.name ?? corpus.description, config,
         train: split.train, valid: split.valid, corpusMessages: messages, languages: corpusLanguages(source.kind, corpus.report.used),
       });
-      return run.state === 'failed' ? fail(run.message ?? 'training failed to start') : { ok: true, runId: run.id };
+      return run.state === 'failed' ? fail(run.message ?? 'training failed to start') : { ok: true, runId: run.id, config };
     })),
     vscode.commands.registerCommand(TrainingCommands.pause, () => guard(async () => (session.pause(), { ok: true }))),
     vscode.commands.registerCommand(TrainingCommands.resume, (args?: { runId?: string }) => guard(async () => {
