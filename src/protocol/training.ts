@@ -83,6 +83,18 @@ export interface RunInfo {
   step: number;
 }
 
+/** One frame of the live attention view: the run's CURRENT weights decoding one validation source (greedy). */
+export interface AttentionFrame {
+  source: string;
+  /** The reference target when the source is a validation pair, else absent. */
+  reference?: string;
+  sourceTokens: string[];
+  /** Decoded tokens, '<eos>' last when EOS was reached. */
+  outputTokens: string[];
+  /** (outputTokens.length, sourceTokens.length) weights, each row summing to 1. */
+  weights: number[][];
+}
+
 export type HostToWorker =
   | { type: 'start'; runId: string; config: TrainConfig; train: string; valid: string; resume?: CheckpointBytes }
   | { type: 'pause' }
@@ -93,7 +105,9 @@ export type HostToWorker =
   /** After a non-finite pause: scale the learning rate and/or change norm clipping, then continue. */
   | { type: 'adjust'; lrScale?: number; clipNorm?: number | null }
   /** Load weights and optimizer state from a checkpoint (the last good one) and continue from its step. */
-  | { type: 'rollback'; checkpoint: CheckpointBytes };
+  | { type: 'rollback'; checkpoint: CheckpointBytes }
+  /** The attention view follows this source ('' = the first validation pair); seq2seq runs with attention only. */
+  | { type: 'probe'; source: string };
 
 export type PauseReason = 'user' | 'nonfinite';
 export type CheckpointReason = 'periodic' | 'stop' | 'request';
@@ -112,7 +126,9 @@ export type WorkerToHost =
   | { type: 'stopped'; step: number; reason: 'user' | 'done' }
   | { type: 'error'; message: string; fatal: boolean }
   /** The worker refused a host message that failed validation. */
-  | { type: 'rejected'; message: string };
+  | { type: 'rejected'; message: string }
+  /** seq2seq with attention, about every 2 s, right after `started` and right after a `probe`: current weights decoding one source. */
+  | { type: 'attention'; step: number; frame: AttentionFrame };
 
 export { ProtocolError };
 
@@ -142,6 +158,8 @@ export const TRAINING_LIMITS = {
   idChars: 256, nameChars: 1024, messageChars: 16_384, metaChars: 64 << 20,
   checkpointBytes: 2 ** 31 - 1, params: 1 << 28, tensors: 4096, tensorRank: 8, groups: 256,
   metricsPointsMax: 4096, tokensPerSecond: 1e15,
+  /** An attention frame: at most this many source / output tokens, each token's text at most frameTokenChars. */
+  frameTokens: 512, frameTokenChars: 256,
   /** Losses and norms are data: any finite value ≥ 0 (a huge but finite norm is what the dashboard must show). */
   finite: Number.MAX_VALUE,
 } as const;
@@ -220,6 +238,7 @@ const toWorker = union<HostToWorker>({
   // lrScale lowers the rate after a divergence ((0, 1]), so a checkpointed config stays within lr's range.
   adjust: { lrScale: optional(num(0, 1, true)), clipNorm: optional(nullable(num(0, L.clip, true))) },
   rollback: { checkpoint: bytesSchema },
+  probe: { source: str(L.textChars) },
 });
 
 /** Validates a message arriving at the worker; throws ProtocolError naming the field and what is wrong. */
@@ -260,6 +279,20 @@ const infoSchema = record<RunInfo>({
   step: int(0, L.steps),
 });
 
+const frameTokens = arrayOf(str(L.frameTokenChars), L.frameTokens);
+const frameFields = record<AttentionFrame>({
+  source: str(L.textChars), reference: optional(str(L.textChars)), sourceTokens: frameTokens, outputTokens: frameTokens,
+  weights: arrayOf(arrayOf(num(0, 1), L.frameTokens), L.frameTokens),
+});
+/** A frame's fields in range, then its shape: one row per output token, one weight per source token. */
+const frameSchema = (v: unknown): AttentionFrame => {
+  const f = frameFields(v);
+  const T = f.outputTokens.length, S = f.sourceTokens.length;
+  if (f.weights.length !== T) failAt(['weights'], `must hold one row per output token (${T}), got ${f.weights.length}`);
+  for (let i = 0; i < T; i++) if (f.weights[i].length !== S) failAt(['weights'], `row ${i} must hold one weight per source token (${S}), got ${f.weights[i].length}`);
+  return f;
+};
+
 const step = int(0, L.steps);
 const toHost = union<WorkerToHost>({
   ready: {},
@@ -273,6 +306,7 @@ const toHost = union<WorkerToHost>({
   stopped: { step, reason: oneOf<'user' | 'done'>(['user', 'done']) },
   error: { message: str(L.messageChars), fatal: bool },
   rejected: { message: str(L.messageChars) },
+  attention: { step, frame: frameSchema },
 });
 
 /** What the host knows of its run, to check sizes that depend on it (from `started.info` and the config). */

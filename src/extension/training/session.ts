@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { memoryLimitForRam, type MemoryLimit } from '../../engine/modelMemory';
 import {
-  ProtocolError, parseWorkerToHost, type CheckpointBytes, type RunShape, type HostToWorker, type RunInfo, type TrainConfig, type TrainMetric,
+  ProtocolError, parseWorkerToHost, type CheckpointBytes, type RunShape, type AttentionFrame, type HostToWorker, type RunInfo, type TrainConfig, type TrainMetric,
   type WorkerToHost,
 } from '../../protocol/training';
 import type { RunStore, StoredRun } from './store';
@@ -43,7 +43,9 @@ export type SessionEvent =
   | { type: 'state'; run: RunRecord }
   | { type: 'snapshot'; run: RunRecord }
   | { type: 'checkpoint'; run: RunRecord; step: number }
-  | { type: 'message'; run: RunRecord; level: 'info' | 'warning' | 'error'; text: string };
+  | { type: 'message'; run: RunRecord; level: 'info' | 'warning' | 'error'; text: string }
+  /** A seq2seq run with attention decoded one source with its current weights (the live attention view). */
+  | { type: 'attention'; run: RunRecord; step: number; frame: AttentionFrame };
 
 export interface StartOptions {
   name?: string;
@@ -162,6 +164,11 @@ export class TrainingSession {
     if (keep >= 0) run.history.length = keep;
     run.step = step;
     this.send({ type: 'rollback', checkpoint: ck });
+  }
+
+  /** The live attention view follows `source` from now on ('' = the first validation pair). */
+  probe(source: string): void {
+    this.send({ type: 'probe', source });
   }
 
   requestSnapshot(): void {
@@ -307,6 +314,9 @@ export class TrainingSession {
           return;
         }
         this.emit({ type: 'message', run, level: 'warning', text: `the worker rejected a message: ${m.message}` });
+        return;
+      case 'attention':
+        this.emit({ type: 'attention', run, step: m.step, frame: m.frame });
         return;
     }
   }
