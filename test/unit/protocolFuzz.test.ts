@@ -60,6 +60,7 @@ const HOST_TO_WORKER = S.tagged('type', {
   pause: S.obj({}), resume: S.obj({}), stop: S.obj({}), checkpoint: S.obj({}), snapshot: S.obj({}),
   adjust: S.obj({ lrScale: S.num(0, 1, true), clipNorm: S.orNull(S.num(0, 1e6, true)) }, ['lrScale', 'clipNorm']),
   rollback: S.obj({ checkpoint: BYTES }),
+  probe: S.obj({ source: TEXT }),
 });
 
 const SHAPE: RunShape = { groups: 3, gradRows: 2, seqLen: 5, paramCount: 12 };
@@ -88,6 +89,14 @@ const WORKER_TO_HOST = S.tagged('type', {
   stopped: S.obj({ step: STEP, reason: S.oneOf('user', 'done') }),
   error: S.obj({ message: MESSAGE, fatal: S.bool }),
   rejected: S.obj({ message: MESSAGE }),
+  // An attention frame: ≤ 512 source / output tokens of ≤ 256 chars, weights in [0, 1], (outputs × sources).
+  attention: S.obj({
+    step: STEP,
+    frame: S.where(S.obj({
+      source: TEXT, reference: TEXT, sourceTokens: S.arr(S.str(0, 256), 512), outputTokens: S.arr(S.str(0, 256), 512),
+      weights: S.arr(S.arr(S.num(0, 1), 512), 512),
+    }, ['reference']), (f) => f.weights.length === f.outputTokens.length && f.weights.every((r: unknown[]) => r.length === f.sourceTokens.length)),
+  }),
 });
 
 const bytes = (): unknown => ({ model: new Uint8Array([1, 2, 3]), meta: '{"format":"seqlab"}', state: new Uint8Array(4) });
@@ -104,6 +113,7 @@ const validToWorker = [
   { type: 'pause' }, { type: 'resume' }, { type: 'stop' }, { type: 'checkpoint' }, { type: 'snapshot' },
   { type: 'adjust', lrScale: 0.1 }, { type: 'adjust', clipNorm: 1 }, { type: 'adjust', lrScale: 0.5, clipNorm: null }, { type: 'adjust' },
   { type: 'rollback', checkpoint: bytes() },
+  { type: 'probe', source: 'Sunday, 30 October 2039' }, { type: 'probe', source: '' },
 ];
 
 const validToHost = [
@@ -115,6 +125,8 @@ const validToHost = [
   { type: 'paused', step: 4, reason: 'nonfinite', message: 'Training paused at step 4', tensor: 'rnn.weight_hh_l0' },
   { type: 'paused', step: 4, reason: 'user' }, { type: 'resumed', step: 4 }, { type: 'stopped', step: 9, reason: 'done' },
   { type: 'error', message: 'boom', fatal: true }, { type: 'rejected', message: 'bad' },
+  { type: 'attention', step: 40, frame: { source: 'ab c', reference: '2039', sourceTokens: ['a', 'b', ' c'], outputTokens: ['2', '<eos>'], weights: [[0.5, 0.25, 0.25], [0, 0, 1]] } },
+  { type: 'attention', step: 0, frame: { source: '', sourceTokens: [], outputTokens: [], weights: [] } },
 ];
 
 // ---- experiments channel ----
@@ -172,14 +184,19 @@ const validFromExperiments = [
 
 // ---- dashboard channel ----
 
+const SHARE = S.num(0, 1);
 const DPOINT = S.obj({
-  step: S.int(1, STEPS), loss: NONNEG, validLoss: NONNEG, gradNorm: NONNEG, gradNormAfterClip: NONNEG, clipped: S.bool,
-  groupNorms: S.arr(NONNEG, 256), lr: NONNEG, tokensPerSecond: NONNEG,
-}, ['validLoss', 'gradNorm', 'gradNormAfterClip', 'clipped', 'groupNorms', 'lr', 'tokensPerSecond']);
-const GTT = S.where(S.obj({ step: S.int(1, STEPS), rows: S.int(1, 32), T: S.int(1, 4096), values: S.arr(NONNEG, 32 * 4096) }), (g) => g.values.length === g.rows * g.T);
+  step: S.int(1, STEPS), loss: NONNEG, validLoss: NONNEG, bitsPerChar: NONNEG, validBitsPerChar: NONNEG,
+  validMetrics: opt({ exactMatch: SHARE, tokenAccuracy: SHARE, accuracy: SHARE }),
+  gradNorm: NONNEG, gradNormAfterClip: NONNEG, clipped: S.bool, groupNorms: S.arr(NONNEG, 256), lr: NONNEG, tokensPerSecond: NONNEG,
+}, ['validLoss', 'bitsPerChar', 'validBitsPerChar', 'validMetrics', 'gradNorm', 'gradNormAfterClip', 'clipped', 'groupNorms', 'lr', 'tokensPerSecond']);
+// ‖∂L/∂h_t‖: 1 to 4 recurrent stacks (seq2seq: encoder and decoder), each rows ≤ 32 × T ≤ 4096 values.
+const GTT_STACK = S.where(S.obj({ name: S.str(1, 1024), rows: S.int(1, 32), T: S.int(1, 4096), values: S.arr(NONNEG, 32 * 4096) }), (g) => g.values.length === g.rows * g.T);
+const GTT = S.obj({ step: S.int(1, STEPS), stacks: S.arr(GTT_STACK, 4, 1) });
 const SUMMARY = S.obj({
   id: ID, name: NAME, state: S.oneOf('starting', 'running', 'paused', 'stopping', 'stopped', 'crashed', 'failed', 'interrupted'),
-  model: NAME, groups: S.arr(NAME, 256), maxSteps: S.int(0, STEPS), tokensPerStep: S.int(0, 4096 * 4096), trainTokens: S.int(0, 2 ** 30),
+  task: S.oneOf('lm', 'seq2seq', 'classify', 'tag'), model: NAME, layers: S.int(1, 16), groups: S.arr(NAME, 256), maxSteps: S.int(0, STEPS),
+  tokensPerStep: S.int(0, 4096 * 4096), trainTokens: S.int(0, 2 ** 30), trainExamples: S.int(0, 2 ** 30),
   nonFinite: S.orNull(S.obj({ tensor: NAME, step: S.int(0, STEPS), message: MESSAGE })), message: S.orNull(MESSAGE),
 });
 const SAMPLE = S.obj({ step: S.int(0, STEPS), prompt: S.str(0, 100_000), text: S.str(0, 100_000) });
@@ -201,11 +218,12 @@ const DASHBOARD_TO_HOST = S.tagged('type', {
   error: S.obj({ message: MESSAGE }),
 });
 const summary = (): unknown => ({
-  id: 'run-1', name: 'Selection', state: 'paused', model: 'LSTM 1×64, char tokens', groups: ['embedding', 'rnn'], maxSteps: 0,
-  tokensPerStep: 1024, trainTokens: 5000, nonFinite: { tensor: 'loss', step: 5, message: 'paused' }, message: 'paused',
+  id: 'run-1', name: 'Selection', state: 'paused', task: 'lm', model: 'LSTM 1×64, char tokens', layers: 1, groups: ['embedding', 'rnn'], maxSteps: 0,
+  tokensPerStep: 1024, trainTokens: 5000, trainExamples: 5000, nonFinite: { tensor: 'loss', step: 5, message: 'paused' }, message: 'paused',
 });
 const dpoint = (step: number): unknown => ({ step, loss: 2, gradNorm: 3, gradNormAfterClip: 1, clipped: true, groupNorms: [1, 2], lr: 0.01, tokensPerSecond: 100 });
-const gtt = (): unknown => ({ step: 3, rows: 2, T: 3, values: [1, 2, 3, 0.1, 0.2, 0.3] });
+const gtt = (): unknown => ({ step: 3, stacks: [{ name: 'rnn', rows: 2, T: 3, values: [1, 2, 3, 0.1, 0.2, 0.3] }] });
+const seq2seqGtt = (): unknown => ({ step: 9, stacks: [{ name: 'encoder', rows: 2, T: 3, values: [1, 2, 3, 0.1, 0.2, 0.3] }, { name: 'decoder', rows: 1, T: 2, values: [0.5, 0.25] }] });
 const validToDashboard = [
   {
     type: 'init', config: { hiddenSize: 128, seed: 42 },
@@ -216,6 +234,12 @@ const validToDashboard = [
   { type: 'run', summary: { ...(summary() as object), nonFinite: null, message: null, state: 'running' } },
   { type: 'metrics', runId: 'run-1', points: [dpoint(4), dpoint(5)], gradThroughTime: gtt() },
   { type: 'metrics', runId: 'run-1', points: [], gradThroughTime: null },
+  { type: 'metrics', runId: 'run-1', points: [{ step: 6, loss: 1.2, bitsPerChar: 1.7, validLoss: 1.3, validBitsPerChar: 1.9 }], gradThroughTime: null },
+  {
+    type: 'metrics', runId: 'run-2', gradThroughTime: seq2seqGtt(),
+    points: [dpoint(9), { step: 10, loss: 0.5, validLoss: 0.6, validMetrics: { exactMatch: 0.25, tokenAccuracy: 0.875 } }, { step: 11, loss: 0.4, validMetrics: { accuracy: 1 } }],
+  },
+  { type: 'run', summary: { ...(summary() as object), task: 'seq2seq', layers: 2, tokensPerStep: 0, trainTokens: 0, trainExamples: 1200, nonFinite: null, message: null, state: 'running' } },
   { type: 'sample', runId: 'run-1', sample: { step: 3, prompt: 'the', text: ' fox' } },
   { type: 'experiment', experiment: experimentView() },
   { type: 'gradCheck', gradCheck: gradCheckView() },
