@@ -252,11 +252,14 @@ const PROB = S.num(0, 1);
 const TOKENS = S.arr(S.str(0, 1024), 2048);
 const VIEW = S.where(S.obj({
   model: NAME, beamWidth: S.int(1, 64), source: S.str(0, 100_000), output: S.str(0, 100_000), sourceTokens: TOKENS, outputTokens: TOKENS,
-  weights: S.orNull(S.arr(S.arr(PROB, 2048), 2048)), probs: S.arr(PROB, 2048),
-  alternatives: S.arr(S.arr(S.obj({ token: S.str(0, 1024), prob: PROB }), 64), 2048), fromEditor: S.bool, finished: S.bool,
-}), (v) => {
+  weights: S.orNull(S.arr(S.arr(PROB, 2048), 2048)), probs: S.orNull(S.arr(PROB, 2048)),
+  alternatives: S.orNull(S.arr(S.arr(S.obj({ token: S.str(0, 1024), prob: PROB }), 64), 2048)), fromEditor: S.bool, finished: S.bool,
+  // A live frame of a run in training: its name, the step of its weights, the reference, what is followed.
+  live: S.obj({ run: NAME, step: S.int(0, STEPS), reference: S.orNull(S.str(0, 100_000)), following: S.oneOf('validation', 'line') }),
+}, ['live']), (v) => {
   const T = v.outputTokens.length, Sn = v.sourceTokens.length;
-  return v.probs.length === T && v.alternatives.length === T && (v.weights === null || (v.weights.length === T && v.weights.every((r: unknown[]) => r.length === Sn)));
+  return (v.probs === null || v.probs.length === T) && (v.alternatives === null || v.alternatives.length === T) &&
+    (v.weights === null || (v.weights.length === T && v.weights.every((r: unknown[]) => r.length === Sn)));
 });
 const HOST_TO_ATTENTION = S.tagged('type', { show: S.obj({ view: VIEW }) });
 const ATTENTION_TO_HOST = S.tagged('type', {
@@ -267,7 +270,14 @@ const attentionView = (weights: boolean): unknown => ({
   weights: weights ? [[0.5, 0.25, 0.25], [1, 0, 0], [0.2, 0.3, 0.5]] : null, probs: [0.9, 0.8, 1],
   alternatives: [[{ token: '0', prob: 0.9 }, { token: '1', prob: 0.1 }], [{ token: '3', prob: 0.8 }], []], fromEditor: true, finished: true,
 });
-const validToAttention = [{ type: 'show', view: attentionView(true) }, { type: 'show', view: attentionView(false) }];
+const liveView = (): unknown => ({
+  ...(attentionView(true) as object), beamWidth: 1, probs: null, alternatives: null, finished: false,
+  live: { run: 'dates.tsv', step: 120, reference: '2039-10-30', following: 'line' },
+});
+const validToAttention = [
+  { type: 'show', view: attentionView(true) }, { type: 'show', view: attentionView(false) }, { type: 'show', view: liveView() },
+  { type: 'show', view: { ...(liveView() as object), live: { run: 'r', step: 0, reference: null, following: 'validation' } } },
+];
 const validFromAttention = [{ type: 'ready' }, { type: 'focus', step: 2, pinned: true }, { type: 'focus', step: null, pinned: false }, { type: 'error', message: 'x' }];
 
 describe('protocol fuzzing (seeded, every channel, both directions)', function () {
