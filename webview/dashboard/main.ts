@@ -141,6 +141,8 @@ function render(): void {
   renderQueued = false;
   lastRender = performance.now();
   const run = current();
+  const task = run?.summary.task ?? 'lm';
+  const unit = positionsName(task).toLowerCase();
   const colors = palette();
   const alpha = Number(smoothing.value);
   byId('smoothing-value').textContent = alpha.toFixed(2);
@@ -164,6 +166,8 @@ function render(): void {
     if (clips.length) lossSets.push(line('clipped step', colors[4] as string, { data: clips, showLine: false, pointRadius: 3, pointStyle: 'triangle' }));
   }
   setLogScale(charts.loss, 'y', logScale.checked);
+  // The loss is a mean over what a step counts: tokens, target tokens or texts.
+  setAxisTitle(charts.loss, `loss (nats/${unit.replace(/s$/, '')})`);
   setData(charts.loss, lossSets);
   byId('empty-hint').hidden = (run?.points.length ?? 0) > 0;
 
@@ -199,7 +203,6 @@ function render(): void {
   if (heat) drawHeatmap(byId('gtt-heatmap') as HTMLCanvasElement, gtt, layers);
 
   // Bits per character for language models; the task's validation scores (in %) for the others.
-  const task = run?.summary.task ?? 'lm';
   byId('bpc-card').hidden = task !== 'lm';
   byId('task-card').hidden = task === 'lm';
   if (task === 'lm') {
@@ -221,9 +224,7 @@ function render(): void {
     byId('task-title').textContent = task === 'seq2seq' ? 'Validation: exact match and token accuracy' : task === 'tag' ? 'Validation: tag accuracy (share of tokens)' : 'Validation: accuracy (share of texts)';
   }
 
-  const unit = positionsName(task).toLowerCase();
-  const sy = charts.speed.options.scales?.['y'] as { title?: { text?: string } } | undefined;
-  if (sy?.title) sy.title.text = `${unit} / second`;
+  setAxisTitle(charts.speed, `${unit} / second`);
   setData(charts.speed, [
     line(`${unit} / second`, colors[0] as string, { data: pts.map((p) => ({ x: p.step, y: p.tokensPerSecond ?? NaN })) }),
     line('learning rate', colors[1] as string, { data: pts.map((p) => ({ x: p.step, y: p.lr ?? NaN })), yAxisID: 'y2' }),
@@ -237,6 +238,11 @@ function render(): void {
   renderConfig();
   byId('status').textContent = statusLine(run);
   persist();
+}
+
+function setAxisTitle(c: LineChart, text: string): void {
+  const y = c.options.scales?.['y'] as { title?: { text?: string } } | undefined;
+  if (y?.title) y.title.text = text;
 }
 
 /** The gradient-through-time card's title, naming the stacks charted (seq2seq: encoder and decoder). */

@@ -83,21 +83,18 @@ export function registerLiveAttention(context: vscode.ExtensionContext, session:
       return { ok: true, source: picked.followed.source, step: last?.step ?? null };
     }),
     vscode.commands.registerCommand(LiveAttentionCommands.showLive, (): LiveResult => {
-      const last = live.lastFrame();
-      const ok = followable();
-      // A finished run's last frame is still worth showing; only a new probe needs a training run.
-      if (!ok.ok && !last) return fail(ok.error);
-      if (ok.ok && live.followed.source !== '') {
+      // The view opens in any case: with the last frame of the newest run (a finished run's too), or waiting for
+      // one (its status says so); only a run in training is asked to go back to its first validation pair.
+      if (followable().ok && live.followed.source !== '') {
         try {
           session.probe('');
         } catch (e) {
           return fail((e as Error).message);
         }
-      }
-      if (ok.ok) {
         live.followed = { source: '', reference: null };
         followedAt = null;
       }
+      const last = live.lastFrame();
       AttentionPanel.showLive(context.extensionUri, viewOf(last), last ? location(last) : null, false);
       return { ok: true, source: last?.frame.source ?? '', step: last?.step ?? null };
     }),
