@@ -7,6 +7,9 @@ import { runConfig, type RunConfig } from '../../src/engine/run/config';
 import { DASHBOARD_LIMITS, parseHostToDashboard, type HostToDashboard, type RunView } from '../../src/protocol/dashboard';
 import { DashboardFeed, type FeedEvent, type FeedSource } from '../../src/extension/panels/dashboardFeed';
 import type { FeedRun, LivePoint, LiveRunInfo } from '../../src/extension/panels/dashboardModel';
+import { feedRun } from '../../src/extension/panels/sessionFeed';
+import type { RunRecord } from '../../src/extension/training/session';
+import { smallConfig } from './worker.test';
 
 type MutableRun = { -readonly [K in keyof FeedRun]: FeedRun[K] } & { history: LivePoint[] };
 
@@ -170,5 +173,25 @@ describe('dashboard feed: every task kind reaches the webview', () => {
     assert.equal(enc.values[0], 1);
     assert.equal(enc.values[DASHBOARD_LIMITS.gttT], 2);
     assert.deepEqual(view.points[0]!.validMetrics, { tokenAccuracy: 0.5 });
+  });
+
+  it("today's language-model session records are read as the one-run protocol's (task lm, one stack 'rnn' of gradRows rows)", () => {
+    const record = {
+      id: 'lm-1', name: 'selection', config: smallConfig({ numLayers: 2, hiddenSize: 32, batchSize: 4, seqLen: 8 }), state: 'running', step: 2,
+      history: [{ step: 1, epoch: 0, loss: 2, bitsPerChar: 2.9, lr: 0.01, tokensPerSecond: 10, gradNorm: 1, gradNormAfterClip: 1, clipped: false, groupNorms: [1], gradThroughTime: [1, 2, 3, 4, 5, 6] }],
+      info: { vocabSize: 10, paramCount: 50, trainChars: 900, validChars: 100, trainTokens: 900, groups: ['rnn'], tensors: [], gradRows: 2, step: 0 },
+      lastCheckpointStep: null, message: null, nonFinite: null, corpusMessages: [], snapshot: null,
+    } as RunRecord;
+    const run = feedRun(record);
+    assert.equal(run.config.task, 'lm');
+    assert.equal(run.config.layers, 2);
+    assert.deepEqual(run.info?.stacks, [{ name: 'rnn', rows: 2 }]);
+    assert.equal(run.info?.trainExamples, 900);
+    assert.deepEqual(run.history[0]!.gradThroughTime, [{ values: [1, 2, 3, 4, 5, 6] }]);
+    session.runs.set(run.id, { ...run, history: [...run.history] });
+    const view = replayed('lm-1');
+    assert.deepEqual(view.gradThroughTime?.stacks.map((s) => [s.name, s.rows, s.T]), [['rnn', 2, 3]]);
+    assert.equal(view.points[0]!.bitsPerChar, 2.9);
+    assert.equal(view.summary.tokensPerStep, 4 * 8);
   });
 });
