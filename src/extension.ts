@@ -7,6 +7,8 @@ import type { CompletionController } from './extension/completion/controller';
 import { registerTerminalCli, type TerminalCli } from './extension/terminalCli';
 import { registerUse } from './extension/use/commands';
 import type { ModelHub } from './extension/use/models';
+import { registerLiveAttention } from './extension/panels/liveAttentionCommands';
+import type { LiveAttention } from './extension/panels/liveAttention';
 
 /** What activate() returns (vscode.extensions.getExtension('seqlab.seqlab').exports): used by tests and tools. */
 export interface SeqLabApi {
@@ -18,6 +20,8 @@ export interface SeqLabApi {
   readonly dashboard: DashboardApi;
   /** The `seqlab` launcher on the integrated terminal's PATH. */
   readonly cli: TerminalCli;
+  /** The live attention frames of seq2seq runs in training (the last one per run). */
+  readonly liveAttention: LiveAttention;
 }
 
 export function activate(context: vscode.ExtensionContext): SeqLabApi {
@@ -27,7 +31,9 @@ export function activate(context: vscode.ExtensionContext): SeqLabApi {
   const dashboard = registerCommands(context, training, models);
   // The CLI hints the extension shows (New Model…) work when pasted into the integrated terminal.
   const cli = registerTerminalCli(context);
-  return { training, models, completions, dashboard, cli };
+  // The attention view follows a seq2seq run in training: its frames, Follow Line in Attention View.
+  const liveAttention = registerLiveAttention(context, training);
+  return { training, models, completions, dashboard, cli, liveAttention };
 }
 
 export function deactivate(): void {

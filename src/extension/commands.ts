@@ -14,6 +14,7 @@ import { currentModel, newModel } from './newModel';
 import { loadModel, saveModelAs } from './newModelFiles';
 import { DashboardFeed } from './panels/dashboardFeed';
 import { DashboardPanel } from './panels/dashboardPanel';
+import { feedSource, textSampler } from './panels/sessionFeed';
 import { TrainingStatus } from './status';
 import type { CommandResult } from './training/trainingCommands';
 import type { TrainingSession } from './training/session';
@@ -52,7 +53,10 @@ export interface DashboardApi {
 export function registerCommands(context: vscode.ExtensionContext, session: TrainingSession, models: ModelHub | null): DashboardApi {
   const uri = context.extensionUri;
   const experiments = new ExperimentsClient(vscode.Uri.joinPath(uri, 'dist', 'experimentsWorker.js').fsPath);
-  const feed = new DashboardFeed(session, experiments);
+  const feed = new DashboardFeed(feedSource(session), {
+    settings: () => readConfig(),
+    sample: textSampler(session, experiments),
+  });
   const status = new TrainingStatus(session, () => currentModel(context.workspaceState).label, Commands.showDashboard);
   const output = vscode.window.createOutputChannel('SeqLab Gradient Check');
   context.subscriptions.push({ dispose: () => experiments.dispose() }, { dispose: () => feed.dispose() }, status, output);

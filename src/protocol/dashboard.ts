@@ -11,14 +11,33 @@ import {
   arrayOf, bool, failAt, guarded, int, nullable, num, oneOf, optional, record, str, union,
 } from './guard';
 
+/** The task's own validation scores, each a share in [0, 1] (the training protocol's TaskMetrics). */
+export interface TaskScores {
+  /** seq2seq: share of validation sources whose greedy decoding equals the target exactly. */
+  readonly exactMatch?: number;
+  /** seq2seq: share of target tokens (EOS included) decoded right, position by position. */
+  readonly tokenAccuracy?: number;
+  /** classify: share of texts labelled right; tag: share of tokens tagged right. */
+  readonly accuracy?: number;
+}
+
+/** The task kinds a run can train (engine/run/config.ts TASK_KINDS); the dashboard picks its charts by it. */
+export type DashboardTask = 'lm' | 'seq2seq' | 'classify' | 'tag' | 'one-to-many';
+export const DASHBOARD_TASKS: readonly DashboardTask[] = ['lm', 'seq2seq', 'classify', 'tag', 'one-to-many'];
+
 /** One training step's statistics as plotted by the dashboard (a copy of the worker's TrainMetric). */
 export interface MetricPoint {
   /** Global optimizer step, starting at 1. */
   readonly step: number;
-  /** Mean cross-entropy per token over the step's batch (nats); finite (a step that blew up is not plotted: the run pauses). */
+  /** Mean cross-entropy per position over the step's batch (nats); finite (a step that blew up is not plotted: the run pauses). */
   readonly loss: number;
   /** Mean validation loss, on the steps where it was measured. */
   readonly validLoss?: number;
+  /** Language models only: loss / ln 2 × tokens per character, on the training batch and on validation. */
+  readonly bitsPerChar?: number;
+  readonly validBitsPerChar?: number;
+  /** The task's validation scores, on the steps where validation ran (not for language models). */
+  readonly validMetrics?: TaskScores;
   /** L2 norm of all gradients before clipping (clip_grad_norm_'s return value). */
   readonly gradNorm?: number;
   /** The same norm after clipping (equal to gradNorm when clipping did not scale). */
@@ -28,16 +47,23 @@ export interface MetricPoint {
   /** ‖∂L/∂θ‖ per layer group, in the order of the run's `groups`. */
   readonly groupNorms?: readonly number[];
   readonly lr?: number;
-  /** Tokens processed per second over the step. */
+  /** Positions counted in the loss per second (tokens; target tokens for seq2seq; texts for classify). */
   readonly tokensPerSecond?: number;
 }
 
-/** ‖∂L/∂h_t‖ at one step: `rows` rows (layer × direction) of T values, row-major. */
-export interface GradThroughTime {
-  readonly step: number;
+/** ‖∂L/∂h_t‖ of one recurrent stack at one step: `rows` rows (layer × direction) of T values, row-major. */
+export interface StackGradThroughTime {
+  /** 'rnn' for lm / classify / tag; 'encoder' and 'decoder' for seq2seq. */
+  readonly name: string;
   readonly rows: number;
   readonly T: number;
   readonly values: readonly number[];
+}
+
+/** ‖∂L/∂h_t‖ at one step, one entry per recurrent stack of the run (RunSummary.stacks order). */
+export interface GradThroughTime {
+  readonly step: number;
+  readonly stacks: readonly StackGradThroughTime[];
 }
 
 export type RunStatus = 'starting' | 'running' | 'paused' | 'stopping' | 'stopped' | 'crashed' | 'failed' | 'interrupted';
@@ -47,15 +73,23 @@ export interface RunSummary {
   readonly id: string;
   readonly name: string;
   readonly state: RunStatus;
+  readonly task: DashboardTask;
   /** e.g. "LSTM 1×64, char tokens, 12,345 parameters". */
   readonly model: string;
+  /** Layers of each recurrent stack (names its ‖∂L/∂h_t‖ rows: `layers` rows, or 2 × `layers` when bidirectional). */
+  readonly layers: number;
   /** Layer-group names, in the order of MetricPoint.groupNorms. */
   readonly groups: readonly string[];
   /** 0 = until stopped. */
   readonly maxSteps: number;
-  /** Tokens of the training text (for the ETA of one epoch when maxSteps is 0). */
+  /**
+   * Positions one step counts in tokensPerSecond and positions in one epoch, for the ETA (0 = unknown: seq2seq and
+   * tag steps count a varying number of tokens). lm: batch × seqLen and the training tokens; classify: batch and texts.
+   */
   readonly tokensPerStep: number;
   readonly trainTokens: number;
+  /** Training examples: tokens for lm, pairs / texts / sentences for the others. */
+  readonly trainExamples: number;
   /** Set while paused on a NaN/Infinity: the tensor named by the worker and the user-facing message. */
   readonly nonFinite: { readonly tensor: string; readonly step: number; readonly message: string } | null;
   readonly message: string | null;
@@ -148,11 +182,11 @@ export const DASHBOARD_VIEW_TYPE = 'seqlab.dashboard';
 
 /**
  * Every range of this channel, in one place. A run replays at most runPoints points (the host thins longer
- * histories); a `metrics` batch carries at most batchPoints; gradient-through-time is rows × T values with
- * rows ≤ 2 × 16 layers and T ≤ 4096 (the training channel's limits).
+ * histories); a `metrics` batch carries at most batchPoints; gradient-through-time is ≤ gttStacks stacks (seq2seq
+ * has two), each rows × T values with rows ≤ 2 × 16 layers and T ≤ 4096 (the host cuts longer rows).
  */
 export const DASHBOARD_LIMITS = {
-  runs: 1000, runPoints: 100_000, batchPoints: 4096, groups: 256, gttRows: 32, gttT: 4096, steps: 1e9, size: 4096,
+  runs: 1000, runPoints: 100_000, batchPoints: 4096, groups: 256, gttStacks: 4, gttRows: 32, gttT: 4096, steps: 1e9, size: 4096, layers: 16,
   seedMin: -(2 ** 31), seedMax: 2 ** 32 - 1, tokens: 1 << 30,
   idChars: 256, nameChars: 1024, messageChars: 16_384, sampleChars: 100_000,
   experimentSeries: 16, experimentSteps: 100_000, tensors: 4096, tensorRank: 8, shapeDim: 1 << 28,
@@ -162,24 +196,29 @@ const finite = Number.MAX_VALUE;
 
 const step = int(1, D.steps);
 const norm = optional(num(0, finite));
+const share = optional(num(0, 1));
 const pointSchema = record<MetricPoint>({
-  step, loss: num(0, finite), validLoss: optional(num(0, finite)), gradNorm: norm, gradNormAfterClip: norm,
+  step, loss: num(0, finite), validLoss: optional(num(0, finite)),
+  bitsPerChar: optional(num(0, finite)), validBitsPerChar: optional(num(0, finite)),
+  validMetrics: optional(record<TaskScores>({ exactMatch: share, tokenAccuracy: share, accuracy: share })),
+  gradNorm: norm, gradNormAfterClip: norm,
   clipped: optional(bool), groupNorms: optional(arrayOf(num(0, finite), D.groups)), lr: optional(num(0, finite)),
   tokensPerSecond: optional(num(0, finite)),
 });
 
-const gttSchema = (v: unknown): GradThroughTime => {
-  const g = record<GradThroughTime>({
-    step, rows: int(1, D.gttRows), T: int(1, D.gttT), values: arrayOf(num(0, finite), D.gttRows * D.gttT),
+const stackSchema = (v: unknown): StackGradThroughTime => {
+  const g = record<StackGradThroughTime>({
+    name: str(D.nameChars, 1), rows: int(1, D.gttRows), T: int(1, D.gttT), values: arrayOf(num(0, finite), D.gttRows * D.gttT),
   })(v);
   if (g.values.length !== g.rows * g.T) failAt(['values'], `must hold rows × T = ${g.rows * g.T} values, got ${g.values.length}`);
   return g;
 };
+const gttSchema = record<GradThroughTime>({ step, stacks: arrayOf(stackSchema, D.gttStacks, 1) });
 
 const summarySchema = record<RunSummary>({
   id: str(D.idChars, 1), name: str(D.nameChars), state: oneOf<RunStatus>(['starting', 'running', 'paused', 'stopping', 'stopped', 'crashed', 'failed', 'interrupted']),
-  model: str(D.nameChars), groups: arrayOf(str(D.nameChars), D.groups), maxSteps: int(0, D.steps),
-  tokensPerStep: int(0, D.size * D.size), trainTokens: int(0, D.tokens),
+  task: oneOf<DashboardTask>(DASHBOARD_TASKS), model: str(D.nameChars), layers: int(1, D.layers), groups: arrayOf(str(D.nameChars), D.groups), maxSteps: int(0, D.steps),
+  tokensPerStep: int(0, D.size * D.size), trainTokens: int(0, D.tokens), trainExamples: int(0, D.tokens),
   nonFinite: nullable(record<NonNullable<RunSummary['nonFinite']>>({ tensor: str(D.nameChars), step: int(0, D.steps), message: str(D.messageChars) })),
   message: nullable(str(D.messageChars)),
 });

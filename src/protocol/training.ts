@@ -3,10 +3,8 @@
 // parseWorkerToHost (types AND ranges, from TRAINING_LIMITS), so a malformed message is rejected with a reason
 // naming the field instead of being trusted: the worker answers `rejected`, the host logs and drops it.
 //
-// Life of a run: host `start` → worker `started` and at once a `checkpoint` (so the host can rebuild the model for
-// Translate / Classify from the first second) → `metrics` batches (≤ ~10/s), `checkpoint`s, and for seq2seq with
-// attention an `attention` frame about every 2 s (the host picks the source with `probe`) → host `stop` →
-// worker's final `checkpoint` → `stopped`, then the worker exits. `pause`/`resume` in between; a
+// Life of a run: host `start` → worker `started` → `metrics` batches (≤ ~10/s) and `checkpoint`s → host
+// `stop` → worker's final `checkpoint` → `stopped`, then the worker exits. `pause`/`resume` in between; a
 // non-finite loss, gradient or parameter makes the worker roll back to the last good weights and answer `paused`
 // with reason 'nonfinite' on its own; a huge but finite loss gets one `warning`.
 // The run's config is THE RunConfig (engine/run/config.ts), validated by its own parseRunConfig; what a run reports

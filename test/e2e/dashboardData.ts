@@ -10,8 +10,8 @@ export interface ChartSeries {
 }
 
 export interface DashboardData {
-  charts: Record<'loss' | 'grad' | 'layers' | 'gtt' | 'speed' | 'expGtt' | 'expLoss', ChartSeries[]>;
-  runs: { id: string; name: string; state: string; points: number }[];
+  charts: Record<'loss' | 'grad' | 'layers' | 'gtt' | 'bpc' | 'task' | 'speed' | 'expGtt' | 'expLoss', ChartSeries[]>;
+  runs: { id: string; name: string; state: string; task: string; points: number }[];
   experiment: ExperimentView | null;
 }
 

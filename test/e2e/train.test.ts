@@ -78,7 +78,7 @@ describe('train on a selection (e2e, real workbench)', function () {
     const norms = data.charts.grad.find((d) => d.label === 'before clipping')?.ys ?? [];
     assert.ok(norms.every((y) => Number.isFinite(y) && y > 0), 'gradient norms are not positive numbers');
     assert.ok(data.charts.layers.length >= 3, `per-layer chart has ${data.charts.layers.length} series`);
-    assert.match((await frame.locator('#stats').innerText()).replace(/\s+/g, ' '), /Model LSTM 1×128, char tokens.*Tokens \/ s \d/);
+    assert.match((await frame.locator('#stats').innerText()).replace(/\s+/g, ' '), /Model language model: LSTM 1×128, char tokens.*Bits \/ character \d.*Tokens \/ s \d/);
     // The status bar names the model and its state, with the loss.
     await statusBarItem(page, /SeqLab: char-LSTM 128 · training, step \d+ · loss \d/).waitFor({ timeout: 10_000 });
   });

@@ -22,12 +22,13 @@ const TEXT = S.str(0, TEXT_CHARS);
 const ID = S.str(1, 256);
 const NAME = S.str(0, 1024);
 const MESSAGE = S.str(0, 16_384);
+const opt = (fields: Record<string, Spec>): Spec => S.obj(fields, Object.keys(fields));
 
 // ---- training channel ----
 
 // The run config (engine/run/config.ts), its ranges spelled out here, then the rules between fields.
 const CONFIG = S.where(S.obj({
-  task: S.oneOf('lm', 'seq2seq', 'classify', 'tag'), cell: S.oneOf('lstm', 'gru', 'rnn_tanh', 'rnn_relu'),
+  task: S.oneOf('lm', 'seq2seq', 'classify', 'tag', 'one-to-many'), cell: S.oneOf('lstm', 'gru', 'rnn_tanh', 'rnn_relu'),
   hidden: S.int(1, 4096), layers: S.int(1, 16), bidirectional: S.bool, merge: S.oneOf('concat', 'sum', 'mean', 'weighted'),
   attention: S.oneOf('none', 'dot', 'general', 'additive'), attentionLocation: S.int(0, 31), reverseSource: S.bool,
   tokenizer: S.oneOf('char', 'word', 'bpe'), vocabSize: S.int(0, 0x110000 + 4), embedding: S.int(1, 4096), dropout: S.num(0, 0.95),
@@ -37,11 +38,13 @@ const CONFIG = S.where(S.obj({
   checkpointEvery: S.int(0, STEPS), snapshotEvery: S.int(0, STEPS),
 }), (c) => {
   if (c.task === 'lm' && c.bidirectional) return false;
+  if (c.task === 'one-to-many' && c.bidirectional) return false;
   if (c.task === 'seq2seq' && c.cell !== 'lstm' && c.cell !== 'gru') return false;
   if (c.dropout > 0 && c.layers === 1) return false;
   if (c.decay && c.steps < 2) return false;
   if (c.attentionLocation > 0 && (c.attention !== 'additive' || c.attentionLocation % 2 === 0)) return false;
   if (c.reverseSource && c.bidirectional) return false;
+  if (c.task === 'seq2seq' && c.attention === 'dot' && c.bidirectional) return false;
   if (c.tokenizer === 'bpe' && c.vocabSize > 0 && c.vocabSize < 260) return false;
   if (c.vocabSize > 0 && c.vocabSize < 5) return false;
   return true;
@@ -70,7 +73,7 @@ const POINT = S.obj({
   validMetrics: S.obj({ exactMatch: SHARE, tokenAccuracy: SHARE, accuracy: SHARE }, ['exactMatch', 'tokenAccuracy', 'accuracy']),
 }, ['bitsPerChar', 'gradThroughTime', 'validLoss', 'validBitsPerChar', 'validMetrics']);
 const INFO = S.obj({
-  task: S.oneOf('lm', 'seq2seq', 'classify', 'tag'),
+  task: S.oneOf('lm', 'seq2seq', 'classify', 'tag', 'one-to-many'),
   vocabSize: S.int(1, 0x110000 + 4), paramCount: S.int(0, 1 << 28), trainChars: S.int(0, TEXT_CHARS), validChars: S.int(0, TEXT_CHARS),
   trainExamples: S.int(0, 3 * TEXT_CHARS), validExamples: S.int(0, 3 * TEXT_CHARS), groups: S.arr(NAME, 256),
   tensors: S.arr(S.obj({ name: S.str(1, 1024), shape: S.arr(S.int(0, 1 << 28), 8), offset: S.int(0, 1 << 28) }), 4096),
@@ -181,13 +184,17 @@ const validFromExperiments = [
 // ---- dashboard channel ----
 
 const DPOINT = S.obj({
-  step: S.int(1, STEPS), loss: NONNEG, validLoss: NONNEG, gradNorm: NONNEG, gradNormAfterClip: NONNEG, clipped: S.bool,
-  groupNorms: S.arr(NONNEG, 256), lr: NONNEG, tokensPerSecond: NONNEG,
-}, ['validLoss', 'gradNorm', 'gradNormAfterClip', 'clipped', 'groupNorms', 'lr', 'tokensPerSecond']);
-const GTT = S.where(S.obj({ step: S.int(1, STEPS), rows: S.int(1, 32), T: S.int(1, 4096), values: S.arr(NONNEG, 32 * 4096) }), (g) => g.values.length === g.rows * g.T);
+  step: S.int(1, STEPS), loss: NONNEG, validLoss: NONNEG, bitsPerChar: NONNEG, validBitsPerChar: NONNEG,
+  validMetrics: opt({ exactMatch: SHARE, tokenAccuracy: SHARE, accuracy: SHARE }),
+  gradNorm: NONNEG, gradNormAfterClip: NONNEG, clipped: S.bool, groupNorms: S.arr(NONNEG, 256), lr: NONNEG, tokensPerSecond: NONNEG,
+}, ['validLoss', 'bitsPerChar', 'validBitsPerChar', 'validMetrics', 'gradNorm', 'gradNormAfterClip', 'clipped', 'groupNorms', 'lr', 'tokensPerSecond']);
+// ‖∂L/∂h_t‖: 1 to 4 recurrent stacks (seq2seq: encoder and decoder), each rows ≤ 32 × T ≤ 4096 values.
+const GTT_STACK = S.where(S.obj({ name: S.str(1, 1024), rows: S.int(1, 32), T: S.int(1, 4096), values: S.arr(NONNEG, 32 * 4096) }), (g) => g.values.length === g.rows * g.T);
+const GTT = S.obj({ step: S.int(1, STEPS), stacks: S.arr(GTT_STACK, 4, 1) });
 const SUMMARY = S.obj({
   id: ID, name: NAME, state: S.oneOf('starting', 'running', 'paused', 'stopping', 'stopped', 'crashed', 'failed', 'interrupted'),
-  model: NAME, groups: S.arr(NAME, 256), maxSteps: S.int(0, STEPS), tokensPerStep: S.int(0, 4096 * 4096), trainTokens: S.int(0, 2 ** 30),
+  task: S.oneOf('lm', 'seq2seq', 'classify', 'tag', 'one-to-many'), model: NAME, layers: S.int(1, 16), groups: S.arr(NAME, 256), maxSteps: S.int(0, STEPS),
+  tokensPerStep: S.int(0, 4096 * 4096), trainTokens: S.int(0, 2 ** 30), trainExamples: S.int(0, 2 ** 30),
   nonFinite: S.orNull(S.obj({ tensor: NAME, step: S.int(0, STEPS), message: MESSAGE })), message: S.orNull(MESSAGE),
 });
 const SAMPLE = S.obj({ step: S.int(0, STEPS), prompt: S.str(0, 100_000), text: S.str(0, 100_000) });
@@ -209,11 +216,12 @@ const DASHBOARD_TO_HOST = S.tagged('type', {
   error: S.obj({ message: MESSAGE }),
 });
 const summary = (): unknown => ({
-  id: 'run-1', name: 'Selection', state: 'paused', model: 'LSTM 1×64, char tokens', groups: ['embedding', 'rnn'], maxSteps: 0,
-  tokensPerStep: 1024, trainTokens: 5000, nonFinite: { tensor: 'loss', step: 5, message: 'paused' }, message: 'paused',
+  id: 'run-1', name: 'Selection', state: 'paused', task: 'lm', model: 'LSTM 1×64, char tokens', layers: 1, groups: ['embedding', 'rnn'], maxSteps: 0,
+  tokensPerStep: 1024, trainTokens: 5000, trainExamples: 5000, nonFinite: { tensor: 'loss', step: 5, message: 'paused' }, message: 'paused',
 });
 const dpoint = (step: number): unknown => ({ step, loss: 2, gradNorm: 3, gradNormAfterClip: 1, clipped: true, groupNorms: [1, 2], lr: 0.01, tokensPerSecond: 100 });
-const gtt = (): unknown => ({ step: 3, rows: 2, T: 3, values: [1, 2, 3, 0.1, 0.2, 0.3] });
+const gtt = (): unknown => ({ step: 3, stacks: [{ name: 'rnn', rows: 2, T: 3, values: [1, 2, 3, 0.1, 0.2, 0.3] }] });
+const seq2seqGtt = (): unknown => ({ step: 9, stacks: [{ name: 'encoder', rows: 2, T: 3, values: [1, 2, 3, 0.1, 0.2, 0.3] }, { name: 'decoder', rows: 1, T: 2, values: [0.5, 0.25] }] });
 const validToDashboard = [
   {
     type: 'init', config: { hiddenSize: 128, seed: 42 },
@@ -224,6 +232,12 @@ const validToDashboard = [
   { type: 'run', summary: { ...(summary() as object), nonFinite: null, message: null, state: 'running' } },
   { type: 'metrics', runId: 'run-1', points: [dpoint(4), dpoint(5)], gradThroughTime: gtt() },
   { type: 'metrics', runId: 'run-1', points: [], gradThroughTime: null },
+  { type: 'metrics', runId: 'run-1', points: [{ step: 6, loss: 1.2, bitsPerChar: 1.7, validLoss: 1.3, validBitsPerChar: 1.9 }], gradThroughTime: null },
+  {
+    type: 'metrics', runId: 'run-2', gradThroughTime: seq2seqGtt(),
+    points: [dpoint(9), { step: 10, loss: 0.5, validLoss: 0.6, validMetrics: { exactMatch: 0.25, tokenAccuracy: 0.875 } }, { step: 11, loss: 0.4, validMetrics: { accuracy: 1 } }],
+  },
+  { type: 'run', summary: { ...(summary() as object), task: 'seq2seq', layers: 2, tokensPerStep: 0, trainTokens: 0, trainExamples: 1200, nonFinite: null, message: null, state: 'running' } },
   { type: 'sample', runId: 'run-1', sample: { step: 3, prompt: 'the', text: ' fox' } },
   { type: 'experiment', experiment: experimentView() },
   { type: 'gradCheck', gradCheck: gradCheckView() },
@@ -236,11 +250,14 @@ const PROB = S.num(0, 1);
 const TOKENS = S.arr(S.str(0, 1024), 2048);
 const VIEW = S.where(S.obj({
   model: NAME, beamWidth: S.int(1, 64), source: S.str(0, 100_000), output: S.str(0, 100_000), sourceTokens: TOKENS, outputTokens: TOKENS,
-  weights: S.orNull(S.arr(S.arr(PROB, 2048), 2048)), probs: S.arr(PROB, 2048),
-  alternatives: S.arr(S.arr(S.obj({ token: S.str(0, 1024), prob: PROB }), 64), 2048), fromEditor: S.bool, finished: S.bool,
-}), (v) => {
+  weights: S.orNull(S.arr(S.arr(PROB, 2048), 2048)), probs: S.orNull(S.arr(PROB, 2048)),
+  alternatives: S.orNull(S.arr(S.arr(S.obj({ token: S.str(0, 1024), prob: PROB }), 64), 2048)), fromEditor: S.bool, finished: S.bool,
+  // A live frame of a run in training: its name, the step of its weights, the reference, what is followed.
+  live: S.obj({ run: NAME, step: S.int(0, STEPS), reference: S.orNull(S.str(0, 100_000)), following: S.oneOf('validation', 'line') }),
+}, ['live']), (v) => {
   const T = v.outputTokens.length, Sn = v.sourceTokens.length;
-  return v.probs.length === T && v.alternatives.length === T && (v.weights === null || (v.weights.length === T && v.weights.every((r: unknown[]) => r.length === Sn)));
+  return (v.probs === null || v.probs.length === T) && (v.alternatives === null || v.alternatives.length === T) &&
+    (v.weights === null || (v.weights.length === T && v.weights.every((r: unknown[]) => r.length === Sn)));
 });
 const HOST_TO_ATTENTION = S.tagged('type', { show: S.obj({ view: VIEW }) });
 const ATTENTION_TO_HOST = S.tagged('type', {
@@ -251,7 +268,14 @@ const attentionView = (weights: boolean): unknown => ({
   weights: weights ? [[0.5, 0.25, 0.25], [1, 0, 0], [0.2, 0.3, 0.5]] : null, probs: [0.9, 0.8, 1],
   alternatives: [[{ token: '0', prob: 0.9 }, { token: '1', prob: 0.1 }], [{ token: '3', prob: 0.8 }], []], fromEditor: true, finished: true,
 });
-const validToAttention = [{ type: 'show', view: attentionView(true) }, { type: 'show', view: attentionView(false) }];
+const liveView = (): unknown => ({
+  ...(attentionView(true) as object), beamWidth: 1, probs: null, alternatives: null, finished: false,
+  live: { run: 'dates.tsv', step: 120, reference: '2039-10-30', following: 'line' },
+});
+const validToAttention = [
+  { type: 'show', view: attentionView(true) }, { type: 'show', view: attentionView(false) }, { type: 'show', view: liveView() },
+  { type: 'show', view: { ...(liveView() as object), live: { run: 'r', step: 0, reference: null, following: 'validation' } } },
+];
 const validFromAttention = [{ type: 'ready' }, { type: 'focus', step: 2, pinned: true }, { type: 'focus', step: null, pinned: false }, { type: 'error', message: 'x' }];
 
 describe('protocol fuzzing (seeded, every channel, both directions)', function () {

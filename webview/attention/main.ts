@@ -1,5 +1,6 @@
-// Attention webview (Translate Selection): source tokens, decoded tokens, the (T × S) alignment heatmap and
-// each step's alternatives. Hovering a decoded token (or a heatmap row) shades every source token by its
+// Attention webview: source tokens, decoded tokens, the (T × S) alignment heatmap and each step's alternatives,
+// for a translation (Translate Selection) or a live frame of a seq2seq run in training (the same drawing; a live
+// frame says which step's weights it shows, and a new frame of the same source keeps the hovered token). Hovering a decoded token (or a heatmap row) shades every source token by its
 // attention weight (the --w custom property drives the colour in attention.css) and prints the weights;
 // a click pins the token so the view stays put when the pointer leaves. The focused step is posted to the
 // host, which paints the same weights on the source text in the editor.
@@ -30,13 +31,23 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, text?: s
 }
 
 function render(v: AttentionView): void {
+  // A live frame of the same source replaces the weights under a pointer that has not moved: keep its token.
+  const sameSource = v.live !== undefined && view?.live !== undefined && view.source === v.source;
   view = v;
   if (pinned !== null && pinned >= v.outputTokens.length) pinned = null;
-  hovered = null;
+  if (!sameSource || (hovered !== null && hovered >= v.outputTokens.length)) hovered = null;
   $('main').hidden = false;
+  $('main').dataset.step = v.live ? String(v.live.step) : '';
   const beam = v.beamWidth > 1 ? `beam search, width ${v.beamWidth}` : 'greedy decoding';
-  $('status').textContent = `${v.model} · ${beam} · “${v.source}” → “${v.output}”${v.finished ? '' : ' (stopped at the length cap)'}` +
-    (v.weights ? '' : ' · this model has no attention');
+  $('status').textContent = v.live
+    ? `Training “${v.live.run}” · weights of step ${v.live.step} · following ${v.live.following === 'line' ? 'the line you picked' : 'the first validation pair'}`
+    : `${v.model} · ${beam} · “${v.source}” → “${v.output}”${v.finished ? '' : ' (stopped at the length cap)'}` + (v.weights ? '' : ' · this model has no attention');
+  const live = $('live');
+  live.hidden = !v.live;
+  if (v.live) {
+    live.textContent = `“${v.source}” → “${v.output}”${v.live.reference !== null ? ` (reference “${v.live.reference}”)` : ''}. ` +
+      'The view updates every few seconds with the current weights: watch the alignment go from uniform to sharp.';
+  }
 
   const source = $('source');
   // A fragment, not replaceChildren(...tokens): no data-sized spread into a call.
@@ -55,7 +66,7 @@ function render(v: AttentionView): void {
     const s = el('span', 'tok out', show(t));
     s.dataset.t = String(i);
     s.tabIndex = 0;
-    s.title = `p = ${pct(v.probs[i] ?? 0)}`;
+    if (v.probs) s.title = `p = ${pct(v.probs[i] ?? 0)}`;
     s.addEventListener('mouseenter', () => setHover(i));
     s.addEventListener('focus', () => setHover(i));
     s.addEventListener('click', () => togglePin(i));
@@ -72,6 +83,8 @@ function render(v: AttentionView): void {
 
   const table = $('heatmap') as HTMLTableElement;
   table.replaceChildren();
+  // The weights drawn, for tests and tools reading the view (rounded as the cells' --w).
+  table.dataset.weights = JSON.stringify(v.weights?.map((row) => row.map((w) => Number(w.toFixed(4)))) ?? null);
   if (v.weights) {
     const head = table.createTHead().insertRow();
     head.append(el('th', 'corner', ''));
@@ -126,23 +139,34 @@ function paint(): void {
 
   const detail = $('detail');
   if (step === null) {
-    detail.textContent = v.weights ? 'Hover a decoded token to see its attention and the alternatives the model weighed.' : '';
+    detail.textContent = !v.weights ? '' : v.alternatives ? 'Hover a decoded token to see its attention and the alternatives the model weighed.' : 'Hover a decoded token to see its attention; click to pin it.';
   } else {
     detail.replaceChildren();
     const head = el('div', 'step-head');
-    head.append(el('strong', '', `Step ${step + 1}: “${show(v.outputTokens[step] ?? '')}”`), el('span', '', ` p = ${pct(v.probs[step] ?? 0)}${step === pinned ? ' · pinned (click again to unpin)' : ''}`));
-    const alts = el('ol', 'alternatives');
-    alts.setAttribute('aria-label', 'Top alternatives at this step');
-    for (const a of v.alternatives[step] ?? []) {
-      const li = el('li', a.token === v.outputTokens[step] ? 'chosen' : '');
-      const bar = el('span', 'bar');
-      bar.style.setProperty('--p', a.prob.toFixed(4));
-      li.append(el('code', '', show(a.token)), bar, el('span', 'prob', pct(a.prob)));
-      alts.append(li);
+    const prob = v.probs ? ` p = ${pct(v.probs[step] ?? 0)}` : '';
+    head.append(el('strong', '', `Step ${step + 1}: “${show(v.outputTokens[step] ?? '')}”`), el('span', '', `${prob}${step === pinned ? ' · pinned (click again to unpin)' : ''}`));
+    if (v.alternatives) detail.append(head, el('div', 'label', 'Top alternatives'), alternatives(v.alternatives[step] ?? [], v.outputTokens[step]));
+    else {
+      // A live frame carries weights only: name the source token this step looks at most.
+      const best = row ? row.reduce((b, w, j) => (w > (row[b] ?? 0) ? j : b), 0) : -1;
+      detail.append(head, el('div', 'label', best >= 0 ? `Looks most at “${show(v.sourceTokens[best] ?? '')}” (${pct(row?.[best] ?? 0)})` : ''));
     }
-    detail.append(head, el('div', 'label', 'Top alternatives'), alts);
   }
   channel.post({ type: 'focus', step: row ? step : null, pinned: step !== null && step === pinned });
+}
+
+/** The top alternatives of one step, best first, the chosen token in bold. */
+function alternatives(list: readonly { token: string; prob: number }[], chosen: string | undefined): HTMLOListElement {
+  const alts = el('ol', 'alternatives');
+  alts.setAttribute('aria-label', 'Top alternatives at this step');
+  for (const a of list) {
+    const li = el('li', a.token === chosen ? 'chosen' : '');
+    const bar = el('span', 'bar');
+    bar.style.setProperty('--p', a.prob.toFixed(4));
+    li.append(el('code', '', show(a.token)), bar, el('span', 'prob', pct(a.prob)));
+    alts.append(li);
+  }
+  return alts;
 }
 
 channel.onMessage((raw) => {
@@ -169,4 +193,6 @@ function reportError(e: unknown): void {
   const text = String(e), max = ATTENTION_LIMITS.messageChars;
   channel.post({ type: 'error', message: text.length > max ? `${text.slice(0, max - 1)}…` : text });
 }
+// For tests and debugging: the view drawn now (a live frame's step and weights included).
+(window as unknown as { seqlabAttention: unknown }).seqlabAttention = { view: () => view, pinned: () => pinned };
 channel.post({ type: 'ready' });

@@ -25,6 +25,8 @@ export interface AxisSpec {
   title: string;
   log?: boolean;
   min?: number;
+  /** A fixed top (a score in percent stays on 0–100 however few points there are). */
+  max?: number;
   suggestedMax?: number;
 }
 
@@ -32,7 +34,7 @@ export function makeChart(id: string, x: AxisSpec, y: AxisSpec, y2?: AxisSpec): 
   const el = document.getElementById(id) as HTMLCanvasElement | null;
   if (!el) throw new Error(`dashboard markup lacks #${id}`);
   const axis = (a: AxisSpec, position: 'left' | 'right' | 'bottom') => ({
-    type: a.log ? 'logarithmic' : 'linear', position, min: a.min, suggestedMax: a.suggestedMax,
+    type: a.log ? 'logarithmic' : 'linear', position, min: a.min, max: a.max, suggestedMax: a.suggestedMax,
     title: { display: true, text: a.title }, ticks: { maxTicksLimit: 8, callback: (v: number | string) => tickLabel(Number(v)) },
   });
   const scales: Record<string, unknown> = { x: axis(x, 'bottom'), y: axis(y, 'left') };

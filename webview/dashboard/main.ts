@@ -9,7 +9,7 @@ import {
 } from '../../src/protocol/dashboard';
 import { connect } from '../common/vscodeApi';
 import { applyTheme, describeChart, line, makeChart, palette, setLogScale, type LineChart, type XY } from './charts';
-import { byId, drawHeatmap, renderExperimentSummary, renderGradCheck, renderStats } from './views';
+import { byId, drawHeatmap, positionsName, renderExperimentSummary, renderGradCheck, renderStats, rowLabel } from './views';
 
 interface Persisted {
   runs: RunView[];
@@ -35,7 +35,9 @@ const charts = {
   loss: makeChart('loss-chart', { title: 'step', min: 0 }, { title: 'loss (nats/token)', min: 0 }),
   grad: makeChart('grad-chart', { title: 'step', min: 0 }, { title: '‖∂L/∂θ‖ (log)', log: true }),
   layers: makeChart('layers-chart', { title: 'step', min: 0 }, { title: '‖∂L/∂θ_layer‖ (log)', log: true }),
-  gtt: makeChart('gtt-chart', { title: 'time step t in the chunk', min: 0 }, { title: '‖∂L/∂h_t‖ (log)', log: true }),
+  gtt: makeChart('gtt-chart', { title: 'time step t', min: 0 }, { title: '‖∂L/∂h_t‖ (log)', log: true }),
+  bpc: makeChart('bpc-chart', { title: 'step', min: 0 }, { title: 'bits per character', min: 0 }),
+  task: makeChart('task-chart', { title: 'step', min: 0 }, { title: 'validation score (%)', min: 0, max: 100 }),
   speed: makeChart('speed-chart', { title: 'step', min: 0 }, { title: 'tokens / second', min: 0 }, { title: 'learning rate', min: 0 }),
   expGtt: makeChart('exp-gtt-chart', { title: 'time step t (loss at the last)', min: 0 }, { title: '‖∂L/∂h_t‖ (log)', log: true }),
   expLoss: makeChart('exp-loss-chart', { title: 'training step', min: 0 }, { title: 'loss (nats)', min: 0 }),
@@ -139,6 +141,8 @@ function render(): void {
   renderQueued = false;
   lastRender = performance.now();
   const run = current();
+  const task = run?.summary.task ?? 'lm';
+  const unit = positionsName(task).toLowerCase();
   const colors = palette();
   const alpha = Number(smoothing.value);
   byId('smoothing-value').textContent = alpha.toFixed(2);
@@ -162,6 +166,8 @@ function render(): void {
     if (clips.length) lossSets.push(line('clipped step', colors[4] as string, { data: clips, showLine: false, pointRadius: 3, pointStyle: 'triangle' }));
   }
   setLogScale(charts.loss, 'y', logScale.checked);
+  // The loss is a mean over what a step counts: tokens, target tokens or texts.
+  setAxisTitle(charts.loss, `loss (nats/${unit.replace(/s$/, '')})`);
   setData(charts.loss, lossSets);
   byId('empty-hint').hidden = (run?.points.length ?? 0) > 0;
 
@@ -174,18 +180,54 @@ function render(): void {
     line(g, colors[k % colors.length] as string, { data: pts.map((p) => ({ x: p.step, y: p.groupNorms?.[k] ?? NaN })) })));
 
   const gtt = run?.gradThroughTime ?? null;
+  const layers = run?.summary.layers ?? 1;
   const heat = (document.querySelector('input[name="gtt-view"]:checked') as HTMLInputElement | null)?.value === 'heatmap';
   byId('heatmap-card').hidden = !heat;
-  setData(charts.gtt, gtt ? Array.from({ length: gtt.rows }, (_, r) =>
-    line(`layer ${r + 1} (step ${gtt.step})`, colors[r % colors.length] as string, {
-      data: Array.from({ length: gtt.T }, (_, t) => ({ x: t, y: gtt.values[r * gtt.T + t] as number })), pointRadius: 1.5,
-    })) : []);
+  // One series per row of every recurrent stack (seq2seq: the encoder's solid, the decoder's dashed), labelled
+  // with the stack and the layer; colours follow the layer so encoder and decoder layer k match.
+  const gttSets: ReturnType<typeof line>[] = [];
+  let maxT = 1;
+  (gtt?.stacks ?? []).forEach((st, k) => {
+    maxT = Math.max(maxT, st.T);
+    for (let r = 0; r < st.rows; r++) {
+      gttSets.push(line(`${rowLabel(st.name, r, st.rows, layers)} (step ${gtt!.step})`, colors[r % colors.length] as string, {
+        data: Array.from({ length: st.T }, (_, t) => ({ x: t, y: st.values[r * st.T + t] as number })), pointRadius: 1.5,
+        borderDash: k % 2 ? [5, 3] : [], pointStyle: k % 2 ? 'rect' : 'circle',
+      }));
+    }
+  });
+  setData(charts.gtt, gttSets);
   const gx = charts.gtt.options.scales?.['x'];
-  if (gx && gtt) gx.max = gtt.T - 1;
-  if (heat) drawHeatmap(byId('gtt-heatmap') as HTMLCanvasElement, gtt);
+  if (gx && gtt) gx.max = maxT - 1;
+  byId('gtt-title').textContent = gttTitle(gtt?.stacks.map((st) => st.name) ?? []);
+  if (heat) drawHeatmap(byId('gtt-heatmap') as HTMLCanvasElement, gtt, layers);
 
+  // Bits per character for language models; the task's validation scores (in %) for the others.
+  byId('bpc-card').hidden = task !== 'lm';
+  byId('task-card').hidden = task === 'lm';
+  if (task === 'lm') {
+    const bpc = pts.filter((p) => p.bitsPerChar !== undefined).map((p) => ({ x: p.step, y: p.bitsPerChar as number }));
+    const validBpc = pts.filter((p) => p.validBitsPerChar !== undefined).map((p) => ({ x: p.step, y: p.validBitsPerChar as number }));
+    setData(charts.bpc, [
+      line('bits / char (smoothed)', colors[0] as string, { data: ema(bpc, alpha), borderWidth: 2 }),
+      ...(validBpc.length ? [line('validation bits / char', colors[2] as string, { data: validBpc, pointRadius: 3, borderWidth: 1.5, borderDash: [2, 2] })] : []),
+    ]);
+  } else {
+    const scored = pts.filter((p) => p.validMetrics !== undefined);
+    const series = (label: string, key: keyof NonNullable<MetricPoint['validMetrics']>, color: string): ReturnType<typeof line>[] => {
+      const data = scored.filter((p) => p.validMetrics?.[key] !== undefined).map((p) => ({ x: p.step, y: 100 * (p.validMetrics?.[key] as number) }));
+      return data.length || scored.length === 0 ? [line(label, color, { data, pointRadius: 2.5, borderWidth: 2 })] : [];
+    };
+    setData(charts.task, task === 'seq2seq'
+      ? [...series('exact match', 'exactMatch', colors[0] as string), ...series('token accuracy', 'tokenAccuracy', colors[1] as string)]
+      : series(task === 'tag' ? 'tag accuracy' : task === 'one-to-many' ? 'label accuracy' : 'accuracy', 'accuracy', colors[0] as string));
+    byId('task-title').textContent = task === 'seq2seq' ? 'Validation: exact match and token accuracy' : task === 'tag' ? 'Validation: tag accuracy (share of tokens)'
+      : task === 'one-to-many' ? 'Validation: label accuracy (share of texts most likely under their own label)' : 'Validation: accuracy (share of texts)';
+  }
+
+  setAxisTitle(charts.speed, `${unit} / second`);
   setData(charts.speed, [
-    line('tokens / second', colors[0] as string, { data: pts.map((p) => ({ x: p.step, y: p.tokensPerSecond ?? NaN })) }),
+    line(`${unit} / second`, colors[0] as string, { data: pts.map((p) => ({ x: p.step, y: p.tokensPerSecond ?? NaN })) }),
     line('learning rate', colors[1] as string, { data: pts.map((p) => ({ x: p.step, y: p.lr ?? NaN })), yAxisID: 'y2' }),
   ]);
 
@@ -197,6 +239,17 @@ function render(): void {
   renderConfig();
   byId('status').textContent = statusLine(run);
   persist();
+}
+
+function setAxisTitle(c: LineChart, text: string): void {
+  const y = c.options.scales?.['y'] as { title?: { text?: string } } | undefined;
+  if (y?.title) y.title.text = text;
+}
+
+/** The gradient-through-time card's title, naming the stacks charted (seq2seq: encoder and decoder). */
+function gttTitle(stacks: readonly string[]): string {
+  const named = stacks.filter((n) => n !== 'rnn');
+  return `Gradient through time ‖∂L/∂hₜ‖${named.length ? ` — ${named.join(' and ')}` : ''}`;
 }
 
 function renderRunControls(s: RunSummary | null): void {
@@ -325,7 +378,9 @@ function restore(saved: Persisted | undefined): void {
 // For tests and debugging: what each chart holds (raw point counts and values), read inside the webview.
 (window as unknown as { seqlabDashboard: unknown }).seqlabDashboard = {
   charts: () => Object.fromEntries(Object.entries(charts).map(([k, c]) => [k, describeChart(c)])),
-  runs: () => [...runs.values()].map((r) => ({ id: r.summary.id, name: r.summary.name, state: r.summary.state, points: r.points.length })),
+  runs: () => [...runs.values()].map((r) => ({ id: r.summary.id, name: r.summary.name, state: r.summary.state, task: r.summary.task, points: r.points.length })),
+  /** Which chart cards are shown now (cards hide by task: bits per character for lm, scores for the others). */
+  visible: () => Object.fromEntries(Object.keys(charts).map((k) => [k, !(document.getElementById(`${k}-card`)?.hidden ?? false)])),
   experiment: () => experiment,
   gradCheck: () => gradCheck,
 };

@@ -1,7 +1,7 @@
 // The dashboard's non-chart views: the numbers line (model, state, loss, learning rate, tokens/s, ETA), the
-// time × layer heatmap of ‖∂L/∂h_t‖ (plain canvas: chart.js has no heatmap), the experiment's summary and the
+// time × layer heatmap of ‖∂L/∂h_t‖ (one band per recurrent stack) (plain canvas: chart.js has no heatmap), the experiment's summary and the
 // gradient-check table. Everything is set through textContent: host strings are never parsed as HTML.
-import type { ExperimentView, GradCheckView, GradThroughTime, MetricPoint, RunSummary } from '../../src/protocol/dashboard';
+import type { DashboardTask, ExperimentView, GradCheckView, GradThroughTime, MetricPoint, RunSummary } from '../../src/protocol/dashboard';
 import { themeColor } from '../common/vscodeApi';
 
 export function byId(id: string): HTMLElement {
@@ -43,7 +43,8 @@ export function renderStats(run: { summary: RunSummary; points: MetricPoint[] } 
         eta = `${duration((perEpoch - (step % perEpoch)) / stepsPerSecond)} to the end of this epoch`;
       }
     }
-    const valid = [...pts].reverse().find((p) => p.validLoss !== undefined)?.validLoss;
+    const lastValid = [...pts].reverse().find((p) => p.validLoss !== undefined || p.validMetrics !== undefined);
+    const valid = lastValid?.validLoss;
     let smooth = NaN;
     let sw = 0, sv = 0;
     for (const p of pts.slice(-200)) if (Number.isFinite(p.loss)) (sv = alpha * sv + (1 - alpha) * p.loss), (sw = alpha * sw + (1 - alpha));
@@ -51,7 +52,8 @@ export function renderStats(run: { summary: RunSummary; points: MetricPoint[] } 
     rows.push(
       ['Model', s.model], ['State', s.nonFinite ? `paused: non-finite value at step ${s.nonFinite.step}` : s.state], ['Step', String(step)],
       ['Loss', s.nonFinite ? 'NaN / Infinity (weights rolled back)' : `${fmt(last?.loss)} (smoothed ${fmt(smooth)})`], ['Validation loss', fmt(valid)],
-      ['Learning rate', fmt(last?.lr, 3)], ['Tokens / s', recent.length ? Math.round(tps).toLocaleString('en-US') : '–'], ['ETA', eta],
+      ...taskRows(s.task, last, lastValid),
+      ['Learning rate', fmt(last?.lr, 3)], [`${positionsName(s.task)} / s`, recent.length ? Math.round(tps).toLocaleString('en-US') : '–'], ['ETA', eta],
     );
     // A warning from the run (e.g. a loss far above chance) stays visible until the run moves on.
     if (s.message && !s.nonFinite) rows.push(['Note', s.message]);
@@ -61,8 +63,23 @@ export function renderStats(run: { summary: RunSummary; points: MetricPoint[] } 
   byId('stats').replaceChildren(...rows.flatMap(([k, v]) => [el('dt', k), el('dd', v)]));
 }
 
-/** ‖∂L/∂h_t‖ as colour: rows = layers, columns = time steps, log₁₀ scale from the smallest to the largest value. */
-export function drawHeatmap(canvas: HTMLCanvasElement, g: GradThroughTime | null): void {
+/**
+ * The name of row `r` of a recurrent stack's ‖∂L/∂h_t‖: rows are layer-major with the direction inner
+ * (engine/trainer.ts gradientThroughTime: row = layer × D + direction), so a stack with 2 × layers rows is
+ * bidirectional (→ forward, ← reverse).
+ */
+export function rowLabel(stack: string, r: number, rows: number, layers: number): string {
+  const prefix = stack === 'rnn' ? '' : `${stack} `;
+  if (rows === layers) return `${prefix}layer ${r + 1}`;
+  if (rows === 2 * layers) return `${prefix}layer ${Math.floor(r / 2) + 1} ${r % 2 ? '←' : '→'}`;
+  return `${prefix}row ${r + 1}`;
+}
+
+/**
+ * ‖∂L/∂h_t‖ as colour: one band of rows per recurrent stack (seq2seq: encoder above decoder), rows = layers,
+ * columns = time steps, log₁₀ scale from the smallest to the largest value over all stacks.
+ */
+export function drawHeatmap(canvas: HTMLCanvasElement, g: GradThroughTime | null, layers: number): void {
   const box = canvas.parentElement?.getBoundingClientRect();
   const dpr = window.devicePixelRatio || 1;
   const W = Math.max(200, box?.width ?? 600), H = Math.max(120, box?.height ?? 240);
@@ -77,38 +94,72 @@ export function drawHeatmap(canvas: HTMLCanvasElement, g: GradThroughTime | null
   const fg = themeColor('foreground', '#888');
   ctx.fillStyle = fg;
   ctx.font = `12px ${themeColor('font-family', 'sans-serif')}`;
-  if (!g || g.T === 0) {
+  const stacks = g?.stacks ?? [];
+  if (!g || stacks.length === 0) {
     ctx.fillText('No gradient-through-time data yet.', 12, 24);
     return;
   }
-  const left = 64, bottom = 36, top = 8, right = 90;
-  const cw = (W - left - right) / g.T, ch = (H - top - bottom) / g.rows;
+  const left = 110, bottom = 36, top = 8, right = 90;
+  const maxT = stacks.reduce((m, s) => Math.max(m, s.T), 1);
+  const totalRows = stacks.reduce((n, s) => n + s.rows, 0);
+  const cw = (W - left - right) / maxT, ch = (H - top - bottom) / totalRows;
   // A loop, not Math.min(...values): spreading rows × T values into a call can exceed the argument limit.
   let lo = Infinity, hi = -Infinity;
-  for (const v of g.values) {
-    if (v > 0 && Number.isFinite(v)) {
-      const l = Math.log10(v);
-      if (l < lo) lo = l;
-      if (l > hi) hi = l;
+  for (const s of stacks)
+    for (const v of s.values) {
+      if (v > 0 && Number.isFinite(v)) {
+        const l = Math.log10(v);
+        if (l < lo) lo = l;
+        if (l > hi) hi = l;
+      }
     }
-  }
   const span = Math.max(1e-9, hi - lo);
   const base = themeColor('charts-blue', '#3794ff');
-  for (let r = 0; r < g.rows; r++)
-    for (let t = 0; t < g.T; t++) {
-      const v = g.values[r * g.T + t] as number;
-      ctx.globalAlpha = v > 0 ? 0.08 + 0.92 * ((Math.log10(v) - lo) / span) : 0.02;
-      ctx.fillStyle = base;
-      ctx.fillRect(left + t * cw, top + r * ch, Math.ceil(cw), Math.ceil(ch) - 1);
+  let row0 = 0;
+  for (const s of stacks) {
+    for (let r = 0; r < s.rows; r++) {
+      const y = top + (row0 + r) * ch;
+      for (let t = 0; t < s.T; t++) {
+        const v = s.values[r * s.T + t] as number;
+        ctx.globalAlpha = v > 0 ? 0.08 + 0.92 * ((Math.log10(v) - lo) / span) : 0.02;
+        ctx.fillStyle = base;
+        ctx.fillRect(left + t * cw, y, Math.ceil(cw), Math.ceil(ch) - 1);
+      }
+      ctx.globalAlpha = 1;
+      ctx.fillStyle = fg;
+      ctx.fillText(rowLabel(s.name, r, s.rows, layers), 6, y + ch / 2 + 4);
     }
+    row0 += s.rows;
+  }
   ctx.globalAlpha = 1;
   ctx.fillStyle = fg;
-  for (let r = 0; r < g.rows; r++) ctx.fillText(`layer ${r + 1}`, 6, top + (r + 0.5) * ch + 4);
   ctx.fillText('0', left, H - bottom + 14);
-  ctx.fillText(String(g.T - 1), left + (g.T - 1) * cw, H - bottom + 14);
+  ctx.fillText(String(maxT - 1), left + (maxT - 1) * cw, H - bottom + 14);
   ctx.fillText(`time step t → (step ${g.step})`, left + (W - left - right) / 2 - 60, H - 6);
   ctx.fillText(`max 1e${hi.toFixed(1)}`, W - right + 8, top + 12);
   ctx.fillText(`min 1e${lo.toFixed(1)}`, W - right + 8, H - bottom);
+}
+
+/** What a step's tokensPerSecond counts, by task (the training protocol's TrainMetric.tokensPerSecond). */
+export function positionsName(task: DashboardTask): string {
+  return task === 'seq2seq' ? 'Target tokens' : task === 'classify' ? 'Texts' : 'Tokens';
+}
+
+/** The task's own numbers: bits per character for a language model, the validation scores for the others. */
+function taskRows(task: DashboardTask, last: MetricPoint | undefined, valid: MetricPoint | undefined): [string, string][] {
+  const share = (x: number | undefined): string => (x === undefined ? '–' : `${(100 * x).toFixed(1)} %`);
+  const m = valid?.validMetrics;
+  switch (task) {
+    case 'lm':
+      return [['Bits / character', `${fmt(last?.bitsPerChar, 3)} (validation ${fmt(valid?.validBitsPerChar, 3)})`]];
+    case 'seq2seq':
+      return [['Exact match', share(m?.exactMatch)], ['Token accuracy', share(m?.tokenAccuracy)]];
+    case 'classify':
+    case 'tag':
+      return [[task === 'tag' ? 'Tag accuracy' : 'Accuracy', share(m?.accuracy)]];
+    case 'one-to-many':
+      return [['Label accuracy', share(m?.accuracy)]];
+  }
 }
 
 /** ‖∂L/∂h_{T−1}‖ / ‖∂L/∂h_0‖: how many times the gradient shrinks on its way back to the first step. */

@@ -1,7 +1,9 @@
-// The attention view of Translate Selection: one singleton webview panel (locked down by html.ts) showing the
-// source and decoded tokens, the alignment heatmap and each step's alternatives. It answers the webview's
-// `ready` with the current translation, and turns the webview's `focus` (a hovered or pinned decoded token)
-// into decorations on the source text in the editor the selection came from.
+// The attention view: one singleton webview panel (locked down by html.ts) showing the source and decoded tokens,
+// the alignment heatmap and each step's alternatives. One view, two sources of frames: Translate Selection on a
+// finished model (`show`), and the live frames of a seq2seq run in training (`showLive`, then `liveFrame` every
+// few seconds while the view follows the run; a translation stops the following until the user follows again).
+// It answers the webview's `ready` with the current view, and turns the webview's `focus` (a hovered or pinned
+// decoded token) into decorations on the source text in the editor the selection or followed line came from.
 import * as vscode from 'vscode';
 import { assertNever } from '../../protocol/assertNever';
 import { ATTENTION_VIEW_TYPE, parseAttentionToHost, parseHostToAttention, type AttentionToHost, type AttentionView, type HostToAttention } from '../../protocol/attention';
@@ -23,28 +25,48 @@ export class AttentionPanel extends Disposable {
     return AttentionPanel.instance;
   }
 
-  /** Shows a translation, creating the panel beside the editor if needed. */
+  /** Shows a translation, creating the panel beside the editor if needed; live frames no longer replace it. */
   static show(extensionUri: vscode.Uri, view: AttentionView, source: SourceLocation | null): AttentionPanel {
-    // The webview accepts only views within ATTENTION_LIMITS: say so here (e.g. a selection too long to draw),
-    // instead of opening a panel that would drop the view.
-    try {
-      parseHostToAttention({ type: 'show', view });
-    } catch (e) {
-      throw new Error(`The attention view cannot show this translation: ${(e as Error).message.replace(/^show\./, '')}`);
-    }
-    let p = AttentionPanel.instance;
-    if (!p) {
-      const panel = vscode.window.createWebviewPanel(AttentionPanel.viewType, 'SeqLab Attention', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-        enableScripts: true,
-        retainContextWhenHidden: false,
-        localResourceRoots: localResourceRoots(extensionUri),
-      });
-      p = new AttentionPanel(panel, extensionUri);
-    } else p.panel.reveal(undefined, true);
+    checkView(view);
+    const p = AttentionPanel.open(extensionUri, true);
+    p.following = false;
     p.setView(view, source);
     return p;
   }
 
+  /** Shows the live frames of the training run from now on, starting with `view` (its last frame) when there is one. */
+  static showLive(extensionUri: vscode.Uri, view: AttentionView | null, source: SourceLocation | null, preserveFocus = true): AttentionPanel {
+    if (view) checkView(view);
+    const p = AttentionPanel.open(extensionUri, preserveFocus);
+    p.following = true;
+    if (view) p.setView(view, source);
+    return p;
+  }
+
+  /** The panel, created beside the editor or revealed. */
+  private static open(extensionUri: vscode.Uri, preserveFocus: boolean): AttentionPanel {
+    const p = AttentionPanel.instance;
+    if (p) {
+      p.panel.reveal(undefined, preserveFocus);
+      return p;
+    }
+    const panel = vscode.window.createWebviewPanel(AttentionPanel.viewType, 'SeqLab Attention', { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: localResourceRoots(extensionUri),
+    });
+    return new AttentionPanel(panel, extensionUri);
+  }
+
+  /** A new live frame: drawn when the view follows the training run (not while it shows a translation). */
+  liveFrame(view: AttentionView, source: SourceLocation | null): void {
+    if (!this.following) return;
+    checkView(view);
+    this.setView(view, source);
+  }
+
+  /** True while live frames of the training run are drawn. */
+  following = false;
   private view: AttentionView | null = null;
   private source: SourceLocation | null = null;
   private readonly decorations = this.register(new AttentionDecorations());
@@ -121,11 +143,24 @@ export class AttentionPanel extends Disposable {
   }
 }
 
+/**
+ * The webview accepts only views within ATTENTION_LIMITS: say so here (e.g. a selection too long to draw), instead
+ * of opening a panel that would drop the view.
+ */
+function checkView(view: AttentionView): void {
+  try {
+    parseHostToAttention({ type: 'show', view });
+  } catch (e) {
+    throw new Error(`The attention view cannot show this translation: ${(e as Error).message.replace(/^show\./, '')}`);
+  }
+}
+
 // Static markup; the script fills it in from `show`.
 const ATTENTION_BODY = `
     <header>
       <h1>Attention</h1>
-      <p id="status" role="status">Waiting for a translation…</p>
+      <p id="status" role="status">Waiting for a translation, or for a seq2seq model with attention to train…</p>
+      <p id="live" class="hint" hidden></p>
     </header>
     <main id="main" hidden>
       <section class="tokens-card">

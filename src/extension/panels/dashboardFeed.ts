@@ -1,27 +1,45 @@
-// What the dashboard shows, kept on the host whether or not a panel is open: it listens to the TrainingSession
-// (whose runs keep their whole metric history), batches new points to ~10 messages a second, asks the
-// experiments worker for a generated text sample while a run trains, and holds the last vanishing-gradient
-// experiment and gradient check. `initMessage()` is the full replay a panel gets when its webview posts
-// `ready` (opened mid-run, shown again after being hidden, or restored after a window reload).
+// What the dashboard shows, kept on the host whether or not a panel is open: it listens to the training runs
+// (which keep their whole metric history), batches new points to ~10 messages a second, asks for a generated
+// text sample while a language model trains, and holds the last vanishing-gradient experiment and gradient
+// check. `initMessage()` is the full replay a panel gets when its webview posts `ready` (opened mid-run, shown
+// again after being hidden, or restored after a window reload). What is drawn for each task kind is decided in
+// dashboardModel.ts. No 'vscode' import (settings and sampling come in as functions), so unit tests drive it.
 import {
-  DASHBOARD_LIMITS, type ExperimentView, type GradCheckView, type GradThroughTime, type HostToDashboard, type MetricPoint, type RunSummary,
-  type RunView, type TextSample,
+  DASHBOARD_LIMITS, type DashboardConfig, type ExperimentView, type GradCheckView, type GradThroughTime, type HostToDashboard, type RunView,
+  type TextSample,
 } from '../../protocol/dashboard';
-import type { TrainMetric } from '../../protocol/training';
-import { readConfig } from '../config';
-import type { ExperimentsClient } from '../experiments/client';
-import type { RunRecord, SessionEvent, TrainingSession } from '../training/session';
+import { gradThroughTime, latestGradThroughTime, summarize, thinned, toPoint, within, type FeedRun, type LivePoint } from './dashboardModel';
 
 const FLUSH_MS = 100;
-/** How often a running run is asked for a weight snapshot to sample text from, while someone watches. */
+/** How often a running language model is asked for a weight snapshot to sample text from, while someone watches. */
 const SAMPLE_EVERY_MS = 3000;
+
+/** What the feed hears from the training session (its SessionEvent, the kinds the dashboard uses). */
+export type FeedEvent =
+  | { readonly type: 'metrics'; readonly run: FeedRun; readonly points: readonly LivePoint[] }
+  | { readonly type: 'state' | 'message' | 'snapshot' | 'checkpoint' | 'attention'; readonly run: FeedRun };
+
+/** The training session as the feed sees it (TrainingSession satisfies this). */
+export interface FeedSource {
+  readonly runs: ReadonlyMap<string, FeedRun>;
+  readonly current: FeedRun | undefined;
+  onEvent(listener: (e: FeedEvent) => void): { dispose(): void };
+  /** Asks the running worker for a weight snapshot (answered by a 'snapshot' event). */
+  requestSnapshot(): void;
+}
+
+export interface FeedHooks {
+  /** The settings the dashboard shows. */
+  settings(): { hiddenSize: number; seed: number };
+  /** A generated text from the run's latest snapshot (language models), or null when there is none to sample. */
+  sample(runId: string): Promise<TextSample | null>;
+}
 
 export class DashboardFeed {
   private readonly listeners = new Set<(m: HostToDashboard) => void>();
-  private readonly pending = new Map<string, TrainMetric[]>();
+  private readonly pending = new Map<string, LivePoint[]>();
   private readonly gtt = new Map<string, GradThroughTime>();
   private readonly samples = new Map<string, TextSample>();
-  private readonly trainTexts = new Map<string, Promise<string | null>>();
   private experiment: ExperimentView | null = null;
   private gradCheck: GradCheckView | null = null;
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
@@ -29,7 +47,7 @@ export class DashboardFeed {
   private sampling = false;
   private readonly subscription: { dispose(): void };
 
-  constructor(private readonly session: TrainingSession, private readonly experiments: ExperimentsClient) {
+  constructor(private readonly session: FeedSource, private readonly hooks: FeedHooks) {
     this.subscription = session.onEvent((e) => this.onSessionEvent(e));
     this.sampleTimer = setInterval(() => this.requestSample(), SAMPLE_EVERY_MS);
   }
@@ -43,14 +61,18 @@ export class DashboardFeed {
   initMessage(): HostToDashboard {
     this.flush();
     // The newest runs, each with at most DASHBOARD_LIMITS.runPoints points (longer histories thinned evenly).
-    const runs: RunView[] = [...this.session.runs.values()].slice(-DASHBOARD_LIMITS.runs).map((run) => ({
-      summary: summarize(run),
-      points: thinned(run.history, DASHBOARD_LIMITS.runPoints).map(toPoint),
-      gradThroughTime: this.gtt.get(run.id) ?? latestGradThroughTime(run),
-      sample: this.samples.get(run.id) ?? null,
-    }));
-    const c = readConfig();
-    return { type: 'init', config: { hiddenSize: within(c.hiddenSize, 1, DASHBOARD_LIMITS.size), seed: within(c.seed, DASHBOARD_LIMITS.seedMin, DASHBOARD_LIMITS.seedMax) }, runs, experiment: this.experiment, gradCheck: this.gradCheck };
+    const runs: RunView[] = [...this.session.runs.values()].slice(-DASHBOARD_LIMITS.runs).map((run) => {
+      const task = run.info?.task ?? run.config.task;
+      return {
+        summary: summarize(run),
+        points: thinned(run.history, DASHBOARD_LIMITS.runPoints).map((p) => toPoint(p, task)),
+        gradThroughTime: this.gtt.get(run.id) ?? latestGradThroughTime(run),
+        sample: this.samples.get(run.id) ?? null,
+      };
+    });
+    const s = this.hooks.settings();
+    const config: DashboardConfig = { hiddenSize: within(s.hiddenSize, 1, DASHBOARD_LIMITS.size), seed: within(s.seed, DASHBOARD_LIMITS.seedMin, DASHBOARD_LIMITS.seedMax) };
+    return { type: 'init', config, runs, experiment: this.experiment, gradCheck: this.gradCheck };
   }
 
   setExperiment(view: ExperimentView): void {
@@ -70,7 +92,7 @@ export class DashboardFeed {
     this.listeners.clear();
   }
 
-  private onSessionEvent(e: SessionEvent): void {
+  private onSessionEvent(e: FeedEvent): void {
     switch (e.type) {
       case 'metrics': {
         const list = this.pending.get(e.run.id) ?? [];
@@ -88,6 +110,7 @@ export class DashboardFeed {
         void this.sampleFrom(e.run);
         return;
       case 'checkpoint':
+      case 'attention':
         return;
     }
   }
@@ -97,23 +120,24 @@ export class DashboardFeed {
     this.flushTimer = null;
     for (const [runId, points] of this.pending) {
       const run = this.session.runs.get(runId);
+      const task = run?.info?.task ?? run?.config.task ?? 'lm';
       let g: GradThroughTime | null = null;
-      for (const p of points) if (p.gradThroughTime && run) g = toGradThroughTime(p, run) ?? g;
+      for (const p of points) if (p.gradThroughTime && run) g = gradThroughTime(p, run.info) ?? g;
       if (g) this.gtt.set(runId, g);
       // Batches the webview accepts: at most batchPoints points per message, the gradient-through-time on the last.
       const max = DASHBOARD_LIMITS.batchPoints;
       for (let at = 0; at < points.length; at += max) {
         const last = at + max >= points.length;
-        this.emit({ type: 'metrics', runId, points: points.slice(at, at + max).map(toPoint), gradThroughTime: last ? g : null });
+        this.emit({ type: 'metrics', runId, points: points.slice(at, at + max).map((p) => toPoint(p, task)), gradThroughTime: last ? g : null });
       }
     }
     this.pending.clear();
   }
 
-  /** Asks the training worker for a snapshot (answered by a 'snapshot' event) when someone watches. */
+  /** Asks the training worker for a snapshot (answered by a 'snapshot' event) when someone watches a language model. */
   private requestSample(): void {
     const run = this.session.current;
-    if (this.listeners.size === 0 || this.sampling || run?.state !== 'running') return;
+    if (this.listeners.size === 0 || this.sampling || run?.state !== 'running' || (run.info?.task ?? run.config.task) !== 'lm') return;
     try {
       this.session.requestSnapshot();
     } catch {
@@ -121,19 +145,12 @@ export class DashboardFeed {
     }
   }
 
-  private async sampleFrom(run: RunRecord): Promise<void> {
-    const snap = run.snapshot;
-    if (!snap || this.sampling) return;
+  private async sampleFrom(run: FeedRun): Promise<void> {
+    if (this.sampling || (run.info?.task ?? run.config.task) !== 'lm') return;
     this.sampling = true;
     try {
-      let text = this.trainTexts.get(run.id);
-      if (!text) {
-        text = this.session.store.loadRun(run.id).then((r) => r?.train ?? null, () => null);
-        this.trainTexts.set(run.id, text);
-      }
-      const train = await text;
-      if (!train) return;
-      const sample = await this.experiments.sample(run.id, snap.step, run.config, train, snap.data);
+      const sample = await this.hooks.sample(run.id);
+      if (!sample) return;
       this.samples.set(run.id, sample);
       this.emit({ type: 'sample', runId: run.id, sample });
     } catch (e) {
@@ -146,65 +163,4 @@ export class DashboardFeed {
   private emit(m: HostToDashboard): void {
     for (const l of this.listeners) l(m);
   }
-}
-
-export function summarize(run: RunRecord): RunSummary {
-  const c = run.config, info = run.info;
-  const cell = { lstm: 'LSTM', gru: 'GRU', rnn_tanh: 'tanh RNN', rnn_relu: 'ReLU RNN' }[c.cell];
-  const params = info ? `, ${info.paramCount.toLocaleString('en-US')} parameters` : '';
-  const L = DASHBOARD_LIMITS;
-  return {
-    id: run.id, name: cut(run.name, L.nameChars), state: run.state,
-    model: cut(`${cell} ${c.layers}×${c.hidden}, ${c.tokenizer} tokens${params}`, L.nameChars),
-    groups: info?.groups ?? [], maxSteps: c.steps, tokensPerStep: c.batch * c.seqLen, trainTokens: info?.trainExamples ?? 0,
-    nonFinite: run.nonFinite ? { tensor: cut(run.nonFinite.tensor, L.nameChars), step: run.nonFinite.step, message: cut(run.message ?? '', L.messageChars) } : null,
-    message: run.message === null ? null : cut(run.message, L.messageChars),
-  };
-}
-
-export function toPoint(p: TrainMetric): MetricPoint {
-  return {
-    step: p.step, loss: p.loss, gradNorm: p.gradNorm, gradNormAfterClip: p.gradNormAfterClip, clipped: p.clipped,
-    groupNorms: p.groupNorms, lr: p.lr, tokensPerSecond: p.tokensPerSecond,
-    ...(p.validLoss !== undefined ? { validLoss: p.validLoss } : {}),
-  };
-}
-
-function toGradThroughTime(p: TrainMetric, run: RunRecord): GradThroughTime | null {
-  // The first recurrent stack (the only one but for seq2seq, whose encoder it is); H7's views chart every stack.
-  const values = p.gradThroughTime?.[0]?.values ?? [];
-  const rows = Math.max(1, run.info?.stacks[0]?.rows ?? run.config.layers);
-  const T = Math.floor(values.length / rows);
-  if (T === 0) return null;
-  return { step: p.step, rows, T, values: values.length === rows * T ? values : values.slice(0, rows * T) };
-}
-
-/** At most `max` items, evenly spaced, always keeping the last (the run's latest step). */
-function thinned<T>(a: readonly T[], max: number): readonly T[] {
-  if (a.length <= max) return a;
-  const out: T[] = [];
-  const k = (a.length - 1) / (max - 1);
-  for (let i = 0; i < max; i++) out.push(a[Math.round(i * k)] as T);
-  return out;
-}
-
-/**
- * A setting as the dashboard shows it, inside the channel's range: settings.json can hold any value, and one
- * out-of-range number must not make the webview reject the whole replay (training itself rejects it loudly).
- */
-function within(v: number, min: number, max: number): number {
-  return Number.isFinite(v) ? Math.min(max, Math.max(min, Math.round(v))) : min;
-}
-
-/** A string cut to the channel's length limit (names and messages are shown, never parsed). */
-function cut(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
-}
-
-function latestGradThroughTime(run: RunRecord): GradThroughTime | null {
-  for (let i = run.history.length - 1; i >= 0; i--) {
-    const p = run.history[i];
-    if (p?.gradThroughTime) return toGradThroughTime(p, run);
-  }
-  return null;
 }

@@ -105,9 +105,9 @@ export class DashboardPanel extends Disposable {
 }
 
 // Static markup (trusted: no user text); the script fills in charts, numbers and messages.
-const chart = (id: string, title: string, label: string, extra = ''): string => `
-      <section class="chart-card" id="${id}-card">
-        <h2>${title}</h2>${extra}
+const chart = (id: string, title: string, label: string, extra = '', hidden = false): string => `
+      <section class="chart-card" id="${id}-card"${hidden ? ' hidden' : ''}>
+        <h2 id="${id}-title">${title}</h2>${extra}
         <div class="chart-box"><canvas id="${id}-chart" role="img" aria-label="${label}"></canvas></div>
       </section>`;
 
@@ -142,7 +142,7 @@ const DASHBOARD_BODY = `
         </div>
         <div class="chart-box"><canvas id="loss-chart" role="img" aria-label="Training loss chart"></canvas></div>
         <p id="empty-hint" class="hint">No training run yet. Select some text and run “SeqLab: Train on Selection” from the command palette; its loss appears here.</p>
-      </section>${chart('grad', 'Gradient norm ‖∂L/∂θ‖, before and after clipping', 'Global gradient norm chart')}${chart('layers', 'Gradient norm per layer', 'Per-layer gradient norm chart')}${chart('gtt', 'Gradient through time ‖∂L/∂h<sub>t</sub>‖', 'Gradient through time chart', `
+      </section>${chart('bpc', 'Bits per character', 'Bits per character chart')}${chart('task', 'Validation scores', 'Validation score chart', '', true)}${chart('grad', 'Gradient norm ‖∂L/∂θ‖, before and after clipping', 'Global gradient norm chart')}${chart('layers', 'Gradient norm per layer', 'Per-layer gradient norm chart')}${chart('gtt', 'Gradient through time ‖∂L/∂h<sub>t</sub>‖', 'Gradient through time chart', `
         <div class="chart-controls">
           <label><input type="radio" name="gtt-view" value="lines" checked> Line per layer</label>
           <label><input type="radio" name="gtt-view" value="heatmap"> Time × layer heatmap</label>

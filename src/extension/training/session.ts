@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { memoryLimitForRam, type MemoryLimit } from '../../engine/modelMemory';
 import {
-  ProtocolError, parseWorkerToHost, type AttentionFrame, type CheckpointBytes, type RunShape, type HostToWorker, type RunConfig, type RunInfo, type TrainMetric,
+  ProtocolError, parseWorkerToHost, type CheckpointBytes, type RunShape, type AttentionFrame, type HostToWorker, type RunConfig, type RunInfo, type TrainMetric,
   type WorkerToHost,
 } from '../../protocol/training';
 import type { RunStore, StoredRun } from './store';
@@ -34,19 +34,20 @@ export interface RunRecord {
   corpusMessages: string[];
   /** Latest weight snapshot (parameter arena copy) and its step. */
   snapshot: { step: number; data: Float32Array } | null;
-  /** seq2seq with attention: the latest live attention frame (the followed source decoded at `step`). */
-  attention?: { step: number; frame: AttentionFrame } | null;
   /** Language ids of the documents the corpus came from (inline completions are offered there too). */
   languages?: string[];
+  /** seq2seq with attention: the latest live attention frame (the followed source decoded at `step`). */
+  attention?: { step: number; frame: AttentionFrame } | null;
 }
 
 export type SessionEvent =
   | { type: 'metrics'; run: RunRecord; points: TrainMetric[] }
   | { type: 'state'; run: RunRecord }
   | { type: 'snapshot'; run: RunRecord }
-  | { type: 'attention'; run: RunRecord }
   | { type: 'checkpoint'; run: RunRecord; step: number }
-  | { type: 'message'; run: RunRecord; level: 'info' | 'warning' | 'error'; text: string };
+  | { type: 'message'; run: RunRecord; level: 'info' | 'warning' | 'error'; text: string }
+  /** A seq2seq run with attention decoded one source with its current weights (the live attention view). */
+  | { type: 'attention'; run: RunRecord; step: number; frame: AttentionFrame };
 
 export interface StartOptions {
   name?: string;
@@ -167,7 +168,7 @@ export class TrainingSession {
     this.send({ type: 'rollback', checkpoint: ck });
   }
 
-  /** seq2seq with attention: the live attention view follows `source` ('' = the first validation pair). */
+  /** The live attention view follows `source` from now on ('' = the first validation pair). */
   probe(source: string): void {
     this.send({ type: 'probe', source });
   }
@@ -283,10 +284,6 @@ export class TrainingSession {
         run.snapshot = { step: m.step, data: m.data };
         this.emit({ type: 'snapshot', run });
         return;
-      case 'attention':
-        run.attention = { step: m.step, frame: m.frame };
-        this.emit({ type: 'attention', run });
-        return;
       case 'paused':
         run.step = m.step;
         if (m.reason === 'nonfinite') {
@@ -319,6 +316,10 @@ export class TrainingSession {
           return;
         }
         this.emit({ type: 'message', run, level: 'warning', text: `the worker rejected a message: ${m.message}` });
+        return;
+      case 'attention':
+        run.attention = { step: m.step, frame: m.frame };
+        this.emit({ type: 'attention', run, step: m.step, frame: m.frame });
         return;
     }
   }

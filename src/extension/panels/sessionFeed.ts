@@ -1,0 +1,65 @@
+// The training session as the dashboard feed and the live attention view read it (FeedSource), and the text
+// sampler of language-model runs. The session's records still carry the language-model run's shapes (TrainConfig,
+// one flat ‖∂L/∂h_t‖ array with `gradRows` rows); this maps them onto the one-run protocol's shapes (RunConfig,
+// RunInfo.task/stacks/trainExamples, one gradient entry per stack), the only shapes the views read. Once the
+// session carries RunConfig / RunInfo / TrainMetric of issue #13's protocol, `session` itself is a FeedSource and
+// this mapping goes (keep `textSampler`).
+import type { TextSample } from '../../protocol/dashboard';
+import type { TrainMetric } from '../../protocol/training';
+import type { ExperimentsClient } from '../experiments/client';
+import type { RunRecord, SessionEvent, TrainingSession } from '../training/session';
+import type { FeedRun, LivePoint } from './dashboardModel';
+import type { FeedEvent, FeedSource } from './dashboardFeed';
+
+export function feedSource(session: TrainingSession): FeedSource {
+  return {
+    get runs() {
+      const m = new Map<string, FeedRun>();
+      for (const [id, r] of session.runs) m.set(id, feedRun(r));
+      return m;
+    },
+    get current() {
+      const r = session.current;
+      return r ? feedRun(r) : undefined;
+    },
+    onEvent: (listener) => session.onEvent((e) => listener(feedEvent(e))),
+    requestSnapshot: () => session.requestSnapshot(),
+  };
+}
+
+function feedEvent(e: SessionEvent): FeedEvent {
+  return e.type === 'metrics' ? { type: 'metrics', run: feedRun(e.run), points: e.points.map(livePoint) } : { type: e.type, run: feedRun(e.run) };
+}
+
+/** A record of the language-model worker as a run of the one-run protocol (task 'lm', one stack 'rnn'). */
+export function feedRun(r: RunRecord): FeedRun {
+  const info = r.info;
+  return {
+    id: r.id, name: r.name, state: r.state, config: r.config, message: r.message, nonFinite: r.nonFinite,
+    info: info && { task: info.task, paramCount: info.paramCount, trainExamples: info.trainExamples, groups: info.groups, stacks: info.stacks },
+    // Mapped only when read (a replay): events pass the record on every metrics batch.
+    get history() {
+      return r.history.map(livePoint);
+    },
+  };
+}
+
+function livePoint(p: TrainMetric): LivePoint {
+  return p as LivePoint;
+}
+
+/** Samples text from a language-model run's latest snapshot in the experiments worker (its training text read once). */
+export function textSampler(session: TrainingSession, experiments: ExperimentsClient): (runId: string) => Promise<TextSample | null> {
+  const trainTexts = new Map<string, Promise<string | null>>();
+  return async (runId) => {
+    const run = session.runs.get(runId), snap = run?.snapshot;
+    if (!run || !snap) return null;
+    let text = trainTexts.get(runId);
+    if (!text) {
+      text = session.store.loadRun(runId).then((s) => s?.train ?? null, () => null);
+      trainTexts.set(runId, text);
+    }
+    const train = await text;
+    return train ? experiments.sample(runId, snap.step, run.config, train, snap.data) : null;
+  };
+}
