@@ -5,16 +5,20 @@
 import * as vscode from 'vscode';
 import type { DashboardAction } from '../protocol/dashboard';
 import { assertNever } from '../protocol/assertNever';
+import { CorpusError } from '../engine/corpus';
+import type { TaskKind } from '../engine/run/config';
 import type { TrainConfig } from '../protocol/training';
 import { readConfig } from './config';
 import { ExperimentsClient } from './experiments/client';
 import { checkGradients, runVanishingGradientExperiment } from './experiments/commands';
 import type { LongLagOptions } from './experiments/jobs';
-import { currentModel, newModel, trainConfigFor } from './newModel';
+import { currentModel, newModel, trainConfigFor, type ModelChoice, type ModelKind } from './newModel';
 import { loadModel, saveModelAs } from './newModelFiles';
 import { DashboardFeed } from './panels/dashboardFeed';
 import { DashboardPanel } from './panels/dashboardPanel';
 import { TrainingStatus } from './status';
+import { corpusLimitsFromSettings, type CorpusSource } from './training/corpusSource';
+import { pickTrainingFiles } from './training/filePicker';
 import type { CommandResult } from './training/trainingCommands';
 import type { TrainingSession } from './training/session';
 import type { ModelHub } from './use/models';
@@ -38,8 +42,16 @@ export const Commands = {
 export interface TrainArgs {
   config?: Partial<TrainConfig>;
   name?: string;
-  /** Train on Workspace Files… only: the glob (no prompt). */
+  /** Train on Workspace Files… only: the glob (no picker). */
   glob?: string;
+  /** Train on Workspace Files… only: these files (absolute paths; no picker). */
+  files?: string[];
+}
+
+/** The task a chosen model learns: its config's `task` when it has one, else the one its kind implies. */
+const TASK_OF_KIND: Record<ModelKind, TaskKind> = { lm: 'lm', seq2seq: 'seq2seq', classifier: 'classify', tagger: 'tag' };
+export function modelTask(model: ModelChoice): TaskKind {
+  return (model.config as { task?: TaskKind }).task ?? TASK_OF_KIND[model.kind];
 }
 
 export interface DashboardApi {
@@ -63,16 +75,21 @@ export function registerCommands(context: vscode.ExtensionContext, session: Trai
   // A panel outlives no extension: close it when the extension is deactivated.
   context.subscriptions.push({ dispose: () => DashboardPanel.current?.dispose() });
 
-  const train = async (source: { kind: 'selection' } | { kind: 'activeFile' } | { kind: 'glob'; include: string }, args?: TrainArgs): Promise<CommandResult> => {
+  // Every kind trains here: the start command reads the data for the model's task and refuses, naming the
+  // file and line, what does not fit, before anything starts.
+  const train = async (source: CorpusSource, args?: TrainArgs): Promise<CommandResult> => {
     const model = currentModel(context.workspaceState);
-    if (model.kind !== 'lm') {
-      const error = `${model.label} cannot train on plain text in the editor; run "SeqLab: New Model…" and pick a language model, or train it with the CLI: ${model.cli ?? 'seqlab train'}`;
-      void vscode.window.showErrorMessage(error);
-      return { ok: false, error };
-    }
-    show(true); // the editor keeps the focus: the user may keep typing while the model trains
     const config = trainConfigFor(model, readConfig(), args?.config);
-    return (await vscode.commands.executeCommand<CommandResult>(Commands.startTraining, { source, config, name: args?.name })) ?? { ok: false, error: 'no result' };
+    // The dashboard opens as the run starts (not for data that is refused); the editor keeps the focus: the
+    // user may keep typing while the model trains.
+    const opening = session.onEvent((e) => {
+      if (e.type === 'state' && e.run.state === 'starting') (opening.dispose(), show(true));
+    });
+    try {
+      return (await vscode.commands.executeCommand<CommandResult>(Commands.startTraining, { source, config, name: args?.name, task: modelTask(model) })) ?? { ok: false, error: 'no result' };
+    } finally {
+      opening.dispose();
+    }
   };
 
   context.subscriptions.push(
@@ -98,11 +115,18 @@ export function registerCommands(context: vscode.ExtensionContext, session: Trai
       return train(editor.selection.isEmpty ? { kind: 'activeFile' } : { kind: 'selection' }, args);
     }),
     vscode.commands.registerCommand(Commands.trainOnWorkspaceFiles, async (args?: TrainArgs) => {
-      const include = args?.glob ?? (await vscode.window.showInputBox({
-        title: 'Train on workspace files', prompt: 'A glob pattern of the files to train on (node_modules, .git and build output are always left out)',
-        value: readConfig().workspaceGlob, ignoreFocusOut: true,
-      }));
-      return include ? train({ kind: 'glob', include }, args) : { ok: false, error: 'cancelled' };
+      if (args?.glob) return train({ kind: 'glob', include: args.glob }, args);
+      if (args?.files) return train({ kind: 'files', uris: args.files.map((f) => vscode.Uri.file(f)) }, args);
+      const model = currentModel(context.workspaceState);
+      let uris;
+      try {
+        uris = await pickTrainingFiles(modelTask(model), model.label, readConfig().workspaceGlob, corpusLimitsFromSettings());
+      } catch (e) {
+        if (!(e instanceof CorpusError)) throw e;
+        void vscode.window.showErrorMessage(e.message);
+        return { ok: false, error: e.message };
+      }
+      return uris ? train({ kind: 'files', uris }, args) : { ok: false, error: 'cancelled' };
     }),
     vscode.commands.registerCommand(Commands.loadModel, (args?: { folder?: string }) =>
       models ? loadModel(models, args) : { ok: false, error: 'models are not available' }),

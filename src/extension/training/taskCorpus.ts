@@ -42,14 +42,16 @@ const NOUN: Record<Exclude<TaskKind, 'lm'>, string> = { seq2seq: 'pairs', classi
 
 /** Parses `texts` for `task` (throws DataFormatError naming the file and line) and splits them into train/valid. */
 export function prepareTaskCorpus(task: TaskKind, texts: readonly TaskText[], seed: number): TaskCorpus {
-  const data = checkTaskTexts(task, texts);
   if (task === 'lm') {
-    const split = splitCorpus(texts.map((t) => t.text).join('\n'));
+    // Any text trains a language model; engine/corpus.ts already refused what cannot (empty, one character).
+    const text = texts.map((t) => t.text).join('\n');
+    const split = splitCorpus(text);
     return {
-      train: split.train, valid: split.valid, description: describeTaskData(data), trainExamples: split.train.length,
+      train: split.train, valid: split.valid, description: describeTaskData({ kind: 'lm', text }), trainExamples: split.train.length,
       validExamples: split.valid.length, ...(split.note ? { note: split.note } : {}),
     };
   }
+  const data = checkTaskTexts(task, texts);
   const all = texts.flatMap((t) => taskRecords(task, t.text));
   const description = describeTaskData(data);
   if (all.length < MIN_RECORDS_FOR_VALIDATION) {
