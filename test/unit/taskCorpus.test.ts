@@ -111,7 +111,7 @@ describe('task corpus (editor training data for every kind)', () => {
 
   it('describes each picker candidate: ✓ with its size, ✗ with the first bad line, partial files as a lower bound', () => {
     assert.deepEqual(candidateStatus('seq2seq', 'dates.tsv', enc(datesTsv(1204))), { fits: true, description: '✓ 1,204 pairs' });
-    assert.deepEqual(candidateStatus('seq2seq', 'README.md', enc('# Title\n\nSome prose.\n')), { fits: false, description: '✗ line 1: expected "source<TAB>target" (exactly one tab) but found no tab' });
+    assert.deepEqual(candidateStatus('seq2seq', 'README.md', enc('# Title\n\nSome prose.\n')), { fits: false, description: '✗ line 1: no tab; expected "source<TAB>target" (exactly one tab)' });
     assert.deepEqual(candidateStatus('tag', 'dates.tsv', enc('a\tb\tc\n')), { fits: true, description: '✓ 1 sentence, 1 tag' }, 'extra CoNLL columns are allowed');
     assert.equal(candidateStatus('tag', 'tags.conll', enc(conll(30))).description, '✓ 30 sentences, 5 tags');
     assert.equal(candidateStatus('lm', 'notes.md', enc('hello world\n')).description, '✓ 12 characters');

@@ -46,11 +46,15 @@ export function candidateStatus(task: TaskKind, name: string, bytes: Uint8Array,
   }
 }
 
-/** The reader's reason without the "file:line: " prefix and the quoted line (the row is short; the line is named). */
+/**
+ * The reader's reason, short enough for a row: without the "file:line: " prefix and the quoted line (the line
+ * is named), what was found first ("no tab; expected "source<TAB>target" (exactly one tab)").
+ */
 function reason(e: DataFormatError): string {
   const prefix = `${e.source ? `${e.source}:` : 'line '}${e.line}: `;
-  const msg = e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
-  return msg.replace(/ in ".*$/s, '');
+  const msg = (e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message).replace(/ in ".*$/s, '');
+  const m = /^(expected .*) but found (.*)$/s.exec(msg);
+  return m ? `${m[2]}; ${m[1]}` : msg;
 }
 
 /** A prefix of a file cut after its last complete record: the last newline (lm, line formats) or blank line (tag). */

@@ -42,7 +42,7 @@ export async function pickTrainingFiles(task: TaskKind, modelLabel: string, glob
   const rest = candidates.filter((c) => c.status?.fits !== true);
   const qp = vscode.window.createQuickPick<Candidate | (vscode.QuickPickItem & { uri?: undefined })>();
   qp.title = `Train ${modelLabel} on workspace files`;
-  qp.placeholder = `${fit.length} of ${candidates.length} file(s) hold ${TASK_FORMATS[task]}, as this model needs: they are selected`;
+  qp.placeholder = `${fit.length} of ${candidates.length} file(s) hold ${TASK_FORMATS[task]} (selected)`;
   qp.canSelectMany = true;
   qp.matchOnDescription = true;
   qp.ignoreFocusOut = true;
