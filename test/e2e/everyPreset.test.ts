@@ -67,12 +67,13 @@ async function pickOnly(page: Page, file: string): Promise<void> {
   await quickPickRow(page, file).waitFor({ timeout: 10_000 });
   for (let i = 0; i < (await rows.count()); i++) {
     const row = rows.nth(i);
-    const want = (await row.locator('.label-name').innerText()).trim() === file;
+    // A reused row may keep a hidden second label (an earlier pick's detail): the first is the row's own.
+    const want = (await row.locator('.label-name').first().innerText()).trim() === file;
     if (((await row.getAttribute('aria-checked')) === 'true') !== want) await row.locator('.monaco-checkbox, input[type="checkbox"]').first().click();
   }
   const checked = await rows.evaluateAll((els) => els.filter((e) => e.getAttribute('aria-checked') === 'true').map((e) => e.querySelector('.label-name')?.textContent?.trim()));
   assert.deepEqual(checked, [file], 'the picker did not end with only the file checked');
-  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).first().click();
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
 }
 
