@@ -90,9 +90,13 @@ async function pickerRow(page: Page, file: string): Promise<{ description: strin
   };
 }
 
-/** The attention heatmap's weights (rows of decoded tokens × source tokens) as the webview styled them. */
+/** The attention heatmap's weights (rows of decoded tokens × source tokens): the view's `data-weights`, else its cells' shading. */
 function heatmap(frame: FrameLocator): Promise<number[][]> {
-  return frame.locator('#heatmap tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => Number((td as HTMLElement).style.getPropertyValue('--w')))));
+  return frame.locator('#heatmap').evaluate((table) => {
+    const shown = (table as HTMLElement).dataset.weights;
+    if (shown) return (JSON.parse(shown) as number[][] | null) ?? [];
+    return Array.from(table.querySelectorAll('tbody tr')).map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => Number((td as HTMLElement).style.getPropertyValue('--w'))));
+  });
 }
 
 async function chooseModel(page: Page, preset: string): Promise<void> {

@@ -20,6 +20,7 @@ import type { SequenceTask } from '../../engine/tasks/sequenceTask';
 import { buildTokenizer, type Tokenizer } from '../../engine/tokenize/tokenizer';
 import type { RunRecord, SessionEvent, TrainingSession } from '../training/session';
 import { Disposable } from '../disposable';
+import { copySnapshot } from './snapshotCopy';
 
 export interface ActiveLm {
   readonly name: string;
@@ -268,14 +269,8 @@ export class ModelHub extends Disposable {
     const snap = run.snapshot, info = run.info;
     const slot = [this.seq2seq, this.classifier].find((m) => m?.runId === run.id);
     if (!snap || !info || !slot) return;
-    const params = slot.task.params;
     // Every tensor must be there with its size, or the checkpoint's weights are kept.
-    const parts = info.tensors.map((t) => ({ t, size: t.shape.reduce((a, b) => a * b, 1) }));
-    if (parts.length !== params.entries.length) return;
-    for (const { t, size } of parts) {
-      if (!params.has(t.name) || params.entry(t.name).size !== size || t.offset + size > snap.data.length) return;
-    }
-    for (const { t, size } of parts) params.value(t.name).set(snap.data.subarray(t.offset, t.offset + size));
+    if (!copySnapshot(slot.task.params, info.tensors, snap.data)) return;
     slot.step = snap.step;
     this.changed.fire(slot === this.seq2seq ? 'seq2seq' : 'classify');
   }
