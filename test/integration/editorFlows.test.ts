@@ -49,6 +49,18 @@ describe('editor flows for every task kind', function () {
     assert.equal(api.training.runs.size, before, 'a run was started on data that does not fit');
   });
 
+  it('Train on Workspace Files with the tagger preset names the second file and its line when only that one does not fit', async () => {
+    const good = path.join(dir, 'good.conll'), bad = path.join(dir, 'bad.conll');
+    fs.writeFileSync(good, 'the\tDET\ncat\tNOUN\n\na\tDET\ndog\tNOUN\n');
+    fs.writeFileSync(bad, 'the\tDET\ncat\tNOUN\n\nthe dog\n');
+    await vscode.commands.executeCommand('seqlab.newModel', { preset: 'tagger' });
+    const before = api.training.runs.size;
+    const res = await within(30_000, 'Train on Workspace Files', vscode.commands.executeCommand<CommandResult>('seqlab.trainOnWorkspaceFiles', { files: [good, bad] }));
+    assert.equal(res.ok, false);
+    assert.match(!res.ok ? res.error : '', /bad\.conll:4: expected "token<TAB>tag" but found no tab in "the dog"$/);
+    assert.equal(api.training.runs.size, before);
+  });
+
   it('Translate Selection uses the last run\'s seq2seq model with no load step', async () => {
     fs.writeFileSync(path.join(dir, 'dates.tsv'), execFileSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'data', 'dates', '--n', '200', '--seed', '3'], { encoding: 'utf8' }));
     execFileSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'train', '--task', 'seq2seq', '--data', 'dates.tsv', '--out', 'model', '--hidden', '16', '--steps', '20', '--seed', '1'], { cwd: dir });

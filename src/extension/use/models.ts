@@ -219,11 +219,23 @@ export class ModelHub extends Disposable {
     if (!run || !this.session) return false;
     const task = runTask(run);
     if (task === 'lm' || slotOf(task) !== kind) return false;
+    // In its first moments a run has no model yet: its worker posts a checkpoint right after `started`.
+    if (run.state === 'starting') await this.untilStarted(run, 60_000);
     if (run.state === 'running' || run.state === 'paused') {
       await this.session.requestCheckpoint();
       await this.session.store.flush();
     }
     return (await this.adoptRunCheckpoint(run, true)) === kind;
+  }
+
+  private untilStarted(run: RunRecord, timeoutMs: number): Promise<void> {
+    const session = this.session;
+    if (!session) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => (clearTimeout(timer), sub.dispose(), resolve());
+      const timer = setTimeout(done, timeoutMs);
+      const sub = session.onEvent((e) => e.type === 'state' && e.run === run && run.state !== 'starting' && done());
+    });
   }
 
   /** Asks the live run of a seq2seq / classifier slot for fresh weights and waits (≤ timeoutMs) until they are in. */
