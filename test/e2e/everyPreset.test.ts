@@ -99,10 +99,11 @@ function heatmap(frame: FrameLocator): Promise<number[][]> {
   });
 }
 
+/** New Model… → `preset` (the picker's title then names it; the status bar names it only until a run exists). */
 async function chooseModel(page: Page, preset: string): Promise<void> {
   await runCommand(page, 'SeqLab: New Model…');
   await quickPickRow(page, preset).click();
-  await statusBarItem(page, `SeqLab: ${preset}`).waitFor({ timeout: 15_000 });
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
 }
 
 /** Trains the current model on one file of DIR through the picker; returns the dashboard once it is running. */
