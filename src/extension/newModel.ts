@@ -148,8 +148,10 @@ export async function newModel(state: vscode.Memento, args?: { preset?: string; 
   if (choice.kind === 'lm') {
     void vscode.window.showInformationMessage(`New model: ${choice.label}. Select some text and run "SeqLab: Train on Selection" to train it.`);
   } else {
-    const data = choice.kind === 'seq2seq' ? '"source<TAB>target" lines' : choice.kind === 'classifier' ? '"label<TAB>text" lines' : '"token<TAB>tag" lines (a blank line between sentences)';
-    void vscode.window.showInformationMessage(`New model: ${choice.label}. It trains on ${data}: run "SeqLab: Train on Workspace Files…" and pick such files, or select such lines and run "SeqLab: Train on Selection".`);
+    const copy = 'Copy Command';
+    void vscode.window.showInformationMessage(
+      `${choice.label} trains on paired or labelled files, not on plain text. Train it with the SeqLab CLI: ${choice.cli}`, copy,
+    ).then((p) => (p === copy && choice?.cli ? vscode.env.clipboard.writeText(choice.cli) : undefined));
   }
   return choice;
 }
