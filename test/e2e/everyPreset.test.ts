@@ -111,8 +111,14 @@ async function trainOn(page: Page, model: string, file: string): Promise<FrameLo
   await openPicker(page, model);
   await pickOnly(page, `${DIR}/${file}`);
   await editorTab(page, 'SeqLab Dashboard').waitFor({ timeout: 60_000 });
+  await editorTab(page, 'SeqLab Dashboard').click();
   const frame = await webviewFrame(page, { title: 'SeqLab Dashboard' });
-  await frame.locator('#status', { hasText: /running/ }).waitFor({ timeout: 60_000 });
+  try {
+    await frame.locator('#status', { hasText: new RegExp(`${file}.*running`) }).waitFor({ timeout: 60_000 });
+  } catch {
+    await (await workbench()).screenshot(`presets-${file.replace(/\W/g, '-')}-not-running`);
+    assert.fail(`the run on ${file} is not running; the dashboard says: ${await frame.locator('#status').innerText().catch(() => '(no status)')}`);
+  }
   return frame;
 }
 
