@@ -80,16 +80,13 @@ export function registerCommands(context: vscode.ExtensionContext, session: Trai
   const train = async (source: CorpusSource, args?: TrainArgs): Promise<CommandResult> => {
     const model = currentModel(context.workspaceState);
     const config = trainConfigFor(model, readConfig(), args?.config);
-    // The dashboard opens as the run starts (not for data that is refused); the editor keeps the focus: the
-    // user may keep typing while the model trains.
-    const opening = session.onEvent((e) => {
-      if (e.type === 'state' && e.run.state === 'starting') (opening.dispose(), show(true));
-    });
-    try {
-      return (await vscode.commands.executeCommand<CommandResult>(Commands.startTraining, { source, config, name: args?.name, task: modelTask(model) })) ?? { ok: false, error: 'no result' };
-    } finally {
-      opening.dispose();
-    }
+    // The dashboard opens first, as before, so it is listening when the run appears; the editor keeps the focus
+    // (the user may keep typing while the model trains). Data that is refused closes a dashboard opened for it.
+    const wasOpen = DashboardPanel.current !== undefined, runsBefore = session.runs.size;
+    show(true);
+    const result = (await vscode.commands.executeCommand<CommandResult>(Commands.startTraining, { source, config, name: args?.name, task: modelTask(model) })) ?? { ok: false, error: 'no result' };
+    if (!result.ok && !wasOpen && session.runs.size === runsBefore) DashboardPanel.current?.dispose();
+    return result;
   };
 
   context.subscriptions.push(
