@@ -99,6 +99,23 @@ function heatmap(frame: FrameLocator): Promise<number[][]> {
   });
 }
 
+/**
+ * Screenshots of a dashboard in both themes, showing the task's validation chart (H7's #task-title) with no
+ * progress toast over it (Do Not Disturb hides toasts; errors still show).
+ */
+async function dashboardShots(page: Page, frame: FrameLocator, name: string): Promise<void> {
+  const wb = await workbench();
+  await runCommand(page, 'Notifications: Toggle Do Not Disturb Mode');
+  await frame.locator('#task-title').scrollIntoViewIfNeeded().catch(() => undefined);
+  await page.waitForTimeout(500);
+  await wb.screenshot(`${name}-dark`);
+  await setColorTheme(page, 'Light Modern', 'light');
+  await page.waitForTimeout(1000);
+  await wb.screenshot(`${name}-light`);
+  await setColorTheme(page, 'Dark Modern', 'dark');
+  await runCommand(page, 'Notifications: Toggle Do Not Disturb Mode');
+}
+
 /** New Model… → `preset` (the picker's title then names it; the status bar names it only until a run exists). */
 async function chooseModel(page: Page, preset: string): Promise<void> {
   await runCommand(page, 'SeqLab: New Model…');
@@ -173,7 +190,7 @@ describe('every preset trains in the editor (e2e, real workbench)', function () 
     const read = async (re: RegExp): Promise<number> => pointsLike(await dashboardData(frame), re);
     await twoReads(page, () => read(/^loss/i), 'loss', 60_000, 2000);
     await twoReads(page, () => read(/exact/i), 'exact-match', 180_000, 3000);
-    await wb.screenshot('presets-seq2seq-dashboard-dark');
+    await dashboardShots(page, frame, 'presets-seq2seq-dashboard');
 
     // The live attention view (opened by the run, or on the line the user follows).
     if ((await editorTab(page, 'SeqLab Attention').count()) === 0) {
@@ -236,12 +253,7 @@ describe('every preset trains in the editor (e2e, real workbench)', function () 
       await chooseModel(page, preset);
       const frame = await trainOn(page, preset, file);
       await twoReads(page, async () => pointsLike(await dashboardData(frame), /accuracy/i), 'accuracy', 180_000, 3000);
-      const shot = preset === 'Sequence classifier' ? 'classifier' : 'tagger';
-      await wb.screenshot(`presets-${shot}-dashboard-dark`);
-      await setColorTheme(page, 'Light Modern', 'light');
-      await page.waitForTimeout(1000);
-      await wb.screenshot(`presets-${shot}-dashboard-light`);
-      await setColorTheme(page, 'Dark Modern', 'dark');
+      await dashboardShots(page, frame, `presets-${preset === 'Sequence classifier' ? 'classifier' : 'tagger'}-dashboard`);
       await runCommand(page, 'SeqLab: Stop Training');
       await statusBarItem(page, /stopped at step \d+/).waitFor({ timeout: 30_000 });
       await runCommand(page, 'View: Close All Editors');
