@@ -75,6 +75,8 @@ export interface CorpusReport {
 
 export interface Corpus {
   text: string;
+  /** The text of each file used, apart (paired, labelled and tagged data are checked file by file). */
+  files: { source: string; text: string }[];
   report: CorpusReport;
   /** One line per thing the user should know (files skipped, characters replaced); empty when clean. */
   messages: string[];
@@ -101,6 +103,7 @@ export function decodeUtf8(bytes: Uint8Array): { text: string; replaced: number 
 export function assembleCorpus(files: readonly CorpusFile[], limits: CorpusLimits = DEFAULT_CORPUS_LIMITS, truncatedAtFileCap = false): Corpus {
   const report: CorpusReport = { used: [], binary: [], special: [], tooLarge: [], sizes: {}, overTotal: [], replaced: {}, replacedTotal: 0, chars: 0 };
   const parts: string[] = [];
+  const used: { source: string; text: string }[] = [];
   let total = 0;
   for (const f of files) {
     const size = f.size ?? f.bytes.length;
@@ -119,6 +122,7 @@ export function assembleCorpus(files: readonly CorpusFile[], limits: CorpusLimit
       }
       if (text.length > 0) {
         parts.push(text);
+        used.push({ source: f.name, text });
         report.used.push(f.name);
       }
     }
@@ -131,7 +135,7 @@ export function assembleCorpus(files: readonly CorpusFile[], limits: CorpusLimit
     throw new CorpusError(`None of the ${files.length} file(s) could be used, so the corpus is empty. ${messages.join(' ')}`.trim());
   }
   checkTrainable(text);
-  return { text, report, messages };
+  return { text, files: used, report, messages };
 }
 
 /** A single text (the selection, the active file) as a corpus, under the same caps and checks. */
@@ -144,7 +148,7 @@ export function textCorpus(name: string, text: string, limits: CorpusLimits = DE
     messages = [`The ${name} is longer than the ${formatBytes(limits.maxTotalBytes)} corpus cap; only its first ${formatBytes(limits.maxTotalBytes)} are used.${raise(limits)}`];
   }
   checkTrainable(t, name);
-  return { text: t, messages, report: { used: [name], binary: [], special: [], tooLarge: [], sizes: {}, overTotal: [], replaced: {}, replacedTotal: 0, chars: t.length } };
+  return { text: t, files: [{ source: name, text: t }], messages, report: { used: [name], binary: [], special: [], tooLarge: [], sizes: {}, overTotal: [], replaced: {}, replacedTotal: 0, chars: t.length } };
 }
 
 /** Throws the user-facing error for a text too small to train a language model on. */

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { DashboardAction } from '../protocol/dashboard';
 import { assertNever } from '../protocol/assertNever';
+import { CorpusError } from '../engine/corpus';
 import type { RunConfig } from '../engine/run/config';
 import { readConfig } from './config';
 import { ExperimentsClient } from './experiments/client';
@@ -16,6 +17,8 @@ import { DashboardFeed } from './panels/dashboardFeed';
 import { DashboardPanel } from './panels/dashboardPanel';
 import { feedSource, textSampler } from './panels/sessionFeed';
 import { TrainingStatus } from './status';
+import { corpusLimitsFromSettings, type CorpusSource } from './training/corpusSource';
+import { pickTrainingFiles } from './training/filePicker';
 import type { CommandResult } from './training/trainingCommands';
 import type { TrainingSession } from './training/session';
 import type { ModelHub } from './use/models';
@@ -40,8 +43,10 @@ export interface TrainArgs {
   /** Overrides of this one run, over the chosen model and the settings. */
   config?: Partial<RunConfig>;
   name?: string;
-  /** Train on Workspace Files… only: the glob (no prompt). */
+  /** Train on Workspace Files… only: the glob (no picker). */
   glob?: string;
+  /** Train on Workspace Files… only: these files (absolute paths; no picker). */
+  files?: string[];
 }
 
 export interface DashboardApi {
@@ -68,10 +73,16 @@ export function registerCommands(context: vscode.ExtensionContext, session: Trai
   // A panel outlives no extension: close it when the extension is deactivated.
   context.subscriptions.push({ dispose: () => DashboardPanel.current?.dispose() });
 
-  const train = async (source: { kind: 'selection' } | { kind: 'activeFile' } | { kind: 'glob'; include: string }, args?: TrainArgs): Promise<CommandResult> => {
-    show(true); // the editor keeps the focus: the user may keep typing while the model trains
-    // Start Training builds the run's config from the chosen model and the settings; args.config overrides them.
-    return (await vscode.commands.executeCommand<CommandResult>(Commands.startTraining, { source, config: args?.config, name: args?.name })) ?? { ok: false, error: 'no result' };
+  // Every kind trains here: the start command builds the config (the chosen model over the settings), reads the
+  // data for its task and refuses, naming the file and line, what does not fit, before anything starts.
+  const train = async (source: CorpusSource, args?: TrainArgs): Promise<CommandResult> => {
+    // The dashboard opens first, so it is listening when the run appears; the editor keeps the focus (the user
+    // may keep typing while the model trains). Data that is refused closes a dashboard opened for it.
+    const wasOpen = DashboardPanel.current !== undefined, runsBefore = session.runs.size;
+    show(true);
+    const result = (await vscode.commands.executeCommand<CommandResult>(Commands.startTraining, { source, config: args?.config, name: args?.name })) ?? { ok: false, error: 'no result' };
+    if (!result.ok && !wasOpen && session.runs.size === runsBefore) DashboardPanel.current?.dispose();
+    return result;
   };
 
   context.subscriptions.push(
@@ -97,11 +108,18 @@ export function registerCommands(context: vscode.ExtensionContext, session: Trai
       return train(editor.selection.isEmpty ? { kind: 'activeFile' } : { kind: 'selection' }, args);
     }),
     vscode.commands.registerCommand(Commands.trainOnWorkspaceFiles, async (args?: TrainArgs) => {
-      const include = args?.glob ?? (await vscode.window.showInputBox({
-        title: 'Train on workspace files', prompt: 'A glob pattern of the files to train on (node_modules, .git and build output are always left out)',
-        value: readConfig().workspaceGlob, ignoreFocusOut: true,
-      }));
-      return include ? train({ kind: 'glob', include }, args) : { ok: false, error: 'cancelled' };
+      if (args?.glob) return train({ kind: 'glob', include: args.glob }, args);
+      if (args?.files) return train({ kind: 'files', uris: args.files.map((f) => vscode.Uri.file(f)) }, args);
+      const model = currentModel(context.workspaceState);
+      let uris;
+      try {
+        uris = await pickTrainingFiles(model.config.task, model.label, readConfig().workspaceGlob, corpusLimitsFromSettings());
+      } catch (e) {
+        if (!(e instanceof CorpusError)) throw e;
+        void vscode.window.showErrorMessage(e.message);
+        return { ok: false, error: e.message };
+      }
+      return uris ? train({ kind: 'files', uris }, args) : { ok: false, error: 'cancelled' };
     }),
     vscode.commands.registerCommand(Commands.loadModel, (args?: { folder?: string }) =>
       models ? loadModel(models, args) : { ok: false, error: 'models are not available' }),

@@ -5,8 +5,8 @@
 import * as vscode from 'vscode';
 
 /** Language ids of the documents a corpus came from (selection / active file: the editor's; glob: by extension). */
-export function corpusLanguages(kind: 'selection' | 'activeFile' | 'glob', usedNames: readonly string[]): string[] {
-  if (kind !== 'glob') {
+export function corpusLanguages(kind: 'selection' | 'activeFile' | 'glob' | 'files', usedNames: readonly string[]): string[] {
+  if (kind === 'selection' || kind === 'activeFile') {
     const id = vscode.window.activeTextEditor?.document.languageId;
     return id ? [id] : [];
   }

@@ -5,13 +5,15 @@
 import * as vscode from 'vscode';
 import { CheckpointError, readCheckpoint } from '../../engine/checkpoint';
 import { pytorchExportFiles } from '../../engine/checkpoint/interop';
-import { CorpusError, splitCorpus } from '../../engine/corpus';
+import { CorpusError } from '../../engine/corpus';
+import { DataFormatError } from '../../engine/data/readers';
 import type { RunConfig } from '../../engine/run/config';
 import { readRunSettings } from '../config';
 import { currentModel, trainConfigFor } from '../newModel';
 import { corpusLanguages } from '../completion/languages';
 import { collectCorpus, type CorpusSource } from './corpusSource';
 import { TrainingSession, type RunRecord, type SessionEvent } from './session';
+import { prepareTaskCorpus } from './taskCorpus';
 import { writeCheckpointFolder } from './checkpointFolder';
 import { FileRunStore, nodeFiles } from './store';
 import { workspaceFiles } from './vscodeFiles';
@@ -60,23 +62,27 @@ export function registerTraining(context: vscode.ExtensionContext): TrainingSess
     vscode.commands.registerCommand(TrainingCommands.start, (args?: StartArgs) => guard(async () => {
       // Every training command comes here: the chosen model over the settings, refused before any file is read.
       const config = trainConfigFor(currentModel(context.workspaceState), readRunSettings(), args?.config);
-      const source = args?.source ?? (await pickSource());
-      if (!source) return { ok: false, error: 'cancelled' };
-      let corpus;
+      // From the palette (no source): the chosen model on the selection or the active file, else on picked
+      // workspace files, exactly as Train on Selection / Train on Workspace Files… do.
+      const source = args?.source;
+      if (!source) {
+        const command = vscode.window.activeTextEditor ? 'seqlab.trainOnSelection' : 'seqlab.trainOnWorkspaceFiles';
+        return (await vscode.commands.executeCommand<CommandResult>(command, { config: args?.config, name: args?.name })) ?? { ok: false, error: 'no result' };
+      }
+      let corpus, data;
       try {
         corpus = await collectCorpus(source);
+        // Checked for the model's task before anything starts: a file that does not fit is named with its line.
+        data = prepareTaskCorpus(config.task, corpus.texts, config.seed);
       } catch (e) {
-        if (e instanceof CorpusError) return fail(e.message);
+        if (e instanceof CorpusError || e instanceof DataFormatError) return fail(e.message);
         throw e;
       }
-      // A text is split here (the note says when it is too short to hold anything out); paired or labelled lines
-      // go whole, and the run holds out a seeded share of the examples itself (engine/run/data.ts).
-      const split = config.task === 'lm' ? splitCorpus(corpus.text) : { train: corpus.text, valid: '' };
-      const messages = [...corpus.messages, ...(split.note ? [split.note] : [])];
+      const messages = [...corpus.messages, ...(data.note ? [data.note] : [])];
       for (const m of messages) void vscode.window.showWarningMessage(m);
       const run = await session.start({
         name: args?.name ?? corpus.description, config,
-        train: split.train, valid: split.valid, corpusMessages: messages, languages: corpusLanguages(source.kind, corpus.report.used),
+        train: data.train, valid: data.valid, corpusMessages: messages, languages: corpusLanguages(source.kind, corpus.report.used),
       });
       return run.state === 'failed' ? fail(run.message ?? 'training failed to start') : { ok: true, runId: run.id, config };
     })),
@@ -111,14 +117,6 @@ export function registerTraining(context: vscode.ExtensionContext): TrainingSess
     })),
   );
   return session;
-}
-
-async function pickSource(): Promise<CorpusSource | undefined> {
-  const editor = vscode.window.activeTextEditor;
-  if (editor && !editor.selection.isEmpty) return { kind: 'selection' };
-  if (editor) return { kind: 'activeFile' };
-  const include = await vscode.window.showInputBox({ prompt: 'Train on workspace files matching this glob', value: '**/*.{txt,md}' });
-  return include ? { kind: 'glob', include } : undefined;
 }
 
 function onSessionEvent(session: TrainingSession, e: SessionEvent): void {

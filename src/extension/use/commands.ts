@@ -1,7 +1,8 @@
 // Using models where you write: Generate Text (LM), Translate Selection (seq2seq → attention view), Classify
 // Selection (classifier / tagger), plus the inline completion controller. Each command returns what the user
-// was shown (or the error message), so tests drive them without prompts; when no model of the needed kind is
-// active, the command asks for a checkpoint folder (or its seqlab.json) and loads it first.
+// was shown (or the error message), so tests drive them without prompts. Translate and Classify use the model a
+// run is training (or trained last) as it is at that moment; when no model of the needed kind is there, the
+// command asks for a checkpoint folder (or its seqlab.json) and loads it first.
 import * as vscode from 'vscode';
 import { CheckpointError } from '../../engine/checkpoint';
 import { AttentionPanel } from '../panels/attentionPanel';
@@ -41,6 +42,15 @@ export function registerUse(context: vscode.ExtensionContext, session: TrainingS
   /** The active model of `kind`, loading `args.checkpoint` or a chosen checkpoint when there is none. */
   async function need(kind: ModelKind, args: UseArgs | undefined): Promise<true | { ok: false; error: string }> {
     let target = args?.checkpoint ? vscode.Uri.file(args.checkpoint) : undefined;
+    if (!target && kind !== 'lm') {
+      // The model a run is training (or trained last) is used as it is now, without a load step.
+      try {
+        if (has(kind)) await models.refresh(kind);
+        else if (await models.modelFromRun(kind)) return true;
+      } catch (e) {
+        return fail(`Could not use the model of the training run "${session?.current?.name}": ${(e as Error).message}`);
+      }
+    }
     if (!target && has(kind)) return true;
     if (!target) {
       const picked = await vscode.window.showOpenDialog({
@@ -99,7 +109,8 @@ export function registerUse(context: vscode.ExtensionContext, session: TrainingS
       if (!src) return { ok: false, error: 'cancelled' };
       const m = models.seq2seq!;
       try {
-        const { view, spans } = translateForView(m.task, m.name, src.text, beamWidth(), src.editor !== null);
+        const name = m.runId && m.step !== undefined ? `${m.name}, step ${m.step}` : m.name;
+        const { view, spans } = translateForView(m.task, name, src.text, beamWidth(), src.editor !== null);
         const location = src.editor && src.range
           ? (() => {
             const doc = src.editor.document, base = doc.offsetAt(src.range.start);

@@ -2,13 +2,16 @@
 // kind, held in the extension host:
 //   lm        the language model of the current training run, refreshed from the worker's weight snapshots
 //             (copied into a host-side model: inference never waits on the worker), or a loaded checkpoint
-//   seq2seq   a loaded seq2seq checkpoint (Translate Selection)
-//   classify  a loaded classifier or tagger checkpoint (Classify Selection)
-// Whichever arrived last wins for its kind. `version` changes whenever weights change, so the completion
+//   seq2seq   the seq2seq model of a training run, or a loaded checkpoint (Translate Selection)
+//   classify  the classifier or tagger of a training run, or a loaded checkpoint (Classify Selection)
+// A run's model (any kind) is built from its first checkpoint, which carries the architecture and the tokenizer
+// (the worker posts one right after `started`), then kept current from the weight snapshots, copied tensor by
+// tensor through `started.info.tensors`. Whichever arrived last wins for its kind. `version` changes whenever weights change, so the completion
 // provider knows when to drop its cached recurrent state.
 import * as vscode from 'vscode';
 import { CheckpointError, META_FILE, MODEL_FILE, STATE_FILE, type CheckpointFiles } from '../../engine/checkpoint';
 import { LanguageModel } from '../../engine/lm';
+import type { TaskKind } from '../../engine/run/config';
 import { loadTask, type AnyTask } from '../../engine/tasks/checkpoint';
 import { settledCheckpointDir } from '../../cli/checkpointDir';
 import { loadMemoryLimit } from '../../cli/memory';
@@ -17,6 +20,7 @@ import type { SequenceTask } from '../../engine/tasks/sequenceTask';
 import { buildTokenizer, type Tokenizer } from '../../engine/tokenize/tokenizer';
 import type { RunRecord, SessionEvent, TrainingSession } from '../training/session';
 import { Disposable } from '../disposable';
+import { copySnapshot } from './snapshotCopy';
 
 export interface ActiveLm {
   readonly name: string;
@@ -36,8 +40,12 @@ export interface ActiveLm {
 export interface LoadedModel<T> {
   readonly name: string;
   readonly task: T;
-  /** Where it was loaded from (a checkpoint folder). */
-  readonly uri: vscode.Uri;
+  /** Where it was loaded from (a checkpoint folder); null for the model of a training run. */
+  readonly uri: vscode.Uri | null;
+  /** The training run the weights come from, if any. */
+  readonly runId?: string;
+  /** Training step of the weights (runs only). */
+  step?: number;
 }
 
 export type ModelKind = 'lm' | 'seq2seq' | 'classify';
@@ -55,6 +63,8 @@ export class ModelHub extends Disposable {
   private snapshotTimer: ReturnType<typeof setInterval> | undefined;
   /** Runs whose tokenizer cannot be rebuilt cheaply (BPE): they wait for their first checkpoint. */
   private readonly runTokenizers = new Map<string, Promise<Tokenizer | null>>();
+  /** Runs whose seq2seq / classifier / tagger already became the model of its kind once (a later load wins over them). */
+  private readonly adopted = new Set<string>();
 
   constructor(private readonly session: TrainingSession | null) {
     super();
@@ -154,6 +164,8 @@ export class ModelHub extends Disposable {
   private async applySnapshot(run: RunRecord): Promise<void> {
     const snap = run.snapshot, info = run.info;
     if (!snap || !info) return;
+    // Synchronous for the other kinds, so a caller waiting on the same 'snapshot' event sees the new weights.
+    if (runTask(run) !== 'lm') return this.applyTaskSnapshot(run);
     const lm = this.lm;
     if (lm && lm.runId === run.id) {
       if (lm.model.params.data.length !== snap.data.length) return;
@@ -180,6 +192,7 @@ export class ModelHub extends Disposable {
 
   /** A checkpoint carries the tokenizer and the weights: the run's model, exactly as saved. */
   private async applyCheckpoint(run: RunRecord): Promise<void> {
+    if (runTask(run) !== 'lm') return void (await this.adoptRunCheckpoint(run));
     if (this.lm && this.lm.runId !== run.id && this.lm.origin === 'checkpoint' && run.state !== 'stopped') return;
     // While the run trains, snapshots keep its model fresh: reading every periodic checkpoint would only add
     // work to the host's event loop. A checkpoint is read for the final weights, or when nothing else can
@@ -197,6 +210,84 @@ export class ModelHub extends Disposable {
       languages: run.languages ?? [], version: ++this.versions,
     };
     this.changed.fire('lm');
+  }
+
+  /**
+   * The model of `kind` from the session's current run, for a command that finds none: a live run is asked for a
+   * checkpoint of its weights now; a stopped or interrupted one gives its last. False when the run has none of
+   * that kind (or no run is there).
+   */
+  async modelFromRun(kind: 'seq2seq' | 'classify'): Promise<boolean> {
+    const run = this.session?.current;
+    if (!run || !this.session) return false;
+    const task = runTask(run);
+    if (task === 'lm' || slotOf(task) !== kind) return false;
+    // In its first moments a run has no model yet: its worker posts a checkpoint right after `started`.
+    if (run.state === 'starting') await this.untilStarted(run, 60_000);
+    if (run.state === 'running' || run.state === 'paused') {
+      await this.session.requestCheckpoint();
+      await this.session.store.flush();
+    }
+    return (await this.adoptRunCheckpoint(run, true)) === kind;
+  }
+
+  private untilStarted(run: RunRecord, timeoutMs: number): Promise<void> {
+    const session = this.session;
+    if (!session) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => (clearTimeout(timer), sub.dispose(), resolve());
+      const timer = setTimeout(done, timeoutMs);
+      const sub = session.onEvent((e) => e.type === 'state' && e.run === run && run.state !== 'starting' && done());
+    });
+  }
+
+  /** Asks the live run of a seq2seq / classifier slot for fresh weights and waits (≤ timeoutMs) until they are in. */
+  async refresh(kind: 'seq2seq' | 'classify', timeoutMs = 2000): Promise<void> {
+    const slot = kind === 'seq2seq' ? this.seq2seq : this.classifier, run = this.session?.current;
+    if (!slot?.runId || !run || run.id !== slot.runId || run.state !== 'running' || !this.session) return;
+    const session = this.session;
+    await new Promise<void>((resolve) => {
+      const done = (): void => (clearTimeout(timer), sub.dispose(), resolve());
+      const timer = setTimeout(done, timeoutMs);
+      const sub = session.onEvent((e) => e.type === 'snapshot' && e.run.id === run.id && done());
+      try {
+        session.requestSnapshot();
+      } catch {
+        done(); // the worker just ended: the final checkpoint brings the weights
+      }
+    });
+  }
+
+  /** Makes a run's latest checkpoint the model of its kind (seq2seq, classifier, tagger); returns that kind. */
+  private async adoptRunCheckpoint(run: RunRecord, force = false): Promise<ModelKind | null> {
+    const mine = [this.seq2seq, this.classifier].find((m) => m?.runId === run.id);
+    // While the run trains, snapshots keep its model fresh: a periodic checkpoint would only add work to the
+    // host's event loop. A model the user loaded after this run's model took the slot stays, until a command
+    // asks for the run's.
+    if (!force && (mine ? run.state !== 'stopped' && run.state !== 'stopping' : this.adopted.has(run.id))) return null;
+    const files = await this.session?.store.loadCheckpoint(run.id);
+    if (!files) return null;
+    const task = loadTask(files, run.name);
+    if (task.kind === 'lm' || task.kind === 'one-to-many') return null; // no editor command uses a one-to-many model yet
+    const kind = slotOf(task.kind), slot = kind === 'seq2seq' ? this.seq2seq : this.classifier;
+    const step = run.lastCheckpointStep ?? undefined;
+    if (slot?.runId === run.id && slot.step !== undefined && step !== undefined && slot.step > step) return kind; // a newer snapshot
+    this.adopted.add(run.id);
+    if (task.kind === 'seq2seq') this.seq2seq = { name: run.name, task, uri: null, runId: run.id, step };
+    else this.classifier = { name: run.name, task, uri: null, runId: run.id, step };
+    this.changed.fire(kind);
+    return kind;
+  }
+
+  /** Copies a run's weight snapshot into its seq2seq / classifier model, tensor by tensor (the arena's layout is the run's). */
+  private applyTaskSnapshot(run: RunRecord): void {
+    const snap = run.snapshot, info = run.info;
+    const slot = [this.seq2seq, this.classifier].find((m) => m?.runId === run.id);
+    if (!snap || !info || !slot) return;
+    // Every tensor must be there with its size, or the checkpoint's weights are kept.
+    if (!copySnapshot(slot.task.params, info.tensors, snap.data)) return;
+    slot.step = snap.step;
+    this.changed.fire(slot === this.seq2seq ? 'seq2seq' : 'classify');
   }
 
   /** Char and word tokenizers are rebuilt from the run's text (cheap, deterministic); BPE waits for a checkpoint. */
@@ -257,4 +348,14 @@ function languagesOf(files: CheckpointFiles): string[] {
   } catch {
     return [];
   }
+}
+
+/** The task a run trains (its config's, or its start info's; runs from before issue #13 train language models). */
+function runTask(run: RunRecord): TaskKind {
+  return (run.config as { task?: TaskKind }).task ?? (run.info as { task?: TaskKind } | null)?.task ?? 'lm';
+}
+
+/** The slot of the hub a task's model goes to. */
+function slotOf(task: Exclude<TaskKind, 'lm'>): 'seq2seq' | 'classify' {
+  return task === 'seq2seq' ? 'seq2seq' : 'classify';
 }
