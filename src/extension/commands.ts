@@ -90,7 +90,7 @@ export function registerCommands(context: vscode.ExtensionContext, session: Trai
     vscode.commands.registerCommand(Commands.newModel, async (args?: { preset?: string; custom?: Partial<RunConfig> }) => {
       try {
         const choice = await newModel(context.workspaceState, args);
-        status.update();
+        if (choice) status.modelChanged();
         return choice ? { ok: true, model: choice } : { ok: false, error: 'cancelled' };
       } catch (e) {
         void vscode.window.showErrorMessage((e as Error).message);

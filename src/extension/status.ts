@@ -28,15 +28,27 @@ export class TrainingStatus extends Disposable {
     this.item.show();
   }
 
-  /** Re-renders now (e.g. after New Model… changed the label). */
+  /** A model was chosen (New Model…) since the current run last trained: the item names it until a run starts. */
+  private modelChosen = false;
+
+  /** New Model… chose a model: the status bar names it (the finished run stays in the tooltip and the dashboard). */
+  modelChanged(): void {
+    this.modelChosen = true;
+    this.update();
+  }
+
+  /** Re-renders now. */
   update(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.lastUpdate = Date.now();
     const run = this.session.current;
-    if (!run) {
+    if (!run || (this.modelChosen && !ACTIVE.has(run.state))) {
       this.item.text = `$(beaker) SeqLab: ${this.modelLabel()}`;
-      this.item.tooltip = 'SeqLab: no training run yet. Select text and run "SeqLab: Train on Selection". Click to open the dashboard.';
+      this.item.tooltip = run
+        ? `SeqLab: the next training run trains this model. The last run, ${run.name}, is ${run.state} at step ${run.step}. Click to open the dashboard.`
+        : 'SeqLab: no training run yet. Select text and run "SeqLab: Train on Selection". Click to open the dashboard.';
+      this.item.backgroundColor = undefined;
       return;
     }
     const last = run.history.at(-1);
@@ -51,6 +63,7 @@ export class TrainingStatus extends Disposable {
 
   private onEvent(e: SessionEvent): void {
     if (e.type === 'state') {
+      if (ACTIVE.has(e.run.state)) this.modelChosen = false; // a run of the chosen model has started
       this.update();
       this.syncProgress(e.run);
       return;
@@ -95,7 +108,9 @@ export class TrainingStatus extends Disposable {
 function cellLabel(run: RunRecord): string {
   const c = run.config;
   const cell = { lstm: 'LSTM', gru: 'GRU', rnn_tanh: 'tanh RNN', rnn_relu: 'ReLU RNN' }[c.cell];
-  return `${c.tokenizer}-${cell} ${c.hidden}`;
+  if (c.task === 'lm') return `${c.tokenizer}-${cell} ${c.hidden}`;
+  const task = { seq2seq: 'seq2seq', classify: 'classifier', tag: 'tagger', 'one-to-many': 'one-to-many' }[c.task];
+  return `${task} ${c.bidirectional && c.task !== 'one-to-many' ? 'bi' : ''}${cell} ${c.hidden}`;
 }
 
 function stateLabel(run: RunRecord): string {

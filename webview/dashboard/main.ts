@@ -23,7 +23,7 @@ interface Persisted {
 type RunState = { summary: RunSummary; points: MetricPoint[]; gradThroughTime: RunView['gradThroughTime']; sample: RunView['sample'] };
 
 const channel = connect<DashboardToHost, Persisted>();
-const runs = new Map<string, RunState>();
+let runs = new Map<string, RunState>();
 let experiment: ExperimentView | null = null;
 let gradCheck: GradCheckView | null = null;
 let config: DashboardConfig | null = null;
@@ -78,14 +78,21 @@ function handle(m: HostToDashboard): void {
     case 'init':
       connected = true;
       config = m.config;
-      // The host's runs win; runs it does not know (or knows without points, after a reload) keep what we had.
-      for (const v of m.runs) {
-        const old = runs.get(v.summary.id);
-        const keepOld = old && old.points.length > v.points.length;
-        runs.set(v.summary.id, {
-          summary: v.summary, points: keepOld ? old.points : v.points.slice(),
-          gradThroughTime: v.gradThroughTime ?? old?.gradThroughTime ?? null, sample: v.sample ?? old?.sample ?? null,
-        });
+      // The host's runs win, in the host's (start) order; runs it does not know (or knows without points, after a
+      // reload) keep what we had. Rebuilding the map keeps that order even when a `run` message for a new run
+      // reached us before this `init` (the panel posts as soon as the run starts, `ready` may come later).
+      {
+        const before = runs;
+        runs = new Map();
+        for (const v of m.runs) {
+          const old = before.get(v.summary.id);
+          const keepOld = old && old.points.length > v.points.length;
+          runs.set(v.summary.id, {
+            summary: v.summary, points: keepOld ? old.points : v.points.slice(),
+            gradThroughTime: v.gradThroughTime ?? old?.gradThroughTime ?? null, sample: v.sample ?? old?.sample ?? null,
+          });
+        }
+        for (const [id, r] of before) if (!runs.has(id)) runs.set(id, r);
       }
       experiment = m.experiment ?? experiment;
       gradCheck = m.gradCheck ?? gradCheck;
@@ -132,9 +139,11 @@ function scheduleRender(): void {
   setTimeout(() => requestAnimationFrame(render), wait);
 }
 
+/** The run the dashboard is about: the newest one a worker is training (or starting, pausing, stopping), else the newest. */
 function current(): RunState | null {
   const all = [...runs.values()];
-  return all.at(-1) ?? null;
+  const live = all.filter((r) => r.summary.state === 'starting' || r.summary.state === 'running' || r.summary.state === 'paused' || r.summary.state === 'stopping');
+  return live.at(-1) ?? all.at(-1) ?? null;
 }
 
 function render(): void {
