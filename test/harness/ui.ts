@@ -24,16 +24,17 @@ export async function runCommand(page: Page, label: string, timeoutMs = 60_000):
       await input.waitFor({ state: 'visible', timeout: 5000 });
       await input.fill(`>${label}`);
       await row.waitFor({ state: 'visible', timeout: 3000 });
-      break;
+      // Click the exact row: Enter would run the top one, which fuzzy matching may rank above ours
+      // ("Preferences: Browse Color Themes…" outranks "Preferences: Color Theme"). A webview that takes the
+      // focus meanwhile (a panel revealing itself) closes the palette under the pointer: then open it again.
+      await row.click({ timeout: 5000 });
+      return;
     } catch (e) {
-      if (Date.now() > deadline) throw new Error(`command "${label}" never showed up in the palette: ${String(e)}`);
+      if (Date.now() > deadline) throw new Error(`command "${label}" never showed up in the palette, or closed before it could be run: ${String(e)}`);
       await page.keyboard.press('Escape');
       await page.waitForTimeout(1000);
     }
   }
-  // Click the exact row: Enter would run the top one, which fuzzy matching may rank above ours
-  // ("Preferences: Browse Color Themes…" outranks "Preferences: Color Theme").
-  await row.click();
 }
 
 /** The quick-pick row whose label is exactly `label` (keybindings and descriptions aside). */
