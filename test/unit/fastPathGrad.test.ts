@@ -42,14 +42,7 @@ describe('fast path gradients (float32 on a WasmHeap) against Float64', () => {
       }
       assert.equal(pointwiseStats[cell] - cells, 2 * T, 'the SIMD cells ran once per layer and step');
       assert.equal(wasmStats.copied, products.copied, 'no product copied its operands');
-      let worst = 0, where = '';
-      for (const e of ref.params.entries) {
-        const g = fast.params.gradOf(e.name), r = ref.params.gradOf(e.name);
-        for (let i = 0; i < r.length; i++) {
-          const excess = Math.abs(g[i] - r[i]) / (1e-4 + 1e-3 * Math.abs(r[i]));
-          if (excess > worst) [worst, where] = [excess, `${e.name}[${i}]: ${g[i]} vs ${r[i]}`];
-        }
-      }
+      const { worst, where } = worstGradientError(fast.params, ref.params);
       console.log(`      ${cell}: worst gradient error ${worst.toFixed(3)} of the tolerance (${where})`);
       assert.ok(worst <= 1, where);
     });
@@ -127,16 +120,22 @@ describe('fast path gradients of every architecture (float32 on a sized WasmHeap
       run(ref, true);
       assert.equal(heap.overflow.arrays, 0, 'nothing fell back to plain arrays');
       assert.equal(heap.heap.used, heap.sized);
-      let worst = 0, where = '';
-      for (const e of ref.params.entries) {
-        const g = fast.params.gradOf(e.name), r = ref.params.gradOf(e.name);
-        for (let i = 0; i < r.length; i++) {
-          const excess = Math.abs(g[i] - r[i]) / (1e-4 + 1e-3 * Math.abs(r[i]));
-          if (excess > worst) [worst, where] = [excess, `${e.name}[${i}]: ${g[i]} vs ${r[i]}`];
-        }
-      }
+      const { worst, where } = worstGradientError(fast.params, ref.params);
       console.log(`      ${label}: worst gradient error ${worst.toFixed(3)} of the tolerance (${where})`);
       assert.ok(worst <= 1, where);
     });
   }
 });
+
+/** The largest float32-vs-Float64 gradient difference, in units of the tolerance 1e-4 + 1e-3·|reference|. */
+function worstGradientError(fast: Params, ref: Params): { worst: number; where: string } {
+  let worst = 0, where = '';
+  for (const e of ref.entries) {
+    const g = fast.gradOf(e.name), r = ref.gradOf(e.name);
+    for (let i = 0; i < r.length; i++) {
+      const excess = Math.abs(g[i] - r[i]) / (1e-4 + 1e-3 * Math.abs(r[i]));
+      if (excess > worst) [worst, where] = [excess, `${e.name}[${i}]: ${g[i]} vs ${r[i]}`];
+    }
+  }
+  return { worst, where };
+}
