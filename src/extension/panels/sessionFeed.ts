@@ -1,9 +1,7 @@
 // The training session as the dashboard feed and the live attention view read it (FeedSource), and the text
-// sampler of language-model runs. The session's records still carry the language-model run's shapes (TrainConfig,
-// one flat ‖∂L/∂h_t‖ array with `gradRows` rows); this maps them onto the one-run protocol's shapes (RunConfig,
-// RunInfo.task/stacks/trainExamples, one gradient entry per stack), the only shapes the views read. Once the
-// session carries RunConfig / RunInfo / TrainMetric of issue #13's protocol, `session` itself is a FeedSource and
-// this mapping goes (keep `textSampler`).
+// sampler of language-model runs. The session's records carry the one run's shapes (RunConfig, RunInfo with its
+// stacks, TrainMetric); the feed reads a narrower view of them (dashboardModel.ts FeedRun), made here, so the
+// feed and its tests do not depend on the session's worker plumbing.
 import type { TextSample } from '../../protocol/dashboard';
 import type { TrainMetric } from '../../protocol/training';
 import type { ExperimentsClient } from '../experiments/client';
@@ -31,7 +29,7 @@ function feedEvent(e: SessionEvent): FeedEvent {
   return e.type === 'metrics' ? { type: 'metrics', run: feedRun(e.run), points: e.points.map(livePoint) } : { type: e.type, run: feedRun(e.run) };
 }
 
-/** A record of the language-model worker as a run of the one-run protocol (task 'lm', one stack 'rnn'). */
+/** A session record as the feed reads it. */
 export function feedRun(r: RunRecord): FeedRun {
   const info = r.info;
   return {
