@@ -3,10 +3,11 @@
 // from NUM_SPECIAL up (0 = PAD, 2 = BOS, 3 = EOS as in the engine's tokenizers); sources padded to the longest.
 // Legend: B batch, S padded source length, T target steps (BOS + 10 chars in; 10 chars + EOS out).
 import { generateTask } from '../../src/engine/data/generators';
+import type { ParallelPair } from '../../src/engine/data/readers';
 import { Rng } from '../../src/engine/rng';
 import { BOS, EOS, NUM_SPECIAL, PAD } from '../../src/engine/tokenize/types';
 
-export interface DateData { pairs: Array<{ src: number[]; tgt: number[] }>; vocab: number; S: number; T: number }
+export interface DateData { pairs: Array<{ src: number[]; tgt: number[] }>; vocab: number; S: number; T: number; text: ParallelPair[] }
 
 export function dateData(n: number, seed: number): DateData {
   const raw = generateTask('dates', new Rng(seed), n);
@@ -15,7 +16,7 @@ export function dateData(n: number, seed: number): DateData {
   const pairs = raw.map((p) => ({ src: [...p.source].map((c) => id.get(c)!), tgt: [...p.target].map((c) => id.get(c)!) }));
   const T = Math.max(...pairs.map((p) => p.tgt.length)) + 1;
   if (pairs.some((p) => p.tgt.length !== T - 1)) throw new Error('date targets should all have one length');
-  return { pairs, vocab: NUM_SPECIAL + chars.length, S: Math.max(...pairs.map((p) => p.src.length)), T };
+  return { pairs, vocab: NUM_SPECIAL + chars.length, S: Math.max(...pairs.map((p) => p.src.length)), T, text: raw };
 }
 
 /** Batch k (wrapping around the pairs): src (B,S) PAD-padded, srcLen (B), decIn = [BOS, y], targets = [y, EOS]. */

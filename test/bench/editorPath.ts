@@ -3,36 +3,20 @@
 // inline completion provider runs once its debounce has passed (src/extension/completion/provider.ts):
 //   window   document text from windowStart(offset) to the cursor
 //   suggest  Suggester.suggest(model, τ = 1, window, 1): the shared engine Completer (carried state, beam 4)
-// on a model built the way the extension builds one (use/models.ts: `new LanguageModel(cfg)`, plain
-// Float32Array parameters, no WasmHeap), holding the bench-trained weights, with a char tokenizer.
-// Only `vscode` is absent: the Suggester is the vscode-free half of the provider for this reason.
-// Vocabulary: the bench's ids are the sorted corpus characters; a CharTokenizer over the same symbol list gives
-// id NUM_SPECIAL + benchId, so the weights are copied with their rows shifted past the four special tokens.
-import { LanguageModel } from '../../src/engine/lm';
-import { CharTokenizer } from '../../src/engine/tokenize/char';
-import { NUM_SPECIAL } from '../../src/engine/tokenize/types';
+// on the model the extension builds for a training run: `loadTask` of the run's checkpoint (use/models.ts),
+// holding the bench-trained weights and the run's own tokenizer. Only `vscode` is absent: the Suggester is the
+// vscode-free half of the provider for this reason.
+import type { LanguageModel } from '../../src/engine/lm';
+import type { TrainingRun } from '../../src/engine/run/run';
+import { loadTask } from '../../src/engine/tasks/checkpoint';
 import { Suggester, windowStart, type SuggestModel } from '../../src/extension/completion/suggester';
 import type { EditorTyping } from './sides';
 
-/** Rows of these (V, ·) parameters are per-token: they move with the tokenizer's id shift. */
-const PER_TOKEN = new Set(['embedding.weight', 'head.weight', 'head.bias']);
-/** Logit bias of the special tokens: the trained model never saw them, so it never predicts them. */
-const NEVER = -30;
-
-/** The trained model's weights in an editor-built model whose vocabulary starts with the special tokens. */
-export function editorModel(trained: LanguageModel, vocab: readonly string[]): SuggestModel {
-  const tokenizer = new CharTokenizer([...vocab]);
-  const model = new LanguageModel({ ...trained.cfg, vocabSize: tokenizer.vocabSize });
-  for (const e of model.params.entries) {
-    const dst = model.params.value(e.name);
-    const src = trained.params.value(e.name);
-    if (!PER_TOKEN.has(e.name)) { dst.set(src); continue; }
-    const row = e.shape.length > 1 ? e.shape[1] : 1;
-    dst.fill(0);
-    dst.set(src, NUM_SPECIAL * row);
-    if (e.name === 'head.bias') dst.fill(NEVER, 0, NUM_SPECIAL);
-  }
-  return { model, tokenizer, version: 0 };
+/** The run's current weights in the model the editor builds from a run checkpoint. */
+export function editorModel(run: TrainingRun): SuggestModel {
+  const task = loadTask(run.checkpoint(), 'bench run checkpoint');
+  if (task.kind !== 'lm') throw new Error(`the editor path suggests with a language model, not a ${task.kind} model`);
+  return { model: task.model as LanguageModel, tokenizer: task.tokenizer, version: 0 };
 }
 
 export function editorTyping(m: SuggestModel): EditorTyping {

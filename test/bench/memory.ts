@@ -3,12 +3,9 @@
 // set belongs to this model alone: RSS is sampled before the model exists (after a GC) and after every step.
 // "Needed" is counted from the model itself: 4 × parameters (value, grad, Adam m and v) + the activations and
 // gradient caches one batch uses (the heap's bytes in use minus those arenas), all float32.
-import { LanguageModel } from '../../src/engine/lm';
-import { Rng } from '../../src/engine/rng';
-import { LmTrainer, type LmBatch } from '../../src/engine/trainer';
-import { asFloatCtor, sizedHeap } from '../../src/engine/sizing/alloc';
-import type { FloatArrayCtor } from '../../src/engine/tensor';
-import { encodeChars, lmBatch } from './corpus';
+import { TrainingRun } from '../../src/engine/run/run';
+import { heapCtorOf } from '../../src/engine/sizing/alloc';
+import { lmRunConfig } from './seqlab';
 import type { CharLMConfig } from './sides';
 
 export interface MemoryReport {
@@ -19,33 +16,26 @@ export interface MemoryReport {
 const MiB = 2 ** 20;
 
 export function memoryProbe(text: string, cfg: CharLMConfig, steps = 6): MemoryReport {
-  const { ids } = encodeChars(text);
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const rssBefore = process.memoryUsage().rss;
-  // The heap holds exactly what this run allocates (counted by running the same setup, sizing/alloc.ts).
-  const setup = (ctor: FloatArrayCtor) => {
-    const m = new LanguageModel({ vocabSize: cfg.vocab, embeddingSize: cfg.embed,
-      rnn: { cell: cfg.cell, hiddenSize: cfg.hidden, numLayers: cfg.layers, bidirectional: false, merge: 'concat', dropout: 0 } }, ctor);
-    m.reserve(cfg.batch, cfg.seqLen);
-    const t = new LmTrainer(m, { optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8 }, schedule: { kind: 'constant', lr: cfg.lr }, clipNorm: cfg.clipNorm }, 'mean');
-    t.reserve(cfg.batch);
-    return { model: m, trainer: t };
-  };
-  const ctor = sizedHeap(setup)!;
-  const { model, trainer } = setup(asFloatCtor(ctor));
-  model.initialize(new Rng(cfg.seed));
+  // The run `seqlab train` drives: its heap holds exactly what the run allocates (sized from the real layout,
+  // sizing/alloc.ts), i.e. model, gradients, Adam, caches, the carried state and the roll-back copy.
+  // A 256 Ki-char slice of the corpus: its token stream (~1 MiB) stays small beside the model, which is what the
+  // target is about; the run still reads every batch from it.
+  const slice = text.slice(0, 262_144);
+  const run = TrainingRun.create(lmRunConfig(cfg), { kind: 'lm', text: slice }, { kind: 'lm', text: text.slice(-4096) });
+  const ctor = heapCtorOf(run.task.params.ctor);
+  if (!ctor) throw new Error('the memory probe needs WebAssembly SIMD: the run fell back to plain arrays');
   let peak = process.memoryUsage().rss;
   for (let s = 0; s < steps; s++) {
-    const { x, y } = lmBatch(ids, cfg.batch, cfg.seqLen, cfg.seed, s + 1);
-    const batch: LmBatch = { inputs: x, targets: y, B: cfg.batch, T: cfg.seqLen, resetState: true };
-    trainer.step(batch);
+    run.trainStep();
     peak = Math.max(peak, process.memoryUsage().rss);
   }
   const used = (ctor.heap.capacity - ctor.heap.free + ctor.overflow.floats) * 4;
-  const state = 4 * model.params.size * 4;
+  const state = 4 * run.task.params.size * 4;
   return {
-    workload: `W2 (LSTM ${cfg.layers}x${cfg.hidden}, B ${cfg.batch}, T ${cfg.seqLen})`, params: model.params.size,
+    workload: `W2 (LSTM ${cfg.layers}x${cfg.hidden}, B ${cfg.batch}, T ${cfg.seqLen}, TrainingRun)`, params: run.task.params.size,
     needMiB: used / MiB, stateMiB: state / MiB, activationsMiB: (used - state) / MiB,
     rssBeforeMiB: rssBefore / MiB, rssPeakMiB: peak / MiB, rssGrowthMiB: (peak - rssBefore) / MiB,
     heapReservedMiB: ctor.heap.capacity * 4 / MiB, ratio: (peak - rssBefore) / used, steps,

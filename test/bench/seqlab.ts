@@ -3,28 +3,29 @@
 // Implemented: W6 matmul — the engine's kernels on a WasmHeap (zero-copy, how the engine is meant to hold its
 //   arenas), and, for comparison, on plain Float32Arrays (scratch-copy path) and with the TypeScript kernels.
 //
-// W1–W3 charLM: the engine's LanguageModel (embedding → RecurrentStack → head) + LmTrainer (mean CE, clip
-//   by global norm, Adam) — exactly the tfjs peers' model and step. W4 completer: batch-1 forward over the
-//   64-id context, then one step per generated id from the carried (h, c) — the same strategy as the peer.
-//   The model is built on a heap sized by `sizedHeap` (src/engine/sizing/alloc.ts): parameters, gradients, Adam
-//   moments, caches and the carried state live in one WasmHeap, so every product (batch-1 ones too) is
-//   zero-copy on the SIMD kernels. The side reports how many products copied (should be 0).
-// W4-editor: the editor's own completion path (editorPath.ts: the provider's Suggester) on W5's or W1's weights.
-// W5: the same charLM trainer, trained for a fixed wall time, scored with `evaluate` (mean CE, no update).
-// W7 seq2seq: the engine's Seq2Seq (LSTM encoder → decoder from the encoder's final state, additive attention
-//   queried by the decoder output h_t — the placement the tf.layers peer can express — tanh combine, head),
-//   mean CE, clip, Adam via TrainStep, on a WasmHeap too.
+// W1–W3 charLM, W5, W7 seq2seq: `TrainingRun` (src/engine/run/run.ts), THE run that `seqlab train` and the
+//   editor's worker drive, built from a RunConfig with the peers' numbers (lmRunConfig below): the model and
+//   every training buffer on one WasmHeap sized from the real layout, truncated BPTT with the carried state,
+//   clip by global norm, Adam; each step is `run.trainStep()` on the run's own batches of the same text. The
+//   side reports how many products copied (should be 0).
+// W4 completer: batch-1 forward over the 64-id context, then one step per generated id from the carried (h, c)
+//   — the same strategy as the peer — on W1's run model.
+// W4-editor: the editor's own completion path (editorPath.ts: the provider's Suggester) on the model the
+//   extension builds from W5's or W1's run checkpoint.
+// W5: the same run, trained for a fixed wall time, scored with `evaluate` (mean CE on the harness's held-out
+//   windows, no update).
 import { matmulNN, matmulNT, matmulTN, setKernelBackend } from '../../src/engine/ops/matmul';
 import { Rng } from '../../src/engine/rng';
 import { LanguageModel } from '../../src/engine/lm';
-import { LmTrainer, TrainStep, type LmBatch } from '../../src/engine/trainer';
-import { Seq2Seq } from '../../src/engine/seq2seq/model';
 import { WasmHeap } from '../../src/engine/kernels/heap';
-import { asFloatCtor, sizedHeap, type HeapFloatCtor } from '../../src/engine/sizing/alloc';
-import type { FloatArrayCtor } from '../../src/engine/tensor';
+import { heapCtorOf, type HeapFloatCtor } from '../../src/engine/sizing/alloc';
+import type { ParallelPair } from '../../src/engine/data/readers';
+import { runConfig, type RunConfig } from '../../src/engine/run/config';
+import { TrainingRun } from '../../src/engine/run/run';
+import type { LmTask } from '../../src/engine/tasks/lmTask';
 import { wasmStats } from '../../src/engine/kernels/product';
 import { editorModel, editorTyping } from './editorPath';
-import type { CharLMConfig, Completer, EditorTyping, LMTrainer, MatmulRunner, ProductKind, Seq2SeqBenchConfig, Seq2SeqTrainer, Side } from './sides';
+import type { CharLMConfig, Completer, EditorTyping, LMTrainer, LmCorpus, MatmulRunner, ProductKind, Seq2SeqBenchConfig, Seq2SeqTrainer, Side } from './sides';
 
 export type SeqlabVariant = 'wasm' | 'wasm-copy' | 'js';
 
@@ -56,89 +57,66 @@ export function createSeqlabSide(variant: SeqlabVariant = 'wasm'): Side {
         },
       };
     },
-    async charLM(cfg: CharLMConfig): Promise<LMTrainer> {
-      // The heap holds exactly what this run allocates: the model, its (batch, seqLen) caches, Adam, the roll-back
-      // copy and the carried states, counted by running the same setup on a counting ctor (sizing/alloc.ts).
-      const setup = (ctor: FloatArrayCtor) => {
-        const m = new LanguageModel({
-          vocabSize: cfg.vocab, embeddingSize: cfg.embed,
-          rnn: { cell: cfg.cell, hiddenSize: cfg.hidden, numLayers: cfg.layers, bidirectional: false, merge: 'concat', dropout: 0 },
-        }, ctor);
-        m.reserve(cfg.batch, cfg.seqLen);
-        const t = new LmTrainer(m, {
-          optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8 },
-          schedule: { kind: 'constant', lr: cfg.lr },
-          clipNorm: cfg.clipNorm,
-        }, 'mean');
-        t.reserve(cfg.batch);
-        return { model: m, trainer: t };
-      };
-      const heapCtor = variant === 'wasm' ? sizedHeap(setup) : null;
-      const { model, trainer } = setup(heapCtor ? asFloatCtor(heapCtor) : Float32Array);
-      model.initialize(new Rng(cfg.seed));
-      const batch: LmBatch = { inputs: new Int32Array(0), targets: new Int32Array(0), B: cfg.batch, T: cfg.seqLen, resetState: true };
+    async charLM(cfg: CharLMConfig, corpus: LmCorpus): Promise<LMTrainer> {
+      if (variant !== 'wasm') throw new Error(`the ${variant} variant measures W6 only: training runs on the engine's own path`);
+      const run = TrainingRun.create(lmRunConfig(cfg), { kind: 'lm', text: corpus.train }, { kind: 'lm', text: corpus.valid });
+      const task = run.task as LmTask;
+      const heap = heapCtorOf(task.params.ctor);
+      // The harness's ids (sorted characters) → the run tokenizer's ids (most frequent first, after the specials).
+      const ids = Int32Array.from(corpus.vocab, (ch) => task.tokenizer.encode(ch)[0]);
+      const mapped = new Int32Array(cfg.batch * cfg.seqLen), targets = new Int32Array(cfg.batch * cfg.seqLen);
       const side: LMTrainer = {
-        step(x, y) {
-          batch.inputs = x;
-          batch.targets = y;
-          return trainer.step(batch).loss;
-        },
+        step: () => run.trainStep().loss,
         evaluate(x, y) {
-          model.forward(x, cfg.batch, cfg.seqLen);
-          return model.loss(y, 'mean').loss;
+          for (let i = 0; i < x.length; i++) { mapped[i] = ids[x[i]]; targets[i] = ids[y[i]]; }
+          task.model.forward(mapped, cfg.batch, cfg.seqLen);
+          return task.model.loss(targets, 'mean').loss;
         },
-        note: () => pathNote(heapCtor),
+        note: () => `TrainingRun (task lm, V ${task.tokenizer.vocabSize}, ${task.batcher!.batchSize} BPTT streams); ${pathNote(heap)}`,
       };
-      models.set(side, model);
-      if (heapCtor) heaps.set(side, heapCtor);
+      runs.set(side, { run, ids });
       return side;
     },
-    async seq2seq(cfg: Seq2SeqBenchConfig): Promise<Seq2SeqTrainer> {
-      // The heap holds exactly what this run allocates (model, its (batch, S, T) buffers, Adam, roll-back copy).
-      const setup = (ctor: FloatArrayCtor) => {
-        const m = new Seq2Seq({
-          srcVocab: cfg.vocab, tgtVocab: cfg.vocab, embeddingSize: cfg.embed, cell: 'lstm',
-          encoder: { hiddenSize: cfg.hidden, numLayers: 1, bidirectional: false },
-          decoder: { hiddenSize: cfg.hidden, numLayers: 1 },
-          attention: 'additive', attentionSize: cfg.attention, attentionQuery: 'output',
-        }, ctor);
-        m.reserve(cfg.batch, cfg.S, cfg.T);
-        return { model: m, core: new TrainStep(m.params, {
-          optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8 }, schedule: { kind: 'constant', lr: cfg.lr }, clipNorm: cfg.clipNorm,
-        }) };
-      };
-      const heapCtor = variant === 'wasm' ? sizedHeap(setup) : null;
-      const { model, core } = setup(heapCtor ? asFloatCtor(heapCtor) : Float32Array);
-      model.initialize(new Rng(cfg.seed));
-      let cur: { src: Int32Array; srcLen: Int32Array; decIn: Int32Array; targets: Int32Array } | null = null;
-      const fb = (): { loss: number; count: number } => {
-        model.forward(cur!.src, cur!.srcLen, cfg.batch, cfg.S, cur!.decIn, cfg.T, { training: true });
-        return model.lossAndBackward(cur!.targets, 'mean');
-      };
+    async seq2seq(cfg: Seq2SeqBenchConfig, pairs: readonly ParallelPair[]): Promise<Seq2SeqTrainer> {
+      if (variant !== 'wasm') throw new Error(`the ${variant} variant measures W6 only: training runs on the engine's own path`);
+      // Every pair trains (the validation set is given, so the run holds nothing out); the run's attention is
+      // queried by the decoder's previous state (Bahdanau), its own architecture, where the tf.layers peer can
+      // only query with the decoder's output h_t: the same products, one step apart.
+      const run = TrainingRun.create(runConfig({
+        task: 'seq2seq', cell: 'lstm', hidden: cfg.hidden, layers: 1, embedding: cfg.embed, attention: 'additive',
+        batch: cfg.batch, optimizer: 'adam', lr: cfg.lr, clip: cfg.clipNorm, seed: cfg.seed, tokenizer: 'char', seqLen: 64,
+      }), { kind: 'seq2seq', pairs: [...pairs] }, { kind: 'seq2seq', pairs: pairs.slice(0, cfg.batch) });
+      const heap = heapCtorOf(run.task.params.ctor);
       return {
-        step(src, srcLen, decIn, targets) {
-          cur = { src, srcLen, decIn, targets };
-          return core.run(fb).loss;
-        },
-        note: () => pathNote(heapCtor),
+        step: () => run.trainStep().loss,
+        note: () => `TrainingRun (task seq2seq, Bahdanau query); ${pathNote(heap)}`,
       };
     },
     async completer(trainer: LMTrainer): Promise<Completer> {
-      const model = models.get(trainer);
-      if (!model) throw new Error('completer needs a trainer made by this side');
-      return { ...greedyCompleter(model), note: () => pathNote(heaps.get(trainer) ?? null) };
+      const r = runs.get(trainer);
+      if (!r) throw new Error('completer needs a trainer made by this side');
+      const task = r.run.task as LmTask;
+      return { ...greedyCompleter(task.model, r.ids), note: () => pathNote(heapCtorOf(task.params.ctor)) };
     },
-    editorTyping(trainer: LMTrainer, _cfg: CharLMConfig, vocab: readonly string[]): EditorTyping {
-      const model = models.get(trainer);
-      if (!model) throw new Error('the editor path needs a trainer made by this side');
-      const typing = editorTyping(editorModel(model, vocab));
+    editorTyping(trainer: LMTrainer): EditorTyping {
+      const r = runs.get(trainer);
+      if (!r) throw new Error('the editor path needs a trainer made by this side');
+      const typing = editorTyping(editorModel(r.run));
       return { type: typing.type, note: () => `${typing.note!()}; ${pathNote(null).replace(/^plain arrays; /, '')}` };
     },
   };
 }
 
-const models = new WeakMap<LMTrainer, LanguageModel>();
-const heaps = new WeakMap<LMTrainer, HeapFloatCtor>();
+/** The run behind each LM trainer, and the harness id → run token id table. */
+const runs = new WeakMap<LMTrainer, { run: TrainingRun; ids: Int32Array }>();
+
+/** W1–W5's model as a RunConfig: the peers' numbers (char tokens, Adam, constant rate, no dropout). */
+export function lmRunConfig(cfg: CharLMConfig): RunConfig {
+  return runConfig({
+    task: 'lm', tokenizer: 'char', cell: cfg.cell, hidden: cfg.hidden, layers: cfg.layers, embedding: cfg.embed,
+    seqLen: cfg.seqLen, batch: cfg.batch, optimizer: 'adam', lr: cfg.lr, clip: cfg.clipNorm, seed: cfg.seed,
+  });
+}
 
 let lastStats = { zeroCopy: 0, copied: 0 };
 /** Which product path ran since the last note (zero-copy vs copied operands) and whether the heap overflowed. */
@@ -149,8 +127,9 @@ function pathNote(heapCtor: HeapFloatCtor | null): string {
   return `${heap}; WASM products zero-copy ${z}, copied ${c}`;
 }
 
-/** Reads the context once (batch 1), then advances the carried state one generated id at a time. */
-function greedyCompleter(model: LanguageModel): Completer {
+/** Reads the context once (batch 1), then advances the carried state one generated id at a time. Contexts and the
+ *  stop id are the harness's ids (`ids` maps them to the run's); the ids returned are the run's (only counted). */
+function greedyCompleter(model: LanguageModel, ids: Int32Array): Completer {
   const n = model.rnn.cfg.numLayers * model.rnn.cfg.hiddenSize;
   // The carried state in plain arrays: a forward copies h0/c0 into its own state slots (in the heap), so no product
   // reads them, and the training heap is sized for training alone (sizing/alloc.ts; stepState.ts does the same).
@@ -167,8 +146,9 @@ function greedyCompleter(model: LanguageModel): Completer {
     return best;
   };
   return {
-    suggest(context, stopId, maxLen) {
-      model.forward(context, 1, context.length);
+    suggest(context, stopChar, maxLen) {
+      const ctx = context.map((id) => ids[id]), stopId = ids[stopChar];
+      model.forward(ctx, 1, ctx.length);
       let next = argmaxLast(context.length);
       const out: number[] = [];
       while (next !== stopId && out.length < maxLen) {

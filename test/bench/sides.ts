@@ -2,6 +2,7 @@
 // peers (tfjsSide.ts). A side that lacks a capability leaves it undefined and the workload reports it as
 // "not measured" for that side (never a made-up number).
 // Dimension legend: B batch, T sequence length, V vocabulary, H hidden, E embedding.
+import type { ParallelPair } from '../../src/engine/data/readers';
 
 /** W1–W3 (and W4's model): char-level LM; the same numbers on every side. */
 export interface CharLMConfig {
@@ -17,7 +18,22 @@ export interface CharLMConfig {
   seed: number;
 }
 
-/** One optimisation step on x (B,T) → y (B,T) token ids: mean cross-entropy over B·T, clip, Adam. */
+/** The text a W1–W5 model trains on, in the form each side needs (the harness's ids, or the text itself). */
+export interface LmCorpus {
+  /** Training text (W5: the head of the corpus; W1–W4: all of it). */
+  train: string;
+  /** Held-out text (W5 scores it; never trained on). */
+  valid: string;
+  /** The harness's character vocabulary: id i of every batch is vocab[i]. */
+  vocab: readonly string[];
+}
+
+/**
+ * One optimisation step of B·T tokens: mean cross-entropy over B·T, clip, Adam. The tfjs peers train on x (B,T) →
+ * y (B,T), the harness's seeded random windows. SeqLab's side is `TrainingRun`, the run `seqlab train` and the
+ * editor drive, so it trains on the run's own batches of the same corpus (B truncated-BPTT streams with the
+ * state carried between chunks) and ignores x, y: same shapes and token count, the product's real step.
+ */
 export interface LMTrainer {
   step(x: Int32Array, y: Int32Array): number; // returns the loss (forces the step to complete)
   /** Mean cross-entropy (nats) of x → y without training (W5's validation score). */
@@ -47,7 +63,8 @@ export interface Seq2SeqBenchConfig {
   seed: number;
 }
 
-/** One step: src (B,S) padded with 0, srcLen (B), decIn/targets (B,T); mean CE over B·T, clip, Adam. */
+/** One step: src (B,S) padded with 0, srcLen (B), decIn/targets (B,T); mean CE over B·T, clip, Adam. SeqLab's side
+ *  is `TrainingRun` on the same date pairs (as text) and takes its run's own batches of B pairs (see LMTrainer). */
 export interface Seq2SeqTrainer {
   step(src: Int32Array, srcLen: Int32Array, decIn: Int32Array, targets: Int32Array): number;
   note?(): string;
@@ -65,13 +82,13 @@ export interface MatmulRunner {
 export interface Side {
   readonly name: string;
   init(): Promise<void>;
-  charLM?(cfg: CharLMConfig): Promise<LMTrainer>;
+  charLM?(cfg: CharLMConfig, corpus: LmCorpus): Promise<LMTrainer>;
   /** A completer over the weights of the trainer made by charLM (W4 uses the W1 model). */
   completer?(trainer: LMTrainer, cfg: CharLMConfig): Promise<Completer>;
-  seq2seq?(cfg: Seq2SeqBenchConfig): Promise<Seq2SeqTrainer>;
+  seq2seq?(cfg: Seq2SeqBenchConfig, pairs: readonly ParallelPair[]): Promise<Seq2SeqTrainer>;
   matmul?(kind: ProductKind, M: number, K: number, N: number, seed: number): MatmulRunner;
   /** W4-editor: the editor's own suggestion code path over the trainer's weights (SeqLab only). */
-  editorTyping?(trainer: LMTrainer, cfg: CharLMConfig, vocab: readonly string[]): EditorTyping;
+  editorTyping?(trainer: LMTrainer): EditorTyping;
 }
 
 /** Types `text` one keystroke at a time into a document that starts with `before`; returns ms per suggestion. */

@@ -6,7 +6,7 @@ import { Rng } from '../../src/engine/rng';
 import { dateBatch, dateData, type DateData } from './dates';
 import type { FromWorker, ToWorker, Workload, WorkerData } from './protocol';
 import { createSeqlabSide } from './seqlab';
-import type { Completer, EditorTyping, LMTrainer, MatmulRunner, Seq2SeqTrainer, Side } from './sides';
+import type { Completer, EditorTyping, LMTrainer, LmCorpus, MatmulRunner, Seq2SeqTrainer, Side } from './sides';
 import { createTfjsSide } from './tfjsSide';
 
 // Keep stdout for the orchestrator's table/JSON: libraries' banners (tfjs prints one) go to stderr.
@@ -25,8 +25,9 @@ const runners = new Map<string, { runner: MatmulRunner; times: number }>();
 const completers = new Map<string, { completer: Completer; ctx: Int32Array[]; stop: number }>();
 const typings = new Map<string, EditorTyping>();
 const codePoints = Array.from(data.corpus);
-// W5 trains on the head of the corpus and scores the tail it never saw.
+// W5 trains on the head of the corpus and scores the tail it never saw; every LM workload trains on that head.
 const { train: trainIds, valid: validIds } = splitValidation(ids);
+const lmCorpus: LmCorpus = { train: codePoints.slice(0, trainIds.length).join(''), valid: codePoints.slice(trainIds.length).join(''), vocab };
 
 function post(m: FromWorker): void { parentPort!.postMessage(m); }
 
@@ -34,14 +35,14 @@ async function setup(w: Workload): Promise<FromWorker> {
   workloads.set(w.id, w);
   if (w.kind === 'lm') {
     if (!side.charLM) return { type: 'setup', supported: false, reason: 'charLM not implemented' };
-    trainers.set(w.id, await side.charLM(w.cfg));
+    trainers.set(w.id, await side.charLM(w.cfg, lmCorpus));
     return { type: 'setup', supported: true };
   }
   if (w.kind === 's2s') {
     if (!side.seq2seq) return { type: 'setup', supported: false, reason: 'seq2seq not implemented' };
     const data = dateData(w.examples, w.cfg.seed);
     w.cfg = { ...w.cfg, vocab: data.vocab, S: data.S, T: data.T };
-    s2s.set(w.id, { trainer: await side.seq2seq(w.cfg), data });
+    s2s.set(w.id, { trainer: await side.seq2seq(w.cfg, data.text), data });
     return { type: 'setup', supported: true, label: `V ${data.vocab}, S ${data.S}, T ${data.T}` };
   }
   if (w.kind === 'complete') {
@@ -58,11 +59,8 @@ async function setup(w: Workload): Promise<FromWorker> {
   }
   if (w.kind === 'editor') {
     const trainer = trainers.get(w.modelOf);
-    const lm = workloads.get(w.modelOf);
-    if (!side.editorTyping || !trainer || !lm || lm.kind === 'matmul' || lm.kind === 's2s' || lm.kind === 'editor' || lm.kind === 'complete') {
-      return { type: 'setup', supported: false, reason: 'no editor code path (SeqLab only)' };
-    }
-    typings.set(w.id, side.editorTyping(trainer, lm.cfg, vocab));
+    if (!side.editorTyping || !trainer) return { type: 'setup', supported: false, reason: 'no editor code path (SeqLab only)' };
+    typings.set(w.id, side.editorTyping(trainer));
     return { type: 'setup', supported: true };
   }
   if (!side.matmul) return { type: 'setup', supported: false, reason: 'matmul not implemented' };
@@ -79,7 +77,7 @@ async function rep(id: string, index: number): Promise<FromWorker> {
   const w = workloads.get(id)!;
   if (w.kind === 'quality') {
     const cfg = { ...w.cfg, seed: w.cfg.seed + Math.max(0, index) };
-    const trainer = await side.charLM!(cfg);
+    const trainer = await side.charLM!(cfg, lmCorpus);
     const t0 = performance.now(), end = t0 + w.seconds * 1000;
     let steps = 0, loss = 0;
     while (performance.now() < end) {
