@@ -27,6 +27,9 @@ export function memoryProbe(text: string, cfg: CharLMConfig, steps = 6): MemoryR
   const run = TrainingRun.create(lmRunConfig(cfg), { kind: 'lm', text: slice }, { kind: 'lm', text: text.slice(-4096) });
   const ctor = heapCtorOf(run.task.params.ctor);
   if (!ctor) throw new Error('the memory probe needs WebAssembly SIMD: the run fell back to plain arrays');
+  // Setting up leaves garbage behind (the tokenizer's counts, the loadability check's serialised checkpoint):
+  // collected before training, as it would be by the first major GC of a real run.
+  gc?.();
   let peak = process.memoryUsage().rss;
   for (let s = 0; s < steps; s++) {
     run.trainStep();
