@@ -324,6 +324,7 @@ export class TrainingSession {
         return;
       case 'paused':
         run.step = m.step;
+        void this.store.saveProgress(run.id, m.step).catch(() => undefined);
         if (m.reason === 'nonfinite') {
           run.nonFinite = { tensor: m.tensor ?? 'loss', step: m.step };
           run.message = m.message ?? `non-finite value at step ${m.step}`;
