@@ -36,7 +36,7 @@ export function renderStats(run: { summary: RunSummary; points: MetricPoint[] } 
     for (const p of pts.slice(-200)) if (Number.isFinite(p.loss)) (sv = alpha * sv + (1 - alpha) * p.loss), (sw = alpha * sw + (1 - alpha));
     if (sw > 0) smooth = sv / sw;
     rows.push(
-      ['Model', s.model], ['State', stateText(s)], ['Step', String(step)],
+      ['Model', s.model], ['State', stateText(s)], ['Step', String(s.state === 'interrupted' && s.trust ? Math.max(step, s.trust.step) : step)],
       ['Loss', s.nonFinite ? 'NaN / Infinity (weights rolled back)' : `${fmt(last?.loss)} (smoothed ${fmt(smooth)})`], ['Validation loss', fmt(valid)],
       ['Best validation', s.trust?.best ? `${fmt(s.trust.best.validLoss)} at step ${s.trust.best.step}` : '–'],
       ...taskRows(s.task, last, lastValid),

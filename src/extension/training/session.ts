@@ -13,7 +13,7 @@ import {
 import type { RunStore, StoredRun } from './store';
 
 /** How often the step a run reached is written down (a reload-interrupted run then says how far it got). */
-const PROGRESS_EVERY_MS = 3000;
+const PROGRESS_EVERY_MS = 1000;
 
 /** Rejected worker messages kept for diagnostics (the oldest are dropped). */
 const MAX_REJECTED_KEPT = 100;
