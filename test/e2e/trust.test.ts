@@ -45,8 +45,18 @@ const OVERFIT = {
   'seqlab.training.learningRate': 0.01, 'seqlab.training.validEvery': 10, 'seqlab.training.validBatches': 4, 'seqlab.training.seed': 3,
 };
 
+/** openPath, once more after Escape if the dialog lost its input (a workbench busy starting can take the focus). */
+async function open(page: Page, file: string): Promise<void> {
+  try {
+    await openPath(page, file);
+  } catch {
+    await page.keyboard.press('Escape');
+    await openPath(page, file);
+  }
+}
+
 async function trainWholeFile(page: Page, file: string): Promise<FrameLocator> {
-  await openPath(page, file);
+  await open(page, file);
   await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
   await page.keyboard.press('Control+A');
   await runCommand(page, 'SeqLab: Train on Selection');
@@ -143,7 +153,7 @@ describe('training you can trust (e2e, real workbench)', function () {
     assert.ok(ck >= 500 && ck <= n, `step ${n}, checkpoint ${ck}`);
     // Its checkpoint serves completions right away, before any Resume.
     await statusBarItem(page, /SeqLab · step/).waitFor({ timeout: 30_000 });
-    await openPath(page, path.join(folder, 'typing.txt'));
+    await open(page, path.join(folder, 'typing.txt'));
     await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
     await page.keyboard.type('the quick br', { delay: 40 });
     await page.locator(GHOST).first().waitFor({ state: 'visible', timeout: 20_000 });
