@@ -13,6 +13,9 @@ export function refuseIgnoredTrainFlags(f: Flags): void {
   if (given(f, 'merge') && !f.bidirectional) {
     throw new UsageError('train: --merge joins the two directions of a --bidirectional network; without --bidirectional there is nothing to merge');
   }
+  if (given(f, 'patience') && !f['early-stopping']) {
+    throw new UsageError('train: --patience counts validations before an early stop; without --early-stopping the run never stops early');
+  }
 }
 
 /** `seqlab eval`: options that only one kind of model reads. */

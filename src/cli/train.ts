@@ -6,6 +6,9 @@
 // Stops early, still saving the last good weights: on a non-finite loss/gradient/parameter (exit 1, naming the
 // tensor and step), on SIGINT / SIGTERM (exit 130 / 143) and when a reader closes its output (exit 141). A loss
 // far above chance is warned about once.
+// Best weights: every --valid-every steps the run validates and keeps the weights of the lowest validation loss;
+// they are saved to <out>/best/ (cliBest.ts) and named in the summary. With --early-stopping the run ends after
+// --patience validations without improvement and --out holds the best weights too (Keras's restore_best_weights).
 import type { TaskKind } from '../engine/run/config';
 import { TrainingRun } from '../engine/run/run';
 import type { Validation } from '../engine/run/report';
@@ -14,6 +17,7 @@ import { describeNonFinite, hugeLossMessage } from '../engine/sentinel';
 import type { StepStats } from '../engine/trainer';
 import { parseArgs, requireFlag } from './args';
 import { checkOutputDir } from './checkpointDir';
+import { bestSummary, saveBestDir } from './cliBest';
 import { dataReadOptions } from './dataFiles';
 import { evaluateTask, refuseUnknownLabels } from './evaluate';
 import { readTaskData, saveTaskDir, type CliIO } from './io';
@@ -55,6 +59,7 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
   const stop: { signal: InterruptSignal | null } = { signal: null };
   const unsubscribe = io.onInterrupt?.((signal) => void (stop.signal = signal)) ?? ((): void => undefined);
   let diverged: string | null = null;
+  let earlyStopped = false;
   try {
     while (step < steps && (io.now() - t0) / 1000 < seconds && stop.signal === null) {
       last = run.trainStep();
@@ -66,9 +71,13 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
       lossAvg = Number.isNaN(lossAvg) ? last.loss : 0.98 * lossAvg + 0.02 * last.loss;
       if (last.hugeLoss) progress.note(`seqlab: warning: ${hugeLossMessage(last.loss, last.step, classes)}; lower --lr\n`);
       progress.update(step, (io.now() - t0) / 1000, lossAvg, last, task.epoch);
-      if (json && o.validEvery > 0 && last.step % o.validEvery === 0) {
-        const v = run.validate();
-        if (v) io.out(JSON.stringify(validLine(last.step, v)) + '\n');
+      if (o.validEvery > 0 && last.step % o.validEvery === 0) {
+        const v = run.validate(); // also keeps the best weights and counts early stopping's patience
+        if (v && json) io.out(JSON.stringify(validLine(last.step, v)) + '\n');
+        if (run.shouldStopEarly) {
+          earlyStopped = true;
+          break;
+        }
       }
       // The step loop is synchronous: let signal handlers (Ctrl-C, SIGTERM) and stream writes run now and then.
       if (io.now() - lastYield >= YIELD_MS) {
@@ -81,10 +90,14 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
     // The weights in the arena are always the last good ones: a failed step rolled them back (engine/sentinel.ts).
     const goodSteps = last?.lastGoodStep ?? 0;
     const info = { task: kind, steps: goodSteps, seconds: elapsed, loss: lossAvg, data: files, trainedAt: new Date().toISOString() };
-    saveTaskDir(task, out, info);
+    if (earlyStopped) run.restoreBest();
+    saveTaskDir(task, out, earlyStopped ? { ...info, best: run.best } : info);
+    const best = saveBestDir(run, out, info);
     const stopped = diverged !== null ? 'nonfinite' : stop.signal;
     const summary: Record<string, unknown> = { type: 'done', task: kind, out, steps: goodSteps, seconds: round(elapsed), loss: round(lossAvg), epochs: task.epoch };
     if (stopped) summary.stopped = stopped;
+    if (best) summary.best = best;
+    if (earlyStopped) summary.earlyStopped = true;
     if (diverged !== null) summary.nonFinite = { kind: last!.nonFiniteKind, tensor: last!.nonFinite, step: last!.step };
     if (valid && !stopped) {
       // Evaluate the SAVED model, so what is reported is exactly what `seqlab eval` would see.
@@ -104,6 +117,7 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
     }
     if (!json) {
       io.out(`trained ${kind}: ${step} steps in ${round(elapsed)} s, loss ${round(lossAvg)}; saved to ${out}\n`);
+      if (best) io.out(bestSummary(best, earlyStopped ? o.patience : null, out) + '\n');
       if (summary.valid) io.out(`valid: ${JSON.stringify(summary.valid)}\n`);
     }
     return 0;

@@ -7,7 +7,7 @@ import type { DashboardAction } from '../protocol/dashboard';
 import { assertNever } from '../protocol/assertNever';
 import { CorpusError } from '../engine/corpus';
 import type { RunConfig } from '../engine/run/config';
-import { readConfig } from './config';
+import { readConfig, readRunSettings } from './config';
 import { ExperimentsClient } from './experiments/client';
 import { checkGradients, runVanishingGradientExperiment } from './experiments/commands';
 import type { LongLagOptions } from './experiments/jobs';
@@ -18,6 +18,7 @@ import { DashboardPanel } from './panels/dashboardPanel';
 import { feedSource, textSampler } from './panels/sessionFeed';
 import { TrainingStatus } from './status';
 import { corpusLimitsFromSettings, type CorpusSource } from './training/corpusSource';
+import { selectionOverrides } from './selectionDefaults';
 import { pickTrainingFiles } from './training/filePicker';
 import type { CommandResult } from './training/trainingCommands';
 import type { TrainingSession } from './training/session';
@@ -104,8 +105,17 @@ export function registerCommands(context: vscode.ExtensionContext, session: Trai
         void vscode.window.showErrorMessage(error);
         return { ok: false, error };
       }
-      // No selection: the whole file, as the user most likely meant.
-      return train(editor.selection.isEmpty ? { kind: 'activeFile' } : { kind: 'selection' }, args);
+      // No selection: the whole file, as the user most likely meant. Early stopping is on unless the user chose
+      // (selectionDefaults.ts): a selection is little data, and a large model memorises it.
+      let config: Partial<RunConfig>;
+      try {
+        config = selectionOverrides(readRunSettings(), currentModel(context.workspaceState).config, args?.config);
+      } catch (e) {
+        const error = (e as Error).message; // a setting of the wrong type: the start command names it the same way
+        void vscode.window.showErrorMessage(error);
+        return { ok: false, error };
+      }
+      return train(editor.selection.isEmpty ? { kind: 'activeFile' } : { kind: 'selection' }, { ...args, config });
     }),
     vscode.commands.registerCommand(Commands.trainOnWorkspaceFiles, async (args?: TrainArgs) => {
       if (args?.glob) return train({ kind: 'glob', include: args.glob }, args);
@@ -155,6 +165,9 @@ async function dashboardAction(session: TrainingSession, a: DashboardAction): Pr
       return;
     case 'stop':
       await vscode.commands.executeCommand(Commands.stopTraining);
+      return;
+    case 'stopKeepBest':
+      await vscode.commands.executeCommand(Commands.stopTraining, { keepBest: true });
       return;
     default:
       assertNever(a, 'dashboard action');

@@ -1,12 +1,13 @@
 // "Load Model…" and "Save Model As…": a model on disk is a checkpoint folder (model.safetensors, seqlab.json and,
 // when it can continue training, training.safetensors). Loading hands the folder to the ModelHub, which makes it
 // the editor's model of its kind (completions, Generate, Translate, Classify); saving copies the current run's
-// latest checkpoint (taken now if the run is live) into a folder the user picks.
+// best or latest checkpoint (seqlab.models.use; taken now if the run is live) into a folder the user picks.
 import * as vscode from 'vscode';
 import { META_FILE, MODEL_FILE, STATE_FILE } from '../engine/checkpoint';
 import { writeCheckpointFolder } from './training/checkpointFolder';
 import type { TrainingSession } from './training/session';
 import type { ModelHub } from './use/models';
+import { runCheckpoint } from './use/modelUse';
 
 export type FileCommandResult = { ok: true; kind?: string; files?: string[] } | { ok: false; error: string };
 
@@ -34,13 +35,15 @@ export async function saveModelAs(session: TrainingSession, args?: { folder?: st
   try {
     if (session.current === run && (run.state === 'running' || run.state === 'paused')) await session.requestCheckpoint();
     await session.store.flush();
-    const ck = await session.store.loadCheckpoint(run.id);
-    if (!ck) return fail(`Run "${run.name}" has no checkpoint yet: let it train a little longer.`);
+    // The best validation's weights or the latest, as seqlab.models.use says (use/modelUse.ts).
+    const chosen = await runCheckpoint(session.store, run);
+    if (!chosen) return fail(`Run "${run.name}" has no checkpoint yet: let it train a little longer.`);
+    const ck = chosen.files;
     const out = args?.folder ? vscode.Uri.file(args.folder) : await vscode.window.showSaveDialog({ saveLabel: 'Save Model', title: 'Folder to save the model in' });
     if (!out) return { ok: false, error: 'cancelled' };
     const files: [string, Uint8Array][] = [[MODEL_FILE, ck.model], [META_FILE, Buffer.from(ck.meta, 'utf8')], ...(ck.state ? [[STATE_FILE, ck.state] as [string, Uint8Array]] : [])];
     const written = await writeCheckpointFolder(out, Object.fromEntries(files));
-    void vscode.window.showInformationMessage(`Saved "${run.name}" (step ${run.lastCheckpointStep ?? run.step}) to ${out.fsPath}. "SeqLab: Load Model…" loads it again.`);
+    void vscode.window.showInformationMessage(`Saved "${run.name}" (step ${chosen.step ?? run.lastCheckpointStep ?? run.step}${chosen.step !== null && run.best?.step === chosen.step ? ', its best validation' : ''}) to ${out.fsPath}. "SeqLab: Load Model…" loads it again.`);
     return { ok: true, files: written };
   } catch (e) {
     return fail(`Could not save the model: ${(e as Error).message}`);

@@ -49,6 +49,8 @@ export interface MetricPoint {
   readonly lr?: number;
   /** Positions counted in the loss per second (tokens; target tokens for seq2seq; texts for classify). */
   readonly tokensPerSecond?: number;
+  /** Epochs completed before this step (the ETA of a run without a step limit names them). */
+  readonly epoch?: number;
 }
 
 /** ‖∂L/∂h_t‖ of one recurrent stack at one step: `rows` rows (layer × direction) of T values, row-major. */
@@ -93,9 +95,23 @@ export interface RunSummary {
   /** Set while paused on a NaN/Infinity: the tensor named by the worker and the user-facing message. */
   readonly nonFinite: { readonly tensor: string; readonly step: number; readonly message: string } | null;
   readonly message: string | null;
+  /** What the run's validations say and how it can go on (best checkpoint, memorising, early stop, reload). */
+  readonly trust?: RunTrust;
 }
 
-/** One run as replayed in `init`. */
+/** The best validation, the memorising notice, how the run ended, and where a Resume continues from. */
+export interface RunTrust {
+  /** The step the run has reached (after a reload: how far it got before the window went away). */
+  readonly step: number;
+  readonly best: { readonly step: number; readonly validLoss: number } | null;
+  /** The step at which the model was first seen memorising (validation loss up while training loss fell), or null. */
+  readonly memorisingSince: number | null;
+  /** The step of the last resumable checkpoint (a Resume continues from it), or null. */
+  readonly lastCheckpointStep: number | null;
+  /** Early stopping's patience, when it is on. */
+  readonly patience: number | null;
+  readonly ending: { readonly early: boolean; readonly keptBest: boolean } | null;
+}
 export interface RunView {
   readonly summary: RunSummary;
   readonly points: readonly MetricPoint[];
@@ -153,8 +169,8 @@ export interface DashboardConfig {
 }
 
 /** Remedies the dashboard offers after a non-finite loss (the runtime's three fixes), and run controls. */
-export type DashboardAction = 'lowerLearningRate' | 'enableClipping' | 'rollback' | 'pause' | 'resume' | 'stop';
-export const DASHBOARD_ACTIONS: readonly DashboardAction[] = ['lowerLearningRate', 'enableClipping', 'rollback', 'pause', 'resume', 'stop'];
+export type DashboardAction = 'lowerLearningRate' | 'enableClipping' | 'rollback' | 'pause' | 'resume' | 'stop' | 'stopKeepBest';
+export const DASHBOARD_ACTIONS: readonly DashboardAction[] = ['lowerLearningRate', 'enableClipping', 'rollback', 'pause', 'resume', 'stop', 'stopKeepBest'];
 
 /** Webview → host. */
 export type DashboardToHost =
@@ -204,6 +220,7 @@ const pointSchema = record<MetricPoint>({
   gradNorm: norm, gradNormAfterClip: norm,
   clipped: optional(bool), groupNorms: optional(arrayOf(num(0, finite), D.groups)), lr: optional(num(0, finite)),
   tokensPerSecond: optional(num(0, finite)),
+  epoch: optional(int(0, D.steps)),
 });
 
 const stackSchema = (v: unknown): StackGradThroughTime => {
@@ -221,6 +238,12 @@ const summarySchema = record<RunSummary>({
   tokensPerStep: int(0, D.size * D.size), trainTokens: int(0, D.tokens), trainExamples: int(0, D.tokens),
   nonFinite: nullable(record<NonNullable<RunSummary['nonFinite']>>({ tensor: str(D.nameChars), step: int(0, D.steps), message: str(D.messageChars) })),
   message: nullable(str(D.messageChars)),
+  trust: optional(record<RunTrust>({
+    step: int(0, D.steps),
+    best: nullable(record<NonNullable<RunTrust['best']>>({ step: int(0, D.steps), validLoss: num(0, finite) })),
+    memorisingSince: nullable(int(0, D.steps)), lastCheckpointStep: nullable(int(0, D.steps)), patience: nullable(int(1, D.steps)),
+    ending: nullable(record<NonNullable<RunTrust['ending']>>({ early: bool, keptBest: bool })),
+  })),
 });
 
 const sampleSchema = record<TextSample>({ step: int(0, D.steps), prompt: str(D.sampleChars), text: str(D.sampleChars) });

@@ -27,7 +27,8 @@ export type HostToWorker =
   | { type: 'start'; runId: string; config: RunConfig; train: string; valid: string; resume?: CheckpointBytes }
   | { type: 'pause' }
   | { type: 'resume' }
-  | { type: 'stop' }
+  /** `keepBest`: put the best validation's weights back before the final checkpoint (Keras's restore_best_weights). */
+  | { type: 'stop'; keepBest?: boolean }
   | { type: 'checkpoint' }
   | { type: 'snapshot' }
   /** After a non-finite pause: scale the learning rate and/or change norm clipping, then continue. */
@@ -51,7 +52,15 @@ export type WorkerToHost =
   /** Once per run: the loss is finite but far above chance (engine/sentinel.ts), training goes on. */
   | { type: 'warning'; step: number; message: string }
   | { type: 'resumed'; step: number }
-  | { type: 'stopped'; step: number; reason: 'user' | 'done' }
+  /** `early`: early stopping ended the run (patience ran out) and the weights are the best validation's. */
+  | { type: 'stopped'; step: number; reason: 'user' | 'done'; early?: boolean; keptBest?: boolean }
+  /**
+   * A new lowest validation loss (at most about every 2 s, and before `stopped`): the best weights as an arena copy
+   * (layout in `started.info.tensors`) and as checkpoint files without training state (TrainingRun.bestCheckpoint).
+   */
+  | { type: 'best'; step: number; validLoss: number; data: Float32Array; files: CheckpointBytes }
+  /** Once per run: validation loss has risen for several validations while training loss fell (run/memorising.ts). */
+  | { type: 'memorising'; step: number; bestStep: number; bestValidLoss: number }
   | { type: 'error'; message: string; fatal: boolean }
   /** The worker refused a host message that failed validation. */
   | { type: 'rejected'; message: string }
@@ -119,7 +128,7 @@ const bytesSchema = record<CheckpointBytes>({
 
 const toWorker = union<HostToWorker>({
   start: { runId: str(L.idChars, 1), config: runConfigGuard, train: str(L.textChars), valid: str(L.textChars), resume: optional(bytesSchema) },
-  pause: {}, resume: {}, stop: {}, checkpoint: {}, snapshot: {},
+  pause: {}, resume: {}, stop: { keepBest: optional(bool) }, checkpoint: {}, snapshot: {},
   // lrScale lowers the rate after a divergence ((0, 1]), so a checkpointed config stays within lr's range.
   adjust: { lrScale: optional(num(0, 1, true)), clipNorm: optional(nullable(num(0, L.clip, true))) },
   rollback: { checkpoint: bytesSchema },
@@ -151,6 +160,9 @@ const metricSchema = record<TrainMetric>({
   validLoss: optional(num(0, L.finite)),
   validBitsPerChar: optional(num(0, L.finite)),
   validMetrics: optional(record<TaskMetrics>({ exactMatch: share, tokenAccuracy: share, accuracy: share })),
+  bestStep: optional(int(1, L.steps)),
+  bestValidLoss: optional(num(0, L.finite)),
+  memorising: optional(bool),
 });
 
 const infoSchema = record<RunInfo>({
@@ -189,7 +201,9 @@ const toHost = union<WorkerToHost>({
   paused: { step, reason: oneOf<PauseReason>(['user', 'nonfinite']), message: optional(str(L.messageChars)), tensor: optional(str(L.nameChars)) },
   warning: { step: int(1, L.steps), message: str(L.messageChars) },
   resumed: { step },
-  stopped: { step, reason: oneOf<'user' | 'done'>(['user', 'done']) },
+  stopped: { step, reason: oneOf<'user' | 'done'>(['user', 'done']), early: optional(bool), keptBest: optional(bool) },
+  best: { step: int(1, L.steps), validLoss: num(0, L.finite), data: typed(Float32Array, L.params), files: bytesSchema },
+  memorising: { step: int(1, L.steps), bestStep: int(1, L.steps), bestValidLoss: num(0, L.finite) },
   error: { message: str(L.messageChars), fatal: bool },
   rejected: { message: str(L.messageChars) },
   attention: { step, frame: frameSchema },
@@ -231,8 +245,8 @@ export function parseWorkerToHost(v: unknown, shape?: RunShape): WorkerToHost {
         }
       });
     }
-  } else if (m.type === 'snapshot' && m.data.length !== shape.paramCount) {
-    fail(`snapshot.data must hold ${shape.paramCount} values (the model's parameters), got ${m.data.length}`);
+  } else if ((m.type === 'snapshot' || m.type === 'best') && m.data.length !== shape.paramCount) {
+    fail(`${m.type}.data must hold ${shape.paramCount} values (the model's parameters), got ${m.data.length}`);
   }
   return m;
 }

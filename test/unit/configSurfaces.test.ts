@@ -131,7 +131,8 @@ describe('the run config table against its surfaces', function () {
       for (const f of flagFields) {
         if (f.type === 'bool') continue;
         const task = f.tasks?.[0] ?? 'lm';
-        const companions = f.key === 'dropout' ? ['--layers', '2'] : []; // dropout acts between stacked layers
+        // dropout acts between stacked layers; patience counts validations of an early-stopping run
+        const companions = f.key === 'dropout' ? ['--layers', '2'] : f.key === 'patience' ? ['--early-stopping'] : [];
         const argv = (v: unknown): string[] => ['--task', task, `--${f.flag}`, String(v), ...companions];
         for (const v of justOutside(f)) {
           assert.throws(() => taskOptions(parseArgs(argv(v), { ...TRAIN_FLAGS }, 0, 'train')), UsageError, `--${f.flag} ${String(v)}`);

@@ -69,10 +69,11 @@ describe('training session (real worker, real files)', function () {
     assert.equal(session.runs.get(run.id)!.history.length, finalStep);
     await session.store.flush();
 
-    // "Window reload": a new session over the same storage lists both runs and resumes the first.
+    // "Window reload": a new session over the same storage lists both runs and resumes the first. Both ended in
+    // their window (Stop, the step limit), so neither claims to be interrupted (ended.json, store.ts).
     const reloaded = make();
     const found = await reloaded.loadStoredRuns();
-    assert.deepEqual(found.map((r) => r.state), ['interrupted', 'interrupted']);
+    assert.deepEqual(found.map((r) => r.state), ['stopped', 'stopped']);
     const again = found.find((r) => r.id === run.id) as RunRecord;
     assert.equal(again.lastCheckpointStep, finalStep);
     await reloaded.resumeRun(again.id);

@@ -9,6 +9,7 @@ import {
 } from '../../src/protocol/dashboard';
 import { connect } from '../common/vscodeApi';
 import { applyTheme, describeChart, line, makeChart, palette, setLogScale, type LineChart, type XY } from './charts';
+import { bestMarker, canResume, noteProgress, renderTrust, stateText, unknownToHost } from './trust';
 import { byId, drawHeatmap, positionsName, renderExperimentSummary, renderGradCheck, renderStats, rowLabel } from './views';
 
 interface Persisted {
@@ -92,7 +93,8 @@ function handle(m: HostToDashboard): void {
             gradThroughTime: v.gradThroughTime ?? old?.gradThroughTime ?? null, sample: v.sample ?? old?.sample ?? null,
           });
         }
-        for (const [id, r] of before) if (!runs.has(id)) runs.set(id, r);
+        // A run the host does not know has no worker: whatever a restored state said, it is not running now.
+        for (const [id, r] of before) if (!runs.has(id)) runs.set(id, { ...r, summary: unknownToHost(r.summary) });
       }
       experiment = m.experiment ?? experiment;
       gradCheck = m.gradCheck ?? gradCheck;
@@ -107,6 +109,8 @@ function handle(m: HostToDashboard): void {
       const r = runs.get(m.runId);
       if (!r) return;
       for (const p of m.points) r.points.push(p);
+      const lastStep = m.points.at(-1)?.step;
+      if (lastStep !== undefined) noteProgress(m.runId, lastStep);
       // Bounded memory: past the replay limit, keep every other point (the charts decimate anyway).
       if (r.points.length > DASHBOARD_LIMITS.runPoints) r.points = thin(r.points, DASHBOARD_LIMITS.runPoints / 2);
       if (m.gradThroughTime) r.gradThroughTime = m.gradThroughTime;
@@ -171,6 +175,8 @@ function render(): void {
     lossSets.push(line('loss (raw)', withAlpha(color, 0.35), { data: run.points.map((p) => ({ x: p.step, y: p.loss })), borderWidth: 1, order: 3 }));
     const valid = run.points.filter((p) => p.validLoss !== undefined).map((p) => ({ x: p.step, y: p.validLoss as number }));
     if (valid.length) lossSets.push(line('validation loss', colors[2] as string, { data: valid, pointRadius: 3, borderWidth: 1.5, borderDash: [2, 2] }));
+    const best = bestMarker(run.summary);
+    if (best) lossSets.push(line('best validation', colors[2] as string, { data: [best], showLine: false, pointRadius: 7, pointStyle: 'star', borderWidth: 2 }));
     const clips = thin(run.points.filter((p) => p.clipped).map((p) => ({ x: p.step, y: p.loss })), 300);
     if (clips.length) lossSets.push(line('clipped step', colors[4] as string, { data: clips, showLine: false, pointRadius: 3, pointStyle: 'triangle' }));
   }
@@ -264,7 +270,7 @@ function gttTitle(stacks: readonly string[]): string {
 function renderRunControls(s: RunSummary | null): void {
   const active = s !== null && (s.state === 'running' || s.state === 'paused' || s.state === 'starting');
   (byId('btn-pause') as HTMLButtonElement).disabled = s?.state !== 'running';
-  (byId('btn-resume') as HTMLButtonElement).disabled = s?.state !== 'paused' || s.nonFinite !== null;
+  (byId('btn-resume') as HTMLButtonElement).disabled = !connected || !canResume(s);
   (byId('btn-stop') as HTMLButtonElement).disabled = !active;
   const alert = byId('nonfinite');
   alert.hidden = !s?.nonFinite || s.state !== 'paused';
@@ -274,6 +280,7 @@ function renderRunControls(s: RunSummary | null): void {
     byId('nonfinite-title').textContent = `${what}: NaN or Infinity at step ${s.nonFinite.step}`;
     byId('nonfinite-message').textContent = s.nonFinite.message;
   }
+  renderTrust(s, connected);
 }
 
 function renderSample(run: RunState | null): void {
@@ -311,7 +318,7 @@ function renderConfig(): void {
 function statusLine(run: RunState | null): string {
   if (!connected) return run ? `Restored · ${run.summary.name} · ${steps(run.points.length)} (waiting for SeqLab…)` : 'Connecting to SeqLab…';
   if (!run) return 'Connected · no training steps yet';
-  const state = run.summary.state === 'interrupted' ? 'interrupted (window reloaded)' : run.summary.state;
+  const state = stateText(run.summary);
   return `Connected · ${run.summary.name} · ${state} · ${steps(run.points.length)}${runs.size > 1 ? ` · ${runs.size} runs` : ''}`;
 }
 

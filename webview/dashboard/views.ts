@@ -3,6 +3,7 @@
 // gradient-check table. Everything is set through textContent: host strings are never parsed as HTML.
 import type { DashboardTask, ExperimentView, GradCheckView, GradThroughTime, MetricPoint, RunSummary } from '../../src/protocol/dashboard';
 import { themeColor } from '../common/vscodeApi';
+import { etaText, stateText } from './trust';
 
 export function byId(id: string): HTMLElement {
   const el = document.getElementById(id);
@@ -20,29 +21,14 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: 
 const fmt = (x: number | undefined, digits = 4): string =>
   x === undefined ? '–' : Number.isNaN(x) ? 'NaN' : !Number.isFinite(x) ? (x > 0 ? '+Infinity' : '−Infinity') : x.toPrecision(digits);
 
-function duration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '–';
-  if (seconds < 90) return `${Math.round(seconds)} s`;
-  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
-}
-
 export function renderStats(run: { summary: RunSummary; points: MetricPoint[] } | null, alpha: number): void {
   const rows: [string, string][] = [];
   if (run) {
     const s = run.summary, pts = run.points, last = pts.at(-1);
     const recent = pts.slice(-20);
     const tps = recent.reduce((a, p) => a + (p.tokensPerSecond ?? 0), 0) / Math.max(1, recent.length);
-    const stepsPerSecond = tps / Math.max(1, s.tokensPerStep);
     const step = last?.step ?? 0;
-    let eta = '–';
-    if (s.state === 'running' && stepsPerSecond > 0) {
-      if (s.maxSteps > 0) eta = `${duration((s.maxSteps - step) / stepsPerSecond)} (to step ${s.maxSteps})`;
-      else if (s.trainTokens > 0) {
-        const perEpoch = Math.max(1, Math.floor(s.trainTokens / s.tokensPerStep));
-        eta = `${duration((perEpoch - (step % perEpoch)) / stepsPerSecond)} to the end of this epoch`;
-      }
-    }
+    const eta = etaText(s, pts);
     const lastValid = [...pts].reverse().find((p) => p.validLoss !== undefined || p.validMetrics !== undefined);
     const valid = lastValid?.validLoss;
     let smooth = NaN;
@@ -50,8 +36,9 @@ export function renderStats(run: { summary: RunSummary; points: MetricPoint[] } 
     for (const p of pts.slice(-200)) if (Number.isFinite(p.loss)) (sv = alpha * sv + (1 - alpha) * p.loss), (sw = alpha * sw + (1 - alpha));
     if (sw > 0) smooth = sv / sw;
     rows.push(
-      ['Model', s.model], ['State', s.nonFinite ? `paused: non-finite value at step ${s.nonFinite.step}` : s.state], ['Step', String(step)],
+      ['Model', s.model], ['State', stateText(s)], ['Step', String(s.state === 'interrupted' && s.trust ? Math.max(step, s.trust.step) : step)],
       ['Loss', s.nonFinite ? 'NaN / Infinity (weights rolled back)' : `${fmt(last?.loss)} (smoothed ${fmt(smooth)})`], ['Validation loss', fmt(valid)],
+      ['Best validation', s.trust?.best ? `${fmt(s.trust.best.validLoss)} at step ${s.trust.best.step}` : '–'],
       ...taskRows(s.task, last, lastValid),
       ['Learning rate', fmt(last?.lr, 3)], [`${positionsName(s.task)} / s`, recent.length ? Math.round(tps).toLocaleString('en-US') : '–'], ['ETA', eta],
     );

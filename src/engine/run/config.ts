@@ -48,6 +48,9 @@ export interface RunConfig {
   validBatches: number;
   checkpointEvery: number;
   snapshotEvery: number;
+  /** Stop when validation loss has not improved for `patience` validations, keeping the best weights (bestWeights.ts). */
+  earlyStopping: boolean;
+  patience: number;
 }
 
 type Key = keyof RunConfig;
@@ -61,6 +64,11 @@ interface FieldBase<K extends Key> {
   setting: string | null;
   /** The tasks that read this field (undefined = every task). A CLI flag given for another task is refused. */
   tasks?: readonly TaskKind[];
+  /**
+   * Added after runs were first saved: a config that lacks it (a checkpoint's or a stored run's, written before
+   * the field existed) reads as the default, so those runs still resume. New configs always carry every field.
+   */
+  addedLater?: true;
 }
 export type FieldSpec =
   | (FieldBase<Key> & { type: 'int'; default: number; min: number; max: number })
@@ -137,6 +145,10 @@ export const RUN_CONFIG_FIELDS: readonly FieldSpec[] = [
     description: 'Save a resumable checkpoint every this many steps (0 = only when stopped or asked).' },
   { key: 'snapshotEvery', type: 'int', default: 100, min: 0, max: 1e9, flag: null, setting: null,
     description: 'Editor: send the current weights to completions and Translate every this many steps (0 = only on request).' },
+  { key: 'earlyStopping', type: 'bool', default: false, flag: 'early-stopping', setting: 'earlyStopping', addedLater: true,
+    description: 'Stop when validation loss has not improved for `patience` validations in a row, and keep the best weights (Keras EarlyStopping with restore_best_weights). Train on Selection turns it on unless set here.' },
+  { key: 'patience', type: 'int', default: 5, min: 1, max: 1e6, flag: 'patience', setting: 'patience', addedLater: true,
+    description: 'Early stopping: validations without an improvement of validation loss before training stops.' },
 ];
 
 export const DEFAULT_RUN_CONFIG: Readonly<RunConfig> = Object.freeze(
@@ -189,7 +201,11 @@ export function parseRunConfig(v: unknown, where = 'config'): RunConfig {
   for (const k of Object.keys(o)) if (!FIELD_BY_KEY.has(k)) throw new ConfigError(`${where}.${k}`, 'is not a run setting');
   const out: Record<string, unknown> = {};
   for (const f of RUN_CONFIG_FIELDS) {
-    if (!(f.key in o)) throw new ConfigError(`${where}.${f.key}`, 'is missing');
+    if (!(f.key in o) || (f.addedLater && o[f.key] === undefined)) {
+      if (!f.addedLater) throw new ConfigError(`${where}.${f.key}`, 'is missing');
+      out[f.key] = f.default;
+      continue;
+    }
     out[f.key] = checkField(f, o[f.key], where);
   }
   const c = out as unknown as RunConfig;
@@ -212,6 +228,9 @@ export function configProblem(c: RunConfig): { field: Key; message: string } | n
   if (c.task === 'one-to-many' && c.bidirectional) return { field: 'bidirectional', message: 'a one-to-many model cannot be bidirectional: it writes its text left to right' };
   if (c.task === 'seq2seq' && c.cell !== 'lstm' && c.cell !== 'gru') return { field: 'cell', message: `seq2seq needs an lstm or gru encoder and decoder, not ${c.cell}` };
   if (c.dropout > 0 && c.layers === 1) return { field: 'dropout', message: 'dropout applies between stacked layers; use it with 2 or more layers' };
+  if (c.earlyStopping && (c.validEvery === 0 || c.validBatches === 0)) {
+    return { field: 'earlyStopping', message: 'watches validation loss: set validEvery and validBatches above 0' };
+  }
   if (c.decay && c.steps < 2) return { field: 'decay', message: 'the cosine decay runs over the step limit: set steps to 2 or more' };
   if (c.attentionLocation > 0 && (c.attention !== 'additive' || c.attentionLocation % 2 === 0)) {
     return { field: 'attentionLocation', message: `takes an odd kernel width with additive attention, got ${c.attentionLocation} with ${c.attention}` };

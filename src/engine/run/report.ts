@@ -35,6 +35,11 @@ export interface TrainMetric {
   validLoss?: number;
   validBitsPerChar?: number;
   validMetrics?: TaskMetrics;
+  /** On validation points: the step and loss of the lowest validation loss so far (this one included). */
+  bestStep?: number;
+  bestValidLoss?: number;
+  /** On validation points: the model memorises now (run/memorising.ts says precisely when). */
+  memorising?: boolean;
 }
 
 export interface RunInfo {

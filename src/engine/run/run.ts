@@ -20,6 +20,8 @@ import { ConfigError, configProblem, parseRunConfig, type RunConfig } from './co
 import { trainValidSets, type TaskData } from './data';
 import type { AttentionFrame, RunInfo, StackGradients, TrainMetric, Validation } from './report';
 import { attentionFrame } from './attentionFrame';
+import type { BestValidation } from './bestWeights';
+import { ValidationWatch } from './validationWatch';
 import { restoreRunState, saveRunState, trainingParts, type TrainingParts } from './runState';
 import { LmValidation, OneToManyValidation, Seq2SeqValidation, SequenceValidation } from './validation';
 
@@ -30,6 +32,8 @@ export class TrainingRun {
   readonly parts: TrainingParts;
   /** Cumulative learning-rate factor and the current norm clip, as changed by adjust() (saved in checkpoints). */
   lrScale = 1;
+  /** Best weights, early stopping and the memorising detector (validationWatch.ts; saved in checkpoints). */
+  readonly watch: ValidationWatch;
   private readonly tokensPerChar: number;
 
   private constructor(
@@ -37,6 +41,7 @@ export class TrainingRun {
     private readonly validation: LmValidation | Seq2SeqValidation | SequenceValidation | OneToManyValidation,
   ) {
     this.parts = trainingParts(task);
+    this.watch = new ValidationWatch(task.params.data);
     this.tokensPerChar = task.kind === 'lm' && train.kind === 'lm'
       ? (task.batcher!.rowLength * task.batcher!.batchSize) / Math.max(1, train.text.length) : 0;
   }
@@ -92,7 +97,9 @@ export class TrainingRun {
 
   /** One optimizer step on the next batch (its StepStats object is reused: copy what you keep). */
   trainStep(): StepStats {
-    return this.task.trainStep();
+    const s = this.task.trainStep();
+    if (s.nonFinite === null) this.watch.onStep(s.loss);
+    return s;
   }
 
   /** A step's statistics as a metric point (bits per character for lm). */
@@ -105,9 +112,57 @@ export class TrainingRun {
     return m;
   }
 
-  /** Validation loss and task metrics on the first `validBatches` batches of the validation set, or null without one. */
+  /**
+   * Validation loss and task metrics on the first `validBatches` batches of the validation set, or null without one.
+   * The first validation at each step also feeds the best weights, early stopping and the memorising detector.
+   */
   validate(): Validation | null {
-    return this.validation.run(this.config.validBatches);
+    const v = this.validation.run(this.config.validBatches);
+    if (v) this.watch.onValidation(this.step, v.loss, this.task.params.data);
+    return v;
+  }
+
+  /** The step and loss of the lowest validation loss so far, or null before the first validation. */
+  get best(): BestValidation | null {
+    return this.watch.bestWeights.best;
+  }
+
+  /** Whether the model memorises at the last validation (memorising.ts says precisely what that means). */
+  get memorising(): boolean {
+    return this.watch.detector.holds();
+  }
+
+  /** The first step at which the model was seen memorising, or null: a driver tells the user once per run. */
+  get memorisingSince(): number | null {
+    return this.watch.memorisingSince;
+  }
+
+  /** Early stopping is on and `patience` validations in a row brought no improvement: the driver should stop. */
+  get shouldStopEarly(): boolean {
+    return this.config.earlyStopping && this.watch.bestWeights.exhausted(this.config.patience);
+  }
+
+  /** Puts the best validation's weights back into the model (Keras's restore_best_weights); false without a best. */
+  restoreBest(): boolean {
+    if (!this.watch.bestWeights.restoreInto(this.task.params.data)) return false;
+    this.parts.core.weightsReplaced();
+    return true;
+  }
+
+  /**
+   * The best validation's weights as checkpoint files (no training state: resume from the latest), or null before
+   * the first validation. `info` gains `best: { step, validLoss }`. Allocates the files (not a per-step call).
+   */
+  bestCheckpoint(info: Record<string, unknown> = {}): CheckpointFiles | null {
+    const best = this.best;
+    if (!best) return null;
+    const arena = this.task.params.data, current = arena.slice();
+    arena.set(this.watch.bestWeights.weights);
+    try {
+      return taskCheckpoint(this.task, { ...info, best }, null);
+    } finally {
+      arena.set(current);
+    }
   }
 
   /** The recurrent stacks whose ‖∂L/∂h_t‖ is reported, with the time steps of the last batch. */

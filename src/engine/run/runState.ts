@@ -3,7 +3,9 @@
 //   rng         the run's one generator (dropout, teacher forcing, shuffling draw from it)
 //   extra       { config: the RunConfig, lrScale and clip as adjusted, position }
 //               position: lm { epoch, chunk, carried, rows }; others { epoch, order } (BatchOrder.getState())
+//               watch: the best validation, early-stopping wait and memorising detector (validationWatch.ts)
 //   buffers     lm: the carried BPTT state "carry_h", "carry_c" ((L·B·H) each; zeros for a GRU's c)
+//               "best_weights": the best validation's weights, laid out as the parameter arena (once there is one)
 // restoreRunState checks ALL of it against the run before it writes anything, so a checkpoint that does not fit
 // leaves the run as it was.
 import type { LoadedCheckpoint, TrainingState } from '../checkpoint';
@@ -13,6 +15,7 @@ import type { AnyTask } from '../tasks/checkpoint';
 import type { TrainStep } from '../trainer';
 import { schedule } from '../runDerived';
 import type { RunConfig } from './config';
+import type { ValidationWatch } from './validationWatch';
 
 /** The parts of a task's training loop that a checkpoint saves. */
 export interface TrainingParts {
@@ -38,6 +41,7 @@ export interface RunView {
   readonly task: AnyTask;
   readonly parts: TrainingParts;
   lrScale: number;
+  readonly watch: ValidationWatch;
   adjust(lrScale?: number, clip?: number | null): void;
 }
 
@@ -58,6 +62,9 @@ export function saveRunState(run: RunView): TrainingState {
   const cfg = core.cfg;
   const extra: Record<string, unknown> = { config: run.config, lrScale: run.lrScale, clip: cfg.clipNorm };
   const buffers: TrainingState['buffers'] = {};
+  const watched = run.watch.state();
+  extra.watch = watched.watch;
+  if (watched.bestWeights) buffers.best_weights = { shape: [watched.bestWeights.length], data: watched.bestWeights };
   if (task.kind === 'lm') {
     const b = task.batcher!, rnn = task.model.rnn, n = rnn.cfg.numLayers * b.batchSize * rnn.cfg.hiddenSize;
     const carry = task.trainer!.carry();
@@ -81,6 +88,7 @@ export function restoreRunState(run: RunView, t: NonNullable<LoadedCheckpoint['t
   const lrScale = t.extra['lrScale'], clip = t.extra['clip'];
   if (typeof lrScale !== 'number' || !(lrScale > 0 && lrScale <= 1)) throw new Error(`the checkpoint's training.extra.lrScale must be in (0, 1], got ${JSON.stringify(lrScale)}`);
   if (clip !== null && !(typeof clip === 'number' && clip > 0 && Number.isFinite(clip))) throw new Error(`the checkpoint's training.extra.clip must be a positive number or null, got ${JSON.stringify(clip)}`);
+  const loadWatch = run.watch.prepareLoad(t.extra['watch'], t.buffers['best_weights']?.data, task.params.size);
   let seek: () => void;
   if (task.kind === 'lm') {
     const b = task.batcher!, rnn = task.model.rnn, n = rnn.cfg.numLayers * b.batchSize * rnn.cfg.hiddenSize;
@@ -116,4 +124,5 @@ export function restoreRunState(run: RunView, t: NonNullable<LoadedCheckpoint['t
   run.adjust(lrScale);
   task.epoch = pos.epoch!;
   seek();
+  loadWatch();
 }

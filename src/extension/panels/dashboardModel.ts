@@ -7,6 +7,7 @@ import type { RunConfig, TaskKind } from '../../engine/run/config';
 import {
   DASHBOARD_LIMITS, type GradThroughTime, type MetricPoint, type RunStatus, type RunSummary, type StackGradThroughTime, type TaskScores,
 } from '../../protocol/dashboard';
+import { runTrust } from './runTrust';
 
 /** One training step as the worker reports it: the fields of the training protocol's TrainMetric the dashboard reads. */
 export interface LivePoint {
@@ -24,6 +25,7 @@ export interface LivePoint {
   readonly validLoss?: number;
   readonly validBitsPerChar?: number;
   readonly validMetrics?: TaskScores;
+  readonly epoch?: number;
 }
 
 /** The fields of the training protocol's RunInfo the dashboard reads. */
@@ -47,6 +49,12 @@ export interface FeedRun {
   readonly history: readonly LivePoint[];
   readonly message: string | null;
   readonly nonFinite: { readonly tensor: string; readonly step: number } | null;
+  /** The step reached, best validation, memorising, ending and last checkpoint (runTrust.ts reads them). */
+  readonly step?: number;
+  readonly best?: { readonly step: number; readonly validLoss: number } | null;
+  readonly memorisingSince?: number | null;
+  readonly lastCheckpointStep?: number | null;
+  readonly ending?: { readonly early: boolean; readonly keptBest: boolean } | null;
 }
 
 const L = DASHBOARD_LIMITS;
@@ -72,6 +80,7 @@ export function summarize(run: FeedRun): RunSummary {
     trainTokens: within(perStep > 0 ? examples : 0, 0, L.tokens), trainExamples: within(examples, 0, L.tokens),
     nonFinite: run.nonFinite ? { tensor: cut(run.nonFinite.tensor, L.nameChars), step: run.nonFinite.step, message: cut(run.message ?? '', L.messageChars) } : null,
     message: run.message === null ? null : cut(run.message, L.messageChars),
+    trust: runTrust(run),
   };
 }
 
@@ -81,6 +90,7 @@ export function toPoint(p: LivePoint, task: TaskKind): MetricPoint {
   return {
     step: p.step, loss: p.loss, gradNorm: p.gradNorm, gradNormAfterClip: p.gradNormAfterClip, clipped: p.clipped,
     groupNorms: p.groupNorms.length <= L.groups ? p.groupNorms : p.groupNorms.slice(0, L.groups), lr: p.lr, tokensPerSecond: p.tokensPerSecond,
+    ...(p.epoch !== undefined && Number.isInteger(p.epoch) && p.epoch >= 0 && p.epoch <= L.steps ? { epoch: p.epoch } : {}),
     ...(p.validLoss !== undefined ? { validLoss: p.validLoss } : {}),
     ...(lm && p.bitsPerChar !== undefined ? { bitsPerChar: p.bitsPerChar } : {}),
     ...(lm && p.validBitsPerChar !== undefined ? { validBitsPerChar: p.validBitsPerChar } : {}),

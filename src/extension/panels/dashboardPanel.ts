@@ -130,6 +130,14 @@ const DASHBOARD_BODY = `
         <button data-action="rollback">Roll back to the last checkpoint</button>
       </div>
     </section>
+    <section id="trust" class="alert notice" role="status" aria-live="polite" hidden>
+      <h2 id="trust-title"></h2>
+      <p id="trust-message"></p>
+      <div class="controls">
+        <button id="trust-resume" data-action="resume" hidden>Resume</button>
+        <button id="trust-keep-best" data-action="stopKeepBest" hidden>Stop and keep best weights</button>
+      </div>
+    </section>
     <section class="stats-card">
       <dl id="stats"></dl>
     </section>

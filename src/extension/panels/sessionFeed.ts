@@ -26,7 +26,9 @@ export function feedSource(session: TrainingSession): FeedSource {
 }
 
 function feedEvent(e: SessionEvent): FeedEvent {
-  return e.type === 'metrics' ? { type: 'metrics', run: feedRun(e.run), points: e.points.map(livePoint) } : { type: e.type, run: feedRun(e.run) };
+  if (e.type === 'metrics') return { type: 'metrics', run: feedRun(e.run), points: e.points.map(livePoint) };
+  // A new best or the memorising notice changes what the run's summary says (its trust line): a state update.
+  return { type: e.type === 'best' || e.type === 'memorising' ? 'state' : e.type, run: feedRun(e.run) };
 }
 
 /** A session record as the feed reads it. */
@@ -34,6 +36,7 @@ export function feedRun(r: RunRecord): FeedRun {
   const info = r.info;
   return {
     id: r.id, name: r.name, state: r.state, config: r.config, message: r.message, nonFinite: r.nonFinite,
+    step: r.step, best: r.best ?? null, memorisingSince: r.memorisingSince ?? null, lastCheckpointStep: r.lastCheckpointStep, ending: r.ending ?? null,
     info: info && { task: info.task, paramCount: info.paramCount, trainExamples: info.trainExamples, groups: info.groups, stacks: info.stacks },
     // Mapped only when read (a replay): events pass the record on every metrics batch.
     get history() {

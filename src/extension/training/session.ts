@@ -12,6 +12,9 @@ import {
 } from '../../protocol/training';
 import type { RunStore, StoredRun } from './store';
 
+/** How often the step a run reached is written down (a reload-interrupted run then says how far it got). */
+const PROGRESS_EVERY_MS = 1000;
+
 /** Rejected worker messages kept for diagnostics (the oldest are dropped). */
 const MAX_REJECTED_KEPT = 100;
 
@@ -38,6 +41,13 @@ export interface RunRecord {
   languages?: string[];
   /** seq2seq with attention: the latest live attention frame (the followed source decoded at `step`). */
   attention?: { step: number; frame: AttentionFrame } | null;
+  /** The lowest validation loss so far and its weights (the worker's `best`; after a reload, the stored best's step). */
+  best?: { step: number; validLoss: number } | null;
+  bestSnapshot?: { step: number; data: Float32Array } | null;
+  /** The step at which the model was first seen memorising (validation loss up, training loss down), or null. */
+  memorisingSince?: number | null;
+  /** How the run ended: early stopping, and whether its final weights are the best validation's. */
+  ending?: { early: boolean; keptBest: boolean } | null;
 }
 
 export type SessionEvent =
@@ -46,6 +56,10 @@ export type SessionEvent =
   | { type: 'snapshot'; run: RunRecord }
   | { type: 'checkpoint'; run: RunRecord; step: number }
   | { type: 'message'; run: RunRecord; level: 'info' | 'warning' | 'error'; text: string }
+  /** Once per run: the model memorises (validation loss rising while training loss falls); offer to stop and keep the best. */
+  | { type: 'memorising'; run: RunRecord; text: string }
+  /** A new best validation: `run.best` and `run.bestSnapshot` hold it, the store saves its checkpoint. */
+  | { type: 'best'; run: RunRecord }
   /** A seq2seq run with attention decoded one source with its current weights (the live attention view). */
   | { type: 'attention'; run: RunRecord; step: number; frame: AttentionFrame };
 
@@ -66,6 +80,8 @@ export class TrainingSession {
   private listeners = new Set<(e: SessionEvent) => void>();
   private waiters: { until: (m: WorkerToHost) => boolean; resolve: () => void }[] = [];
   private counter = 0;
+  /** When each run's progress.json was last written (the step a reload-interrupted run had reached). */
+  private progressWritten = new Map<string, number>();
   /** Messages rejected at the boundary (for diagnostics and tests). */
   readonly rejected: string[] = [];
 
@@ -95,7 +111,9 @@ export class TrainingSession {
       languages: opts.languages,
     };
     this.runs.set(id, run);
-    await this.store.saveRun({ id, name: run.name, config: opts.config, train: opts.train, valid: opts.valid, corpusMessages: run.corpusMessages });
+    await this.store.saveRun({
+      id, name: run.name, config: opts.config, train: opts.train, valid: opts.valid, corpusMessages: run.corpusMessages, ...(opts.languages ? { languages: opts.languages } : {}),
+    });
     await this.launch(run, { type: 'start', runId: id, config: opts.config, train: opts.train, valid: opts.valid });
     return run;
   }
@@ -117,6 +135,8 @@ export class TrainingSession {
     if (keep >= 0) run.history.length = keep;
     run.message = null;
     run.nonFinite = null;
+    run.ending = null;
+    await this.store.clearEnded(runId);
     await this.launch(run, { type: 'start', runId, config: stored.config, train: stored.train, valid: stored.valid, resume: ck });
     return run;
   }
@@ -133,6 +153,8 @@ export class TrainingSession {
         }
       }
     }
+    // Announced once all are in, so `current` is already the newest when listeners (dashboard, models) hear of them.
+    for (const run of out) this.emit({ type: 'state', run });
     return out;
   }
 
@@ -183,13 +205,16 @@ export class TrainingSession {
     return p;
   }
 
-  /** Stops the worker's run: it saves a final checkpoint, then ends; the worker is terminated if it does not. */
-  async stop(timeoutMs = 10_000): Promise<void> {
+  /**
+   * Stops the worker's run: it saves a final checkpoint, then ends; the worker is terminated if it does not.
+   * `keepBest`: the final weights are the best validation's (the memorising notice's "Stop and keep best weights").
+   */
+  async stop(timeoutMs = 10_000, keepBest = false): Promise<void> {
     const w = this.worker, run = this.workerRun;
     if (!w || !run) return;
     this.setState(run, 'stopping');
     const exited = new Promise<void>((r) => w.once('exit', () => r()));
-    this.send({ type: 'stop' });
+    this.send(keepBest ? { type: 'stop', keepBest } : { type: 'stop' });
     const timer = setTimeout(() => void w.terminate(), timeoutMs);
     await exited;
     clearTimeout(timer);
@@ -215,9 +240,15 @@ export class TrainingSession {
     if (!stored) throw new Error(`no stored run ${id}`);
     const ck = await this.store.loadCheckpoint(id);
     const step = ck ? checkpointStep(ck) : 0;
+    // A run that ended in its window (Stop, its step budget, early stopping, a fatal error) stays ended; any
+    // other was live when the window went away: interrupted, resumable from its last checkpoint.
+    const ended = await this.store.loadEnded(id);
+    const best = await this.store.loadBestInfo(id);
+    const reached = Math.max(step, (await this.store.loadProgress(id)) ?? 0);
     const run: RunRecord = {
-      id, name: stored.name, config: stored.config, state: 'interrupted', step, history: [], info: null,
+      id, name: stored.name, config: stored.config, state: ended ? ended.state : 'interrupted', step: ended?.step ?? reached, history: [], info: null,
       lastCheckpointStep: ck ? step : null, message: null, nonFinite: null, corpusMessages: stored.corpusMessages, snapshot: null,
+      best: best ?? null, ending: ended?.ending ?? null, languages: stored.languages,
     };
     this.runs.set(id, run);
     return run;
@@ -271,6 +302,13 @@ export class TrainingSession {
         // One push per point: spreading a large batch into push() overflows the call stack.
         for (const p of m.points) run.history.push(p);
         run.step = m.points[m.points.length - 1]?.step ?? run.step;
+        for (const p of m.points) {
+          if (p.bestStep !== undefined && p.bestValidLoss !== undefined && (!run.best || run.best.step !== p.bestStep)) run.best = { step: p.bestStep, validLoss: p.bestValidLoss };
+        }
+        if (Date.now() - (this.progressWritten.get(run.id) ?? 0) >= PROGRESS_EVERY_MS) {
+          this.progressWritten.set(run.id, Date.now());
+          void this.store.saveProgress(run.id, run.step).catch(() => undefined); // best effort: only the interrupted notice reads it
+        }
         this.emit({ type: 'metrics', run, points: m.points });
         return;
       case 'checkpoint':
@@ -286,6 +324,7 @@ export class TrainingSession {
         return;
       case 'paused':
         run.step = m.step;
+        void this.store.saveProgress(run.id, m.step).catch(() => undefined);
         if (m.reason === 'nonfinite') {
           run.nonFinite = { tensor: m.tensor ?? 'loss', step: m.step };
           run.message = m.message ?? `non-finite value at step ${m.step}`;
@@ -302,10 +341,33 @@ export class TrainingSession {
         return;
       case 'stopped':
         run.step = m.step;
+        run.ending = { early: m.early === true, keptBest: m.keptBest === true };
+        void this.store.saveEnded(run.id, { state: 'stopped', step: m.step, ending: run.ending });
+        if (m.early) {
+          const b = run.best;
+          run.message = `Early stopping: validation loss had not improved for ${run.config.patience} validations, so training stopped at step ${m.step} and kept the best weights${b ? ` (step ${b.step}, validation loss ${b.validLoss.toFixed(4)})` : ''}.`;
+        }
         this.setState(run, 'stopped');
+        if (m.early) this.emit({ type: 'message', run, level: 'info', text: run.message! });
         return;
+      case 'best':
+        run.best = { step: m.step, validLoss: m.validLoss };
+        run.bestSnapshot = { step: m.step, data: m.data };
+        void this.store.saveBestCheckpoint(run.id, m.files, run.best).then(
+          () => this.emit({ type: 'best', run }),
+          (e: Error) => this.emit({ type: 'message', run, level: 'error', text: `Could not save the best checkpoint (step ${m.step}): ${e.message}` }),
+        );
+        return;
+      case 'memorising': {
+        run.memorisingSince = m.step;
+        const text = `"${run.name}" is memorising its training data: since step ${m.step} validation loss has risen at every validation while training loss fell. ` +
+          `The best validation loss was ${m.bestValidLoss.toFixed(4)} at step ${m.bestStep}.`;
+        this.emit({ type: 'memorising', run, text });
+        return;
+      }
       case 'error':
         run.message = m.message;
+        if (m.fatal && run.state === 'starting') void this.store.saveEnded(run.id, { state: 'failed', step: run.step, ending: null });
         if (m.fatal) this.setState(run, run.state === 'starting' ? 'failed' : 'crashed');
         this.emit({ type: 'message', run, level: 'error', text: m.message });
         return;

@@ -10,6 +10,12 @@
 //   runs/<id>/corpus.json                { train, valid }: the texts, so a run resumes after a window reload
 //   runs/<id>/latest.json                { dir: "ckpt-0000120-lq3x1a", step: 120 }
 //   runs/<id>/ckpt-0000120-lq3x1a/       model.safetensors, training.safetensors, seqlab.json
+//   runs/<id>/best.json                  { dir: "best-0000100-lq3x1b", step: 100, validLoss: 1.63 }: the best validation's
+//   runs/<id>/best-0000100-lq3x1b/       model.safetensors, seqlab.json (no training state: resume from the latest)
+//   runs/<id>/progress.json              { step }: the step the run last reported (every few seconds), so a run
+//                                        interrupted by a reload can say how far it got
+//   runs/<id>/ended.json                 { state, step, ending }: written when the run ends in its window; a run
+//                                        without it was live when the window went away (interrupted)
 // (ckpt-0000120/ without a save id is how earlier versions named the folder; those still load.)
 // The file system is abstracted (FileApi) so the extension uses workspace.fs and tests use Node's fs.
 import * as fs from 'node:fs/promises';
@@ -24,7 +30,18 @@ export interface StoredRun {
   train: string;
   valid: string;
   corpusMessages: string[];
+  /** Language ids of the corpus documents (completions are offered there after a reload too). */
+  languages?: string[];
 }
+
+/** How a run ended in its window (runs/<id>/ended.json). */
+export interface RunEnded {
+  state: 'stopped' | 'failed';
+  step: number;
+  ending: { early: boolean; keptBest: boolean } | null;
+}
+
+export type ModelUse = 'best' | 'latest';
 
 export interface RunStore {
   saveRun(run: StoredRun): Promise<void>;
@@ -34,6 +51,18 @@ export interface RunStore {
   loadCheckpoint(id: string): Promise<CheckpointBytes | null>;
   /** Directory of the run's latest checkpoint (for export), or null. */
   checkpointDir(id: string): Promise<string | null>;
+  /** The best validation's weights (TrainingRun.bestCheckpoint), kept beside the latest. */
+  saveBestCheckpoint(id: string, files: CheckpointBytes, best: { step: number; validLoss: number }): Promise<void>;
+  loadBestCheckpoint(id: string): Promise<CheckpointBytes | null>;
+  loadBestInfo(id: string): Promise<{ step: number; validLoss: number } | null>;
+  /** The checkpoint a command uses: the best (falling back to the latest when there is none yet) or the latest. */
+  loadModelCheckpoint(id: string, use: ModelUse): Promise<CheckpointBytes | null>;
+  saveEnded(id: string, ended: RunEnded): Promise<void>;
+  loadEnded(id: string): Promise<RunEnded | null>;
+  /** A resumed run is live again. */
+  clearEnded(id: string): Promise<void>;
+  saveProgress(id: string, step: number): Promise<void>;
+  loadProgress(id: string): Promise<number | null>;
   /** Resolves when every save started so far has finished. */
   flush(): Promise<void>;
 }
@@ -51,6 +80,8 @@ export interface FileApi {
 
 /** A checkpoint folder's name: ckpt-<step, 7 digits>[-<save id>]. */
 const CKPT_DIR = /^ckpt-(\d+)(?:-([0-9a-z]+))?$/;
+/** The best checkpoint's folder: best-<step, 7 digits>-<save id>. */
+const BEST_DIR = /^best-(\d+)-([0-9a-z]+)$/;
 const enc = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
 const dec = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
 
@@ -64,6 +95,7 @@ export class FileRunStore implements RunStore {
 
   async saveRun(run: StoredRun): Promise<void> {
     const { train, valid, ...rest } = run;
+    await this.clearEnded(run.id);
     await this.track(this.files.write(`runs/${run.id}/corpus.json`, enc(JSON.stringify({ train, valid }))));
     await this.track(this.files.write(`runs/${run.id}/run.json`, enc(JSON.stringify(rest, null, 1))));
   }
@@ -103,6 +135,82 @@ export class FileRunStore implements RunStore {
     for (const n of await this.files.list(`runs/${id}`)) {
       const stale = (CKPT_DIR.test(n) && n !== dir && n !== previous) || /^\.?latest\.json\..*\.tmp$/.test(n);
       if (stale) await this.files.remove(`runs/${id}/${n}`);
+    }
+  }
+
+  saveBestCheckpoint(id: string, files: CheckpointBytes, best: { step: number; validLoss: number }): Promise<void> {
+    const prev = this.chains.get(id) ?? Promise.resolve();
+    const next = prev.catch(() => undefined).then(() => this.writeBest(id, files, best));
+    this.chains.set(id, next);
+    return this.track(next);
+  }
+
+  /** As writeCheckpoint: a fresh folder, seqlab.json last, then best.json; the folders it no longer names go. */
+  private async writeBest(id: string, files: CheckpointBytes, best: { step: number; validLoss: number }): Promise<void> {
+    const dir = `best-${String(best.step).padStart(7, '0')}-${Date.now().toString(36)}${(this.saves++).toString(36)}`;
+    await this.files.write(`runs/${id}/${dir}/${MODEL_FILE}`, files.model);
+    await this.files.write(`runs/${id}/${dir}/${META_FILE}`, enc(files.meta));
+    await this.files.write(`runs/${id}/best.json`, enc(JSON.stringify({ dir, ...best })));
+    for (const n of await this.files.list(`runs/${id}`)) if (BEST_DIR.test(n) && n !== dir) await this.files.remove(`runs/${id}/${n}`);
+  }
+
+  async loadBestInfo(id: string): Promise<{ step: number; validLoss: number } | null> {
+    const b = await this.bestPointer(id);
+    return b && { step: b.step, validLoss: b.validLoss };
+  }
+
+  async loadBestCheckpoint(id: string): Promise<CheckpointBytes | null> {
+    const b = await this.bestPointer(id);
+    return b ? this.readFolder(`runs/${id}/${b.dir}`) : null;
+  }
+
+  async loadModelCheckpoint(id: string, use: ModelUse): Promise<CheckpointBytes | null> {
+    return (use === 'best' ? await this.loadBestCheckpoint(id) : null) ?? this.loadCheckpoint(id);
+  }
+
+  async saveEnded(id: string, ended: RunEnded): Promise<void> {
+    await this.track(this.files.write(`runs/${id}/ended.json`, enc(JSON.stringify(ended))));
+  }
+
+  async loadEnded(id: string): Promise<RunEnded | null> {
+    const b = await this.files.read(`runs/${id}/ended.json`);
+    if (!b) return null;
+    try {
+      const e = JSON.parse(dec(b)) as Partial<RunEnded>;
+      return (e.state === 'stopped' || e.state === 'failed') && Number.isInteger(e.step) ? { state: e.state, step: e.step!, ending: e.ending ?? null } : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async saveProgress(id: string, step: number): Promise<void> {
+    await this.track(this.files.write(`runs/${id}/progress.json`, enc(JSON.stringify({ step }))));
+  }
+
+  async loadProgress(id: string): Promise<number | null> {
+    const b = await this.files.read(`runs/${id}/progress.json`);
+    try {
+      const step = b ? (JSON.parse(dec(b)) as { step?: unknown }).step : null;
+      return typeof step === 'number' && Number.isInteger(step) && step >= 0 ? step : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async clearEnded(id: string): Promise<void> {
+    await this.files.remove(`runs/${id}/ended.json`);
+  }
+
+  /** best.json, or null when it is missing, unreadable or names something else. */
+  private async bestPointer(id: string): Promise<{ dir: string; step: number; validLoss: number } | null> {
+    const b = await this.files.read(`runs/${id}/best.json`);
+    if (!b) return null;
+    try {
+      const p = JSON.parse(dec(b)) as { dir?: unknown; step?: unknown; validLoss?: unknown };
+      return typeof p.dir === 'string' && BEST_DIR.test(p.dir) && Number.isInteger(p.step) && typeof p.validLoss === 'number'
+        ? { dir: p.dir, step: p.step as number, validLoss: p.validLoss } : null;
+    } catch {
+      return null;
     }
   }
 

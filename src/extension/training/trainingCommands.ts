@@ -43,8 +43,12 @@ export function registerTraining(context: vscode.ExtensionContext): TrainingSess
   const session = new TrainingSession(vscode.Uri.joinPath(context.extensionUri, 'dist', 'trainWorker.js').fsPath, new FileRunStore(files));
   context.subscriptions.push({ dispose: () => session.dispose() });
   context.subscriptions.push(session.onEvent((e) => onSessionEvent(session, e)));
-  // Runs of an earlier window (e.g. one reloaded mid-training) become resumable.
-  void session.loadStoredRuns().catch((e: Error) => console.error('[seqlab] could not list stored runs', e));
+  // Runs of an earlier window (e.g. one reloaded mid-training) become resumable; the newest, if it was live when
+  // the window went away, says so with a Resume (its last checkpoint serves completions meanwhile: use/models.ts).
+  void session.loadStoredRuns().then((runs) => {
+    const newest = runs.at(-1);
+    if (newest && newest.state === 'interrupted' && session.current === newest) void offerInterruptedResume(newest);
+  }).catch((e: Error) => console.error('[seqlab] could not list stored runs', e));
 
   const fail = (error: string): CommandResult => {
     void vscode.window.showErrorMessage(error);
@@ -94,7 +98,8 @@ export function registerTraining(context: vscode.ExtensionContext): TrainingSess
       else await session.resumeRun(run.id);
       return { ok: true, runId: run.id };
     })),
-    vscode.commands.registerCommand(TrainingCommands.stop, () => guard(async () => (await session.stop(), { ok: true }))),
+    // keepBest: the final weights are the best validation's (the memorising notice's "Stop and keep best weights").
+    vscode.commands.registerCommand(TrainingCommands.stop, (args?: { keepBest?: boolean }) => guard(async () => (await session.stop(10_000, args?.keepBest === true), { ok: true }))),
     vscode.commands.registerCommand(TrainingCommands.exportPytorch, (args?: { runId?: string; out?: string }) => guard(async () => {
       const run = args?.runId ? session.runs.get(args.runId) : session.current;
       if (!run) return fail('There is no training run to export: train a model first.');
@@ -130,6 +135,12 @@ function onSessionEvent(session: TrainingSession, e: SessionEvent): void {
       else if (e.run.state === 'crashed') void offerResume(session, e.run, e.text);
       else if (e.level === 'error') void vscode.window.showErrorMessage(e.text);
       else if (e.level === 'warning') void vscode.window.showWarningMessage(e.text);
+      else void vscode.window.showInformationMessage(e.text);
+      return;
+    case 'memorising':
+      void offerStopKeepBest(session, e.run, e.text);
+      return;
+    case 'best':
       return;
     case 'snapshot':
     case 'checkpoint':
@@ -148,6 +159,28 @@ async function offerNonFiniteRemedies(session: TrainingSession, run: RunRecord, 
     await session.rollback();
     session.resume();
   }
+}
+
+/** Once per run (the worker says it once): the model memorises; offer to stop with the best weights. */
+async function offerStopKeepBest(session: TrainingSession, run: RunRecord, text: string): Promise<void> {
+  const keep = STOP_KEEP_BEST;
+  const pick = await vscode.window.showWarningMessage(`${text} Stop now and keep the best weights?`, keep);
+  if (pick !== keep || session.current !== run || (run.state !== 'running' && run.state !== 'paused')) return;
+  await vscode.commands.executeCommand(TrainingCommands.stop, { keepBest: true });
+}
+
+/** The label of the memorising notice's action (the dashboard's button says the same). */
+export const STOP_KEEP_BEST = 'Stop and keep best weights';
+
+/** A run that was training when the window went away (a reload, a crash): say so, and offer the Resume. */
+async function offerInterruptedResume(run: RunRecord): Promise<void> {
+  const resume = 'Resume';
+  const from = run.lastCheckpointStep !== null ? ` (last checkpoint ${run.lastCheckpointStep})` : ' (no checkpoint was saved)';
+  const text = `Training run "${run.name}" was interrupted at step ${run.step}${from} when the window closed.` +
+    (run.lastCheckpointStep !== null ? ` Resume continues from step ${run.lastCheckpointStep}; its checkpoint serves suggestions meanwhile.` : '');
+  const pick = await vscode.window.showWarningMessage(text, ...(run.lastCheckpointStep !== null ? [resume] : []));
+  if (pick !== resume || run.state !== 'interrupted') return;
+  await vscode.commands.executeCommand(TrainingCommands.resume, { runId: run.id });
 }
 
 async function offerResume(session: TrainingSession, run: RunRecord, text: string): Promise<void> {

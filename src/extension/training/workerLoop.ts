@@ -14,6 +14,8 @@ import {
 
 /** How often a seq2seq run with attention posts the followed source decoded with the current weights. */
 const ATTENTION_EVERY_MS = 2000;
+/** A new best is posted at most this often (the latest one always goes out before `stopped`). */
+const BEST_EVERY_MS = 2000;
 
 export interface LoopPort {
   post(message: WorkerToHost, transfer?: ArrayBuffer[]): void;
@@ -36,6 +38,12 @@ export class WorkerLoop {
   private lastFrame = 0;
   /** The source the attention view follows ('' = the first validation pair). */
   private probe = '';
+  /** The step of the best the host last heard of (-1: none), and when it was posted. */
+  private bestPosted = -1;
+  private lastBestPost = -Infinity;
+  /** The memorising notice goes out once per run (a resumed run that already memorised does not repeat it). */
+  private memorisingAnnounced = false;
+  private keepBest = false;
 
   /** `memoryLimit`: what a run may use (the host's RAM, passed in workerData), checked before the model is built. */
   constructor(private readonly port: LoopPort, private readonly flushMs = 100, private readonly memoryLimit: MemoryLimit | null = null) {}
@@ -68,6 +76,8 @@ export class WorkerLoop {
         const run = m.resume ? TrainingRun.resume(m.resume, train, valid, this.memoryLimit) : TrainingRun.create(m.config, train, valid, this.memoryLimit);
         this.run = run;
         this.runId = m.runId;
+        this.memorisingAnnounced = run.memorisingSince !== null;
+        this.bestPosted = run.best?.step ?? -1; // the host stored the resumed run's best already
         this.port.post({ type: 'started', runId: m.runId, info: run.info() });
         this.lastFlush = this.port.now();
         this.postAttention();
@@ -92,6 +102,7 @@ export class WorkerLoop {
         return;
       case 'stop':
         this.stopping = true;
+        this.keepBest ||= m.keepBest === true;
         this.schedule(true);
         return;
       case 'checkpoint':
@@ -158,6 +169,12 @@ export class WorkerLoop {
           if (v.bitsPerChar !== undefined) metric.validBitsPerChar = v.bitsPerChar;
           metric.validMetrics = v.metrics;
         }
+        const best = run.best;
+        if (best) {
+          metric.bestStep = best.step;
+          metric.bestValidLoss = best.validLoss;
+        }
+        if (v) metric.memorising = run.memorising;
       }
       this.pending.push(metric);
       if (cfg.checkpointEvery > 0 && s.step % cfg.checkpointEvery === 0) this.postCheckpoint('periodic');
@@ -168,6 +185,14 @@ export class WorkerLoop {
         this.flush();
       }
       if (this.port.now() - this.lastFrame >= ATTENTION_EVERY_MS) this.postAttention();
+      if (this.port.now() - this.lastBestPost >= BEST_EVERY_MS) this.postBest();
+      if (run.memorisingSince !== null && !this.memorisingAnnounced) {
+        this.memorisingAnnounced = true;
+        this.flush();
+        const best = run.best!;
+        this.port.post({ type: 'memorising', step: run.memorisingSince, bestStep: best.step, bestValidLoss: best.validLoss });
+      }
+      if (run.shouldStopEarly) return this.finish('done', true);
       if (cfg.steps > 0 && s.step >= cfg.steps) return this.finish('done');
     } catch (e) {
       this.flush();
@@ -209,11 +234,28 @@ export class WorkerLoop {
     this.port.post({ type: 'snapshot', step: this.run!.step, data }, [data.buffer as ArrayBuffer]);
   }
 
-  private finish(reason: 'user' | 'done'): void {
+  /** The best weights, when they changed since the host last heard (BEST_EVERY_MS apart; finish() sends the last). */
+  private postBest(): void {
+    const run = this.run!, best = run.best;
+    if (!best || best.step === this.bestPosted) return;
+    this.bestPosted = best.step;
+    this.lastBestPost = this.port.now();
+    const files = run.bestCheckpoint({ runId: this.runId })!;
+    const data = Float32Array.from(run.watch.bestWeights.weights);
+    this.port.post({ type: 'best', step: best.step, validLoss: best.validLoss, data, files }, [data.buffer as ArrayBuffer, files.model.buffer as ArrayBuffer]);
+  }
+
+  /**
+   * Ends the run: the latest best goes out, then (early stopping, or the user's "stop and keep the best") the best
+   * weights are put back (Keras's restore_best_weights), then the final checkpoint and `stopped`.
+   */
+  private finish(reason: 'user' | 'done', early = false): void {
     this.done = true;
     this.flush();
+    this.postBest();
+    const keptBest = (early || this.keepBest) && this.run!.restoreBest();
     this.postCheckpoint('stop');
-    this.port.post({ type: 'stopped', step: this.run!.step, reason });
+    this.port.post({ type: 'stopped', step: this.run!.step, reason, ...(early ? { early } : {}), ...(keptBest ? { keptBest } : {}) });
     this.port.exit();
   }
 }

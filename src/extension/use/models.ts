@@ -21,6 +21,7 @@ import { buildTokenizer, type Tokenizer } from '../../engine/tokenize/tokenizer'
 import type { RunRecord, SessionEvent, TrainingSession } from '../training/session';
 import { Disposable } from '../disposable';
 import { copySnapshot } from './snapshotCopy';
+import { MODEL_USE_SETTING, liveWeights, runCheckpoint } from './modelUse';
 
 export interface ActiveLm {
   readonly name: string;
@@ -70,6 +71,13 @@ export class ModelHub extends Disposable {
     super();
     if (session) this.register(session.onEvent((e) => this.onSession(e)));
     this.register({ dispose: () => this.stopSnapshots() });
+    // seqlab.models.use changed: the current run's model switches between its best and latest weights.
+    this.register(vscode.workspace.onDidChangeConfiguration((e) => {
+      const run = this.session?.current;
+      if (!e.affectsConfiguration(MODEL_USE_SETTING) || !run) return;
+      const live = run.state === 'running' || run.state === 'paused' || run.state === 'starting';
+      void (live ? this.applySnapshot(run, true) : this.adoptStored(run)).catch((err: Error) => console.error('[seqlab] could not switch the model\'s weights', err));
+    }));
   }
 
   /** Loads a checkpoint folder (or the seqlab.json inside it) and makes it the active model of its kind. */
@@ -129,7 +137,12 @@ export class ModelHub extends Disposable {
     switch (e.type) {
       case 'state':
         this.syncSnapshots();
+        // A run of an earlier window (interrupted by a reload, or ended) serves at once, without a Resume.
+        if (e.run.state === 'interrupted' && e.run === this.session?.current) {
+          void this.adoptStored(e.run).catch((err: Error) => console.error('[seqlab] could not use the stored run\'s checkpoint', err));
+        }
         return;
+      case 'best':
       case 'snapshot':
         void this.applySnapshot(e.run).catch((err: Error) => console.error('[seqlab] could not use the weight snapshot', err));
         return;
@@ -138,8 +151,15 @@ export class ModelHub extends Disposable {
         return;
       case 'metrics':
       case 'message':
+      case 'memorising':
         return;
     }
+  }
+
+  /** A run with no worker (restored after a reload): its stored checkpoint, best or latest per the setting. */
+  private async adoptStored(run: RunRecord): Promise<void> {
+    if (runTask(run) === 'lm') return this.applyCheckpoint(run, true);
+    await this.adoptRunCheckpoint(run, true);
   }
 
   /** Requests snapshots every SNAPSHOT_EVERY_MS while the session's run is training (and we are live). */
@@ -161,14 +181,17 @@ export class ModelHub extends Disposable {
     this.snapshotTimer = undefined;
   }
 
-  private async applySnapshot(run: RunRecord): Promise<void> {
-    const snap = run.snapshot, info = run.info;
+  /** `force`: apply even when the step is the one in use (the choice between best and latest changed). */
+  private async applySnapshot(run: RunRecord, force = false): Promise<void> {
+    const snap = liveWeights(run), info = run.info;
     if (!snap || !info) return;
     // Synchronous for the other kinds, so a caller waiting on the same 'snapshot' event sees the new weights.
     if (runTask(run) !== 'lm') return this.applyTaskSnapshot(run);
     const lm = this.lm;
     if (lm && lm.runId === run.id) {
       if (lm.model.params.data.length !== snap.data.length) return;
+      // The best's weights stay while newer snapshots come: no change, no new version (its cached state stays).
+      if (!force && lm.step === snap.step) return;
       lm.model.params.data.set(snap.data);
       lm.step = snap.step;
       lm.version = ++this.versions;
@@ -190,20 +213,25 @@ export class ModelHub extends Disposable {
     this.changed.fire('lm');
   }
 
-  /** A checkpoint carries the tokenizer and the weights: the run's model, exactly as saved. */
-  private async applyCheckpoint(run: RunRecord): Promise<void> {
+  /**
+   * A checkpoint carries the tokenizer and the weights: the run's model, exactly as saved (its best or latest, per
+   * seqlab.models.use). `stored`: the run has no worker (restored after a reload), so its checkpoint is all there is.
+   */
+  private async applyCheckpoint(run: RunRecord, stored = false): Promise<void> {
     if (runTask(run) !== 'lm') return void (await this.adoptRunCheckpoint(run));
-    if (this.lm && this.lm.runId !== run.id && this.lm.origin === 'checkpoint' && run.state !== 'stopped') return;
+    if (!stored && this.lm && this.lm.runId !== run.id && this.lm.origin === 'checkpoint' && run.state !== 'stopped') return;
     // While the run trains, snapshots keep its model fresh: reading every periodic checkpoint would only add
     // work to the host's event loop. A checkpoint is read for the final weights, or when nothing else can
     // give the tokenizer (BPE) or no snapshot arrived yet.
-    if (this.lm?.runId === run.id && run.state !== 'stopped' && run.state !== 'stopping') return;
-    const files = await this.session?.store.loadCheckpoint(run.id);
-    if (!files) return;
-    const task = loadTask(files, run.name);
+    if (!stored && this.lm?.runId === run.id && run.state !== 'stopped' && run.state !== 'stopping') return;
+    if (!this.session) return;
+    const chosen = await runCheckpoint(this.session.store, run);
+    if (!chosen) return;
+    const task = loadTask(chosen.files, run.name);
     if (task.kind !== 'lm') return;
-    const step = run.lastCheckpointStep;
-    if (this.lm?.runId === run.id && this.lm.step !== null && step !== null && this.lm.step > step) return; // a newer snapshot
+    const step = chosen.step;
+    // A newer snapshot of the same weights choice is kept (a final 'latest' checkpoint is never older than it).
+    if (!stored && this.lm?.runId === run.id && this.lm.step !== null && step !== null && this.lm.step > step && liveWeights(run)?.step === this.lm.step) return;
     this.runTokenizers.set(run.id, Promise.resolve(task.tokenizer));
     this.lm = {
       name: run.name, model: task.model, tokenizer: task.tokenizer, step, origin: 'training', runId: run.id,
@@ -265,13 +293,15 @@ export class ModelHub extends Disposable {
     // host's event loop. A model the user loaded after this run's model took the slot stays, until a command
     // asks for the run's.
     if (!force && (mine ? run.state !== 'stopped' && run.state !== 'stopping' : this.adopted.has(run.id))) return null;
-    const files = await this.session?.store.loadCheckpoint(run.id);
-    if (!files) return null;
-    const task = loadTask(files, run.name);
+    if (!this.session) return null;
+    const chosen = await runCheckpoint(this.session.store, run);
+    if (!chosen) return null;
+    const task = loadTask(chosen.files, run.name);
     if (task.kind === 'lm' || task.kind === 'one-to-many') return null; // no editor command uses a one-to-many model yet
     const kind = slotOf(task.kind), slot = kind === 'seq2seq' ? this.seq2seq : this.classifier;
-    const step = run.lastCheckpointStep ?? undefined;
-    if (slot?.runId === run.id && slot.step !== undefined && step !== undefined && slot.step > step) return kind; // a newer snapshot
+    const step = chosen.step ?? undefined;
+    // A newer snapshot of the weights the setting picks is kept.
+    if (slot?.runId === run.id && slot.step !== undefined && step !== undefined && slot.step > step && liveWeights(run)?.step === slot.step) return kind;
     this.adopted.add(run.id);
     if (task.kind === 'seq2seq') this.seq2seq = { name: run.name, task, uri: null, runId: run.id, step };
     else this.classifier = { name: run.name, task, uri: null, runId: run.id, step };
@@ -281,9 +311,9 @@ export class ModelHub extends Disposable {
 
   /** Copies a run's weight snapshot into its seq2seq / classifier model, tensor by tensor (the arena's layout is the run's). */
   private applyTaskSnapshot(run: RunRecord): void {
-    const snap = run.snapshot, info = run.info;
+    const snap = liveWeights(run), info = run.info;
     const slot = [this.seq2seq, this.classifier].find((m) => m?.runId === run.id);
-    if (!snap || !info || !slot) return;
+    if (!snap || !info || !slot || slot.step === snap.step) return;
     // Every tensor must be there with its size, or the checkpoint's weights are kept.
     if (!copySnapshot(slot.task.params, info.tensors, snap.data)) return;
     slot.step = snap.step;
