@@ -20,6 +20,7 @@ import { readTaskData, saveTaskDir, type CliIO } from './io';
 import { hostMemoryLimit } from './memory';
 import { Progress } from './progress';
 import { SIGNAL_EXIT_CODE, yieldToEventLoop, type InterruptSignal } from './signals';
+import { nodeThreadHost } from './threads';
 import { TRAIN_FLAGS, taskOptions } from './trainConfig';
 import { unknownTokenWarning } from './vocabCheck';
 
@@ -40,7 +41,8 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
   const valid = p.flags.valid !== undefined ? readTaskData(kind, [p.flags.valid as string], dataReadOptions(p.flags, io.err)) : null;
   // A generator is asked for a label it was never trained to write: refused before training, naming the file.
   if (valid && data.kind === 'one-to-many') refuseUnknownLabels(data.labels, valid, [p.flags.valid as string]);
-  const run = TrainingRun.create(o, data, valid, hostMemoryLimit(p.flags['max-memory-mb'] as number | undefined));
+  // --threads (0, the default: every core) helper threads share each batch's rows (engine/parallel).
+  const run = TrainingRun.create(o, data, valid, hostMemoryLimit(p.flags['max-memory-mb'] as number | undefined), nodeThreadHost());
   const task = run.task;
   const unknown = o.vocabSize ? unknownTokenWarning(task, run.train, o.tokenizer) : null; // uncapped: no <unk> by construction
   if (unknown) io.err(`seqlab: warning: ${unknown}\n`);
@@ -108,6 +110,7 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
     }
     return 0;
   } finally {
+    run.dispose();
     unsubscribe();
   }
 }

@@ -48,6 +48,8 @@ export interface RunConfig {
   validBatches: number;
   checkpointEvery: number;
   snapshotEvery: number;
+  /** Training threads sharing the rows of every batch (parallel/dataParallel.ts); 0 = automatic (the driver's cores). */
+  threads: number;
 }
 
 type Key = keyof RunConfig;
@@ -61,6 +63,8 @@ interface FieldBase<K extends Key> {
   setting: string | null;
   /** The tasks that read this field (undefined = every task). A CLI flag given for another task is refused. */
   tasks?: readonly TaskKind[];
+  /** A field added after checkpoints were first written: a config without it (an older checkpoint) takes the default. */
+  defaultWhenAbsent?: true;
 }
 export type FieldSpec =
   | (FieldBase<Key> & { type: 'int'; default: number; min: number; max: number })
@@ -137,6 +141,9 @@ export const RUN_CONFIG_FIELDS: readonly FieldSpec[] = [
     description: 'Save a resumable checkpoint every this many steps (0 = only when stopped or asked).' },
   { key: 'snapshotEvery', type: 'int', default: 100, min: 0, max: 1e9, flag: null, setting: null,
     description: 'Editor: send the current weights to completions and Translate every this many steps (0 = only on request).' },
+  // No setting from the table: the editor's seqlab.training.threads defaults to 1, not to automatic (runSettings.ts).
+  { key: 'threads', type: 'int', default: 0, min: 0, max: 256, flag: 'threads', setting: null, defaultWhenAbsent: true,
+    description: 'Training threads that share the rows of every batch (data-parallel: one optimizer step on the summed gradient, the same result as one thread up to float32 rounding); 0 = every core.' },
 ];
 
 export const DEFAULT_RUN_CONFIG: Readonly<RunConfig> = Object.freeze(
@@ -189,7 +196,11 @@ export function parseRunConfig(v: unknown, where = 'config'): RunConfig {
   for (const k of Object.keys(o)) if (!FIELD_BY_KEY.has(k)) throw new ConfigError(`${where}.${k}`, 'is not a run setting');
   const out: Record<string, unknown> = {};
   for (const f of RUN_CONFIG_FIELDS) {
-    if (!(f.key in o)) throw new ConfigError(`${where}.${f.key}`, 'is missing');
+    if (!(f.key in o)) {
+      if (!f.defaultWhenAbsent) throw new ConfigError(`${where}.${f.key}`, 'is missing');
+      out[f.key] = f.default;
+      continue;
+    }
     out[f.key] = checkField(f, o[f.key], where);
   }
   const c = out as unknown as RunConfig;
