@@ -24,8 +24,10 @@ export interface ShareState {
   ratio: number;
   h0: Float32Array | null;
   c0: Float32Array | null;
-  /** Reused forward options (a step allocates no option objects); lm sets h0/c0 per step. */
-  options: { h0: Float32Array | null; c0: Float32Array | null; training: true; rng: Rng };
+  /** Reused forward options (a step allocates no option objects): lm's carry them (set per step); the other
+   *  models' must NOT hold h0/c0 (one-to-many spreads them over its own initial state). */
+  lmOptions: { h0: Float32Array | null; c0: Float32Array | null; training: true; rng: Rng };
+  options: { training: true; rng: Rng };
 }
 
 /** A thread's ShareState; lm gets carry buffers for `rows` rows, allocated with `ctor` (the replica's heap). */
@@ -38,7 +40,7 @@ export function shareState(
     h0 = new ctor(n);
     c0 = new ctor(hasCellState(rnn.cfg.cell) ? n : 0);
   }
-  return { built, rng, ratio, h0, c0, options: { h0: null, c0: null, training: true, rng } };
+  return { built, rng, ratio, h0, c0, lmOptions: { h0: null, c0: null, training: true, rng }, options: { training: true, rng } };
 }
 
 const IGNORE = -1; // the classifier's and tagger's ignored label (sequenceTask.ts)
@@ -122,7 +124,6 @@ export function publishBatch(task: AnyTask, block: SharedBlock): number {
 export function runShare(s: ShareState, block: SharedBlock, start: number, end: number): { loss: number; count: number } {
   const c = block.ctrl, ints = block.ints, n = end - start, S = c[CTRL.S], T = c[CTRL.T];
   const b = s.built, training = s.options;
-  training.h0 = training.c0 = null;
   switch (b.kind) {
     case 'lm': {
       const m = b.model, rnn = m.rnn, B = c[CTRL.ROWS], H = rnn.cfg.hiddenSize, LD = rnn.cfg.numLayers * rnn.D;
@@ -131,9 +132,10 @@ export function runShare(s: ShareState, block: SharedBlock, start: number, end: 
         gatherRows(s.h0!, block.carryIn.h, LD, B, H, start, end);
         if (hasC) gatherRows(s.c0!, block.carryIn.c, LD, B, H, start, end);
       }
-      training.h0 = carry ? s.h0 : null;
-      training.c0 = carry && hasC ? s.c0 : null;
-      m.forward(ints[0].subarray(start * T, end * T), n, T, training);
+      const o = s.lmOptions;
+      o.h0 = carry ? s.h0 : null;
+      o.c0 = carry && hasC ? s.c0 : null;
+      m.forward(ints[0].subarray(start * T, end * T), n, T, o);
       const r = m.lossAndBackward(ints[1].subarray(start * T, end * T), 'mean');
       scatterRows(block.carryOut.h, rnn.hN, LD, B, H, start, end);
       if (hasC) scatterRows(block.carryOut.c, rnn.cN, LD, B, H, start, end);
