@@ -36,7 +36,8 @@ const CONFIG = S.where(S.obj({
   lr: S.num(0, 3.4028234663852886e38, true), momentum: S.num(0, 1, false, true), clip: S.num(0, 1e6), teacherForcing: S.num(0, 1),
   decay: S.bool, steps: S.int(0, STEPS), seed: S.int(0, 2 ** 32 - 1), validEvery: S.int(0, STEPS), validBatches: S.int(0, 100_000),
   checkpointEvery: S.int(0, STEPS), snapshotEvery: S.int(0, STEPS),
-}), (c) => {
+  threads: S.int(0, 256), // added after checkpoints were first written: a config without it takes the default
+}, ['threads']), (c) => {
   if (c.task === 'lm' && c.bidirectional) return false;
   if (c.task === 'one-to-many' && c.bidirectional) return false;
   if (c.task === 'seq2seq' && c.cell !== 'lstm' && c.cell !== 'gru') return false;

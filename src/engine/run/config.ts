@@ -196,11 +196,11 @@ export function parseRunConfig(v: unknown, where = 'config'): RunConfig {
   for (const k of Object.keys(o)) if (!FIELD_BY_KEY.has(k)) throw new ConfigError(`${where}.${k}`, 'is not a run setting');
   const out: Record<string, unknown> = {};
   for (const f of RUN_CONFIG_FIELDS) {
-    if (!(f.key in o)) {
-      if (!f.defaultWhenAbsent) throw new ConfigError(`${where}.${f.key}`, 'is missing');
+    if (f.defaultWhenAbsent && o[f.key] === undefined) {
       out[f.key] = f.default;
       continue;
     }
+    if (!(f.key in o)) throw new ConfigError(`${where}.${f.key}`, 'is missing');
     out[f.key] = checkField(f, o[f.key], where);
   }
   const c = out as unknown as RunConfig;
