@@ -13,46 +13,82 @@
 // those of the 1-thread run: there one generator draws the masks of ALL rows, interleaved with the batch order's
 // shuffles, so reproducing them would mean every thread replaying every other thread's draws.
 // Legend: N threads, B rows, P parameters.
+import type { Architecture } from '../checkpoint/architecture';
+import type { Params } from '../params';
+import type { Rng } from '../rng';
 import type { AnyTask } from '../tasks/checkpoint';
 import type { TrainStep } from '../trainer';
 import { shareOf, type ThreadHandle, type ThreadHost } from './contract';
-import { batchCapacity, intCapacities, publishBatch, runShare, shareState, type ShareState } from './rowShare';
+import { batchCapacity, intCapacities, publishBatch, runShare, shareState, type ShareModel, type ShareState } from './rowShare';
 import { CTRL, SharedBlock } from './sharedBlock';
+
+/** What thread 0 trains: its model and generator, the batch shapes, and how it writes each step's batch. */
+export interface ParallelSource {
+  built: ShareModel;
+  params: Params;
+  architecture: Architecture;
+  rng: Rng;
+  /** Seq2seq teacher forcing ratio (1 for the other kinds). */
+  ratio: number;
+  /** Largest batch (rows) and steps (S, T); capacities of the batch's integer arrays; lm: floats of one carry. */
+  capacity: { rows: number; S: number; T: number };
+  ints: number[];
+  carry: number;
+  /** Writes this step's batch into the block; returns its rows. */
+  publish(block: SharedBlock): number;
+  /** The optimizer step about to be taken (seeds the helpers' generators). */
+  step(): number;
+}
+
+/** A training task as a ParallelSource (its batches, as its own trainStep just filled them). */
+export function taskSource(task: AnyTask, core: TrainStep): ParallelSource {
+  let carry = 0;
+  const capacity = batchCapacity(task);
+  if (task.kind === 'lm') {
+    const rnn = task.model.rnn;
+    carry = rnn.cfg.numLayers * rnn.D * capacity.rows * rnn.cfg.hiddenSize;
+  }
+  return {
+    built: { kind: task.kind, model: task.model } as ShareModel, params: task.params, architecture: task.architecture,
+    rng: task.kind === 'lm' ? task.rng! : task.train!.rng, ratio: task.kind === 'seq2seq' ? task.train!.ratio : 1,
+    capacity, ints: intCapacities(task), carry, publish: (block) => publishBatch(task, block), step: () => core.optimizer.stepCount + 1,
+  };
+}
 
 export class DataParallel {
   private readonly own: ShareState;
   private readonly handles: ThreadHandle[] = [];
   private readonly result = { loss: 0, count: 0 };
   private stopped = false;
+  /** The TrainStep this parallel step is installed on (startOnTask), uninstalled by stop(). */
+  private core: TrainStep | null = null;
 
-  private constructor(readonly task: AnyTask, readonly core: TrainStep, readonly threads: number, readonly block: SharedBlock) {
-    const built = { kind: task.kind, model: task.model } as ShareState['built'];
-    const rng = task.kind === 'lm' ? task.rng! : task.train!.rng;
-    const rows = Math.ceil(batchCapacity(task).rows / threads);
-    this.own = shareState(built, rng, task.kind === 'seq2seq' ? task.train!.ratio : 1, rows);
+  private constructor(readonly source: ParallelSource, readonly threads: number, readonly block: SharedBlock) {
+    this.own = shareState(source.built, source.rng, source.ratio, Math.ceil(source.capacity.rows / threads));
   }
 
-  /** Starts N − 1 helper threads for `task` and installs the N-thread step on `core`. */
-  static start(task: AnyTask, core: TrainStep, threads: number, host: ThreadHost, seed: number): DataParallel {
-    if (!(task.params.data instanceof Float32Array)) throw new Error('data-parallel training needs float32 weights');
-    const cap = batchCapacity(task);
-    let carry = 0;
-    if (task.kind === 'lm') {
-      const rnn = task.model.rnn;
-      carry = rnn.cfg.numLayers * rnn.D * cap.rows * rnn.cfg.hiddenSize;
-    }
-    const block = new SharedBlock({ threads, params: task.params.size, ints: intCapacities(task), carry });
-    const dp = new DataParallel(task, core, threads, block);
+  /** Starts N − 1 helper threads training `source`'s model with thread 0. */
+  static start(source: ParallelSource, threads: number, host: ThreadHost, seed: number): DataParallel {
+    if (!(source.params.data instanceof Float32Array)) throw new Error('data-parallel training needs float32 weights');
+    const cap = source.capacity;
+    const block = new SharedBlock({ threads, params: source.params.size, ints: source.ints, carry: source.carry });
+    const dp = new DataParallel(source, threads, block);
     const reserve = { rows: Math.ceil(cap.rows / threads), S: cap.S, T: cap.T };
-    const ratio = task.kind === 'seq2seq' ? task.train!.ratio : 1;
     try {
       for (let k = 1; k < threads; k++) {
-        dp.handles.push(host.spawn({ index: k, threads, architecture: task.architecture, reserve, ratio, seed, layout: block.layout, buffer: block.buffer }));
+        dp.handles.push(host.spawn({ index: k, threads, architecture: source.architecture, reserve, ratio: source.ratio, seed, layout: block.layout, buffer: block.buffer }));
       }
     } catch (e) {
       dp.stop();
       throw e;
     }
+    return dp;
+  }
+
+  /** Starts the helpers for a training task and installs the N-thread step as its TrainStep's forward-and-backward. */
+  static startOnTask(task: AnyTask, core: TrainStep, threads: number, host: ThreadHost, seed: number): DataParallel {
+    const dp = DataParallel.start(taskSource(task, core), threads, host, seed);
+    dp.core = core;
     core.replaceForwardBackward(dp.forwardBackward);
     return dp;
   }
@@ -60,12 +96,12 @@ export class DataParallel {
   /** The N-thread forward and backward of the task's current batch (TrainStep zeroed the gradients). */
   readonly forwardBackward = (): { loss: number; count: number } => {
     if (this.stopped) throw new Error('the training threads were stopped');
-    const { block, threads: N, task } = this, ctrl = block.ctrl, params = task.params;
+    const { block, threads: N, source } = this, ctrl = block.ctrl;
     const failed = block.failure();
     if (failed) throw new Error(failed);
-    block.weights.set(params.data);
-    const B = publishBatch(task, block);
-    ctrl[CTRL.STEP] = this.core.optimizer.stepCount + 1;
+    block.weights.set(source.params.data);
+    const B = source.publish(block);
+    ctrl[CTRL.STEP] = source.step();
     Atomics.store(ctrl, CTRL.DONE, 0);
     Atomics.add(ctrl, CTRL.GEN, 1); // publishes every write above to the helpers (Atomics are sequentially consistent)
     Atomics.notify(ctrl, CTRL.GEN);
@@ -80,7 +116,7 @@ export class DataParallel {
 
   /** g = Σ_k (n_k / n) · g_k into thread 0's gradient arena; the loss likewise; lm: the full final state. */
   private reduce(loss0: number, count0: number): { loss: number; count: number } {
-    const { block, threads: N } = this, stats = block.stats, g = this.task.params.grad;
+    const { block, threads: N } = this, stats = block.stats, g = this.source.params.grad;
     let n = count0;
     for (let k = 1; k < N; k++) n += stats[2 * k + 1];
     const r = this.result;
@@ -100,9 +136,10 @@ export class DataParallel {
       loss += stats[2 * k] * w;
       for (let i = 0; i < g.length; i++) g[i] += gk[i] * w;
     }
-    if (this.task.kind === 'lm') {
+    const built = this.source.built;
+    if (built.kind === 'lm') {
       // LmTrainer copies the model's final state into its carry after the step: make it every row's.
-      const rnn = this.task.model.rnn, C = block.layout.carry, B = block.ctrl[CTRL.ROWS];
+      const rnn = built.model.rnn, C = block.layout.carry, B = block.ctrl[CTRL.ROWS];
       const used = rnn.cfg.numLayers * rnn.D * B * rnn.cfg.hiddenSize;
       if (used <= C) {
         rnn.hN.set(block.carryOut.h.subarray(0, used));
@@ -123,6 +160,6 @@ export class DataParallel {
     Atomics.add(ctrl, CTRL.GEN, 1);
     Atomics.notify(ctrl, CTRL.GEN);
     for (const h of this.handles) h.terminate();
-    this.core.replaceForwardBackward(null);
+    this.core?.replaceForwardBackward(null);
   }
 }

@@ -113,10 +113,15 @@ export function publishBatch(task: AnyTask, block: SharedBlock): number {
     copy(ints[1], t.batch.lengths, rows);
     copy(ints[2], t.targets, task.kind === 'tag' ? rows * T : rows);
   }
-  c[CTRL.ROWS] = rows;
-  c[CTRL.S] = S;
-  c[CTRL.T] = T;
+  setBatchShape(block, rows, S, T);
   return rows;
+}
+
+/** The batch header every thread reads: rows, source steps S (seq2seq) and steps T. */
+export function setBatchShape(block: SharedBlock, rows: number, S: number, T: number): void {
+  block.ctrl[CTRL.ROWS] = rows;
+  block.ctrl[CTRL.S] = S;
+  block.ctrl[CTRL.T] = T;
 }
 
 /** Forward and backward of rows [start, end) of the block's batch on `s`'s model (gradients accumulate into
@@ -137,8 +142,10 @@ export function runShare(s: ShareState, block: SharedBlock, start: number, end: 
       o.c0 = carry && hasC ? s.c0 : null;
       m.forward(ints[0].subarray(start * T, end * T), n, T, o);
       const r = m.lossAndBackward(ints[1].subarray(start * T, end * T), 'mean');
-      scatterRows(block.carryOut.h, rnn.hN, LD, B, H, start, end);
-      if (hasC) scatterRows(block.carryOut.c, rnn.cN, LD, B, H, start, end);
+      if (block.layout.carry > 0) {
+        scatterRows(block.carryOut.h, rnn.hN, LD, B, H, start, end);
+        if (hasC) scatterRows(block.carryOut.c, rnn.cN, LD, B, H, start, end);
+      }
       return r;
     }
     case 'seq2seq':

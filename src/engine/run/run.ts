@@ -76,7 +76,7 @@ export class TrainingRun {
         : new SequenceValidation(task as SequenceTask, v as Extract<TaskData, { kind: 'classify' | 'tag' }>, B, config.seqLen);
     const run = new TrainingRun(config, task, t, v, validation);
     const threads = Math.min(resolveThreads(config.threads, host), B);
-    if (threads > 1) run.parallel = DataParallel.start(task, run.parts.core, threads, host!, config.seed);
+    if (threads > 1) run.parallel = DataParallel.startOnTask(task, run.parts.core, threads, host!, config.seed);
     return run;
   }
 
