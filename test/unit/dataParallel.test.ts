@@ -7,6 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { nodeThreadHost } from '../../src/cli/threads';
+import type { ReplicaInit } from '../../src/engine/parallel/contract';
 import { generateTask } from '../../src/engine/data/generators';
 import { Rng } from '../../src/engine/rng';
 import { ConfigError, runConfig, type RunConfig, type TaskKind } from '../../src/engine/run/config';
@@ -130,6 +131,22 @@ describe('data-parallel training on real threads', function () {
     few.dispose();
     assert.equal(TrainingRun.create(config({ task: 'classify', threads: 0 }), data('classify')).threads, 1);
     assert.throws(() => TrainingRun.create(config({ task: 'classify', threads: 2 }), data('classify')), (e: unknown) => e instanceof ConfigError && e.field === 'config.threads');
+  });
+
+  it('a helper that cannot start or fails is one error naming it, not a hang', () => {
+    assert.throws(() => TrainingRun.create(config({ task: 'classify', threads: 2 }), data('classify'), null, null, nodeThreadHost('/nonexistent/trainThread.js', 2)),
+      /training thread's script \/nonexistent\/trainThread\.js is missing/);
+    // A helper handed a model it cannot build reports it through the shared block; thread 0's next step throws.
+    const broken = {
+      cores: 2,
+      spawn: (init: ReplicaInit) => host.spawn({ ...init, architecture: { ...init.architecture, kind: 'no-such-kind' } as unknown as ReplicaInit['architecture'] }),
+    };
+    const run = TrainingRun.create(config({ task: 'classify', threads: 2 }), data('classify'), null, null, broken);
+    try {
+      assert.throws(() => run.trainStep(), /^Error: training thread 1 failed: could not build its replica: /);
+    } finally {
+      run.dispose();
+    }
   });
 
   it('a checkpoint written before the threads field existed still parses (threads takes its default)', () => {

@@ -127,15 +127,18 @@ export class DataParallel {
     }
     const w0 = count0 / n;
     let loss = count0 > 0 ? loss0 * w0 : 0;
-    if (count0 > 0) for (let i = 0; i < g.length; i++) g[i] *= w0;
-    else g.fill(0); // an all-ignored share's mean gradient is not defined
+    if (count0 === 0) g.fill(0); // an all-ignored share's mean gradient is not defined
+    let scaled = count0 === 0; // thread 0's share is folded in (×w0) by the first helper's pass: one pass less over P
     for (let k = 1; k < N; k++) {
       const nk = stats[2 * k + 1];
       if (nk === 0) continue;
       const w = nk / n, gk = block.grads[k - 1];
       loss += stats[2 * k] * w;
-      for (let i = 0; i < g.length; i++) g[i] += gk[i] * w;
+      if (scaled) for (let i = 0; i < g.length; i++) g[i] += gk[i] * w;
+      else for (let i = 0; i < g.length; i++) g[i] = g[i] * w0 + gk[i] * w;
+      scaled = true;
     }
+    if (!scaled) for (let i = 0; i < g.length; i++) g[i] *= w0;
     const built = this.source.built;
     if (built.kind === 'lm') {
       // LmTrainer copies the model's final state into its carry after the step: make it every row's.
