@@ -48,7 +48,8 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
   if (unknown) io.err(`seqlab: warning: ${unknown}\n`);
   const steps = o.steps > 0 ? o.steps : Infinity; // 0 = until stopped (--time, or a signal)
   const seconds = (p.flags.time as number | undefined) ?? Infinity;
-  if (json) io.out(JSON.stringify({ type: 'start', task: kind, params: task.params.size, vocab: task.tokenizer.vocabSize, options: o }) + '\n');
+  // threads: what --threads (0: every core) resolved to.
+  if (json) io.out(JSON.stringify({ type: 'start', task: kind, params: task.params.size, vocab: task.tokenizer.vocabSize, threads: run.threads, options: o }) + '\n');
   const progress = new Progress(io, json ? 'json' : io.tty ? 'bar' : 'quiet', steps, seconds);
   const classes = task.kind === 'lm' || task.kind === 'one-to-many' ? task.tokenizer.vocabSize : task.kind === 'seq2seq' ? task.model.V : task.labels.length;
   const t0 = io.now();
@@ -105,7 +106,7 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
       return SIGNAL_EXIT_CODE[stop.signal];
     }
     if (!json) {
-      io.out(`trained ${kind}: ${step} steps in ${round(elapsed)} s, loss ${round(lossAvg)}; saved to ${out}\n`);
+      io.out(`trained ${kind}: ${step} steps in ${round(elapsed)} s on ${run.threads} thread${run.threads === 1 ? '' : 's'}, loss ${round(lossAvg)}; saved to ${out}\n`);
       if (summary.valid) io.out(`valid: ${JSON.stringify(summary.valid)}\n`);
     }
     return 0;

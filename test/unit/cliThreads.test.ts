@@ -93,6 +93,7 @@ describe('seqlab train --threads (real processes)', function () {
     p.kill('SIGINT');
     const status = await new Promise<number | null>((resolve) => p.on('close', (code) => resolve(code)));
     assert.equal(status, 130, stderr);
+    assert.equal(JSON.parse(stdout.split('\n')[0]).threads, 2, 'the start line says how many threads train');
     assert.match(stderr, /interrupted by SIGINT/);
     assert.ok(fs.existsSync(path.join(out, MODEL_FILE)));
   });

@@ -65,8 +65,10 @@ function maxAbs(a: Float32Array, b: Float32Array): number {
   return w;
 }
 
-const CASES: { name: string; over: Partial<RunConfig> }[] = [
+const CASES: { name: string; over: Partial<RunConfig>; steps?: number }[] = [
   { name: 'lm, 2-layer LSTM, carry over chunks', over: { task: 'lm', layers: 2, batch: 5, seqLen: 12 } },
+  // After the held-out share, 6 chunks an epoch, the last one 38 steps long; step 7 restarts the streams (carry reset).
+  { name: 'lm, across an epoch boundary (a short last chunk, the carry reset)', over: { task: 'lm', batch: 7, seqLen: 40 }, steps: 10 },
   { name: 'lm, GRU', over: { task: 'lm', cell: 'gru', batch: 6, seqLen: 10 } },
   { name: 'lm, tanh RNN', over: { task: 'lm', cell: 'rnn_tanh', batch: 3, seqLen: 9 } },
   { name: 'seq2seq, no attention', over: { task: 'seq2seq', attention: 'none', batch: 7 } },
@@ -88,7 +90,7 @@ describe('data-parallel training on real threads', function () {
 
   for (const c of CASES) {
     it(`${c.name}: 2 and 3 threads take the 1-thread steps up to float32 summation order`, () => {
-      const steps = 8;
+      const steps = c.steps ?? 8;
       const one = train(config({ ...c.over, threads: 1 }), steps);
       for (const threads of [2, 3]) {
         const many = train(config({ ...c.over, threads }), steps);
