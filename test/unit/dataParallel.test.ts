@@ -124,6 +124,28 @@ describe('data-parallel training on real threads', function () {
     }
   });
 
+  it('validations, ‖∂L/∂h_t‖ reads and attention frames between threaded steps change nothing (bit for bit)', () => {
+    for (const over of [{ task: 'lm', layers: 2, batch: 7 }, { task: 'seq2seq', batch: 7 }] as Partial<RunConfig>[]) {
+      const weights = [false, true].map((observe) => {
+        const run = TrainingRun.create(config({ ...over, threads: 2 }), data(over.task!), null, null, host);
+        try {
+          for (let i = 0; i < 9; i++) {
+            run.trainStep();
+            if (observe) {
+              run.validate();
+              run.gradThroughTime();
+              run.attentionFrame();
+            }
+          }
+          return Array.from(run.snapshot());
+        } finally {
+          run.dispose();
+        }
+      });
+      assert.deepEqual(weights[1], weights[0], over.task);
+    }
+  });
+
   it('threads 0 takes the host\'s cores, never more threads than batch rows; threads ≥ 2 without a host is refused naming the field', () => {
     const auto = TrainingRun.create(config({ task: 'classify', threads: 0, batch: 4 }), data('classify'), null, null, nodeThreadHost(SCRIPT, 3));
     assert.equal(auto.threads, 3);
