@@ -5,8 +5,9 @@
 //   the MEAN over share k's n_k counted targets and n = Σ n_k (so g is the full batch's mean gradient: the 1-thread
 //   gradient up to float32 summation order) → TrainStep goes on as ever (non-finite check, clip, optimizer, roll-back).
 // It is installed as TrainStep's forward-and-backward (trainer.ts), so clipping, the sentinel, adjust(), rollback,
-// checkpoints and resume are those of the 1-thread run; the weights live in thread 0's arena only, and the full lm
-// carry too (checkpoints hold every row's carry, whatever the thread count).
+// checkpoints and resume are those of the 1-thread run; the run's weights and optimizer state live in thread 0's arena
+// (a helper's copy is overwritten from the block every step), and so does the full lm carry (checkpoints hold every
+// row's carry, whatever the thread count).
 // Dropout and scheduled sampling: thread 0's rows draw from the run's generator (as before, so its state stays in
 // checkpoints); a helper's rows draw from a generator seeded from (seed, step, thread). So a run with dropout > 0
 // or teacher forcing < 1 is deterministic for a given thread count, and resumes exactly, but its masks are not
