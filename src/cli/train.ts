@@ -24,6 +24,7 @@ import { readTaskData, saveTaskDir, type CliIO } from './io';
 import { hostMemoryLimit } from './memory';
 import { Progress } from './progress';
 import { SIGNAL_EXIT_CODE, yieldToEventLoop, type InterruptSignal } from './signals';
+import { nodeThreadHost } from './threads';
 import { TRAIN_FLAGS, taskOptions } from './trainConfig';
 import { unknownTokenWarning } from './vocabCheck';
 
@@ -44,13 +45,15 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
   const valid = p.flags.valid !== undefined ? readTaskData(kind, [p.flags.valid as string], dataReadOptions(p.flags, io.err)) : null;
   // A generator is asked for a label it was never trained to write: refused before training, naming the file.
   if (valid && data.kind === 'one-to-many') refuseUnknownLabels(data.labels, valid, [p.flags.valid as string]);
-  const run = TrainingRun.create(o, data, valid, hostMemoryLimit(p.flags['max-memory-mb'] as number | undefined));
+  // --threads (0, the default: every core) helper threads share each batch's rows (engine/parallel).
+  const run = TrainingRun.create(o, data, valid, hostMemoryLimit(p.flags['max-memory-mb'] as number | undefined), nodeThreadHost());
   const task = run.task;
   const unknown = o.vocabSize ? unknownTokenWarning(task, run.train, o.tokenizer) : null; // uncapped: no <unk> by construction
   if (unknown) io.err(`seqlab: warning: ${unknown}\n`);
   const steps = o.steps > 0 ? o.steps : Infinity; // 0 = until stopped (--time, or a signal)
   const seconds = (p.flags.time as number | undefined) ?? Infinity;
-  if (json) io.out(JSON.stringify({ type: 'start', task: kind, params: task.params.size, vocab: task.tokenizer.vocabSize, options: o }) + '\n');
+  // threads: what --threads (0: every core) resolved to.
+  if (json) io.out(JSON.stringify({ type: 'start', task: kind, params: task.params.size, vocab: task.tokenizer.vocabSize, threads: run.threads, options: o }) + '\n');
   const progress = new Progress(io, json ? 'json' : io.tty ? 'bar' : 'quiet', steps, seconds);
   const classes = task.kind === 'lm' || task.kind === 'one-to-many' ? task.tokenizer.vocabSize : task.kind === 'seq2seq' ? task.model.V : task.labels.length;
   const t0 = io.now();
@@ -116,12 +119,13 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
       return SIGNAL_EXIT_CODE[stop.signal];
     }
     if (!json) {
-      io.out(`trained ${kind}: ${step} steps in ${round(elapsed)} s, loss ${round(lossAvg)}; saved to ${out}\n`);
+      io.out(`trained ${kind}: ${step} steps in ${round(elapsed)} s on ${run.threads} thread${run.threads === 1 ? '' : 's'}, loss ${round(lossAvg)}; saved to ${out}\n`);
       if (best) io.out(bestSummary(best, earlyStopped ? o.patience : null, out) + '\n');
       if (summary.valid) io.out(`valid: ${JSON.stringify(summary.valid)}\n`);
     }
     return 0;
   } finally {
+    run.dispose();
     unsubscribe();
   }
 }

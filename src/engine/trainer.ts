@@ -73,6 +73,8 @@ export class TrainStep {
   private readonly clipStats: ClipStats = newClipStats();
   private readonly rollback: StepRollback;
   private hugeLossSeen = false;
+  /** Set by data-parallel training (parallel/dataParallel.ts): the N-thread forward and backward of the same batch. */
+  private parallel: (() => { loss: number; count: number }) | null = null;
   readonly stats: StepStats;
 
   /** `activations` lists the model's forward buffers, read only when a loss is not finite (to name the first bad one). */
@@ -92,11 +94,19 @@ export class TrainStep {
     this.rollback.forget();
   }
 
+  /**
+   * Data-parallel training: `fb` computes the gradient of the batch the caller's closure would have (its rows shared
+   * among threads) and is called instead of it; null goes back to the caller's closure.
+   */
+  replaceForwardBackward(fb: (() => { loss: number; count: number }) | null): void {
+    this.parallel = fb;
+  }
+
   /** One optimizer step. `forwardBackward` runs the model and accumulates gradients; returns loss and count. */
   run(forwardBackward: () => { loss: number; count: number }): StepStats {
     const s = this.stats;
     this.params.zeroGrad();
-    const { loss, count } = forwardBackward();
+    const { loss, count } = (this.parallel ?? forwardBackward)();
     s.step = this.optimizer.stepCount + 1;
     s.loss = loss;
     s.tokens = count;

@@ -8,7 +8,7 @@ import {
   ConfigError, DEFAULT_RUN_CONFIG, RUN_CONFIG_FIELDS, TASK_KINDS, checkField, configProblem, fieldSpec, parseRunConfig,
   type RunConfig, type TaskKind,
 } from '../engine/run/config';
-import { settingId, settingOf, settingsForTask } from './runSettings';
+import { EDITOR_THREADS, TRAINING_SECTION, settingId, settingOf, settingsForTask } from './runSettings';
 
 /** What a model is trained as: its task and the fields it sets (the rest come from settings and defaults). */
 export type ModelConfig = Partial<RunConfig> & Pick<RunConfig, 'task'>;
@@ -112,7 +112,7 @@ export function runConfigFor(model: ModelChoice, settings: Partial<RunConfig>, e
   const task = extra.task ?? model.config.task;
   const fromSettings = settingsForTask(settings, task);
   try {
-    return parseRunConfig({ ...DEFAULT_RUN_CONFIG, ...fromSettings, ...model.config, ...extra }, 'config');
+    return parseRunConfig({ ...DEFAULT_RUN_CONFIG, threads: EDITOR_THREADS.default, ...fromSettings, ...model.config, ...extra }, 'config');
   } catch (e) {
     if (!(e instanceof ConfigError) || !e.field.startsWith('config.')) throw e;
     const key = e.field.slice('config.'.length) as keyof RunConfig;
@@ -120,6 +120,7 @@ export function runConfigFor(model: ModelChoice, settings: Partial<RunConfig>, e
     const source = key in extra ? e.field
       : key in model.config ? `model "${model.label}" (${key})`
         : key in fromSettings && setting ? settingId(setting)
+          : key === 'threads' && key in fromSettings ? `${TRAINING_SECTION}.${EDITOR_THREADS.setting}`
           : `the default ${key}`;
     throw new ConfigError(source, e.reason);
   }

@@ -3,12 +3,20 @@
 // description (test/unit/configSurfaces.test.ts fails on any difference), so this file holds no defaults: a
 // setting the user did not set is simply absent and the table's default applies. Pure (no 'vscode'): config.ts
 // hands it the values VS Code read.
-import { ConfigError, RUN_CONFIG_FIELDS, checkField, type FieldSpec, type RunConfig, type TaskKind } from '../engine/run/config';
+import { ConfigError, RUN_CONFIG_FIELDS, checkField, fieldSpec, type FieldSpec, type RunConfig, type TaskKind } from '../engine/run/config';
 
 export const TRAINING_SECTION = 'seqlab.training';
 
 /** Settings under seqlab.training that belong to the editor's commands, not to a run's config. */
-export const EDITOR_TRAINING_SETTINGS: readonly string[] = ['workspaceGlob', 'maxCorpusMB'];
+export const EDITOR_TRAINING_SETTINGS: readonly string[] = ['workspaceGlob', 'maxCorpusMB', 'threads'];
+
+/**
+ * seqlab.training.threads: the run field `threads` in the editor, with the editor's own default. The table's
+ * default, 0 (every core), suits `seqlab train` and the bench; in the editor, training on both cores of a 2-core
+ * laptop leaves none for typing (issue #14's keydown-to-paint figures), so a run takes ONE thread unless the user
+ * asks for more. Read here like the table's settings (checked against the field's range).
+ */
+export const EDITOR_THREADS = { setting: 'threads', default: 1 } as const;
 
 export type SettingField = FieldSpec & { setting: string };
 
@@ -43,6 +51,14 @@ export function runSettingsFrom(read: (setting: string) => unknown): Partial<Run
       throw e instanceof ConfigError ? new ConfigError(settingId(f), e.reason) : e;
     }
   }
+  const threads = read(EDITOR_THREADS.setting);
+  if (threads !== undefined) {
+    try {
+      out.threads = checkField(fieldSpec('threads'), threads);
+    } catch (e) {
+      throw e instanceof ConfigError ? new ConfigError(`${TRAINING_SECTION}.${EDITOR_THREADS.setting}`, e.reason) : e;
+    }
+  }
   return out as Partial<RunConfig>;
 }
 
@@ -54,7 +70,7 @@ export function settingsForTask(settings: Partial<RunConfig>, task: TaskKind): P
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(settings)) {
     const f = FIELD_BY_KEY.get(key);
-    if (f && (!f.tasks || f.tasks.includes(task))) out[key] = v;
+    if ((f && (!f.tasks || f.tasks.includes(task))) || key === 'threads') out[key] = v;
   }
   return out as Partial<RunConfig>;
 }

@@ -179,6 +179,10 @@ async function main(): Promise<void> {
     }
   }
   if (want('W2')) await run({ kind: 'lm', id: 'W2', cfg: { ...lm, layers: 2, hidden: 256 } }, 'W2 LSTM 2x256 train', 'tokens/s', 'higher', main3);
+  // W1 and W2 with two threads (threads.ts): SeqLab only, so no ratio; W1 and W2 above stay single-threaded.
+  const seqlabOnly = main3.filter((s) => s.name === 'seqlab');
+  if (want('W1-2t')) await run({ kind: 'lm', id: 'W1-2t', cfg: { ...lm, threads: 2 } }, 'W1 LSTM 1x128 train, 2 threads', 'tokens/s', 'higher', seqlabOnly);
+  if (want('W2-2t')) await run({ kind: 'lm', id: 'W2-2t', cfg: { ...lm, layers: 2, hidden: 256, threads: 2 } }, 'W2 LSTM 2x256 train, 2 threads', 'tokens/s', 'higher', seqlabOnly);
   if (want('W3')) await run({ kind: 'lm', id: 'W3', cfg: { ...lm, cell: 'gru' } }, 'W3 GRU 1x128 train', 'tokens/s', 'higher', main3);
   let memory: MemoryReport | null = null;
   if (want('W2') || want('MEM')) {

@@ -85,8 +85,10 @@ describe('New Model: presets, Custom questions and the run config of a training 
 
     it('defaults ← settings ← model ← overrides', () => {
       const c = runConfigFor(model, { hidden: 256, lr: 0.005, seed: 7, clip: 1 }, { lr: 0.02 });
-      assert.deepEqual(c, { ...DEFAULT_RUN_CONFIG, hidden: 32, seed: 7, clip: 1, lr: 0.02 });
-      assert.deepEqual(runConfigFor(SETTINGS_MODEL, {}), DEFAULT_RUN_CONFIG);
+      // The editor's threads default is 1 (runSettings.ts EDITOR_THREADS), not the table's automatic 0.
+      assert.deepEqual(c, { ...DEFAULT_RUN_CONFIG, threads: 1, hidden: 32, seed: 7, clip: 1, lr: 0.02 });
+      assert.deepEqual(runConfigFor(SETTINGS_MODEL, {}), { ...DEFAULT_RUN_CONFIG, threads: 1 });
+      assert.equal(runConfigFor(SETTINGS_MODEL, { threads: 0 }).threads, 0);
       assert.deepEqual(runConfigFor(SETTINGS_MODEL, { hidden: 256 }).hidden, 256);
     });
 
@@ -109,7 +111,11 @@ describe('New Model: presets, Custom questions and the run config of a training 
   it('settings: only what the user set, each checked; a bad value names the setting', () => {
     const set: Record<string, unknown> = { hiddenSize: 48, learningRate: 0.01, cell: 'gru', workspaceGlob: '**/*.md' };
     assert.deepEqual(runSettingsFrom((s) => set[s]), { hidden: 48, lr: 0.01, cell: 'gru' });
+    assert.deepEqual(runSettingsFrom((s) => ({ ...set, threads: 2 })[s]), { hidden: 48, lr: 0.01, cell: 'gru', threads: 2 });
+    assert.deepEqual(settingsForTask({ threads: 2, bidirectional: true }, 'lm'), { threads: 2 }, 'every task reads threads');
     for (const [setting, value, message] of [
+      ['threads', -1, /^seqlab\.training\.threads: must be at least 0, got -1$/],
+      ['threads', 1.5, /^seqlab\.training\.threads: must be a whole number, got 1\.5$/],
       ['hiddenSize', 1.5, /^seqlab\.training\.hiddenSize: must be a whole number, got 1\.5$/],
       ['learningRate', 0, /^seqlab\.training\.learningRate: must be above 0, got 0$/],
       ['cell', 'transformer', /^seqlab\.training\.cell: must be one of lstm, gru, rnn_tanh, rnn_relu, got "transformer"$/],

@@ -37,8 +37,8 @@ const CONFIG = S.where(S.obj({
   decay: S.bool, steps: S.int(0, STEPS), seed: S.int(0, 2 ** 32 - 1), validEvery: S.int(0, STEPS), validBatches: S.int(0, 100_000),
   checkpointEvery: S.int(0, STEPS), snapshotEvery: S.int(0, STEPS),
   // Added later: a config saved before them (a checkpoint's, a stored run's) reads with their defaults.
-  earlyStopping: S.bool, patience: S.int(1, 1e6),
-}, ['earlyStopping', 'patience']), (c) => {
+  earlyStopping: S.bool, patience: S.int(1, 1e6), threads: S.int(0, 256),
+}, ['earlyStopping', 'patience', 'threads']), (c) => {
   if (c.earlyStopping && (c.validEvery === 0 || c.validBatches === 0)) return false;
   if (c.task === 'lm' && c.bidirectional) return false;
   if (c.task === 'one-to-many' && c.bidirectional) return false;

@@ -7,6 +7,7 @@ import { checkRnnFixture } from './torch/rnnFixture';
 import { checkLmStepFixture } from './torch/lmStepFixture';
 import { checkAttentionFixture } from './torch/attentionFixture';
 import { checkOneToManyFixture } from './torch/oneToManyFixture';
+import { checkLmStepThreaded, checkOneToManyThreaded } from './torch/threadedFixture';
 import type { FloatArrayCtor } from '../../src/engine/tensor';
 import { asFloatCtor, sizedHeap } from '../../src/engine/sizing/alloc';
 
@@ -24,11 +25,17 @@ function bothPaths(check: (fx: Fixture, ctor?: FloatArrayCtor) => TensorReport[]
   };
 }
 
+// The model-level fixtures also run on the data-parallel path (torch/threadedFixture.ts): the batch's rows on 2
+// real threads, the gradients reduced, then (lm_step) clipping and Adam.
+function andThreaded(check: (fx: Fixture) => TensorReport[], threaded: (fx: Fixture) => TensorReport[]): (fx: Fixture) => TensorReport[] {
+  return (fx) => [...check(fx), ...threaded(fx).map((r) => ({ ...r, tensor: `${r.tensor} [2 threads]` }))];
+}
+
 const CHECKERS: Record<string, (fx: Fixture) => TensorReport[]> = {
   rnn: bothPaths(checkRnnFixture),
-  lm_step: bothPaths(checkLmStepFixture),
+  lm_step: andThreaded(bothPaths(checkLmStepFixture), checkLmStepThreaded),
   attention: bothPaths(checkAttentionFixture),
-  one_to_many: bothPaths(checkOneToManyFixture),
+  one_to_many: andThreaded(bothPaths(checkOneToManyFixture), checkOneToManyThreaded),
 };
 
 describe('PyTorch fixtures', () => {

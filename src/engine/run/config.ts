@@ -51,6 +51,8 @@ export interface RunConfig {
   /** Stop when validation loss has not improved for `patience` validations, keeping the best weights (bestWeights.ts). */
   earlyStopping: boolean;
   patience: number;
+  /** Training threads sharing the rows of every batch (parallel/dataParallel.ts); 0 = automatic (the driver's cores). */
+  threads: number;
 }
 
 type Key = keyof RunConfig;
@@ -149,6 +151,9 @@ export const RUN_CONFIG_FIELDS: readonly FieldSpec[] = [
     description: 'Stop when validation loss has not improved for `patience` validations in a row, and keep the best weights (Keras EarlyStopping with restore_best_weights). Train on Selection turns it on unless set here.' },
   { key: 'patience', type: 'int', default: 5, min: 1, max: 1e6, flag: 'patience', setting: 'patience', addedLater: true,
     description: 'Early stopping: validations without an improvement of validation loss before training stops.' },
+  // No setting from the table: the editor's seqlab.training.threads defaults to 1, not to automatic (runSettings.ts).
+  { key: 'threads', type: 'int', default: 0, min: 0, max: 256, flag: 'threads', setting: null, addedLater: true,
+    description: 'Training threads that share the rows of every batch (data-parallel: one optimizer step on the summed gradient, the same result as one thread up to float32 rounding); 0 = every core.' },
 ];
 
 export const DEFAULT_RUN_CONFIG: Readonly<RunConfig> = Object.freeze(

@@ -22,6 +22,8 @@ import type { AttentionFrame, RunInfo, StackGradients, TrainMetric, Validation }
 import { attentionFrame } from './attentionFrame';
 import type { BestValidation } from './bestWeights';
 import { ValidationWatch } from './validationWatch';
+import type { ThreadHost } from '../parallel/contract';
+import { DataParallel } from '../parallel/dataParallel';
 import { restoreRunState, saveRunState, trainingParts, type TrainingParts } from './runState';
 import { LmValidation, OneToManyValidation, Seq2SeqValidation, SequenceValidation } from './validation';
 
@@ -35,6 +37,8 @@ export class TrainingRun {
   /** Best weights, early stopping and the memorising detector (validationWatch.ts; saved in checkpoints). */
   readonly watch: ValidationWatch;
   private readonly tokensPerChar: number;
+  /** The helper threads of a data-parallel run (config.threads), or null when this thread trains alone. */
+  private parallel: DataParallel | null = null;
 
   private constructor(
     readonly config: RunConfig, readonly task: AnyTask, readonly train: TaskData, readonly valid: TaskData,
@@ -50,8 +54,12 @@ export class TrainingRun {
    * A fresh run of `config` on `train` (validation: `valid`, or a held-out share when it is null or empty; see
    * data.ts). Refused before the model is built when `config` breaks a rule between fields (ConfigError), when the
    * data does not suit the task, or when training would need more than `memoryLimit` (ModelMemoryError).
+   * `host` starts the training threads of `config.threads` (0: as many as `host.cores`); without a host the run
+   * trains on this thread, and refuses an explicit threads ≥ 2. Call dispose() when done with a threaded run.
    */
-  static create(config: RunConfig, train: TaskData, valid: TaskData | null = null, memoryLimit: MemoryLimit | null = null): TrainingRun {
+  static create(
+    config: RunConfig, train: TaskData, valid: TaskData | null = null, memoryLimit: MemoryLimit | null = null, host: ThreadHost | null = null,
+  ): TrainingRun {
     const problem = configProblem(config);
     if (problem) throw new ConfigError(`config.${problem.field}`, problem.message);
     if (train.kind !== config.task) throw new Error(`the run trains a ${config.task} model, but the data was read as ${train.kind}`);
@@ -71,18 +79,34 @@ export class TrainingRun {
       : task.kind === 'seq2seq' && v.kind === 'seq2seq' ? new Seq2SeqValidation(task, v, B, config.seqLen)
         : task.kind === 'one-to-many' && v.kind === 'one-to-many' ? new OneToManyValidation(task, v.examples, B)
         : new SequenceValidation(task as SequenceTask, v as Extract<TaskData, { kind: 'classify' | 'tag' }>, B, config.seqLen);
-    return new TrainingRun(config, task, t, v, validation);
+    const run = new TrainingRun(config, task, t, v, validation);
+    const threads = Math.min(resolveThreads(config.threads, host), B);
+    if (threads > 1) run.parallel = DataParallel.startOnTask(task, run.parts.core, threads, host!, config.seed);
+    return run;
+  }
+
+  /** Threads this run trains with (1 unless config.threads and a host gave more). */
+  get threads(): number {
+    return this.parallel?.threads ?? 1;
+  }
+
+  /** Ends the training threads (a 1-thread run has none); the run then steps on this thread alone. */
+  dispose(): void {
+    this.parallel?.stop();
+    this.parallel = null;
   }
 
   /**
    * Continues a checkpointed run on the same data: the run is rebuilt from the checkpoint's RunConfig and the data
    * (which must give the checkpoint's vocabulary), then takes its weights and training state.
    */
-  static resume(files: CheckpointFiles, train: TaskData, valid: TaskData | null = null, memoryLimit: MemoryLimit | null = null): TrainingRun {
+  static resume(
+    files: CheckpointFiles, train: TaskData, valid: TaskData | null = null, memoryLimit: MemoryLimit | null = null, host: ThreadHost | null = null,
+  ): TrainingRun {
     const loaded = loadTaskWithState(files, 'checkpoint', memoryLimit);
     if (!loaded.training) throw new CheckpointError('this checkpoint holds no training state (it was exported or imported), so training cannot resume from it');
     const config = parseRunConfig(loaded.training.extra['config'], 'checkpoint training.extra.config');
-    const run = TrainingRun.create(config, train, valid, memoryLimit);
+    const run = TrainingRun.create(config, train, valid, memoryLimit, host);
     run.restoreFrom(loaded.task, loaded.training);
     return run;
   }
@@ -246,6 +270,15 @@ export class TrainingRun {
     }
     restoreRunState(this, training, () => a.data.set(b.data));
   }
+}
+
+/** config.threads for a driver with `host`: 0 = every core; ≥ 2 without a host is refused (nothing could start them). */
+function resolveThreads(threads: number, host: ThreadHost | null): number {
+  if (!host) {
+    if (threads > 1) throw new ConfigError('config.threads', `this driver trains on one thread only, got ${threads}`);
+    return 1;
+  }
+  return threads === 0 ? Math.max(1, host.cores) : threads;
 }
 
 function exampleRows(d: TaskData): number {

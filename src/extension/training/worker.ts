@@ -1,8 +1,10 @@
-// Training worker entry (worker_threads; bundled on its own as dist/trainWorker.js). It imports only the
+// Training worker entry (worker_threads; bundled on its own as dist/trainWorker.js). A run's training threads
+// (config.threads) are workers this worker starts (cli/threads.ts, dist/trainThread.js). It imports only the
 // engine and the protocol (through workerLoop.ts and the engine's TrainingRun): no 'vscode', so it also runs under plain Node.
 // Every message from the host goes through the validating WorkerLoop; an exception that escapes is reported
 // as a fatal `error` before the thread ends, so the host always learns why its worker died.
 import { parentPort, workerData } from 'node:worker_threads';
+import { nodeThreadHost } from '../../cli/threads';
 import { TRAINING_LIMITS } from '../../protocol/training';
 import { WorkerLoop, memoryLimitFromWorkerData } from './workerLoop';
 
@@ -13,7 +15,7 @@ if (port) {
     defer: (fn) => setImmediate(fn),
     now: () => performance.now(),
     exit: () => setImmediate(() => port.close()),
-  }, 100, memoryLimitFromWorkerData(workerData));
+  }, 100, memoryLimitFromWorkerData(workerData), nodeThreadHost());
   port.on('message', (m: unknown) => loop.onMessage(m));
   process.on('uncaughtException', (e) => {
     const text = `worker crashed: ${e instanceof Error ? e.message : String(e)}`;

@@ -5,6 +5,7 @@
 // The run itself is the engine's TrainingRun (engine/run/run.ts), the same the CLI drives, for every task kind:
 // this loop only parses the texts, keeps the clock and posts what the run reports.
 import type { MemoryLimit } from '../../engine/modelMemory';
+import type { ThreadHost } from '../../engine/parallel/contract';
 import { parseTaskData, type TaskData } from '../../engine/run/data';
 import { TrainingRun } from '../../engine/run/run';
 import { describeNonFinite, hugeLossMessage } from '../../engine/sentinel';
@@ -46,7 +47,11 @@ export class WorkerLoop {
   private keepBest = false;
 
   /** `memoryLimit`: what a run may use (the host's RAM, passed in workerData), checked before the model is built. */
-  constructor(private readonly port: LoopPort, private readonly flushMs = 100, private readonly memoryLimit: MemoryLimit | null = null) {}
+  /** `threads`: starts the run's training threads (config.threads; the editor's setting defaults to 1); null = one thread. */
+  constructor(
+    private readonly port: LoopPort, private readonly flushMs = 100, private readonly memoryLimit: MemoryLimit | null = null,
+    private readonly threads: ThreadHost | null = null,
+  ) {}
 
   onMessage(raw: unknown): void {
     let m: HostToWorker;
@@ -73,7 +78,8 @@ export class WorkerLoop {
         if (this.run) throw new Error('this worker already runs a training');
         const train = taskData(m.config, 'the training data', m.train);
         const valid = m.valid ? taskData(m.config, 'the validation data', m.valid) : null;
-        const run = m.resume ? TrainingRun.resume(m.resume, train, valid, this.memoryLimit) : TrainingRun.create(m.config, train, valid, this.memoryLimit);
+        const run = m.resume ? TrainingRun.resume(m.resume, train, valid, this.memoryLimit, this.threads)
+          : TrainingRun.create(m.config, train, valid, this.memoryLimit, this.threads);
         this.run = run;
         this.runId = m.runId;
         this.memorisingAnnounced = run.memorisingSince !== null;
@@ -198,6 +204,7 @@ export class WorkerLoop {
       this.flush();
       this.port.post({ type: 'error', message: oneLine(`training failed at step ${run.step + 1}: ${(e as Error).message}`), fatal: true });
       this.done = true;
+      run.dispose();
       this.port.exit();
       return;
     }
@@ -256,6 +263,7 @@ export class WorkerLoop {
     const keptBest = (early || this.keepBest) && this.run!.restoreBest();
     this.postCheckpoint('stop');
     this.port.post({ type: 'stopped', step: this.run!.step, reason, ...(early ? { early } : {}), ...(keptBest ? { keptBest } : {}) });
+    this.run!.dispose();
     this.port.exit();
   }
 }
