@@ -6,7 +6,8 @@
 //   UI-typing-p50 / -p90 / -max   training, dashboard visible (seqlab side); the idle figures as peer `idle`
 //   UI-suggest-p95                the suggester's p95 from the hover, during training
 // The hidden-dashboard figures go into the notes. Needs an installed code-server (CODE_SERVER_ROOT, as the
-// e2e layer); without one the rows say so instead of installing anything.
+// e2e layer); without one the rows say so instead of installing anything. SEQLAB_UI_EXTENSION=<folder> measures
+// another build of the extension (e.g. an older checkout's, for a before/after comparison) instead of this one.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -38,7 +39,8 @@ export async function uiRows(reps: number, log: (s: string) => void): Promise<Ui
   const reports: TypingReport[] = [];
   for (let i = 0; i < reps; i++) {
     log(`UI rep ${i + 1}/${reps}: starting code-server and chromium …`);
-    const wb = await openWorkbench();
+    const other = process.env['SEQLAB_UI_EXTENSION'];
+    const wb = await openWorkbench(other ? { extensions: [path.resolve(other)] } : {});
     try {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-ui-bench-'));
       reports.push(await typingScenario(wb, dir, (s) => log(`  ${s}`)));
