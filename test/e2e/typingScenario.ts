@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { Workbench } from '../harness/workbench';
 import { ROOT } from '../harness/paths';
-import { editorTab, runCommand, statusBarItem, webviewFrame } from '../harness/ui';
+import { editorTab, runCommand, setColorTheme, statusBarItem, webviewFrame } from '../harness/ui';
 import { openPath } from './editorSteps';
 
 export const TYPED = 'the model reads one character at a time and keeps a state that summarises the text so far.'.slice(0, 90);
@@ -90,10 +90,8 @@ function groupTab(page: Page, n: number, title: string) {
   return page.locator('.editor-group-container').nth(n).locator('.tabs-container .tab', { hasText: title }).first();
 }
 
-/** Clicks into the active editor's text, at the end of the document, ready to type. */
+/** Moves to a new line at the end of the focused editor (openPath and a tab click focus it), ready to type. */
 async function focusEnd(page: Page): Promise<void> {
-  // Near the top left of the text: the middle of a long line may be scrolled out of a narrow group.
-  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click({ position: { x: 4, y: 4 } });
   await page.keyboard.press('Control+End');
   await page.keyboard.press('Enter');
 }
@@ -109,7 +107,11 @@ export async function typingScenario(wb: Workbench, dir: string, log: (s: string
   const corpus = path.join(dir, 'corpus.txt'), typing = path.join(dir, 'typing.txt');
   fs.writeFileSync(corpus, corpusText());
   fs.writeFileSync(typing, '');
+  // SeqLab activated (its status bar items shown) and the workbench settled: a quick input opened while the
+  // extension host is still starting can be closed under the pointer.
+  await statusBarItem(page, /SeqLab/).waitFor({ timeout: 60_000 });
   await runCommand(page, 'View: Close All Editors');
+  await page.waitForTimeout(2000);
 
   await openPath(page, typing);
   await focusEnd(page);
@@ -141,7 +143,13 @@ export async function typingScenario(wb: Workbench, dir: string, log: (s: string
   await shown.locator('#status', { hasText: /running/ }).waitFor({ timeout: 30_000 });
   const visible = figures(await typeAndMeasure(page));
   log(`training, dashboard visible:  ${show(visible)}`);
-  if (shot) await shot('typing-training-dashboard-dark');
+  if (shot) {
+    await shot('typing-training-dashboard-dark');
+    await setColorTheme(page, 'Light Modern', 'light');
+    await page.waitForTimeout(1500); // the dashboard redraws in the new theme at its next slot
+    await shot('typing-training-dashboard-light');
+    await setColorTheme(page, 'Dark Modern', 'dark');
+  }
 
   // The suggester's own figure, as its status bar hover shows it (refreshed with each weight snapshot).
   await page.waitForTimeout(2500);
