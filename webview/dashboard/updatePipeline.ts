@@ -7,6 +7,9 @@
 //   - a redraw recomputes the datasets, but the charts' own updates (parse, LTTB decimation, layout, paint; the
 //     expensive part) are queued and run a few per frame, within FRAME_BUDGET_MS, so no single frame holds the
 //     thread long enough for a typed character to wait on it;
+//   - a chart scrolled out of view, or on a hidden card, is not updated at all (an IntersectionObserver says
+//     which canvases are on screen); it is updated once, with its latest data, when it comes into view. Beside
+//     an editor the panel shows one or two charts, so most of the nine cost nothing;
 //   - nothing runs while the document is hidden: a redraw asked for then runs once when it is shown again.
 // Chart.js itself is set up for this in charts.ts: animation off, parsing off, decimation on, update('none').
 
@@ -17,6 +20,8 @@ export const FRAME_BUDGET_MS = 6;
 
 export interface Updatable {
   update(mode: 'none'): void;
+  /** Where it draws (a Chart's canvas): only on-screen canvases are updated. */
+  readonly canvas: HTMLCanvasElement | null;
 }
 
 /** Runs `render` at most every RENDER_MS, in an animation frame, never while the document is hidden. */
@@ -60,14 +65,44 @@ export class RenderScheduler {
   }
 }
 
-/** Chart updates spread over animation frames, each chart at most once per pass (the latest data wins). */
+/**
+ * Chart updates spread over animation frames, each chart at most once per pass (the latest data wins); charts
+ * off screen wait, marked stale, until they scroll into view.
+ */
 export class ChartUpdateQueue {
   private readonly pending = new Set<Updatable>();
+  /** Charts whose data changed while off screen. */
+  private readonly stale = new Set<Updatable>();
+  private readonly charts = new Map<Element, Updatable>();
+  /** Canvases the observer last reported on screen (a canvas not yet reported counts as on screen). */
+  private readonly offScreen = new Set<Element>();
+  private readonly observer: IntersectionObserver | null;
   private scheduled = false;
 
-  constructor(private readonly budgetMs = FRAME_BUDGET_MS) {}
+  constructor(private readonly budgetMs = FRAME_BUDGET_MS) {
+    this.observer = typeof IntersectionObserver === 'function' ? new IntersectionObserver((entries) => {
+      for (const e of entries) {
+        if (!e.isIntersecting) {
+          this.offScreen.add(e.target);
+          continue;
+        }
+        this.offScreen.delete(e.target);
+        const chart = this.charts.get(e.target);
+        if (chart && this.stale.delete(chart)) this.add(chart);
+      }
+    }) : null;
+  }
 
   add(chart: Updatable): void {
+    const canvas = chart.canvas;
+    if (canvas && this.observer && !this.charts.has(canvas)) {
+      this.charts.set(canvas, chart);
+      this.observer.observe(canvas);
+    }
+    if (canvas && this.offScreen.has(canvas)) {
+      this.stale.add(chart);
+      return;
+    }
     this.pending.add(chart);
     if (!this.scheduled) {
       this.scheduled = true;
