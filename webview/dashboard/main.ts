@@ -1,7 +1,8 @@
 // Dashboard webview entry (bundled by esbuild with chart.js into dist/webview/dashboard.js). It posts `ready`,
 // takes the host's `init` (every run with its whole history) and later batches, and redraws at most twice a
-// second, its chart updates spread over animation frames (updatePipeline.ts). Its state is also kept with setState, so after a window reload the restored panel shows the runs
-// of the previous window (the host's new session no longer has their points) before the host replies.
+// second, updating only the charts on screen, spread over animation frames (updatePipeline.ts). Its state is
+// also kept with setState, so after a window reload the restored panel shows the runs of the previous window
+// (the host's new session no longer has their points) before the host replies.
 import { assertNever } from '../../src/protocol/assertNever';
 import {
   DASHBOARD_LIMITS, parseHostToDashboard, type DashboardConfig, type DashboardToHost, type ExperimentView, type GradCheckView, type HostToDashboard,
@@ -137,7 +138,6 @@ function handle(m: HostToDashboard): void {
   }
   scheduleRender();
 }
-
 
 /** The run the dashboard is about: the newest one a worker is training (or starting, pausing, stopping), else the newest. */
 function current(): RunState | null {
