@@ -5,7 +5,10 @@
 //   suggest()        beam search over tokens (chars, words or BPE pieces) from that state until each hypothesis
 //                    leaves the current word; returns whole words with P(word, then a boundary | prefix)
 // A word is a run of letters, marks, digits, '_' and apostrophes (as the word tokenizer's pieces). If the
-// prefix ends inside a word ("hel"), suggestions complete THAT word ("hello": completion "lo").
+// prefix ends inside a word ("hel"), suggestions complete THAT word ("hello": completion "lo"). After a space or
+// punctuation the suggestion is the NEXT word; with `leadingSpace` a hypothesis may first write spaces or tabs
+// (after "fox," the next word is " jumps": word "jumps", completion " jumps"); without it such a hypothesis ends
+// there, with no word.
 // Tokens decoding must not write (<pad>, <bos>, <unk>, control bytes, invalid UTF-8: tokenFilter.ts) are
 // masked before the softmax, unless allowSpecial; a byte-BPE hypothesis owing bytes of a character goes on.
 // Known approximation: a BPE prefix ending in a space is encoded with the space as its own token, whereas
@@ -33,18 +36,29 @@ export interface CompleteOptions {
   beam?: number;
   /** Most tokens generated for one word (default 24). */
   maxTokens?: number;
+  /** At no word (after punctuation), let the completion start with spaces or tabs before the word (default false). */
+  leadingSpace?: boolean;
 }
 
 const WORD_CHAR = /[\p{L}\p{M}\p{N}_'\u2019]/u;
 
-/** Index of the first non-word character of s, or −1. */
-function boundaryIndex(s: string): number {
+const BLANK = /[ \t]/;
+
+/** Index of the first non-word character of s at or after `from`, or −1. */
+function boundaryIndex(s: string, from = 0): number {
   let i = 0;
   for (const ch of s) {
-    if (!WORD_CHAR.test(ch)) return i;
+    if (i >= from && !WORD_CHAR.test(ch)) return i;
     i += ch.length;
   }
   return -1;
+}
+
+/** Length of the run of spaces and tabs that starts s. */
+function blankPrefix(s: string): number {
+  let i = 0;
+  while (i < s.length && BLANK.test(s[i])) i++;
+  return i;
 }
 
 /** The word being typed at the end of text ('' after a space or punctuation). */
@@ -113,12 +127,14 @@ export class Completer {
   suggest(opts: CompleteOptions = {}): Suggestion[] {
     if (this.ids.length === 0) return [];
     const count = opts.count ?? 3, W = opts.beam ?? 8, maxTokens = opts.maxTokens ?? 24, V = this.V;
+    const skipBlanks = (opts.leadingSpace ?? false) && this.partial === '';
     const s = this.state, L = this.lm.rnn.cfg.numLayers, H = this.lm.rnn.cfg.hiddenSize;
     // Beam rows live in a scratch state started from the prefix state (which stays untouched for typing on).
     // One per Completer, reused: a model on a WasmHeap allocates from a heap that never frees.
     const beam = this.beamState ??= new StepState(L, H, this.cellState, this.lm.params.ctor);
     beam.replicate(s.h, this.cellState ? s.c : null, 1);
     const found = new Map<string, number>();
+    const completions = new Map<string, string>();
     const row = new Float64Array(V);
     const mask: DecodeOptions = { maxLength: maxTokens, eos: EOS, constraint: this.filter ?? undefined };
     this.filter?.reset(1);
@@ -149,15 +165,21 @@ export class Completer {
         }
         const prev = this.tokenizer.decode(live[c.k].ids);
         const text = c.v === EOS ? prev + '\n' : this.tokenizer.decode(ids);
-        const cut = boundaryIndex(text);
+        // Blanks before the next word belong to the completion; the word is what follows them.
+        const lead = skipBlanks ? blankPrefix(text) : 0;
+        const cut = lead === text.length ? -1 : boundaryIndex(text, lead);
         if (cut < 0) {
           next.push({ ids, logp: c.logp });
           parents.push(c.k);
           continue;
         }
         const completion = text.slice(0, cut);
-        const word = this.partial + completion;
-        if (word.length > 0) found.set(word, (found.get(word) ?? 0) + Math.exp(c.logp));
+        const word = this.partial + completion.slice(lead);
+        if (word.length > 0) {
+          found.set(word, (found.get(word) ?? 0) + Math.exp(c.logp));
+          // The likelier spelling of the blanks before a word is the one inserted (found first: beams are sorted).
+          if (!completions.has(word)) completions.set(word, completion);
+        }
       }
       // Stop when no live hypothesis can still beat the count-th word found.
       const probs = [...found.values()].sort((a, b) => b - a);
@@ -170,7 +192,7 @@ export class Completer {
     return [...found.entries()]
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .slice(0, count)
-      .map(([word, prob]) => ({ word, completion: word.slice(this.partial.length), prob }));
+      .map(([word, prob]) => ({ word, completion: completions.get(word) ?? word.slice(this.partial.length), prob }));
   }
 
   /** The prefix last set. */

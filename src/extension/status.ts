@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import type { RunRecord, SessionEvent, TrainingSession } from './training/session';
 import { Disposable } from './disposable';
 
+/** Least time between two status bar / progress updates while a run trains (ms): two a second. */
+const STATUS_MS = 500;
 const ACTIVE = new Set(['starting', 'running', 'paused', 'stopping']);
 const ICONS: Record<string, string> = {
   starting: '$(loading~spin)', running: '$(sync~spin)', paused: '$(debug-pause)', stopping: '$(loading~spin)',
@@ -14,6 +16,8 @@ export class TrainingStatus extends Disposable {
   private readonly item: vscode.StatusBarItem;
   private lastUpdate = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** Progress not yet shown, per run: reported with the throttled status update, not per metrics batch. */
+  private readonly progressDue = new Map<string, { message: string; increment: number | undefined }>();
   /** Runs that have a progress notification open, with the function that ends it. */
   private readonly progress = new Map<string, { report(m: string, inc?: number): void; end(): void }>();
 
@@ -42,6 +46,8 @@ export class TrainingStatus extends Disposable {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.lastUpdate = Date.now();
+    for (const [id, d] of this.progressDue) this.progress.get(id)?.report(d.message, d.increment);
+    this.progressDue.clear();
     const run = this.session.current;
     if (!run || (this.modelChosen && !ACTIVE.has(run.state))) {
       this.item.text = `$(beaker) SeqLab: ${this.modelLabel()}`;
@@ -72,11 +78,14 @@ export class TrainingStatus extends Disposable {
     const p = this.progress.get(e.run.id), last = e.points.at(-1);
     if (p && last) {
       const max = e.run.config.steps;
-      p.report(`step ${last.step}${max > 0 ? ` of ${max}` : ''} · loss ${last.loss.toFixed(3)}`, max > 0 ? (100 * e.points.length) / max : undefined);
+      const due = this.progressDue.get(e.run.id);
+      const increment = max > 0 ? (due?.increment ?? 0) + (100 * e.points.length) / max : undefined;
+      this.progressDue.set(e.run.id, { message: `step ${last.step}${max > 0 ? ` of ${max}` : ''} · loss ${last.loss.toFixed(3)}`, increment });
     }
-    // At most ~4 status bar updates a second, whatever the step rate.
-    if (Date.now() - this.lastUpdate >= 250) this.update();
-    else this.timer ??= setTimeout(() => this.update(), 250);
+    // At most STATUS_MS between status bar and progress updates, whatever the step rate: each is a message to the
+    // workbench and a repaint there, on the thread that paints the keystrokes (issue #14, item 4).
+    if (Date.now() - this.lastUpdate >= STATUS_MS) this.update();
+    else this.timer ??= setTimeout(() => this.update(), STATUS_MS);
   }
 
   private syncProgress(run: RunRecord): void {

@@ -4,7 +4,8 @@
 // Handshake: the webview posts `ready` once its script runs; the host answers with `init`, carrying the
 // configuration, EVERY run with its whole metric history, the last experiment and the last gradient check,
 // so a panel opened mid-run, hidden and shown again, or restored after a window reload shows everything.
-// Later points arrive in batches through `metrics` (about ten a second, never one message per step).
+// Later points arrive in batches through `metrics` (at most four a second, never one message per step; none
+// while the panel is hidden: its `ready` on showing again gets the replay).
 // Each end validates what arrives (parseDashboardToHost at the host, parseHostToDashboard in the webview):
 // types and the ranges of DASHBOARD_LIMITS; a rejected message is logged and dropped.
 import {

@@ -6,6 +6,7 @@
 //          --reps N (default 5), --only W1,W6 (workload prefixes), --skip tfjs-cpu (sides),
 //          --full (also measure a peer that is > 2× slower than another peer and would take > 60 s),
 //          --w5-seconds S (W5's training time, default 120: W5 alone takes ~5 × 2 × 120 s).
+//          UI rows (ui.ts: keydown-to-paint in code-server + Chromium) run last; `--only UI` runs them alone.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -16,6 +17,7 @@ import { loadCorpus } from './corpus';
 import type { FromWorker, SideName, ToWorker, Workload } from './protocol';
 import { summarize, sortedCopy, percentile, type Summary } from './stats';
 import type { CharLMConfig } from './sides';
+import { uiRows } from './ui';
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
@@ -119,7 +121,7 @@ const fmt = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixe
 const cell = (s: Summary | undefined, miss?: string): string => (s ? `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})` : miss?.startsWith('skipped') ? 'skipped (slow)' : miss ? 'not measured' : '—');
 
 function table(rows: Row[]): string {
-  const cols = ['seqlab', ...PEERS] as SideName[];
+  const cols = ['seqlab', ...PEERS, ...(rows.some((r) => r.stats.idle) ? ['idle'] : [])] as SideName[];
   const extra = W6_EXTRA.filter((x) => rows.some((r) => r.stats[x]));
   const head = ['workload', 'unit', ...cols, 'ratio', ...extra];
   const body = rows.map((r) => [r.label, r.unit, ...cols.map((c) => cell(r.stats[c], r.missing[c])), ratio(r)?.toFixed(2) ?? '—',
@@ -135,7 +137,9 @@ async function main(): Promise<void> {
   const lm = { ...LM, vocab };
   log(`corpus: ${corpus.source}, ${corpus.text.length} chars, vocabulary ${vocab}; ${REPS} reps each`);
   const want = (id: string): boolean => !ONLY || ONLY.some((o) => id.startsWith(o));
-  const names = (['seqlab', ...PEERS, ...W6_EXTRA] as SideName[]).filter((n) => !SKIP.has(n));
+  // `--only UI` needs no side workers (the UI rows drive a real workbench: ui.ts).
+  const uiOnly = ONLY !== undefined && ONLY.every((o) => o.startsWith('UI'));
+  const names = (['seqlab', ...PEERS, ...W6_EXTRA] as SideName[]).filter((n) => !SKIP.has(n) && !uiOnly);
   const workers = new Map(names.map((n) => [n, new SideWorker(n, corpus.text)]));
   for (const w of workers.values()) await w.ask({ type: 'init' });
   const main3 = (['seqlab', ...PEERS] as SideName[]).filter((n) => workers.has(n)).map((n) => workers.get(n)!);
@@ -217,6 +221,7 @@ async function main(): Promise<void> {
     rows.push(p50, p95);
   }
   await Promise.all(all.map((w) => w.terminate()));
+  if (want('UI')) rows.push(...(await uiRows(REPS, log)));
 
   const out = {
     corpus: { source: corpus.source, chars: corpus.text.length, vocabulary: vocab },
@@ -225,7 +230,7 @@ async function main(): Promise<void> {
     workloads: rows.map((r) => ({
       id: r.id, label: r.label, unit: r.unit, better: r.better,
       seqlab: r.stats.seqlab?.median ?? null,
-      peers: Object.fromEntries(PEERS.filter((p) => r.stats[p]).map((p) => [p, r.stats[p]!.median])),
+      peers: Object.fromEntries([...PEERS, 'idle' as const].filter((p) => r.stats[p]).map((p) => [p, r.stats[p]!.median])),
       ratio: ratio(r),
       min: Object.fromEntries(Object.entries(r.stats).map(([k, s]) => [k, s!.min])),
       max: Object.fromEntries(Object.entries(r.stats).map(([k, s]) => [k, s!.max])),

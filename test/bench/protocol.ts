@@ -1,7 +1,9 @@
 // Messages between the bench orchestrator (main.ts) and one side's worker thread (worker.ts).
 import type { CharLMConfig, ProductKind, Seq2SeqBenchConfig } from './sides';
 
-export type SideName = 'seqlab' | 'seqlab-wasm-copy' | 'seqlab-js' | 'tfjs-cpu' | 'tfjs-wasm';
+export type SideName = 'seqlab' | 'seqlab-wasm-copy' | 'seqlab-js' | 'tfjs-cpu' | 'tfjs-wasm'
+  /** UI rows only (ui.ts): the same typing in an idle editor. */
+  | 'idle';
 
 export type Workload =
   | { kind: 'lm'; id: string; cfg: CharLMConfig }

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { runConfig, type RunConfig } from '../../src/engine/run/config';
 import { DASHBOARD_LIMITS, parseHostToDashboard, type HostToDashboard, type RunView } from '../../src/protocol/dashboard';
-import { DashboardFeed, type FeedEvent, type FeedSource } from '../../src/extension/panels/dashboardFeed';
+import { DashboardFeed, FLUSH_MS, type FeedEvent, type FeedSource } from '../../src/extension/panels/dashboardFeed';
 import type { FeedRun, LivePoint, LiveRunInfo } from '../../src/extension/panels/dashboardModel';
 
 type MutableRun = { -readonly [K in keyof FeedRun]: FeedRun[K] } & { history: LivePoint[] };
@@ -86,7 +86,7 @@ describe('dashboard feed: every task kind reaches the webview', () => {
       point(2, { gradThroughTime: [{ values: encoderGrads }, { values: decoderGrads }] }),
       point(3, { validLoss: 1.5, validMetrics: { exactMatch: 0.25, tokenAccuracy: 0.75 } }),
     ]);
-    await new Promise((r) => setTimeout(r, 250)); // the feed batches ~10 messages a second
+    await new Promise((r) => setTimeout(r, FLUSH_MS + 150)); // the feed batches at most 4 messages a second
 
     const summary = sent.find((m) => m.type === 'run');
     assert.ok(summary?.type === 'run');

@@ -54,19 +54,27 @@ describe('inference twin (editor completions on a WasmHeap)', () => {
     assert.ok(wasmStats.zeroCopy > mid.zeroCopy && wasmStats.zeroCopy > before.zeroCopy);
   });
 
-  it('Suggester: refreshed weights reach the twin once the refresh interval has passed', () => {
-    let now = 0;
-    const s = new Suggester(() => now);
+  it('Suggester: refreshed weights never cost a keystroke a re-read; refresh() (idle time) brings them in', async () => {
+    const s = new Suggester(() => 0, 30);
     const model = LmTask.create(o, text).model; // untrained: suggests something else than `task`
     const m = { model, tokenizer: task.tokenizer, version: 1 };
     const prefix = 'the quick brown fox jumps over the lazy dog; the qu';
-    const untrained = s.suggest(m, 1, prefix, 3, 8);
+    const untrained = s.suggest(m, 1, prefix, 3, 8, 'a.txt');
     model.params.data.set(task.model.params.data); // a training snapshot lands in the same model object
-    now = 10_000;
-    const refreshed = s.suggest({ ...m, version: 2 }, 1, prefix, 3, 8);
+    const m2 = { ...m, version: 2 };
+    // Typing on: the carried state goes on with the weights it was read with; nothing is re-read.
+    const typing = s.suggest(m2, 1, prefix, 3, 8, 'a.txt');
+    assert.deepEqual(typing, untrained, 'a keystroke after new weights gave the same words from the carried state');
+    assert.equal(s.refreshes, 0);
+    // Typing pauses: the idle refresh copies the weights and re-reads the window once.
+    s.refreshWhenIdle(() => m2);
+    await new Promise((r) => setTimeout(r, 120));
+    assert.equal(s.refreshes, 1);
+    assert.equal(s.refresh(m2), false, 'the same version is not read twice');
+    const refreshed = s.suggest(m2, 1, prefix, 3, 8, 'a.txt');
     const reference = new Completer(task.model, task.tokenizer);
     reference.setPrefix(prefix);
-    assert.deepEqual(refreshed.map((x) => x.word), reference.suggest({ count: 3, beam: 8, maxTokens: 16 }).map((x) => x.word));
+    assert.deepEqual(refreshed.map((x) => x.word), reference.suggest({ count: 3, beam: 8, maxTokens: 16, leadingSpace: true }).map((x) => x.word));
     assert.notDeepEqual(untrained.map((x) => x.word), refreshed.map((x) => x.word));
   });
 });

@@ -1,7 +1,8 @@
 // Dashboard webview entry (bundled by esbuild with chart.js into dist/webview/dashboard.js). It posts `ready`,
-// takes the host's `init` (every run with its whole history) and later batches, and redraws at most ~10 times
-// a second. Its state is also kept with setState, so after a window reload the restored panel shows the runs
-// of the previous window (the host's new session no longer has their points) before the host replies.
+// takes the host's `init` (every run with its whole history) and later batches, and redraws at most twice a
+// second, updating only the charts on screen, spread over animation frames (updatePipeline.ts). Its state is
+// also kept with setState, so after a window reload the restored panel shows the runs of the previous window
+// (the host's new session no longer has their points) before the host replies.
 import { assertNever } from '../../src/protocol/assertNever';
 import {
   DASHBOARD_LIMITS, parseHostToDashboard, type DashboardConfig, type DashboardToHost, type ExperimentView, type GradCheckView, type HostToDashboard,
@@ -10,6 +11,7 @@ import {
 import { connect } from '../common/vscodeApi';
 import { applyTheme, describeChart, line, makeChart, palette, setLogScale, type LineChart, type XY } from './charts';
 import { bestMarker, canResume, noteProgress, renderTrust, stateText, unknownToHost } from './trust';
+import { ChartUpdateQueue, RenderScheduler } from './updatePipeline';
 import { byId, drawHeatmap, positionsName, renderExperimentSummary, renderGradCheck, renderStats, rowLabel } from './views';
 
 interface Persisted {
@@ -44,14 +46,22 @@ const charts = {
   expLoss: makeChart('exp-loss-chart', { title: 'training step', min: 0 }, { title: 'loss (nats)', min: 0 }),
 };
 
+// Batches are stored as they arrive; one redraw every RENDER_MS at most draws them all, never while hidden, and
+// the charts' updates are spread over frames (`now`: a control the user moved redraws without the wait).
+const chartUpdates = new ChartUpdateQueue();
+const renderer = new RenderScheduler(() => render());
+function scheduleRender(now = false): void {
+  renderer.request(now);
+}
+
 restore(channel.getState());
 new MutationObserver(() => {
   for (const c of Object.values(charts)) applyTheme(c);
   scheduleRender();
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
-smoothing.addEventListener('input', () => scheduleRender());
-logScale.addEventListener('change', () => scheduleRender());
-document.querySelectorAll<HTMLInputElement>('input[name="gtt-view"]').forEach((r) => r.addEventListener('change', () => scheduleRender()));
+smoothing.addEventListener('input', () => scheduleRender(true));
+logScale.addEventListener('change', () => scheduleRender(true));
+document.querySelectorAll<HTMLInputElement>('input[name="gtt-view"]').forEach((r) => r.addEventListener('change', () => scheduleRender(true)));
 document.querySelectorAll<HTMLButtonElement>('button[data-action]').forEach((b) => {
   b.addEventListener('click', () => channel.post({ type: 'action', action: b.dataset['action'] as never }));
 });
@@ -133,16 +143,6 @@ function handle(m: HostToDashboard): void {
   scheduleRender();
 }
 
-let renderQueued = false;
-let lastRender = 0;
-/** Redraws at most every 100 ms: several batches that arrive together cost one draw. */
-function scheduleRender(): void {
-  if (renderQueued) return;
-  renderQueued = true;
-  const wait = Math.max(0, 100 - (performance.now() - lastRender));
-  setTimeout(() => requestAnimationFrame(render), wait);
-}
-
 /** The run the dashboard is about: the newest one a worker is training (or starting, pausing, stopping), else the newest. */
 function current(): RunState | null {
   const all = [...runs.values()];
@@ -151,8 +151,6 @@ function current(): RunState | null {
 }
 
 function render(): void {
-  renderQueued = false;
-  lastRender = performance.now();
   const run = current();
   const task = run?.summary.task ?? 'lm';
   const unit = positionsName(task).toLowerCase();
@@ -328,7 +326,7 @@ function steps(n: number): string {
 
 function setData(c: LineChart, sets: ReturnType<typeof line>[]): void {
   c.data.datasets = sets;
-  c.update('none');
+  chartUpdates.add(c);
 }
 
 /** TensorBoard-style exponential moving average, debiased so the curve starts at the first value. */

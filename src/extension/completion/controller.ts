@@ -37,6 +37,8 @@ export class CompletionController extends Disposable {
     this.register(hub.onDidChange((kind) => {
       if (kind === 'lm') {
         if (!hub.lm) this.provider.suggester.reset();
+        // New weights are read into the suggester when typing pauses, never on a keystroke.
+        else this.provider.suggester.refreshWhenIdle(() => hub.lm);
         this.refresh();
       }
     }));
@@ -84,7 +86,7 @@ export class CompletionController extends Disposable {
     const pos = editor.selection.active, doc = editor.document;
     const prefix = doc.getText(new vscode.Range(doc.positionAt(windowStart(doc.offsetAt(pos))), pos));
     if (!prefix) return fail('There is no text before the cursor to continue.');
-    const words = this.provider.suggester.suggest(lm, s.temperature, prefix, s.explainTopK, Math.max(8, s.explainTopK));
+    const words = this.provider.suggester.suggest(lm, s.temperature, prefix, s.explainTopK, Math.max(8, s.explainTopK), doc.uri.toString());
     const ex: Explanation = { prefix, temperature: s.temperature, model: lm.name, step: lm.step, words };
     if (!pick) return ex;
     const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { s?: Suggestion }>();

@@ -3,11 +3,16 @@
 // Per request: off or no model → nothing; a language not offered → nothing; wait `debounceMs` (typing on
 // cancels the token, and VS Code asks again) → nothing if cancelled; text after the cursor on the line →
 // nothing; best word below `minConfidence` → nothing. A suggestion is one word, so it stays on one line.
+// After a space or punctuation (no word begun) the suggestion is the next word, shown only when the model is
+// confident: its probability P(word, then a boundary | text) — the product of the step probabilities along the
+// word's characters or tokens, summed over the beam's paths that spell it — is at least `nextWordConfidence`
+// (higher than minConfidence by default: a guessed next word is more intrusive than the end of a begun one).
+// Refreshed weights are read in once typing pauses (Suggester.refreshWhenIdle), never on the keystroke path.
 import * as vscode from 'vscode';
 import type { ModelHub } from '../use/models';
 import { completionSettings } from '../use/settings';
 import { completionLanguageAllowed } from './languages';
-import { Suggester, windowStart } from './suggester';
+import { GHOST_BEAM, Suggester, ghostText, windowStart } from './suggester';
 
 export class SeqLabInlineCompletions implements vscode.InlineCompletionItemProvider {
   readonly suggester = new Suggester();
@@ -35,10 +40,10 @@ export class SeqLabInlineCompletions implements vscode.InlineCompletionItemProvi
     const offset = document.offsetAt(position);
     const text = document.getText(new vscode.Range(document.positionAt(windowStart(offset)), position));
     if (text.length === 0) return [];
-    const best = this.suggester.suggest(lm, s.temperature, text, 1)[0];
-    if (token.isCancellationRequested || !best || best.prob < s.minConfidence) return [];
-    const insert = best.completion.split(/\r?\n/, 1)[0];
-    if (!insert) return [];
+    const best = this.suggester.suggest(lm, s.temperature, text, 1, GHOST_BEAM, document.uri.toString())[0];
+    this.suggester.refreshWhenIdle(() => this.hub.lm);
+    const insert = ghostText(best, text, s);
+    if (token.isCancellationRequested || !insert) return [];
     return [new vscode.InlineCompletionItem(insert, new vscode.Range(position, position))];
   }
 }

@@ -1,5 +1,5 @@
 // What the dashboard shows, kept on the host whether or not a panel is open: it listens to the training runs
-// (which keep their whole metric history), batches new points to ~10 messages a second, asks for a generated
+// (which keep their whole metric history), batches new points to at most 4 messages a second, asks for a generated
 // text sample while a language model trains, and holds the last vanishing-gradient experiment and gradient
 // check. `initMessage()` is the full replay a panel gets when its webview posts `ready` (opened mid-run, shown
 // again after being hidden, or restored after a window reload). What is drawn for each task kind is decided in
@@ -10,7 +10,12 @@ import {
 } from '../../protocol/dashboard';
 import { gradThroughTime, latestGradThroughTime, summarize, thinned, toPoint, within, type FeedRun, type LivePoint } from './dashboardModel';
 
-const FLUSH_MS = 100;
+/**
+ * Least time between two posts of metric points (ms). A person reads 1–4 updates a second; every post crosses
+ * the workbench's renderer (where the editor paints keystrokes) and makes the webview redraw, so a faster rate
+ * costs typing latency and shows nothing more (issue #14, item 4).
+ */
+export const FLUSH_MS = 250;
 /** How often a running language model is asked for a weight snapshot to sample text from, while someone watches. */
 const SAMPLE_EVERY_MS = 3000;
 
@@ -52,10 +57,18 @@ export class DashboardFeed {
     this.sampleTimer = setInterval(() => this.requestSample(), SAMPLE_EVERY_MS);
   }
 
-  /** A panel subscribes while it is open. */
+  /** A panel subscribes while it is visible (a hidden one unsubscribes, so the feed does nothing for it). */
   subscribe(listener: (m: HostToDashboard) => void): { dispose(): void } {
     this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    return {
+      dispose: () => {
+        this.listeners.delete(listener);
+        if (this.listeners.size > 0) return;
+        // Points batched for nobody: the next panel's `ready` replays them from the runs' histories.
+        for (const runId of this.pending.keys()) this.gtt.delete(runId);
+        this.pending.clear();
+      },
+    };
   }
 
   initMessage(): HostToDashboard {
@@ -95,6 +108,13 @@ export class DashboardFeed {
   private onSessionEvent(e: FeedEvent): void {
     switch (e.type) {
       case 'metrics': {
+        // Nobody watches (no panel, or a hidden one): no batching work at all. The run keeps its history, and
+        // the panel's `ready` on showing gets one catch-up replay; its gradient through time is then read from
+        // that history, not from a value this feed stopped following.
+        if (this.listeners.size === 0) {
+          this.gtt.delete(e.run.id);
+          return;
+        }
         const list = this.pending.get(e.run.id) ?? [];
         for (const p of e.points) list.push(p); // never spread a batch into a call: it can exceed the stack
         this.pending.set(e.run.id, list);

@@ -59,7 +59,17 @@ export class DashboardPanel extends Disposable {
     this.register(panel);
     this.register(panel.onDidDispose(() => this.dispose()));
     this.register(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
-    this.register(feed.subscribe((m) => this.post(m)));
+    // Subscribed only while visible: a hidden panel costs the feed nothing. Its webview is discarded when hidden
+    // (no retainContextWhenHidden) and posts `ready` when shown again, which is the one catch-up replay.
+    let feedSubscription: { dispose(): void } | null = panel.visible ? feed.subscribe((m) => this.post(m)) : null;
+    this.register({ dispose: () => feedSubscription?.dispose() });
+    this.register(panel.onDidChangeViewState(() => {
+      if (panel.visible && !feedSubscription) feedSubscription = feed.subscribe((m) => this.post(m));
+      else if (!panel.visible && feedSubscription) {
+        feedSubscription.dispose();
+        feedSubscription = null;
+      }
+    }));
     this.register(onConfigChange(() => this.post(feed.initMessage())));
     panel.webview.html = renderWebviewHtml(panel.webview, extensionUri, {
       title: 'SeqLab Dashboard',

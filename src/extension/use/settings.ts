@@ -10,6 +10,8 @@ export interface CompletionSettings {
   debounceMs: number;
   /** Suggest nothing when the best word's probability is below this. */
   minConfidence: number;
+  /** After a space or punctuation, suggest the next word only when its probability is at least this. */
+  nextWordConfidence: number;
   /** Softmax temperature applied to the model's logits before ranking words (1 = the model's own distribution). */
   temperature: number;
   /** Words listed by Explain Suggestion. */
@@ -34,6 +36,7 @@ export function completionSettings(): CompletionSettings {
     languages: c.get<string[]>('completions.languages', ['plaintext', 'markdown']),
     debounceMs: Math.max(0, c.get<number>('completions.debounceMs', 75)),
     minConfidence: c.get<number>('completions.minConfidence', 0.2),
+    nextWordConfidence: c.get<number>('completions.nextWordConfidence', 0.5),
     temperature: Math.max(0.05, c.get<number>('completions.temperature', 1)),
     explainTopK: Math.max(1, c.get<number>('completions.explainTopK', 5)),
   };
