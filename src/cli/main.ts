@@ -6,7 +6,7 @@
 import { HelpRequest, parseArgs, requireFlag, requirePositional, UsageError } from './args';
 import { dataCommand } from './data';
 import { evalCommand } from './evaluate';
-import { exportModel } from './export';
+import { exportModel, type ExportFormat } from './export';
 import { fsErrorMessage } from './files';
 import { commandHelp, commandSpec, fullHelp } from './help';
 import { importModel } from './import';
@@ -26,9 +26,15 @@ const COMMANDS: Record<string, (argv: readonly string[], io: CliIO) => number | 
   classify: classifyCommand,
   data: dataCommand,
   export: (argv, io) => {
-    const p = parseArgs(argv, { format: { type: 'string', choices: ['pytorch'] }, out: { type: 'string' }, force: { type: 'bool' } }, 1, 'export');
+    const p = parseArgs(argv, {
+      format: { type: 'string', choices: ['pytorch', 'pytorch-project'] }, out: { type: 'string' }, force: { type: 'bool' }, data: { type: 'list' }, valid: { type: 'string' },
+    }, 1, 'export');
     const dir = requirePositional(p, 0, 'the checkpoint directory', 'export');
-    const r = exportModel(dir, { format: (p.flags.format as 'pytorch' | undefined) ?? 'pytorch', out: requireFlag(p, 'out', 'export'), force: Boolean(p.flags.force) });
+    const format = (p.flags.format as ExportFormat | undefined) ?? 'pytorch';
+    if (format !== 'pytorch-project' && (p.flags.data !== undefined || p.flags.valid !== undefined)) throw new UsageError('export: --data and --valid apply to --format pytorch-project (the training data of the run it continues)');
+    const r = exportModel(dir, {
+      format, out: requireFlag(p, 'out', 'export'), force: Boolean(p.flags.force), data: p.flags.data as string[] | undefined, valid: p.flags.valid as string | undefined,
+    });
     io.out(`exported ${r.architecture} to ${r.files.join(', ')}\n`);
     return 0;
   },

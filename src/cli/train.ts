@@ -16,7 +16,7 @@ import { parseArgs, requireFlag } from './args';
 import { checkOutputDir } from './checkpointDir';
 import { dataReadOptions } from './dataFiles';
 import { evaluateTask, refuseUnknownLabels } from './evaluate';
-import { readTaskData, saveTaskDir, type CliIO } from './io';
+import { readTaskData, saveRunDir, type CliIO } from './io';
 import { hostMemoryLimit } from './memory';
 import { Progress } from './progress';
 import { SIGNAL_EXIT_CODE, yieldToEventLoop, type InterruptSignal } from './signals';
@@ -80,8 +80,8 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
     progress.done();
     // The weights in the arena are always the last good ones: a failed step rolled them back (engine/sentinel.ts).
     const goodSteps = last?.lastGoodStep ?? 0;
-    const info = { task: kind, steps: goodSteps, seconds: elapsed, loss: lossAvg, data: files, trainedAt: new Date().toISOString() };
-    saveTaskDir(task, out, info);
+    const info = { task: kind, steps: goodSteps, seconds: elapsed, loss: lossAvg, data: files, ...(p.flags.valid !== undefined ? { valid: p.flags.valid } : {}), trainedAt: new Date().toISOString() };
+    saveRunDir(run, out, info); // with the training state: `seqlab export --format pytorch-project` continues it
     const stopped = diverged !== null ? 'nonfinite' : stop.signal;
     const summary: Record<string, unknown> = { type: 'done', task: kind, out, steps: goodSteps, seconds: round(elapsed), loss: round(lossAvg), epochs: task.epoch };
     if (stopped) summary.stopped = stopped;
