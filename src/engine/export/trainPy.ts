@@ -339,6 +339,13 @@ def trim_metrics(path, step):
         fh.writelines(keep)
 
 
+def emit(obj):
+    """One JSON object per line, written in one call: torchrun's processes share stdout, and print() writes the
+    line and its newline separately, so lines of two ranks could interleave."""
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
 def main():
     ap = argparse.ArgumentParser(description="Continue a SeqLab run in PyTorch (python train.py, or torchrun ... train.py).")
     ap.add_argument("--steps", type=int, default=None, help="train this many more steps, then stop (default: the rest of the run's step limit)")
@@ -397,8 +404,8 @@ def main():
     if rank == 0:
         os.makedirs(args.out, exist_ok=True)
         trim_metrics(metrics, step)
-    print(json.dumps({"event": "start", "rank": rank, "world": world, "pid": os.getpid(), "step": step, "from": start,
-                      "backend": dist.get_backend() if distributed else None, "device": str(device)}), flush=True)
+    emit({"event": "start", "rank": rank, "world": world, "pid": os.getpid(), "step": step, "from": start,
+          "backend": dist.get_backend() if distributed else None, "device": str(device)})
     moment_names = training["moments"]
     target, saved = step + remaining, step
     while step < target:
@@ -416,8 +423,10 @@ def main():
             state = (h0, batches.carry[1][:, lo:hi].contiguous()) if lstm else h0
         if hi > lo:
             total, final = local_loss_sum(kind, ddp, net, mine, state)
-        else:  # no rows for this rank in a short last batch: a zero that still takes part in the all-reduce
-            total, final = sum(p.sum() for _, p in named) * 0.0, None
+        else:  # no rows for this rank in a short last batch: the first row, weighted 0, so that DDP's forward and
+            # gradient all-reduce still happen on every rank (a rank that skipped them would stall the others)
+            total, final = local_loss_sum(kind, ddp, net, shard(b, 0, 1, device), None)
+            total = total * 0.0
         (total * (world / b["count"])).backward()
         loss = total.detach().clone()
         if distributed:
@@ -430,28 +439,27 @@ def main():
             norm = float(torch.norm(torch.stack([p.grad.detach().norm() for p in params])))
         if not (math.isfinite(loss) and math.isfinite(norm)):
             if rank == 0:
-                print(json.dumps({"step": step + 1, "loss": loss, "grad_norm": norm, "nonFinite": True, "skipped": True}), flush=True)
+                emit({"step": step + 1, "loss": loss, "grad_norm": norm, "nonFinite": True, "skipped": True})
             batches.carried = False
             continue
         opt.step()
         step += 1
         if kind == "lm":
-            h = final[0] if lstm else final
-            full_h = torch.zeros_like(batches.carry[0])
-            full_h[:, lo:hi] = h.detach()
-            full_c = torch.zeros_like(batches.carry[1])
-            if lstm:
-                full_c[:, lo:hi] = final[1].detach()
+            full_h, full_c = torch.zeros_like(batches.carry[0]), torch.zeros_like(batches.carry[1])
+            if hi > lo:
+                full_h[:, lo:hi] = (final[0] if lstm else final).detach()
+                if lstm:
+                    full_c[:, lo:hi] = final[1].detach()
             if distributed:  # every rank keeps the whole carry, so rank 0 can checkpoint it
                 dist.all_reduce(full_h)
                 dist.all_reduce(full_c)
             batches.carry, batches.carried = (full_h, full_c), True
         if rank == 0:
-            line = json.dumps({"step": step, "loss": loss, "grad_norm": norm, "lr": lr, "epoch": batches.epoch,
-                               "clipped": clip is not None and norm > clip, "world": world})
-            print(line, flush=True)
+            line = {"step": step, "loss": loss, "grad_norm": norm, "lr": lr, "epoch": batches.epoch,
+                    "clipped": clip is not None and norm > clip, "world": world}
+            emit(line)
             with open(metrics, "a", encoding="utf-8") as fh:
-                fh.write(line + "\n")
+                fh.write(json.dumps(line) + "\n")
         if step % every == 0 or step == target:
             if rank == 0:
                 write_checkpoint(args.out, step, meta, net, opt, named, moment_names, batches, rng, batches.carry if kind == "lm" else None, torch.__version__)
