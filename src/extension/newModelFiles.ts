@@ -22,7 +22,8 @@ export async function loadModel(models: ModelHub, args?: { folder?: string }, se
     const kind = await models.loadCheckpoint(folder.checkpoint);
     if (session && folder.config && folder.history.length) session.addImportedRun(uri.path.split('/').filter(Boolean).pop() ?? 'imported model', folder.config, historyMetrics(folder.history));
     const use = kind === 'lm' ? 'inline suggestions and Generate Text' : kind === 'seq2seq' ? 'Translate Selection' : 'Classify Selection';
-    void vscode.window.showInformationMessage(`Loaded ${vscode.workspace.asRelativePath(uri)} (${kind === 'lm' ? 'language model' : kind}): it is now used by ${use}.`);
+    const which = folder.checkpoint.toString() === uri.toString() ? '' : `, its newest checkpoint ${folder.checkpoint.path.slice(uri.path.replace(/\/$/, '').length + 1)}`;
+    void vscode.window.showInformationMessage(`Loaded ${vscode.workspace.asRelativePath(uri)} (${kind === 'lm' ? 'language model' : kind}${which}): it is now used by ${use}.`);
     return { ok: true, kind };
   } catch (e) {
     const error = `Could not load the model: ${(e as Error).message}`;
