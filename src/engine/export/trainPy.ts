@@ -137,6 +137,8 @@ def learning_rate(s, step):
         return s["lr"]
     if s["kind"] == "step":
         return s["lr"] * math.pow(s.get("gamma", 0.1), math.floor(k / s["stepSize"]))
+    if s["kind"] != "cosine":  # a schedule this train.py does not know: never guess a learning rate
+        raise SystemExit("train.py: unknown learning-rate schedule %r in config.json" % s["kind"])
     span, lo = s["totalSteps"] - w, s.get("minLr", 0)
     return lo + (s["lr"] - lo) * (1 + math.cos(math.pi * min(k, span) / span)) / 2
 
