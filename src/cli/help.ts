@@ -86,9 +86,11 @@ const COMMAND_DOCS: Readonly<Record<string, Readonly<Record<string, FlagDoc>>>> 
     'max-data-mb': MAX_DATA,
   },
   export: {
-    format: { text: 'export format (default pytorch: safetensors + seqlab.json + model.py)' },
+    format: { text: 'export format (default pytorch: safetensors + seqlab.json + model.py; pytorch-project: a train.py project that continues the run under torchrun)' },
     out: { value: 'DIR', text: 'directory to write' },
     force: FORCE,
+    data: { value: 'FILE...', text: 'pytorch-project: the run\'s training data (default: the files its checkpoint records)' },
+    valid: { value: 'FILE', text: 'pytorch-project: the validation file the run was trained with (default: the one its checkpoint records)' },
   },
   import: {
     out: { value: 'DIR', text: 'checkpoint directory to write' },

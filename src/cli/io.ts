@@ -1,6 +1,7 @@
 // Host side of the CLI: files in (UTF-8, with errors that name the file), checkpoint directories in and out,
 // dataset parsing per task, and the output streams (injected, so tests call main() and read what it printed).
-import { CheckpointError } from '../engine/checkpoint';
+import { CheckpointError, type CheckpointFiles } from '../engine/checkpoint';
+import type { TrainingRun } from '../engine/run/run';
 import { loadTask, taskCheckpoint, type AnyTask } from '../engine/tasks/checkpoint';
 import type { TaskKind } from '../engine/run/config';
 import { parseTaskData, type TaskData } from '../engine/run/data';
@@ -77,8 +78,18 @@ export function loadTaskDir(dir: string): AnyTask {
 }
 
 export function saveTaskDir(task: AnyTask, dir: string, info: Record<string, unknown>): string[] {
+  return saveCheckpointDir(() => taskCheckpoint(task, info), dir);
+}
+
+/** A run's checkpoint WITH its training state (optimizer, generator, data position), so it can be continued:
+ *  by `seqlab export --format pytorch-project`, whose train.py takes the next step SeqLab would take. */
+export function saveRunDir(run: TrainingRun, dir: string, info: Record<string, unknown>): string[] {
+  return saveCheckpointDir(() => run.checkpoint(info), dir);
+}
+
+function saveCheckpointDir(files: () => CheckpointFiles, dir: string): string[] {
   try {
-    return writeFilesAtomic(dir, checkpointFilesRecord(taskCheckpoint(task, info)));
+    return writeFilesAtomic(dir, checkpointFilesRecord(files()));
   } catch (e) {
     if (e instanceof CheckpointError) throw e;
     throw new FileError(`cannot write the checkpoint to ${dir}: ${fsProblem(e)}`);

@@ -3,10 +3,12 @@
 //   seqlab train | eval | generate | complete | translate | classify | data | export | import
 // main(argv, io) resolves to the exit code and never throws: every error becomes ONE line on stderr
 // ("seqlab: <what is wrong>"), exit 2 for bad usage and 1 for bad files / data / models. Never imports vscode.
+import * as fs from 'node:fs';
 import { HelpRequest, parseArgs, requireFlag, requirePositional, UsageError } from './args';
 import { dataCommand } from './data';
 import { evalCommand } from './evaluate';
-import { exportModel } from './export';
+import { exportModel, type ExportFormat } from './export';
+import { importFolder } from './importProject';
 import { fsErrorMessage } from './files';
 import { commandHelp, commandSpec, fullHelp } from './help';
 import { importModel } from './import';
@@ -26,9 +28,15 @@ const COMMANDS: Record<string, (argv: readonly string[], io: CliIO) => number | 
   classify: classifyCommand,
   data: dataCommand,
   export: (argv, io) => {
-    const p = parseArgs(argv, { format: { type: 'string', choices: ['pytorch'] }, out: { type: 'string' }, force: { type: 'bool' } }, 1, 'export');
+    const p = parseArgs(argv, {
+      format: { type: 'string', choices: ['pytorch', 'pytorch-project'] }, out: { type: 'string' }, force: { type: 'bool' }, data: { type: 'list' }, valid: { type: 'string' },
+    }, 1, 'export');
     const dir = requirePositional(p, 0, 'the checkpoint directory', 'export');
-    const r = exportModel(dir, { format: (p.flags.format as 'pytorch' | undefined) ?? 'pytorch', out: requireFlag(p, 'out', 'export'), force: Boolean(p.flags.force) });
+    const format = (p.flags.format as ExportFormat | undefined) ?? 'pytorch';
+    if (format !== 'pytorch-project' && (p.flags.data !== undefined || p.flags.valid !== undefined)) throw new UsageError('export: --data and --valid apply to --format pytorch-project (the training data of the run it continues)');
+    const r = exportModel(dir, {
+      format, out: requireFlag(p, 'out', 'export'), force: Boolean(p.flags.force), data: p.flags.data as string[] | undefined, valid: p.flags.valid as string | undefined,
+    });
     io.out(`exported ${r.architecture} to ${r.files.join(', ')}\n`);
     return 0;
   },
@@ -37,6 +45,14 @@ const COMMANDS: Record<string, (argv: readonly string[], io: CliIO) => number | 
       out: { type: 'string' }, meta: { type: 'string' }, tokenizer: { type: 'string' }, 'rnn-nonlinearity': { type: 'string', choices: ['tanh', 'relu'] }, force: { type: 'bool' },
     }, 1, 'import');
     const weights = requirePositional(p, 0, 'the weights file', 'import');
+    if (fs.existsSync(weights) && fs.statSync(weights).isDirectory()) {
+      // A training project, its train.py's --out folder, or a checkpoint folder: the checkpoint is taken as it is.
+      for (const f of ['meta', 'tokenizer', 'rnn-nonlinearity']) if (p.flags[f] !== undefined) throw new UsageError(`import: --${f} applies to a weights file; ${weights} is a folder whose checkpoint names its architecture and tokenizer`);
+      return importFolder(weights, { out: requireFlag(p, 'out', 'import'), force: Boolean(p.flags.force) }).then((r) => {
+        io.out(`imported the ${r.kind} model of ${r.from}${r.step !== null ? ` (step ${r.step}${r.historySteps ? `, ${r.historySteps} steps of history` : ''})` : ''} into ${r.dir}\n`);
+        return 0;
+      });
+    }
     const r = importModel(weights, {
       out: requireFlag(p, 'out', 'import'), meta: p.flags.meta as string | undefined, tokenizer: p.flags.tokenizer as string | undefined,
       rnnNonlinearity: p.flags['rnn-nonlinearity'] as 'tanh' | 'relu' | undefined, force: Boolean(p.flags.force),

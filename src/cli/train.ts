@@ -20,7 +20,7 @@ import { checkOutputDir } from './checkpointDir';
 import { bestSummary, saveBestDir } from './cliBest';
 import { dataReadOptions } from './dataFiles';
 import { evaluateTask, refuseUnknownLabels } from './evaluate';
-import { readTaskData, saveTaskDir, type CliIO } from './io';
+import { readTaskData, saveRunDir, type CliIO } from './io';
 import { hostMemoryLimit } from './memory';
 import { Progress } from './progress';
 import { SIGNAL_EXIT_CODE, yieldToEventLoop, type InterruptSignal } from './signals';
@@ -92,9 +92,10 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
     progress.done();
     // The weights in the arena are always the last good ones: a failed step rolled them back (engine/sentinel.ts).
     const goodSteps = last?.lastGoodStep ?? 0;
-    const info = { task: kind, steps: goodSteps, seconds: elapsed, loss: lossAvg, data: files, trainedAt: new Date().toISOString() };
+    const info = { task: kind, steps: goodSteps, seconds: elapsed, loss: lossAvg, data: files, ...(p.flags.valid !== undefined ? { valid: p.flags.valid } : {}), trainedAt: new Date().toISOString() };
     if (earlyStopped) run.restoreBest();
-    saveTaskDir(task, out, earlyStopped ? { ...info, best: run.best } : info);
+    // With the training state: `seqlab export --format pytorch-project` continues it.
+    saveRunDir(run, out, earlyStopped ? { ...info, best: run.best } : info);
     const best = saveBestDir(run, out, info);
     const stopped = diverged !== null ? 'nonfinite' : stop.signal;
     const summary: Record<string, unknown> = { type: 'done', task: kind, out, steps: goodSteps, seconds: round(elapsed), loss: round(lossAvg), epochs: task.epoch };

@@ -13,6 +13,7 @@ import { checkGradients, runVanishingGradientExperiment } from './experiments/co
 import type { LongLagOptions } from './experiments/jobs';
 import { currentModel, newModel } from './newModel';
 import { loadModel, saveModelAs } from './newModelFiles';
+import { exportTrainingProject } from './exportProject';
 import { DashboardFeed } from './panels/dashboardFeed';
 import { DashboardPanel } from './panels/dashboardPanel';
 import { feedSource, textSampler } from './panels/sessionFeed';
@@ -30,6 +31,7 @@ export const Commands = {
   trainOnSelection: 'seqlab.trainOnSelection',
   trainOnWorkspaceFiles: 'seqlab.trainOnWorkspaceFiles',
   loadModel: 'seqlab.loadModel',
+  exportTrainingProject: 'seqlab.exportTrainingProject',
   saveModelAs: 'seqlab.saveModelAs',
   runVanishingGradientExperiment: 'seqlab.runVanishingGradientExperiment',
   checkGradients: 'seqlab.checkGradients',
@@ -132,7 +134,8 @@ export function registerCommands(context: vscode.ExtensionContext, session: Trai
       return uris ? train({ kind: 'files', uris }, args) : { ok: false, error: 'cancelled' };
     }),
     vscode.commands.registerCommand(Commands.loadModel, (args?: { folder?: string }) =>
-      models ? loadModel(models, args) : { ok: false, error: 'models are not available' }),
+      models ? loadModel(models, args, session) : { ok: false, error: 'models are not available' }),
+    vscode.commands.registerCommand(Commands.exportTrainingProject, (args?: { runId?: string; folder?: string }) => exportTrainingProject(session, args)),
     vscode.commands.registerCommand(Commands.saveModelAs, (args?: { folder?: string; runId?: string }) => saveModelAs(session, args)),
     vscode.commands.registerCommand(Commands.runVanishingGradientExperiment, (args?: Partial<LongLagOptions>) =>
       runVanishingGradientExperiment(experiments, feed, () => show(), args)),

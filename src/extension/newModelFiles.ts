@@ -8,18 +8,23 @@ import { writeCheckpointFolder } from './training/checkpointFolder';
 import type { TrainingSession } from './training/session';
 import type { ModelHub } from './use/models';
 import { runCheckpoint } from './use/modelUse';
+import { historyMetrics, modelFolder } from './projectFolder';
 
 export type FileCommandResult = { ok: true; kind?: string; files?: string[] } | { ok: false; error: string };
 
-export async function loadModel(models: ModelHub, args?: { folder?: string }): Promise<FileCommandResult> {
+export async function loadModel(models: ModelHub, args?: { folder?: string }, session?: TrainingSession): Promise<FileCommandResult> {
   const uri = args?.folder ? vscode.Uri.file(args.folder) : (await vscode.window.showOpenDialog({
-    canSelectFolders: true, canSelectFiles: false, openLabel: 'Load Model', title: 'A SeqLab checkpoint folder (with seqlab.json and model.safetensors)',
+    canSelectFolders: true, canSelectFiles: false, openLabel: 'Load Model', title: 'A SeqLab checkpoint folder (with seqlab.json and model.safetensors), or a PyTorch training project',
   }))?.[0];
   if (!uri) return { ok: false, error: 'cancelled' };
   try {
-    const kind = await models.loadCheckpoint(uri);
+    // A PyTorch training project (or its train.py's output) stands for its newest checkpoint (projectFolder.ts).
+    const folder = await modelFolder(uri);
+    const kind = await models.loadCheckpoint(folder.checkpoint);
+    if (session && folder.config && folder.history.length) session.addImportedRun(uri.path.split('/').filter(Boolean).pop() ?? 'imported model', folder.config, historyMetrics(folder.history));
     const use = kind === 'lm' ? 'inline suggestions and Generate Text' : kind === 'seq2seq' ? 'Translate Selection' : 'Classify Selection';
-    void vscode.window.showInformationMessage(`Loaded ${vscode.workspace.asRelativePath(uri)} (${kind === 'lm' ? 'language model' : kind}): it is now used by ${use}.`);
+    const which = folder.checkpoint.toString() === uri.toString() ? '' : `, its newest checkpoint ${folder.checkpoint.path.slice(uri.path.replace(/\/$/, '').length + 1)}`;
+    void vscode.window.showInformationMessage(`Loaded ${vscode.workspace.asRelativePath(uri)} (${kind === 'lm' ? 'language model' : kind}${which}): it is now used by ${use}.`);
     return { ok: true, kind };
   } catch (e) {
     const error = `Could not load the model: ${(e as Error).message}`;

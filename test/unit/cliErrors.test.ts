@@ -260,7 +260,8 @@ describe('seqlab process: pipes, help, refused combinations, file errors', funct
       const missing = (): string => path.join(tmp, 'no-such-file.txt');
       const cases: [string, () => string[], RegExp][] = [
         ['import: missing weights', () => ['import', missing(), '--out', dir('x')], /cannot read .*no-such-file\.txt: no such file/],
-        ['import: weights are a directory', () => ['import', emptyDir, '--out', dir('x')], /cannot read .*empty: it is a directory/],
+        // A folder is read as a PyTorch training project, its train.py's output or a checkpoint folder: an empty one is none of them.
+        ['import: weights are an empty directory', () => ['import', emptyDir, '--out', dir('x')], /import: .*empty is neither a SeqLab training project, the --out folder of its train\.py, nor a checkpoint folder/],
         ['import: weights are not safetensors', () => ['import', lmText, '--out', dir('x')], /lm\.txt is not a safetensors file/],
         ['import: --meta directory without seqlab.json', () => ['import', path.join(dir('lm'), 'model.safetensors'), '--meta', emptyDir, '--out', dir('x')], /cannot read .*empty\/seqlab\.json: no such file/],
         ['import: --meta is not JSON', () => ['import', path.join(dir('lm'), 'model.safetensors'), '--meta', lmText, '--out', dir('x')], /lm\.txt is not a seqlab\.json: it is not valid JSON/],

@@ -161,6 +161,8 @@ describe('model memory: sizing before allocation', function () {
       fs.mkdirSync(bad);
       fs.writeFileSync(path.join(bad, 'seqlab.json'), JSON.stringify(meta));
       fs.copyFileSync(path.join(ck, 'model.safetensors'), path.join(bad, 'model.safetensors'));
+      // seqlab train saves the run's training state too (its checksum is recorded): keep it beside the weights.
+      if (fs.existsSync(path.join(ck, 'training.safetensors'))) fs.copyFileSync(path.join(ck, 'training.safetensors'), path.join(bad, 'training.safetensors'));
       const r = seqlab('generate', bad, '--prompt', 'the', '--max', '3');
       assert.equal(r.status, 1, r.stderr);
       assert.match(r.stderr, /^seqlab: .*bad\/seqlab\.json: the architecture needs at least \d+ weights but model\.safetensors holds \d+/);

@@ -6,6 +6,7 @@
 // It also writes safetensors (save_safetensors), so weights trained in PyTorch come back with `seqlab import`.
 import type { Architecture } from './architecture';
 import { ArchitectureError } from './architecture';
+import { BUILD_PY, TASK_MODULES_PY } from './modelPyTasks';
 
 /**
  * Throws ArchitectureError when the architecture has no torch.nn equivalent here: model.py holds the language
@@ -14,6 +15,20 @@ import { ArchitectureError } from './architecture';
 export function checkExportable(arch: Architecture): void {
   if (arch.kind === 'seq2seq') return;
   if (arch.kind !== 'lm') throw new ArchitectureError(`a ${arch.kind} model has no PyTorch export; it covers lm and seq2seq models`);
+  const r = arch.config.rnn;
+  if (r.bidirectional && r.merge !== 'concat') {
+    throw new ArchitectureError(`a bidirectional '${r.merge}' merge has no torch.nn equivalent (nn.LSTM concatenates directions); only 'concat' exports to PyTorch`);
+  }
+}
+
+/**
+ * Throws ArchitectureError when a training project cannot be exported: model.py builds every task kind, but
+ * torch.nn's recurrent layers concatenate a bidirectional layer's directions, and a one-to-many project trains
+ * the label-conditioned model (a vector-conditioned one has no task to train it).
+ */
+export function checkProjectExportable(arch: Architecture): void {
+  if (arch.kind === 'one-to-many' && arch.config.condition.kind !== 'label') throw new ArchitectureError('a vector-conditioned one-to-many model has no training task to export');
+  if (arch.kind === 'seq2seq' || arch.kind === 'one-to-many') return;
   const r = arch.config.rnn;
   if (r.bidirectional && r.merge !== 'concat') {
     throw new ArchitectureError(`a bidirectional '${r.merge}' merge has no torch.nn equivalent (nn.LSTM concatenates directions); only 'concat' exports to PyTorch`);
@@ -30,6 +45,8 @@ const MODEL_PY = `"""SeqLab model exported for PyTorch.
     net, meta = model.load("path/to/export")      # reads seqlab.json + model.safetensors
     logits, state = net(torch.tensor([[5, 6, 7]]))  # language model: (B, T) token ids -> (B, T, V) logits
     logits, attn = net(src, src_lengths, dec_in)    # seq2seq: (B, S), (B), (B, T) -> (B, T, V), (B, T, S)
+    logits, _ = net(tokens, lengths)                # classify: (B, C); tag: (B, T, C)
+    logits, _ = net(labels, dec_in)                 # one-to-many: (B), (B, T) -> (B, T, V)
 
 The parameter names are PyTorch state_dict keys (embedding.weight, rnn.weight_ih_l0, head.bias, ...), so
 net.state_dict() / load_state_dict() work as usual. save_safetensors(net.state_dict(), path) writes weights
@@ -247,18 +264,7 @@ class SeqLabSeq2Seq(nn.Module):
         return self.head(dec), weights
 
 
-def build(architecture):
-    """A fresh module for seqlab.json's "architecture" object."""
-    if architecture["kind"] == "seq2seq":
-        return SeqLabSeq2Seq(architecture["config"])
-    if architecture["kind"] != "lm":
-        raise ValueError(f"this model.py builds language models and seq2seq models, not {architecture['kind']}")
-    c, r = architecture["config"], architecture["config"]["rnn"]
-    if r.get("bidirectional") and r.get("merge", "concat") != "concat":
-        raise ValueError("only the 'concat' bidirectional merge exists in torch.nn")
-    return SeqLabLM(c["vocabSize"], c["embeddingSize"], r["cell"], r["hiddenSize"], r["numLayers"],
-                    r.get("bidirectional", False), r.get("dropout", 0.0))
-
+${TASK_MODULES_PY}${BUILD_PY}
 
 def load(directory):
     """(module in eval mode, seqlab.json contents) for an exported or checkpoint directory."""

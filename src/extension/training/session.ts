@@ -118,6 +118,20 @@ export class TrainingSession {
     return run;
   }
 
+  /** A model trained elsewhere (a PyTorch training project) and loaded back, listed with the history it logged as
+   *  a stopped run, so the dashboard shows how it was trained. It has no stored checkpoint of its own. */
+  addImportedRun(name: string, config: RunConfig, history: readonly TrainMetric[]): RunRecord {
+    const id = `imported-${new Date().toISOString().replace(/[:.]/g, '-')}-${++this.counter}`;
+    const run: RunRecord = {
+      id, name, config, state: 'stopped', step: history.at(-1)?.step ?? 0, history: [...history], info: null,
+      lastCheckpointStep: null, message: null, nonFinite: null, corpusMessages: [], snapshot: null,
+    };
+    this.runs.set(id, run);
+    this.emit({ type: 'state', run });
+    if (history.length) this.emit({ type: 'metrics', run, points: run.history });
+    return run;
+  }
+
   /** Continues a crashed, stopped or interrupted run from its last checkpoint, in a new worker. */
   async resumeRun(runId: string): Promise<RunRecord> {
     const run = this.runs.get(runId) ?? (await this.loadStoredRun(runId));
