@@ -151,6 +151,7 @@ const metricSchema = record<TrainMetric>({
   validLoss: optional(num(0, L.finite)),
   validBitsPerChar: optional(num(0, L.finite)),
   validMetrics: optional(record<TaskMetrics>({ exactMatch: share, tokenAccuracy: share, accuracy: share })),
+  elapsed: optional(num(0, L.finite)),
 });
 
 const infoSchema = record<RunInfo>({

@@ -35,6 +35,8 @@ export interface TrainMetric {
   validLoss?: number;
   validBitsPerChar?: number;
   validMetrics?: TaskMetrics;
+  /** Wall-clock seconds the run has been live, pauses included, summed over resumes (set by the driver, which owns the clock; the dashboard's time axis). */
+  elapsed?: number;
 }
 
 export interface RunInfo {

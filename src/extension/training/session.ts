@@ -38,6 +38,10 @@ export interface RunRecord {
   languages?: string[];
   /** seq2seq with attention: the latest live attention frame (the followed source decoded at `step`). */
   attention?: { step: number; frame: AttentionFrame } | null;
+  /** Hidden from the dashboard's charts (still listed in its runs table); persisted in run.json. */
+  hidden?: boolean;
+  /** Seconds the run was live in earlier workers: added to a resumed worker's `elapsed` (which starts at 0). */
+  elapsedBase?: number;
 }
 
 export type SessionEvent =
@@ -115,6 +119,7 @@ export class TrainingSession {
     // Steps after the checkpoint will be taken again: drop them so the history stays one point per step.
     const keep = run.history.findIndex((p) => p.step > step);
     if (keep >= 0) run.history.length = keep;
+    run.elapsedBase = run.history.at(-1)?.elapsed ?? 0;
     run.message = null;
     run.nonFinite = null;
     await this.launch(run, { type: 'start', runId, config: stored.config, train: stored.train, valid: stored.valid, resume: ck });
@@ -218,6 +223,7 @@ export class TrainingSession {
     const run: RunRecord = {
       id, name: stored.name, config: stored.config, state: 'interrupted', step, history: [], info: null,
       lastCheckpointStep: ck ? step : null, message: null, nonFinite: null, corpusMessages: stored.corpusMessages, snapshot: null,
+      ...(stored.hidden ? { hidden: true } : {}),
     };
     this.runs.set(id, run);
     return run;
@@ -269,7 +275,10 @@ export class TrainingSession {
         return;
       case 'metrics':
         // One push per point: spreading a large batch into push() overflows the call stack.
-        for (const p of m.points) run.history.push(p);
+        for (const p of m.points) {
+          if (run.elapsedBase && p.elapsed !== undefined) p.elapsed += run.elapsedBase;
+          run.history.push(p);
+        }
         run.step = m.points[m.points.length - 1]?.step ?? run.step;
         this.emit({ type: 'metrics', run, points: m.points });
         return;
