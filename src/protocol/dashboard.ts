@@ -49,6 +49,8 @@ export interface MetricPoint {
   readonly lr?: number;
   /** Positions counted in the loss per second (tokens; target tokens for seq2seq; texts for classify). */
   readonly tokensPerSecond?: number;
+  /** Wall-clock seconds the run had been live at this step (the x axis when it shows time). */
+  readonly elapsed?: number;
 }
 
 /** ‖∂L/∂h_t‖ of one recurrent stack at one step: `rows` rows (layer × direction) of T values, row-major. */
@@ -93,6 +95,22 @@ export interface RunSummary {
   /** Set while paused on a NaN/Infinity: the tensor named by the worker and the user-facing message. */
   readonly nonFinite: { readonly tensor: string; readonly step: number; readonly message: string } | null;
   readonly message: string | null;
+  /** Hidden from the charts by the user (the runs table still lists it, with Show). */
+  readonly hidden?: boolean;
+  /** Every RunConfig field of the run, in RUN_CONFIG_FIELDS order, its value as text (the runs table). */
+  readonly config?: readonly ConfigEntry[];
+}
+
+/** One RunConfig field of a run, as the runs table shows it. */
+export interface ConfigEntry {
+  readonly key: string;
+  readonly value: string;
+}
+
+/** A RunConfig field's name and its one-line description (engine/run/config.ts RUN_CONFIG_FIELDS). */
+export interface FieldInfo {
+  readonly key: string;
+  readonly description: string;
 }
 
 /** One run as replayed in `init`. */
@@ -156,10 +174,15 @@ export interface DashboardConfig {
 export type DashboardAction = 'lowerLearningRate' | 'enableClipping' | 'rollback' | 'pause' | 'resume' | 'stop';
 export const DASHBOARD_ACTIONS: readonly DashboardAction[] = ['lowerLearningRate', 'enableClipping', 'rollback', 'pause', 'resume', 'stop'];
 
+/** What the runs table's buttons ask for one run (each is a `seqlab.*` command given the run's id). */
+export type RunAction = 'rename' | 'hide' | 'show' | 'delete' | 'exportCsv' | 'exportJsonl' | 'saveModel';
+export const RUN_ACTIONS: readonly RunAction[] = ['rename', 'hide', 'show', 'delete', 'exportCsv', 'exportJsonl', 'saveModel'];
+
 /** Webview → host. */
 export type DashboardToHost =
   | { readonly type: 'ready' }
   | { readonly type: 'action'; readonly action: DashboardAction }
+  | { readonly type: 'runAction'; readonly runId: string; readonly action: RunAction }
   | { readonly type: 'error'; readonly message: string };
 
 /** Host → webview. */
@@ -170,8 +193,12 @@ export type HostToDashboard =
       readonly runs: readonly RunView[];
       readonly experiment: ExperimentView | null;
       readonly gradCheck: GradCheckView | null;
+      /** The RunConfig fields with their descriptions, for the runs table. */
+      readonly fields?: readonly FieldInfo[];
     }
   | { readonly type: 'run'; readonly summary: RunSummary }
+  /** The user deleted the run: the dashboard forgets it (also from its saved state). */
+  | { readonly type: 'runRemoved'; readonly runId: string }
   | { readonly type: 'metrics'; readonly runId: string; readonly points: readonly MetricPoint[]; readonly gradThroughTime: GradThroughTime | null }
   | { readonly type: 'sample'; readonly runId: string; readonly sample: TextSample }
   | { readonly type: 'experiment'; readonly experiment: ExperimentView }
@@ -187,7 +214,7 @@ export const DASHBOARD_VIEW_TYPE = 'seqlab.dashboard';
  */
 export const DASHBOARD_LIMITS = {
   runs: 1000, runPoints: 100_000, batchPoints: 4096, groups: 256, gttStacks: 4, gttRows: 32, gttT: 4096, steps: 1e9, size: 4096, layers: 16,
-  seedMin: -(2 ** 31), seedMax: 2 ** 32 - 1, tokens: 1 << 30,
+  configFields: 256, seedMin: -(2 ** 31), seedMax: 2 ** 32 - 1, tokens: 1 << 30,
   idChars: 256, nameChars: 1024, messageChars: 16_384, sampleChars: 100_000,
   experimentSeries: 16, experimentSteps: 100_000, tensors: 4096, tensorRank: 8, shapeDim: 1 << 28,
 } as const;
@@ -204,6 +231,7 @@ const pointSchema = record<MetricPoint>({
   gradNorm: norm, gradNormAfterClip: norm,
   clipped: optional(bool), groupNorms: optional(arrayOf(num(0, finite), D.groups)), lr: optional(num(0, finite)),
   tokensPerSecond: optional(num(0, finite)),
+  elapsed: optional(num(0, finite)),
 });
 
 const stackSchema = (v: unknown): StackGradThroughTime => {
@@ -221,6 +249,8 @@ const summarySchema = record<RunSummary>({
   tokensPerStep: int(0, D.size * D.size), trainTokens: int(0, D.tokens), trainExamples: int(0, D.tokens),
   nonFinite: nullable(record<NonNullable<RunSummary['nonFinite']>>({ tensor: str(D.nameChars), step: int(0, D.steps), message: str(D.messageChars) })),
   message: nullable(str(D.messageChars)),
+  hidden: optional(bool),
+  config: optional(arrayOf(record<ConfigEntry>({ key: str(D.nameChars, 1), value: str(D.nameChars) }), D.configFields)),
 });
 
 const sampleSchema = record<TextSample>({ step: int(0, D.steps), prompt: str(D.sampleChars), text: str(D.sampleChars) });
@@ -252,6 +282,7 @@ export const gradCheckSchema = record<GradCheckView>({
 const toHost = union<DashboardToHost>({
   ready: {},
   action: { action: oneOf<DashboardAction>(DASHBOARD_ACTIONS) },
+  runAction: { runId: str(D.idChars, 1), action: oneOf<RunAction>(RUN_ACTIONS) },
   error: { message: str(D.messageChars) },
 });
 
@@ -263,8 +294,10 @@ const toDashboard = union<HostToDashboard>({
     }), D.runs),
     experiment: nullable(experimentSchema),
     gradCheck: nullable(gradCheckSchema),
+    fields: optional(arrayOf(record<FieldInfo>({ key: str(D.nameChars, 1), description: str(D.messageChars) }), D.configFields)),
   },
   run: { summary: summarySchema },
+  runRemoved: { runId: str(D.idChars, 1) },
   metrics: { runId: str(D.idChars, 1), points: arrayOf(pointSchema, D.batchPoints), gradThroughTime: nullable(gttSchema) },
   sample: { runId: str(D.idChars, 1), sample: sampleSchema },
   experiment: { experiment: experimentSchema },

@@ -8,6 +8,7 @@ import { assertNever } from '../../protocol/assertNever';
 import { DASHBOARD_VIEW_TYPE, type DashboardAction, type DashboardToHost, type HostToDashboard, parseDashboardToHost } from '../../protocol/dashboard';
 import { onConfigChange } from '../config';
 import { Disposable } from '../disposable';
+import { RUN_ACTION_COMMANDS } from '../runs/runCommands';
 import type { DashboardFeed } from './dashboardFeed';
 import { localResourceRoots, renderWebviewHtml } from './html';
 
@@ -90,6 +91,12 @@ export class DashboardPanel extends Disposable {
       case 'action':
         this.onAction(message.action);
         break;
+      case 'runAction': {
+        // The runs table's buttons run the same commands as the palette, for one run.
+        const { command, args } = RUN_ACTION_COMMANDS[message.action];
+        void vscode.commands.executeCommand(command, { ...args, runId: message.runId });
+        break;
+      }
       case 'error':
         console.error('[seqlab] dashboard webview error:', message.message);
         break;

@@ -33,7 +33,7 @@ function feedEvent(e: SessionEvent): FeedEvent {
 export function feedRun(r: RunRecord): FeedRun {
   const info = r.info;
   return {
-    id: r.id, name: r.name, state: r.state, config: r.config, message: r.message, nonFinite: r.nonFinite,
+    id: r.id, name: r.name, state: r.state, config: r.config, message: r.message, nonFinite: r.nonFinite, hidden: r.hidden === true,
     info: info && { task: info.task, paramCount: info.paramCount, trainExamples: info.trainExamples, groups: info.groups, stacks: info.stacks },
     // Mapped only when read (a replay): events pass the record on every metrics batch.
     get history() {
