@@ -6,23 +6,8 @@
 //                     crashed, was interrupted by a reload or was stopped, and has a checkpoint to continue from
 //   seqlab.hasRuns    true when there is any run (rename, hide, delete, export)
 import * as vscode from 'vscode';
-import type { RunRecord, TrainingSession } from './training/session';
-
-export interface TrainingContextValues {
-  readonly training: 'running' | 'paused' | 'none';
-  readonly canResume: boolean;
-  readonly hasRuns: boolean;
-}
-
-/** The context values for the session's runs (pure: tested without the editor). */
-export function trainingContext(runs: Iterable<RunRecord>, workerRun: RunRecord | null): TrainingContextValues {
-  const all = [...runs];
-  const state = workerRun?.state;
-  const training = state === 'running' || state === 'starting' ? 'running' : state === 'paused' ? 'paused' : 'none';
-  const busy = state === 'running' || state === 'starting' || state === 'stopping';
-  const resumable = (r: RunRecord): boolean => (r.state === 'crashed' || r.state === 'interrupted' || r.state === 'stopped') && r.lastCheckpointStep !== null;
-  return { training, canResume: training === 'paused' || (!busy && all.some(resumable)), hasRuns: all.length > 0 };
-}
+import type { TrainingSession } from './training/session';
+import { trainingContext } from './trainingContextValues';
 
 export function registerTrainingContext(context: vscode.ExtensionContext, session: TrainingSession): void {
   let last = '';
