@@ -77,8 +77,8 @@ describe('runs to compare (e2e, real workbench)', function () {
   it('menus offer Pause and Stop only while a run trains; Stop offers Save Model As…; the runs table marks what differs', async () => {
     const wb = await workbench();
     const page = wb.page;
-    // Small, quick runs; the two differ in the learning rate and the step limit only.
-    wb.server.writeSettings({ 'seqlab.training.hiddenSize': 32, 'seqlab.training.learningRate': 0.002, 'seqlab.training.maxSteps': 0, 'seqlab.training.validEvery': 10 });
+    // Small, quick runs; the two differ in the learning rate, the step limit and the seed only.
+    wb.server.writeSettings({ 'seqlab.training.hiddenSize': 32, 'seqlab.training.learningRate': 0.002, 'seqlab.training.maxSteps': 0, 'seqlab.training.validEvery': 10, 'seqlab.training.seed': 42 });
     await runCommand(page, 'View: Close All Editors');
     fs.writeFileSync(path.join(wb.server.folder, FILE), `${LINES.join('\n')}\n`);
     await page.keyboard.press('Control+P');
@@ -97,7 +97,7 @@ describe('runs to compare (e2e, real workbench)', function () {
 
     await runCommand(page, 'SeqLab: Train on Selection');
     await editorTab(page, 'SeqLab Dashboard').waitFor({ timeout: 30_000 });
-    frame = await webviewFrame(page, { title: 'SeqLab Dashboard' });
+    frame = await webviewFrame(page, { title: 'SeqLab Dashboard', timeoutMs: 90_000 });
     await frame.locator('#status', { hasText: 'running' }).waitFor({ timeout: 60_000 }).catch(async (e: Error) => {
       await wb.screenshot('compare-failed-start');
       throw new Error(`${e.message}\nstatus: ${await frame.locator('#status').innerText()}; notifications: ${(await page.locator('.notification-toast').allInnerTexts()).join(' | ')}`);
@@ -115,8 +115,9 @@ describe('runs to compare (e2e, real workbench)', function () {
     const stopped = await contextMenu(page);
     for (const l of ['Pause Training', 'Stop Training']) assert.ok(!stopped.includes(l), `${l} offered after the run stopped`);
 
-    wb.server.writeSettings({ 'seqlab.training.learningRate': 0.01, 'seqlab.training.maxSteps': 30 });
-    await page.waitForTimeout(1000); // the settings file change reaches the extension host
+    wb.server.writeSettings({ 'seqlab.training.learningRate': 0.01, 'seqlab.training.maxSteps': 30, 'seqlab.training.seed': 7 });
+    // The settings file change has reached the extension host when the dashboard's Settings card shows the new seed.
+    await frame.locator('#config', { hasText: /seed\s*7\b/ }).waitFor({ timeout: 30_000 });
     await page.locator('.editor-group-container .monaco-editor .view-lines').first().click();
     await selectParagraph(page);
     await runCommand(page, 'SeqLab: Train on Selection');
@@ -132,10 +133,10 @@ describe('runs to compare (e2e, real workbench)', function () {
     await frame.locator('#runs-card:not([hidden])').waitFor({ timeout: 10_000 });
     const differing = await frame.locator('#runs-table tr.differs').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset['field']));
     console.log(`      runs table: ${runs.length} runs; fields that differ: ${differing.join(', ')}`);
-    // Alone in the workbench these two runs differ in exactly the two settings changed; after other e2e tests'
-    // runs (other models) more fields differ, and these two are among them.
-    if (runs.length === 2) assert.deepEqual(differing.sort(), ['lr', 'steps'], 'exactly the two changed settings are marked');
-    else for (const f of ['lr', 'steps']) assert.ok(differing.includes(f), `${f} is not marked as differing`);
+    // Alone in the workbench these two runs differ in exactly the three settings changed; after other e2e tests'
+    // runs (other models) more fields differ, and these three are among them.
+    if (runs.length === 2) assert.deepEqual(differing.sort(), ['lr', 'seed', 'steps'], 'exactly the changed settings are marked');
+    else for (const f of ['lr', 'seed', 'steps']) assert.ok(differing.includes(f), `${f} is not marked as differing`);
     assert.match((await frame.locator('#runs-table tr[data-field="lr"]').innerText()).trim(), /^lr ≠.*\s0\.002\s+0\.01$/s);
     assert.match((await frame.locator('#runs-table tr.metric-row').first().innerText()).trim(), /^final validation loss.*\d\.\d+ \(step \d+\)\s+\d\.\d+ \(step 30\)$/s);
     // Each run its own colour; the loss chart has a validation series per run, in the run's colour.

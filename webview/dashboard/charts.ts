@@ -34,9 +34,12 @@ export interface AxisSpec {
 export function makeChart(id: string, x: AxisSpec, y: AxisSpec, y2?: AxisSpec): LineChart {
   const el = document.getElementById(id) as HTMLCanvasElement | null;
   if (!el) throw new Error(`dashboard markup lacks #${id}`);
+  const mode = { x: 'step' as XAxisMode };
   const axis = (a: AxisSpec, position: 'left' | 'right' | 'bottom') => ({
     type: a.log ? 'logarithmic' : 'linear', position, min: a.min, max: a.max, suggestedMax: a.suggestedMax,
-    title: { display: true, text: a.title }, ticks: { maxTicksLimit: 8, callback: (v: number | string) => tickLabel(Number(v)) },
+    title: { display: true, text: a.title },
+    // The x labels follow setXAxis through `mode` (chart.js's resolved options must not be rebuilt by spreading).
+    ticks: { maxTicksLimit: 8, callback: (v: number | string) => (position === 'bottom' && mode.x === 'time' ? durationLabel(Number(v)) : tickLabel(Number(v))) },
     afterBuildTicks: evenLogTicks,
   });
   const scales: Record<string, unknown> = { x: axis(x, 'bottom'), y: axis(y, 'left') };
@@ -58,6 +61,7 @@ export function makeChart(id: string, x: AxisSpec, y: AxisSpec, y2?: AxisSpec): 
       },
     },
   });
+  xModes.set(c, mode);
   // Axis titles are drawn on the canvas; say them for screen readers (and tests) too.
   const name = el.getAttribute('aria-label') ?? id;
   el.setAttribute('aria-label', `${name}, x axis: ${x.title}, y axis: ${y.title}${y2 ? `, right axis: ${y2.title}` : ''}`);
@@ -84,13 +88,15 @@ function evenLogTicks(scale: { type: string; min: number; max: number; ticks: { 
 }
 
 export type XAxisMode = 'step' | 'time';
+const xModes = new WeakMap<LineChart, { x: XAxisMode }>();
 
 /** Puts a step-based chart on steps or on the run's elapsed time (its title and tick labels follow). */
 export function setXAxis(c: LineChart, mode: XAxisMode): void {
-  const x = c.options.scales?.['x'] as { title?: { text?: string }; ticks?: { callback?: unknown } } | undefined;
-  if (!x) return;
-  if (x.title) x.title.text = mode === 'time' ? 'time since the run started' : 'step';
-  x.ticks = { ...x.ticks, callback: mode === 'time' ? (v: number | string) => durationLabel(Number(v)) : (v: number | string) => tickLabel(Number(v)) };
+  const m = xModes.get(c);
+  if (!m || m.x === mode) return;
+  m.x = mode;
+  const x = c.options.scales?.['x'] as { title?: { text?: string } } | undefined;
+  if (x?.title) x.title.text = mode === 'time' ? 'time since the run started' : 'step';
 }
 
 /** An elapsed time as an axis label: 45 s, 12:30 (min:s), 1:05:00 (h:min:s). */

@@ -10,7 +10,8 @@ import {
 import { connect, themeColor } from '../common/vscodeApi';
 import { applyTheme, describeChart, line, makeChart, palette, setLogScale, setXAxis, type LineChart, type XAxisMode, type XY } from './charts';
 import { RUN_PALETTE, assignRunColors } from './runColors';
-import { renderRunsTable } from './runsTable';
+import { validationSummary, type ValidationSummary } from './runsCompare';
+import { renderRunsTable, type TableRun } from './runsTable';
 import { byId, drawHeatmap, positionsName, renderExperimentSummary, renderGradCheck, renderStats, rowLabel } from './views';
 
 interface Persisted {
@@ -307,15 +308,32 @@ function render(): void {
   persist();
 }
 
-/** The runs table, every run in start order with its colour (hidden ones too: that is where they are shown again). */
+/** Each run's validation summary, extended as points are appended (a thinned history is a new array: scanned anew). */
+const validationCache = new WeakMap<MetricPoint[], { scanned: number; summary: ValidationSummary }>();
+function validationOf(points: MetricPoint[]): ValidationSummary {
+  const c = validationCache.get(points);
+  const summary = validationSummary(points, c?.scanned ?? 0, c?.summary);
+  validationCache.set(points, { scanned: points.length, summary });
+  return summary;
+}
+
+let runsTableKey = '';
+/**
+ * The runs table, every run in start order with its colour (hidden ones too: that is where they are shown again).
+ * Rebuilt only when what it shows changed: a table replaced ten times a second would swallow clicks on its buttons.
+ */
 function renderRuns(colorOf: (r: RunState) => string): void {
   const all = [...runs.values()];
   byId('runs-card').hidden = all.length === 0;
   if (all.length === 0) return;
-  const differs = renderRunsTable(byId('runs-table') as HTMLTableElement, all.map((r) => ({
+  const rows: TableRun[] = all.map((r) => ({
     id: r.summary.id, name: r.summary.name, state: r.summary.state, color: colorOf(r), hidden: r.summary.hidden === true,
-    config: r.summary.config, points: r.points,
-  })), fields, onlyDiffering.checked);
+    config: r.summary.config, hasPoints: r.points.length > 0, validation: validationOf(r.points),
+  }));
+  const key = JSON.stringify([rows, fields.length, onlyDiffering.checked]);
+  if (key === runsTableKey) return;
+  runsTableKey = key;
+  const differs = renderRunsTable(byId('runs-table') as HTMLTableElement, rows, fields, onlyDiffering.checked);
   byId('runs-summary').textContent = all.length < 2
     ? 'One run so far: train another (other settings, same data) to compare them here.'
     : differs.size === 0 ? `${all.length} runs with the same settings.` : `${all.length} runs; ${differs.size} setting${differs.size === 1 ? '' : 's'} differ (marked ≠): ${[...differs].join(', ')}.`;

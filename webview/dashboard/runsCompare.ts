@@ -31,9 +31,11 @@ export interface ValidationSummary {
   readonly best: { readonly step: number; readonly loss: number } | null;
 }
 
-export function validationSummary(points: readonly MetricPoint[]): ValidationSummary {
-  let final: ValidationSummary['final'] = null, best: ValidationSummary['best'] = null;
-  for (const p of points) {
+/** The summary of `points`; with `from` and `prev`, `prev` (the summary of points[0, from)) extended by the rest. */
+export function validationSummary(points: readonly MetricPoint[], from = 0, prev: ValidationSummary = { final: null, best: null }): ValidationSummary {
+  let { final, best } = prev;
+  for (let i = from; i < points.length; i++) {
+    const p = points[i]!;
     const v = p.validLoss;
     if (v === undefined || !Number.isFinite(v)) continue;
     final = { step: p.step, loss: v };

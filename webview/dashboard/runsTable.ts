@@ -3,8 +3,8 @@
 // the rows whose value differs between runs highlighted, above them each run's final and best validation loss.
 // Buttons carry data-run-id / data-run-action; main.ts turns a click into a `runAction` message. Text is set
 // through textContent only: run names and values are never parsed as HTML.
-import type { ConfigEntry, FieldInfo, MetricPoint, RunAction, RunStatus } from '../../src/protocol/dashboard';
-import { MISSING, differingKeys, validationSummary } from './runsCompare';
+import type { ConfigEntry, FieldInfo, RunAction, RunStatus } from '../../src/protocol/dashboard';
+import { MISSING, differingKeys, type ValidationSummary } from './runsCompare';
 
 export interface TableRun {
   readonly id: string;
@@ -13,7 +13,9 @@ export interface TableRun {
   readonly color: string;
   readonly hidden: boolean;
   readonly config: readonly ConfigEntry[] | undefined;
-  readonly points: readonly MetricPoint[];
+  /** The run has metric points to export. */
+  readonly hasPoints: boolean;
+  readonly validation: ValidationSummary;
 }
 
 const LIVE = new Set<RunStatus>(['starting', 'running', 'paused', 'stopping']);
@@ -58,15 +60,15 @@ export function renderRunsTable(table: HTMLTableElement, runs: readonly TableRun
     box.append(
       button(r, 'rename', 'Rename', `Rename "${r.name}"`),
       r.hidden ? button(r, 'show', 'Show', 'Show this run on the charts again') : button(r, 'hide', 'Hide', 'Hide this run from the charts'),
-      button(r, 'exportCsv', 'CSV', 'Export its scalars (one row per step) as CSV', r.points.length === 0),
-      button(r, 'exportJsonl', 'JSONL', 'Export its scalars (one row per step) as JSON Lines', r.points.length === 0),
+      button(r, 'exportCsv', 'CSV', 'Export its scalars (one row per step) as CSV', !r.hasPoints),
+      button(r, 'exportJsonl', 'JSONL', 'Export its scalars (one row per step) as JSON Lines', !r.hasPoints),
       button(r, 'saveModel', 'Save…', 'Save Model As…: copy its checkpoint to a folder you choose'),
       button(r, 'delete', 'Delete', live ? 'Stop the run before deleting it' : 'Delete this run and its files (asks first)', live),
     );
     actions.append(td);
   }
   const rows: HTMLTableRowElement[] = [head, actions];
-  const summaries = runs.map((r) => validationSummary(r.points));
+  const summaries = runs.map((r) => r.validation);
   for (const [label, pick] of [['final validation loss', 'final'], ['best validation loss', 'best']] as const) {
     const tr = el('tr', undefined, 'metric-row');
     tr.append(el('th', label));
