@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { workbench } from '../harness/e2eContext';
-import { editorTab, runCommand, setColorTheme, waitForWorkbench, webviewFrame } from '../harness/ui';
+import { editorTab, quickPickRow, runCommand, setColorTheme, waitForWorkbench, webviewFrame } from '../harness/ui';
 import { openWorkbench } from '../harness/workbench';
 import { dashboardData } from './dashboardData';
 
@@ -77,8 +77,8 @@ describe('runs to compare (e2e, real workbench)', function () {
   it('menus offer Pause and Stop only while a run trains; Stop offers Save Model As…; the runs table marks what differs', async () => {
     const wb = await workbench();
     const page = wb.page;
-    // Small, quick runs; the two differ in the learning rate, the step limit and the seed only.
-    wb.server.writeSettings({ 'seqlab.training.hiddenSize': 32, 'seqlab.training.learningRate': 0.002, 'seqlab.training.maxSteps': 0, 'seqlab.training.validEvery': 10, 'seqlab.training.seed': 42 });
+    // The first run trains the settings' model (hidden 32), the second the char-LSTM preset (hidden 128, embedding 32).
+    wb.server.writeSettings({ 'seqlab.training.hiddenSize': 32, 'seqlab.training.maxSteps': 20_000, 'seqlab.training.validEvery': 10 });
     await runCommand(page, 'View: Close All Editors');
     fs.writeFileSync(path.join(wb.server.folder, FILE), `${LINES.join('\n')}\n`);
     await page.keyboard.press('Control+P');
@@ -115,15 +115,21 @@ describe('runs to compare (e2e, real workbench)', function () {
     const stopped = await contextMenu(page);
     for (const l of ['Pause Training', 'Stop Training']) assert.ok(!stopped.includes(l), `${l} offered after the run stopped`);
 
-    wb.server.writeSettings({ 'seqlab.training.learningRate': 0.01, 'seqlab.training.maxSteps': 30, 'seqlab.training.seed': 7 });
-    // The settings file change has reached the extension host when the dashboard's Settings card shows the new seed.
-    await frame.locator('#config', { hasText: /seed\s*7\b/ }).waitFor({ timeout: 30_000 });
+    await toast.locator('.codicon-notifications-clear, .codicon-close').first().click({ timeout: 2000 }).catch(() => undefined);
+    await runCommand(page, 'SeqLab: New Model…');
+    await quickPickRow(page, 'Character-level LSTM language model').click();
     await page.locator('.editor-group-container .monaco-editor .view-lines').first().click();
     await selectParagraph(page);
     await runCommand(page, 'SeqLab: Train on Selection');
-    const deadline = Date.now() + 120_000;
+    await page.waitForTimeout(1000);
     let runs = await runsOf(frame);
-    while (!(runs.length >= 2 && runs.at(-1)!.state === 'stopped') && Date.now() < deadline) {
+    const deadline = Date.now() + 60_000;
+    while (!(runs.length >= 2 && runs.at(-1)!.state === 'running' && runs.at(-1)!.points > 30) && Date.now() < deadline) {
+      await page.waitForTimeout(500);
+      runs = await runsOf(frame);
+    }
+    await runCommand(page, 'SeqLab: Stop Training');
+    while (!(runs.length >= 2 && runs.at(-1)!.state === 'stopped') && Date.now() < deadline + 30_000) {
       await page.waitForTimeout(500);
       runs = await runsOf(frame);
     }
@@ -133,12 +139,13 @@ describe('runs to compare (e2e, real workbench)', function () {
     await frame.locator('#runs-card:not([hidden])').waitFor({ timeout: 10_000 });
     const differing = await frame.locator('#runs-table tr.differs').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset['field']));
     console.log(`      runs table: ${runs.length} runs; fields that differ: ${differing.join(', ')}`);
-    // Alone in the workbench these two runs differ in exactly the three settings changed; after other e2e tests'
-    // runs (other models) more fields differ, and these three are among them.
-    if (runs.length === 2) assert.deepEqual(differing.sort(), ['lr', 'seed', 'steps'], 'exactly the changed settings are marked');
-    else for (const f of ['lr', 'seed', 'steps']) assert.ok(differing.includes(f), `${f} is not marked as differing`);
-    assert.match((await frame.locator('#runs-table tr[data-field="lr"]').innerText()).trim(), /^lr ≠.*\s0\.002\s+0\.01$/s);
-    assert.match((await frame.locator('#runs-table tr.metric-row').first().innerText()).trim(), /^final validation loss.*\d\.\d+ \(step \d+\)\s+\d\.\d+ \(step 30\)$/s);
+    // Alone in the workbench these two runs differ in exactly the two fields the preset sets otherwise; after other
+    // e2e tests' runs (other models) more fields differ, and these two are among them.
+    if (runs.length === 2) assert.deepEqual(differing.sort(), ['embedding', 'hidden'], 'exactly the differing settings are marked');
+    else for (const f of ['embedding', 'hidden']) assert.ok(differing.includes(f), `${f} is not marked as differing`);
+    assert.match((await frame.locator('#runs-table tr[data-field="hidden"]').innerText()).trim(), /^hidden ≠.*\s32\s+128$/s);
+    assert.doesNotMatch(await frame.locator('#runs-table tr[data-field="seed"]').getAttribute('class') ?? '', /differs/);
+    assert.match((await frame.locator('#runs-table tr.metric-row').first().innerText()).trim(), /^final validation loss.*\d\.\d+ \(step \d+\)\s+\d\.\d+ \(step \d+\)$/s);
     // Each run its own colour; the loss chart has a validation series per run, in the run's colour.
     const colors = await frame.locator('body').evaluate(() => (window as unknown as { seqlabDashboard: { runColors(): { id: string; color: string }[] } }).seqlabDashboard.runColors());
     assert.equal(new Set(colors.map((c) => c.color)).size, colors.length, `runs share a colour: ${JSON.stringify(colors)}`);
@@ -180,9 +187,14 @@ describe('runs to compare (e2e, real workbench)', function () {
     const out = path.join(wb.server.folder, 'second-run.csv');
     await runButton(frame, second.id, 'exportCsv').click();
     // The save dialog (VS Code's simple file dialog in the browser): type the path, accept.
+    // It opens on the workspace with a proposed name (<run name>-scalars.csv): replace it once it is there.
     const input = page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ state: 'visible', timeout: 10_000 });
+    const proposed = Date.now() + 10_000;
+    while (!/-scalars\.csv$/.test(await input.inputValue()) && Date.now() < proposed) await page.waitForTimeout(100);
+    console.log(`      save dialog proposes: ${path.basename(await input.inputValue())}`);
     await input.fill(out);
+    await page.waitForTimeout(300);
     await page.keyboard.press('Enter');
     const deadline = Date.now() + 20_000;
     while (!fs.existsSync(out) && Date.now() < deadline) await page.waitForTimeout(250);
@@ -191,11 +203,13 @@ describe('runs to compare (e2e, real workbench)', function () {
     const [header, ...body] = rows as [string[], ...string[][]];
     console.log(`      ${path.basename(out)}: ${body.length} rows × ${header.length} columns (${header.slice(0, 6).join(', ')}, …)`);
     assert.deepEqual(header.slice(0, 5), ['step', 'elapsed_s', 'epoch', 'loss', 'valid_loss']);
-    assert.deepEqual(body.map((r) => Number(r[0])), Array.from({ length: 30 }, (_, i) => i + 1), 'one row per step, steps 1 … 30');
+    const steps = (await runsOf(frame)).find((r) => r.id === second.id)!.points;
+    assert.ok(steps > 30, `the run took ${steps} steps`);
+    assert.deepEqual(body.map((r) => Number(r[0])), Array.from({ length: steps }, (_, i) => i + 1), `one row per step, steps 1 … ${steps}`);
     assert.ok(body.every((r) => r.length === header.length), 'every row has every column');
     assert.ok(body.every((r) => Number.isFinite(Number(r[3])) && Number(r[3]) > 0), 'losses are positive numbers');
     const valid = body.filter((r) => r[4] !== '').map((r) => Number(r[0]));
-    assert.deepEqual(valid, [10, 20, 30], 'validation loss where it was measured');
+    assert.deepEqual(valid, Array.from({ length: Math.floor(steps / 10) }, (_, i) => 10 * (i + 1)), 'validation loss every 10 steps, where it was measured');
   });
 
   it('deletes a run after the confirmation; the table and charts forget it', async () => {

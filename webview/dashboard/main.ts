@@ -213,7 +213,8 @@ function render(): void {
     const valid = xy(r.points, (p) => p.validLoss);
     if (valid.length) {
       lossSets.push(line(`${r.summary.name}: validation`, color, {
-        data: valid, pointRadius: 4, pointStyle: 'rectRot', borderWidth: 1.25, borderDash: [2, 3], showLine: isCurrent, order: 0,
+        // Diamonds while they can be told apart; small dots on a long run (hundreds of validations).
+        data: valid, pointRadius: valid.length > 150 ? 1.5 : 4, pointStyle: 'rectRot', borderWidth: 1.25, borderDash: [2, 3], showLine: isCurrent, order: 0,
       }));
     }
   }
