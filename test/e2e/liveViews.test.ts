@@ -98,7 +98,7 @@ describe('live views of every task kind (e2e, real workbench)', function () {
     await dash.locator('input[name="gtt-view"][value="heatmap"]').check();
     // One card, two views: the heatmap replaces the lines (no second card).
     await dash.locator('#gtt-heatmap-box:not([hidden])').waitFor({ timeout: 10_000 });
-    await dash.locator('#gtt-lines[hidden]').waitFor({ timeout: 10_000 });
+    await dash.locator('#gtt-lines[hidden]').waitFor({ state: 'attached', timeout: 10_000 });
     await dash.locator('#gtt-card').scrollIntoViewIfNeeded();
     await wb.page.waitForTimeout(300);
     await wb.screenshot('dashboard-seq2seq-heatmap-dark');
