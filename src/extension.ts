@@ -9,6 +9,8 @@ import { registerUse } from './extension/use/commands';
 import type { ModelHub } from './extension/use/models';
 import { registerLiveAttention } from './extension/panels/liveAttentionCommands';
 import type { LiveAttention } from './extension/panels/liveAttention';
+import { registerTrainingContext } from './extension/trainingContext';
+import { openWalkthroughOnFirstStart } from './extension/firstRun';
 
 /** What activate() returns (vscode.extensions.getExtension('seqlab.seqlab').exports): used by tests and tools. */
 export interface SeqLabApi {
@@ -33,6 +35,9 @@ export function activate(context: vscode.ExtensionContext): SeqLabApi {
   const cli = registerTerminalCli(context);
   // The attention view follows a seq2seq run in training: its frames, Follow Line in Attention View.
   const liveAttention = registerLiveAttention(context, training);
+  // Menus offer only what can act (seqlab.training, seqlab.canResume, seqlab.hasRuns).
+  registerTrainingContext(context, training);
+  void openWalkthroughOnFirstStart(context).catch((e: Error) => console.warn('[seqlab] could not open the walkthrough', e));
   return { training, models, completions, dashboard, cli, liveAttention };
 }
 

@@ -21,6 +21,7 @@ import { TrainingStatus } from './status';
 import { corpusLimitsFromSettings, type CorpusSource } from './training/corpusSource';
 import { selectionOverrides } from './selectionDefaults';
 import { pickTrainingFiles } from './training/filePicker';
+import { registerRunCommands } from './runs/runCommands';
 import type { CommandResult } from './training/trainingCommands';
 import type { TrainingSession } from './training/session';
 import type { ModelHub } from './use/models';
@@ -88,6 +89,8 @@ export function registerCommands(context: vscode.ExtensionContext, session: Trai
     return result;
   };
 
+  // Rename, hide, show, delete and export runs (the dashboard's runs table runs these too).
+  registerRunCommands(context, session, feed, () => status.update());
   context.subscriptions.push(
     vscode.commands.registerCommand(Commands.showDashboard, () => show()),
     vscode.commands.registerCommand(Commands.newModel, async (args?: { preset?: string; custom?: Partial<RunConfig> }) => {

@@ -1,5 +1,7 @@
 // Training as the user sees it outside the dashboard: a status bar item (model, state, loss, tokens/s; a click
-// opens the dashboard) and, while a run trains, a notification progress whose Cancel button stops the run.
+// opens the dashboard) and, while a run trains, a progress spinner in the status bar (window progress: a
+// notification would cover the lower right of the dashboard for the whole run; Stop is on the dashboard, in the
+// right-click menu and in the palette).
 import * as vscode from 'vscode';
 import type { RunRecord, SessionEvent, TrainingSession } from './training/session';
 import { Disposable } from './disposable';
@@ -97,13 +99,10 @@ export class TrainingStatus extends Disposable {
       const done = new Promise<void>((r) => (end = r));
       this.progress.set(run.id, { report: (message, increment) => progress?.report({ message, increment }), end: () => end() });
       void vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `SeqLab: training ${run.name}`, cancellable: true },
-        (p, token) => {
+        { location: vscode.ProgressLocation.Window, title: `SeqLab: training ${run.name}` },
+        (p) => {
           progress = p;
           p.report({ message: 'starting…' });
-          token.onCancellationRequested(() => {
-            if (this.session.current === run && ACTIVE.has(run.state)) void vscode.commands.executeCommand('seqlab.stopTraining');
-          });
           return done;
         },
       );

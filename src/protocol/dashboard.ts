@@ -52,6 +52,8 @@ export interface MetricPoint {
   readonly tokensPerSecond?: number;
   /** Epochs completed before this step (the ETA of a run without a step limit names them). */
   readonly epoch?: number;
+  /** Wall-clock seconds the run had been live at this step (the x axis when it shows time). */
+  readonly elapsed?: number;
 }
 
 /** ‖∂L/∂h_t‖ of one recurrent stack at one step: `rows` rows (layer × direction) of T values, row-major. */
@@ -98,6 +100,22 @@ export interface RunSummary {
   readonly message: string | null;
   /** What the run's validations say and how it can go on (best checkpoint, memorising, early stop, reload). */
   readonly trust?: RunTrust;
+  /** Hidden from the charts by the user (the runs table still lists it, with Show). */
+  readonly hidden?: boolean;
+  /** Every RunConfig field of the run, in RUN_CONFIG_FIELDS order, its value as text (the runs table). */
+  readonly config?: readonly ConfigEntry[];
+}
+
+/** One RunConfig field of a run, as the runs table shows it. */
+export interface ConfigEntry {
+  readonly key: string;
+  readonly value: string;
+}
+
+/** A RunConfig field's name and its one-line description (engine/run/config.ts RUN_CONFIG_FIELDS). */
+export interface FieldInfo {
+  readonly key: string;
+  readonly description: string;
 }
 
 /** The best validation, the memorising notice, how the run ended, and where a Resume continues from. */
@@ -173,10 +191,15 @@ export interface DashboardConfig {
 export type DashboardAction = 'lowerLearningRate' | 'enableClipping' | 'rollback' | 'pause' | 'resume' | 'stop' | 'stopKeepBest';
 export const DASHBOARD_ACTIONS: readonly DashboardAction[] = ['lowerLearningRate', 'enableClipping', 'rollback', 'pause', 'resume', 'stop', 'stopKeepBest'];
 
+/** What the runs table's buttons ask for one run (each is a `seqlab.*` command given the run's id). */
+export type RunAction = 'rename' | 'hide' | 'show' | 'delete' | 'exportCsv' | 'exportJsonl' | 'saveModel';
+export const RUN_ACTIONS: readonly RunAction[] = ['rename', 'hide', 'show', 'delete', 'exportCsv', 'exportJsonl', 'saveModel'];
+
 /** Webview → host. */
 export type DashboardToHost =
   | { readonly type: 'ready' }
   | { readonly type: 'action'; readonly action: DashboardAction }
+  | { readonly type: 'runAction'; readonly runId: string; readonly action: RunAction }
   | { readonly type: 'error'; readonly message: string };
 
 /** Host → webview. */
@@ -187,8 +210,12 @@ export type HostToDashboard =
       readonly runs: readonly RunView[];
       readonly experiment: ExperimentView | null;
       readonly gradCheck: GradCheckView | null;
+      /** The RunConfig fields with their descriptions, for the runs table. */
+      readonly fields?: readonly FieldInfo[];
     }
   | { readonly type: 'run'; readonly summary: RunSummary }
+  /** The user deleted the run: the dashboard forgets it (also from its saved state). */
+  | { readonly type: 'runRemoved'; readonly runId: string }
   | { readonly type: 'metrics'; readonly runId: string; readonly points: readonly MetricPoint[]; readonly gradThroughTime: GradThroughTime | null }
   | { readonly type: 'sample'; readonly runId: string; readonly sample: TextSample }
   | { readonly type: 'experiment'; readonly experiment: ExperimentView }
@@ -204,7 +231,7 @@ export const DASHBOARD_VIEW_TYPE = 'seqlab.dashboard';
  */
 export const DASHBOARD_LIMITS = {
   runs: 1000, runPoints: 100_000, batchPoints: 4096, groups: 256, gttStacks: 4, gttRows: 32, gttT: 4096, steps: 1e9, size: 4096, layers: 16,
-  seedMin: -(2 ** 31), seedMax: 2 ** 32 - 1, tokens: 1 << 30,
+  configFields: 256, seedMin: -(2 ** 31), seedMax: 2 ** 32 - 1, tokens: 1 << 30,
   idChars: 256, nameChars: 1024, messageChars: 16_384, sampleChars: 100_000,
   experimentSeries: 16, experimentSteps: 100_000, tensors: 4096, tensorRank: 8, shapeDim: 1 << 28,
 } as const;
@@ -222,6 +249,7 @@ const pointSchema = record<MetricPoint>({
   clipped: optional(bool), groupNorms: optional(arrayOf(num(0, finite), D.groups)), lr: optional(num(0, finite)),
   tokensPerSecond: optional(num(0, finite)),
   epoch: optional(int(0, D.steps)),
+  elapsed: optional(num(0, finite)),
 });
 
 const stackSchema = (v: unknown): StackGradThroughTime => {
@@ -245,6 +273,8 @@ const summarySchema = record<RunSummary>({
     memorisingSince: nullable(int(0, D.steps)), lastCheckpointStep: nullable(int(0, D.steps)), patience: nullable(int(1, D.steps)),
     ending: nullable(record<NonNullable<RunTrust['ending']>>({ early: bool, keptBest: bool })),
   })),
+  hidden: optional(bool),
+  config: optional(arrayOf(record<ConfigEntry>({ key: str(D.nameChars, 1), value: str(D.nameChars) }), D.configFields)),
 });
 
 const sampleSchema = record<TextSample>({ step: int(0, D.steps), prompt: str(D.sampleChars), text: str(D.sampleChars) });
@@ -276,6 +306,7 @@ export const gradCheckSchema = record<GradCheckView>({
 const toHost = union<DashboardToHost>({
   ready: {},
   action: { action: oneOf<DashboardAction>(DASHBOARD_ACTIONS) },
+  runAction: { runId: str(D.idChars, 1), action: oneOf<RunAction>(RUN_ACTIONS) },
   error: { message: str(D.messageChars) },
 });
 
@@ -287,8 +318,10 @@ const toDashboard = union<HostToDashboard>({
     }), D.runs),
     experiment: nullable(experimentSchema),
     gradCheck: nullable(gradCheckSchema),
+    fields: optional(arrayOf(record<FieldInfo>({ key: str(D.nameChars, 1), description: str(D.messageChars) }), D.configFields)),
   },
   run: { summary: summarySchema },
+  runRemoved: { runId: str(D.idChars, 1) },
   metrics: { runId: str(D.idChars, 1), points: arrayOf(pointSchema, D.batchPoints), gradThroughTime: nullable(gttSchema) },
   sample: { runId: str(D.idChars, 1), sample: sampleSchema },
   experiment: { experiment: experimentSchema },

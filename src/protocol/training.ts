@@ -163,6 +163,7 @@ const metricSchema = record<TrainMetric>({
   bestStep: optional(int(1, L.steps)),
   bestValidLoss: optional(num(0, L.finite)),
   memorising: optional(bool),
+  elapsed: optional(num(0, L.finite)),
 });
 
 const infoSchema = record<RunInfo>({

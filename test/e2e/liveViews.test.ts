@@ -87,7 +87,7 @@ describe('live views of every task kind (e2e, real workbench)', function () {
     assert.ok(d.charts.task.every((s) => s.ys.every((y) => y >= 0 && y <= 100)), 'scores in percent');
     assert.deepEqual(d.charts.gtt.map((s) => s.label), ['encoder layer 1 → (step 120)', 'encoder layer 1 ← (step 120)', 'decoder layer 1 (step 120)']);
     assert.deepEqual(d.charts.gtt.map((s) => s.n), [24, 24, 11]);
-    assert.ok(d.charts.loss.some((s) => s.label === 'validation loss' && s.n === 12));
+    assert.ok(d.charts.loss.some((s) => s.label === 'seq2seq demo: validation' && s.n === 12));
     assert.deepEqual(d.charts.layers.map((s) => s.label), ['embedding', 'encoder', 'decoder']);
     assert.match(await dash.locator('#gtt-title').innerText(), /encoder and decoder/);
     const stats = (await dash.locator('#stats').innerText()).replace(/\s+/g, ' ');
@@ -96,8 +96,10 @@ describe('live views of every task kind (e2e, real workbench)', function () {
     await wb.screenshot('dashboard-seq2seq-dark');
     await cards(dash, 'dark');
     await dash.locator('input[name="gtt-view"][value="heatmap"]').check();
-    await dash.locator('#heatmap-card:not([hidden])').waitFor({ timeout: 10_000 });
-    await dash.locator('#heatmap-card').scrollIntoViewIfNeeded();
+    // One card, two views: the heatmap replaces the lines (no second card).
+    await dash.locator('#gtt-heatmap-box:not([hidden])').waitFor({ timeout: 10_000 });
+    await dash.locator('#gtt-lines[hidden]').waitFor({ state: 'attached', timeout: 10_000 });
+    await dash.locator('#gtt-card').scrollIntoViewIfNeeded();
     await wb.page.waitForTimeout(300);
     await wb.screenshot('dashboard-seq2seq-heatmap-dark');
     await dash.locator('input[name="gtt-view"][value="lines"]').check();

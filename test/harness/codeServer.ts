@@ -25,6 +25,9 @@ export const QUIET_SETTINGS: Readonly<Record<string, unknown>> = {
   'workbench.secondarySideBar.defaultVisibility': 'hidden', // an empty chat side bar otherwise
   'git.autoRepositoryDetection': false,
   'git.openRepositoryInParentFolders': 'never',
+  // Tests start on a clean editor area (a walkthrough opening mid-test would take the focus); the walkthrough's
+  // own e2e test and `npm start` (a user's first start) turn it back on.
+  'seqlab.openWalkthroughOnFirstStart': false,
 };
 
 export interface CodeServerOptions {

@@ -28,7 +28,8 @@ async function main(): Promise<number> {
   const wanted = Number(process.env['SEQLAB_PORT'] ?? 8080);
   const port = (await portIsFree(wanted)) ? wanted : await freePort();
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-start-'));
-  const server = await startCodeServer({ workDir, folder: workspace, installExtensions: [ROOT], port });
+  // A first start, as a new user sees it: the Getting Started walkthrough opens once.
+  const server = await startCodeServer({ workDir, folder: workspace, installExtensions: [ROOT], port, settings: { 'seqlab.openWalkthroughOnFirstStart': true } });
   const stop = async (): Promise<void> => {
     await server.stop();
     fs.rmSync(workDir, { recursive: true, force: true });

@@ -84,7 +84,8 @@ describe('demo workspace', function () {
     assert.deepEqual(named.filter((n) => !titles.has(n)), [], 'the README names commands the extension does not contribute');
     for (const flow of ['SeqLab: New Model…', 'SeqLab: Train on Workspace Files…', 'SeqLab: Train on Selection', 'SeqLab: Stop Training',
       'SeqLab: Translate Selection', 'SeqLab: Classify Selection', 'SeqLab: Generate Text', 'SeqLab: Explain Suggestion',
-      'SeqLab: Run Vanishing-Gradient Experiment', 'SeqLab: Check Gradients']) {
+      'SeqLab: Run Vanishing-Gradient Experiment', 'SeqLab: Check Gradients', 'SeqLab: Show Dashboard', 'SeqLab: Rename Run…',
+      'SeqLab: Delete Run…', 'SeqLab: Export Run Scalars (CSV / JSON Lines)…']) {
       assert.ok(named.includes(flow), `the README does not mention **${flow}**`);
     }
     for (const d of DEMO_DATA) assert.ok(readme.includes(`\`${d.file}\``), `the README does not name ${d.file}`);

@@ -7,6 +7,7 @@ import {
   type ChartDataset, type ScaleOptionsByType,
 } from 'chart.js';
 import { themeColor } from '../common/vscodeApi';
+import { logTicks } from './logTicks';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Title, Tooltip, Legend, Decimation);
 
@@ -33,9 +34,13 @@ export interface AxisSpec {
 export function makeChart(id: string, x: AxisSpec, y: AxisSpec, y2?: AxisSpec): LineChart {
   const el = document.getElementById(id) as HTMLCanvasElement | null;
   if (!el) throw new Error(`dashboard markup lacks #${id}`);
+  const mode = { x: 'step' as XAxisMode };
   const axis = (a: AxisSpec, position: 'left' | 'right' | 'bottom') => ({
     type: a.log ? 'logarithmic' : 'linear', position, min: a.min, max: a.max, suggestedMax: a.suggestedMax,
-    title: { display: true, text: a.title }, ticks: { maxTicksLimit: 8, callback: (v: number | string) => tickLabel(Number(v)) },
+    title: { display: true, text: a.title },
+    // The x labels follow setXAxis through `mode` (chart.js's resolved options must not be rebuilt by spreading).
+    ticks: { maxTicksLimit: 8, callback: (v: number | string) => (position === 'bottom' && mode.x === 'time' ? durationLabel(Number(v)) : tickLabel(Number(v))) },
+    afterBuildTicks: evenLogTicks,
   });
   const scales: Record<string, unknown> = { x: axis(x, 'bottom'), y: axis(y, 'left') };
   if (y2) scales['y2'] = { ...axis(y2, 'right'), grid: { drawOnChartArea: false } };
@@ -56,6 +61,7 @@ export function makeChart(id: string, x: AxisSpec, y: AxisSpec, y2?: AxisSpec): 
       },
     },
   });
+  xModes.set(c, mode);
   // Axis titles are drawn on the canvas; say them for screen readers (and tests) too.
   const name = el.getAttribute('aria-label') ?? id;
   el.setAttribute('aria-label', `${name}, x axis: ${x.title}, y axis: ${y.title}${y2 ? `, right axis: ${y2.title}` : ''}`);
@@ -66,6 +72,40 @@ export function makeChart(id: string, x: AxisSpec, y: AxisSpec, y2?: AxisSpec): 
 /** A line dataset (assign `data` from arrays we own: the decimation plugin swaps the property). */
 export function line(label: string, color: string, extra: Partial<ChartDataset<'line', XY[]>> = {}): ChartDataset<'line', XY[]> {
   return { label, data: [], borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: 0, tension: 0, indexAxis: 'x', ...extra };
+}
+
+/**
+ * A log axis gets ticks evenly spaced in log10 (logTicks.ts: decades, or 1-2-5 over a small range) instead of
+ * chart.js's own, and is stretched to its first and last tick. Linear axes keep chart.js's ticks.
+ */
+function evenLogTicks(scale: { type: string; min: number; max: number; ticks: { value: number }[] }): void {
+  if (scale.type !== 'logarithmic') return;
+  const t = logTicks(scale.min, scale.max);
+  if (!t) return;
+  scale.min = t.min;
+  scale.max = t.max;
+  scale.ticks = t.ticks.map((value) => ({ value }));
+}
+
+export type XAxisMode = 'step' | 'time';
+const xModes = new WeakMap<LineChart, { x: XAxisMode }>();
+
+/** Puts a step-based chart on steps or on the run's elapsed time (its title and tick labels follow). */
+export function setXAxis(c: LineChart, mode: XAxisMode): void {
+  const m = xModes.get(c);
+  if (!m || m.x === mode) return;
+  m.x = mode;
+  const x = c.options.scales?.['x'] as { title?: { text?: string } } | undefined;
+  if (x?.title) x.title.text = mode === 'time' ? 'time since the run started' : 'step';
+}
+
+/** An elapsed time as an axis label: 45 s, 12:30 (min:s), 1:05:00 (h:min:s). */
+export function durationLabel(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '';
+  if (seconds < 120) return `${Number(seconds.toPrecision(3))} s`;
+  const s = Math.round(seconds), h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return h > 0 ? `${h}:${two(m)}:${two(r)}` : `${m}:${two(r)}`;
 }
 
 export function applyTheme(c: LineChart): void {

@@ -5,13 +5,16 @@
 // (the host's new session no longer has their points) before the host replies.
 import { assertNever } from '../../src/protocol/assertNever';
 import {
-  DASHBOARD_LIMITS, parseHostToDashboard, type DashboardConfig, type DashboardToHost, type ExperimentView, type GradCheckView, type HostToDashboard,
-  type MetricPoint, type RunSummary, type RunView,
+  DASHBOARD_LIMITS, RUN_ACTIONS, parseHostToDashboard, type DashboardConfig, type DashboardToHost, type ExperimentView, type FieldInfo, type GradCheckView,
+  type HostToDashboard, type MetricPoint, type RunAction, type RunSummary, type RunView,
 } from '../../src/protocol/dashboard';
-import { connect } from '../common/vscodeApi';
-import { applyTheme, describeChart, line, makeChart, palette, setLogScale, type LineChart, type XY } from './charts';
+import { connect, themeColor } from '../common/vscodeApi';
+import { applyTheme, describeChart, line, makeChart, palette, setLogScale, setXAxis, type LineChart, type XAxisMode, type XY } from './charts';
 import { bestMarker, canResume, noteProgress, renderTrust, stateText, unknownToHost } from './trust';
 import { ChartUpdateQueue, RenderScheduler } from './updatePipeline';
+import { RUN_PALETTE, assignRunColors } from './runColors';
+import { validationSummary, type ValidationSummary } from './runsCompare';
+import { renderRunsTable, type TableRun } from './runsTable';
 import { byId, drawHeatmap, positionsName, renderExperimentSummary, renderGradCheck, renderStats, rowLabel } from './views';
 
 interface Persisted {
@@ -21,6 +24,10 @@ interface Persisted {
   smoothing: number;
   log: boolean;
   gttView: 'lines' | 'heatmap';
+  /** Palette index of each run (a run keeps its colour), the x axis, and the runs table's filter. */
+  colors?: Record<string, number>;
+  xAxis?: XAxisMode;
+  onlyDiffering?: boolean;
 }
 
 type RunState = { summary: RunSummary; points: MetricPoint[]; gradThroughTime: RunView['gradThroughTime']; sample: RunView['sample'] };
@@ -31,9 +38,15 @@ let experiment: ExperimentView | null = null;
 let gradCheck: GradCheckView | null = null;
 let config: DashboardConfig | null = null;
 let connected = false;
+let colorIndex: Record<string, number> = {};
+let fields: readonly FieldInfo[] = [];
+/** A result card that just appeared: scrolled into view after the next render. */
+let scrollTarget: string | null = null;
 
 const smoothing = byId('smoothing') as HTMLInputElement;
 const logScale = byId('log-scale') as HTMLInputElement;
+const xAxis = byId('x-axis') as HTMLSelectElement;
+const onlyDiffering = byId('only-differing') as HTMLInputElement;
 const charts = {
   loss: makeChart('loss-chart', { title: 'step', min: 0 }, { title: 'loss (nats/token)', min: 0 }),
   grad: makeChart('grad-chart', { title: 'step', min: 0 }, { title: '‖∂L/∂θ‖ (log)', log: true }),
@@ -61,6 +74,14 @@ new MutationObserver(() => {
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 smoothing.addEventListener('input', () => scheduleRender(true));
 logScale.addEventListener('change', () => scheduleRender(true));
+xAxis.addEventListener('change', () => scheduleRender(true));
+onlyDiffering.addEventListener('change', () => scheduleRender(true));
+// The runs table's buttons: one listener for all (the table is redrawn), each click one `runAction`.
+byId('runs-table').addEventListener('click', (e) => {
+  const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-run-action]');
+  const runId = b?.dataset['runId'], action = b?.dataset['runAction'] as RunAction | undefined;
+  if (b && !b.disabled && runId && action && RUN_ACTIONS.includes(action)) channel.post({ type: 'runAction', runId, action });
+});
 document.querySelectorAll<HTMLInputElement>('input[name="gtt-view"]').forEach((r) => r.addEventListener('change', () => scheduleRender(true)));
 document.querySelectorAll<HTMLButtonElement>('button[data-action]').forEach((b) => {
   b.addEventListener('click', () => channel.post({ type: 'action', action: b.dataset['action'] as never }));
@@ -108,6 +129,7 @@ function handle(m: HostToDashboard): void {
       }
       experiment = m.experiment ?? experiment;
       gradCheck = m.gradCheck ?? gradCheck;
+      fields = m.fields ?? fields;
       break;
     case 'run': {
       const r = runs.get(m.summary.id);
@@ -115,6 +137,10 @@ function handle(m: HostToDashboard): void {
       else runs.set(m.summary.id, { summary: m.summary, points: [], gradThroughTime: null, sample: null });
       break;
     }
+    case 'runRemoved':
+      runs.delete(m.runId);
+      delete colorIndex[m.runId];
+      break;
     case 'metrics': {
       const r = runs.get(m.runId);
       if (!r) return;
@@ -132,9 +158,12 @@ function handle(m: HostToDashboard): void {
       break;
     }
     case 'experiment':
+      // A new experiment (none before, or the last one done): its card is scrolled into view.
+      if (experiment === null || (experiment.done && !m.experiment.done)) scrollTarget = 'experiment-card';
       experiment = m.experiment;
       break;
     case 'gradCheck':
+      scrollTarget = 'gradcheck-card';
       gradCheck = m.gradCheck;
       break;
     default:
@@ -158,25 +187,48 @@ function render(): void {
   const alpha = Number(smoothing.value);
   byId('smoothing-value').textContent = alpha.toFixed(2);
 
-  // Loss: every run, smoothed (earlier runs faded, for comparison); the current run's raw loss, validation
-  // loss and clip events on top.
-  const lossSets = [...runs.values()].map((r, i, all) => {
-    const isCurrent = i === all.length - 1;
-    const color = colors[i % colors.length] as string;
-    return line(isCurrent ? `${r.summary.name} (smoothed)` : r.summary.name, color, {
-      data: ema(r.points.map((p) => ({ x: p.step, y: p.loss })), alpha), borderWidth: isCurrent ? 2 : 1.25,
-      borderDash: isCurrent ? [] : [6, 3], order: isCurrent ? 1 : 2,
-    });
-  });
-  if (run) {
-    const color = colors[(runs.size - 1) % colors.length] as string;
-    lossSets.push(line('loss (raw)', withAlpha(color, 0.35), { data: run.points.map((p) => ({ x: p.step, y: p.loss })), borderWidth: 1, order: 3 }));
-    const valid = run.points.filter((p) => p.validLoss !== undefined).map((p) => ({ x: p.step, y: p.validLoss as number }));
-    if (valid.length) lossSets.push(line('validation loss', colors[2] as string, { data: valid, pointRadius: 3, borderWidth: 1.5, borderDash: [2, 2] }));
+  // Each run has its own colour for as long as it exists (runColors.ts); the x axis is the step or the time.
+  colorIndex = assignRunColors([...runs.keys()], colorIndex);
+  const colorOf = (r: RunState): string => RUN_PALETTE[colorIndex[r.summary.id] ?? 0] as string;
+  const mode: XAxisMode = xAxis.value === 'time' ? 'time' : 'step';
+  /** A run's points as (x, y): x is the step, or the elapsed seconds (points without a time are left out). */
+  const xy = (points: readonly MetricPoint[], y: (p: MetricPoint) => number | undefined): XY[] => {
+    const out: XY[] = [];
+    for (const p of points) {
+      const x = mode === 'time' ? p.elapsed : p.step;
+      const v = y(p);
+      if (x !== undefined && v !== undefined) out.push({ x, y: v });
+    }
+    return out;
+  };
+  for (const c of [charts.loss, charts.grad, charts.layers, charts.bpc, charts.task, charts.speed]) setXAxis(c, mode);
+
+  // Loss: every visible run smoothed, with its validation losses as diamonds in the same colour (earlier runs
+  // dashed); the current run's raw loss and clip events on top. Hidden runs are left out (the table lists them).
+  const lossSets: ReturnType<typeof line>[] = [];
+  for (const r of runs.values()) {
+    if (r.summary.hidden) continue;
+    const isCurrent = r === run, color = colorOf(r);
+    lossSets.push(line(isCurrent ? `${r.summary.name} (smoothed)` : r.summary.name, color, {
+      data: ema(xy(r.points, (p) => p.loss), alpha), borderWidth: isCurrent ? 2 : 1.25, borderDash: isCurrent ? [] : [6, 3], order: isCurrent ? 1 : 2,
+    }));
+    const valid = xy(r.points, (p) => p.validLoss);
+    if (valid.length) {
+      lossSets.push(line(`${r.summary.name}: validation`, color, {
+        // Diamonds while they can be told apart; small dots on a long run (hundreds of validations).
+        data: valid, pointRadius: valid.length > 150 ? 1.5 : 4, pointStyle: 'rectRot', borderWidth: 1.25, borderDash: [2, 3], showLine: isCurrent, order: 0,
+      }));
+    }
+  }
+  if (run && !run.summary.hidden) {
+    lossSets.push(line('loss (raw)', withAlpha(colorOf(run), 0.35), { data: xy(run.points, (p) => p.loss), borderWidth: 1, order: 3 }));
+    const clips = thin(xy(run.points.filter((p) => p.clipped), (p) => p.loss), 300);
+    // Clip marks in the text colour: no run colour can be mistaken for them.
+    if (clips.length) lossSets.push(line('clipped step', withAlpha(themeColor('foreground', '#888888'), 0.7), { data: clips, showLine: false, pointRadius: 3, pointStyle: 'triangle' }));
+    // The best validation (trust.ts) as a star in the run's colour, placed on the time axis by its step's point.
     const best = bestMarker(run.summary);
-    if (best) lossSets.push(line('best validation', colors[2] as string, { data: [best], showLine: false, pointRadius: 7, pointStyle: 'star', borderWidth: 2 }));
-    const clips = thin(run.points.filter((p) => p.clipped).map((p) => ({ x: p.step, y: p.loss })), 300);
-    if (clips.length) lossSets.push(line('clipped step', colors[4] as string, { data: clips, showLine: false, pointRadius: 3, pointStyle: 'triangle' }));
+    const bestX = !best ? undefined : mode === 'step' ? best.x : run.points.find((p) => p.step === best.x)?.elapsed;
+    if (best && bestX !== undefined) lossSets.push(line('best validation', colorOf(run), { data: [{ x: bestX, y: best.y }], showLine: false, pointRadius: 7, pointStyle: 'star', borderWidth: 2 }));
   }
   setLogScale(charts.loss, 'y', logScale.checked);
   // The loss is a mean over what a step counts: tokens, target tokens or texts.
@@ -186,16 +238,18 @@ function render(): void {
 
   const pts = run?.points ?? [];
   setData(charts.grad, [
-    line('before clipping', colors[0] as string, { data: pts.map((p) => ({ x: p.step, y: p.gradNorm ?? NaN })) }),
-    line('after clipping', colors[1] as string, { data: pts.map((p) => ({ x: p.step, y: p.gradNormAfterClip ?? NaN })), borderDash: [4, 3] }),
+    line('before clipping', colors[0] as string, { data: xy(pts, (p) => p.gradNorm ?? NaN) }),
+    line('after clipping', colors[1] as string, { data: xy(pts, (p) => p.gradNormAfterClip ?? NaN), borderDash: [4, 3] }),
   ]);
   setData(charts.layers, (run?.summary.groups ?? []).map((g, k) =>
-    line(g, colors[k % colors.length] as string, { data: pts.map((p) => ({ x: p.step, y: p.groupNorms?.[k] ?? NaN })) })));
+    line(g, colors[k % colors.length] as string, { data: xy(pts, (p) => p.groupNorms?.[k] ?? NaN) })));
 
   const gtt = run?.gradThroughTime ?? null;
   const layers = run?.summary.layers ?? 1;
   const heat = (document.querySelector('input[name="gtt-view"]:checked') as HTMLInputElement | null)?.value === 'heatmap';
-  byId('heatmap-card').hidden = !heat;
+  // One card, two views: the radio switches between the lines and the heatmap.
+  byId('gtt-lines').hidden = heat;
+  byId('gtt-heatmap-box').hidden = !heat;
   // One series per row of every recurrent stack (seq2seq: the encoder's solid, the decoder's dashed), labelled
   // with the stack and the layer; colours follow the layer so encoder and decoder layer k match.
   const gttSets: ReturnType<typeof line>[] = [];
@@ -219,8 +273,8 @@ function render(): void {
   byId('bpc-card').hidden = task !== 'lm';
   byId('task-card').hidden = task === 'lm';
   if (task === 'lm') {
-    const bpc = pts.filter((p) => p.bitsPerChar !== undefined).map((p) => ({ x: p.step, y: p.bitsPerChar as number }));
-    const validBpc = pts.filter((p) => p.validBitsPerChar !== undefined).map((p) => ({ x: p.step, y: p.validBitsPerChar as number }));
+    const bpc = xy(pts, (p) => p.bitsPerChar);
+    const validBpc = xy(pts, (p) => p.validBitsPerChar);
     setData(charts.bpc, [
       line('bits / char (smoothed)', colors[0] as string, { data: ema(bpc, alpha), borderWidth: 2 }),
       ...(validBpc.length ? [line('validation bits / char', colors[2] as string, { data: validBpc, pointRadius: 3, borderWidth: 1.5, borderDash: [2, 2] })] : []),
@@ -228,7 +282,7 @@ function render(): void {
   } else {
     const scored = pts.filter((p) => p.validMetrics !== undefined);
     const series = (label: string, key: keyof NonNullable<MetricPoint['validMetrics']>, color: string): ReturnType<typeof line>[] => {
-      const data = scored.filter((p) => p.validMetrics?.[key] !== undefined).map((p) => ({ x: p.step, y: 100 * (p.validMetrics?.[key] as number) }));
+      const data = xy(scored, (p) => (p.validMetrics?.[key] === undefined ? undefined : 100 * (p.validMetrics[key] as number)));
       return data.length || scored.length === 0 ? [line(label, color, { data, pointRadius: 2.5, borderWidth: 2 })] : [];
     };
     setData(charts.task, task === 'seq2seq'
@@ -240,8 +294,8 @@ function render(): void {
 
   setAxisTitle(charts.speed, `${unit} / second`);
   setData(charts.speed, [
-    line(`${unit} / second`, colors[0] as string, { data: pts.map((p) => ({ x: p.step, y: p.tokensPerSecond ?? NaN })) }),
-    line('learning rate', colors[1] as string, { data: pts.map((p) => ({ x: p.step, y: p.lr ?? NaN })), yAxisID: 'y2' }),
+    line(`${unit} / second`, colors[0] as string, { data: xy(pts, (p) => p.tokensPerSecond ?? NaN) }),
+    line('learning rate', colors[1] as string, { data: xy(pts, (p) => p.lr ?? NaN), yAxisID: 'y2' }),
   ]);
 
   renderStats(run, alpha);
@@ -250,8 +304,46 @@ function render(): void {
   renderExperiment();
   renderGradCheck(gradCheck);
   renderConfig();
+  renderRuns(colorOf);
+  if (scrollTarget) {
+    const card = document.getElementById(scrollTarget);
+    scrollTarget = null;
+    // A result the user just asked for: bring its card into view (not while they read further down the page).
+    if (card && !card.hidden) card.scrollIntoView({ behavior: 'smooth', block: 'nearest' });
+  }
   byId('status').textContent = statusLine(run);
   persist();
+}
+
+/** Each run's validation summary, extended as points are appended (a thinned history is a new array: scanned anew). */
+const validationCache = new WeakMap<MetricPoint[], { scanned: number; summary: ValidationSummary }>();
+function validationOf(points: MetricPoint[]): ValidationSummary {
+  const c = validationCache.get(points);
+  const summary = validationSummary(points, c?.scanned ?? 0, c?.summary);
+  validationCache.set(points, { scanned: points.length, summary });
+  return summary;
+}
+
+let runsTableKey = '';
+/**
+ * The runs table, every run in start order with its colour (hidden ones too: that is where they are shown again).
+ * Rebuilt only when what it shows changed: a table replaced ten times a second would swallow clicks on its buttons.
+ */
+function renderRuns(colorOf: (r: RunState) => string): void {
+  const all = [...runs.values()];
+  byId('runs-card').hidden = all.length === 0;
+  if (all.length === 0) return;
+  const rows: TableRun[] = all.map((r) => ({
+    id: r.summary.id, name: r.summary.name, state: r.summary.state, color: colorOf(r), hidden: r.summary.hidden === true,
+    config: r.summary.config, hasPoints: r.points.length > 0, validation: validationOf(r.points),
+  }));
+  const key = JSON.stringify([rows, fields.length, onlyDiffering.checked]);
+  if (key === runsTableKey) return;
+  runsTableKey = key;
+  const differs = renderRunsTable(byId('runs-table') as HTMLTableElement, rows, fields, onlyDiffering.checked);
+  byId('runs-summary').textContent = all.length < 2
+    ? 'One run so far: train another (other settings, same data) to compare them here.'
+    : differs.size === 0 ? `${all.length} runs with the same settings.` : `${all.length} runs; ${differs.size} setting${differs.size === 1 ? '' : 's'} differ (marked ≠): ${[...differs].join(', ')}.`;
 }
 
 function setAxisTitle(c: LineChart, text: string): void {
@@ -361,6 +453,7 @@ function persist(): void {
     channel.setState({
       runs: [...runs.values()].map((r) => ({ summary: r.summary, points: thin(r.points, 4000), gradThroughTime: r.gradThroughTime, sample: r.sample })),
       experiment, gradCheck, smoothing: Number(smoothing.value), log: logScale.checked,
+      colors: colorIndex, xAxis: xAxis.value === 'time' ? 'time' : 'step', onlyDiffering: onlyDiffering.checked,
       gttView: (document.querySelector('input[name="gtt-view"]:checked') as HTMLInputElement | null)?.value === 'heatmap' ? 'heatmap' : 'lines',
     });
   }, 2000);
@@ -384,6 +477,9 @@ function restore(saved: Persisted | undefined): void {
   gradCheck = s.gradCheck;
   smoothing.value = String(s.smoothing);
   logScale.checked = s.log;
+  colorIndex = s.colors && typeof s.colors === 'object' ? { ...s.colors } : {};
+  xAxis.value = s.xAxis === 'time' ? 'time' : 'step';
+  onlyDiffering.checked = s.onlyDiffering === true;
   const radio = document.querySelector<HTMLInputElement>(`input[name="gtt-view"][value="${s.gttView}"]`);
   if (radio) radio.checked = true;
   scheduleRender();
@@ -397,4 +493,6 @@ function restore(saved: Persisted | undefined): void {
   visible: () => Object.fromEntries(Object.keys(charts).map((k) => [k, !(document.getElementById(`${k}-card`)?.hidden ?? false)])),
   experiment: () => experiment,
   gradCheck: () => gradCheck,
+  /** Each run's colour and whether it is hidden (the runs table's state). */
+  runColors: () => [...runs.values()].map((r) => ({ id: r.summary.id, name: r.summary.name, color: RUN_PALETTE[colorIndex[r.summary.id] ?? 0], hidden: r.summary.hidden === true })),
 };

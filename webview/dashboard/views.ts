@@ -123,8 +123,9 @@ export function drawHeatmap(canvas: HTMLCanvasElement, g: GradThroughTime | null
   ctx.fillText('0', left, H - bottom + 14);
   ctx.fillText(String(maxT - 1), left + (maxT - 1) * cw, H - bottom + 14);
   ctx.fillText(`time step t → (step ${g.step})`, left + (W - left - right) / 2 - 60, H - 6);
-  ctx.fillText(`max 1e${hi.toFixed(1)}`, W - right + 8, top + 12);
-  ctx.fillText(`min 1e${lo.toFixed(1)}`, W - right + 8, H - bottom);
+  // The scale as numbers a reader knows (4.0e-3 … 7.9e-7), not exponents of exponents ("1e-2.4").
+  ctx.fillText(`max ${(10 ** hi).toExponential(1)}`, W - right + 8, top + 12);
+  ctx.fillText(`min ${(10 ** lo).toExponential(1)}`, W - right + 8, H - bottom);
 }
 
 /** What a step's tokensPerSecond counts, by task (the training protocol's TrainMetric.tokensPerSecond). */

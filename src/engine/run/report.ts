@@ -40,6 +40,8 @@ export interface TrainMetric {
   bestValidLoss?: number;
   /** On validation points: the model memorises now (run/memorising.ts says precisely when). */
   memorising?: boolean;
+  /** Wall-clock seconds the run has been live, pauses included, summed over resumes (set by the driver, which owns the clock; the dashboard's time axis). */
+  elapsed?: number;
 }
 
 export interface RunInfo {

@@ -74,7 +74,7 @@ export async function checkGradients(
 ): Promise<GradCheckResult> {
   try {
     const view = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'SeqLab: checking gradients (Float64 central differences)' },
+      { location: vscode.ProgressLocation.Window, title: 'SeqLab: checking gradients (Float64 central differences)' },
       async () => {
         const current = await currentModelFiles(session, models);
         if (!current) throw new Error('There is no model to check: train one (SeqLab: Train on Selection) or load one (SeqLab: Load Model…) first.');

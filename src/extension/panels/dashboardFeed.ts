@@ -8,7 +8,7 @@ import {
   DASHBOARD_LIMITS, type DashboardConfig, type ExperimentView, type GradCheckView, type GradThroughTime, type HostToDashboard, type RunView,
   type TextSample,
 } from '../../protocol/dashboard';
-import { gradThroughTime, latestGradThroughTime, summarize, thinned, toPoint, within, type FeedRun, type LivePoint } from './dashboardModel';
+import { configFieldInfo, gradThroughTime, latestGradThroughTime, summarize, thinned, toPoint, within, type FeedRun, type LivePoint } from './dashboardModel';
 
 /**
  * Least time between two posts of metric points (ms). A person reads 1–4 updates a second; every post crosses
@@ -85,7 +85,21 @@ export class DashboardFeed {
     });
     const s = this.hooks.settings();
     const config: DashboardConfig = { hiddenSize: within(s.hiddenSize, 1, DASHBOARD_LIMITS.size), seed: within(s.seed, DASHBOARD_LIMITS.seedMin, DASHBOARD_LIMITS.seedMax) };
-    return { type: 'init', config, runs, experiment: this.experiment, gradCheck: this.gradCheck };
+    return { type: 'init', config, runs, experiment: this.experiment, gradCheck: this.gradCheck, fields: configFieldInfo() };
+  }
+
+  /** A run was renamed, hidden or shown: panels get its new summary. */
+  runChanged(runId: string): void {
+    const run = this.session.runs.get(runId);
+    if (run) this.emit({ type: 'run', summary: summarize(run) });
+  }
+
+  /** A run was deleted: panels forget it, and so does the feed. */
+  runRemoved(runId: string): void {
+    this.pending.delete(runId);
+    this.gtt.delete(runId);
+    this.samples.delete(runId);
+    this.emit({ type: 'runRemoved', runId });
   }
 
   setExperiment(view: ExperimentView): void {

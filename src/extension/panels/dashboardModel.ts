@@ -3,9 +3,9 @@
 // for language models, the task's validation scores otherwise, gradient norms) and ‖∂L/∂h_t‖ per recurrent stack.
 // Everything is cut to DASHBOARD_LIMITS here, on the host, so one oversized value never makes the webview reject a
 // whole replay. No 'vscode' import: unit tests drive it with runs shaped like the training protocol's.
-import type { RunConfig, TaskKind } from '../../engine/run/config';
+import { RUN_CONFIG_FIELDS, type RunConfig, type TaskKind } from '../../engine/run/config';
 import {
-  DASHBOARD_LIMITS, type GradThroughTime, type MetricPoint, type RunStatus, type RunSummary, type StackGradThroughTime, type TaskScores,
+  DASHBOARD_LIMITS, type ConfigEntry, type FieldInfo, type GradThroughTime, type MetricPoint, type RunStatus, type RunSummary, type StackGradThroughTime, type TaskScores,
 } from '../../protocol/dashboard';
 import { runTrust } from './runTrust';
 
@@ -26,6 +26,7 @@ export interface LivePoint {
   readonly validBitsPerChar?: number;
   readonly validMetrics?: TaskScores;
   readonly epoch?: number;
+  readonly elapsed?: number;
 }
 
 /** The fields of the training protocol's RunInfo the dashboard reads. */
@@ -55,6 +56,7 @@ export interface FeedRun {
   readonly memorisingSince?: number | null;
   readonly lastCheckpointStep?: number | null;
   readonly ending?: { readonly early: boolean; readonly keptBest: boolean } | null;
+  readonly hidden?: boolean;
 }
 
 const L = DASHBOARD_LIMITS;
@@ -81,7 +83,22 @@ export function summarize(run: FeedRun): RunSummary {
     nonFinite: run.nonFinite ? { tensor: cut(run.nonFinite.tensor, L.nameChars), step: run.nonFinite.step, message: cut(run.message ?? '', L.messageChars) } : null,
     message: run.message === null ? null : cut(run.message, L.messageChars),
     trust: runTrust(run),
+    ...(run.hidden ? { hidden: true } : {}),
+    config: configEntries(c),
   };
+}
+
+/** Every RunConfig field of `c` as text, in the table's order (a field a stored config lacks shows as –). */
+export function configEntries(c: RunConfig): ConfigEntry[] {
+  return RUN_CONFIG_FIELDS.slice(0, L.configFields).map((f) => {
+    const v = (c as unknown as Record<string, unknown>)[f.key];
+    return { key: f.key, value: cut(v === undefined || v === null ? '–' : String(v), L.nameChars) };
+  });
+}
+
+/** The RunConfig fields with their descriptions (sent once, in `init`). */
+export function configFieldInfo(): FieldInfo[] {
+  return RUN_CONFIG_FIELDS.slice(0, L.configFields).map((f) => ({ key: f.key, description: cut(f.description, L.messageChars) }));
 }
 
 /** A worker point as the dashboard plots it; bits per character only for language models. */
@@ -91,6 +108,7 @@ export function toPoint(p: LivePoint, task: TaskKind): MetricPoint {
     step: p.step, loss: p.loss, gradNorm: p.gradNorm, gradNormAfterClip: p.gradNormAfterClip, clipped: p.clipped,
     groupNorms: p.groupNorms.length <= L.groups ? p.groupNorms : p.groupNorms.slice(0, L.groups), lr: p.lr, tokensPerSecond: p.tokensPerSecond,
     ...(p.epoch !== undefined && Number.isInteger(p.epoch) && p.epoch >= 0 && p.epoch <= L.steps ? { epoch: p.epoch } : {}),
+    ...(p.elapsed !== undefined && p.elapsed >= 0 && Number.isFinite(p.elapsed) ? { elapsed: p.elapsed } : {}),
     ...(p.validLoss !== undefined ? { validLoss: p.validLoss } : {}),
     ...(lm && p.bitsPerChar !== undefined ? { bitsPerChar: p.bitsPerChar } : {}),
     ...(lm && p.validBitsPerChar !== undefined ? { validBitsPerChar: p.validBitsPerChar } : {}),

@@ -8,6 +8,7 @@ import { assertNever } from '../../protocol/assertNever';
 import { DASHBOARD_VIEW_TYPE, type DashboardAction, type DashboardToHost, type HostToDashboard, parseDashboardToHost } from '../../protocol/dashboard';
 import { onConfigChange } from '../config';
 import { Disposable } from '../disposable';
+import { RUN_ACTION_COMMANDS } from '../runs/runCommands';
 import type { DashboardFeed } from './dashboardFeed';
 import { localResourceRoots, renderWebviewHtml } from './html';
 
@@ -100,6 +101,12 @@ export class DashboardPanel extends Disposable {
       case 'action':
         this.onAction(message.action);
         break;
+      case 'runAction': {
+        // The runs table's buttons run the same commands as the palette, for one run.
+        const { command, args } = RUN_ACTION_COMMANDS[message.action];
+        void vscode.commands.executeCommand(command, { ...args, runId: message.runId });
+        break;
+      }
       case 'error':
         console.error('[seqlab] dashboard webview error:', message.message);
         break;
@@ -157,17 +164,20 @@ const DASHBOARD_BODY = `
         <div class="chart-controls">
           <label>Smoothing <input type="range" id="smoothing" min="0" max="0.99" step="0.01" value="0.6"> <output id="smoothing-value">0.60</output></label>
           <label><input type="checkbox" id="log-scale"> Log scale</label>
+          <label>x axis <select id="x-axis"><option value="step" selected>step</option><option value="time">time</option></select></label>
         </div>
         <div class="chart-box"><canvas id="loss-chart" role="img" aria-label="Training loss chart"></canvas></div>
         <p id="empty-hint" class="hint">No training run yet. Select some text and run “SeqLab: Train on Selection” from the command palette; its loss appears here.</p>
-      </section>${chart('bpc', 'Bits per character', 'Bits per character chart')}${chart('task', 'Validation scores', 'Validation score chart', '', true)}${chart('grad', 'Gradient norm ‖∂L/∂θ‖, before and after clipping', 'Global gradient norm chart')}${chart('layers', 'Gradient norm per layer', 'Per-layer gradient norm chart')}${chart('gtt', 'Gradient through time ‖∂L/∂h<sub>t</sub>‖', 'Gradient through time chart', `
+      </section>${chart('bpc', 'Bits per character', 'Bits per character chart')}${chart('task', 'Validation scores', 'Validation score chart', '', true)}${chart('grad', 'Gradient norm ‖∂L/∂θ‖, before and after clipping', 'Global gradient norm chart')}${chart('layers', 'Gradient norm per layer', 'Per-layer gradient norm chart')}
+      <section class="chart-card" id="gtt-card">
+        <h2 id="gtt-title">Gradient through time ‖∂L/∂h<sub>t</sub>‖</h2>
         <div class="chart-controls">
           <label><input type="radio" name="gtt-view" value="lines" checked> Line per layer</label>
           <label><input type="radio" name="gtt-view" value="heatmap"> Time × layer heatmap</label>
-        </div>`)}
-      <section class="chart-card" id="heatmap-card" hidden>
-        <h2>Gradient through time (heatmap)</h2>
-        <div class="chart-box"><canvas id="gtt-heatmap" role="img" aria-label="Gradient through time heatmap, x axis: time step t, y axis: layer"></canvas></div>
+        </div>
+        <p class="hint" id="gtt-hint">Read it from the right (the loss) back to t = 0: a line falling by decades means vanishing gradients (early steps barely learn), one rising steeply means exploding (turn on clipping); within a decade or two is healthy.</p>
+        <div class="chart-box" id="gtt-lines"><canvas id="gtt-chart" role="img" aria-label="Gradient through time chart"></canvas></div>
+        <div class="chart-box" id="gtt-heatmap-box" hidden><canvas id="gtt-heatmap" role="img" aria-label="Gradient through time heatmap, x axis: time step t, y axis: layer"></canvas></div>
       </section>${chart('speed', 'Throughput and learning rate', 'Tokens per second and learning rate chart')}
       <section class="chart-card">
         <h2>Generated sample</h2>
@@ -187,6 +197,14 @@ const DASHBOARD_BODY = `
       <h2>Gradient check: numeric vs analytic</h2>
       <p id="gradcheck-summary" class="hint"></p>
       <table id="gradcheck-table"></table>
+    </section>
+    <section id="runs-card" class="chart-card" hidden>
+      <h2>Runs</h2>
+      <div class="chart-controls">
+        <p id="runs-summary" class="hint"></p>
+        <label><input type="checkbox" id="only-differing"> Only settings that differ</label>
+      </div>
+      <div class="table-scroll"><table id="runs-table" aria-label="Runs: every setting of every run, the differing ones marked"></table></div>
     </section>
     <section class="config-card">
       <h2>Settings</h2>

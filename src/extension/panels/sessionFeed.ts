@@ -35,7 +35,7 @@ function feedEvent(e: SessionEvent): FeedEvent {
 export function feedRun(r: RunRecord): FeedRun {
   const info = r.info;
   return {
-    id: r.id, name: r.name, state: r.state, config: r.config, message: r.message, nonFinite: r.nonFinite,
+    id: r.id, name: r.name, state: r.state, config: r.config, message: r.message, nonFinite: r.nonFinite, hidden: r.hidden === true,
     step: r.step, best: r.best ?? null, memorisingSince: r.memorisingSince ?? null, lastCheckpointStep: r.lastCheckpointStep, ending: r.ending ?? null,
     info: info && { task: info.task, paramCount: info.paramCount, trainExamples: info.trainExamples, groups: info.groups, stacks: info.stacks },
     // Mapped only when read (a replay): events pass the record on every metrics batch.

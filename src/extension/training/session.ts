@@ -48,6 +48,10 @@ export interface RunRecord {
   memorisingSince?: number | null;
   /** How the run ended: early stopping, and whether its final weights are the best validation's. */
   ending?: { early: boolean; keptBest: boolean } | null;
+  /** Hidden from the dashboard's charts (still listed in its runs table); persisted in run.json. */
+  hidden?: boolean;
+  /** Seconds the run was live in earlier workers: added to a resumed worker's `elapsed` (which starts at 0). */
+  elapsedBase?: number;
 }
 
 export type SessionEvent =
@@ -147,6 +151,7 @@ export class TrainingSession {
     // Steps after the checkpoint will be taken again: drop them so the history stays one point per step.
     const keep = run.history.findIndex((p) => p.step > step);
     if (keep >= 0) run.history.length = keep;
+    run.elapsedBase = run.history.at(-1)?.elapsed ?? 0;
     run.message = null;
     run.nonFinite = null;
     run.ending = null;
@@ -263,6 +268,7 @@ export class TrainingSession {
       id, name: stored.name, config: stored.config, state: ended ? ended.state : 'interrupted', step: ended?.step ?? reached, history: [], info: null,
       lastCheckpointStep: ck ? step : null, message: null, nonFinite: null, corpusMessages: stored.corpusMessages, snapshot: null,
       best: best ?? null, ending: ended?.ending ?? null, languages: stored.languages,
+      ...(stored.hidden ? { hidden: true } : {}),
     };
     this.runs.set(id, run);
     return run;
@@ -314,7 +320,10 @@ export class TrainingSession {
         return;
       case 'metrics':
         // One push per point: spreading a large batch into push() overflows the call stack.
-        for (const p of m.points) run.history.push(p);
+        for (const p of m.points) {
+          if (run.elapsedBase && p.elapsed !== undefined) p.elapsed += run.elapsedBase;
+          run.history.push(p);
+        }
         run.step = m.points[m.points.length - 1]?.step ?? run.step;
         for (const p of m.points) {
           if (p.bestStep !== undefined && p.bestValidLoss !== undefined && (!run.best || run.best.step !== p.bestStep)) run.best = { step: p.bestStep, validLoss: p.bestValidLoss };

@@ -32,6 +32,8 @@ export interface StoredRun {
   corpusMessages: string[];
   /** Language ids of the corpus documents (completions are offered there after a reload too). */
   languages?: string[];
+  /** Hidden from the dashboard's charts (the runs table still lists it). */
+  hidden?: boolean;
 }
 
 /** How a run ended in its window (runs/<id>/ended.json). */
@@ -65,6 +67,10 @@ export interface RunStore {
   loadProgress(id: string): Promise<number | null>;
   /** Resolves when every save started so far has finished. */
   flush(): Promise<void>;
+  /** Rewrites the run's name and hidden flag in run.json (its corpus and checkpoints are untouched). */
+  updateRun(id: string, change: { name?: string; hidden?: boolean }): Promise<void>;
+  /** Removes the run's folder: run.json, its corpus and every checkpoint. */
+  deleteRun(id: string): Promise<void>;
 }
 
 /** The few file operations the store needs; paths are '/'-joined below a root. */
@@ -105,6 +111,25 @@ export class FileRunStore implements RunStore {
     const c = await this.files.read(`runs/${id}/corpus.json`);
     if (!r || !c) return null;
     return { ...(JSON.parse(dec(r)) as Omit<StoredRun, 'train' | 'valid'>), ...(JSON.parse(dec(c)) as { train: string; valid: string }) };
+  }
+
+  async updateRun(id: string, change: { name?: string; hidden?: boolean }): Promise<void> {
+    const r = await this.files.read(`runs/${id}/run.json`);
+    if (!r) throw new Error(`run ${id} has no run.json in the store`);
+    const stored = JSON.parse(dec(r)) as Omit<StoredRun, 'train' | 'valid'>;
+    if (change.name !== undefined) stored.name = change.name;
+    if (change.hidden !== undefined) {
+      if (change.hidden) stored.hidden = true;
+      else delete stored.hidden;
+    }
+    await this.track(this.files.write(`runs/${id}/run.json`, enc(JSON.stringify(stored, null, 1))));
+  }
+
+  async deleteRun(id: string): Promise<void> {
+    // After any save still writing into the folder, so no file lands in it after it is gone.
+    await (this.chains.get(id) ?? Promise.resolve()).catch(() => undefined);
+    this.chains.delete(id);
+    await this.track(this.files.remove(`runs/${id}`));
   }
 
   async listRuns(): Promise<string[]> {

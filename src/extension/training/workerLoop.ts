@@ -37,6 +37,8 @@ export class WorkerLoop {
   private pending: TrainMetric[] = [];
   private lastFlush = 0;
   private lastFrame = 0;
+  /** When this worker's run started (port.now() ms): points carry the seconds since (the host adds earlier workers' time). */
+  private startedAt = 0;
   /** The source the attention view follows ('' = the first validation pair). */
   private probe = '';
   /** The step of the best the host last heard of (-1: none), and when it was posted. */
@@ -86,6 +88,7 @@ export class WorkerLoop {
         this.bestPosted = run.best?.step ?? -1; // the host stored the resumed run's best already
         this.port.post({ type: 'started', runId: m.runId, info: run.info() });
         this.lastFlush = this.port.now();
+        this.startedAt = this.port.now();
         this.postAttention();
         // A checkpoint at once, so the host can rebuild the model (Translate, Classify) from the first second.
         this.postCheckpoint('periodic');
@@ -167,6 +170,7 @@ export class WorkerLoop {
       }
       const cfg = run.config;
       const metric = run.metric(s, (s.tokens * 1000) / dt);
+      metric.elapsed = (this.port.now() - this.startedAt) / 1000;
       if (cfg.validEvery > 0 && s.step % cfg.validEvery === 0) {
         const v = run.validate();
         // A non-finite validation loss is left out rather than making the host drop the whole batch.
