@@ -20,10 +20,13 @@ import { ConfigError, configProblem, parseRunConfig, type RunConfig } from './co
 import { trainValidSets, type TaskData } from './data';
 import type { AttentionFrame, RunInfo, StackGradients, TrainMetric, Validation } from './report';
 import { attentionFrame } from './attentionFrame';
+import { GateSaturationMeter } from '../inspect/gateSaturation';
 import { restoreRunState, saveRunState, trainingParts, type TrainingParts } from './runState';
 import { LmValidation, OneToManyValidation, Seq2SeqValidation, SequenceValidation } from './validation';
 
 const LN2 = Math.log(2);
+/** Gate saturation is counted on every this-many-th step (a pass over the step's gate caches, no allocation). */
+export const SATURATION_EVERY = 10;
 
 export class TrainingRun {
   /** The optimizer step, its generator and the data position of the task (see runState.ts). */
@@ -31,6 +34,9 @@ export class TrainingRun {
   /** Cumulative learning-rate factor and the current norm clip, as changed by adjust() (saved in checkpoints). */
   lrScale = 1;
   private readonly tokensPerChar: number;
+  /** One meter per reported stack (null until first used; empty when no stack has gates). */
+  private meters: GateSaturationMeter[] | null = null;
+  private saturationStep = -1;
 
   private constructor(
     readonly config: RunConfig, readonly task: AnyTask, readonly train: TaskData, readonly valid: TaskData,
@@ -92,7 +98,18 @@ export class TrainingRun {
 
   /** One optimizer step on the next batch (its StepStats object is reused: copy what you keep). */
   trainStep(): StepStats {
-    return this.task.trainStep();
+    const s = this.task.trainStep();
+    // Read the gate caches now, before a validation forward overwrites them.
+    if (s.nonFinite === null && s.step % SATURATION_EVERY === 0) this.measureSaturation(s.step);
+    return s;
+  }
+
+  private measureSaturation(step: number): void {
+    this.meters ??= this.stacks().some(({ stack }) => new GateSaturationMeter(stack).hasGates)
+      ? this.stacks().map(({ stack }) => new GateSaturationMeter(stack)) : [];
+    if (this.meters.length === 0) return;
+    for (const m of this.meters) m.measure();
+    this.saturationStep = step;
   }
 
   /** A step's statistics as a metric point (bits per character for lm). */
@@ -102,6 +119,7 @@ export class TrainingRun {
       gradNorm: s.gradNorm, gradNormAfterClip: s.gradNormAfterClip, clipped: s.clipped, groupNorms: Array.from(s.perGroupNorm),
     };
     if (this.task.kind === 'lm') m.bitsPerChar = (s.loss / LN2) * this.tokensPerChar;
+    if (this.saturationStep === s.step && this.meters) m.gateSaturation = this.meters.map((g) => g.report());
     return m;
   }
 
