@@ -9,6 +9,7 @@ import { registerUse } from './extension/use/commands';
 import type { ModelHub } from './extension/use/models';
 import { registerLiveAttention } from './extension/panels/liveAttentionCommands';
 import type { LiveAttention } from './extension/panels/liveAttention';
+import { NeuronView } from './extension/inspect/neuronView';
 
 /** What activate() returns (vscode.extensions.getExtension('seqlab.seqlab').exports): used by tests and tools. */
 export interface SeqLabApi {
@@ -33,6 +34,8 @@ export function activate(context: vscode.ExtensionContext): SeqLabApi {
   const cli = registerTerminalCli(context);
   // The attention view follows a seq2seq run in training: its frames, Follow Line in Attention View.
   const liveAttention = registerLiveAttention(context, training);
+  // The neuron view and Find Units Like This, on the language model completions use.
+  context.subscriptions.push(new NeuronView(models));
   return { training, models, completions, dashboard, cli, liveAttention };
 }
 
