@@ -6,6 +6,11 @@ import * as assert from 'node:assert/strict';
 import { BeamTree } from '../../src/engine/beamTree';
 import { Rng } from '../../src/engine/rng';
 import { beamSearch, logSoftmaxRow, type StepDecoder } from '../../src/engine/sample';
+import { generateTask } from '../../src/engine/data/generators';
+import { Seq2SeqTask } from '../../src/engine/tasks/seq2seqTask';
+import { translateForView } from '../../src/extension/use/translate';
+import { parseHostToAttention } from '../../src/protocol/attention';
+import { TASK_TEST_CONFIG } from './taskConfig';
 
 /** A decoder whose logits depend on the whole history (a hash of it), so every hypothesis differs. */
 class HashDecoder implements StepDecoder {
@@ -106,5 +111,36 @@ describe('beam tree: the hypotheses the beam kept, recorded as it ran', () => {
     const a = beamSearch(new HashDecoder(6, 9), { strategy: 'beam', beamWidth: 3, eos: 5, maxLength: 6 });
     const b = beamSearch(new HashDecoder(6, 9), { strategy: 'beam', beamWidth: 3, eos: 5, maxLength: 6, tree: new BeamTree() });
     assert.deepEqual(a.map((r) => [r.tokens, r.logProb]), b.map((r) => [r.tokens, r.logProb]));
+  });
+});
+
+describe('beam tree in Translate Selection\'s attention view', () => {
+  // A small seq2seq model with attention on the reverse task (a few steps of training make its beam non-trivial).
+  const task = Seq2SeqTask.create({ ...TASK_TEST_CONFIG, hidden: 8, embedding: 4, batch: 4, seqLen: 8, lr: 0.05, seed: 7, attention: 'dot' }, generateTask('reverse', new Rng(1), 40, { minLen: 3, maxLen: 5 }));
+  for (let i = 0; i < 20; i++) task.trainStep();
+
+  it('beam 4: the view carries the recorded tree, the panel\'s guard accepts it, and its chosen path spells the output', () => {
+    const { view } = translateForView(task, 'm', 'abcd', 4, true);
+    const tree = view.beamTree!;
+    assert.ok(tree && tree.nodes.length >= 4);
+    assert.equal(parseHostToAttention({ type: 'show', view }).type, 'show');
+    assert.deepEqual(tree.chosen.map((id) => tree.nodes[id].token), view.outputTokens);
+    assert.ok(tree.nodes.every((n) => n.attention?.length === view.sourceTokens.length));
+    // The chosen path's last log P is the sum of the logs of the decoded tokens' probabilities.
+    const last = tree.nodes[tree.chosen[tree.chosen.length - 1]];
+    const sum = view.probs!.reduce((a, p) => a + Math.log(p), 0);
+    assert.ok(Math.abs(last.logProb - sum) < 1e-4, `${last.logProb} vs ${sum}`);
+  });
+
+  it('greedy (beam 1) draws no tree; a tree whose node extends a later or finished node is refused', () => {
+    assert.equal(translateForView(task, 'm', 'abcd', 1, true).view.beamTree, undefined);
+    const { view } = translateForView(task, 'm', 'abcd', 3, true);
+    const tree = view.beamTree!;
+    const broken = { ...view, beamTree: { ...tree, nodes: tree.nodes.map((n, i) => (i === tree.nodes.length - 1 ? { ...n, parent: i } : n)) } };
+    assert.throws(() => parseHostToAttention({ type: 'show', view: broken }), /parent must be an earlier node/);
+    const wrongPath = { ...view, beamTree: { ...tree, chosen: [...tree.chosen].reverse() } };
+    if (tree.chosen.length > 1) assert.throws(() => parseHostToAttention({ type: 'show', view: wrongPath }), /chosen\[0\] must be/);
+    const shortAttention = { ...view, beamTree: { ...tree, nodes: tree.nodes.map((n, i) => (i === 0 ? { ...n, attention: [1] } : n)) } };
+    assert.throws(() => parseHostToAttention({ type: 'show', view: shortAttention }), /beamTree\.nodes\.0\.attention|one weight per source token/);
   });
 });
