@@ -10,6 +10,9 @@
 import {
   arrayOf, bool, failAt, guarded, int, nullable, num, oneOf, optional, record, str, union,
 } from './guard';
+import { saturationSchema, type GateSaturationView } from './saturation';
+
+export type { GateSaturationView };
 
 /** The task's own validation scores, each a share in [0, 1] (the training protocol's TaskMetrics). */
 export interface TaskScores {
@@ -101,6 +104,8 @@ export interface RunView {
   readonly points: readonly MetricPoint[];
   readonly gradThroughTime: GradThroughTime | null;
   readonly sample: TextSample | null;
+  /** LSTM/GRU runs: the latest gate saturation (protocol/saturation.ts); absent or null when none was measured. */
+  readonly saturation?: GateSaturationView | null;
 }
 
 export interface TextSample {
@@ -172,7 +177,11 @@ export type HostToDashboard =
       readonly gradCheck: GradCheckView | null;
     }
   | { readonly type: 'run'; readonly summary: RunSummary }
-  | { readonly type: 'metrics'; readonly runId: string; readonly points: readonly MetricPoint[]; readonly gradThroughTime: GradThroughTime | null }
+  | {
+      readonly type: 'metrics'; readonly runId: string; readonly points: readonly MetricPoint[]; readonly gradThroughTime: GradThroughTime | null;
+      /** The latest gate saturation among these points (LSTM/GRU runs), when one was measured. */
+      readonly saturation?: GateSaturationView | null;
+    }
   | { readonly type: 'sample'; readonly runId: string; readonly sample: TextSample }
   | { readonly type: 'experiment'; readonly experiment: ExperimentView }
   | { readonly type: 'gradCheck'; readonly gradCheck: GradCheckView };
@@ -260,12 +269,13 @@ const toDashboard = union<HostToDashboard>({
     config: record<DashboardConfig>({ hiddenSize: int(1, D.size), seed: int(D.seedMin, D.seedMax) }),
     runs: arrayOf(record<RunView>({
       summary: summarySchema, points: arrayOf(pointSchema, D.runPoints), gradThroughTime: nullable(gttSchema), sample: nullable(sampleSchema),
+      saturation: optional(nullable(saturationSchema)),
     }), D.runs),
     experiment: nullable(experimentSchema),
     gradCheck: nullable(gradCheckSchema),
   },
   run: { summary: summarySchema },
-  metrics: { runId: str(D.idChars, 1), points: arrayOf(pointSchema, D.batchPoints), gradThroughTime: nullable(gttSchema) },
+  metrics: { runId: str(D.idChars, 1), points: arrayOf(pointSchema, D.batchPoints), gradThroughTime: nullable(gttSchema), saturation: optional(nullable(saturationSchema)) },
   sample: { runId: str(D.idChars, 1), sample: sampleSchema },
   experiment: { experiment: experimentSchema },
   gradCheck: { gradCheck: gradCheckSchema },
