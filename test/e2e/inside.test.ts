@@ -121,11 +121,11 @@ describe('see inside the network: neurons, units, saliency, beam tree, gate satu
     const label = await rows.first().innerText();
     await page.keyboard.press('Enter');
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+    await page.waitForTimeout(500);
     assert.ok((await decorationCount(page)) > 10, 'the picked unit is not painted');
     const m = /(h|c) · layer (\d+) · unit (\d+)/.exec(label);
     assert.ok(m, `unexpected row: ${label}`);
-    await page.keyboard.press('Control+End');
-    const hover = await hoverDecoration(page, 3, /SeqLab neuron view/);
+    const hover = await hoverDecoration(page, 12, /SeqLab neuron view/);
     assert.match(hover, new RegExp(`${m[1] === 'c' ? 'cell' : 'hidden'} unit ${m[3]} of layer ${m[2]}`));
     await runCommand(page, 'SeqLab: Clear Neuron View');
     await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 0, DECORATIONS, { timeout: 10_000 });
@@ -165,9 +165,15 @@ describe('see inside the network: neurons, units, saliency, beam tree, gate satu
     await page.waitForTimeout(1500); // the settings file change reaches the extension host
     await page.keyboard.press('Control+A');
     await runCommand(page, 'SeqLab: Translate Selection');
+    // No seq2seq model yet: the open dialog asks for one (another test may have loaded it already).
     const dialog = page.locator('.quick-input-widget', { hasText: 'choose a SeqLab checkpoint' });
-    if (await dialog.isVisible({ timeout: 5000 }).catch(() => false)) await answerOpenDialog(page, path.join(demo, 'dates-model', 'seqlab.json'));
-    await editorTab(page, 'SeqLab Attention').waitFor({ timeout: 30_000 });
+    const tab = editorTab(page, 'SeqLab Attention');
+    // (Both waits settle either way, so the one that loses the race never rejects unhandled.)
+    const first = await Promise.race([
+      dialog.waitFor({ timeout: 30_000 }).then(() => 'dialog', () => 'none'), tab.waitFor({ timeout: 30_000 }).then(() => 'tab', () => 'none'),
+    ]);
+    if (first === 'dialog') await answerOpenDialog(page, path.join(demo, 'dates-model', 'seqlab.json'));
+    await tab.waitFor({ timeout: 30_000 });
     const frame = await webviewFrame(page, { title: 'SeqLab Attention' });
     await frame.locator('#status', { hasText: 'beam search, width 3' }).waitFor({ timeout: 30_000 });
     await frame.locator('#beam-card:not([hidden])').waitFor({ timeout: 10_000 });

@@ -10,6 +10,7 @@ import { MAX_INSPECT_TOKENS, neuronStates, unitSeries, type NeuronStates, type S
 import { rankUnits, type UnitScore } from '../../engine/inspect/unitRanking';
 import { Disposable } from '../disposable';
 import type { ModelHub } from '../use/models';
+import { symmetricScale } from './divergingScale';
 import { InspectModel, shown, tokenizeText } from './inspectModel';
 import { TextPainter, type PaintedSpan } from './textPainter';
 
@@ -134,10 +135,10 @@ export class NeuronView extends Disposable {
         hover: `${label}: **${values[t] >= 0 ? '+' : ''}${values[t].toFixed(3)}** after reading “${shown(got.text.slice(s[0], s[1]))}”`,
       });
     });
-    // h = o·tanh(c) lies in (−1, 1): a fixed scale shows how strongly the unit fires; c is unbounded, so its
-    // largest |value| on this text sets the scale.
-    let scale = 1;
-    if (state === 'c') for (const v of values) scale = Math.max(scale, Math.abs(v));
+    // The unit's largest |value| on this text is full strength: a unit that only moves within ±0.1 still shows
+    // its pattern (the hover gives the true value; c is unbounded anyway).
+    const scale = symmetricScale(values, 1e-6);
+    for (const p of painted) p.hover += ` (colour scale ±${scale.toFixed(3)}, the largest on this text)`;
     this.painter.paint(editor, painted, scale);
     return { values: Array.from(values), spans: got.spans, painted: painted.length };
   }

@@ -49,14 +49,16 @@ export class SuggestionSaliency extends Disposable {
       if (!s) return;
       const a = attributions[i];
       tokens.push({ start: base + s[0], end: base + s[1], value: a });
+      // Colour by √(|a| / max): attributions are heavy-tailed (the last few characters usually dominate), and a
+      // linear scale would leave the earlier context, the part worth seeing, all but blank. The hover is exact.
       spans.push({
-        start: base + s[0], end: base + s[1], value: a,
+        start: base + s[0], end: base + s[1], value: Math.sign(a) * Math.sqrt(Math.abs(a) / scale),
         hover: `“${shown(prefix.slice(s[0], s[1]))}” ${a >= 0 ? 'raised' : 'lowered'} log P(“${shown(completion)}” after the cursor) by **${Math.abs(a).toFixed(4)}** ` +
           `(${(100 * Math.abs(a) / scale).toFixed(0)}% of the strongest; log P = ${logProb.toFixed(3)}, temperature 1). ` +
-          'Gradient × input on the embedding: red pushed the model towards the word, blue away from it.',
+          'Gradient × input on the embedding: red pushed the model towards the word, blue away from it (colour ∝ √ of the size).',
       });
     });
-    this.painter.paint(editor, spans, scale);
+    this.painter.paint(editor, spans, 1);
     return { word, logProb, tokens };
   }
 }
