@@ -57,6 +57,20 @@ async function hoverDecoration(page: Page, n: number, text: RegExp): Promise<str
   throw new Error(`no hover matching ${text} over a painted span`);
 }
 
+/** seqlab.translate.beamWidth through the Settings editor (the running extension host reads it at once). */
+async function setBeamWidth(page: Page, width: number): Promise<void> {
+  await runCommand(page, 'Preferences: Open Settings (UI)');
+  await page.locator('.settings-editor').waitFor({ timeout: 15_000 });
+  await page.waitForTimeout(500);
+  await page.keyboard.type('seqlab.translate.beamWidth');
+  const input = page.locator('.settings-editor .setting-item-contents', { hasText: 'Beam search width for Translate Selection' }).locator('input').first();
+  await input.waitFor({ timeout: 15_000 });
+  await input.fill(String(width));
+  await page.keyboard.press('Tab');
+  await page.waitForTimeout(800);
+  await runCommand(page, 'View: Close Editor');
+}
+
 /** Load Model… through the simple folder dialog. */
 async function loadModel(page: Page, folder: string): Promise<void> {
   await runCommand(page, 'SeqLab: Load Model…');
@@ -87,12 +101,12 @@ describe('see inside the network: neurons, units, saliency, beam tree, gate satu
     cli(['train', '--task', 'seq2seq', '--out', 'dates-model', '--data', 'dates.tsv', '--attention', 'dot', '--hidden', '32', '--steps', '300', '--seed', '1'], demo);
     fs.writeFileSync(path.join(demo, 'date.txt'), 'Sunday, 30 October 2039');
     fs.writeFileSync(path.join(demo, 'typing.txt'), fs.readFileSync(path.join(demo, 'README.md'), 'utf8').split('\n').slice(0, 6).join('\n') + '\nTrain a model on the ');
-    // Beam width 3 for Translate Selection, set now so the running extension host has read it by test 4.
-    wb.server.writeSettings({ 'seqlab.translate.beamWidth': 3 });
   });
 
   after(async () => {
-    (await workbench()).server.writeSettings({ 'seqlab.translate.beamWidth': 1 });
+    const wb = await workbench();
+    await setBeamWidth(wb.page, 1).catch(() => undefined);
+    await runCommand(wb.page, 'View: Close All Editors').catch(() => undefined);
   });
 
   it('Show Neuron Activations paints the README with one unit, blue to red, the value on hover (dark and light)', async () => {
@@ -178,6 +192,7 @@ describe('see inside the network: neurons, units, saliency, beam tree, gate satu
     const wb = await workbench();
     const { page } = wb;
     await runCommand(page, 'View: Close All Editors');
+    await setBeamWidth(page, 3);
     await openPath(page, path.join(demo, 'date.txt'));
     await page.keyboard.press('Control+A');
     await runCommand(page, 'SeqLab: Translate Selection');
@@ -190,8 +205,15 @@ describe('see inside the network: neurons, units, saliency, beam tree, gate satu
     ]);
     if (first === 'dialog') await answerOpenDialog(page, path.join(demo, 'dates-model', 'seqlab.json'));
     await tab.waitFor({ timeout: 30_000 });
-    const frame = await webviewFrame(page, { title: 'SeqLab Attention' });
-    await frame.locator('#status', { hasText: 'beam search, width 3' }).waitFor({ timeout: 30_000 });
+    const frame = await webviewFrame(page, { title: 'SeqLab Attention', timeoutMs: 90_000 }).catch(async (e) => {
+      await wb.screenshot('inside-beam-tree-missing');
+      throw e;
+    });
+    await frame.locator('#status', { hasText: 'beam search, width 3' }).waitFor({ timeout: 30_000 }).catch(async (e) => {
+      console.log(`      status: ${await frame.locator('#status').innerText().catch(() => '?')}`);
+      await wb.screenshot('inside-beam-tree-missing');
+      throw e;
+    });
     await frame.locator('#beam-card:not([hidden])').waitFor({ timeout: 10_000 });
     const nodes = frame.locator('.beam-node');
     const n = await nodes.count(), chosen = await frame.locator('.beam-node.chosen').count();
