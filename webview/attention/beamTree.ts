@@ -60,13 +60,14 @@ export function renderBeamTree(card: HTMLElement, v: AttentionView): void {
   const boxOf: SVGGElement[] = [];
   tree.nodes.forEach((n, i) => {
     const g = svg('g', { transform: `translate(${x(n.step)},${y(i)})`, tabindex: 0, role: 'button', 'data-node': i }, `beam-node${chosen.has(i) ? ' chosen' : ''}${n.finished ? ' finished' : ''}`);
-    const title = svg('title', {});
-    title.textContent = `${showToken(n.token)} · log P ${n.logProb.toFixed(3)}${n.finished ? ' · finished' : ''}${chosen.has(i) ? ' · on the chosen path' : ''}`;
+    // Named by aria-label, not an SVG <title>: the page keeps one <title> (tools find a webview by it), and the
+    // hover detail below says the same and more.
+    g.setAttribute('aria-label', `${showToken(n.token)} · log P ${n.logProb.toFixed(3)}${n.finished ? ' · finished' : ''}${chosen.has(i) ? ' · on the chosen path' : ''}`);
     const tokenText = svg('text', { x: 6, y: 12 }, 'beam-token');
     tokenText.textContent = cutToken(showToken(n.token));
     const lp = svg('text', { x: 6, y: 24 }, 'beam-logp');
     lp.textContent = n.logProb.toFixed(2);
-    g.append(title, svg('rect', { width: BOX_W, height: BOX_H, rx: 4 }), tokenText, lp);
+    g.append(svg('rect', { width: BOX_W, height: BOX_H, rx: 4 }), tokenText, lp);
     g.addEventListener('mouseenter', () => focus(i));
     g.addEventListener('focus', () => focus(i));
     boxOf.push(g);
