@@ -11,6 +11,7 @@ import { registerLiveAttention } from './extension/panels/liveAttentionCommands'
 import type { LiveAttention } from './extension/panels/liveAttention';
 import { registerTrainingContext } from './extension/trainingContext';
 import { openWalkthroughOnFirstStart } from './extension/firstRun';
+import { NeuronView } from './extension/inspect/neuronView';
 
 /** What activate() returns (vscode.extensions.getExtension('seqlab.seqlab').exports): used by tests and tools. */
 export interface SeqLabApi {
@@ -38,6 +39,8 @@ export function activate(context: vscode.ExtensionContext): SeqLabApi {
   // Menus offer only what can act (seqlab.training, seqlab.canResume, seqlab.hasRuns).
   registerTrainingContext(context, training);
   void openWalkthroughOnFirstStart(context).catch((e: Error) => console.warn('[seqlab] could not open the walkthrough', e));
+  // The neuron view and Find Units Like This, on the language model completions use.
+  context.subscriptions.push(new NeuronView(models));
   return { training, models, completions, dashboard, cli, liveAttention };
 }
 

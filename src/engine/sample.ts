@@ -10,6 +10,7 @@
 // renormalised over the tokens allowed at that step: a TokenConstraint (tokenFilter.ts: no <pad>/<bos>/<unk>,
 // control bytes or invalid UTF-8) and minLength (no EOS before it) set logits to −∞ BEFORE the softmax.
 // Legend: K hypotheses, V vocabulary, S source length, W beam width.
+import type { BeamTree } from './beamTree';
 import type { Rng } from './rng';
 import type { Floats } from './tensor';
 
@@ -58,6 +59,8 @@ export interface DecodeOptions {
   minLength?: number;
   /** Tokens that must not be emitted (special tokens, control bytes, invalid UTF-8); none when absent. */
   constraint?: TokenConstraint;
+  /** Beam only: records every hypothesis the beam keeps, as it runs (beamTree.ts). */
+  tree?: BeamTree;
 }
 
 export interface Alternative {
@@ -217,6 +220,8 @@ interface Node {
   /** Tokens from the start to this node, EOS included (kept, so length normalisation never walks the path). */
   length: number;
   parent: Node | null;
+  /** Its id in opts.tree, when a tree is recorded. */
+  id: number;
 }
 
 const scoreOf = (n: Node, alpha: number): number => n.logProb / Math.pow(n.length, alpha);
@@ -294,7 +299,13 @@ export function beamSearch(dec: StepDecoder, opts: DecodeOptions): DecodeResult[
         logProb: s,
         length: t + 1,
         parent: t === 0 ? null : alive[k],
+        id: -1,
       };
+      if (opts.tree) {
+        node.id = opts.tree.add({
+          parent: node.parent?.id ?? -1, step: t, token: v, logProb: s, score: scoreOf(node, alpha), finished: v === eos, attention: node.step.attention,
+        });
+      }
       if (v === eos) finished.push(node);
       else {
         parents[next.length] = k;
@@ -312,7 +323,8 @@ export function beamSearch(dec: StepDecoder, opts: DecodeOptions): DecodeResult[
     alive = next;
     inputs = tokens.slice(0, K);
   }
-  const results = finished.length > 0 ? finished.map((n) => toResult(n, true, alpha)) : alive.map((n) => toResult(n, false, alpha));
-  results.sort((a, b) => b.score - a.score);
-  return results.slice(0, W);
+  const pool = finished.length > 0 ? finished : alive;
+  const ranked = pool.map((n) => ({ n, r: toResult(n, finished.length > 0, alpha) })).sort((a, b) => b.r.score - a.r.score);
+  if (opts.tree && ranked.length > 0) opts.tree.choose(ranked[0].n.id);
+  return ranked.slice(0, W).map((x) => x.r);
 }

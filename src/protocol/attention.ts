@@ -8,6 +8,7 @@
 // posts `focus` with that step, so the host can paint the source text in the editor the selection came from;
 // `focus` with step null clears the paint. Each end validates what arrives (parseAttentionToHost at the host,
 // parseHostToAttention in the webview): types, ranges (ATTENTION_LIMITS) and the view's (T, S) shapes.
+import { beamTreeGuard, type BeamTreeView } from './beamTree';
 import { arrayOf, bool, failAt, guarded, int, nullable, num, oneOf, optional, record, str, union } from './guard';
 
 export interface TokenAlternative {
@@ -37,6 +38,8 @@ export interface AttentionView {
   readonly finished: boolean;
   /** Set on a live frame of a run in training: which weights these are and what is followed. */
   readonly live?: LiveFrameInfo;
+  /** Beam search (width > 1): the search tree, every hypothesis kept at each step (protocol/beamTree.ts). */
+  readonly beamTree?: BeamTreeView;
 }
 
 export interface LiveFrameInfo {
@@ -82,6 +85,7 @@ const viewFields = record<AttentionView>({
   live: optional(record<LiveFrameInfo>({
     run: str(A.nameChars), step: int(0, A.steps), reference: nullable(str(A.textChars)), following: oneOf<LiveFrameInfo['following']>(['validation', 'line']),
   })),
+  beamTree: optional(beamTreeGuard(A.tokens, A.tokenChars)),
 });
 
 /** The view's fields in range, then its shapes: weights (T, S), probs and alternatives T long. */
@@ -95,6 +99,9 @@ const viewSchema = (v: unknown): AttentionView => {
     if (w.length !== T) failAt(['weights'], `must hold one row per decoded token (${T}), got ${w.length}`);
     for (let i = 0; i < T; i++) if (w[i].length !== S) failAt(['weights'], `row ${i} must hold one weight per source token (${S}), got ${w[i].length}`);
   }
+  view.beamTree?.nodes.forEach((n, i) => {
+    if (n.attention && n.attention.length !== S) failAt(['beamTree', 'nodes', String(i), 'attention'], `must hold one weight per source token (${S}), got ${n.attention.length}`);
+  });
   return view;
 };
 

@@ -11,6 +11,9 @@
 import {
   arrayOf, bool, failAt, guarded, int, nullable, num, oneOf, optional, record, str, union,
 } from './guard';
+import { saturationSchema, type GateSaturationView } from './saturation';
+
+export type { GateSaturationView };
 
 /** The task's own validation scores, each a share in [0, 1] (the training protocol's TaskMetrics). */
 export interface TaskScores {
@@ -136,6 +139,8 @@ export interface RunView {
   readonly points: readonly MetricPoint[];
   readonly gradThroughTime: GradThroughTime | null;
   readonly sample: TextSample | null;
+  /** LSTM/GRU runs: the latest gate saturation (protocol/saturation.ts); absent or null when none was measured. */
+  readonly saturation?: GateSaturationView | null;
 }
 
 export interface TextSample {
@@ -216,7 +221,11 @@ export type HostToDashboard =
   | { readonly type: 'run'; readonly summary: RunSummary }
   /** The user deleted the run: the dashboard forgets it (also from its saved state). */
   | { readonly type: 'runRemoved'; readonly runId: string }
-  | { readonly type: 'metrics'; readonly runId: string; readonly points: readonly MetricPoint[]; readonly gradThroughTime: GradThroughTime | null }
+  | {
+      readonly type: 'metrics'; readonly runId: string; readonly points: readonly MetricPoint[]; readonly gradThroughTime: GradThroughTime | null;
+      /** The latest gate saturation among these points (LSTM/GRU runs), when one was measured. */
+      readonly saturation?: GateSaturationView | null;
+    }
   | { readonly type: 'sample'; readonly runId: string; readonly sample: TextSample }
   | { readonly type: 'experiment'; readonly experiment: ExperimentView }
   | { readonly type: 'gradCheck'; readonly gradCheck: GradCheckView };
@@ -315,6 +324,7 @@ const toDashboard = union<HostToDashboard>({
     config: record<DashboardConfig>({ hiddenSize: int(1, D.size), seed: int(D.seedMin, D.seedMax) }),
     runs: arrayOf(record<RunView>({
       summary: summarySchema, points: arrayOf(pointSchema, D.runPoints), gradThroughTime: nullable(gttSchema), sample: nullable(sampleSchema),
+      saturation: optional(nullable(saturationSchema)),
     }), D.runs),
     experiment: nullable(experimentSchema),
     gradCheck: nullable(gradCheckSchema),
@@ -322,7 +332,7 @@ const toDashboard = union<HostToDashboard>({
   },
   run: { summary: summarySchema },
   runRemoved: { runId: str(D.idChars, 1) },
-  metrics: { runId: str(D.idChars, 1), points: arrayOf(pointSchema, D.batchPoints), gradThroughTime: nullable(gttSchema) },
+  metrics: { runId: str(D.idChars, 1), points: arrayOf(pointSchema, D.batchPoints), gradThroughTime: nullable(gttSchema), saturation: optional(nullable(saturationSchema)) },
   sample: { runId: str(D.idChars, 1), sample: sampleSchema },
   experiment: { experiment: experimentSchema },
   gradCheck: { gradCheck: gradCheckSchema },

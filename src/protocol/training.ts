@@ -10,7 +10,7 @@
 // The run's config is THE RunConfig (engine/run/config.ts), validated by its own parseRunConfig; what a run reports
 // (metrics, RunInfo, attention frames) are the engine's records (engine/run/report.ts), checked here on arrival.
 import { ConfigError, RUN_CONFIG_FIELDS, TASK_KINDS, parseRunConfig, type RunConfig, type TaskKind } from '../engine/run/config';
-import type { AttentionFrame, RunInfo, StackGradients, TaskMetrics, TrainMetric } from '../engine/run/report';
+import type { AttentionFrame, RunInfo, StackGradients, StackSaturation, TaskMetrics, TrainMetric } from '../engine/run/report';
 import {
   ProtocolError, arrayOf, bool, fail, failAt, guarded, int, num, nullable, oneOf, optional, record, str, typed, union,
 } from './guard';
@@ -157,6 +157,8 @@ const metricSchema = record<TrainMetric>({
   clipped: bool,
   groupNorms: arrayOf(nonNegative, L.groups),
   gradThroughTime: optional(arrayOf(record<StackGradients>({ values: arrayOf(nonNegative, ROWS * (L.seqLen + 1)) }), 2)),
+  // Shares in [0, 1]; at most 3 sigmoid gates (LSTM i, f, o) per row (engine/inspect/gateSaturation.ts).
+  gateSaturation: optional(arrayOf(record<StackSaturation>({ low: arrayOf(num(0, 1), ROWS * 3), high: arrayOf(num(0, 1), ROWS * 3) }), 2)),
   validLoss: optional(num(0, L.finite)),
   validBitsPerChar: optional(num(0, L.finite)),
   validMetrics: optional(record<TaskMetrics>({ exactMatch: share, tokenAccuracy: share, accuracy: share })),
@@ -236,6 +238,16 @@ export function parseWorkerToHost(v: unknown, shape?: RunShape): WorkerToHost {
     for (let i = 0; i < m.points.length; i++) {
       const p = m.points[i];
       if (p.groupNorms.length !== shape.groups) fail(`metrics.points[${i}].groupNorms must hold ${shape.groups} values (one per layer group), got ${p.groupNorms.length}`);
+      const sat = p.gateSaturation;
+      if (sat) {
+        if (sat.length !== shape.stackRows.length) fail(`metrics.points[${i}].gateSaturation must hold ${shape.stackRows.length} entries (one per recurrent stack), got ${sat.length}`);
+        sat.forEach((s, k) => {
+          const rows = shape.stackRows[k], n = s.low.length;
+          if (n !== s.high.length || n % rows !== 0 || n / rows > 3) {
+            fail(`metrics.points[${i}].gateSaturation[${k}] must hold ${rows} rows of at most 3 gates in both low and high, got ${n} and ${s.high.length} values`);
+          }
+        });
+      }
       const g = p.gradThroughTime;
       if (!g) continue;
       if (g.length !== shape.stackRows.length) fail(`metrics.points[${i}].gradThroughTime must hold ${shape.stackRows.length} entries (one per recurrent stack), got ${g.length}`);

@@ -8,6 +8,7 @@
 import { assertNever } from '../../src/protocol/assertNever';
 import { ATTENTION_LIMITS, parseHostToAttention, type AttentionToHost, type AttentionView, type HostToAttention } from '../../src/protocol/attention';
 import { connect } from '../common/vscodeApi';
+import { renderBeamTree } from './beamTree';
 
 const channel = connect<AttentionToHost, { pinned: number | null }>();
 const $ = (id: string): HTMLElement => document.getElementById(id) as HTMLElement;
@@ -105,6 +106,7 @@ function render(v: AttentionView): void {
     });
     table.onmouseleave = () => setHover(null);
   }
+  renderBeamTree($('beam-card'), v);
   paint();
 }
 

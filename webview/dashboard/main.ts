@@ -15,6 +15,7 @@ import { ChartUpdateQueue, RenderScheduler } from './updatePipeline';
 import { RUN_PALETTE, assignRunColors } from './runColors';
 import { validationSummary, type ValidationSummary } from './runsCompare';
 import { renderRunsTable, type TableRun } from './runsTable';
+import { noteSaturation, renderSaturation } from './saturation';
 import { byId, drawHeatmap, positionsName, renderExperimentSummary, renderGradCheck, renderStats, rowLabel } from './views';
 
 interface Persisted {
@@ -119,6 +120,7 @@ function handle(m: HostToDashboard): void {
         for (const v of m.runs) {
           const old = before.get(v.summary.id);
           const keepOld = old && old.points.length > v.points.length;
+          noteSaturation(v.summary.id, v.saturation);
           runs.set(v.summary.id, {
             summary: v.summary, points: keepOld ? old.points : v.points.slice(),
             gradThroughTime: v.gradThroughTime ?? old?.gradThroughTime ?? null, sample: v.sample ?? old?.sample ?? null,
@@ -150,6 +152,7 @@ function handle(m: HostToDashboard): void {
       // Bounded memory: past the replay limit, keep every other point (the charts decimate anyway).
       if (r.points.length > DASHBOARD_LIMITS.runPoints) r.points = thin(r.points, DASHBOARD_LIMITS.runPoints / 2);
       if (m.gradThroughTime) r.gradThroughTime = m.gradThroughTime;
+      noteSaturation(m.runId, m.saturation);
       break;
     }
     case 'sample': {
@@ -268,6 +271,7 @@ function render(): void {
   if (gx && gtt) gx.max = maxT - 1;
   byId('gtt-title').textContent = gttTitle(gtt?.stacks.map((st) => st.name) ?? []);
   if (heat) drawHeatmap(byId('gtt-heatmap') as HTMLCanvasElement, gtt, layers);
+  renderSaturation(byId('saturation-card'), run?.summary.id ?? null, layers);
 
   // Bits per character for language models; the task's validation scores (in %) for the others.
   byId('bpc-card').hidden = task !== 'lm';

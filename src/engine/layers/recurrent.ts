@@ -154,6 +154,18 @@ export class RecurrentStack {
     return this.layerOut.map((values, l) => ({ name: `${this.prefix}l${l} output`, values: values.subarray(0, n) }));
   }
 
+  /** Rows B and steps T of the last forward, and its (T, B) validity bytes (null: every row valid), for
+   *  diagnostics that read the caches (inspect/gateSaturation.ts). */
+  get lastB(): number {
+    return this.B;
+  }
+  get lastT(): number {
+    return this.T;
+  }
+  get lastMasks(): Uint8Array | null {
+    return this.masks;
+  }
+
   direction(l: number, d: number): Direction {
     return this.dirs[l][d];
   }

@@ -1,6 +1,9 @@
 // What a training run reports, as plain JSON-friendly records: the training protocol (src/protocol/training.ts)
 // ships exactly these to the host, and `seqlab train --json` prints them, so both show the same numbers.
 import type { TaskKind } from './config';
+import type { StackSaturation } from '../inspect/gateSaturation';
+
+export type { StackSaturation };
 
 /** Validation metrics of the task (each in [0, 1]); present on points that carry a validation. */
 export interface TaskMetrics {
@@ -32,6 +35,11 @@ export interface TrainMetric {
   groupNorms: number[];
   /** Only on some points: one entry per stack of `started.info.stacks`, same order. */
   gradThroughTime?: StackGradients[];
+  /**
+   * Every SATURATION_EVERY-th step, LSTM/GRU only: per stack of `started.info.stacks`, the shares of sigmoid-gate
+   * activations < 0.1 (low) and > 0.9 (high), (layers × directions, gates) row-major (inspect/gateSaturation.ts).
+   */
+  gateSaturation?: StackSaturation[];
   validLoss?: number;
   validBitsPerChar?: number;
   validMetrics?: TaskMetrics;

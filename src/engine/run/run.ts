@@ -24,10 +24,13 @@ import type { BestValidation } from './bestWeights';
 import { ValidationWatch } from './validationWatch';
 import type { ThreadHost } from '../parallel/contract';
 import { DataParallel } from '../parallel/dataParallel';
+import { GateSaturationMeter } from '../inspect/gateSaturation';
 import { restoreRunState, saveRunState, trainingParts, type TrainingParts } from './runState';
 import { LmValidation, OneToManyValidation, Seq2SeqValidation, SequenceValidation } from './validation';
 
 const LN2 = Math.log(2);
+/** Gate saturation is counted on every this-many-th step (a pass over the step's gate caches, no allocation). */
+export const SATURATION_EVERY = 10;
 
 export class TrainingRun {
   /** The optimizer step, its generator and the data position of the task (see runState.ts). */
@@ -39,6 +42,9 @@ export class TrainingRun {
   private readonly tokensPerChar: number;
   /** The helper threads of a data-parallel run (config.threads), or null when this thread trains alone. */
   private parallel: DataParallel | null = null;
+  /** One meter per reported stack (null until first used; empty when no stack has gates). */
+  private meters: GateSaturationMeter[] | null = null;
+  private saturationStep = -1;
 
   private constructor(
     readonly config: RunConfig, readonly task: AnyTask, readonly train: TaskData, readonly valid: TaskData,
@@ -123,7 +129,17 @@ export class TrainingRun {
   trainStep(): StepStats {
     const s = this.task.trainStep();
     if (s.nonFinite === null) this.watch.onStep(s.loss);
+    // Read the gate caches now, before a validation forward overwrites them.
+    if (s.nonFinite === null && s.step % SATURATION_EVERY === 0) this.measureSaturation(s.step);
     return s;
+  }
+
+  private measureSaturation(step: number): void {
+    this.meters ??= this.stacks().some(({ stack }) => new GateSaturationMeter(stack).hasGates)
+      ? this.stacks().map(({ stack }) => new GateSaturationMeter(stack)) : [];
+    if (this.meters.length === 0) return;
+    for (const m of this.meters) m.measure();
+    this.saturationStep = step;
   }
 
   /** A step's statistics as a metric point (bits per character for lm). */
@@ -133,6 +149,7 @@ export class TrainingRun {
       gradNorm: s.gradNorm, gradNormAfterClip: s.gradNormAfterClip, clipped: s.clipped, groupNorms: Array.from(s.perGroupNorm),
     };
     if (this.task.kind === 'lm') m.bitsPerChar = (s.loss / LN2) * this.tokensPerChar;
+    if (this.saturationStep === s.step && this.meters) m.gateSaturation = this.meters.map((g) => g.report());
     return m;
   }
 

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { Suggestion } from '../../engine/complete';
 import { Disposable } from '../disposable';
+import { SuggestionSaliency, type SaliencyResult } from '../inspect/suggestionSaliency';
 import type { ModelHub } from '../use/models';
 import { completionSettings } from '../use/settings';
 import { SeqLabInlineCompletions } from './provider';
@@ -20,11 +21,14 @@ export interface Explanation {
   model: string;
   step: number | null;
   words: Suggestion[];
+  /** The text before the cursor painted by each token's contribution to the first word (null: nothing to paint). */
+  saliency: SaliencyResult | null;
 }
 
 export class CompletionController extends Disposable {
   readonly provider: SeqLabInlineCompletions;
   private readonly item: vscode.StatusBarItem;
+  private readonly saliency = this.register(new SuggestionSaliency());
 
   constructor(private readonly hub: ModelHub) {
     super();
@@ -84,10 +88,20 @@ export class CompletionController extends Disposable {
     if (!editor) return fail('Open an editor and put the cursor where a suggestion would appear.');
     const s = completionSettings();
     const pos = editor.selection.active, doc = editor.document;
-    const prefix = doc.getText(new vscode.Range(doc.positionAt(windowStart(doc.offsetAt(pos))), pos));
+    const base = windowStart(doc.offsetAt(pos));
+    const prefix = doc.getText(new vscode.Range(doc.positionAt(base), pos));
     if (!prefix) return fail('There is no text before the cursor to continue.');
     const words = this.provider.suggester.suggest(lm, s.temperature, prefix, s.explainTopK, Math.max(8, s.explainTopK), doc.uri.toString());
-    const ex: Explanation = { prefix, temperature: s.temperature, model: lm.name, step: lm.step, words };
+    // Paints the text before the cursor by its contribution to a word (the first, then whichever the pick shows).
+    const why = (w: Suggestion | undefined): SaliencyResult | null => {
+      try {
+        return w ? this.saliency.paint(editor, lm, base, prefix, w.word, w.completion) : null;
+      } catch (e) {
+        console.warn('[seqlab] could not paint the suggestion\'s saliency', e);
+        return null;
+      }
+    };
+    const ex: Explanation = { prefix, temperature: s.temperature, model: lm.name, step: lm.step, words, saliency: why(words[0]) };
     if (!pick) return ex;
     const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { s?: Suggestion }>();
     const tail = prefix.slice(-30).replace(/\s+/g, ' ');
@@ -101,6 +115,9 @@ export class CompletionController extends Disposable {
         s: w,
       }))
       : [{ label: 'The model proposes no word here.' }];
+    qp.onDidChangeActive((items) => {
+      if (items[0]?.s) why(items[0].s);
+    });
     const chosen = await new Promise<Suggestion | undefined>((resolve) => {
       qp.onDidAccept(() => resolve(qp.selectedItems[0]?.s));
       qp.onDidHide(() => resolve(undefined));

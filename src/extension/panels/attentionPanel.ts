@@ -83,7 +83,7 @@ export class AttentionPanel extends Disposable {
     panel.webview.html = renderWebviewHtml(panel.webview, extensionUri, {
       title: 'SeqLab Attention',
       script: 'attention.js',
-      styles: ['attention.css'],
+      styles: ['attention.css', 'beamTree.css'],
       body: ATTENTION_BODY,
     });
   }
@@ -173,5 +173,11 @@ const ATTENTION_BODY = `
       <section class="heatmap-card">
         <h2>Alignment</h2>
         <div class="heatmap-scroll"><table id="heatmap" aria-label="Attention weights: rows are decoded tokens, columns are source tokens"></table></div>
+      </section>
+      <section id="beam-card" class="beam-card" hidden>
+        <h2>Beam search tree <span class="hint">(every hypothesis the beam kept, with its log-probability)</span></h2>
+        <p class="beam-legend"><span class="chosen-key">━ green</span>: the returned translation · <span class="finished-key">┅ dashed</span>: finished with &lt;eos&gt; · hover a box for its attention</p>
+        <div class="beam-scroll"><div id="beam-tree"></div></div>
+        <div id="beam-detail" class="beam-detail" aria-live="polite"></div>
       </section>
     </main>`;

@@ -8,6 +8,8 @@ import {
   DASHBOARD_LIMITS, type DashboardConfig, type ExperimentView, type GradCheckView, type GradThroughTime, type HostToDashboard, type RunView,
   type TextSample,
 } from '../../protocol/dashboard';
+import { latestSaturation, saturationView } from './dashboardSaturation';
+import type { GateSaturationView } from '../../protocol/saturation';
 import { configFieldInfo, gradThroughTime, latestGradThroughTime, summarize, thinned, toPoint, within, type FeedRun, type LivePoint } from './dashboardModel';
 
 /**
@@ -44,6 +46,7 @@ export class DashboardFeed {
   private readonly listeners = new Set<(m: HostToDashboard) => void>();
   private readonly pending = new Map<string, LivePoint[]>();
   private readonly gtt = new Map<string, GradThroughTime>();
+  private readonly saturation = new Map<string, GateSaturationView>();
   private readonly samples = new Map<string, TextSample>();
   private experiment: ExperimentView | null = null;
   private gradCheck: GradCheckView | null = null;
@@ -81,6 +84,7 @@ export class DashboardFeed {
         points: thinned(run.history, DASHBOARD_LIMITS.runPoints).map((p) => toPoint(p, task)),
         gradThroughTime: this.gtt.get(run.id) ?? latestGradThroughTime(run),
         sample: this.samples.get(run.id) ?? null,
+        saturation: this.saturation.get(run.id) ?? latestSaturation(run),
       };
     });
     const s = this.hooks.settings();
@@ -158,11 +162,14 @@ export class DashboardFeed {
       let g: GradThroughTime | null = null;
       for (const p of points) if (p.gradThroughTime && run) g = gradThroughTime(p, run.info) ?? g;
       if (g) this.gtt.set(runId, g);
+      let sat: GateSaturationView | null = null;
+      for (const p of points) if (p.gateSaturation && run) sat = saturationView(p, run) ?? sat;
+      if (sat) this.saturation.set(runId, sat);
       // Batches the webview accepts: at most batchPoints points per message, the gradient-through-time on the last.
       const max = DASHBOARD_LIMITS.batchPoints;
       for (let at = 0; at < points.length; at += max) {
         const last = at + max >= points.length;
-        this.emit({ type: 'metrics', runId, points: points.slice(at, at + max).map((p) => toPoint(p, task)), gradThroughTime: last ? g : null });
+        this.emit({ type: 'metrics', runId, points: points.slice(at, at + max).map((p) => toPoint(p, task)), gradThroughTime: last ? g : null, ...(last && sat ? { saturation: sat } : {}) });
       }
     }
     this.pending.clear();

@@ -22,6 +22,8 @@ export interface LivePoint {
   readonly groupNorms: readonly number[];
   /** Only on some points: one entry per stack of the run's `info.stacks`, same order. */
   readonly gradThroughTime?: readonly { readonly values: readonly number[] }[];
+  /** Every few steps, LSTM/GRU only: gate saturation shares per stack (dashboardSaturation.ts reads them). */
+  readonly gateSaturation?: readonly { readonly low: readonly number[]; readonly high: readonly number[] }[];
   readonly validLoss?: number;
   readonly validBitsPerChar?: number;
   readonly validMetrics?: TaskScores;

@@ -75,7 +75,7 @@ export class DashboardPanel extends Disposable {
     panel.webview.html = renderWebviewHtml(panel.webview, extensionUri, {
       title: 'SeqLab Dashboard',
       script: 'dashboard.js',
-      styles: ['dashboard.css'],
+      styles: ['dashboard.css', 'saturation.css'],
       body: DASHBOARD_BODY,
     });
   }
@@ -178,6 +178,12 @@ const DASHBOARD_BODY = `
         <p class="hint" id="gtt-hint">Read it from the right (the loss) back to t = 0: a line falling by decades means vanishing gradients (early steps barely learn), one rising steeply means exploding (turn on clipping); within a decade or two is healthy.</p>
         <div class="chart-box" id="gtt-lines"><canvas id="gtt-chart" role="img" aria-label="Gradient through time chart"></canvas></div>
         <div class="chart-box" id="gtt-heatmap-box" hidden><canvas id="gtt-heatmap" role="img" aria-label="Gradient through time heatmap, x axis: time step t, y axis: layer"></canvas></div>
+      </section>
+      <section class="chart-card" id="saturation-card" hidden>
+        <h2>Gate saturation <span class="hint" id="saturation-step"></span></h2>
+        <p class="sat-legend">Share of gate activations <span class="k-low">&lt; 0.1 (nearly shut)</span> and <span class="k-high">&gt; 0.9 (nearly open)</span>, per layer and gate</p>
+        <div id="saturation-bars" aria-label="Gate saturation per layer and gate"></div>
+        <p class="sat-why">A saturated gate passes almost no gradient to its own weights (σ′ = σ(1 − σ) &lt; 0.09 there), while a forget or update gate held open carries ‖∂L/∂h<sub>t</sub>‖ back through time nearly undiminished.</p>
       </section>${chart('speed', 'Throughput and learning rate', 'Tokens per second and learning rate chart')}
       <section class="chart-card">
         <h2>Generated sample</h2>

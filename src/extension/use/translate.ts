@@ -3,7 +3,9 @@
 // the top alternatives and the attention over the source; and find where each source token sits in the
 // source text, so the editor can paint those characters.
 // Legend: S source tokens, T decoded steps (EOS included).
+import { BeamTree } from '../../engine/beamTree';
 import { decode } from '../../engine/sample';
+import { BEAM_TREE_MAX_NODES, type BeamTreeView } from '../../protocol/beamTree';
 import { Seq2SeqStepDecoder } from '../../engine/seq2seq/step';
 import { TokenFilter } from '../../engine/tokenFilter';
 import type { Seq2SeqTask } from '../../engine/tasks/seq2seqTask';
@@ -33,7 +35,9 @@ export function translateForView(task: Seq2SeqTask, model: string, source: strin
   const dec = new Seq2SeqStepDecoder(task.model, src);
   // Never the empty translation (EOS first) nor <pad>/<bos>/<unk>/control bytes/invalid UTF-8 (tokenFilter.ts).
   const shared = { eos: EOS, maxLength, alternatives: ALTERNATIVES, minLength: 1, constraint: new TokenFilter(tok) };
-  const r = decode(dec, beamWidth > 1 ? { strategy: 'beam', beamWidth, ...shared } : { strategy: 'greedy', ...shared });
+  // The beam records its tree as it searches (engine/beamTree.ts): no second search for the view.
+  const tree = beamWidth > 1 ? new BeamTree() : null;
+  const r = decode(dec, tree ? { strategy: 'beam', beamWidth, tree, ...shared } : { strategy: 'greedy', ...shared });
   const text = (id: number): string => (id === EOS ? '<eos>' : tok.tokenText(id));
   const view: AttentionView = {
     model, beamWidth, source, output: tok.decode(r.tokens), fromEditor, finished: r.finished,
@@ -42,6 +46,7 @@ export function translateForView(task: Seq2SeqTask, model: string, source: strin
     weights: task.model.attention ? r.steps.map((s) => Array.from(s.attention ?? new Float32Array(src.length))) : null,
     probs: r.steps.map((s) => s.prob),
     alternatives: r.steps.map((s) => s.alternatives.map((a) => ({ token: text(a.token), prob: a.prob }))),
+    ...(tree && tree.nodes.length <= BEAM_TREE_MAX_NODES ? { beamTree: beamTreeView(tree, text, task.model.attention !== null) } : {}),
   };
   return { view, spans: sourceSpans(source, src, tok) };
 }
@@ -68,4 +73,15 @@ export function sourceSpans(text: string, ids: readonly number[], tok: Tokenizer
     pos = end;
     return [at, end] as [number, number];
   });
+}
+
+/** The recorded tree as the attention view draws it: token texts, attention rows as plain arrays. */
+export function beamTreeView(tree: BeamTree, text: (id: number) => string, attention: boolean): BeamTreeView {
+  return {
+    nodes: tree.nodes.map((n) => ({
+      parent: n.parent, step: n.step, token: text(n.token), logProb: n.logProb, score: n.score, finished: n.finished,
+      attention: attention && n.attention ? Array.from(n.attention) : null,
+    })),
+    chosen: tree.chosen,
+  };
 }
