@@ -76,7 +76,9 @@ describe('training you can trust (real worker, real files)', function () {
     assert.deepEqual(JSON.parse(best.meta).info.best, run.best);
     assert.deepEqual(weights(best), weights((await session.store.loadCheckpoint(run.id))!));
     assert.deepEqual(await session.store.loadBestInfo(run.id), run.best);
-    assert.ok(events.some((e) => e.type === 'message' && e.level === 'info' && /^Early stopping: validation loss had not improved for 6 validations/.test(e.text)));
+    // Why it stopped is the run's message, which the one "stopped" notification (runs/runCommands.ts) shows.
+    assert.match(run.message ?? '', /^Early stopping: validation loss had not improved for 6 validations/);
+    assert.ok(events.some((e) => e.type === 'state' && e.run === run && run.state === 'stopped'));
     // After a reload the run is what it was: ended, not interrupted, with its best.
     const reloaded = make();
     const again = (await reloaded.loadStoredRuns()).find((r) => r.id === run.id)!;

@@ -132,6 +132,8 @@ export function registerRunCommands(context: vscode.ExtensionContext, session: T
 
 async function offerSave(run: RunRecord): Promise<void> {
   const save = 'Save Model As…';
-  const pick = await vscode.window.showInformationMessage(`Training run "${run.name}" stopped at step ${run.step}.`, save);
+  // An early stop says why it stopped and which weights it kept (session.ts wrote that in run.message).
+  const text = run.ending?.early && run.message ? `Training run "${run.name}": ${run.message}` : `Training run "${run.name}" stopped at step ${run.step}.`;
+  const pick = await vscode.window.showInformationMessage(text, save);
   if (pick === save) await vscode.commands.executeCommand('seqlab.saveModelAs', { runId: run.id });
 }

@@ -370,8 +370,8 @@ export class TrainingSession {
           const b = run.best;
           run.message = `Early stopping: validation loss had not improved for ${run.config.patience} validations, so training stopped at step ${m.step} and kept the best weights${b ? ` (step ${b.step}, validation loss ${b.validLoss.toFixed(4)})` : ''}.`;
         }
+        // One notification for a stopped run, early or not: runs/runCommands.ts says how it ended and offers Save.
         this.setState(run, 'stopped');
-        if (m.early) this.emit({ type: 'message', run, level: 'info', text: run.message! });
         return;
       case 'best':
         run.best = { step: m.step, validLoss: m.validLoss };
