@@ -68,7 +68,7 @@ describe('gate saturation on the dashboard', () => {
     const pts = [point(9), point(10, { gateSaturation: [enc, dec] }), point(11), point(20, { gateSaturation: [enc, { low: [0, 0, 0, 0], high: [1, 1, 1, 1] }] })];
     for (const p of pts) r.history.push(p);
     session.emit({ type: 'metrics', run: r, points: pts });
-    await new Promise((res) => setTimeout(res, 150));
+    await new Promise((res) => setTimeout(res, FLUSH_MS + 150)); // the feed batches at most 4 messages a second
     const m = got.find((x) => x.type === 'metrics');
     assert.ok(m && m.type === 'metrics' && m.saturation?.step === 20);
     assert.deepEqual(m.saturation!.stacks[1].high, [1, 1, 1, 1]);
