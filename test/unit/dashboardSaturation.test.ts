@@ -4,7 +4,7 @@
 // whose shares do not fit its rows × gates. A tanh RNN has no gates: nothing is sent.
 import * as assert from 'node:assert/strict';
 import { runConfig } from '../../src/engine/run/config';
-import { DashboardFeed, type FeedEvent, type FeedSource } from '../../src/extension/panels/dashboardFeed';
+import { DashboardFeed, FLUSH_MS, type FeedEvent, type FeedSource } from '../../src/extension/panels/dashboardFeed';
 import type { FeedRun, LivePoint } from '../../src/extension/panels/dashboardModel';
 import { saturationView } from '../../src/extension/panels/dashboardSaturation';
 import { parseHostToDashboard, type HostToDashboard } from '../../src/protocol/dashboard';
