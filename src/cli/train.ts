@@ -6,6 +6,7 @@
 // Stops early, still saving the last good weights: on a non-finite loss/gradient/parameter (exit 1, naming the
 // tensor and step), on SIGINT / SIGTERM (exit 130 / 143) and when a reader closes its output (exit 141). A loss
 // far above chance is warned about once.
+import type { CheckpointFiles } from '../engine/checkpoint';
 import type { TaskKind } from '../engine/run/config';
 import { TrainingRun } from '../engine/run/run';
 import type { Validation } from '../engine/run/report';
@@ -45,18 +46,19 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
   const unknown = o.vocabSize ? unknownTokenWarning(task, run.train, o.tokenizer) : null; // uncapped: no <unk> by construction
   if (unknown) io.err(`seqlab: warning: ${unknown}\n`);
   const steps = o.steps > 0 ? o.steps : Infinity; // 0 = until stopped (--time, or a signal)
-  const seconds = (p.flags.time as number | undefined) ?? Infinity;
+  const seconds = o.time > 0 ? o.time : Infinity; // the run's time budget: its learning rate follows this clock too
   if (json) io.out(JSON.stringify({ type: 'start', task: kind, params: task.params.size, vocab: task.tokenizer.vocabSize, options: o }) + '\n');
   const progress = new Progress(io, json ? 'json' : io.tty ? 'bar' : 'quiet', steps, seconds);
   const classes = task.kind === 'lm' || task.kind === 'one-to-many' ? task.tokenizer.vocabSize : task.kind === 'seq2seq' ? task.model.V : task.labels.length;
   const t0 = io.now();
+  run.useClock(() => io.now());
   let step = 0, lossAvg = NaN, last: StepStats | null = null, lastYield = t0;
   // Set by the signal handler (an object, so the loop re-reads it after every yield).
   const stop: { signal: InterruptSignal | null } = { signal: null };
   const unsubscribe = io.onInterrupt?.((signal) => void (stop.signal = signal)) ?? ((): void => undefined);
   let diverged: string | null = null;
   try {
-    while (step < steps && (io.now() - t0) / 1000 < seconds && stop.signal === null) {
+    while (!run.budgetSpent() && stop.signal === null) {
       last = run.trainStep();
       if (last.nonFinite !== null) {
         diverged = describeNonFinite(last.nonFiniteKind!, last.nonFinite, last.step, last.largestWeight, last.activation);
@@ -87,8 +89,9 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
     if (stopped) summary.stopped = stopped;
     if (diverged !== null) summary.nonFinite = { kind: last!.nonFiniteKind, tensor: last!.nonFinite, step: last!.step };
     if (valid && !stopped) {
-      // Evaluate the SAVED model, so what is reported is exactly what `seqlab eval` would see.
-      const saved = loadTask(taskCheckpoint(task), out);
+      // Evaluate a SAVED model, so what is reported is exactly what `seqlab eval` would see: the best-validation
+      // weights when the run keeps them (run.bestCheckpoint, issue #14), else the final ones.
+      const saved = loadTask(bestOrFinal(run), out);
       summary.valid = evaluateTask(saved, valid, {});
     }
     if (json) io.out(JSON.stringify(summary) + '\n');
@@ -110,6 +113,12 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
   } finally {
     unsubscribe();
   }
+}
+
+/** The run's best-validation checkpoint when it keeps one, else its final weights (no second copy is kept here). */
+function bestOrFinal(run: TrainingRun): CheckpointFiles {
+  const best = (run as { bestCheckpoint?: () => CheckpointFiles | null }).bestCheckpoint?.() ?? null;
+  return best ?? taskCheckpoint(run.task);
 }
 
 /** A --json validation line: the step, the loss (bits per character for lm) and the task's metrics. */

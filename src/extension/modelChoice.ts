@@ -5,7 +5,7 @@
 // model or the argument that brought the offending value. The Custom flow's questions and answers come from the
 // field table too. Pure (no 'vscode'): newModel.ts runs the UI.
 import {
-  ConfigError, DEFAULT_RUN_CONFIG, RUN_CONFIG_FIELDS, TASK_KINDS, checkField, configProblem, fieldSpec, parseRunConfig,
+  ConfigError, RUN_CONFIG_FIELDS, TASK_KINDS, checkField, configProblem, defaultsFor, fieldSpec, parseRunConfig,
   type RunConfig, type TaskKind,
 } from '../engine/run/config';
 import { settingId, settingOf, settingsForTask } from './runSettings';
@@ -106,13 +106,13 @@ export function storedModelChoice(v: unknown): ModelChoice | null {
 
 /**
  * THE RunConfig a training command runs: defaults ← settings the task reads ← the model ← `extra`, validated. A
- * ConfigError names where the refused value came from: `seqlab.training.decay`, `model "…" (cell)`, `config.lr`.
+ * ConfigError names where the refused value came from: `seqlab.training.lrSchedule`, `model "…" (cell)`, `config.lr`.
  */
 export function runConfigFor(model: ModelChoice, settings: Partial<RunConfig>, extra: Partial<RunConfig> = {}): RunConfig {
   const task = extra.task ?? model.config.task;
   const fromSettings = settingsForTask(settings, task);
   try {
-    return parseRunConfig({ ...DEFAULT_RUN_CONFIG, ...fromSettings, ...model.config, ...extra }, 'config');
+    return parseRunConfig({ ...defaultsFor(task), ...fromSettings, ...model.config, ...extra }, 'config');
   } catch (e) {
     if (!(e instanceof ConfigError) || !e.field.startsWith('config.')) throw e;
     const key = e.field.slice('config.'.length) as keyof RunConfig;

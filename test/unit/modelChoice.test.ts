@@ -97,8 +97,8 @@ describe('New Model: presets, Custom questions and the run config of a training 
     });
 
     it('an invalid result names where the value came from: the setting, the model, or the command\'s argument', () => {
-      assert.equal(configError(() => runConfigFor(model, { decay: true })).field, 'seqlab.training.decay');
-      assert.match(configError(() => runConfigFor(model, { decay: true })).message, /^seqlab\.training\.decay: the cosine decay runs over the step limit/);
+      assert.equal(configError(() => runConfigFor(model, { lrSchedule: 'cosine' })).field, 'seqlab.training.lrSchedule');
+      assert.match(configError(() => runConfigFor(model, { lrSchedule: 'cosine' })).message, /^seqlab\.training\.lrSchedule: the cosine schedule runs over the run's budget/);
       assert.equal(configError(() => runConfigFor(model, { dropout: 0.5 })).field, 'seqlab.training.dropout');
       assert.equal(configError(() => runConfigFor({ ...model, config: { task: 'seq2seq', cell: 'rnn_tanh' } }, {})).field, 'model "My model" (cell)');
       assert.equal(configError(() => runConfigFor(model, {}, { lr: 0 })).field, 'config.lr');

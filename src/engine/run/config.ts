@@ -9,6 +9,7 @@ import type { MergeMode } from '../layers/recurrent';
 import type { OptimizerKind } from '../optim';
 import type { AttentionKind } from '../seq2seq/model';
 import type { TokenizerKind } from '../tokenize/tokenizer';
+import { LR_SCHEDULES, type LrScheduleKind } from '../runDerived';
 
 export const TASK_KINDS = ['lm', 'seq2seq', 'classify', 'tag', 'one-to-many'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
@@ -39,10 +40,12 @@ export interface RunConfig {
   /** Max global gradient L2 norm; 0 = no clipping. */
   clip: number;
   teacherForcing: number;
-  /** Cosine decay of the learning rate to lr/10 over `steps` (needs steps > 0). */
-  decay: boolean;
+  /** How the learning rate moves over the run's budget (runDerived.ts schedule, optim/budget.ts). */
+  lrSchedule: LrScheduleKind;
   /** Optimizer steps to take; 0 = until stopped. */
   steps: number;
+  /** Seconds of training to take (a time budget, instead of steps); 0 = no time limit. */
+  time: number;
   seed: number;
   validEvery: number;
   validBatches: number;
@@ -61,6 +64,8 @@ interface FieldBase<K extends Key> {
   setting: string | null;
   /** The tasks that read this field (undefined = every task). A CLI flag given for another task is refused. */
   tasks?: readonly TaskKind[];
+  /** A task's own default where it differs from `default` (seq2seq's, chosen by test/bench/sweep.ts). */
+  taskDefaults?: Partial<Record<TaskKind, RunConfig[K]>>;
 }
 export type FieldSpec =
   | (FieldBase<Key> & { type: 'int'; default: number; min: number; max: number })
@@ -123,10 +128,13 @@ export const RUN_CONFIG_FIELDS: readonly FieldSpec[] = [
     description: 'Clip the gradient\'s global L2 norm to this (torch.nn.utils.clip_grad_norm_), taming exploding gradients; 0 = off.' },
   { key: 'teacherForcing', type: 'number', default: 1, min: 0, max: 1, flag: 'teacher-forcing', setting: 'teacherForcing', tasks: SEQ2SEQ,
     description: 'Seq2seq: probability of feeding the decoder the reference token (below 1 is scheduled sampling, Bengio et al. 2015).' },
-  { key: 'decay', type: 'bool', default: false, flag: 'decay', setting: 'decay',
-    description: 'Cosine decay of the learning rate to a tenth over the run\'s steps (needs a step limit).' },
+  { key: 'lrSchedule', type: 'choice', default: 'auto', choices: LR_SCHEDULES, flag: 'lr-schedule', setting: 'lrSchedule',
+    choiceDescriptions: ['Follow the budget when the run has one (a step limit or a time limit): a short warm-up, then a cosine decay to a tenth by the end; constant without a budget.', 'The same learning rate from the first step to the last.', 'Warm-up and cosine decay to a tenth over the budget, which the run must have (a step or time limit).'],
+    description: 'Learning-rate schedule: auto follows the run\'s budget (steps or time) with a short warm-up and a cosine decay to a tenth (as nanoGPT), and stays constant without one.' },
   { key: 'steps', type: 'int', default: 0, min: 0, max: 1e9, flag: 'steps', setting: 'maxSteps',
     description: 'Optimizer steps to take; 0 = until stopped.' },
+  { key: 'time', type: 'number', default: 0, min: 0, max: 1e9, flag: 'time', setting: null,
+    description: 'Seconds of training to take instead of a number of steps (the learning-rate schedule then follows the clock); 0 = no time limit.' },
   { key: 'seed', type: 'int', default: 42, min: 0, max: 2 ** 32 - 1, flag: 'seed', setting: 'seed',
     description: 'Seed of the one random number generator: the same config and data give the same run, bit for bit.' },
   { key: 'validEvery', type: 'int', default: 50, min: 0, max: 1e9, flag: 'valid-every', setting: 'validEvery',
@@ -142,6 +150,16 @@ export const RUN_CONFIG_FIELDS: readonly FieldSpec[] = [
 export const DEFAULT_RUN_CONFIG: Readonly<RunConfig> = Object.freeze(
   Object.fromEntries(RUN_CONFIG_FIELDS.map((f) => [f.key, f.default])) as unknown as RunConfig,
 );
+
+const TASK_DEFAULT_CONFIGS = new Map(TASK_KINDS.map((task) => [task, Object.freeze({
+  ...Object.fromEntries(RUN_CONFIG_FIELDS.map((f) => [f.key, (f.taskDefaults as Record<string, unknown> | undefined)?.[task] ?? f.default])),
+  task,
+} as unknown as RunConfig)]));
+
+/** Every field's default for `task`: the table's `default`, or the task's own where the table gives one. */
+export function defaultsFor(task: TaskKind): Readonly<RunConfig> {
+  return TASK_DEFAULT_CONFIGS.get(task)!;
+}
 
 export class ConfigError extends Error {
   /** `field`: where the value came from (`config.lr`, a flag, a setting); `reason`: what is wrong with it. */
@@ -198,9 +216,10 @@ export function parseRunConfig(v: unknown, where = 'config'): RunConfig {
   return c;
 }
 
-/** Defaults, then `overrides` (each checked); the relations between fields are checked on the result. */
+/** The task's defaults, then `overrides` (each checked); the relations between fields are checked on the result. */
 export function runConfig(overrides: Partial<RunConfig> = {}, where = 'config'): RunConfig {
-  return parseRunConfig({ ...DEFAULT_RUN_CONFIG, ...overrides }, where);
+  const task = TASK_KINDS.includes(overrides.task as TaskKind) ? overrides.task! : DEFAULT_RUN_CONFIG.task;
+  return parseRunConfig({ ...defaultsFor(task), ...overrides }, where);
 }
 
 /**
@@ -212,7 +231,8 @@ export function configProblem(c: RunConfig): { field: Key; message: string } | n
   if (c.task === 'one-to-many' && c.bidirectional) return { field: 'bidirectional', message: 'a one-to-many model cannot be bidirectional: it writes its text left to right' };
   if (c.task === 'seq2seq' && c.cell !== 'lstm' && c.cell !== 'gru') return { field: 'cell', message: `seq2seq needs an lstm or gru encoder and decoder, not ${c.cell}` };
   if (c.dropout > 0 && c.layers === 1) return { field: 'dropout', message: 'dropout applies between stacked layers; use it with 2 or more layers' };
-  if (c.decay && c.steps < 2) return { field: 'decay', message: 'the cosine decay runs over the step limit: set steps to 2 or more' };
+  if (c.steps > 0 && c.time > 0) return { field: 'time', message: 'a run has a step limit or a time limit, not both' };
+  if (c.lrSchedule === 'cosine' && c.steps < 2 && c.time === 0) return { field: 'lrSchedule', message: 'the cosine schedule runs over the run\'s budget: set a step limit of 2 or more, or a time limit' };
   if (c.attentionLocation > 0 && (c.attention !== 'additive' || c.attentionLocation % 2 === 0)) {
     return { field: 'attentionLocation', message: `takes an odd kernel width with additive attention, got ${c.attentionLocation} with ${c.attention}` };
   }

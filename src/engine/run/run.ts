@@ -20,6 +20,10 @@ import { ConfigError, configProblem, parseRunConfig, type RunConfig } from './co
 import { trainValidSets, type TaskData } from './data';
 import type { AttentionFrame, RunInfo, StackGradients, TrainMetric, Validation } from './report';
 import { attentionFrame } from './attentionFrame';
+import { BudgetClock, type NowMs } from './budgetClock';
+import { upgradeSavedConfig } from './configUpgrade';
+import { budgetLearningRate, type Schedule } from '../optim';
+import { followsClock } from '../runDerived';
 import { restoreRunState, saveRunState, trainingParts, type TrainingParts } from './runState';
 import { LmValidation, OneToManyValidation, Seq2SeqValidation, SequenceValidation } from './validation';
 
@@ -30,6 +34,11 @@ export class TrainingRun {
   readonly parts: TrainingParts;
   /** Cumulative learning-rate factor and the current norm clip, as changed by adjust() (saved in checkpoints). */
   lrScale = 1;
+  /** Seconds of training spent (the time budget's clock; saved in checkpoints). */
+  readonly clock = new BudgetClock();
+  /** A time budget's rate, rewritten in place before each step (no allocation in the step loop). */
+  private readonly clockSchedule: Schedule & { kind: 'constant' } = { kind: 'constant', lr: 0 };
+  private readonly followsClock: boolean;
   private readonly tokensPerChar: number;
 
   private constructor(
@@ -37,6 +46,7 @@ export class TrainingRun {
     private readonly validation: LmValidation | Seq2SeqValidation | SequenceValidation | OneToManyValidation,
   ) {
     this.parts = trainingParts(task);
+    this.followsClock = followsClock(config);
     this.tokensPerChar = task.kind === 'lm' && train.kind === 'lm'
       ? (task.batcher!.rowLength * task.batcher!.batchSize) / Math.max(1, train.text.length) : 0;
   }
@@ -76,7 +86,7 @@ export class TrainingRun {
   static resume(files: CheckpointFiles, train: TaskData, valid: TaskData | null = null, memoryLimit: MemoryLimit | null = null): TrainingRun {
     const loaded = loadTaskWithState(files, 'checkpoint', memoryLimit);
     if (!loaded.training) throw new CheckpointError('this checkpoint holds no training state (it was exported or imported), so training cannot resume from it');
-    const config = parseRunConfig(loaded.training.extra['config'], 'checkpoint training.extra.config');
+    const config = parseRunConfig(upgradeSavedConfig(loaded.training.extra['config']), 'checkpoint training.extra.config');
     const run = TrainingRun.create(config, train, valid, memoryLimit);
     run.restoreFrom(loaded.task, loaded.training);
     return run;
@@ -92,7 +102,24 @@ export class TrainingRun {
 
   /** One optimizer step on the next batch (its StepStats object is reused: copy what you keep). */
   trainStep(): StepStats {
+    this.clock.start();
+    if (this.followsClock) {
+      // A time budget: the rate follows the share of the time spent (optim/budget.ts), times any adjust() factor.
+      this.clockSchedule.lr = this.lrScale * budgetLearningRate(this.config.lr, this.clock.elapsed() / this.config.time);
+      this.parts.core.cfg.schedule = this.clockSchedule;
+    }
     return this.task.trainStep();
+  }
+
+  /** The driver's time source for the time budget (default Date.now); the seconds counted so far are kept. */
+  useClock(now: NowMs): void {
+    this.clock.use(now);
+  }
+
+  /** Whether the run's budget is used up: its step limit reached, or its time limit passed. */
+  budgetSpent(): boolean {
+    const c = this.config;
+    return (c.steps > 0 && this.step >= c.steps) || (c.time > 0 && this.clock.elapsed() >= c.time);
   }
 
   /** A step's statistics as a metric point (bits per character for lm). */

@@ -168,7 +168,7 @@ export class WorkerLoop {
         this.flush();
       }
       if (this.port.now() - this.lastFrame >= ATTENTION_EVERY_MS) this.postAttention();
-      if (cfg.steps > 0 && s.step >= cfg.steps) return this.finish('done');
+      if (run.budgetSpent()) return this.finish('done'); // its step limit, or its time limit
     } catch (e) {
       this.flush();
       this.port.post({ type: 'error', message: oneLine(`training failed at step ${run.step + 1}: ${(e as Error).message}`), fatal: true });
