@@ -38,7 +38,7 @@ export interface CompleteOptions {
 const WORD_CHAR = /[\p{L}\p{M}\p{N}_'\u2019]/u;
 
 /** Index of the first non-word character of s, or −1. */
-function boundaryIndex(s: string): number {
+export function boundaryIndex(s: string): number {
   let i = 0;
   for (const ch of s) {
     if (!WORD_CHAR.test(ch)) return i;
