@@ -40,8 +40,8 @@ export const PRESETS: readonly ModelPreset[] = [
     config: { task: 'lm', tokenizer: 'bpe', vocabSize: 512, cell: 'lstm', hidden: 192, layers: 2, embedding: 64, seqLen: 48 },
   },
   {
-    // The recipe a plain PyTorch model reached 99 % exact match with in 180 s on a held-out task (issue #16):
-    // a bidirectional GRU encoder, hidden 128, batch 64, Adam 3e-3, clipping at 5.
+    // Seq2seq's defaults as the run config table has them (chosen by npm run sweep, test/bench/sweep.ts): a
+    // bidirectional GRU encoder, hidden 128, batch 64, Adam 3e-3, clipping at 5 (modelChoice.test.ts checks they agree).
     id: 'seq2seq-attention', label: 'Seq2seq with attention',
     detail: 'Encoder–decoder with additive attention: translates one sequence into another (e.g. dates, reversal). Trains on source<TAB>target lines.',
     config: { task: 'seq2seq', attention: 'additive', bidirectional: true, cell: 'gru', hidden: 128, batch: 64, lr: 3e-3, clip: 5 },

@@ -1,7 +1,7 @@
 // New Model's presets and Custom questions, and the one place a training command's RunConfig is built
 // (runConfigFor: table defaults ← settings the task reads ← the chosen model ← the command's overrides).
 import * as assert from 'node:assert/strict';
-import { ConfigError, DEFAULT_RUN_CONFIG, TASK_KINDS, parseRunConfig, type RunConfig } from '../../src/engine/run/config';
+import { ConfigError, DEFAULT_RUN_CONFIG, TASK_KINDS, parseRunConfig, runConfig, type RunConfig } from '../../src/engine/run/config';
 import {
   PRESETS, SETTINGS_MODEL, customKeys, customLabel, customStep, runConfigFor, storedModelChoice, taskStep, type ModelChoice,
 } from '../../src/extension/modelChoice';
@@ -19,6 +19,15 @@ function configError(f: () => unknown): ConfigError {
 }
 
 describe('New Model: presets, Custom questions and the run config of a training command', () => {
+  it('the seq2seq preset sets exactly the seq2seq defaults of the run config table (chosen by npm run sweep)', () => {
+    const preset = PRESETS.find((p) => p.id === 'seq2seq-attention')!;
+    const defaults = runConfig({ task: 'seq2seq' });
+    for (const [key, value] of Object.entries(preset.config)) assert.deepEqual(value, defaults[key as keyof RunConfig], key);
+    assert.deepEqual([defaults.cell, defaults.bidirectional, defaults.hidden, defaults.batch, defaults.lr, defaults.clip], ['gru', true, 128, 64, 0.003, 5]);
+    assert.equal(runConfigFor(preset, {}).batch, 64);
+    assert.equal(runConfig({ task: 'lm' }).batch, 32, 'other tasks keep the table\'s defaults');
+  });
+
   it('every preset names its task, passes parseRunConfig with the table\'s defaults beneath it, and every task has one', () => {
     for (const p of PRESETS) {
       const c = runConfigFor(p, {});
