@@ -1,4 +1,4 @@
-// `npm run sweep`: the sweep that chose seq2seq's defaults (engine/run/config.ts TASK_DEFAULTS) — encoder
+// `npm run sweep`: the sweep that chose seq2seq's defaults (engine/run/config.ts SEQ2SEQ_DEFAULTS) — encoder
 // direction, cell, hidden and embedding sizes, batch, learning rate and clipping — on the project's own tasks
 // (dates, reversal) and tasks generated here for the purpose (sorting, addition, copying long strings), each with
 // a held-out set the model never trains on.
@@ -10,7 +10,8 @@
 //      configs so a load spike hits all of them), on the dates task;
 //   3. combined: exact match per step (quality at equal steps) and the time those steps take (steps × step time).
 // A config is ranked by its WORST task (its minimum exact match over the tasks): a default must generalise, and
-// the mean would let one easy task hide a failure. Ties (within 0.5 points) go to the faster step.
+// the mean would let one easy task hide a failure. Two worst scores closer than two standard errors of their
+// difference (binomial, over --eval pairs each) are a tie, and a tie goes to the faster step.
 // Options: --steps N, --tasks dates,reverse,… , --configs name,… , --eval N (held-out pairs, default 500),
 //          --time-reps N (default 5), --json (one JSON object on stdout).
 import * as os from 'node:os';
@@ -114,7 +115,9 @@ const rows = names.map((n) => {
   const st = stepTime.get(n)!;
   return { config: n, overrides: CONFIGS[n], stepMs: st * 1000, seconds: st * STEPS, exact: r, worst, mean, worstPerStep: worst / STEPS, worstPerSecond: worst / (st * STEPS) };
 });
-rows.sort((a, b) => (Math.abs(a.worst - b.worst) > 0.005 ? b.worst - a.worst : a.stepMs - b.stepMs));
+/** Two standard errors of the difference of two exact-match rates near p, each over EVAL pairs. */
+const noise = (p: number): number => 2 * Math.sqrt((2 * Math.max(p * (1 - p), 1 / EVAL)) / EVAL);
+rows.sort((a, b) => (Math.abs(a.worst - b.worst) > noise((a.worst + b.worst) / 2) ? b.worst - a.worst : a.stepMs - b.stepMs));
 if (args.includes('--json')) process.stdout.write(JSON.stringify({ steps: STEPS, eval: EVAL, tasks: tasks.map((t) => t.name), rows }, null, 1) + '\n');
 else {
   const pct = (x: number): string => `${(100 * x).toFixed(1)}`.padStart(6);
