@@ -27,6 +27,7 @@ const COMMAND_DOCS: Readonly<Record<string, Readonly<Record<string, FlagDoc>>>> 
     data: { value: 'FILE...', text: 'training files in the format of --task' },
     valid: { value: 'FILE', text: 'held-out file in the same format, evaluated with the saved model after training' },
     json: { text: 'JSON lines on stdout: start, progress about once a second, validations (every --valid-every steps), done' },
+    decay: { text: 'the same as --lr-schedule cosine (its name before the budget-aware schedule; kept for scripts)' },
     force: FORCE,
     'max-data-mb': MAX_DATA,
     'max-memory-mb': { value: 'MB', text: 'refuse a model whose training needs more memory than this (default: half the RAM)' },

@@ -41,6 +41,8 @@ const CLI_FLAGS: Readonly<Record<string, FlagSpec>> = {
   valid: { type: 'string' },
   json: { type: 'bool' },
   force: { type: 'bool' },
+  /** Before --lr-schedule: a cosine decay over the steps. Kept (scripts use it) as --lr-schedule cosine. */
+  decay: { type: 'bool' },
   ...MAX_DATA_FLAG,
   ...MAX_MEMORY_FLAG,
 };
@@ -77,6 +79,10 @@ export function taskOptions(p: Parsed): RunConfig {
     overrides[field.key] = v;
   }
   if (f.steps !== undefined && f.time !== undefined) throw new UsageError('train: give --steps or --time, not both');
+  if (f.decay !== undefined) {
+    if (f['lr-schedule'] !== undefined) throw new UsageError('train: give --lr-schedule or --decay (the same as --lr-schedule cosine), not both');
+    overrides.lrSchedule = f.decay ? 'cosine' : 'constant';
+  }
   if (f.steps === undefined && !f.time) overrides.steps = CLI_DEFAULT_STEPS; // --time 0 is no time limit
   refuseIgnoredTrainFlags(f);
   try {

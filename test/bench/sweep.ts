@@ -1,6 +1,6 @@
 // `npm run sweep`: the sweep that chose seq2seq's defaults (engine/run/config.ts SEQ2SEQ_DEFAULTS) — encoder
 // direction, cell, hidden and embedding sizes, batch, learning rate and clipping — on the project's own tasks
-// (dates, reversal) and tasks generated here for the purpose (sorting, addition, copying long strings), each with
+// (dates, reversal) and tasks generated here for the purpose (sorting, 3-digit addition), each with
 // a held-out set the model never trains on.
 //
 // How configs are compared, so the figures do not depend on how busy the machine is:

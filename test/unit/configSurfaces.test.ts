@@ -177,6 +177,8 @@ describe('the run config table against its surfaces', function () {
       assert.deepEqual(c('--task', 'seq2seq', '--cell', 'lstm', '--hidden', '96', '--steps', '7', '--lr-schedule', 'cosine'),
         { ...defaultsFor('seq2seq'), cell: 'lstm', hidden: 96, steps: 7, lrSchedule: 'cosine' });
       assert.equal((c('--task', 'lm', '--cell', 'rnn-relu') as { cell: string }).cell, 'rnn_relu');
+      assert.deepEqual(c('--task', 'lm', '--steps', '7', '--decay'), { ...DEFAULT_RUN_CONFIG, steps: 7, lrSchedule: 'cosine' }, '--decay, kept for scripts');
+      assert.throws(() => c('--task', 'lm', '--decay', '--lr-schedule', 'constant'), /give --lr-schedule or --decay/);
     });
 
     it('`seqlab train --help` gives each run flag the table\'s description and default', () => {
