@@ -41,10 +41,10 @@ export const PRESETS: readonly ModelPreset[] = [
   },
   {
     // Seq2seq's defaults as the run config table has them (chosen by npm run sweep, test/bench/sweep.ts): a
-    // bidirectional GRU encoder, hidden 128, batch 64, Adam 3e-3, clipping at 5 (modelChoice.test.ts checks they agree).
+    // bidirectional GRU encoder, hidden 128, batch 32, Adam 3e-3, clipping at 5 (modelChoice.test.ts checks they agree).
     id: 'seq2seq-attention', label: 'Seq2seq with attention',
     detail: 'Encoder–decoder with additive attention: translates one sequence into another (e.g. dates, reversal). Trains on source<TAB>target lines.',
-    config: { task: 'seq2seq', attention: 'additive', bidirectional: true, cell: 'gru', hidden: 128, batch: 64, lr: 3e-3, clip: 5 },
+    config: { task: 'seq2seq', attention: 'additive', bidirectional: true, cell: 'gru', hidden: 128, batch: 32, lr: 3e-3, clip: 5 },
   },
   {
     id: 'classifier', label: 'Sequence classifier',
