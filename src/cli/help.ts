@@ -26,8 +26,8 @@ const COMMAND_DOCS: Readonly<Record<string, Readonly<Record<string, FlagDoc>>>> 
     out: { value: 'DIR', text: 'checkpoint directory to write (model.safetensors + seqlab.json)' },
     data: { value: 'FILE...', text: 'training files in the format of --task' },
     valid: { value: 'FILE', text: 'held-out file in the same format, evaluated with the saved model after training' },
-    time: { value: 'SECONDS', text: 'train for this long instead of a number of steps' },
     json: { text: 'JSON lines on stdout: start, progress about once a second, validations (every --valid-every steps), done' },
+    decay: { text: 'the same as --lr-schedule cosine (its name before the budget-aware schedule; kept for scripts)' },
     force: FORCE,
     'max-data-mb': MAX_DATA,
     'max-memory-mb': { value: 'MB', text: 'refuse a model whose training needs more memory than this (default: half the RAM)' },
@@ -111,11 +111,15 @@ function trainDocs(): Record<string, FlagDoc> {
     if (f.key === 'task') continue; // required, documented with the files above
     const def = f.key === 'steps'
       ? `default ${CLI_DEFAULT_STEPS} unless --time is given`
-      : `default ${f.type === 'bool' ? (f.default ? 'on' : 'off') : f.default}`;
+      : `default ${shown(f.default)}${Object.entries(f.taskDefaults ?? {}).map(([t, v]) => `, ${t} ${shown(v)}`).join('')}`;
     const tasks = f.tasks ? `; --task ${f.tasks.join('|')}` : '';
     docs[f.flag!] = { text: `${f.description} (${def}${tasks})` };
   }
   return docs;
+}
+
+function shown(v: unknown): string {
+  return typeof v === 'boolean' ? (v ? 'on' : 'off') : String(v);
 }
 
 export const FLAG_DOCS: Readonly<Record<string, Readonly<Record<string, FlagDoc>>>> = {

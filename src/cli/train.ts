@@ -9,6 +9,7 @@
 // Best weights: every --valid-every steps the run validates and keeps the weights of the lowest validation loss;
 // they are saved to <out>/best/ (cliBest.ts) and named in the summary. With --early-stopping the run ends after
 // --patience validations without improvement and --out holds the best weights too (Keras's restore_best_weights).
+import type { CheckpointFiles } from '../engine/checkpoint';
 import type { TaskKind } from '../engine/run/config';
 import { TrainingRun } from '../engine/run/run';
 import type { Validation } from '../engine/run/report';
@@ -51,12 +52,13 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
   const unknown = o.vocabSize ? unknownTokenWarning(task, run.train, o.tokenizer) : null; // uncapped: no <unk> by construction
   if (unknown) io.err(`seqlab: warning: ${unknown}\n`);
   const steps = o.steps > 0 ? o.steps : Infinity; // 0 = until stopped (--time, or a signal)
-  const seconds = (p.flags.time as number | undefined) ?? Infinity;
+  const seconds = o.time > 0 ? o.time : Infinity; // the run's time budget: its learning rate follows this clock too
   // threads: what --threads (0: every core) resolved to.
   if (json) io.out(JSON.stringify({ type: 'start', task: kind, params: task.params.size, vocab: task.tokenizer.vocabSize, threads: run.threads, options: o }) + '\n');
   const progress = new Progress(io, json ? 'json' : io.tty ? 'bar' : 'quiet', steps, seconds);
   const classes = task.kind === 'lm' || task.kind === 'one-to-many' ? task.tokenizer.vocabSize : task.kind === 'seq2seq' ? task.model.V : task.labels.length;
   const t0 = io.now();
+  run.useClock(() => io.now());
   let step = 0, lossAvg = NaN, last: StepStats | null = null, lastYield = t0;
   // Set by the signal handler (an object, so the loop re-reads it after every yield).
   const stop: { signal: InterruptSignal | null } = { signal: null };
@@ -64,7 +66,7 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
   let diverged: string | null = null;
   let earlyStopped = false;
   try {
-    while (step < steps && (io.now() - t0) / 1000 < seconds && stop.signal === null) {
+    while (!run.budgetSpent() && stop.signal === null) {
       last = run.trainStep();
       if (last.nonFinite !== null) {
         diverged = describeNonFinite(last.nonFiniteKind!, last.nonFinite, last.step, last.largestWeight, last.activation);
@@ -104,8 +106,9 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
     if (earlyStopped) summary.earlyStopped = true;
     if (diverged !== null) summary.nonFinite = { kind: last!.nonFiniteKind, tensor: last!.nonFinite, step: last!.step };
     if (valid && !stopped) {
-      // Evaluate the SAVED model, so what is reported is exactly what `seqlab eval` would see.
-      const saved = loadTask(taskCheckpoint(task), out);
+      // Evaluate a SAVED model, so what is reported is exactly what `seqlab eval` would see: the best-validation
+      // weights when the run keeps them (run.bestCheckpoint, issue #14), else the final ones.
+      const saved = loadTask(bestOrFinal(run), out);
       summary.valid = evaluateTask(saved, valid, {});
     }
     if (json) io.out(JSON.stringify(summary) + '\n');
@@ -129,6 +132,12 @@ export async function train(argv: readonly string[], io: CliIO): Promise<number>
     run.dispose();
     unsubscribe();
   }
+}
+
+/** The run's best-validation checkpoint when it keeps one, else its final weights (no second copy is kept here). */
+function bestOrFinal(run: TrainingRun): CheckpointFiles {
+  const best = (run as { bestCheckpoint?: () => CheckpointFiles | null }).bestCheckpoint?.() ?? null;
+  return best ?? taskCheckpoint(run.task);
 }
 
 /** A --json validation line: the step, the loss (bits per character for lm) and the task's metrics. */

@@ -2,7 +2,7 @@
 // (engine/run/config.ts): each field with a `flag` is a flag of the field's type, range and choices, so the CLI
 // cannot drift from the editor's settings or the worker's validation. A flag given for a task that does not read
 // it, and a combination the run cannot honour (configProblem), are refused as usage errors (exit 2) naming the
-// flag. The flags below `CLI_FLAGS` belong to the CLI itself (files, time budget, output), not to the run.
+// flag. The flags below `CLI_FLAGS` belong to the CLI itself (files, output), not to the run.
 import { ConfigError, RUN_CONFIG_FIELDS, runConfig, type FieldSpec, type RunConfig, type TaskKind } from '../engine/run/config';
 import { UsageError, type FlagSpec, type Parsed } from './args';
 import { refuseIgnoredTrainFlags } from './combinations';
@@ -39,9 +39,10 @@ const CLI_FLAGS: Readonly<Record<string, FlagSpec>> = {
   out: { type: 'string' },
   data: { type: 'list' },
   valid: { type: 'string' },
-  time: { type: 'number', min: 0, exclusiveMin: true },
   json: { type: 'bool' },
   force: { type: 'bool' },
+  /** Before --lr-schedule: a cosine decay over the steps. Kept (scripts use it) as --lr-schedule cosine. */
+  decay: { type: 'bool' },
   ...MAX_DATA_FLAG,
   ...MAX_MEMORY_FLAG,
 };
@@ -78,7 +79,11 @@ export function taskOptions(p: Parsed): RunConfig {
     overrides[field.key] = v;
   }
   if (f.steps !== undefined && f.time !== undefined) throw new UsageError('train: give --steps or --time, not both');
-  if (f.steps === undefined && f.time === undefined) overrides.steps = CLI_DEFAULT_STEPS;
+  if (f.decay !== undefined) {
+    if (f['lr-schedule'] !== undefined) throw new UsageError('train: give --lr-schedule or --decay (the same as --lr-schedule cosine), not both');
+    overrides.lrSchedule = f.decay ? 'cosine' : 'constant';
+  }
+  if (f.steps === undefined && !f.time) overrides.steps = CLI_DEFAULT_STEPS; // --time 0 is no time limit
   refuseIgnoredTrainFlags(f);
   try {
     return runConfig(overrides as Partial<RunConfig>, 'train');

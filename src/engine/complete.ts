@@ -45,7 +45,7 @@ const WORD_CHAR = /[\p{L}\p{M}\p{N}_'\u2019]/u;
 const BLANK = /[ \t]/;
 
 /** Index of the first non-word character of s at or after `from`, or −1. */
-function boundaryIndex(s: string, from = 0): number {
+export function boundaryIndex(s: string, from = 0): number {
   let i = 0;
   for (const ch of s) {
     if (i >= from && !WORD_CHAR.test(ch)) return i;

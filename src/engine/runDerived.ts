@@ -1,7 +1,7 @@
 // What a RunConfig (run/config.ts) means for the optimizer, the learning-rate schedule, gradient clipping and the
 // tokenizer. Kept out of run/ so the task classes (tasks/) can derive their training setup from a RunConfig while
 // the run (run/run.ts) builds those tasks: run → tasks → runDerived, with no directory cycle (engineCycles.test.ts).
-import type { OptimizerConfig, OptimizerKind, Schedule } from './optim';
+import { stepBudgetSchedule, type OptimizerConfig, type OptimizerKind, type Schedule } from './optim';
 import type { TokenizerKind } from './tokenize/tokenizer';
 
 /** The RunConfig fields read here (named structurally: run/config.ts re-exports this file, so it cannot import it). */
@@ -9,8 +9,9 @@ interface Derivable {
   optimizer: OptimizerKind;
   momentum: number;
   lr: number;
-  decay: boolean;
+  lrSchedule: LrScheduleKind;
   steps: number;
+  time: number;
   clip: number;
   tokenizer: TokenizerKind;
   vocabSize: number;
@@ -22,9 +23,22 @@ export function optimizerConfig(c: Derivable): OptimizerConfig {
   return { kind: c.optimizer };
 }
 
-/** Constant, or a cosine decay to lr/10 over the step limit (Loshchilov & Hutter 2017, without restarts). */
+export const LR_SCHEDULES = ['auto', 'constant', 'cosine'] as const;
+/** auto: follow the budget when the run has one (steps or time), else constant; cosine: the same, a budget required. */
+export type LrScheduleKind = (typeof LR_SCHEDULES)[number];
+
+/** Whether the rate follows a time budget: then the run sets it from its clock each step (run/budgetClock.ts). */
+export function followsClock(c: Derivable): boolean {
+  return c.lrSchedule !== 'constant' && c.steps === 0 && c.time > 0;
+}
+
+/**
+ * The schedule over the step budget: warm-up then cosine to lr/10 (optim/budget.ts: nanoGPT's get_lr, SGDR without
+ * restarts) when the config follows a budget of 2+ steps; constant otherwise. A time budget starts here at the base
+ * rate and the run moves it with the clock (followsClock).
+ */
 export function schedule(c: Derivable): Schedule {
-  return c.decay && c.steps > 1 ? { kind: 'cosine', lr: c.lr, totalSteps: c.steps, minLr: c.lr / 10 } : { kind: 'constant', lr: c.lr };
+  return c.lrSchedule !== 'constant' && c.steps > 1 ? stepBudgetSchedule(c.lr, c.steps) : { kind: 'constant', lr: c.lr };
 }
 
 /** Norm clipping for TrainStep: null when off. */

@@ -3,7 +3,7 @@
 // questions and answers from the run config's table). The choice is remembered per workspace and is what every
 // training command trains next, with the seqlab.training.* settings beneath it (trainConfigFor).
 import * as vscode from 'vscode';
-import { DEFAULT_RUN_CONFIG, type RunConfig } from '../engine/run/config';
+import { defaultsFor, type RunConfig } from '../engine/run/config';
 import { readRunSettings } from './config';
 import {
   PRESETS, SETTINGS_MODEL, TASK_DATA_FORMAT, checkModelConfig, customKeys, customLabel, customStep, runConfigFor, storedModelChoice, taskStep,
@@ -43,7 +43,7 @@ async function ask<T>(step: { title: string; description: string; items: Item<T>
 async function pickCustom(settings: Partial<RunConfig>): Promise<ModelChoice | undefined> {
   const task = await ask(taskStep('lm'), 1);
   if (task === undefined) return undefined;
-  let sofar: RunConfig = { ...DEFAULT_RUN_CONFIG, ...settingsForTask(settings, task), task };
+  let sofar: RunConfig = { ...defaultsFor(task), ...settingsForTask(settings, task), task };
   const answers: Partial<RunConfig> = { task };
   const keys = customKeys(task);
   for (const [i, key] of keys.entries()) {
@@ -61,7 +61,7 @@ export async function newModel(state: vscode.Memento, args?: { preset?: string; 
   let choice: ModelChoice | undefined;
   if (args?.custom) {
     const config = checkModelConfig(args.custom, 'custom');
-    choice = { id: 'custom', label: customLabel({ ...DEFAULT_RUN_CONFIG, ...config }), config };
+    choice = { id: 'custom', label: customLabel({ ...defaultsFor(config.task), ...config }), config };
   } else if (args?.preset) {
     choice = PRESETS.find((p) => p.id === args.preset);
     if (!choice) throw new Error(`unknown preset ${args.preset} (presets: ${PRESETS.map((p) => p.id).join(', ')})`);

@@ -5,7 +5,9 @@
 // Options: --json (one JSON object on stdout; use `npm run -s bench -- --json`), --out FILE (write the JSON),
 //          --reps N (default 5), --only W1,W6 (workload prefixes), --skip tfjs-cpu (sides),
 //          --full (also measure a peer that is > 2× slower than another peer and would take > 60 s),
-//          --w5-seconds S (W5's training time, default 120: W5 alone takes ~5 × 2 × 120 s).
+//          --w5-seconds S (W5's training time, default 120: W5 alone takes ~5 × 2 × 120 s),
+//          --w8-seconds S, --w8-chars N (W8's training time, default 120, and held-out characters typed, default 3000),
+//          --q-seconds S (the Q rows' training time through the CLI, default 180; see quality.ts).
 //          UI rows (ui.ts: keydown-to-paint in code-server + Chromium) run last; `--only UI` runs them alone.
 import * as fs from 'fs';
 import * as os from 'os';
@@ -18,6 +20,8 @@ import type { FromWorker, SideName, ToWorker, Workload } from './protocol';
 import { summarize, sortedCopy, percentile, type Summary } from './stats';
 import type { CharLMConfig } from './sides';
 import { uiRows } from './ui';
+import { keystrokesSaved } from './keystrokes';
+import { qualityRows } from './quality';
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
@@ -30,6 +34,9 @@ const FULL = args.includes('--full');
 const PEER_BUDGET = 60;
 /** W5's training time per repetition (the issue's 120 s; --w5-seconds shortens it for a quick look). */
 const W5_SECONDS = Number(opt('--w5-seconds') ?? 120);
+const W8_SECONDS = Number(opt('--w8-seconds') ?? 120);
+const W8_CHARS = Number(opt('--w8-chars') ?? 3000);
+const Q_SECONDS = Number(opt('--q-seconds') ?? 180);
 const ROOT = path.resolve(__dirname, '../..');
 const log = (s: string): void => { process.stderr.write(s + '\n'); };
 
@@ -41,6 +48,8 @@ const W6_EXTRA: SideName[] = ['seqlab-wasm-copy', 'seqlab-js'];
 interface Row {
   id: string; label: string; unit: string; better: 'higher' | 'lower';
   stats: Partial<Record<SideName, Summary>>; missing: Partial<Record<SideName, string>>; notes: string[];
+  /** Peers that are not side workers (W8's ngram-5), by their --json name. */
+  others?: Record<string, Summary>;
 }
 
 class SideWorker {
@@ -112,7 +121,7 @@ async function measure(w: Workload, sides: SideWorker[], row: Row, p95Row?: Row)
 
 function ratio(row: Row): number | null {
   const mine = row.stats.seqlab?.median;
-  const peers = PEERS.map((p) => row.stats[p]?.median).filter((v): v is number => v !== undefined);
+  const peers = [...PEERS.map((p) => row.stats[p]?.median), ...Object.values(row.others ?? {}).map((s) => s.median)].filter((v): v is number => v !== undefined);
   if (mine === undefined || peers.length === 0) return null;
   return row.better === 'higher' ? mine / Math.max(...peers) : Math.min(...peers) / mine;
 }
@@ -200,6 +209,9 @@ async function main(): Promise<void> {
       'W7 seq2seq+additive attn', 'examples/s', 'higher', main3);
   }
   if (want('W5')) {
+    // Issue 16 (P3): once W5 trains through TrainingRun with time: W5_SECONDS, lrSchedule 'auto' warms up and decays the
+    // rate to lr/10 by the end of the 120 s (optim/budget.ts); expected to take roughly 0.1–0.2 bits/char off the
+    // constant-rate 2.63 (not measured here: the machine was shared), which is what the ≤ 2.4 target needs most.
     // A peer whose W1 throughput is under half the best peer's trains on under half the tokens in the same
     // 120 s, so it cannot reach the best peer's bits/char: it is skipped (--full measures it) to save 10 min.
     const w1 = rows.find((r) => r.id === 'W1');
@@ -221,6 +233,24 @@ async function main(): Promise<void> {
     rows.push(p50, p95);
   }
   await Promise.all(all.map((w) => w.terminate()));
+  if (want('W8')) {
+    // In this process, after the side workers are gone: one 120 s training, so one figure (min = max = median).
+    log(`W8 keystrokes saved: ${W8_SECONDS} s of training, ${W8_CHARS} held-out characters typed …`);
+    const cps = Array.from(corpus.text), cut = Math.floor(cps.length * 0.95); // W5's split: train on the head
+    const before = cps.slice(cut, cut + 200).join(''), typed = cps.slice(cut + 200, cut + 200 + W8_CHARS).join('');
+    const k = keystrokesSaved(cps.slice(0, cut).join(''), before, typed, W8_SECONDS, lm);
+    const pct = (s: { saved: number; chars: number }): Summary => summarize([(100 * s.saved) / s.chars]);
+    rows.push({ id: 'W8', label: `W8 keystrokes saved (${W8_SECONDS} s)`, unit: '%', better: 'higher', stats: { seqlab: pct(k.seqlab) }, missing: {},
+      others: { 'ngram-5': pct(k.ngram) },
+      notes: [`ngram-5 (interpolated Kneser–Ney, same text, same one-word ghost text and acceptance): ${fmt(pct(k.ngram).median)} %; ` +
+        `seqlab ${k.steps} steps through TrainingRun; Tabs pressed: seqlab ${k.seqlab.tabs}, ngram-5 ${k.ngram.tabs}; ${k.heldOutChars} held-out chars typed`] });
+  }
+  if (['Q-dates', 'Q-reverse', 'Q-languages'].some(want)) {
+    log(`Q rows: default flags through the CLI, ${Q_SECONDS} s each …`);
+    for (const q of qualityRows(ROOT, Q_SECONDS, want, log)) {
+      rows.push({ id: q.id, label: q.label, unit: '%', better: 'higher', stats: { seqlab: summarize([q.percent]) }, missing: {}, notes: [q.note] });
+    }
+  }
   if (want('UI')) rows.push(...(await uiRows(REPS, log)));
 
   const out = {
@@ -230,7 +260,7 @@ async function main(): Promise<void> {
     workloads: rows.map((r) => ({
       id: r.id, label: r.label, unit: r.unit, better: r.better,
       seqlab: r.stats.seqlab?.median ?? null,
-      peers: Object.fromEntries([...PEERS, 'idle' as const].filter((p) => r.stats[p]).map((p) => [p, r.stats[p]!.median])),
+      peers: { ...Object.fromEntries([...PEERS, 'idle' as const].filter((p) => r.stats[p]).map((p) => [p, r.stats[p]!.median])), ...Object.fromEntries(Object.entries(r.others ?? {}).map(([k, s]) => [k, s.median])) },
       ratio: ratio(r),
       min: Object.fromEntries(Object.entries(r.stats).map(([k, s]) => [k, s!.min])),
       max: Object.fromEntries(Object.entries(r.stats).map(([k, s]) => [k, s!.max])),

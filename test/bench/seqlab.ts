@@ -23,6 +23,7 @@ import type { ParallelPair } from '../../src/engine/data/readers';
 import { runConfig, type RunConfig } from '../../src/engine/run/config';
 import { TrainingRun } from '../../src/engine/run/run';
 import type { LmTask } from '../../src/engine/tasks/lmTask';
+import { threadHost } from './threads';
 import { wasmStats } from '../../src/engine/kernels/product';
 import { editorModel, editorTyping } from './editorPath';
 import type { CharLMConfig, Completer, EditorTyping, LMTrainer, LmCorpus, MatmulRunner, ProductKind, Seq2SeqBenchConfig, Seq2SeqTrainer, Side } from './sides';
@@ -59,7 +60,9 @@ export function createSeqlabSide(variant: SeqlabVariant = 'wasm'): Side {
     },
     async charLM(cfg: CharLMConfig, corpus: LmCorpus): Promise<LMTrainer> {
       if (variant !== 'wasm') throw new Error(`the ${variant} variant measures W6 only: training runs on the engine's own path`);
-      const run = TrainingRun.create(lmRunConfig(cfg), { kind: 'lm', text: corpus.train }, { kind: 'lm', text: corpus.valid });
+      const threads = cfg.threads ?? 1;
+      const run = TrainingRun.create(lmRunConfig(cfg), { kind: 'lm', text: corpus.train }, { kind: 'lm', text: corpus.valid }, null, threads > 1 ? threadHost(threads) : null);
+      if (run.threads !== threads) throw new Error(`the run got ${run.threads} threads, not ${threads}`);
       const task = run.task as LmTask;
       const heap = heapCtorOf(task.params.ctor);
       // The harness's ids (sorted characters) → the run tokenizer's ids (most frequent first, after the specials).
@@ -72,7 +75,7 @@ export function createSeqlabSide(variant: SeqlabVariant = 'wasm'): Side {
           task.model.forward(mapped, cfg.batch, cfg.seqLen);
           return task.model.loss(targets, 'mean').loss;
         },
-        note: () => `TrainingRun (task lm, V ${task.tokenizer.vocabSize}, ${task.batcher!.batchSize} BPTT streams); ${pathNote(heap)}`,
+        note: () => `TrainingRun (task lm, V ${task.tokenizer.vocabSize}, ${task.batcher!.batchSize} BPTT streams${threads > 1 ? `, ${threads} threads data-parallel` : ''}); ${pathNote(heap)}`,
       };
       runs.set(side, { run, ids });
       return side;
@@ -115,6 +118,7 @@ export function lmRunConfig(cfg: CharLMConfig): RunConfig {
   return runConfig({
     task: 'lm', tokenizer: 'char', cell: cfg.cell, hidden: cfg.hidden, layers: cfg.layers, embedding: cfg.embed,
     seqLen: cfg.seqLen, batch: cfg.batch, optimizer: 'adam', lr: cfg.lr, clip: cfg.clipNorm, seed: cfg.seed,
+    threads: cfg.threads ?? 1, ...(cfg.seconds ? { time: cfg.seconds } : {}),
   });
 }
 

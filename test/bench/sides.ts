@@ -16,8 +16,10 @@ export interface CharLMConfig {
   lr: number; // Adam, bias-corrected, betas (0.9, 0.999), eps 1e-8 (tfjs' default is 1e-7: set to 1e-8)
   clipNorm: number; // clip by global L2 norm (torch clip_grad_norm_)
   seed: number;
-  /** W1-2t / W2-2t (SeqLab only, threads.ts): data-parallel training threads; absent = 1. */
+  /** W1-2t / W2-2t (SeqLab only): data-parallel training threads; absent = 1. */
   threads?: number;
+  /** W5: the training budget in seconds, which a run that knows it schedules its learning rate over. */
+  seconds?: number;
 }
 
 /** The text a W1–W5 model trains on, in the form each side needs (the harness's ids, or the text itself). */

@@ -8,7 +8,6 @@ import type { FromWorker, ToWorker, Workload, WorkerData } from './protocol';
 import { createSeqlabSide } from './seqlab';
 import type { Completer, EditorTyping, LMTrainer, LmCorpus, MatmulRunner, Seq2SeqTrainer, Side } from './sides';
 import { createTfjsSide } from './tfjsSide';
-import { threadedCharLM } from './threads';
 
 // Keep stdout for the orchestrator's table/JSON: libraries' banners (tfjs prints one) go to stderr.
 console.log = console.info = console.warn = (...a: unknown[]) => { process.stderr.write(a.map(String).join(' ') + '\n'); };
@@ -34,12 +33,7 @@ function post(m: FromWorker): void { parentPort!.postMessage(m); }
 
 async function setup(w: Workload): Promise<FromWorker> {
   workloads.set(w.id, w);
-  if (w.kind === 'lm' && (w.cfg.threads ?? 1) > 1) {
-    const t = data.side === 'seqlab' ? threadedCharLM(data.corpus, w.cfg, w.cfg.threads!, data.root) : 'no data-parallel path';
-    if (typeof t === 'string') return { type: 'setup', supported: false, reason: t };
-    trainers.set(w.id, t);
-    return { type: 'setup', supported: true };
-  }
+  if (w.kind === 'lm' && (w.cfg.threads ?? 1) > 1 && data.side !== 'seqlab') return { type: 'setup', supported: false, reason: 'no data-parallel path' };
   if (w.kind === 'lm') {
     if (!side.charLM) return { type: 'setup', supported: false, reason: 'charLM not implemented' };
     trainers.set(w.id, await side.charLM(w.cfg, lmCorpus));
@@ -83,7 +77,8 @@ async function setup(w: Workload): Promise<FromWorker> {
 async function rep(id: string, index: number): Promise<FromWorker> {
   const w = workloads.get(id)!;
   if (w.kind === 'quality') {
-    const cfg = { ...w.cfg, seed: w.cfg.seed + Math.max(0, index) };
+    // The run knows its budget (W5's seconds), so its learning rate follows the clock (optim/budget.ts).
+    const cfg = { ...w.cfg, seed: w.cfg.seed + Math.max(0, index), seconds: w.seconds };
     const trainer = await side.charLM!(cfg, lmCorpus);
     const t0 = performance.now(), end = t0 + w.seconds * 1000;
     let steps = 0, loss = 0;

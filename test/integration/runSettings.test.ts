@@ -9,7 +9,7 @@ import type { CommandResult } from '../../src/extension/training/trainingCommand
 
 const PROSE = Array.from({ length: 60 }, (_, i) => `Line ${i}: the quick brown fox jumps over the lazy dog.`).join('\n');
 /** Settings this suite changes, restored after each test. */
-const CHANGED = ['learningRate', 'seed', 'clipNorm', 'hiddenSize', 'maxSteps', 'decay', 'bidirectional'];
+const CHANGED = ['learningRate', 'seed', 'clipNorm', 'hiddenSize', 'maxSteps', 'lrSchedule', 'bidirectional'];
 
 type Started = { ok: true; runId?: string; config?: RunConfig };
 
@@ -73,10 +73,10 @@ describe('seqlab.training.* settings reach the run config of a training command'
   it('a setting the run cannot honour stops the command with one message naming it', async () => {
     await vscode.commands.executeCommand('seqlab.newModel', { preset: 'char-lstm' });
     const runs = api.training.runs.size;
-    await settings().update('decay', true, vscode.ConfigurationTarget.Global); // with maxSteps 0: no step limit to decay over
+    await settings().update('lrSchedule', 'cosine', vscode.ConfigurationTarget.Global); // with maxSteps 0: no budget to decay over
     let res = await vscode.commands.executeCommand<CommandResult>('seqlab.trainOnSelection');
-    assert.deepEqual(res, { ok: false, error: 'seqlab.training.decay: the cosine decay runs over the step limit: set steps to 2 or more' });
-    await settings().update('decay', undefined, vscode.ConfigurationTarget.Global);
+    assert.deepEqual(res, { ok: false, error: 'seqlab.training.lrSchedule: the cosine schedule runs over the run\'s budget: set a step limit of 2 or more, or a time limit' });
+    await settings().update('lrSchedule', undefined, vscode.ConfigurationTarget.Global);
     await settings().update('hiddenSize', 1.5, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('seqlab.newModel', { custom: { task: 'lm', layers: 2 } });
     res = await vscode.commands.executeCommand<CommandResult>('seqlab.trainOnSelection');

@@ -138,7 +138,7 @@ describe('seqlab CLI', function () {
 
   it('train seq2seq --reverse-source --attention-location 3: the options survive the checkpoint and translate decodes', async () => {
     const dir = path.join(tmp, 's2s-loc');
-    await ok('train', '--task', 'seq2seq', '--data', revTrain, '--out', dir, '--attention', 'additive', '--attention-location', '3', '--reverse-source', '--steps', '10', '--batch', '16', ...tiny);
+    await ok('train', '--task', 'seq2seq', '--data', revTrain, '--out', dir, '--attention', 'additive', '--attention-location', '3', '--reverse-source', '--bidirectional=false', '--steps', '10', '--batch', '16', ...tiny);
     const meta = JSON.parse(fs.readFileSync(path.join(dir, 'seqlab.json'), 'utf8'));
     const arch = JSON.stringify(meta.architecture);
     assert.match(arch, /"reverseSource":true/);

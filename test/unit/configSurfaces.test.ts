@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError, parseArgs } from '../../src/cli/args';
 import { CLI_DEFAULT_STEPS, TRAIN_FLAGS, taskOptions } from '../../src/cli/trainConfig';
-import { DEFAULT_RUN_CONFIG, RUN_CONFIG_FIELDS, TASK_KINDS, type FieldSpec } from '../../src/engine/run/config';
+import { DEFAULT_RUN_CONFIG, RUN_CONFIG_FIELDS, TASK_KINDS, defaultsFor, type FieldSpec } from '../../src/engine/run/config';
 import { EDITOR_TRAINING_SETTINGS, TRAINING_SECTION } from '../../src/extension/runSettings';
 import { parseHostToWorker } from '../../src/protocol/training';
 
@@ -174,10 +174,12 @@ describe('the run config table against its surfaces', function () {
     it('the CLI\'s run config: the table\'s defaults, then the flags; 1000 steps unless --steps or --time', () => {
       const c = (...argv: string[]): unknown => taskOptions(parseArgs(argv, { ...TRAIN_FLAGS }, 0, 'train'));
       assert.deepEqual(c('--task', 'lm'), { ...DEFAULT_RUN_CONFIG, steps: CLI_DEFAULT_STEPS });
-      assert.deepEqual(c('--task', 'lm', '--time', '3'), { ...DEFAULT_RUN_CONFIG, steps: 0 });
-      assert.deepEqual(c('--task', 'seq2seq', '--cell', 'gru', '--bidirectional', '--hidden', '96', '--steps', '7', '--decay'),
-        { ...DEFAULT_RUN_CONFIG, task: 'seq2seq', cell: 'gru', bidirectional: true, hidden: 96, steps: 7, decay: true });
+      assert.deepEqual(c('--task', 'lm', '--time', '3'), { ...DEFAULT_RUN_CONFIG, steps: 0, time: 3 });
+      assert.deepEqual(c('--task', 'seq2seq', '--cell', 'lstm', '--hidden', '96', '--steps', '7', '--lr-schedule', 'cosine'),
+        { ...defaultsFor('seq2seq'), cell: 'lstm', hidden: 96, steps: 7, lrSchedule: 'cosine' });
       assert.equal((c('--task', 'lm', '--cell', 'rnn-relu') as { cell: string }).cell, 'rnn_relu');
+      assert.deepEqual(c('--task', 'lm', '--steps', '7', '--decay'), { ...DEFAULT_RUN_CONFIG, steps: 7, lrSchedule: 'cosine' }, '--decay, kept for scripts');
+      assert.throws(() => c('--task', 'lm', '--decay', '--lr-schedule', 'constant'), /give --lr-schedule or --decay/);
     });
 
     it('`seqlab train --help` gives each run flag the table\'s description and default', () => {

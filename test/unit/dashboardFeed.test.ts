@@ -79,7 +79,7 @@ describe('dashboard feed: every task kind reaches the webview', () => {
   };
 
   it('a seq2seq run: encoder and decoder ‖∂L/∂h_t‖, exact match and token accuracy, no bits per character', async () => {
-    const config = runConfig({ task: 'seq2seq', layers: 2, hidden: 32, bidirectional: true, attention: 'general' });
+    const config = runConfig({ task: 'seq2seq', cell: 'lstm', layers: 2, hidden: 32, bidirectional: true, attention: 'general' });
     const run = session.start('s2s', config, SEQ2SEQ_INFO);
     session.metrics(run, [
       point(1),

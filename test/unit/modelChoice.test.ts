@@ -1,7 +1,7 @@
 // New Model's presets and Custom questions, and the one place a training command's RunConfig is built
 // (runConfigFor: table defaults ← settings the task reads ← the chosen model ← the command's overrides).
 import * as assert from 'node:assert/strict';
-import { ConfigError, DEFAULT_RUN_CONFIG, TASK_KINDS, parseRunConfig, type RunConfig } from '../../src/engine/run/config';
+import { ConfigError, DEFAULT_RUN_CONFIG, TASK_KINDS, parseRunConfig, runConfig, type RunConfig } from '../../src/engine/run/config';
 import {
   PRESETS, SETTINGS_MODEL, customKeys, customLabel, customStep, runConfigFor, storedModelChoice, taskStep, type ModelChoice,
 } from '../../src/extension/modelChoice';
@@ -19,6 +19,15 @@ function configError(f: () => unknown): ConfigError {
 }
 
 describe('New Model: presets, Custom questions and the run config of a training command', () => {
+  it('the seq2seq preset sets exactly the seq2seq defaults of the run config table (chosen by npm run sweep)', () => {
+    const preset = PRESETS.find((p) => p.id === 'seq2seq-attention')!;
+    const defaults = runConfig({ task: 'seq2seq' });
+    for (const [key, value] of Object.entries(preset.config)) assert.deepEqual(value, defaults[key as keyof RunConfig], key);
+    assert.deepEqual([defaults.cell, defaults.bidirectional, defaults.hidden, defaults.batch, defaults.lr, defaults.clip], ['gru', true, 128, 32, 0.003, 5]);
+    assert.equal(runConfigFor(preset, {}).lr, 0.003);
+    assert.deepEqual([runConfig({ task: 'lm' }).cell, runConfig({ task: 'lm' }).lr], ['lstm', 0.002], 'other tasks keep the table\'s defaults');
+  });
+
   it('every preset names its task, passes parseRunConfig with the table\'s defaults beneath it, and every task has one', () => {
     for (const p of PRESETS) {
       const c = runConfigFor(p, {});
@@ -28,12 +37,12 @@ describe('New Model: presets, Custom questions and the run config of a training 
     assert.deepEqual([...new Set(PRESETS.map((p) => p.config.task))].sort(), [...TASK_KINDS].sort());
   });
 
-  it('the presets of the issue: seq2seq is the measured PyTorch recipe; classifier and tagger read both directions', () => {
+  it('the presets of the issue: seq2seq is the sweep choice (the table seq2seq defaults); classifier and tagger read both directions', () => {
     const byId = (id: string): RunConfig => runConfigFor(PRESETS.find((p) => p.id === id)!, {});
     const s2s = byId('seq2seq-attention');
     assert.deepEqual(
       [s2s.task, s2s.attention, s2s.bidirectional, s2s.cell, s2s.hidden, s2s.batch, s2s.lr, s2s.clip],
-      ['seq2seq', 'additive', true, 'gru', 128, 64, 3e-3, 5],
+      ['seq2seq', 'additive', true, 'gru', 128, 32, 3e-3, 5],
     );
     assert.deepEqual([byId('classifier').task, byId('classifier').bidirectional, byId('classifier').cell], ['classify', true, 'lstm']);
     assert.deepEqual([byId('tagger').task, byId('tagger').bidirectional, byId('tagger').cell, byId('tagger').tokenizer], ['tag', true, 'lstm', 'word']);
@@ -99,8 +108,8 @@ describe('New Model: presets, Custom questions and the run config of a training 
     });
 
     it('an invalid result names where the value came from: the setting, the model, or the command\'s argument', () => {
-      assert.equal(configError(() => runConfigFor(model, { decay: true })).field, 'seqlab.training.decay');
-      assert.match(configError(() => runConfigFor(model, { decay: true })).message, /^seqlab\.training\.decay: the cosine decay runs over the step limit/);
+      assert.equal(configError(() => runConfigFor(model, { lrSchedule: 'cosine' })).field, 'seqlab.training.lrSchedule');
+      assert.match(configError(() => runConfigFor(model, { lrSchedule: 'cosine' })).message, /^seqlab\.training\.lrSchedule: the cosine schedule runs over the run's budget/);
       assert.equal(configError(() => runConfigFor(model, { dropout: 0.5 })).field, 'seqlab.training.dropout');
       assert.equal(configError(() => runConfigFor({ ...model, config: { task: 'seq2seq', cell: 'rnn_tanh' } }, {})).field, 'model "My model" (cell)');
       assert.equal(configError(() => runConfigFor(model, {}, { lr: 0 })).field, 'config.lr');

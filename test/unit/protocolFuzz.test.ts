@@ -34,7 +34,7 @@ const CONFIG = S.where(S.obj({
   tokenizer: S.oneOf('char', 'word', 'bpe'), vocabSize: S.int(0, 0x110000 + 4), embedding: S.int(1, 4096), dropout: S.num(0, 0.95),
   seqLen: S.int(1, 100_000), batch: S.int(1, 100_000), optimizer: S.oneOf('adam', 'adamw', 'sgd', 'rmsprop'),
   lr: S.num(0, 3.4028234663852886e38, true), momentum: S.num(0, 1, false, true), clip: S.num(0, 1e6), teacherForcing: S.num(0, 1),
-  decay: S.bool, steps: S.int(0, STEPS), seed: S.int(0, 2 ** 32 - 1), validEvery: S.int(0, STEPS), validBatches: S.int(0, 100_000),
+  lrSchedule: S.oneOf('auto', 'constant', 'cosine'), steps: S.int(0, STEPS), time: S.num(0, 1e9), seed: S.int(0, 2 ** 32 - 1), validEvery: S.int(0, STEPS), validBatches: S.int(0, 100_000),
   checkpointEvery: S.int(0, STEPS), snapshotEvery: S.int(0, STEPS),
   // Added later: a config saved before them (a checkpoint's, a stored run's) reads with their defaults.
   earlyStopping: S.bool, patience: S.int(1, 1e6), threads: S.int(0, 256),
@@ -44,7 +44,8 @@ const CONFIG = S.where(S.obj({
   if (c.task === 'one-to-many' && c.bidirectional) return false;
   if (c.task === 'seq2seq' && c.cell !== 'lstm' && c.cell !== 'gru') return false;
   if (c.dropout > 0 && c.layers === 1) return false;
-  if (c.decay && c.steps < 2) return false;
+  if (c.steps > 0 && c.time > 0) return false;
+  if (c.lrSchedule === 'cosine' && c.steps < 2 && c.time === 0) return false;
   if (c.attentionLocation > 0 && (c.attention !== 'additive' || c.attentionLocation % 2 === 0)) return false;
   if (c.reverseSource && c.bidirectional) return false;
   if (c.task === 'seq2seq' && c.attention === 'dot' && c.bidirectional) return false;
@@ -109,7 +110,7 @@ const point = (step: number, extra: Record<string, unknown> = {}): Record<string
 
 const validToWorker = [
   { type: 'start', runId: 'run-1', config: smallConfig(), train: 'abc abc', valid: 'ab' },
-  { type: 'start', runId: 'run-2', config: smallConfig({ optimizer: 'sgd', momentum: 0.9, lr: 0.1, decay: true, steps: 100 }), train: 'x', valid: '', resume: bytes() },
+  { type: 'start', runId: 'run-2', config: smallConfig({ optimizer: 'sgd', momentum: 0.9, lr: 0.1, lrSchedule: 'cosine', steps: 100 }), train: 'x', valid: '', resume: bytes() },
   { type: 'start', runId: 'run-3', config: smallConfig({ task: 'seq2seq', tokenizer: 'bpe', vocabSize: 300, optimizer: 'adamw', attention: 'additive', attentionLocation: 3, teacherForcing: 0.5 }), train: 't', valid: 'v' },
   { type: 'start', runId: 'run-4', config: smallConfig({ task: 'classify', cell: 'gru', bidirectional: true, merge: 'weighted', optimizer: 'rmsprop', clip: 0 }), train: 't', valid: 'v' },
   { type: 'pause' }, { type: 'resume' }, { type: 'stop' }, { type: 'checkpoint' }, { type: 'snapshot' },

@@ -66,7 +66,8 @@ describe('training protocol', () => {
     [{ type: 'adjust', lrScale: Infinity }, /adjust\.lrScale must be a finite number in \(0, 1\], got Infinity/],
     [{ type: 'start', runId: 'r', config: { ...smallConfig(), optimizer: 'lion' }, train: '', valid: '' }, /start\.config\.optimizer must be one of adam, adamw, sgd, rmsprop, got "lion"/],
     [{ type: 'start', runId: 'r', config: { ...smallConfig(), momentum: 1 }, train: '', valid: '' }, /start\.config\.momentum must be below 1, got 1/],
-    [{ type: 'start', runId: 'r', config: { ...smallConfig(), decay: true, steps: 0 }, train: '', valid: '' }, /start\.config\.decay the cosine decay runs over the step limit/],
+    [{ type: 'start', runId: 'r', config: { ...smallConfig(), lrSchedule: 'cosine', steps: 0 }, train: '', valid: '' }, /start\.config\.lrSchedule the cosine schedule runs over the run's budget/],
+    [{ type: 'start', runId: 'r', config: { ...smallConfig(), steps: 10, time: 5 }, train: '', valid: '' }, /start\.config\.time a run has a step limit or a time limit, not both/],
     [JSON.parse('{"type":"pause","__proto__":{"polluted":true}}'), /pause has an unexpected field "__proto__"/],
   ];
   for (const [m, re] of badToWorker) {

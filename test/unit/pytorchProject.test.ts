@@ -21,7 +21,7 @@ interface Case {
 
 const KINDS: Case[] = [
   { name: 'lm lstm ×2 (TBPTT carry)', kind: 'lm', config: { cell: 'lstm', layers: 2, seqLen: 10, batch: 4 } },
-  { name: 'lm gru (cosine decay)', kind: 'lm', config: { cell: 'gru', seqLen: 10, batch: 3, decay: true, steps: 40 } },
+  { name: 'lm gru (cosine decay with warm-up over its step budget)', kind: 'lm', config: { cell: 'gru', seqLen: 10, batch: 3, lrSchedule: 'cosine', steps: 40 } },
   { name: 'seq2seq lstm, additive + location-aware', kind: 'seq2seq', config: { cell: 'lstm', attention: 'additive', attentionLocation: 3 } },
   { name: 'seq2seq gru, bidirectional, general', kind: 'seq2seq', config: { cell: 'gru', attention: 'general', bidirectional: true } },
   { name: 'seq2seq lstm, dot, reversed source, teacher forcing 0.5', kind: 'seq2seq', config: { cell: 'lstm', attention: 'dot', reverseSource: true, teacherForcing: 0.5 } },

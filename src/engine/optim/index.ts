@@ -26,3 +26,4 @@ export type {
 } from './optimizer';
 export { learningRate } from './schedule';
 export type { Schedule, Warmup } from './schedule';
+export { budgetLearningRate, stepBudgetSchedule } from './budget';

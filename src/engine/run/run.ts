@@ -25,6 +25,10 @@ import { ValidationWatch } from './validationWatch';
 import type { ThreadHost } from '../parallel/contract';
 import { DataParallel } from '../parallel/dataParallel';
 import { GateSaturationMeter } from '../inspect/gateSaturation';
+import { BudgetClock, type NowMs } from './budgetClock';
+import { upgradeSavedConfig } from './configUpgrade';
+import { budgetLearningRate, type Schedule } from '../optim';
+import { followsClock } from '../runDerived';
 import { restoreRunState, saveRunState, trainingParts, type TrainingParts } from './runState';
 import { LmValidation, OneToManyValidation, Seq2SeqValidation, SequenceValidation } from './validation';
 
@@ -39,6 +43,11 @@ export class TrainingRun {
   lrScale = 1;
   /** Best weights, early stopping and the memorising detector (validationWatch.ts; saved in checkpoints). */
   readonly watch: ValidationWatch;
+  /** Seconds of training spent (the time budget's clock; saved in checkpoints). */
+  readonly clock = new BudgetClock();
+  /** A time budget's rate, rewritten in place before each step (no allocation in the step loop). */
+  private readonly clockSchedule: Schedule & { kind: 'constant' } = { kind: 'constant', lr: 0 };
+  private readonly followsClock: boolean;
   private readonly tokensPerChar: number;
   /** The helper threads of a data-parallel run (config.threads), or null when this thread trains alone. */
   private parallel: DataParallel | null = null;
@@ -52,6 +61,7 @@ export class TrainingRun {
   ) {
     this.parts = trainingParts(task);
     this.watch = new ValidationWatch(task.params.data);
+    this.followsClock = followsClock(config);
     this.tokensPerChar = task.kind === 'lm' && train.kind === 'lm'
       ? (task.batcher!.rowLength * task.batcher!.batchSize) / Math.max(1, train.text.length) : 0;
   }
@@ -111,7 +121,7 @@ export class TrainingRun {
   ): TrainingRun {
     const loaded = loadTaskWithState(files, 'checkpoint', memoryLimit);
     if (!loaded.training) throw new CheckpointError('this checkpoint holds no training state (it was exported or imported), so training cannot resume from it');
-    const config = parseRunConfig(loaded.training.extra['config'], 'checkpoint training.extra.config');
+    const config = parseRunConfig(upgradeSavedConfig(loaded.training.extra['config']), 'checkpoint training.extra.config');
     const run = TrainingRun.create(config, train, valid, memoryLimit, host);
     run.restoreFrom(loaded.task, loaded.training);
     return run;
@@ -127,6 +137,12 @@ export class TrainingRun {
 
   /** One optimizer step on the next batch (its StepStats object is reused: copy what you keep). */
   trainStep(): StepStats {
+    this.clock.start();
+    if (this.followsClock) {
+      // A time budget: the rate follows the share of the time spent (optim/budget.ts), times any adjust() factor.
+      this.clockSchedule.lr = this.lrScale * budgetLearningRate(this.config.lr, this.clock.elapsed() / this.config.time);
+      this.parts.core.cfg.schedule = this.clockSchedule;
+    }
     const s = this.task.trainStep();
     if (s.nonFinite === null) this.watch.onStep(s.loss);
     // Read the gate caches now, before a validation forward overwrites them.
@@ -140,6 +156,17 @@ export class TrainingRun {
     if (this.meters.length === 0) return;
     for (const m of this.meters) m.measure();
     this.saturationStep = step;
+  }
+
+  /** The driver's time source for the time budget (default Date.now); the seconds counted so far are kept. */
+  useClock(now: NowMs): void {
+    this.clock.use(now);
+  }
+
+  /** Whether the run's budget is used up: its step limit reached, or its time limit passed. */
+  budgetSpent(): boolean {
+    const c = this.config;
+    return (c.steps > 0 && this.step >= c.steps) || (c.time > 0 && this.clock.elapsed() >= c.time);
   }
 
   /** A step's statistics as a metric point (bits per character for lm). */

@@ -1,7 +1,7 @@
 // The training state of a run beyond its weights, as a checkpoint holds it (checkpoint.ts TrainingState):
 //   optimizer   moments and step count (training.safetensors "optim.*", seqlab.json training.stepCount)
 //   rng         the run's one generator (dropout, teacher forcing, shuffling draw from it)
-//   extra       { config: the RunConfig, lrScale and clip as adjusted, position }
+//   extra       { config: the RunConfig, lrScale and clip as adjusted, elapsed (seconds of training), position }
 //               position: lm { epoch, chunk, carried, rows }; others { epoch, order } (BatchOrder.getState())
 //               watch: the best validation, early-stopping wait and memorising detector (validationWatch.ts)
 //   buffers     lm: the carried BPTT state "carry_h", "carry_c" ((L·B·H) each; zeros for a GRU's c)
@@ -14,6 +14,7 @@ import type { Rng } from '../rng';
 import type { AnyTask } from '../tasks/checkpoint';
 import type { TrainStep } from '../trainer';
 import { schedule } from '../runDerived';
+import type { BudgetClock } from './budgetClock';
 import type { RunConfig } from './config';
 import type { ValidationWatch } from './validationWatch';
 
@@ -42,6 +43,7 @@ export interface RunView {
   readonly parts: TrainingParts;
   lrScale: number;
   readonly watch: ValidationWatch;
+  readonly clock: BudgetClock;
   adjust(lrScale?: number, clip?: number | null): void;
 }
 
@@ -60,7 +62,7 @@ interface OrderPosition {
 export function saveRunState(run: RunView): TrainingState {
   const { core, rng, order } = run.parts, task = run.task;
   const cfg = core.cfg;
-  const extra: Record<string, unknown> = { config: run.config, lrScale: run.lrScale, clip: cfg.clipNorm };
+  const extra: Record<string, unknown> = { config: run.config, lrScale: run.lrScale, clip: cfg.clipNorm, elapsed: run.clock.elapsed() };
   const buffers: TrainingState['buffers'] = {};
   const watched = run.watch.state();
   extra.watch = watched.watch;
@@ -89,6 +91,9 @@ export function restoreRunState(run: RunView, t: NonNullable<LoadedCheckpoint['t
   if (typeof lrScale !== 'number' || !(lrScale > 0 && lrScale <= 1)) throw new Error(`the checkpoint's training.extra.lrScale must be in (0, 1], got ${JSON.stringify(lrScale)}`);
   if (clip !== null && !(typeof clip === 'number' && clip > 0 && Number.isFinite(clip))) throw new Error(`the checkpoint's training.extra.clip must be a positive number or null, got ${JSON.stringify(clip)}`);
   const loadWatch = run.watch.prepareLoad(t.extra['watch'], t.buffers['best_weights']?.data, task.params.size);
+  // Seconds of training before this checkpoint (absent in checkpoints older than the time budget: 0).
+  const elapsed = t.extra['elapsed'] ?? 0;
+  if (typeof elapsed !== 'number' || !(elapsed >= 0 && Number.isFinite(elapsed))) throw new Error(`the checkpoint's training.extra.elapsed must be a number of seconds ≥ 0, got ${JSON.stringify(elapsed)}`);
   let seek: () => void;
   if (task.kind === 'lm') {
     const b = task.batcher!, rnn = task.model.rnn, n = rnn.cfg.numLayers * b.batchSize * rnn.cfg.hiddenSize;
@@ -122,6 +127,7 @@ export function restoreRunState(run: RunView, t: NonNullable<LoadedCheckpoint['t
   core.cfg.clipNorm = clip as number | null;
   core.cfg.schedule = schedule(run.config);
   run.adjust(lrScale);
+  run.clock.restore(elapsed);
   task.epoch = pos.epoch!;
   seek();
   loadWatch();

@@ -203,7 +203,7 @@ export class WorkerLoop {
         this.port.post({ type: 'memorising', step: run.memorisingSince, bestStep: best.step, bestValidLoss: best.validLoss });
       }
       if (run.shouldStopEarly) return this.finish('done', true);
-      if (cfg.steps > 0 && s.step >= cfg.steps) return this.finish('done');
+      if (run.budgetSpent()) return this.finish('done'); // its step limit, or its time limit
     } catch (e) {
       this.flush();
       this.port.post({ type: 'error', message: oneLine(`training failed at step ${run.step + 1}: ${(e as Error).message}`), fatal: true });
