@@ -86,7 +86,7 @@ export function createSeqlabSide(variant: SeqlabVariant = 'wasm'): Side {
       // queried by the decoder's previous state (Bahdanau), its own architecture, where the tf.layers peer can
       // only query with the decoder's output h_t: the same products, one step apart.
       const run = TrainingRun.create(runConfig({
-        task: 'seq2seq', cell: 'lstm', hidden: cfg.hidden, layers: 1, embedding: cfg.embed, attention: 'additive',
+        task: 'seq2seq', cell: 'lstm', bidirectional: false, hidden: cfg.hidden, layers: 1, embedding: cfg.embed, attention: 'additive',
         batch: cfg.batch, optimizer: 'adam', lr: cfg.lr, clip: cfg.clipNorm, seed: cfg.seed, tokenizer: 'char', seqLen: 64,
       }), { kind: 'seq2seq', pairs: [...pairs] }, { kind: 'seq2seq', pairs: pairs.slice(0, cfg.batch) });
       const heap = heapCtorOf(run.task.params.ctor);
