@@ -4,12 +4,12 @@
 // validation loss it saw; the best surviving a checkpoint and resume; old configs without the new fields.
 import * as assert from 'node:assert/strict';
 import { readCheckpoint } from '../../src/engine/checkpoint';
-import { Rng } from '../../src/engine/rng';
 import { BestWeights, MIN_REL_DELTA } from '../../src/engine/run/bestWeights';
 import { DEFAULT_RUN_CONFIG, parseRunConfig, runConfig, type RunConfig } from '../../src/engine/run/config';
 import { parseTaskData } from '../../src/engine/run/data';
 import { MemorisingDetector, MIN_RISE } from '../../src/engine/run/memorising';
 import { TrainingRun } from '../../src/engine/run/run';
+import { ruleTexts } from './ruleText';
 
 /** Feeds `losses` to a tracker (weights = [i] at the i-th validation); returns the validation at which it stops, or -1. */
 function stopsAt(losses: number[], patience: number, best = new BestWeights(new Float32Array(1))): number {
@@ -82,19 +82,7 @@ describe('MemorisingDetector: validation loss rising for three validations while
   });
 });
 
-// Texts with a rule to learn (the next letter follows the alphabet 60% of the time, else any letter) and noise to
-// memorise: on 400 characters a large model first learns the rule (validation loss falls), then the noise of its own
-// text (validation loss rises while training loss falls).
-const rng = new Rng(5);
-function ruleText(n: number): string {
-  let p = 0, s = '';
-  for (let i = 0; i < n; i++) {
-    p = rng.next() < 0.6 ? (p + 1) % 8 : Math.floor(rng.next() * 8);
-    s += 'abcdefgh'[p];
-  }
-  return s;
-}
-const TRAIN = ruleText(400), VALID = ruleText(400);
+const { train: TRAIN, valid: VALID } = ruleTexts();
 const lm = (text: string, source: string) => parseTaskData('lm', [{ source, text }]);
 
 function overfitConfig(over: Partial<RunConfig> = {}): RunConfig {

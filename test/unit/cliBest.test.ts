@@ -7,8 +7,8 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Rng } from '../../src/engine/rng';
 import { scratchDir } from './scratchDir';
+import { ruleTexts } from './ruleText';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
@@ -19,17 +19,8 @@ function seqlab(...argv: string[]): { code: number | null; out: string; err: str
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-// A rule to learn (the next letter follows the alphabet 60% of the time) and noise to memorise on 400 characters.
-const rng = new Rng(5);
-function ruleText(n: number): string {
-  let p = 0, s = '';
-  for (let i = 0; i < n; i++) {
-    p = rng.next() < 0.6 ? (p + 1) % 8 : Math.floor(rng.next() * 8);
-    s += 'abcdefgh'[p];
-  }
-  return s;
-}
-const train = file('train.txt', ruleText(400)), valid = file('valid.txt', ruleText(400));
+const texts = ruleTexts();
+const train = file('train.txt', texts.train), valid = file('valid.txt', texts.valid);
 const big = ['--task', 'lm', '--data', train, '--valid', valid, '--hidden', '96', '--embedding', '16', '--batch', '4', '--seq-len', '16', '--lr', '0.01', '--seed', '3', '--valid-every', '10'];
 
 describe('seqlab train: best checkpoint and early stopping', function () {

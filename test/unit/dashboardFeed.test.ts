@@ -3,43 +3,14 @@
 // webview's messages with both seq2seq stacks named, the task's scores, bits per character for language models
 // only, and everything inside DASHBOARD_LIMITS (every message is checked with the webview's own parser).
 import * as assert from 'node:assert/strict';
-import { runConfig, type RunConfig } from '../../src/engine/run/config';
+import { runConfig } from '../../src/engine/run/config';
 import { DASHBOARD_LIMITS, parseHostToDashboard, type HostToDashboard, type RunView } from '../../src/protocol/dashboard';
-import { DashboardFeed, FLUSH_MS, type FeedEvent, type FeedSource } from '../../src/extension/panels/dashboardFeed';
-import type { FeedRun, LivePoint, LiveRunInfo } from '../../src/extension/panels/dashboardModel';
+import { DashboardFeed, FLUSH_MS } from '../../src/extension/panels/dashboardFeed';
+import { FakeFeedSource as Session } from './fakeFeedSource';
+import type { LivePoint, LiveRunInfo } from '../../src/extension/panels/dashboardModel';
 
-type MutableRun = { -readonly [K in keyof FeedRun]: FeedRun[K] } & { history: LivePoint[] };
 
 /** A session as the feed sees it, holding runs we shape and emitting the events the real session emits. */
-class Session implements FeedSource {
-  readonly runs = new Map<string, MutableRun>();
-  private readonly listeners = new Set<(e: FeedEvent) => void>();
-  snapshots = 0;
-  get current(): FeedRun | undefined {
-    return [...this.runs.values()].at(-1);
-  }
-  onEvent(l: (e: FeedEvent) => void): { dispose(): void } {
-    this.listeners.add(l);
-    return { dispose: () => this.listeners.delete(l) };
-  }
-  requestSnapshot(): void {
-    this.snapshots++;
-  }
-  start(id: string, config: RunConfig, info: LiveRunInfo): MutableRun {
-    const run: MutableRun = { id, name: `${config.task} run`, state: 'running', config, info, history: [], message: null, nonFinite: null };
-    this.runs.set(id, run);
-    this.emit({ type: 'state', run });
-    return run;
-  }
-  /** What the session does on a worker `metrics` batch: history first, then the event. */
-  metrics(run: MutableRun, points: LivePoint[]): void {
-    for (const p of points) run.history.push(p);
-    this.emit({ type: 'metrics', run, points });
-  }
-  emit(e: FeedEvent): void {
-    for (const l of this.listeners) l(e);
-  }
-}
 
 function point(step: number, extra: Partial<LivePoint> = {}): LivePoint {
   return {

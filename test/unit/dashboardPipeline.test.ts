@@ -4,40 +4,12 @@
 import * as assert from 'node:assert/strict';
 import { runConfig } from '../../src/engine/run/config';
 import { parseHostToDashboard, type HostToDashboard } from '../../src/protocol/dashboard';
-import { DashboardFeed, FLUSH_MS, type FeedEvent, type FeedSource } from '../../src/extension/panels/dashboardFeed';
-import type { FeedRun, LivePoint } from '../../src/extension/panels/dashboardModel';
+import { DashboardFeed, FLUSH_MS } from '../../src/extension/panels/dashboardFeed';
+import { FakeFeedSource as Session } from './fakeFeedSource';
+import type { LivePoint } from '../../src/extension/panels/dashboardModel';
 
-type Run = { -readonly [K in keyof FeedRun]: FeedRun[K] } & { history: LivePoint[] };
+const LM_INFO = { task: 'lm' as const, paramCount: 100, trainExamples: 1000, groups: ['embedding', 'rnn', 'head'], stacks: [{ name: 'rnn', rows: 1 }] };
 
-class Session implements FeedSource {
-  readonly runs = new Map<string, Run>();
-  private readonly listeners = new Set<(e: FeedEvent) => void>();
-  get current(): FeedRun | undefined {
-    return [...this.runs.values()].at(-1);
-  }
-  onEvent(l: (e: FeedEvent) => void): { dispose(): void } {
-    this.listeners.add(l);
-    return { dispose: () => this.listeners.delete(l) };
-  }
-  requestSnapshot(): void {}
-  start(id: string): Run {
-    const run: Run = {
-      id, name: id, state: 'running', config: runConfig({ task: 'lm', hidden: 16 }), message: null, nonFinite: null, history: [],
-      info: { task: 'lm', paramCount: 100, trainExamples: 1000, groups: ['embedding', 'rnn', 'head'], stacks: [{ name: 'rnn', rows: 1 }] },
-    };
-    this.runs.set(id, run);
-    this.emit({ type: 'state', run });
-    return run;
-  }
-  /** One worker batch: history first, then the event (as the session does). */
-  metrics(run: Run, points: LivePoint[]): void {
-    for (const p of points) run.history.push(p);
-    this.emit({ type: 'metrics', run, points });
-  }
-  private emit(e: FeedEvent): void {
-    for (const l of this.listeners) l(e);
-  }
-}
 
 const point = (step: number, extra: Partial<LivePoint> = {}): LivePoint => ({ step, loss: 2 / step, lr: 0.01, tokensPerSecond: 100, gradNorm: 1, gradNormAfterClip: 1, clipped: false, groupNorms: [1, 1, 1], ...extra });
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -54,7 +26,7 @@ describe('dashboard update pipeline (host side)', () => {
   it('posts batches at most every FLUSH_MS however fast the steps come, and loses no point', async () => {
     const sent: HostToDashboard[] = [];
     feed.subscribe((m) => sent.push(parseHostToDashboard(JSON.parse(JSON.stringify(m)))));
-    const run = session.start('fast');
+    const run = session.start('fast', runConfig({ task: 'lm', hidden: 16 }), LM_INFO);
     // A step every ~5 ms for about 1.2 s: ~240 worker batches of one point each.
     const began = Date.now();
     let step = 0;
@@ -76,7 +48,7 @@ describe('dashboard update pipeline (host side)', () => {
   it('does nothing for a hidden panel, then one replay brings every point and the latest gradient through time', async () => {
     const sent: HostToDashboard[] = [];
     let sub = feed.subscribe((m) => sent.push(m));
-    const run = session.start('r');
+    const run = session.start('r', runConfig({ task: 'lm', hidden: 16 }), LM_INFO);
     session.metrics(run, [point(1), point(2, { gradThroughTime: [{ values: [1, 0.5, 0.25] }] })]);
     await sleep(FLUSH_MS + 100);
     const before = sent.length;

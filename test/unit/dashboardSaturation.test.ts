@@ -4,28 +4,13 @@
 // whose shares do not fit its rows × gates. A tanh RNN has no gates: nothing is sent.
 import * as assert from 'node:assert/strict';
 import { runConfig } from '../../src/engine/run/config';
-import { DashboardFeed, FLUSH_MS, type FeedEvent, type FeedSource } from '../../src/extension/panels/dashboardFeed';
-import type { FeedRun, LivePoint } from '../../src/extension/panels/dashboardModel';
+import { DashboardFeed, FLUSH_MS } from '../../src/extension/panels/dashboardFeed';
+import { FakeFeedSource as Session, type MutableRun } from './fakeFeedSource';
+import type { LivePoint } from '../../src/extension/panels/dashboardModel';
 import { saturationView } from '../../src/extension/panels/dashboardSaturation';
 import { parseHostToDashboard, type HostToDashboard } from '../../src/protocol/dashboard';
 
-type MutableRun = { -readonly [K in keyof FeedRun]: FeedRun[K] } & { history: LivePoint[] };
 
-class Session implements FeedSource {
-  readonly runs = new Map<string, MutableRun>();
-  private readonly listeners = new Set<(e: FeedEvent) => void>();
-  get current(): FeedRun | undefined {
-    return [...this.runs.values()].at(-1);
-  }
-  onEvent(l: (e: FeedEvent) => void): { dispose(): void } {
-    this.listeners.add(l);
-    return { dispose: () => this.listeners.delete(l) };
-  }
-  requestSnapshot(): void {}
-  emit(e: FeedEvent): void {
-    for (const l of this.listeners) l(e);
-  }
-}
 
 const point = (step: number, extra: Partial<LivePoint> = {}): LivePoint => ({
   step, loss: 1, lr: 0.01, tokensPerSecond: 100, gradNorm: 1, gradNormAfterClip: 1, clipped: false, groupNorms: [1], ...extra,

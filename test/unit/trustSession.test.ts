@@ -8,26 +8,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readCheckpoint } from '../../src/engine/checkpoint';
-import { Rng } from '../../src/engine/rng';
 import { runConfig, type RunConfig } from '../../src/engine/run/config';
 import { TrainingSession, type SessionEvent } from '../../src/extension/training/session';
 import { FileRunStore, nodeFiles } from '../../src/extension/training/store';
 import { selectionOverrides } from '../../src/extension/selectionDefaults';
 import { until } from './until';
+import { ruleTexts } from './ruleText';
 
 const WORKER = path.resolve(__dirname, '../../src/extension/training/worker.js');
 
-// A rule to learn (the next letter follows the alphabet 60% of the time) and noise to memorise on 400 characters.
-const rng = new Rng(5);
-function ruleText(n: number): string {
-  let p = 0, s = '';
-  for (let i = 0; i < n; i++) {
-    p = rng.next() < 0.6 ? (p + 1) % 8 : Math.floor(rng.next() * 8);
-    s += 'abcdefgh'[p];
-  }
-  return s;
-}
-const TRAIN = ruleText(400), VALID = ruleText(400);
+const { train: TRAIN, valid: VALID } = ruleTexts();
 
 function overfit(over: Partial<RunConfig> = {}): RunConfig {
   return runConfig({
