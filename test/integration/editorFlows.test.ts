@@ -70,6 +70,8 @@ describe('editor flows for every task kind', function () {
     await api.training.store.saveRun({ id, name: 'dates.tsv', config, train: '', valid: '', corpusMessages: [] });
     await api.training.store.saveCheckpoint(id, {
       meta: fs.readFileSync(path.join(dir, 'model', 'seqlab.json'), 'utf8'), model: new Uint8Array(fs.readFileSync(path.join(dir, 'model', 'model.safetensors'))),
+      // `seqlab train` saves the run's training state too (its seqlab.json records the file's checksum).
+      state: new Uint8Array(fs.readFileSync(path.join(dir, 'model', 'training.safetensors'))),
     });
     await api.training.store.flush();
     api.models.clear('seq2seq');

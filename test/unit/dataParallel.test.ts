@@ -72,7 +72,7 @@ const CASES: { name: string; over: Partial<RunConfig>; steps?: number }[] = [
   { name: 'lm, GRU', over: { task: 'lm', cell: 'gru', batch: 6, seqLen: 10 } },
   { name: 'lm, tanh RNN', over: { task: 'lm', cell: 'rnn_tanh', batch: 3, seqLen: 9 } },
   { name: 'seq2seq, no attention', over: { task: 'seq2seq', attention: 'none', batch: 7 } },
-  { name: 'seq2seq, dot attention', over: { task: 'seq2seq', attention: 'dot', batch: 7 } },
+  { name: 'seq2seq, dot attention', over: { task: 'seq2seq', attention: 'dot', bidirectional: false, batch: 7 } },
   { name: 'seq2seq, general attention, GRU', over: { task: 'seq2seq', attention: 'general', cell: 'gru', batch: 6 } },
   { name: 'seq2seq, additive attention, bidirectional encoder', over: { task: 'seq2seq', attention: 'additive', bidirectional: true, batch: 7 } },
   { name: 'seq2seq, location-aware additive attention', over: { task: 'seq2seq', attention: 'additive', attentionLocation: 3, batch: 5 } },

@@ -24,7 +24,7 @@ const KINDS: Case[] = [
   { name: 'lm gru (cosine decay with warm-up over its step budget)', kind: 'lm', config: { cell: 'gru', seqLen: 10, batch: 3, lrSchedule: 'cosine', steps: 40 } },
   { name: 'seq2seq lstm, additive + location-aware', kind: 'seq2seq', config: { cell: 'lstm', attention: 'additive', attentionLocation: 3 } },
   { name: 'seq2seq gru, bidirectional, general', kind: 'seq2seq', config: { cell: 'gru', attention: 'general', bidirectional: true } },
-  { name: 'seq2seq lstm, dot, reversed source, teacher forcing 0.5', kind: 'seq2seq', config: { cell: 'lstm', attention: 'dot', reverseSource: true, teacherForcing: 0.5 } },
+  { name: 'seq2seq lstm, dot, reversed source, teacher forcing 0.5', kind: 'seq2seq', config: { cell: 'lstm', attention: 'dot', bidirectional: false, reverseSource: true, teacherForcing: 0.5 } },
   { name: 'seq2seq gru, no attention', kind: 'seq2seq', config: { cell: 'gru', attention: 'none' } },
   { name: 'classify bidirectional lstm', kind: 'classify', config: { cell: 'lstm', bidirectional: true } },
   { name: 'tag bidirectional gru ×2', kind: 'tag', config: { cell: 'gru', bidirectional: true, layers: 2 } },
