@@ -5,7 +5,7 @@
 // model or the argument that brought the offending value. The Custom flow's questions and answers come from the
 // field table too. Pure (no 'vscode'): newModel.ts runs the UI.
 import {
-  ConfigError, RUN_CONFIG_FIELDS, TASK_KINDS, checkField, configProblem, defaultsFor, fieldSpec, parseRunConfig,
+  ConfigError, RUN_CONFIG_FIELDS, TASK_KINDS, checkField, configProblem, defaultsGiven, fieldSpec, parseRunConfig,
   type RunConfig, type TaskKind,
 } from '../engine/run/config';
 import { EDITOR_THREADS, TRAINING_SECTION, settingId, settingOf, settingsForTask } from './runSettings';
@@ -112,7 +112,8 @@ export function runConfigFor(model: ModelChoice, settings: Partial<RunConfig>, e
   const task = extra.task ?? model.config.task;
   const fromSettings = settingsForTask(settings, task);
   try {
-    return parseRunConfig({ ...defaultsFor(task), threads: EDITOR_THREADS.default, ...fromSettings, ...model.config, ...extra }, 'config');
+    const chosen = { ...fromSettings, ...model.config, ...extra };
+    return parseRunConfig({ ...defaultsGiven(task, chosen), threads: EDITOR_THREADS.default, ...chosen }, 'config');
   } catch (e) {
     if (!(e instanceof ConfigError) || !e.field.startsWith('config.')) throw e;
     const key = e.field.slice('config.'.length) as keyof RunConfig;

@@ -188,6 +188,17 @@ export function defaultsFor(task: TaskKind): Readonly<RunConfig> {
   return TASK_DEFAULT_CONFIGS.get(task)!;
 }
 
+/**
+ * The defaults a run of `task` starts from, given the fields the user `chosen`. Seq2seq's encoder defaults to
+ * bidirectional (test/bench/sweep.ts), but dot attention and a reversed source need a unidirectional one: a user
+ * who chose either and said nothing about the direction gets the direction their choice needs, not a refusal.
+ */
+export function defaultsGiven(task: TaskKind, chosen: Partial<RunConfig>): Readonly<RunConfig> {
+  const d = defaultsFor(task);
+  const needsOneDirection = chosen.attention === 'dot' || chosen.reverseSource === true;
+  return d.bidirectional && chosen.bidirectional === undefined && needsOneDirection ? { ...d, bidirectional: false } : d;
+}
+
 export class ConfigError extends Error {
   /** `field`: where the value came from (`config.lr`, a flag, a setting); `reason`: what is wrong with it. */
   constructor(readonly field: string, readonly reason: string) {
@@ -250,7 +261,7 @@ export function parseRunConfig(v: unknown, where = 'config'): RunConfig {
 /** The task's defaults, then `overrides` (each checked); the relations between fields are checked on the result. */
 export function runConfig(overrides: Partial<RunConfig> = {}, where = 'config'): RunConfig {
   const task = TASK_KINDS.includes(overrides.task as TaskKind) ? overrides.task! : DEFAULT_RUN_CONFIG.task;
-  return parseRunConfig({ ...defaultsFor(task), ...overrides }, where);
+  return parseRunConfig({ ...defaultsGiven(task, overrides), ...overrides }, where);
 }
 
 /**
