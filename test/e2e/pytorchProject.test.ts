@@ -69,7 +69,7 @@ describe('export a training project to PyTorch and load its checkpoint back (e2e
     await runCommand(page, 'SeqLab: Export Training Project for PyTorch…');
     // Several runs in this workbench: the quick pick lists the newest first.
     const pick = page.locator('.quick-input-widget', { hasText: 'which run?' });
-    if (await pick.isVisible({ timeout: 3000 }).catch(() => false)) await page.keyboard.press('Enter');
+    if (await pick.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false)) await page.keyboard.press('Enter');
     await answerPathDialog(page, project);
     await waitFor('the project files', () => fs.existsSync(path.join(project, 'README.md')) && fs.existsSync(path.join(project, 'checkpoint', 'seqlab.json')), 60_000);
     const exportedAt = (JSON.parse(fs.readFileSync(path.join(project, 'config.json'), 'utf8')) as { exportedAtStep: number }).exportedAtStep;
