@@ -46,6 +46,22 @@ describe('train on a selection (e2e, real workbench)', function () {
   this.timeout(240_000);
   let frame: FrameLocator;
   let stoppedPoints = 0;
+  // Train on Selection stops early by default (issue #14); these tests need a run that trains until Stop, so the
+  // workspace settings (applied at once) turn early stopping off for them and are put back afterwards.
+  let savedSettings: string | null = null;
+  const settingsFile = (folder: string): string => path.join(folder, '.vscode', 'settings.json');
+  before(async () => {
+    const file = settingsFile((await workbench()).server.folder);
+    savedSettings = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null;
+    const values = savedSettings ? JSON.parse(savedSettings) as Record<string, unknown> : {};
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify({ ...values, 'seqlab.training.earlyStopping': false }, null, 1));
+  });
+  after(async () => {
+    const file = settingsFile((await workbench()).server.folder);
+    if (savedSettings === null) fs.rmSync(file, { force: true });
+    else fs.writeFileSync(file, savedSettings);
+  });
 
   it('trains from the palette; the loss chart gains points and the gradient-norm chart is not empty', async () => {
     const wb = await workbench();
