@@ -7,11 +7,12 @@
 // Only lm and seq2seq have the inference-only `--format pytorch` export, and neither has a merge: the forward of
 // these models is checked here through the losses of the steps.
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RunConfig, TaskKind } from '../../src/engine/run/config';
-import { compareArrays, compareParams, latestCheckpoint, makeRun, torchMissing, trainPy, writeProject } from './pytorch/project';
+import { compareArrays, compareParams, jsonLines, latestCheckpoint, makeRun, torchMissing, trainPy, writeProject } from './pytorch/project';
 
 const BEFORE = 3, AFTER = 3;
 const CASES: { kind: TaskKind; cell: RunConfig['cell'] }[] = [{ kind: 'classify', cell: 'lstm' }, { kind: 'tag', cell: 'gru' }];
@@ -67,4 +68,24 @@ describe('PyTorch training project: non-concat bidirectional merges (real torch 
         assert.ok(params.ok, `parameters beyond tolerance: ${params.worst}`);
       });
     }
+
+  it('weighted merge under torchrun with 2 processes (DDP over the shared per-layer parameters): its first step equals the 1-process step', function () {
+    if (spawnSync('torchrun', ['--help'], { encoding: 'utf8' }).status !== 0) this.skip();
+    const run = makeRun('classify', { cell: 'gru', layers: 2, bidirectional: true, merge: 'weighted', optimizer: 'adam', lr: 0.05 });
+    for (let i = 0; i < BEFORE; i++) run.trainStep();
+    const dir = path.join(tmp, 'ddp');
+    writeProject(run, dir);
+    const one = trainPy(dir, ['--steps', '1', '--out', path.join(dir, 'one')]);
+    // Debian's torchrun needs --redirects/--tee (see pytorchProjectScale.test.ts)
+    const r = spawnSync('torchrun', ['--standalone', '--nproc_per_node=2', '--redirects', '2', '--tee', '2', path.join(dir, 'train.py'), '--cpu', '--steps', '1', '--out', path.join(dir, 'two')],
+      { encoding: 'utf8', timeout: 240_000 });
+    if (r.status !== 0) assert.fail(`torchrun failed (${r.status ?? r.signal}):\n${r.stderr}\n${r.stdout}`);
+    const two = jsonLines(r.stdout).filter((l) => l.event === undefined);
+    assert.equal(two[0].step, BEFORE + 1);
+    const d = compareArrays([one[0].loss, one[0].grad_norm], [two[0].loss, two[0].grad_norm], 'loss, grad norm');
+    const p1 = latestCheckpoint(path.join(dir, 'one')).ck, p2 = latestCheckpoint(path.join(dir, 'two')).ck;
+    for (const [name, w] of p1.weights) compareArrays(w, p2.weights.get(name)!, name, d);
+    report.push(`classify gru ×2 weighted, 1 vs 2 processes at step ${BEFORE + 1}: max ${d.maxDiff.toExponential(2)}`);
+    assert.ok(d.ok, `1 and 2 processes differ: ${d.worst}`);
+  });
 });
