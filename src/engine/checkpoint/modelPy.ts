@@ -1,7 +1,9 @@
 // The `model.py` written next to an exported model.safetensors: plain torch.nn modules (Embedding, LSTM /
 // GRU / RNN with batch_first=True, Linear) whose state_dict names are exactly SeqLab's parameter names, so
 // `load_state_dict(strict=True)` takes the weights with no renaming or transposes, and the forward pass is
-// SeqLab's. It parses safetensors itself (8-byte little-endian header length, JSON header, raw F32 data:
+// SeqLab's. A bidirectional stack merged by sum / mean / weighted (not torch's concat) is MergedRNN: one
+// single-layer bidirectional torch module per layer, the merge applied in Python after each layer, under the
+// multi-layer names SeqLab uses (rnn.weight_ih_l1_reverse, rnn.merge_weight_l1). It parses safetensors itself (8-byte little-endian header length, JSON header, raw F32 data:
 // struct + json + torch.frombuffer), because Debian's python3-torch ships without the `safetensors` package.
 // It also writes safetensors (save_safetensors), so weights trained in PyTorch come back with `seqlab import`.
 import type { Architecture } from './architecture';
@@ -9,30 +11,21 @@ import { ArchitectureError } from './architecture';
 import { BUILD_PY, TASK_MODULES_PY } from './modelPyTasks';
 
 /**
- * Throws ArchitectureError when the architecture has no torch.nn equivalent here: model.py holds the language
- * model and seq2seq modules only, and nn.LSTM concatenates directions (non-concat bidirectional merges).
+ * Throws ArchitectureError when the architecture has no torch.nn equivalent here: model.py's inference export
+ * holds the language model and seq2seq modules only. Every bidirectional merge exports (MergedRNN in model.py).
  */
 export function checkExportable(arch: Architecture): void {
   if (arch.kind === 'seq2seq') return;
   if (arch.kind !== 'lm') throw new ArchitectureError(`a ${arch.kind} model has no PyTorch export; it covers lm and seq2seq models`);
-  const r = arch.config.rnn;
-  if (r.bidirectional && r.merge !== 'concat') {
-    throw new ArchitectureError(`a bidirectional '${r.merge}' merge has no torch.nn equivalent (nn.LSTM concatenates directions); only 'concat' exports to PyTorch`);
-  }
 }
 
 /**
- * Throws ArchitectureError when a training project cannot be exported: model.py builds every task kind, but
- * torch.nn's recurrent layers concatenate a bidirectional layer's directions, and a one-to-many project trains
- * the label-conditioned model (a vector-conditioned one has no task to train it).
+ * Throws ArchitectureError when a training project cannot be exported: model.py builds every task kind and
+ * every bidirectional merge, but a one-to-many project trains the label-conditioned model (a vector-conditioned
+ * one has no task to train it).
  */
 export function checkProjectExportable(arch: Architecture): void {
   if (arch.kind === 'one-to-many' && arch.config.condition.kind !== 'label') throw new ArchitectureError('a vector-conditioned one-to-many model has no training task to export');
-  if (arch.kind === 'seq2seq' || arch.kind === 'one-to-many') return;
-  const r = arch.config.rnn;
-  if (r.bidirectional && r.merge !== 'concat') {
-    throw new ArchitectureError(`a bidirectional '${r.merge}' merge has no torch.nn equivalent (nn.LSTM concatenates directions); only 'concat' exports to PyTorch`);
-  }
 }
 
 export function modelPy(): string {
@@ -108,24 +101,21 @@ def save_safetensors(tensors, path, metadata=None):
 
 
 class SeqLabLM(nn.Module):
-    """tokens (B, T) -> embedding (B, T, E) -> recurrent stack (B, T, D*H) -> head -> logits (B, T, V)."""
+    """tokens (B, T) -> embedding (B, T, E) -> recurrent stack (B, T, O) -> head -> logits (B, T, V)."""
 
-    def __init__(self, vocab_size, embedding_size, cell, hidden_size, num_layers, bidirectional=False, dropout=0.0):
+    def __init__(self, vocab_size, embedding_size, cell, hidden_size, num_layers, bidirectional=False, dropout=0.0, merge="concat"):
         super().__init__()
-        self.embedding = nn.Embedding(vocab_size, embedding_size)
-        kw = dict(num_layers=num_layers, batch_first=True, bidirectional=bidirectional, dropout=dropout)
-        if cell == "lstm":
-            self.rnn = nn.LSTM(embedding_size, hidden_size, **kw)
-        elif cell == "gru":
-            self.rnn = nn.GRU(embedding_size, hidden_size, **kw)
-        elif cell in ("rnn_tanh", "rnn_relu"):
-            self.rnn = nn.RNN(embedding_size, hidden_size, nonlinearity=cell[4:], **kw)
-        else:
+        if cell not in ("lstm", "gru", "rnn_tanh", "rnn_relu"):
             raise ValueError(f"unknown cell {cell}")
-        self.head = nn.Linear(hidden_size * (2 if bidirectional else 1), vocab_size)
+        self.embedding = nn.Embedding(vocab_size, embedding_size)
+        self.rnn = _stack(cell, embedding_size, hidden_size, num_layers, bidirectional, dropout, merge)
+        self.head = nn.Linear(hidden_size * (2 if bidirectional and merge == "concat" else 1), vocab_size)
 
     def forward(self, tokens, state=None):
-        out, state = self.rnn(self.embedding(tokens), state)
+        if isinstance(self.rnn, MergedRNN):
+            out, state = self.rnn(self.embedding(tokens), None, state)
+        else:
+            out, state = self.rnn(self.embedding(tokens), state)
         return self.head(out), state
 
 
@@ -136,6 +126,80 @@ def _rnn(cell, input_size, hidden_size, num_layers, bidirectional=False, dropout
     if cell == "gru":
         return nn.GRU(input_size, hidden_size, **kw)
     return nn.RNN(input_size, hidden_size, nonlinearity=cell[4:], **kw)
+
+
+def merge_directions(merge, alpha, hf, hb):
+    """SeqLab's merge of a bidirectional layer's directions (engine/layers/merge.ts): concat [h_f; h_b],
+    sum h_f + h_b, mean (h_f + h_b) / 2, weighted alpha[0] h_f + alpha[1] h_b (alpha used as is, no softmax)."""
+    if merge == "concat":
+        return torch.cat([hf, hb], dim=-1)
+    if merge == "sum":
+        return hf + hb
+    if merge == "mean":
+        return 0.5 * hf + 0.5 * hb
+    if merge == "weighted":
+        return alpha[0] * hf + alpha[1] * hb
+    raise ValueError(f"unknown merge {merge}")
+
+
+class MergedRNN(nn.Module):
+    """A bidirectional stack whose directions SeqLab merges by sum, mean or learned weights after EVERY layer
+    (engine/layers/recurrent.ts): one single-layer bidirectional nn.LSTM / GRU / RNN per layer, the merge in
+    Python, and the next layer reads the merged (B, T, H) output (dropout between layers as torch's).
+
+    The state_dict keys are those of one multi-layer nn.LSTM (weight_ih_l1_reverse, ...) plus merge_weight_l{k}
+    (2,) per layer for 'weighted', i.e. SeqLab's names: the per-layer modules are kept in a plain list and their
+    own Parameters are registered here under the stack's names (the same tensors, so load_state_dict, the
+    optimizer and DDP all update what the layers compute with).
+    forward(x (B, T, I), lengths (B) or None, state None | h0 | (h0, c0) of (2L, B, H)) -> (out (B, T, H), state).
+    With lengths, each layer runs packed (the reverse direction starts at the row's last token) and padded steps
+    output zeros, as SeqLab's masks do."""
+
+    def __init__(self, cell, input_size, hidden_size, num_layers, merge, dropout=0.0):
+        super().__init__()
+        self.cell, self.H, self.merge, self.dropout = cell, hidden_size, merge, dropout
+        layers = []
+        for k in range(num_layers):
+            layer = _rnn(cell, input_size if k == 0 else hidden_size, hidden_size, 1, True)
+            for name in layer._flat_weights_names:
+                self.register_parameter(name.replace("_l0", f"_l{k}"), getattr(layer, name))
+            if merge == "weighted":
+                self.register_parameter(f"merge_weight_l{k}", nn.Parameter(torch.full((2,), 0.5)))
+            layers.append(layer)
+        self.layers_ = layers
+
+    def alpha(self, k):
+        return getattr(self, f"merge_weight_l{k}") if self.merge == "weighted" else None
+
+    def forward(self, x, lengths=None, state=None):
+        T, L = x.shape[1], len(self.layers_)
+        lstm = self.cell == "lstm"
+        hs, cs, out = [], [], x
+        for k, layer in enumerate(self.layers_):
+            s = None
+            if state is not None:
+                s = tuple(t[2 * k:2 * k + 2] for t in state) if lstm else state[2 * k:2 * k + 2]
+            if lengths is not None:
+                packed = nn.utils.rnn.pack_padded_sequence(out, lengths.cpu(), batch_first=True, enforce_sorted=False)
+                y, sN = layer(packed, s)
+                y, _ = nn.utils.rnn.pad_packed_sequence(y, batch_first=True, total_length=T)
+            else:
+                y, sN = layer(out, s)
+            out = merge_directions(self.merge, self.alpha(k), y[..., :self.H], y[..., self.H:])
+            if self.dropout > 0 and k < L - 1:
+                out = nn.functional.dropout(out, self.dropout, self.training)
+            hs.append(sN[0] if lstm else sN)
+            if lstm:
+                cs.append(sN[1])
+        h = torch.cat(hs, dim=0)
+        return out, ((h, torch.cat(cs, dim=0)) if lstm else h)
+
+
+def _stack(cell, input_size, hidden_size, num_layers, bidirectional=False, dropout=0.0, merge="concat"):
+    """torch.nn's own stack when it computes SeqLab's (unidirectional, or concat); MergedRNN otherwise."""
+    if bidirectional and merge != "concat":
+        return MergedRNN(cell, input_size, hidden_size, num_layers, merge, dropout)
+    return _rnn(cell, input_size, hidden_size, num_layers, bidirectional, dropout)
 
 
 class Attention(nn.Module):

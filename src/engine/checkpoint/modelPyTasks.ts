@@ -5,7 +5,8 @@
 //   tag          engine/tagger.ts: embedding → rnn (packed, so the reverse direction skips the padding) → head per step
 //   one-to-many  engine/oneToMany.ts: condition(label) → h0 = tanh(init_h(c)).view(B, L, H).transpose(0, 1)
 //                [c0 likewise from init_c for the LSTM] → rnn over [BOS, y…] from (h0, c0) → head
-// nn.LSTM / GRU / RNN concatenate a bidirectional layer's directions, so only the 'concat' merge exists here.
+// A bidirectional sum / mean / weighted merge (not torch's concat) builds model.py's MergedRNN (_stack), and the
+// classifier merges its top layer's final states the same way (merge_directions, as engine/classifier.ts does).
 
 /** Python source inserted into model.py before its build(); uses model.py's `_rnn`, `torch` and `nn`. */
 export const TASK_MODULES_PY = String.raw`
@@ -17,14 +18,22 @@ class SeqLabClassifier(nn.Module):
         r = c["rnn"]
         self.D = 2 if r.get("bidirectional") else 1
         self.embedding = nn.Embedding(c["vocabSize"], c["embeddingSize"])
-        self.rnn = _rnn(r["cell"], c["embeddingSize"], r["hiddenSize"], r["numLayers"], r.get("bidirectional", False), r.get("dropout", 0.0))
-        self.head = nn.Linear(r["hiddenSize"] * self.D, c["numClasses"])
+        self.merge = r.get("merge", "concat") if self.D == 2 else "concat"
+        self.rnn = _stack(r["cell"], c["embeddingSize"], r["hiddenSize"], r["numLayers"], r.get("bidirectional", False), r.get("dropout", 0.0), self.merge)
+        self.head = nn.Linear(r["hiddenSize"] * (self.D if self.merge == "concat" else 1), c["numClasses"])
 
     def forward(self, tokens, lengths):
-        packed = nn.utils.rnn.pack_padded_sequence(self.embedding(tokens), lengths.cpu(), batch_first=True, enforce_sorted=False)
-        _, state = self.rnn(packed)
+        if isinstance(self.rnn, MergedRNN):
+            _, state = self.rnn(self.embedding(tokens), lengths)
+        else:
+            packed = nn.utils.rnn.pack_padded_sequence(self.embedding(tokens), lengths.cpu(), batch_first=True, enforce_sorted=False)
+            _, state = self.rnn(packed)
         h = state[0] if isinstance(state, tuple) else state  # (L*D, B, H), rows in the input's order
-        return self.head(torch.cat([h[-self.D + d] for d in range(self.D)], dim=-1)), None
+        if self.D == 1:
+            return self.head(h[-1]), None
+        # the top layer's final states, merged as the stack merges its outputs (with its merge_weight_l{L-1})
+        alpha = self.rnn.alpha(len(self.rnn.layers_) - 1) if isinstance(self.rnn, MergedRNN) else None
+        return self.head(merge_directions(self.merge, alpha, h[-2], h[-1])), None
 
 
 class SeqLabTagger(nn.Module):
@@ -34,12 +43,16 @@ class SeqLabTagger(nn.Module):
         super().__init__()
         r = c["rnn"]
         D = 2 if r.get("bidirectional") else 1
+        merge = r.get("merge", "concat") if D == 2 else "concat"
         self.embedding = nn.Embedding(c["vocabSize"], c["embeddingSize"])
-        self.rnn = _rnn(r["cell"], c["embeddingSize"], r["hiddenSize"], r["numLayers"], r.get("bidirectional", False), r.get("dropout", 0.0))
-        self.head = nn.Linear(r["hiddenSize"] * D, c["numTags"])
+        self.rnn = _stack(r["cell"], c["embeddingSize"], r["hiddenSize"], r["numLayers"], r.get("bidirectional", False), r.get("dropout", 0.0), merge)
+        self.head = nn.Linear(r["hiddenSize"] * (D if merge == "concat" else 1), c["numTags"])
 
     def forward(self, tokens, lengths):
         T = tokens.shape[1]
+        if isinstance(self.rnn, MergedRNN):
+            out, _ = self.rnn(self.embedding(tokens), lengths)
+            return self.head(out), None
         packed = nn.utils.rnn.pack_padded_sequence(self.embedding(tokens), lengths.cpu(), batch_first=True, enforce_sorted=False)
         out, _ = self.rnn(packed)
         out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=T)
@@ -83,8 +96,6 @@ def build(architecture):
     """A fresh module for seqlab.json's "architecture" object (lm, seq2seq, classify, tag, one-to-many)."""
     kind, c = architecture["kind"], architecture["config"]
     r = c.get("rnn", {})
-    if r.get("bidirectional") and r.get("merge", "concat") != "concat":
-        raise ValueError("only the 'concat' bidirectional merge exists in torch.nn")
     if kind == "seq2seq":
         return SeqLabSeq2Seq(c)
     if kind == "classify":
@@ -96,5 +107,5 @@ def build(architecture):
     if kind != "lm":
         raise ValueError(f"this model.py builds lm, seq2seq, classify, tag and one-to-many models, not {kind}")
     return SeqLabLM(c["vocabSize"], c["embeddingSize"], r["cell"], r["hiddenSize"], r["numLayers"],
-                    r.get("bidirectional", False), r.get("dropout", 0.0))
+                    r.get("bidirectional", False), r.get("dropout", 0.0), r.get("merge", "concat"))
 `;

@@ -46,7 +46,7 @@ export interface ProjectOptions {
 
 /**
  * File path (with '/' separators) → contents of the project that continues `run` from its current step.
- * Throws ArchitectureError for a model torch.nn cannot express (a non-concat bidirectional merge).
+ * Throws ArchitectureError for a model the project cannot train (a vector-conditioned one-to-many).
  */
 export function pytorchProjectFiles(run: TrainingRun, opts: ProjectOptions = {}): Record<string, string | Uint8Array> {
   checkProjectExportable(run.task.architecture);
