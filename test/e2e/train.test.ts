@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { workbench } from '../harness/e2eContext';
+import { openWorkbench, type Workbench } from '../harness/workbench';
 import { editorTab, quickPickRow, runCommand, setColorTheme, statusBarItem, waitForWorkbench, webviewFrame } from '../harness/ui';
 import { dashboardData, pointsOf } from './dashboardData';
 
@@ -46,21 +46,16 @@ describe('train on a selection (e2e, real workbench)', function () {
   this.timeout(240_000);
   let frame: FrameLocator;
   let stoppedPoints = 0;
-  // Train on Selection stops early by default (issue #14); these tests need a run that trains until Stop, so the
-  // workspace settings (applied at once) turn early stopping off for them and are put back afterwards.
-  let savedSettings: string | null = null;
-  const settingsFile = (folder: string): string => path.join(folder, '.vscode', 'settings.json');
+  // Train on Selection stops early by default (issue #14); these tests need a run that trains until Stop. Their own
+  // workbench starts with early stopping off (settings given at start are in force at once) and with none of
+  // the models and runs earlier test files left in the shared one.
+  let own: Workbench | null = null;
+  const workbench = async (): Promise<Workbench> => own!;
   before(async () => {
-    const file = settingsFile((await workbench()).server.folder);
-    savedSettings = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null;
-    const values = savedSettings ? JSON.parse(savedSettings) as Record<string, unknown> : {};
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify({ ...values, 'seqlab.training.earlyStopping': false }, null, 1));
+    own = await openWorkbench({ settings: { 'seqlab.training.earlyStopping': false } });
   });
   after(async () => {
-    const file = settingsFile((await workbench()).server.folder);
-    if (savedSettings === null) fs.rmSync(file, { force: true });
-    else fs.writeFileSync(file, savedSettings);
+    await own?.stop();
   });
 
   it('trains from the palette; the loss chart gains points and the gradient-norm chart is not empty', async () => {
