@@ -6,11 +6,20 @@
 import { crossEntropyBackward, crossEntropyForward, reductionScale, type Reduction } from './loss';
 import { embeddingBackward, embeddingForward } from './ops/embedding';
 import { linearBackward, linearForward } from './ops/linear';
+import { matmulNT } from './ops/matmul';
 import { ParamLayout, type Params } from './params';
 import { RecurrentStack, type RecurrentConfig, type RecurrentForwardOptions } from './layers/recurrent';
 import type { Rng } from './rng';
 import type { FloatArrayCtor, Floats } from './tensor';
 import type { NamedActivation } from './sentinel';
+
+/**
+ * Which positions a forward computes logits for. Training and scoring need every position ('all'); reading a
+ * prompt or a context needs only the distribution after its last token ('last', position T − 1 of each row) or
+ * none at all ('none': a chunk of a longer prompt). The head is (V × O) per position: on a 64-character context
+ * of W1's model it was a quarter of a suggestion's products.
+ */
+export type LogitRows = 'all' | 'last' | 'none';
 
 export interface LmConfig {
   vocabSize: number;
@@ -34,6 +43,8 @@ export class LanguageModel {
   private dLogits!: Floats; // (B, T, V)
   private dRnnOut!: Floats; // (B, T, O)
   private readonly counted = new Int32Array(1);
+  /** What the last forward's logits hold: a loss needs all of them. */
+  private logitRows: LogitRows = 'all';
   /** Reused result of loss() / lossAndBackward(), so a training step allocates nothing. */
   private readonly lossResult = { loss: 0, count: 0 };
   private wEmb!: Floats;
@@ -103,14 +114,32 @@ export class LanguageModel {
     return [{ name: 'embedding output', values: this.emb.subarray(0, n * this.E) }, ...this.rnn.activations(), { name: 'logits', values: this.logits.subarray(0, n * this.V) }];
   }
 
-  /** Forward over tokens (B, T); logits land in this.logits, final states in this.rnn.hN / cN. */
-  forward(tokens: Int32Array, B: number, T: number, opts: RecurrentForwardOptions = {}): Floats {
+  /**
+   * Forward over tokens (B, T); logits land in this.logits (B, T, V) at the positions `rows` asks for (others
+   * keep stale values), final states in this.rnn.hN / cN.
+   */
+  forward(tokens: Int32Array, B: number, T: number, opts: RecurrentForwardOptions = {}, rows: LogitRows = 'all'): Floats {
     this.ensure(B, T);
     this.tokens = tokens;
+    this.logitRows = rows;
     embeddingForward(this.emb, this.wEmb, tokens, B * T, this.E, this.V);
     this.rnn.forward(this.emb, B, T, opts);
-    linearForward(this.logits, this.rnn.output, this.wHead, this.bHead, B * T, this.rnn.outputSize, this.V);
+    const O = this.rnn.outputSize, V = this.V;
+    if (rows === 'all' || (rows === 'last' && T === 1)) linearForward(this.logits, this.rnn.output, this.wHead, this.bHead, B * T, O, V);
+    else if (rows === 'last') {
+      // Row by row at offsets (no views: nothing allocated per call), the same product and bias as linearForward.
+      const z = this.logits, bias = this.bHead;
+      for (let b = 0; b < B; b++) {
+        const r = b * T + T - 1;
+        matmulNT(z, r * V, this.rnn.output, r * O, this.wHead, 0, 1, O, V, false);
+        for (let v = 0; v < V; v++) z[r * V + v] += bias[v];
+      }
+    }
     return this.logits;
+  }
+
+  private needAllLogits(): void {
+    if (this.logitRows !== 'all') throw new Error(`a loss needs the logits of every position; the last forward computed '${this.logitRows}'`);
   }
 
   /**
@@ -118,6 +147,7 @@ export class LanguageModel {
    * its backward into the parameter gradients (accumulated: call params.zeroGrad() first). Returns the loss.
    */
   lossAndBackward(targets: Int32Array, reduction: Reduction, ignoreIndex = -1): { loss: number; count: number } {
+    this.needAllLogits();
     const { B, T, V } = this;
     const N = B * T;
     const total = crossEntropyForward(this.probs, this.logits, targets, N, V, ignoreIndex, this.counted);
@@ -133,6 +163,7 @@ export class LanguageModel {
 
   /** Cross-entropy of the last forward without a backward pass (evaluation). */
   loss(targets: Int32Array, reduction: Reduction, ignoreIndex = -1): { loss: number; count: number } {
+    this.needAllLogits();
     const N = this.B * this.T;
     const total = crossEntropyForward(this.probs, this.logits, targets, N, this.V, ignoreIndex, this.counted);
     const count = this.counted[0];

@@ -38,9 +38,10 @@ export function feedPrompt(
     const T = Math.min(C, to - s);
     for (let i = 0; i < T; i++) buf[i] = tokens[s + i];
     const x = T === C ? buf : buf.subarray(0, T);
-    lm.forward(x, 1, T, { h0: state.h, c0: state.cellState ? state.c : null });
+    const last = s + T === to;
+    lm.forward(x, 1, T, { h0: state.h, c0: state.cellState ? state.c : null }, lastLogits && last ? 'last' : 'none');
     state.update(lm.rnn.hN.subarray(0, LH), state.cellState ? lm.rnn.cN.subarray(0, LH) : null);
-    if (lastLogits && s + T === to) lastLogits.set(lm.logits.subarray((T - 1) * V, T * V));
+    if (lastLogits && last) lastLogits.set(lm.logits.subarray((T - 1) * V, T * V));
   }
 }
 

@@ -11,7 +11,43 @@ export function nt(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc: i3
   // Tall A: the packed outer-product form (B transposed into panels) keeps B in L1 for many rows of A, where
   // the dot form below re-streams all of A from L2 for every 4 rows of B.
   if (M >= NT_OUTER_MIN_M) outer(c, a, b, M, K, N, (<usize>K) << 2, 4, 4, (<usize>K) << 2, acc);
+  else if (M == 1) ntRow(c, a, b, K, N, acc);
   else ntDot(c, a, b, M, K, N, acc);
+}
+
+// One row of A (a matrix-vector product: every step of a batch-1 suggestion or generation). The dot form's
+// single-row block keeps 4 accumulators, so each f32x4.add waits on the previous one of its chain (latency,
+// not throughput, bound); 8 rows of B in flight give the adds twice the independent work per loaded x.
+function ntRow(c: usize, a: usize, b: usize, K: i32, N: i32, acc: i32): void {
+  const K4 = K & ~3;
+  const rowK = (<usize>K) << 2;
+  let n = 0;
+  for (; n + 8 <= N; n += 8) {
+    const b0 = b + <usize>n * rowK;
+    const b1 = b0 + rowK, b2 = b1 + rowK, b3 = b2 + rowK, b4 = b3 + rowK, b5 = b4 + rowK, b6 = b5 + rowK, b7 = b6 + rowK;
+    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+    for (let k: usize = 0; k < <usize>K4 << 2; k += 16) {
+      const x = v128.load(a + k);
+      s0 = f32x4.add(s0, f32x4.mul(x, v128.load(b0 + k)));
+      s1 = f32x4.add(s1, f32x4.mul(x, v128.load(b1 + k)));
+      s2 = f32x4.add(s2, f32x4.mul(x, v128.load(b2 + k)));
+      s3 = f32x4.add(s3, f32x4.mul(x, v128.load(b3 + k)));
+      s4 = f32x4.add(s4, f32x4.mul(x, v128.load(b4 + k)));
+      s5 = f32x4.add(s5, f32x4.mul(x, v128.load(b5 + k)));
+      s6 = f32x4.add(s6, f32x4.mul(x, v128.load(b6 + k)));
+      s7 = f32x4.add(s7, f32x4.mul(x, v128.load(b7 + k)));
+    }
+    let r0 = hsum4(s0, s1, s2, s3), r1 = hsum4(s4, s5, s6, s7);
+    if (K4 < K) {
+      r0 = f32x4.add(r0, tail4(a, b0, b1, b2, b3, K4, K));
+      r1 = f32x4.add(r1, tail4(a, b4, b5, b6, b7, K4, K));
+    }
+    const c0 = c + ((<usize>n) << 2);
+    if (acc) { r0 = f32x4.add(r0, v128.load(c0)); r1 = f32x4.add(r1, v128.load(c0 + 16)); }
+    v128.store(c0, r0); v128.store(c0 + 16, r1);
+  }
+  // The last N % 8 rows of B: the dot form's blocks of 4, then single dot products.
+  if (n < N) ntDot(c + ((<usize>n) << 2), a, b + <usize>n * rowK, 1, K, N - n, acc);
 }
 
 // Rows of A from which NT uses the packed outer form (measured on the W6 shapes: see test/bench).

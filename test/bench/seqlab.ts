@@ -152,7 +152,7 @@ function greedyCompleter(model: LanguageModel, ids: Int32Array): Completer {
   return {
     suggest(context, stopChar, maxLen) {
       const ctx = context.map((id) => ids[id]), stopId = ids[stopChar];
-      model.forward(ctx, 1, ctx.length);
+      model.forward(ctx, 1, ctx.length, {}, 'last'); // the head on the last position only: its logits are all a context needs
       let next = argmaxLast(context.length);
       const out: number[] = [];
       while (next !== stopId && out.length < maxLen) {

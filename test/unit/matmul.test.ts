@@ -63,6 +63,8 @@ const SHAPES: Array<[number, number, number]> = [
   // Packed panels (wasm/matmul.ts outer): NT's tall-A path (M >= 64), several KC = 256 chunks of K, and
   // leftover rows (M % 4) and columns (N % 8).
   [67, 300, 21], [64, 513, 9], [130, 40, 16],
+  // One row of A (NT's matrix-vector path, ntRow): blocks of 8 rows of B, with K % 4 and N % 8 leftovers.
+  [1, 128, 512], [1, 131, 21], [1, 32, 117], [1, 260, 15],
 ];
 
 function sweep(label: string, alloc: Alloc, f64 = false): void {

@@ -43,7 +43,7 @@ export function neuronStates(lm: LanguageModel, tokens: ArrayLike<number>, chunk
   for (let s = 0; s < T; s += C) {
     const n = Math.min(C, T - s);
     for (let i = 0; i < n; i++) buf[i] = tokens[s + i];
-    lm.forward(n === C ? buf : buf.subarray(0, n), 1, n, { h0: state.h, c0: cellState ? state.c : null });
+    lm.forward(n === C ? buf : buf.subarray(0, n), 1, n, { h0: state.h, c0: cellState ? state.c : null }, 'none');
     for (let l = 0; l < L; l++) {
       const dir = rnn.direction(l, 0);
       for (let t = 0; t < n; t++) {

@@ -9,8 +9,9 @@ export function temperedLm(lm: LanguageModel, tau: number): LanguageModel {
   if (tau === 1) return lm;
   const view = Object.create(lm) as LanguageModel;
   let buf = new Float32Array(0);
-  view.forward = (tokens, B, T, opts) => {
-    const z = lm.forward(tokens, B, T, opts);
+  view.forward = (tokens, B, T, opts, rows) => {
+    // Stale positions ('last', 'none') are divided too: cheaper than finding them, and never read.
+    const z = lm.forward(tokens, B, T, opts, rows);
     if (buf.length < z.length) buf = new Float32Array(z.length);
     for (let i = 0; i < z.length; i++) buf[i] = z[i] / tau;
     view.logits = buf.subarray(0, z.length);
