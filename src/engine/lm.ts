@@ -6,6 +6,7 @@
 import { crossEntropyBackward, crossEntropyForward, reductionScale, type Reduction } from './loss';
 import { embeddingBackward, embeddingForward } from './ops/embedding';
 import { linearBackward, linearForward } from './ops/linear';
+import { addBiasRows } from './ops/bias';
 import { matmulNT } from './ops/matmul';
 import { ParamLayout, type Params } from './params';
 import { RecurrentStack, type RecurrentConfig, type RecurrentForwardOptions } from './layers/recurrent';
@@ -128,11 +129,10 @@ export class LanguageModel {
     if (rows === 'all' || (rows === 'last' && T === 1)) linearForward(this.logits, this.rnn.output, this.wHead, this.bHead, B * T, O, V);
     else if (rows === 'last') {
       // Row by row at offsets (no views: nothing allocated per call), the same product and bias as linearForward.
-      const z = this.logits, bias = this.bHead;
       for (let b = 0; b < B; b++) {
         const r = b * T + T - 1;
-        matmulNT(z, r * V, this.rnn.output, r * O, this.wHead, 0, 1, O, V, false);
-        for (let v = 0; v < V; v++) z[r * V + v] += bias[v];
+        matmulNT(this.logits, r * V, this.rnn.output, r * O, this.wHead, 0, 1, O, V, false);
+        addBiasRows(this.logits, r * V, this.bHead, 1, V);
       }
     }
     return this.logits;

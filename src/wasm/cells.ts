@@ -73,3 +73,23 @@ export function gruCell(act: usize, h: usize, gx: usize, gh: usize, hp: usize, B
     }
   }
 }
+
+// y(N, C) += b(C) on every row: a bias added per recurrent step (b_hh) and per head row. In TypeScript this
+// was about a microsecond a step for C = 512 (an eighth of a batch-1 suggestion); four lanes at a time it is
+// a few dozen nanoseconds. The same single addition per element as the TypeScript loop, so results are equal.
+export function addRows(y: usize, b: usize, N: i32, C: i32): void {
+  const C4 = C & ~3;
+  const rowC = (<usize>C) << 2;
+  for (let n = 0; n < N; n++) {
+    const r = y + <usize>n * rowC;
+    let c = 0;
+    for (; c < C4; c += 4) {
+      const o = (<usize>c) << 2;
+      v128.store(r + o, f32x4.add(v128.load(r + o), v128.load(b + o)));
+    }
+    for (; c < C; c++) {
+      const o = (<usize>c) << 2;
+      store<f32>(r + o, load<f32>(r + o) + load<f32>(b + o));
+    }
+  }
+}

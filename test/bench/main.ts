@@ -22,6 +22,7 @@ import type { CharLMConfig } from './sides';
 import { uiRows } from './ui';
 import { keystrokesSaved } from './keystrokes';
 import { qualityRows } from './quality';
+import { machineCores } from '../../src/cli/threads';
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
@@ -205,8 +206,13 @@ async function main(): Promise<void> {
     try { memory = JSON.parse(r.stdout) as MemoryReport; } catch { log(`memory probe failed: ${r.stderr}`); }
   }
   if (want('W7')) {
-    await run({ kind: 's2s', id: 'W7', examples: 4000, cfg: { vocab: 0, embed: 32, hidden: 128, attention: 128, S: 0, T: 0, batch: 32, lr: 2e-3, clipNorm: 5, seed: 7 } },
-      'W7 seq2seq+additive attn', 'examples/s', 'higher', main3);
+    // The CLI's run path with its default, every core (`threads: 0`); the tf.layers peers have one path, on one
+    // thread. W7-1t is the same run on one thread (SeqLab only): the like-for-like product comparison.
+    const s2s = { vocab: 0, embed: 32, hidden: 128, attention: 128, S: 0, T: 0, batch: 32, lr: 2e-3, clipNorm: 5, seed: 7 };
+    const row = await run({ kind: 's2s', id: 'W7', examples: 4000, cfg: { ...s2s, threads: machineCores() } },
+      `W7 seq2seq+additive attn (SeqLab on ${machineCores()} threads, the CLI's default)`, 'examples/s', 'higher', main3);
+    row.notes.push(`SeqLab trains on every core (${machineCores()}), as \`seqlab train\` does by default; the peers on their only path (one thread); W7-1t is SeqLab on one thread`);
+    if (want('W7-1t')) await run({ kind: 's2s', id: 'W7-1t', examples: 4000, cfg: { ...s2s, threads: 1 } }, 'W7 seq2seq+additive attn, 1 thread', 'examples/s', 'higher', seqlabOnly);
   }
   if (want('W5')) {
     // Issue 16 (P3): once W5 trains through TrainingRun with time: W5_SECONDS, lrSchedule 'auto' warms up and decays the

@@ -85,14 +85,16 @@ export function createSeqlabSide(variant: SeqlabVariant = 'wasm'): Side {
       // Every pair trains (the validation set is given, so the run holds nothing out); the run's attention is
       // queried by the decoder's previous state (Bahdanau), its own architecture, where the tf.layers peer can
       // only query with the decoder's output h_t: the same products, one step apart.
+      const threads = cfg.threads ?? 1;
       const run = TrainingRun.create(runConfig({
         task: 'seq2seq', cell: 'lstm', bidirectional: false, hidden: cfg.hidden, layers: 1, embedding: cfg.embed, attention: 'additive',
-        batch: cfg.batch, optimizer: 'adam', lr: cfg.lr, clip: cfg.clipNorm, seed: cfg.seed, tokenizer: 'char', seqLen: 64,
-      }), { kind: 'seq2seq', pairs: [...pairs] }, { kind: 'seq2seq', pairs: pairs.slice(0, cfg.batch) });
+        batch: cfg.batch, optimizer: 'adam', lr: cfg.lr, clip: cfg.clipNorm, seed: cfg.seed, tokenizer: 'char', seqLen: 64, threads,
+      }), { kind: 'seq2seq', pairs: [...pairs] }, { kind: 'seq2seq', pairs: pairs.slice(0, cfg.batch) }, null, threads > 1 ? threadHost(threads) : null);
+      if (run.threads !== threads) throw new Error(`the run got ${run.threads} threads, not ${threads}`);
       const heap = heapCtorOf(run.task.params.ctor);
       return {
         step: () => run.trainStep().loss,
-        note: () => `TrainingRun (task seq2seq, Bahdanau query); ${pathNote(heap)}`,
+        note: () => `TrainingRun (task seq2seq, Bahdanau query${threads > 1 ? `, ${threads} threads data-parallel` : ''}); ${pathNote(heap)}`,
       };
     },
     async completer(trainer: LMTrainer): Promise<Completer> {

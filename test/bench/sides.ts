@@ -65,6 +65,8 @@ export interface Seq2SeqBenchConfig {
   lr: number;
   clipNorm: number;
   seed: number;
+  /** SeqLab's training threads (W7: the CLI's default, every core; W7-1t: one); the peers have one path. */
+  threads?: number;
 }
 
 /** One step: src (B,S) padded with 0, srcLen (B), decIn/targets (B,T); mean CE over B·T, clip, Adam. SeqLab's side

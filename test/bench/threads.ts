@@ -1,7 +1,8 @@
 // W1-2t and W2-2t: W1 and W2 trained with two threads (issue 16 item 1). SeqLab only: the tf.layers peers have no
 // data-parallel path. The side is the same `TrainingRun` as W1/W2 (seqlab.ts) with config.threads = 2
-// (engine/parallel); this file gives it the Node host that starts the helper thread on dist/trainThread.js (or
-// out/bench/trainThread.js).
+// (engine/parallel); this file gives it the Node host that starts the helper thread on out/bench/trainThread.js,
+// which `npm run bench` bundles from the same sources as the bench (a stale dist/ is never measured), else on
+// dist/trainThread.js.
 import * as fs from 'fs';
 import * as path from 'path';
 import { nodeThreadHost } from '../../src/cli/threads';

@@ -23,6 +23,8 @@ export interface Kernels {
   /** Pointwise LSTM / GRU steps (wasm/cells.ts). */
   lstmCell(act: number, h: number, c: number, tc: number, gx: number, gh: number, hp: number, cp: number, B: number, H: number): void;
   gruCell(act: number, h: number, gx: number, gh: number, hp: number, B: number, H: number): void;
+  /** y(N, C) += b(C) on every row (wasm/cells.ts). */
+  addRows(y: number, b: number, N: number, C: number): void;
 }
 
 const PAGE = 65536;

@@ -24,7 +24,7 @@ function kernelsOf(arrays: readonly Floats[]): Kernels | null {
 }
 
 /** Steps that ran on the SIMD kernels (for tests to see the fast path ran). */
-export const pointwiseStats = { lstm: 0, gru: 0 };
+export const pointwiseStats = { lstm: 0, gru: 0, addRows: 0 };
 
 /** Byte address of element `off` of a heap view. Module-level: a closure per call would allocate every step. */
 function at(a: Floats, off: number): number {
@@ -82,5 +82,17 @@ export function wasmGruCell(
     for (let j = 0; j < H; j++) h[hOff + b * H + j] = hPrev[hpOff + b * H + j];
     act.fill(0, aOff + b * G, aOff + (b + 1) * G);
   }
+  return true;
+}
+
+const ROWS_ARRAYS: Floats[] = [];
+
+/** y(N, C) at element yOff += b(C) on every row, on the SIMD kernel when both are views of one WasmHeap. */
+export function wasmAddRows(y: Floats, yOff: number, b: Floats, N: number, C: number): boolean {
+  ROWS_ARRAYS[0] = y; ROWS_ARRAYS[1] = b;
+  const k = kernelsOf(ROWS_ARRAYS);
+  if (!k) return false;
+  pointwiseStats.addRows++;
+  k.addRows(at(y, yOff), at(b, 0), N, C);
   return true;
 }

@@ -11,6 +11,7 @@ import { gateCount, hasCellState, type CellKind } from '../cells/cell';
 import { gruBackward, gruForward } from '../cells/gru';
 import { lstmBackward, lstmForward } from '../cells/lstm';
 import { rnnBackward, rnnForward } from '../cells/rnn';
+import { addBiasRows } from '../ops/bias';
 import { matmulNN, matmulNT, matmulTN } from '../ops/matmul';
 import type { Floats, FloatArrayCtor } from '../tensor';
 
@@ -91,13 +92,13 @@ export class Direction {
   forward(x: Floats, xOff: number, B: number, T: number, masks: Uint8Array | null): void {
     const { G, H, w } = this;
     matmulNT(this.gx, 0, x, xOff, w.wIh, 0, B * T, this.inputSize, G, false);
-    addBiasRows(this.gx, w.bIh, B * T, G);
+    addBiasRows(this.gx, 0, w.bIh, B * T, G);
     for (let s = 0; s < T; s++) {
       const t = this.reverse ? T - 1 - s : s;
       const rowOff = t * B * G;
       const prev = this.prevSlot(t) * B * H, out = this.outSlot(t) * B * H;
       matmulNT(this.gh, rowOff, this.hs, prev, w.wHh, 0, B, H, G, false);
-      addBiasRowsAt(this.gh, rowOff, w.bHh, B, G);
+      addBiasRows(this.gh, rowOff, w.bHh, B, G);
       this.stepForward(t, rowOff, prev, out, masks, B);
     }
   }
@@ -176,17 +177,6 @@ export class Direction {
   }
 }
 
-/** y(N, C) += b(C) on every row. */
-export function addBiasRows(y: Floats, b: Floats, N: number, C: number): void {
-  addBiasRowsAt(y, 0, b, N, C);
-}
-
-function addBiasRowsAt(y: Floats, off: number, b: Floats, N: number, C: number): void {
-  for (let n = 0; n < N; n++) {
-    const r = off + n * C;
-    for (let c = 0; c < C; c++) y[r + c] += b[c];
-  }
-}
 
 /** db(C) += Σ_n dy(N, C) — the bias gradient. */
 export function sumRowsInto(db: Floats, dy: Floats, N: number, C: number): void {
