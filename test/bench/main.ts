@@ -288,8 +288,9 @@ async function main(): Promise<void> {
     for (const r of rows) for (const [k, v] of Object.entries(r.missing)) process.stdout.write(`  ${r.id}: ${k} not measured (${v})\n`);
     if (memory) {
       process.stdout.write(`peak memory, ${memory.workload}: resident set grew ${memory.rssGrowthMiB.toFixed(1)} MiB (peak ${memory.rssPeakMiB.toFixed(1)} MiB) over ${memory.steps} steps, ` +
-        `vs ${memory.needMiB.toFixed(1)} MiB needed (params+grads+Adam ${memory.stateMiB.toFixed(1)} MiB for ${memory.params} params, activations ${memory.activationsMiB.toFixed(1)} MiB): ` +
-        `${memory.ratio.toFixed(2)}× (target < 2×); heap reserved ${memory.heapReservedMiB.toFixed(0)} MiB (untouched pages are not resident)\n`);
+        `vs ${memory.needMiB.toFixed(1)} MiB of params+grads+Adam (${memory.stateMiB.toFixed(1)} MiB for ${memory.params} params) and one batch of activations (${memory.activationsMiB.toFixed(1)} MiB): ` +
+        `${memory.ratio.toFixed(2)}× (target < 1× per thread); the run's arena holds ${memory.arenaMiB.toFixed(1)} MiB (growth ${memory.arenaRatio.toFixed(2)}× of it); ` +
+        `heap reserved ${memory.heapReservedMiB.toFixed(0)} MiB (untouched pages are not resident)\n`);
     }
   }
 }
