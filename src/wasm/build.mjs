@@ -9,8 +9,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = join(root, 'src/engine/kernels/kernelsBinary.ts');
+// --debug adds only a name section (the code section is byte-identical without it): V8's CPU profiles then name
+// the kernels (ntRow, lstmCell, …) instead of wasm-function[i] (`npm run bench:profile`).
 export const ASC_FLAGS = ['-O3', '--noAssert', '--runtime', 'stub', '--importMemory', '--initialMemory', '1',
-  '--enable', 'simd', '--use', 'abort=', '--noExportMemory'];
+  '--enable', 'simd', '--use', 'abort=', '--noExportMemory', '--debug'];
 
 let bytes;
 const { error, stderr } = await asc.main([join(root, 'src/wasm/matmul.ts'), join(root, 'src/wasm/cells.ts'), ...ASC_FLAGS, '-o', 'kernels.wasm'], {
