@@ -18,7 +18,8 @@ const PROGRESS_EVERY_MS = 1000;
 /** Rejected worker messages kept for diagnostics (the oldest are dropped). */
 const MAX_REJECTED_KEPT = 100;
 
-export type RunState = 'starting' | 'running' | 'paused' | 'stopping' | 'stopped' | 'crashed' | 'failed' | 'interrupted';
+/** 'imported': trained elsewhere (a PyTorch training project loaded back); it never ran here, so it never stopped here. */
+export type RunState = 'starting' | 'running' | 'paused' | 'stopping' | 'stopped' | 'crashed' | 'failed' | 'interrupted' | 'imported';
 
 export interface RunRecord {
   readonly id: string;
@@ -123,11 +124,13 @@ export class TrainingSession {
   }
 
   /** A model trained elsewhere (a PyTorch training project) and loaded back, listed with the history it logged as
-   *  a stopped run, so the dashboard shows how it was trained. It has no stored checkpoint of its own. */
+   *  an 'imported' run, so the dashboard shows how it was trained. Not 'stopped': nothing stopped here, so the
+   *  stop notification (runs/stopNotice.ts) stays silent. It has no stored checkpoint of its own, so like before it
+   *  cannot be resumed (train.py continues it). */
   addImportedRun(name: string, config: RunConfig, history: readonly TrainMetric[]): RunRecord {
     const id = `imported-${new Date().toISOString().replace(/[:.]/g, '-')}-${++this.counter}`;
     const run: RunRecord = {
-      id, name, config, state: 'stopped', step: history.at(-1)?.step ?? 0, history: [...history], info: null,
+      id, name, config, state: 'imported', step: history.at(-1)?.step ?? 0, history: [...history], info: null,
       lastCheckpointStep: null, message: null, nonFinite: null, corpusMessages: [], snapshot: null,
     };
     this.runs.set(id, run);
