@@ -2,34 +2,23 @@
 // due when a run trained here stops here, and never for a run loaded back from a PyTorch training project (it is
 // listed as 'imported', not 'stopped') nor for a run an earlier window stopped, restored from the store.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { runConfig } from '../../src/engine/run/config';
 import type { TrainMetric } from '../../src/engine/run/report';
 import { StopNotices } from '../../src/extension/runs/stopNotice';
 import { TrainingSession } from '../../src/extension/training/session';
-import { FileRunStore, nodeFiles } from '../../src/extension/training/store';
 import { trainingContext } from '../../src/extension/trainingContextValues';
 import { smallConfig } from './worker.test';
+import { sessionHarness } from './sessionHarness';
 import { until } from './until';
 
-const WORKER = path.resolve(__dirname, '../../src/extension/training/worker.js');
 const TEXT = 'the quick brown fox jumps over the lazy dog.\n'.repeat(40);
 
 describe('stop notification (real session events)', function () {
   this.timeout(30_000);
-  let root: string;
-  const sessions: TrainingSession[] = [];
-  before(() => (root = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-stopnotice-'))));
-  after(() => {
-    for (const s of sessions) s.dispose();
-    fs.rmSync(root, { recursive: true, force: true });
-  });
+  const harness = sessionHarness('seqlab-stopnotice-');
   /** A session whose every 'state' event goes through one StopNotices, as runs/runCommands.ts wires it. */
   const make = (): { session: TrainingSession; texts: string[] } => {
-    const session = new TrainingSession(WORKER, new FileRunStore(nodeFiles(root)));
-    sessions.push(session);
+    const session = harness.make();
     const notices = new StopNotices();
     const texts: string[] = [];
     session.onEvent((e) => {
