@@ -81,14 +81,17 @@ export class TrainingRun {
     if (train.kind !== config.task) throw new Error(`the run trains a ${config.task} model, but the data was read as ${train.kind}`);
     const sets = trainValidSets(train, valid, config.seed);
     const t = sets.train, v = sets.valid;
+    // The threads are known before the model is built, so the memory check counts the helpers' replicas too.
+    const wanted = resolveThreads(config.threads, host);
+    const limit = memoryLimit && wanted > 1 ? { ...memoryLimit, threads: wanted } : memoryLimit;
     let task: AnyTask;
-    if (t.kind === 'lm') task = LmTask.create(config, t.text, memoryLimit);
-    else if (t.kind === 'seq2seq') task = Seq2SeqTask.create(config, t.pairs, memoryLimit);
+    if (t.kind === 'lm') task = LmTask.create(config, t.text, limit);
+    else if (t.kind === 'seq2seq') task = Seq2SeqTask.create(config, t.pairs, limit);
     else if (t.kind === 'classify') {
       if (t.labels.length < 2) throw new Error(`classification needs at least 2 labels; the data has ${t.labels.length} (${t.labels.join(', ')})`);
-      task = SequenceTask.createClassifier(config, t.examples, t.labels, memoryLimit);
-    } else if (t.kind === 'one-to-many') task = OneToManyTask.create(config, t.examples, t.labels, memoryLimit);
-    else task = SequenceTask.createTagger(config, t.sentences, t.tags, memoryLimit);
+      task = SequenceTask.createClassifier(config, t.examples, t.labels, limit);
+    } else if (t.kind === 'one-to-many') task = OneToManyTask.create(config, t.examples, t.labels, limit);
+    else task = SequenceTask.createTagger(config, t.sentences, t.tags, limit);
     checkLoadable(task); // before the first step: never train a model its own loader would refuse
     const B = task.kind === 'lm' ? task.batcher!.batchSize : Math.min(config.batch, exampleRows(t));
     const validation = task.kind === 'lm' && v.kind === 'lm' ? new LmValidation(task, v.text, B)
@@ -96,7 +99,7 @@ export class TrainingRun {
         : task.kind === 'one-to-many' && v.kind === 'one-to-many' ? new OneToManyValidation(task, v.examples, B)
         : new SequenceValidation(task as SequenceTask, v as Extract<TaskData, { kind: 'classify' | 'tag' }>, B, config.seqLen);
     const run = new TrainingRun(config, task, t, v, validation);
-    const threads = Math.min(resolveThreads(config.threads, host), B);
+    const threads = Math.min(wanted, B);
     if (threads > 1) run.parallel = DataParallel.startOnTask(task, run.parts.core, threads, host!, config.seed);
     return run;
   }
