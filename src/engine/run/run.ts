@@ -24,7 +24,8 @@ import type { BestValidation } from './bestWeights';
 import { ValidationWatch } from './validationWatch';
 import type { ThreadHost } from '../parallel/contract';
 import { DataParallel } from '../parallel/dataParallel';
-import { GateSaturationMeter } from '../inspect/gateSaturation';
+import { SATURATION_EVERY, type GateSaturationMeter } from '../inspect/gateSaturation';
+import { addHelperCounts, gateMeters } from '../parallel/threadSaturation';
 import { BudgetClock, type NowMs } from './budgetClock';
 import { upgradeSavedConfig } from './configUpgrade';
 import { budgetLearningRate, type Schedule } from '../optim';
@@ -33,8 +34,7 @@ import { restoreRunState, saveRunState, trainingParts, type TrainingParts } from
 import { LmValidation, OneToManyValidation, Seq2SeqValidation, SequenceValidation } from './validation';
 
 const LN2 = Math.log(2);
-/** Gate saturation is counted on every this-many-th step (a pass over the step's gate caches, no allocation). */
-export const SATURATION_EVERY = 10;
+export { SATURATION_EVERY };
 
 export class TrainingRun {
   /** The optimizer step, its generator and the data position of the task (see runState.ts). */
@@ -154,10 +154,12 @@ export class TrainingRun {
   }
 
   private measureSaturation(step: number): void {
-    this.meters ??= this.stacks().some(({ stack }) => new GateSaturationMeter(stack).hasGates)
-      ? this.stacks().map(({ stack }) => new GateSaturationMeter(stack)) : [];
+    this.meters ??= gateMeters(this.stacks().map(({ stack }) => stack));
     if (this.meters.length === 0) return;
-    for (const m of this.meters) m.measure();
+    for (const m of this.meters) m.count();
+    // A data-parallel run: this thread's caches hold its share of the rows only; the helpers' counts add the rest.
+    if (this.parallel) addHelperCounts(this.meters, this.parallel.block);
+    for (const m of this.meters) m.share();
     this.saturationStep = step;
   }
 
