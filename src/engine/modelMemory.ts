@@ -15,8 +15,8 @@
 //   one share of ⌈B/N⌉ rows (parallel/replica.ts: parameters P, gradients P and that share's activations; no
 //   moments, no checkpoint copy), and the block the threads exchange through (sharedBlock.ts: the weights P and
 //   each helper's gradient P). Activations are linear in the rows (every formula is B × …), so a share's are
-//   the batch's × ⌈B/N⌉/B. This stays an estimate on purpose: it must refuse a model BEFORE anything of its size exists,
-//   and even sizing/count.ts's exact count makes the largest single array. Once a model passes, its heap is
+//   the batch's × ⌈B/N⌉/B. This stays an estimate on purpose: it must refuse a model BEFORE anything of its
+//   size exists, and even sizing/count.ts's exact count makes the largest single array. Once a model passes, its heap is
 //   sized exactly (sizing/alloc.ts); modelMemory.test checks this estimate against that count.
 // The limit comes from the host (os.totalmem(), a flag): the engine stays pure.
 // Legend: B batch, T steps, S source steps, V vocabulary, C classes, E embedding, H hidden, L layers, D directions.
