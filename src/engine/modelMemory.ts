@@ -11,8 +11,12 @@
 //   activations for one batch: per position, each layer and direction keeps ~(4·gates + 10)·H floats (gate
 //   pre-activations from x and h, activations, their gradients, states, cell, tanh c, outputs, dropout
 //   buffers), plus embeddings (3·E) and output logits/softmax/gradient (3·V or 3·C), +25% for what the formulas
-//   do not name. This stays an estimate on purpose: it must refuse a model BEFORE anything of its size exists,
-//   and even sizing/count.ts's exact count makes the largest single array. Once a model passes, its heap is
+//   do not name. A data-parallel run (parallel/*) adds, for each of its N − 1 helper threads, a replica built for
+//   one share of ⌈B/N⌉ rows (parallel/replica.ts: parameters P, gradients P and that share's activations; no
+//   moments, no checkpoint copy), and the block the threads exchange through (sharedBlock.ts: the weights P and
+//   each helper's gradient P). Activations are linear in the rows (every formula is B × …), so a share's are
+//   the batch's × ⌈B/N⌉/B. This stays an estimate on purpose: it must refuse a model BEFORE anything of its
+//   size exists, and even sizing/count.ts's exact count makes the largest single array. Once a model passes, its heap is
 //   sized exactly (sizing/alloc.ts); modelMemory.test checks this estimate against that count.
 // The limit comes from the host (os.totalmem(), a flag): the engine stays pure.
 // Legend: B batch, T steps, S source steps, V vocabulary, C classes, E embedding, H hidden, L layers, D directions.
@@ -32,6 +36,15 @@ export class ModelMemoryError extends Error {
 export interface MemoryLimit {
   bytes: number;
   why: string;
+  /** The run's training threads (default 1): TrainingRun.create sets it before the model is built, so the
+   *  check counts the helper threads' replicas (see the header). */
+  threads?: number;
+}
+
+/** How a training batch is shared: its rows, and the threads that share them (data-parallel; 1 = this thread alone). */
+export interface BatchRows {
+  rows: number;
+  threads: number;
 }
 
 /**
@@ -87,9 +100,17 @@ export interface MemoryEstimate {
   bytes: number;
 }
 
-/** Bytes to train a model of `params` floats with this optimizer and `activations` floats per batch. */
-export function trainingMemory(model: string, params: number, optimizer: OptimizerConfig, activations: number, batch: string): MemoryEstimate {
+/**
+ * Bytes to train a model of `params` floats with this optimizer and `activations` floats per batch; with
+ * `shared.threads` > 1, thread 0's part (all of the 1-thread run) + each helper's replica + the shared block.
+ */
+export function trainingMemory(
+  model: string, params: number, optimizer: OptimizerConfig, activations: number, batch: string, shared: BatchRows = { rows: 1, threads: 1 },
+): MemoryEstimate {
   const m = momentCount(optimizer), f = 4;
+  // threads ≤ rows (TrainingRun never starts more threads than a batch has rows).
+  const N = Math.max(1, Math.min(shared.threads, shared.rows)), shareRows = Math.ceil(shared.rows / N);
+  const shareActivations = Math.ceil(1.25 * f * activations * (shareRows / shared.rows));
   const parts = [
     { what: 'parameters', bytes: f * params },
     { what: 'gradients', bytes: f * params },
@@ -97,6 +118,10 @@ export function trainingMemory(model: string, params: number, optimizer: Optimiz
     { what: 'checkpoint copy', bytes: f * (1 + m) * params },
     // +25%: buffers the per-position formulas do not name (masks, scratch, index arrays).
     { what: `activations for a batch of ${batch}`, bytes: Math.ceil(1.25 * f * activations) },
+    ...(N > 1 ? [
+      { what: `${N - 1} more training thread${N > 2 ? 's' : ''} (each a replica: parameters, gradients, activations for ${shareRows} rows)`, bytes: (N - 1) * (2 * f * params + shareActivations) },
+      { what: 'weights and gradients the threads share', bytes: f * N * params },
+    ] : []),
   ];
   return { model, params, parts, bytes: parts.reduce((s, p) => s + p.bytes, 0) };
 }

@@ -11,7 +11,7 @@ const STATUS_MS = 500;
 const ACTIVE = new Set(['starting', 'running', 'paused', 'stopping']);
 const ICONS: Record<string, string> = {
   starting: '$(loading~spin)', running: '$(sync~spin)', paused: '$(debug-pause)', stopping: '$(loading~spin)',
-  stopped: '$(debug-stop)', crashed: '$(error)', failed: '$(error)', interrupted: '$(debug-pause)',
+  stopped: '$(debug-stop)', crashed: '$(error)', failed: '$(error)', interrupted: '$(debug-pause)', imported: '$(cloud-download)',
 };
 
 export class TrainingStatus extends Disposable {
@@ -127,6 +127,7 @@ function stateLabel(run: RunRecord): string {
     case 'running': return `training, step ${run.step}`;
     case 'stopped': return `stopped at step ${run.step}`;
     case 'interrupted': return `interrupted at step ${run.step}`;
+    case 'imported': return `imported, trained elsewhere to step ${run.step}`;
     default: return run.state;
   }
 }

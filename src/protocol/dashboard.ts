@@ -74,7 +74,7 @@ export interface GradThroughTime {
   readonly stacks: readonly StackGradThroughTime[];
 }
 
-export type RunStatus = 'starting' | 'running' | 'paused' | 'stopping' | 'stopped' | 'crashed' | 'failed' | 'interrupted';
+export type RunStatus = 'starting' | 'running' | 'paused' | 'stopping' | 'stopped' | 'crashed' | 'failed' | 'interrupted' | 'imported';
 
 /** What the dashboard knows about a run besides its points. */
 export interface RunSummary {
@@ -271,7 +271,7 @@ const stackSchema = (v: unknown): StackGradThroughTime => {
 const gttSchema = record<GradThroughTime>({ step, stacks: arrayOf(stackSchema, D.gttStacks, 1) });
 
 const summarySchema = record<RunSummary>({
-  id: str(D.idChars, 1), name: str(D.nameChars), state: oneOf<RunStatus>(['starting', 'running', 'paused', 'stopping', 'stopped', 'crashed', 'failed', 'interrupted']),
+  id: str(D.idChars, 1), name: str(D.nameChars), state: oneOf<RunStatus>(['starting', 'running', 'paused', 'stopping', 'stopped', 'crashed', 'failed', 'interrupted', 'imported']),
   task: oneOf<DashboardTask>(DASHBOARD_TASKS), model: str(D.nameChars), layers: int(1, D.layers), groups: arrayOf(str(D.nameChars), D.groups), maxSteps: int(0, D.steps),
   tokensPerStep: int(0, D.size * D.size), trainTokens: int(0, D.tokens), trainExamples: int(0, D.tokens),
   nonFinite: nullable(record<NonNullable<RunSummary['nonFinite']>>({ tensor: str(D.nameChars), step: int(0, D.steps), message: str(D.messageChars) })),

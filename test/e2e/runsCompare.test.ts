@@ -10,6 +10,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
+import { parseCsv } from '../harness/csv';
 import { workbench } from '../harness/e2eContext';
 import { editorTab, quickPickRow, runCommand, setColorTheme, waitForWorkbench, webviewFrame } from '../harness/ui';
 import { openWorkbench } from '../harness/workbench';
@@ -48,26 +49,6 @@ async function contextMenu(page: Page): Promise<string[]> {
 
 /** A run's button in the runs table. */
 const runButton = (frame: FrameLocator, runId: string, action: string) => frame.locator(`#runs-table button[data-run-id="${runId}"][data-run-action="${action}"]`);
-
-/** An RFC 4180 reader: enough for the exported file (quoted fields, CRLF). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [], field = '', quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\n' || (c === '\r' && text[i + 1] === '\n')) {
-      if (c === '\r') i++;
-      row.push(field), rows.push(row), (row = []), (field = '');
-    } else field += c;
-  }
-  return rows;
-}
 
 describe('runs to compare (e2e, real workbench)', function () {
   this.timeout(300_000);

@@ -66,6 +66,7 @@ describe('PyTorch training project from the editor (extension host, real torch)'
     assert.equal(api.models.lm?.name, `step-${String(cfg.exportedAtStep + 30).padStart(8, '0')}`);
     const imported = [...api.training.runs.values()].at(-1)!;
     assert.equal(imported.name, 'project');
+    assert.equal(imported.state, 'imported', 'listed as imported: it never trained (nor stopped) in this editor');
     assert.deepEqual(imported.history.map((p) => p.step), Array.from({ length: cfg.exportedAtStep + 30 }, (_, i) => i + 1));
     assert.equal(imported.history.at(-1)!.loss, steps.at(-1)!.loss, 'the dashboard ends with PyTorch\'s last loss');
 

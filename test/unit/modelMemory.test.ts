@@ -123,10 +123,16 @@ describe('model memory: sizing before allocation', function () {
     };
 
     it('train: refuses a model over --max-memory-mb before allocating it, with the amount; a smaller one trains', () => {
-      const r = seqlab('train', '--task', 'lm', '--out', path.join(dir, 'm'), '--data', path.join(dir, 'text.txt'), '--hidden', '4096', '--layers', '4', '--max-memory-mb', '1024', '--steps', '1');
+      // One thread: the thread replicas of a data-parallel run (threadReplicaMemory.test.ts) are not part of this figure.
+      const r = seqlab('train', '--task', 'lm', '--out', path.join(dir, 'm'), '--data', path.join(dir, 'text.txt'), '--hidden', '4096', '--layers', '4', '--max-memory-mb', '1024', '--steps', '1', '--threads', '1');
       console.log(`      hidden 4096 × 4 with --max-memory-mb 1024: exit ${r.status} in ${r.ms} ms, peak RSS ${r.rssMb.toFixed(0)} MB`);
       assert.equal(r.status, 1, r.stderr);
       assert.match(r.stderr, /^seqlab: the model needs 1[0-9]\.\d GB to train for hidden 4096 × 4 layers \(lstm\) \(4\d\d\.\d+ million parameters; parameters 1\.8 GB, .*\); the limit is 1 GB, set by --max-memory-mb 1024\n$/);
+      assert.doesNotMatch(r.stderr, /training thread/);
+      // Two threads: the second thread's replica and the shared block are counted too.
+      const two = seqlab('train', '--task', 'lm', '--out', path.join(dir, 'm'), '--data', path.join(dir, 'text.txt'), '--hidden', '4096', '--layers', '4', '--max-memory-mb', '1024', '--steps', '1', '--threads', '2');
+      assert.equal(two.status, 1, two.stderr);
+      assert.match(two.stderr, /^seqlab: the model needs 2[0-9]\.\d GB to train .*, 1 more training thread \(each a replica: parameters, gradients, activations for 16 rows\) [\d.]+ GB, weights and gradients the threads share [\d.]+ GB\); the limit is 1 GB, set by --max-memory-mb 1024\n$/);
       assert.ok(r.rssMb < 300 && r.ms < 10_000, `refused before allocating: ${r.rssMb} MB, ${r.ms} ms`);
       assert.ok(!fs.existsSync(path.join(dir, 'm')));
       for (const task of ['classify', 'seq2seq'] as const) {

@@ -8,11 +8,10 @@
 // these models is checked here through the losses of the steps.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RunConfig, TaskKind } from '../../src/engine/run/config';
-import { compareArrays, compareParams, jsonLines, latestCheckpoint, makeRun, torchMissing, trainPy, writeProject } from './pytorch/project';
+import { continueInPyTorch, continuitySuite } from './pytorch/continuity';
+import { compareArrays, jsonLines, latestCheckpoint, makeRun, trainPy, writeProject } from './pytorch/project';
 
 const BEFORE = 3, AFTER = 3;
 const CASES: { kind: TaskKind; cell: RunConfig['cell'] }[] = [{ kind: 'classify', cell: 'lstm' }, { kind: 'tag', cell: 'gru' }];
@@ -20,21 +19,7 @@ const MERGES: RunConfig['merge'][] = ['sum', 'mean', 'weighted'];
 
 describe('PyTorch training project: non-concat bidirectional merges (real torch via /usr/bin/python3)', function () {
   this.timeout(300_000);
-  let tmp: string;
-  const report: string[] = [];
-
-  before(function () {
-    const missing = torchMissing();
-    if (missing) {
-      console.log(`      skipped: ${missing}`);
-      this.skip();
-    }
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-merge-'));
-  });
-  after(() => {
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-    if (report.length) console.log(`      merges, max |SeqLab − PyTorch| over ${AFTER} steps after step ${BEFORE}:\n${report.map((l) => `        ${l}`).join('\n')}`);
-  });
+  const suite = continuitySuite('seqlab-merge-', `merges, max |SeqLab − PyTorch| over ${AFTER} steps after step ${BEFORE}`);
 
   for (const c of CASES)
     for (const merge of MERGES) {
@@ -47,25 +32,9 @@ describe('PyTorch training project: non-concat bidirectional merges (real torch 
           const a = run.task.params.value('rnn.merge_weight_l1');
           assert.ok(Math.abs(a[0] - 0.5) > 1e-4 || Math.abs(a[1] - 0.5) > 1e-4, `merge weights still at their start: ${a[0]}, ${a[1]}`);
         }
-        const dir = path.join(tmp, `${c.kind}-${merge}`);
-        writeProject(run, dir);
-        const out = path.join(dir, 'runs');
-        const lines = trainPy(dir, ['--steps', String(AFTER), '--out', out]);
-        assert.deepEqual(lines.map((l) => l.step), Array.from({ length: AFTER }, (_, i) => BEFORE + 1 + i));
-        const loss = { maxDiff: 0, ok: true, worst: '' }, norm = { maxDiff: 0, ok: true, worst: '' };
-        for (const line of lines) {
-          const s = run.trainStep();
-          assert.equal(s.step, line.step);
-          compareArrays([s.loss], [line.loss], `loss at step ${s.step}`, loss);
-          compareArrays([s.gradNorm], [line.grad_norm], `grad norm at step ${s.step}`, norm);
-        }
-        const { ck } = latestCheckpoint(out);
+        const dir = path.join(suite.tmp(), `${c.kind}-${merge}`);
+        const { ck } = continueInPyTorch(run, dir, { before: BEFORE, after: AFTER }, { into: suite.report, name });
         if (merge === 'weighted') for (const k of [0, 1]) assert.ok(ck.weights.has(`rnn.merge_weight_l${k}`), `the checkpoint train.py wrote lacks rnn.merge_weight_l${k}`);
-        const params = compareParams(run, ck);
-        report.push(`${name}: loss ${loss.maxDiff.toExponential(2)}, grad norm ${norm.maxDiff.toExponential(2)}, parameters ${params.maxDiff.toExponential(2)}`);
-        assert.ok(loss.ok, `loss beyond tolerance: ${loss.worst}`);
-        assert.ok(norm.ok, `grad norm beyond tolerance: ${norm.worst}`);
-        assert.ok(params.ok, `parameters beyond tolerance: ${params.worst}`);
       });
     }
 
@@ -73,7 +42,7 @@ describe('PyTorch training project: non-concat bidirectional merges (real torch 
     if (spawnSync('torchrun', ['--help'], { encoding: 'utf8' }).status !== 0) this.skip();
     const run = makeRun('classify', { cell: 'gru', layers: 2, bidirectional: true, merge: 'weighted', optimizer: 'adam', lr: 0.05 });
     for (let i = 0; i < BEFORE; i++) run.trainStep();
-    const dir = path.join(tmp, 'ddp');
+    const dir = path.join(suite.tmp(), 'ddp');
     writeProject(run, dir);
     const one = trainPy(dir, ['--steps', '1', '--out', path.join(dir, 'one')]);
     // Debian's torchrun needs --redirects/--tee (see pytorchProjectScale.test.ts)
@@ -85,7 +54,7 @@ describe('PyTorch training project: non-concat bidirectional merges (real torch 
     const d = compareArrays([one[0].loss, one[0].grad_norm], [two[0].loss, two[0].grad_norm], 'loss, grad norm');
     const p1 = latestCheckpoint(path.join(dir, 'one')).ck, p2 = latestCheckpoint(path.join(dir, 'two')).ck;
     for (const [name, w] of p1.weights) compareArrays(w, p2.weights.get(name)!, name, d);
-    report.push(`classify gru ×2 weighted, 1 vs 2 processes at step ${BEFORE + 1}: max ${d.maxDiff.toExponential(2)}`);
+    suite.report.push(`classify gru ×2 weighted, 1 vs 2 processes at step ${BEFORE + 1}: max ${d.maxDiff.toExponential(2)}`);
     assert.ok(d.ok, `1 and 2 processes differ: ${d.worst}`);
   });
 });

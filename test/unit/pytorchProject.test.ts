@@ -6,12 +6,12 @@
 // SeqLab's one reader (and a SeqLab run resumes from it). Skipped, saying why, only when python3-torch is absent.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RunConfig, TaskKind } from '../../src/engine/run/config';
 import { parseTaskData } from '../../src/engine/run/data';
 import { TrainingRun } from '../../src/engine/run/run';
-import { compareArrays, compareParams, latestCheckpoint, makeRun, sampleData, torchMissing, trainPy, writeProject } from './pytorch/project';
+import { continueInPyTorch, continuitySuite } from './pytorch/continuity';
+import { compareArrays, latestCheckpoint, makeRun, sampleData, trainPy, writeProject } from './pytorch/project';
 
 interface Case {
   name: string;
@@ -40,46 +40,15 @@ const BEFORE = 6, AFTER = 4;
 
 describe('PyTorch training project: continuity (real torch via /usr/bin/python3)', function () {
   this.timeout(300_000);
-  let tmp: string;
-  const report: string[] = [];
-
-  before(function () {
-    const missing = torchMissing();
-    if (missing) {
-      console.log(`      skipped: ${missing}`);
-      this.skip();
-    }
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-project-'));
-  });
-  after(() => {
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-    if (report.length) console.log(`      continuity, max |SeqLab − PyTorch| over ${AFTER} steps after step ${BEFORE}:\n${report.map((l) => `        ${l}`).join('\n')}`);
-  });
+  const suite = continuitySuite('seqlab-project-', `continuity, max |SeqLab − PyTorch| over ${AFTER} steps after step ${BEFORE}`);
 
   for (const c of KINDS)
     for (const o of OPTIMIZERS) {
       it(`${c.name}, ${o.name}: PyTorch's steps ${BEFORE + 1}..${BEFORE + AFTER} are SeqLab's (loss, grad norm, parameters)`, () => {
         const run = makeRun(c.kind, { ...c.config, ...o.config });
         for (let i = 0; i < BEFORE; i++) assert.equal(run.trainStep().nonFinite, null);
-        const dir = path.join(tmp, `${c.kind}-${Math.random().toString(36).slice(2)}`);
-        writeProject(run, dir);
-        const out = path.join(dir, 'runs');
-        const lines = trainPy(dir, ['--steps', String(AFTER), '--out', out]);
-        assert.deepEqual(lines.map((l) => l.step), Array.from({ length: AFTER }, (_, i) => BEFORE + 1 + i));
-        const loss = { maxDiff: 0, ok: true, worst: '' }, norm = { maxDiff: 0, ok: true, worst: '' };
-        for (const line of lines) {
-          const s = run.trainStep();
-          assert.equal(s.step, line.step);
-          compareArrays([s.loss], [line.loss], `loss at step ${s.step}`, loss);
-          compareArrays([s.gradNorm], [line.grad_norm], `grad norm at step ${s.step}`, norm);
-          assert.ok(Math.abs(s.lr - line.lr) <= 1e-9 * s.lr, `learning rate at step ${s.step}: SeqLab ${s.lr}, PyTorch ${line.lr}`);
-        }
-        const { ck } = latestCheckpoint(out);
-        const params = compareParams(run, ck);
-        report.push(`${c.name}, ${o.name}: loss ${loss.maxDiff.toExponential(2)}, grad norm ${norm.maxDiff.toExponential(2)}, parameters ${params.maxDiff.toExponential(2)}`);
-        assert.ok(loss.ok, `loss beyond tolerance: ${loss.worst}`);
-        assert.ok(norm.ok, `grad norm beyond tolerance: ${norm.worst}`);
-        assert.ok(params.ok, `parameters beyond tolerance: ${params.worst}`);
+        const dir = path.join(suite.tmp(), `${c.kind}-${Math.random().toString(36).slice(2)}`);
+        const { ck } = continueInPyTorch(run, dir, { before: BEFORE, after: AFTER }, { into: suite.report, name: `${c.name}, ${o.name}` }, true);
         assert.equal(ck.training?.optimizerState.stepCount, BEFORE + AFTER);
         assert.equal(run.epoch, ck.training!.extra['position'] && (ck.training!.extra['position'] as { epoch: number }).epoch);
       });
@@ -88,7 +57,7 @@ describe('PyTorch training project: continuity (real torch via /usr/bin/python3)
   it('a SeqLab run resumes from the checkpoint PyTorch wrote, and takes the step PyTorch would take', () => {
     const run = makeRun('seq2seq', { cell: 'gru', attention: 'additive' });
     for (let i = 0; i < BEFORE; i++) run.trainStep();
-    const dir = path.join(tmp, 'resume');
+    const dir = path.join(suite.tmp(), 'resume');
     writeProject(run, dir);
     const out = path.join(dir, 'runs');
     trainPy(dir, ['--steps', '2', '--out', out]);

@@ -18,6 +18,7 @@ import { parseDashboardToHost, parseHostToDashboard, type MetricPoint } from '..
 import { logTicks } from '../../webview/dashboard/logTicks';
 import { RUN_PALETTE, assignRunColors } from '../../webview/dashboard/runColors';
 import { differingKeys, validationSummary } from '../../webview/dashboard/runsCompare';
+import { parseCsv } from '../harness/csv'; // an RFC 4180 reader, independent of the writer under test
 import { until } from './until';
 import { smallConfig } from './worker.test';
 
@@ -45,28 +46,6 @@ const deltaE = (a: string, b: string): number => {
   const [p, q] = [lab(a), lab(b)];
   return Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]);
 };
-
-/** An RFC 4180 CSV reader (quoted fields, doubled quotes, CRLF), independent of the writer under test. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [], field = '', quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field), rows.push(row), (row = []), (field = ''), i++;
-    } else if (c === '\n') row.push(field), rows.push(row), (row = []), (field = '');
-    else field += c;
-  }
-  assert.equal(quoted, false, 'an unterminated quoted field');
-  if (field !== '' || row.length) row.push(field), rows.push(row);
-  return rows;
-}
 
 const metric = (step: number, over: Partial<TrainMetric> = {}): TrainMetric => ({
   step, epoch: 0, loss: 3 / step, lr: 0.002, tokensPerSecond: 1000, gradNorm: 1.5, gradNormAfterClip: 1, clipped: true, groupNorms: [0.5, 0.25], elapsed: step / 10, ...over,

@@ -4,18 +4,14 @@
 // weights"; a run that was live when the window went away comes back interrupted at the step it reached, with its
 // last checkpoint, and resumes from it, while runs that ended in their window come back ended.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { readCheckpoint } from '../../src/engine/checkpoint';
 import { runConfig, type RunConfig } from '../../src/engine/run/config';
-import { TrainingSession, type SessionEvent } from '../../src/extension/training/session';
-import { FileRunStore, nodeFiles } from '../../src/extension/training/store';
+import type { SessionEvent } from '../../src/extension/training/session';
 import { selectionOverrides } from '../../src/extension/selectionDefaults';
+import { sessionHarness } from './sessionHarness';
 import { until } from './until';
 import { ruleTexts } from './ruleText';
 
-const WORKER = path.resolve(__dirname, '../../src/extension/training/worker.js');
 
 const { train: TRAIN, valid: VALID } = ruleTexts();
 
@@ -30,18 +26,7 @@ const weights = (files: { model: Uint8Array; meta: string; state?: Uint8Array })
 
 describe('training you can trust (real worker, real files)', function () {
   this.timeout(60_000);
-  let root: string;
-  const sessions: TrainingSession[] = [];
-  before(() => (root = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-trust-'))));
-  after(() => {
-    for (const s of sessions) s.dispose();
-    fs.rmSync(root, { recursive: true, force: true });
-  });
-  const make = (): TrainingSession => {
-    const s = new TrainingSession(WORKER, new FileRunStore(nodeFiles(root)));
-    sessions.push(s);
-    return s;
-  };
+  const { make } = sessionHarness('seqlab-trust-');
 
   it('an overfitting run says once that it memorises, stops early, and keeps the weights of the lowest validation loss it reported', async () => {
     const session = make();

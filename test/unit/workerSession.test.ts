@@ -4,33 +4,20 @@
 // storage) finds the run and resumes it.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { readCheckpoint } from '../../src/engine/checkpoint';
 import { generateTask } from '../../src/engine/data/generators';
 import { Rng } from '../../src/engine/rng';
-import { TrainingSession, type RunRecord } from '../../src/extension/training/session';
-import { FileRunStore, nodeFiles } from '../../src/extension/training/store';
+import type { RunRecord } from '../../src/extension/training/session';
 import { smallConfig } from './worker.test';
+import { sessionHarness } from './sessionHarness';
 import { until } from './until';
 
-const WORKER = path.resolve(__dirname, '../../src/extension/training/worker.js');
 const TEXT = 'the quick brown fox jumps over the lazy dog.\n'.repeat(40);
 
 describe('training session (real worker, real files)', function () {
   this.timeout(30_000);
-  let root: string;
-  const sessions: TrainingSession[] = [];
-  before(() => (root = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-session-'))));
-  after(() => {
-    for (const s of sessions) s.dispose(); // a failed test must not leave a worker keeping mocha alive
-    fs.rmSync(root, { recursive: true, force: true });
-  });
-  const make = (): TrainingSession => {
-    const s = new TrainingSession(WORKER, new FileRunStore(nodeFiles(root)));
-    sessions.push(s);
-    return s;
-  };
+  const { make, root } = sessionHarness('seqlab-session-');
 
   it('survives a killed worker and resumes the run from its last checkpoint; a new session (reload) resumes it too', async () => {
     const session = make();
@@ -46,7 +33,7 @@ describe('training session (real worker, real files)', function () {
     assert.equal(session.workerThreadId, null);
     assert.match(messages.at(-1)!, new RegExp(`ended at step \\d+: the training worker stopped unexpectedly \\(exit code 1\\)\\. Resume continues from the checkpoint of step ${savedAt}\\.`));
     // The host keeps working: the checkpoint on disk is complete and valid.
-    const runDir = path.join(root, 'runs', run.id);
+    const runDir = path.join(root(), 'runs', run.id);
     const latest = JSON.parse(fs.readFileSync(path.join(runDir, 'latest.json'), 'utf8')) as { dir: string; step: number };
     assert.equal(latest.step, savedAt);
     assert.ok(fs.readdirSync(runDir).filter((n) => n.startsWith('ckpt-')).length <= 2, 'old checkpoints are pruned');

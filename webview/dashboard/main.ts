@@ -8,15 +8,19 @@ import {
   DASHBOARD_LIMITS, RUN_ACTIONS, parseHostToDashboard, type DashboardConfig, type DashboardToHost, type ExperimentView, type FieldInfo, type GradCheckView,
   type HostToDashboard, type MetricPoint, type RunAction, type RunSummary, type RunView,
 } from '../../src/protocol/dashboard';
-import { connect, themeColor } from '../common/vscodeApi';
+import { connect } from '../common/vscodeApi';
 import { applyTheme, describeChart, line, makeChart, palette, setLogScale, setXAxis, type LineChart, type XAxisMode, type XY } from './charts';
-import { bestMarker, canResume, noteProgress, renderTrust, stateText, unknownToHost } from './trust';
+import { gttDatasets, gttTitle } from './gttChart';
+import { lossDatasets } from './lossChart';
+import { ema, pointsXY, thin } from './series';
+import { canResume, noteProgress, renderTrust, stateText, unknownToHost } from './trust';
 import { ChartUpdateQueue, RenderScheduler } from './updatePipeline';
 import { RUN_PALETTE, assignRunColors } from './runColors';
-import { validationSummary, type ValidationSummary } from './runsCompare';
+import { validationOf } from './runsCompare';
 import { renderRunsTable, type TableRun } from './runsTable';
 import { noteSaturation, renderSaturation } from './saturation';
-import { byId, drawHeatmap, positionsName, renderExperimentSummary, renderGradCheck, renderStats, rowLabel } from './views';
+import { bpcDatasets, taskScoreDatasets } from './scoreCharts';
+import { byId, drawHeatmap, positionsName, renderConfig, renderExperimentSummary, renderGradCheck, renderSample, renderStats } from './views';
 
 interface Persisted {
   runs: RunView[];
@@ -194,45 +198,11 @@ function render(): void {
   colorIndex = assignRunColors([...runs.keys()], colorIndex);
   const colorOf = (r: RunState): string => RUN_PALETTE[colorIndex[r.summary.id] ?? 0] as string;
   const mode: XAxisMode = xAxis.value === 'time' ? 'time' : 'step';
-  /** A run's points as (x, y): x is the step, or the elapsed seconds (points without a time are left out). */
-  const xy = (points: readonly MetricPoint[], y: (p: MetricPoint) => number | undefined): XY[] => {
-    const out: XY[] = [];
-    for (const p of points) {
-      const x = mode === 'time' ? p.elapsed : p.step;
-      const v = y(p);
-      if (x !== undefined && v !== undefined) out.push({ x, y: v });
-    }
-    return out;
-  };
+  const xy = (points: readonly MetricPoint[], y: (p: MetricPoint) => number | undefined): XY[] => pointsXY(points, mode, y);
   for (const c of [charts.loss, charts.grad, charts.layers, charts.bpc, charts.task, charts.speed]) setXAxis(c, mode);
 
-  // Loss: every visible run smoothed, with its validation losses as diamonds in the same colour (earlier runs
-  // dashed); the current run's raw loss and clip events on top. Hidden runs are left out (the table lists them).
-  const lossSets: ReturnType<typeof line>[] = [];
-  for (const r of runs.values()) {
-    if (r.summary.hidden) continue;
-    const isCurrent = r === run, color = colorOf(r);
-    lossSets.push(line(isCurrent ? `${r.summary.name} (smoothed)` : r.summary.name, color, {
-      data: ema(xy(r.points, (p) => p.loss), alpha), borderWidth: isCurrent ? 2 : 1.25, borderDash: isCurrent ? [] : [6, 3], order: isCurrent ? 1 : 2,
-    }));
-    const valid = xy(r.points, (p) => p.validLoss);
-    if (valid.length) {
-      lossSets.push(line(`${r.summary.name}: validation`, color, {
-        // Diamonds while they can be told apart; small dots on a long run (hundreds of validations).
-        data: valid, pointRadius: valid.length > 150 ? 1.5 : 4, pointStyle: 'rectRot', borderWidth: 1.25, borderDash: [2, 3], showLine: isCurrent, order: 0,
-      }));
-    }
-  }
-  if (run && !run.summary.hidden) {
-    lossSets.push(line('loss (raw)', withAlpha(colorOf(run), 0.35), { data: xy(run.points, (p) => p.loss), borderWidth: 1, order: 3 }));
-    const clips = thin(xy(run.points.filter((p) => p.clipped), (p) => p.loss), 300);
-    // Clip marks in the text colour: no run colour can be mistaken for them.
-    if (clips.length) lossSets.push(line('clipped step', withAlpha(themeColor('foreground', '#888888'), 0.7), { data: clips, showLine: false, pointRadius: 3, pointStyle: 'triangle' }));
-    // The best validation (trust.ts) as a star in the run's colour, placed on the time axis by its step's point.
-    const best = bestMarker(run.summary);
-    const bestX = !best ? undefined : mode === 'step' ? best.x : run.points.find((p) => p.step === best.x)?.elapsed;
-    if (best && bestX !== undefined) lossSets.push(line('best validation', colorOf(run), { data: [{ x: bestX, y: best.y }], showLine: false, pointRadius: 7, pointStyle: 'star', borderWidth: 2 }));
-  }
+  // Loss (lossChart.ts): every visible run, with the current run's raw loss, clips and best validation on top.
+  const lossSets = lossDatasets(runs.values(), run, { mode, alpha, colorOf });
   setLogScale(charts.loss, 'y', logScale.checked);
   // The loss is a mean over what a step counts: tokens, target tokens or texts.
   setAxisTitle(charts.loss, `loss (nats/${unit.replace(/s$/, '')})`);
@@ -253,19 +223,7 @@ function render(): void {
   // One card, two views: the radio switches between the lines and the heatmap.
   byId('gtt-lines').hidden = heat;
   byId('gtt-heatmap-box').hidden = !heat;
-  // One series per row of every recurrent stack (seq2seq: the encoder's solid, the decoder's dashed), labelled
-  // with the stack and the layer; colours follow the layer so encoder and decoder layer k match.
-  const gttSets: ReturnType<typeof line>[] = [];
-  let maxT = 1;
-  (gtt?.stacks ?? []).forEach((st, k) => {
-    maxT = Math.max(maxT, st.T);
-    for (let r = 0; r < st.rows; r++) {
-      gttSets.push(line(`${rowLabel(st.name, r, st.rows, layers)} (step ${gtt!.step})`, colors[r % colors.length] as string, {
-        data: Array.from({ length: st.T }, (_, t) => ({ x: t, y: st.values[r * st.T + t] as number })), pointRadius: 1.5,
-        borderDash: k % 2 ? [5, 3] : [], pointStyle: k % 2 ? 'rect' : 'circle',
-      }));
-    }
-  });
+  const { sets: gttSets, maxT } = gttDatasets(gtt, layers, colors);
   setData(charts.gtt, gttSets);
   const gx = charts.gtt.options.scales?.['x'];
   if (gx && gtt) gx.max = maxT - 1;
@@ -276,24 +234,11 @@ function render(): void {
   // Bits per character for language models; the task's validation scores (in %) for the others.
   byId('bpc-card').hidden = task !== 'lm';
   byId('task-card').hidden = task === 'lm';
-  if (task === 'lm') {
-    const bpc = xy(pts, (p) => p.bitsPerChar);
-    const validBpc = xy(pts, (p) => p.validBitsPerChar);
-    setData(charts.bpc, [
-      line('bits / char (smoothed)', colors[0] as string, { data: ema(bpc, alpha), borderWidth: 2 }),
-      ...(validBpc.length ? [line('validation bits / char', colors[2] as string, { data: validBpc, pointRadius: 3, borderWidth: 1.5, borderDash: [2, 2] })] : []),
-    ]);
-  } else {
-    const scored = pts.filter((p) => p.validMetrics !== undefined);
-    const series = (label: string, key: keyof NonNullable<MetricPoint['validMetrics']>, color: string): ReturnType<typeof line>[] => {
-      const data = xy(scored, (p) => (p.validMetrics?.[key] === undefined ? undefined : 100 * (p.validMetrics[key] as number)));
-      return data.length || scored.length === 0 ? [line(label, color, { data, pointRadius: 2.5, borderWidth: 2 })] : [];
-    };
-    setData(charts.task, task === 'seq2seq'
-      ? [...series('exact match', 'exactMatch', colors[0] as string), ...series('token accuracy', 'tokenAccuracy', colors[1] as string)]
-      : series(task === 'tag' ? 'tag accuracy' : task === 'one-to-many' ? 'label accuracy' : 'accuracy', 'accuracy', colors[0] as string));
-    byId('task-title').textContent = task === 'seq2seq' ? 'Validation: exact match and token accuracy' : task === 'tag' ? 'Validation: tag accuracy (share of tokens)'
-      : task === 'one-to-many' ? 'Validation: label accuracy (share of texts most likely under their own label)' : 'Validation: accuracy (share of texts)';
+  if (task === 'lm') setData(charts.bpc, bpcDatasets(pts, mode, alpha, colors));
+  else {
+    const scores = taskScoreDatasets(task, pts, mode, colors);
+    setData(charts.task, scores.sets);
+    byId('task-title').textContent = scores.title;
   }
 
   setAxisTitle(charts.speed, `${unit} / second`);
@@ -304,10 +249,10 @@ function render(): void {
 
   renderStats(run, alpha);
   renderRunControls(run?.summary ?? null);
-  renderSample(run);
+  renderSample(run?.sample ?? null);
   renderExperiment();
   renderGradCheck(gradCheck);
-  renderConfig();
+  renderConfig(config);
   renderRuns(colorOf);
   if (scrollTarget) {
     const card = document.getElementById(scrollTarget);
@@ -317,15 +262,6 @@ function render(): void {
   }
   byId('status').textContent = statusLine(run);
   persist();
-}
-
-/** Each run's validation summary, extended as points are appended (a thinned history is a new array: scanned anew). */
-const validationCache = new WeakMap<MetricPoint[], { scanned: number; summary: ValidationSummary }>();
-function validationOf(points: MetricPoint[]): ValidationSummary {
-  const c = validationCache.get(points);
-  const summary = validationSummary(points, c?.scanned ?? 0, c?.summary);
-  validationCache.set(points, { scanned: points.length, summary });
-  return summary;
 }
 
 let runsTableKey = '';
@@ -355,12 +291,6 @@ function setAxisTitle(c: LineChart, text: string): void {
   if (y?.title) y.title.text = text;
 }
 
-/** The gradient-through-time card's title, naming the stacks charted (seq2seq: encoder and decoder). */
-function gttTitle(stacks: readonly string[]): string {
-  const named = stacks.filter((n) => n !== 'rnn');
-  return `Gradient through time ‖∂L/∂hₜ‖${named.length ? ` — ${named.join(' and ')}` : ''}`;
-}
-
 function renderRunControls(s: RunSummary | null): void {
   const active = s !== null && (s.state === 'running' || s.state === 'paused' || s.state === 'starting');
   (byId('btn-pause') as HTMLButtonElement).disabled = s?.state !== 'running';
@@ -377,14 +307,6 @@ function renderRunControls(s: RunSummary | null): void {
   renderTrust(s, connected);
 }
 
-function renderSample(run: RunState | null): void {
-  const s = run?.sample;
-  byId('sample').textContent = s ? `${s.prompt}⟫${s.text}` : '';
-  byId('sample-caption').textContent = s
-    ? `At step ${s.step}, continuing “${s.prompt.trim()}” (the prompt is before ⟫; temperature 0.8):`
-    : 'A sample of generated text appears here every few seconds while a model trains.';
-}
-
 function renderExperiment(): void {
   byId('experiment-card').hidden = experiment === null;
   if (!experiment) return;
@@ -395,18 +317,6 @@ function renderExperiment(): void {
   setData(charts.expGtt, e.series.map((s, k) => line(s.label, colors[k] as string, { data: s.gradThroughTime.map((y, t) => ({ x: t, y })), pointRadius: 1.5 })));
   setData(charts.expLoss, e.series.map((s, k) => line(s.label, colors[k] as string, { data: ema(s.loss.map((p) => ({ x: p.step, y: p.loss })), 0.8) })));
   renderExperimentSummary(e);
-}
-
-function renderConfig(): void {
-  if (!config) return;
-  const rows: [string, string][] = [['hidden size', String(config.hiddenSize)], ['seed', String(config.seed)]];
-  byId('config').replaceChildren(...rows.flatMap(([k, v]) => {
-    const dt = document.createElement('dt');
-    dt.textContent = k;
-    const dd = document.createElement('dd');
-    dd.textContent = v;
-    return [dt, dd];
-  }));
 }
 
 function statusLine(run: RunState | null): string {
@@ -423,30 +333,6 @@ function steps(n: number): string {
 function setData(c: LineChart, sets: ReturnType<typeof line>[]): void {
   c.data.datasets = sets;
   chartUpdates.add(c);
-}
-
-/** TensorBoard-style exponential moving average, debiased so the curve starts at the first value. */
-function ema(points: XY[], alpha: number): XY[] {
-  let s = 0, w = 0;
-  return points.map((p) => {
-    if (!Number.isFinite(p.y)) return { x: p.x, y: NaN };
-    s = alpha * s + (1 - alpha) * p.y;
-    w = alpha * w + (1 - alpha);
-    return { x: p.x, y: s / w };
-  });
-}
-
-function thin<T>(a: T[], max: number): T[] {
-  if (a.length <= max) return a;
-  const k = a.length / max;
-  return Array.from({ length: max }, (_, i) => a[Math.floor(i * k)] as T);
-}
-
-function withAlpha(color: string, a: number): string {
-  const m = /^#([0-9a-f]{6})/i.exec(color.trim());
-  if (!m) return color;
-  const n = parseInt(m[1] as string, 16);
-  return `rgba(${n >> 16}, ${(n >> 8) & 255}, ${n & 255}, ${a})`;
 }
 
 let persistTimer: ReturnType<typeof setTimeout> | null = null;

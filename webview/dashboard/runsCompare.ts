@@ -43,3 +43,12 @@ export function validationSummary(points: readonly MetricPoint[], from = 0, prev
   }
   return { final, best };
 }
+
+/** Each run's validation summary, extended as points are appended (a thinned history is a new array: scanned anew). */
+const validationCache = new WeakMap<MetricPoint[], { scanned: number; summary: ValidationSummary }>();
+export function validationOf(points: MetricPoint[]): ValidationSummary {
+  const c = validationCache.get(points);
+  const summary = validationSummary(points, c?.scanned ?? 0, c?.summary);
+  validationCache.set(points, { scanned: points.length, summary });
+  return summary;
+}

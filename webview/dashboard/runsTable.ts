@@ -62,7 +62,9 @@ export function renderRunsTable(table: HTMLTableElement, runs: readonly TableRun
       r.hidden ? button(r, 'show', 'Show', 'Show this run on the charts again') : button(r, 'hide', 'Hide', 'Hide this run from the charts'),
       button(r, 'exportCsv', 'CSV', 'Export its scalars (one row per step) as CSV', !r.hasPoints),
       button(r, 'exportJsonl', 'JSONL', 'Export its scalars (one row per step) as JSON Lines', !r.hasPoints),
-      button(r, 'saveModel', 'Save…', 'Save Model As…: copy its checkpoint to a folder you choose'),
+      // An imported run's model is the folder it was loaded from: SeqLab stores no checkpoint of it to copy.
+      r.state === 'imported' ? button(r, 'saveModel', 'Save…', 'Imported: its model is the folder it was loaded from', true)
+        : button(r, 'saveModel', 'Save…', 'Save Model As…: copy its checkpoint to a folder you choose'),
       button(r, 'delete', 'Delete', live ? 'Stop the run before deleting it' : 'Delete this run and its files (asks first)', live),
     );
     actions.append(td);

@@ -116,5 +116,6 @@ export function stateText(s: RunSummary): string {
     return `interrupted at step ${s.trust?.step ?? '?'} (last checkpoint ${m ?? 'none'})`;
   }
   if (s.state === 'stopped' && s.trust?.ending?.early) return 'stopped early (best weights kept)';
+  if (s.state === 'imported') return 'imported (trained outside this editor)';
   return s.state;
 }

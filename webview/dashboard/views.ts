@@ -1,7 +1,7 @@
 // The dashboard's non-chart views: the numbers line (model, state, loss, learning rate, tokens/s, ETA), the
 // time × layer heatmap of ‖∂L/∂h_t‖ (one band per recurrent stack) (plain canvas: chart.js has no heatmap), the experiment's summary and the
 // gradient-check table. Everything is set through textContent: host strings are never parsed as HTML.
-import type { DashboardTask, ExperimentView, GradCheckView, GradThroughTime, MetricPoint, RunSummary } from '../../src/protocol/dashboard';
+import type { DashboardConfig, DashboardTask, ExperimentView, GradCheckView, GradThroughTime, MetricPoint, RunSummary, TextSample } from '../../src/protocol/dashboard';
 import { themeColor } from '../common/vscodeApi';
 import { etaText, stateText } from './trust';
 
@@ -182,4 +182,25 @@ export function renderGradCheck(g: GradCheckView | null): void {
   const table = byId('gradcheck-table');
   table.replaceChildren(head);
   for (const tr of rows) table.append(tr); // one append per row: no data-sized spread into a call
+}
+
+/** The latest generated sample of the current run, with what it continued. */
+export function renderSample(s: TextSample | null): void {
+  byId('sample').textContent = s ? `${s.prompt}⟫${s.text}` : '';
+  byId('sample-caption').textContent = s
+    ? `At step ${s.step}, continuing “${s.prompt.trim()}” (the prompt is before ⟫; temperature 0.8):`
+    : 'A sample of generated text appears here every few seconds while a model trains.';
+}
+
+/** The Settings card: the hidden size and the seed of the dashboard's config. */
+export function renderConfig(config: DashboardConfig | null): void {
+  if (!config) return;
+  const rows: [string, string][] = [['hidden size', String(config.hiddenSize)], ['seed', String(config.seed)]];
+  byId('config').replaceChildren(...rows.flatMap(([k, v]) => {
+    const dt = document.createElement('dt');
+    dt.textContent = k;
+    const dd = document.createElement('dd');
+    dd.textContent = v;
+    return [dt, dd];
+  }));
 }

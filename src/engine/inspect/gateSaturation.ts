@@ -7,11 +7,16 @@
 // (padded ones have zeroed gates). Why it matters: σ'(a) = σ(1 − σ) ≤ 0.09 outside [0.1, 0.9], so a saturated
 // gate passes almost no gradient to its own weights, while a forget (update) gate stuck open carries the cell's
 // gradient back through time nearly unchanged.
-// Measuring allocates nothing: the counts live in one buffer sized at construction.
+// Measuring allocates nothing: the counts live in one buffer sized at construction. The counts (not only the
+// shares) are kept so a data-parallel run can add its other threads' rows (parallel/threadSaturation.ts): each
+// thread's caches hold only ITS share of the batch.
 // Legend: T time, B batch, H hidden, G gate blocks, L layers, D directions, R = L·D rows, K sigmoid gates.
 import type { CellKind } from '../cells/cell';
 import { gateCount } from '../cells/cell';
 import type { RecurrentStack } from '../layers/recurrent';
+
+/** Gate saturation is counted on every this-many-th step (a pass over the step's gate caches, no allocation). */
+export const SATURATION_EVERY = 10;
 
 /** Below this a gate is left-saturated, above 1 − this right-saturated (Karpathy et al. 2015). */
 export const SATURATION_EDGE = 0.1;
@@ -36,6 +41,8 @@ export class GateSaturationMeter {
   /** (R, K) left- and right-saturated shares of the last measure(). */
   readonly low: Float64Array;
   readonly high: Float64Array;
+  /** (R, K, 3) raw counts of the last count(): activations below the edge, above 1 − edge, all counted. */
+  readonly counts: Float64Array;
 
   constructor(private readonly stack: RecurrentStack) {
     const g = saturationGates(stack.cfg.cell);
@@ -44,6 +51,7 @@ export class GateSaturationMeter {
     this.rows = stack.cfg.numLayers * stack.D;
     this.low = new Float64Array(this.rows * this.gates.length);
     this.high = new Float64Array(this.rows * this.gates.length);
+    this.counts = new Float64Array(3 * this.rows * this.gates.length);
   }
 
   /** False for plain RNNs, which have no gates. */
@@ -51,8 +59,24 @@ export class GateSaturationMeter {
     return this.gates.length > 0;
   }
 
-  /** Counts the gates of the stack's last forward (call right after a training step's forward). */
+  /** Counts and shares of the stack's last forward (call right after a training step's forward). */
   measure(): void {
+    this.count();
+    this.share();
+  }
+
+  /** The shares from `counts` (after count(), and any other threads' counts added in). */
+  share(): void {
+    const c = this.counts;
+    for (let i = 0; i < this.low.length; i++) {
+      const n = c[3 * i + 2];
+      this.low[i] = n > 0 ? c[3 * i] / n : 0;
+      this.high[i] = n > 0 ? c[3 * i + 1] / n : 0;
+    }
+  }
+
+  /** Counts the gates of the stack's last forward into `counts`. */
+  count(): void {
     const s = this.stack, B = s.lastB, T = s.lastT, masks = s.lastMasks;
     const H = s.cfg.hiddenSize, G = gateCount(s.cfg.cell) * H, K = this.gates.length;
     for (let l = 0; l < s.cfg.numLayers; l++)
@@ -72,8 +96,9 @@ export class GateSaturationMeter {
               }
               n += H;
             }
-          this.low[r + k] = n > 0 ? lo / n : 0;
-          this.high[r + k] = n > 0 ? hi / n : 0;
+          this.counts[3 * (r + k)] = lo;
+          this.counts[3 * (r + k) + 1] = hi;
+          this.counts[3 * (r + k) + 2] = n;
         }
       }
   }

@@ -22,6 +22,7 @@ import type { TrainStep } from '../trainer';
 import { shareOf, type ThreadHandle, type ThreadHost } from './contract';
 import { batchCapacity, intCapacities, publishBatch, runShare, shareState, type ShareModel, type ShareState } from './rowShare';
 import { CTRL, SharedBlock } from './sharedBlock';
+import { saturationFloats } from './threadSaturation';
 
 /** What thread 0 trains: its model and generator, the batch shapes, and how it writes each step's batch. */
 export interface ParallelSource {
@@ -72,7 +73,7 @@ export class DataParallel {
   static start(source: ParallelSource, threads: number, host: ThreadHost, seed: number): DataParallel {
     if (!(source.params.data instanceof Float32Array)) throw new Error('data-parallel training needs float32 weights');
     const cap = source.capacity;
-    const block = new SharedBlock({ threads, params: source.params.size, ints: source.ints, carry: source.carry });
+    const block = new SharedBlock({ threads, params: source.params.size, ints: source.ints, carry: source.carry, saturation: saturationFloats(source.built) });
     const dp = new DataParallel(source, threads, block);
     const reserve = { rows: Math.ceil(cap.rows / threads), S: cap.S, T: cap.T };
     try {

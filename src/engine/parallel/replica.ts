@@ -12,6 +12,7 @@ import type { ReplicaInit } from './contract';
 import { shareOf } from './contract';
 import { runShare, shareState, type ShareState } from './rowShare';
 import { CTRL, SharedBlock } from './sharedBlock';
+import { HelperSaturation, measuresGates } from './threadSaturation';
 
 /** The replica's model, reserved for `init.reserve` and built on an exactly sized heap (sizing/alloc.ts). */
 export function buildReplica(init: ReplicaInit, rng: Rng): ShareState {
@@ -56,6 +57,8 @@ export function runReplica(init: ReplicaInit): void {
     return;
   }
   const params = share.built.model.params, grad = block.grads[k - 1];
+  // Its gate counts go into the block on measured steps, so the run's saturation covers every row (threadSaturation.ts).
+  const gates = block.saturation.length ? new HelperSaturation(share.built) : null;
   let seen = 0;
   for (;;) {
     Atomics.wait(ctrl, CTRL.GEN, seen);
@@ -71,6 +74,7 @@ export function runReplica(init: ReplicaInit): void {
         ({ loss, count } = runShare(share, block, start, end));
         grad.set(params.grad);
       }
+      if (gates && measuresGates(ctrl[CTRL.STEP])) gates.write(block.saturation[k - 1], end > start);
       block.stats[2 * k] = loss;
       block.stats[2 * k + 1] = count;
     } catch (e) {

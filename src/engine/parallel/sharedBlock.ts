@@ -13,7 +13,8 @@
 //   grads   Float32 × (N − 1)·P  gradient of each helper thread's share (mean over ITS counted targets)
 //   ints    Int32 × (cap0 + … + cap3)  the batch's integer arrays (tokens, lengths, targets; see rowShare.ts)
 //   carry   Float32 × 4·C  lm: the carried state in (h, c) and the final state out (h, c), (L, B, H) each
-// Legend: N threads, P parameters, B rows, C = L·B·H carried floats.
+//   gates   Float64 × (N − 1)·Z  each helper's gate-saturation counts of a measured step (threadSaturation.ts)
+// Legend: N threads, P parameters, B rows, C = L·B·H carried floats, Z = 3 × (rows × gates) of every stack.
 
 export const CTRL = {
   /** Bumped by thread 0 to start a step (helpers wait on it). */
@@ -42,6 +43,8 @@ export interface BlockLayout {
   ints: readonly number[];
   /** lm: floats of one carried state (L·B·H); 0 for the other tasks. */
   carry: number;
+  /** Floats of one helper's gate-saturation counts (threadSaturation.ts); 0 or absent: none. */
+  saturation?: number;
 }
 
 const align16 = (n: number): number => (n + 15) & ~15;
@@ -56,6 +59,8 @@ export class SharedBlock {
   readonly ints: Int32Array[] = [];
   readonly carryIn: { h: Float32Array; c: Float32Array };
   readonly carryOut: { h: Float32Array; c: Float32Array };
+  /** saturation[k − 1]: helper k's gate-saturation counts. */
+  readonly saturation: Float64Array[] = [];
 
   constructor(readonly layout: BlockLayout, readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(SharedBlock.bytes(layout))) {
     const { threads: N, params: P, carry: C } = layout;
@@ -75,12 +80,14 @@ export class SharedBlock {
     const f = (): Float32Array => new Float32Array(buffer, take(C * 4), C);
     this.carryIn = { h: f(), c: f() };
     this.carryOut = { h: f(), c: f() };
+    const Z = layout.saturation ?? 0;
+    if (Z > 0) for (let k = 1; k < N; k++) this.saturation.push(new Float64Array(buffer, take(Z * 8), Z));
   }
 
   /** Bytes a block of this layout takes. */
   static bytes(l: BlockLayout): number {
     const a = align16;
-    return a(CTRL_INTS * 4) + a(2 * l.threads * 8) + a(ERROR_BYTES) + l.threads * a(l.params * 4) + l.ints.reduce((s, n) => s + a(n * 4), 0) + 4 * a(l.carry * 4);
+    return a(CTRL_INTS * 4) + a(2 * l.threads * 8) + a(ERROR_BYTES) + l.threads * a(l.params * 4) + l.ints.reduce((s, n) => s + a(n * 4), 0) + 4 * a(l.carry * 4) + (l.saturation ? (l.threads - 1) * a(l.saturation * 8) : 0);
   }
 
   /** A helper's failure, for thread 0 to report (the first one wins). */

@@ -24,7 +24,8 @@ import type { BestValidation } from './bestWeights';
 import { ValidationWatch } from './validationWatch';
 import type { ThreadHost } from '../parallel/contract';
 import { DataParallel } from '../parallel/dataParallel';
-import { GateSaturationMeter } from '../inspect/gateSaturation';
+import { SATURATION_EVERY, type GateSaturationMeter } from '../inspect/gateSaturation';
+import { addHelperCounts, gateMeters } from '../parallel/threadSaturation';
 import { BudgetClock, type NowMs } from './budgetClock';
 import { upgradeSavedConfig } from './configUpgrade';
 import { budgetLearningRate, type Schedule } from '../optim';
@@ -33,8 +34,7 @@ import { restoreRunState, saveRunState, trainingParts, type TrainingParts } from
 import { LmValidation, OneToManyValidation, Seq2SeqValidation, SequenceValidation } from './validation';
 
 const LN2 = Math.log(2);
-/** Gate saturation is counted on every this-many-th step (a pass over the step's gate caches, no allocation). */
-export const SATURATION_EVERY = 10;
+export { SATURATION_EVERY };
 
 export class TrainingRun {
   /** The optimizer step, its generator and the data position of the task (see runState.ts). */
@@ -81,14 +81,17 @@ export class TrainingRun {
     if (train.kind !== config.task) throw new Error(`the run trains a ${config.task} model, but the data was read as ${train.kind}`);
     const sets = trainValidSets(train, valid, config.seed);
     const t = sets.train, v = sets.valid;
+    // The threads are known before the model is built, so the memory check counts the helpers' replicas too.
+    const wanted = resolveThreads(config.threads, host);
+    const limit = memoryLimit && wanted > 1 ? { ...memoryLimit, threads: wanted } : memoryLimit;
     let task: AnyTask;
-    if (t.kind === 'lm') task = LmTask.create(config, t.text, memoryLimit);
-    else if (t.kind === 'seq2seq') task = Seq2SeqTask.create(config, t.pairs, memoryLimit);
+    if (t.kind === 'lm') task = LmTask.create(config, t.text, limit);
+    else if (t.kind === 'seq2seq') task = Seq2SeqTask.create(config, t.pairs, limit);
     else if (t.kind === 'classify') {
       if (t.labels.length < 2) throw new Error(`classification needs at least 2 labels; the data has ${t.labels.length} (${t.labels.join(', ')})`);
-      task = SequenceTask.createClassifier(config, t.examples, t.labels, memoryLimit);
-    } else if (t.kind === 'one-to-many') task = OneToManyTask.create(config, t.examples, t.labels, memoryLimit);
-    else task = SequenceTask.createTagger(config, t.sentences, t.tags, memoryLimit);
+      task = SequenceTask.createClassifier(config, t.examples, t.labels, limit);
+    } else if (t.kind === 'one-to-many') task = OneToManyTask.create(config, t.examples, t.labels, limit);
+    else task = SequenceTask.createTagger(config, t.sentences, t.tags, limit);
     checkLoadable(task); // before the first step: never train a model its own loader would refuse
     const B = task.kind === 'lm' ? task.batcher!.batchSize : Math.min(config.batch, exampleRows(t));
     const validation = task.kind === 'lm' && v.kind === 'lm' ? new LmValidation(task, v.text, B)
@@ -96,7 +99,7 @@ export class TrainingRun {
         : task.kind === 'one-to-many' && v.kind === 'one-to-many' ? new OneToManyValidation(task, v.examples, B)
         : new SequenceValidation(task as SequenceTask, v as Extract<TaskData, { kind: 'classify' | 'tag' }>, B, config.seqLen);
     const run = new TrainingRun(config, task, t, v, validation);
-    const threads = Math.min(resolveThreads(config.threads, host), B);
+    const threads = Math.min(wanted, B);
     if (threads > 1) run.parallel = DataParallel.startOnTask(task, run.parts.core, threads, host!, config.seed);
     return run;
   }
@@ -151,10 +154,12 @@ export class TrainingRun {
   }
 
   private measureSaturation(step: number): void {
-    this.meters ??= this.stacks().some(({ stack }) => new GateSaturationMeter(stack).hasGates)
-      ? this.stacks().map(({ stack }) => new GateSaturationMeter(stack)) : [];
+    this.meters ??= gateMeters(this.stacks().map(({ stack }) => stack));
     if (this.meters.length === 0) return;
-    for (const m of this.meters) m.measure();
+    for (const m of this.meters) m.count();
+    // A data-parallel run: this thread's caches hold its share of the rows only; the helpers' counts add the rest.
+    if (this.parallel) addHelperCounts(this.meters, this.parallel.block);
+    for (const m of this.meters) m.share();
     this.saturationStep = step;
   }
 

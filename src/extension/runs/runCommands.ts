@@ -1,5 +1,5 @@
 // Runs the user can tell apart and tidy: rename, hide / show (on the dashboard's charts), delete (its files leave
-// the store, after a confirmation), export its scalars as CSV or JSON Lines, and — when a run stops — a
+// the store, after a confirmation), export its scalars as CSV or JSON Lines, and — when a run stops here — a
 // notification offering "Save Model As…". Each command takes an optional argument object ({ runId, … }) so the
 // dashboard's runs table and tests can drive it without prompts; without a run id it asks which run.
 import * as vscode from 'vscode';
@@ -7,6 +7,7 @@ import type { RunAction } from '../../protocol/dashboard';
 import type { DashboardFeed } from '../panels/dashboardFeed';
 import type { RunRecord, TrainingSession } from '../training/session';
 import { formatOfFile, scalarsFile, type ScalarFormat } from './scalarsExport';
+import { StopNotices } from './stopNotice';
 
 export const RunCommands = {
   rename: 'seqlab.renameRun',
@@ -125,15 +126,17 @@ export function registerRunCommands(context: vscode.ExtensionContext, session: T
   );
 
   // A run that stops (Stop, its step limit) offers to keep its model outside the hidden workspace storage.
+  // Only a run that was live here and stopped here: not an imported one, nor one restored ended (stopNotice.ts).
+  const notices = new StopNotices();
   context.subscriptions.push(session.onEvent((e) => {
-    if (e.type === 'state' && e.run.state === 'stopped') void offerSave(e.run);
+    if (e.type !== 'state') return;
+    const text = notices.next(e.run);
+    if (text !== null) void offerSave(e.run, text);
   }));
 }
 
-async function offerSave(run: RunRecord): Promise<void> {
+async function offerSave(run: RunRecord, text: string): Promise<void> {
   const save = 'Save Model As…';
-  // An early stop says why it stopped and which weights it kept (session.ts wrote that in run.message).
-  const text = run.ending?.early && run.message ? `Training run "${run.name}": ${run.message}` : `Training run "${run.name}" stopped at step ${run.step}.`;
   const pick = await vscode.window.showInformationMessage(text, save);
   if (pick === save) await vscode.commands.executeCommand('seqlab.saveModelAs', { runId: run.id });
 }

@@ -6,10 +6,9 @@
 import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { memoryLimitForRam, type MemoryLimit } from '../../engine/modelMemory';
-import {
-  ProtocolError, parseWorkerToHost, type CheckpointBytes, type RunShape, type AttentionFrame, type HostToWorker, type RunConfig, type RunInfo, type TrainMetric,
-  type WorkerToHost,
-} from '../../protocol/training';
+import { ProtocolError, parseWorkerToHost, type HostToWorker, type RunConfig, type TrainMetric, type WorkerToHost } from '../../protocol/training';
+import { checkpointStep, runShape, type RunRecord, type RunState, type SessionEvent, type StartOptions } from './runRecord';
+import { keepBest, noteMemorising, recordEnding, trackBest } from './runTrust';
 import type { RunStore, StoredRun } from './store';
 
 /** How often the step a run reached is written down (a reload-interrupted run then says how far it got). */
@@ -18,64 +17,7 @@ const PROGRESS_EVERY_MS = 1000;
 /** Rejected worker messages kept for diagnostics (the oldest are dropped). */
 const MAX_REJECTED_KEPT = 100;
 
-export type RunState = 'starting' | 'running' | 'paused' | 'stopping' | 'stopped' | 'crashed' | 'failed' | 'interrupted';
-
-export interface RunRecord {
-  readonly id: string;
-  name: string;
-  config: RunConfig;
-  state: RunState;
-  step: number;
-  /** Every metric point of the run, in step order (points past a resumed checkpoint are dropped). */
-  readonly history: TrainMetric[];
-  info: RunInfo | null;
-  lastCheckpointStep: number | null;
-  /** Last user-facing message (non-finite pause, crash, error). */
-  message: string | null;
-  /** Set while paused on a non-finite value: the tensor named by the worker. */
-  nonFinite: { tensor: string; step: number } | null;
-  corpusMessages: string[];
-  /** Latest weight snapshot (parameter arena copy) and its step. */
-  snapshot: { step: number; data: Float32Array } | null;
-  /** Language ids of the documents the corpus came from (inline completions are offered there too). */
-  languages?: string[];
-  /** seq2seq with attention: the latest live attention frame (the followed source decoded at `step`). */
-  attention?: { step: number; frame: AttentionFrame } | null;
-  /** The lowest validation loss so far and its weights (the worker's `best`; after a reload, the stored best's step). */
-  best?: { step: number; validLoss: number } | null;
-  bestSnapshot?: { step: number; data: Float32Array } | null;
-  /** The step at which the model was first seen memorising (validation loss up, training loss down), or null. */
-  memorisingSince?: number | null;
-  /** How the run ended: early stopping, and whether its final weights are the best validation's. */
-  ending?: { early: boolean; keptBest: boolean } | null;
-  /** Hidden from the dashboard's charts (still listed in its runs table); persisted in run.json. */
-  hidden?: boolean;
-  /** Seconds the run was live in earlier workers: added to a resumed worker's `elapsed` (which starts at 0). */
-  elapsedBase?: number;
-}
-
-export type SessionEvent =
-  | { type: 'metrics'; run: RunRecord; points: TrainMetric[] }
-  | { type: 'state'; run: RunRecord }
-  | { type: 'snapshot'; run: RunRecord }
-  | { type: 'checkpoint'; run: RunRecord; step: number }
-  | { type: 'message'; run: RunRecord; level: 'info' | 'warning' | 'error'; text: string }
-  /** Once per run: the model memorises (validation loss rising while training loss falls); offer to stop and keep the best. */
-  | { type: 'memorising'; run: RunRecord; text: string }
-  /** A new best validation: `run.best` and `run.bestSnapshot` hold it, the store saves its checkpoint. */
-  | { type: 'best'; run: RunRecord }
-  /** A seq2seq run with attention decoded one source with its current weights (the live attention view). */
-  | { type: 'attention'; run: RunRecord; step: number; frame: AttentionFrame };
-
-export interface StartOptions {
-  name?: string;
-  config: RunConfig;
-  train: string;
-  valid: string;
-  corpusMessages?: string[];
-  /** Language ids of the corpus documents (kept on the RunRecord for inline completions). */
-  languages?: string[];
-}
+export type { RunRecord, RunState, SessionEvent, StartOptions } from './runRecord';
 
 export class TrainingSession {
   readonly runs = new Map<string, RunRecord>();
@@ -123,11 +65,13 @@ export class TrainingSession {
   }
 
   /** A model trained elsewhere (a PyTorch training project) and loaded back, listed with the history it logged as
-   *  a stopped run, so the dashboard shows how it was trained. It has no stored checkpoint of its own. */
+   *  an 'imported' run, so the dashboard shows how it was trained. Not 'stopped': nothing stopped here, so the
+   *  stop notification (runs/stopNotice.ts) stays silent. It has no stored checkpoint of its own, so like before it
+   *  cannot be resumed (train.py continues it). */
   addImportedRun(name: string, config: RunConfig, history: readonly TrainMetric[]): RunRecord {
     const id = `imported-${new Date().toISOString().replace(/[:.]/g, '-')}-${++this.counter}`;
     const run: RunRecord = {
-      id, name, config, state: 'stopped', step: history.at(-1)?.step ?? 0, history: [...history], info: null,
+      id, name, config, state: 'imported', step: history.at(-1)?.step ?? 0, history: [...history], info: null,
       lastCheckpointStep: null, message: null, nonFinite: null, corpusMessages: [], snapshot: null,
     };
     this.runs.set(id, run);
@@ -325,9 +269,7 @@ export class TrainingSession {
           run.history.push(p);
         }
         run.step = m.points[m.points.length - 1]?.step ?? run.step;
-        for (const p of m.points) {
-          if (p.bestStep !== undefined && p.bestValidLoss !== undefined && (!run.best || run.best.step !== p.bestStep)) run.best = { step: p.bestStep, validLoss: p.bestValidLoss };
-        }
+        trackBest(run, m.points);
         if (Date.now() - (this.progressWritten.get(run.id) ?? 0) >= PROGRESS_EVERY_MS) {
           this.progressWritten.set(run.id, Date.now());
           void this.store.saveProgress(run.id, run.step).catch(() => undefined); // best effort: only the interrupted notice reads it
@@ -364,30 +306,16 @@ export class TrainingSession {
         return;
       case 'stopped':
         run.step = m.step;
-        run.ending = { early: m.early === true, keptBest: m.keptBest === true };
-        void this.store.saveEnded(run.id, { state: 'stopped', step: m.step, ending: run.ending });
-        if (m.early) {
-          const b = run.best;
-          run.message = `Early stopping: validation loss had not improved for ${run.config.patience} validations, so training stopped at step ${m.step} and kept the best weights${b ? ` (step ${b.step}, validation loss ${b.validLoss.toFixed(4)})` : ''}.`;
-        }
+        recordEnding(run, m, this.store);
         // One notification for a stopped run, early or not: runs/runCommands.ts says how it ended and offers Save.
         this.setState(run, 'stopped');
         return;
       case 'best':
-        run.best = { step: m.step, validLoss: m.validLoss };
-        run.bestSnapshot = { step: m.step, data: m.data };
-        void this.store.saveBestCheckpoint(run.id, m.files, run.best).then(
-          () => this.emit({ type: 'best', run }),
-          (e: Error) => this.emit({ type: 'message', run, level: 'error', text: `Could not save the best checkpoint (step ${m.step}): ${e.message}` }),
-        );
+        keepBest(run, m, this.store, (e) => this.emit(e));
         return;
-      case 'memorising': {
-        run.memorisingSince = m.step;
-        const text = `"${run.name}" is memorising its training data: since step ${m.step} validation loss has risen at every validation while training loss fell. ` +
-          `The best validation loss was ${m.bestValidLoss.toFixed(4)} at step ${m.bestStep}.`;
-        this.emit({ type: 'memorising', run, text });
+      case 'memorising':
+        this.emit({ type: 'memorising', run, text: noteMemorising(run, m) });
         return;
-      }
       case 'error':
         run.message = m.message;
         if (m.fatal && run.state === 'starting') void this.store.saveEnded(run.id, { state: 'failed', step: run.step, ending: null });
@@ -457,17 +385,6 @@ export class TrainingSession {
       }
     }
   }
-}
-
-/** Sizes a worker message must agree with, once the run has started (null before `started`). */
-function runShape(run: RunRecord): RunShape | undefined {
-  const info = run.info;
-  return info ? { groups: info.groups.length, stackRows: info.stacks.map((s) => s.rows), seqLen: run.config.seqLen, paramCount: info.paramCount } : undefined;
-}
-
-function checkpointStep(ck: CheckpointBytes): number {
-  const meta = JSON.parse(ck.meta) as { training?: { stepCount?: number } | null };
-  return meta.training?.stepCount ?? 0;
 }
 
 export type { StoredRun };
