@@ -15,9 +15,9 @@ export function nt(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc: i3
   else ntDot(c, a, b, M, K, N, acc);
 }
 
-// One row of A (a matrix-vector product: every step of a batch-1 suggestion or generation). The dot form's
-// single-row block keeps 4 accumulators, so each f32x4.add waits on the previous one of its chain (latency,
-// not throughput, bound); 8 rows of B in flight give the adds twice the independent work per loaded x.
+// One row of A (a matrix-vector product: every step of a batch-1 suggestion or generation, and the odd last
+// row of the dot form). With 4 rows of B per block each f32x4.add waits on the previous one of its chain
+// (latency, not throughput, bound); 8 rows of B in flight give the adds twice the independent work per x.
 function ntRow(c: usize, a: usize, b: usize, K: i32, N: i32, acc: i32): void {
   const K4 = K & ~3;
   const rowK = (<usize>K) << 2;
@@ -46,8 +46,8 @@ function ntRow(c: usize, a: usize, b: usize, K: i32, N: i32, acc: i32): void {
     if (acc) { r0 = f32x4.add(r0, v128.load(c0)); r1 = f32x4.add(r1, v128.load(c0 + 16)); }
     v128.store(c0, r0); v128.store(c0 + 16, r1);
   }
-  // The last N % 8 rows of B: the dot form's blocks of 4, then single dot products.
-  if (n < N) ntDot(c + ((<usize>n) << 2), a, b + <usize>n * rowK, 1, K, N - n, acc);
+  // The last N % 8 rows of B: one dot product each.
+  dotColumns(c, a, b, 1, K, N, n, acc);
 }
 
 // Rows of A from which NT uses the packed outer form (measured on the W6 shapes: see test/bench).
@@ -57,12 +57,12 @@ function ntDot(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc: i32): 
   const K4 = K & ~3;
   const rowK = (<usize>K) << 2;
   const rowN = (<usize>N) << 2;
+  const M2 = M & ~1; // pairs of rows here; an odd last row is a matrix-vector product (ntRow)
   let n = 0;
   for (; n + 4 <= N; n += 4) {
     const b0 = b + <usize>n * rowK;
     const b1 = b0 + rowK, b2 = b1 + rowK, b3 = b2 + rowK;
-    let m = 0;
-    for (; m + 2 <= M; m += 2) {
+    for (let m = 0; m < M2; m += 2) {
       const a0 = a + <usize>m * rowK;
       const a1 = a0 + rowK;
       let s00 = f32x4.splat(0), s01 = s00, s02 = s00, s03 = s00;
@@ -87,25 +87,17 @@ function ntDot(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc: i32): 
       if (acc) { r0 = f32x4.add(r0, v128.load(c0)); r1 = f32x4.add(r1, v128.load(c1)); }
       v128.store(c0, r0); v128.store(c1, r1);
     }
-    if (m < M) {
-      const a0 = a + <usize>m * rowK;
-      let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
-      for (let k: usize = 0; k < <usize>K4 << 2; k += 16) {
-        const x0 = v128.load(a0 + k);
-        s0 = f32x4.add(s0, f32x4.mul(x0, v128.load(b0 + k)));
-        s1 = f32x4.add(s1, f32x4.mul(x0, v128.load(b1 + k)));
-        s2 = f32x4.add(s2, f32x4.mul(x0, v128.load(b2 + k)));
-        s3 = f32x4.add(s3, f32x4.mul(x0, v128.load(b3 + k)));
-      }
-      let r0 = hsum4(s0, s1, s2, s3);
-      if (K4 < K) r0 = f32x4.add(r0, tail4(a0, b0, b1, b2, b3, K4, K));
-      const c0 = c + <usize>m * rowN + ((<usize>n) << 2);
-      if (acc) r0 = f32x4.add(r0, v128.load(c0));
-      v128.store(c0, r0);
-    }
   }
-  // Last N % 4 columns: one dot product each.
-  for (; n < N; n++) {
+  dotColumns(c, a, b, M2, K, N, n, acc);
+  if (M2 < M) ntRow(c + <usize>M2 * rowN, a + <usize>M2 * rowK, b, K, N, acc);
+}
+
+// Columns n0 … N − 1 of rows 0 … M − 1 (the leftovers of a register block): one dot product each.
+function dotColumns(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, n0: i32, acc: i32): void {
+  const K4 = K & ~3;
+  const rowK = (<usize>K) << 2;
+  const rowN = (<usize>N) << 2;
+  for (let n = n0; n < N; n++) {
     const bn = b + <usize>n * rowK;
     for (let m = 0; m < M; m++) {
       const am = a + <usize>m * rowK;
