@@ -17,8 +17,11 @@ import type { LmTask } from '../../src/engine/tasks/lmTask';
 import { GHOST_BEAM, Suggester, windowStart } from '../../src/extension/completion/suggester';
 import { CharNgram } from './ngram';
 
-/** The editor's default seqlab.completions.minConfidence (package.json). */
+/** The editor's default seqlab.completions.minConfidence (package.json): a begun word's threshold. */
 export const MIN_CONFIDENCE = 0.2;
+/** The editor's default seqlab.completions.nextWordConfidence (package.json): the threshold of a next word, nothing of
+ *  it typed yet (after a space or punctuation), as the provider applies it (suggester.ts ghostText). */
+export const NEXT_WORD_CONFIDENCE = 0.5;
 /** Longest word the ghost text completes, in characters (the Suggester's MAX_WORD_TOKENS for a char model). */
 export const MAX_WORD_CHARS = 16;
 
@@ -37,14 +40,18 @@ export interface Saved {
 
 /**
  * Types `text` after `before` (context the user had already written) one character at a time, accepting the ghost
- * text whenever it is non-empty, at least `minConfidence` likely, and exactly the characters that come next.
+ * text whenever it is non-empty, likely enough under the editor's rule (a begun word: `minConfidence`; a next word,
+ * nothing of it typed: `nextWordConfidence`, 1 = never), and exactly the characters that come next.
  */
-export function simulateTyping(text: string, ghost: GhostText, before = '', minConfidence = MIN_CONFIDENCE): Saved {
+export function simulateTyping(text: string, ghost: GhostText, before = '', minConfidence = MIN_CONFIDENCE, nextWordConfidence = NEXT_WORD_CONFIDENCE): Saved {
   const r: Saved = { chars: text.length, saved: 0, tabs: 0, shown: 0 };
   let i = 0;
   while (i < text.length) {
-    const g = ghost(before + text.slice(0, i));
-    const offered = g !== null && g.completion.length > 0 && g.prob >= minConfidence;
+    const textBefore = before + text.slice(0, i);
+    const g = ghost(textBefore);
+    const next = partialWord(textBefore) === '';
+    const least = next ? nextWordConfidence : minConfidence;
+    const offered = g !== null && g.completion.length > 0 && g.prob >= least && !(next && nextWordConfidence >= 1);
     if (offered) r.shown++;
     if (offered && text.startsWith(g.completion, i)) {
       i += g.completion.length;
