@@ -4,7 +4,8 @@
 // the same warm-up + cosine curve as a time budget (optim/budget.ts), so "the steps 120 s give" reproduces a
 // 120 s run's schedule; the step rate itself is printed (wall clock, so load-dependent) for converting the two.
 //
-// Options: --text fortunes | FILE | DIR (DIR: its .ts and .md files, sorted; default fortunes)
+// Options: --text fortunes | FILE | DIR (default fortunes; DIR: its files whose names match --files REGEX, default
+//          \.(ts|md)$, sorted, e.g. --text src, or --text /usr/share/vim/vim90/doc --files '^usr_.*\.txt$': Vim's manual)
 //          --steps N (default 2000), --batch B, --seq-len T, --lr X, --lr-schedule auto|constant|cosine,
 //          --threads N (default 1), --seed S, --chars N (held-out characters typed for W8, default 1500),
 //          --json (one JSON line on stdout). Unset training options are the CLI's lm defaults (engine/run/config.ts).
@@ -30,18 +31,19 @@ const log = (s: string): void => { process.stderr.write(s + '\n'); };
 
 function loadText(spec: string): { text: string; source: string } {
   if (spec === 'fortunes') return loadCorpus(ROOT, log);
+  if (!fs.existsSync(spec)) throw new Error(`${spec}: no such file or directory`);
   const stat = fs.statSync(spec);
   if (stat.isFile()) return { text: fs.readFileSync(spec, 'utf8').replace(/\r/g, ''), source: spec };
-  const files: string[] = [];
+  const files: string[] = [], pattern = new RegExp(opt('--files') ?? '\\.(ts|md)$');
   const walk = (d: string): void => {
     for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (/\.(ts|md)$/.test(e.name) && !e.name.endsWith('Binary.ts')) files.push(p);
+      else if (pattern.test(e.name) && !e.name.endsWith('Binary.ts')) files.push(p);
     }
   };
   walk(spec);
-  return { text: files.map((f) => fs.readFileSync(f, 'utf8')).join('\n').replace(/\r/g, ''), source: `${spec} (${files.length} .ts/.md files)` };
+  return { text: files.map((f) => fs.readFileSync(f, 'utf8')).join('\n').replace(/\r/g, ''), source: `${spec} (${files.length} files matching ${pattern.source})` };
 }
 
 /** Ghost text memoised by cursor position, so the calibration pass and every threshold's typing share the model calls. */
@@ -90,7 +92,8 @@ async function main(): Promise<void> {
 
   // W5's bits/char: consecutive seqLen windows of the held-out text, each from a zero state (worker.ts).
   const T = 64, B = config.batch, windows = Math.min(16 * 32, Math.floor((held.length - 1) / T));
-  const rowsPerForward = B, x = new Int32Array(rowsPerForward * T), y = new Int32Array(rowsPerForward * T);
+  if (windows < 1) throw new Error(`the held-out 5 % of ${source} is shorter than one ${T}-character window`);
+  const rowsPerForward = Math.min(B, windows), x = new Int32Array(rowsPerForward * T), y = new Int32Array(rowsPerForward * T);
   const ngram = new CharNgram(train, 5, held.join(''));
   let lstmNats = 0, lstmN = 0, ngramBits = 0;
   for (let w0 = 0; w0 + rowsPerForward <= windows; w0 += rowsPerForward) {
@@ -132,4 +135,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => { log(e instanceof Error ? e.stack ?? e.message : String(e)); process.exit(1); });
+main().catch((e) => { log(`bench:lm: ${e instanceof Error ? e.message : String(e)}`); process.exit(1); });
