@@ -5,7 +5,8 @@
 //   SeqLab  W1's model (char LSTM 1×128) trained on the bench corpus for 120 s through TrainingRun (its schedule
 //           following the clock), suggesting through the editor's own Suggester (src/extension/completion/
 //           suggester.ts → engine/complete.ts): the best word, completing the word being typed or the next one,
-//           shown when P(word, then a boundary | text) ≥ the editor's minConfidence (package.json, 0.2)
+//           shown when P(word, then a boundary | text) ≥ the editor's minConfidence (package.json, 0.2) for a
+//           begun word, ≥ nextWordConfidence (0.5) for a next word, as the provider's ghostText rule
 //   ngram-5 a character 5-gram with interpolated Kneser–Ney (ngram.ts) on the same training text in the same run,
 //           under the SAME length policy (one word, beam GHOST_BEAM, at most MAX_WORD_CHARS characters, the
 //           probability of the word then a boundary), the same threshold and the same acceptance rule.
@@ -16,9 +17,13 @@ import { TrainingRun } from '../../src/engine/run/run';
 import type { LmTask } from '../../src/engine/tasks/lmTask';
 import { GHOST_BEAM, Suggester, windowStart } from '../../src/extension/completion/suggester';
 import { CharNgram } from './ngram';
+import { threadHost } from './threads';
 
-/** The editor's default seqlab.completions.minConfidence (package.json). */
+/** The editor's default seqlab.completions.minConfidence (package.json): a begun word's threshold. */
 export const MIN_CONFIDENCE = 0.2;
+/** The editor's default seqlab.completions.nextWordConfidence (package.json): the threshold of a next word, nothing of
+ *  it typed yet (after a space or punctuation), as the provider applies it (suggester.ts ghostText). */
+export const NEXT_WORD_CONFIDENCE = 0.5;
 /** Longest word the ghost text completes, in characters (the Suggester's MAX_WORD_TOKENS for a char model). */
 export const MAX_WORD_CHARS = 16;
 
@@ -37,14 +42,18 @@ export interface Saved {
 
 /**
  * Types `text` after `before` (context the user had already written) one character at a time, accepting the ghost
- * text whenever it is non-empty, at least `minConfidence` likely, and exactly the characters that come next.
+ * text whenever it is non-empty, likely enough under the editor's rule (a begun word: `minConfidence`; a next word,
+ * nothing of it typed: `nextWordConfidence`, 1 = never), and exactly the characters that come next.
  */
-export function simulateTyping(text: string, ghost: GhostText, before = '', minConfidence = MIN_CONFIDENCE): Saved {
+export function simulateTyping(text: string, ghost: GhostText, before = '', minConfidence = MIN_CONFIDENCE, nextWordConfidence = NEXT_WORD_CONFIDENCE): Saved {
   const r: Saved = { chars: text.length, saved: 0, tabs: 0, shown: 0 };
   let i = 0;
   while (i < text.length) {
-    const g = ghost(before + text.slice(0, i));
-    const offered = g !== null && g.completion.length > 0 && g.prob >= minConfidence;
+    const textBefore = before + text.slice(0, i);
+    const g = ghost(textBefore);
+    const next = partialWord(textBefore) === '';
+    const least = next ? nextWordConfidence : minConfidence;
+    const offered = g !== null && g.completion.length > 0 && g.prob >= least && !(next && nextWordConfidence >= 1);
     if (offered) r.shown++;
     if (offered && text.startsWith(g.completion, i)) {
       i += g.completion.length;
@@ -115,12 +124,13 @@ export interface KeystrokesResult {
  * `typed` (held-out text, after `before` as context) with each. `lm` is W1's configuration.
  */
 export function keystrokesSaved(train: string, before: string, typed: string, seconds: number,
-  lm: { cell: 'lstm' | 'gru'; layers: number; hidden: number; embed: number; seqLen: number; batch: number; lr: number; clipNorm: number; seed: number }): KeystrokesResult {
+  lm: { cell: 'lstm' | 'gru'; layers: number; hidden: number; embed: number; seqLen: number; batch: number; lr: number; clipNorm: number; seed: number; threads?: number }): KeystrokesResult {
+  const threads = lm.threads ?? 1;
   const config = runConfig({
     task: 'lm', tokenizer: 'char', cell: lm.cell, layers: lm.layers, hidden: lm.hidden, embedding: lm.embed, seqLen: lm.seqLen, batch: lm.batch,
-    lr: lm.lr, clip: lm.clipNorm, seed: lm.seed, time: seconds, validEvery: 0, validBatches: 0, checkpointEvery: 0, snapshotEvery: 0,
+    lr: lm.lr, clip: lm.clipNorm, seed: lm.seed, time: seconds, validEvery: 0, validBatches: 0, checkpointEvery: 0, snapshotEvery: 0, threads,
   });
-  const run = TrainingRun.create(config, { kind: 'lm', text: train }, { kind: 'lm', text: before + typed });
+  const run = TrainingRun.create(config, { kind: 'lm', text: train }, { kind: 'lm', text: before + typed }, null, threads > 1 ? threadHost(threads) : null);
   while (!run.budgetSpent()) {
     const s = run.trainStep();
     if (s.nonFinite !== null) throw new Error(`W8: training diverged at step ${s.step} (${s.nonFinite})`);

@@ -173,12 +173,12 @@ describe('the run config table against its surfaces', function () {
 
     it('the CLI\'s run config: the table\'s defaults, then the flags; 1000 steps unless --steps or --time', () => {
       const c = (...argv: string[]): unknown => taskOptions(parseArgs(argv, { ...TRAIN_FLAGS }, 0, 'train'));
-      assert.deepEqual(c('--task', 'lm'), { ...DEFAULT_RUN_CONFIG, steps: CLI_DEFAULT_STEPS });
-      assert.deepEqual(c('--task', 'lm', '--time', '3'), { ...DEFAULT_RUN_CONFIG, steps: 0, time: 3 });
+      assert.deepEqual(c('--task', 'lm'), { ...defaultsFor('lm'), steps: CLI_DEFAULT_STEPS });
+      assert.deepEqual(c('--task', 'lm', '--time', '3'), { ...defaultsFor('lm'), steps: 0, time: 3 });
       assert.deepEqual(c('--task', 'seq2seq', '--cell', 'lstm', '--hidden', '96', '--steps', '7', '--lr-schedule', 'cosine'),
         { ...defaultsFor('seq2seq'), cell: 'lstm', hidden: 96, steps: 7, lrSchedule: 'cosine' });
       assert.equal((c('--task', 'lm', '--cell', 'rnn-relu') as { cell: string }).cell, 'rnn_relu');
-      assert.deepEqual(c('--task', 'lm', '--steps', '7', '--decay'), { ...DEFAULT_RUN_CONFIG, steps: 7, lrSchedule: 'cosine' }, '--decay, kept for scripts');
+      assert.deepEqual(c('--task', 'lm', '--steps', '7', '--decay'), { ...defaultsFor('lm'), steps: 7, lrSchedule: 'cosine' }, '--decay, kept for scripts');
       assert.throws(() => c('--task', 'lm', '--decay', '--lr-schedule', 'constant'), /give --lr-schedule or --decay/);
     });
 

@@ -4,7 +4,7 @@
 // the editor's one-word policy.
 import * as assert from 'node:assert/strict';
 import { CharNgram } from '../bench/ngram';
-import { MIN_CONFIDENCE, ngramGhost, simulateTyping, type GhostText } from '../bench/keystrokes';
+import { MIN_CONFIDENCE, NEXT_WORD_CONFIDENCE, ngramGhost, simulateTyping, type GhostText } from '../bench/keystrokes';
 
 const close = (a: number, b: number, what = ''): void => assert.ok(Math.abs(a - b) <= 1e-12, `${what}: ${a} vs ${b}`);
 const PROSE = 'The cat sat on the mat. The dog sat on the log, and the cat ran off!\nA cat, a dog; the end.\n';
@@ -69,6 +69,21 @@ describe('W8: the typing simulation', () => {
     assert.equal(simulateTyping(text, () => ({ completion: 'zzz', prob: 1 })).saved, 0);
     const unsure = simulateTyping(text, (b) => { const g = oracle(text)(b); return g && { ...g, prob: MIN_CONFIDENCE / 2 }; });
     assert.deepEqual([unsure.saved, unsure.shown], [0, 0]);
+  });
+
+  it('a next word (nothing of it typed) needs nextWordConfidence, a begun word minConfidence, as the editor\'s provider', () => {
+    // Between the two thresholds: shown only where part of the word is typed.
+    const between = (MIN_CONFIDENCE + NEXT_WORD_CONFIDENCE) / 2;
+    const g: GhostText = (b) => { const o = oracle(text)(b); return o && { ...o, prob: between }; };
+    const editor = simulateTyping(text, g);
+    const words = text.split(/[^\p{L}]+/u).filter((w) => w.length > 0);
+    // The first word starts the text (nothing before it: a next word too); every word is typed up to its first letter.
+    assert.equal(editor.tabs, words.filter((w) => w.length > 1).length, 'each word completed after its first letter (a one-letter word has nothing left)');
+    assert.equal(editor.saved, words.reduce((n, w) => n + w.length - 1, 0));
+    const anyWord = simulateTyping(text, g, '', MIN_CONFIDENCE, MIN_CONFIDENCE);
+    assert.equal(anyWord.saved, words.reduce((n, w) => n + w.length, 0), 'with one threshold for both, whole words');
+    const never = simulateTyping(text, (b) => oracle(text)(b), '', MIN_CONFIDENCE, 1);
+    assert.equal(never.saved, editor.saved, 'nextWordConfidence 1 never offers a next word, even a certain one');
   });
 
   it('the n-gram\'s ghost text completes one word (never past a boundary) and saves keystrokes on text like its training text', () => {

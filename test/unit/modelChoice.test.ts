@@ -1,7 +1,7 @@
 // New Model's presets and Custom questions, and the one place a training command's RunConfig is built
 // (runConfigFor: table defaults ← settings the task reads ← the chosen model ← the command's overrides).
 import * as assert from 'node:assert/strict';
-import { ConfigError, DEFAULT_RUN_CONFIG, TASK_KINDS, parseRunConfig, runConfig, type RunConfig } from '../../src/engine/run/config';
+import { ConfigError, DEFAULT_RUN_CONFIG, TASK_KINDS, defaultsFor, parseRunConfig, runConfig, type RunConfig } from '../../src/engine/run/config';
 import {
   PRESETS, SETTINGS_MODEL, customKeys, customLabel, customStep, runConfigFor, storedModelChoice, taskStep, type ModelChoice,
 } from '../../src/extension/modelChoice';
@@ -25,7 +25,8 @@ describe('New Model: presets, Custom questions and the run config of a training 
     for (const [key, value] of Object.entries(preset.config)) assert.deepEqual(value, defaults[key as keyof RunConfig], key);
     assert.deepEqual([defaults.cell, defaults.bidirectional, defaults.hidden, defaults.batch, defaults.lr, defaults.clip], ['gru', true, 128, 32, 0.003, 5]);
     assert.equal(runConfigFor(preset, {}).lr, 0.003);
-    assert.deepEqual([runConfig({ task: 'lm' }).cell, runConfig({ task: 'lm' }).lr], ['lstm', 0.002], 'other tasks keep the table\'s defaults');
+    assert.deepEqual([runConfig({ task: 'lm' }).cell, runConfig({ task: 'lm' }).lr], ['lstm', 0.008], 'lm: the table\'s cell, its own rate (npm run bench:lm)');
+    assert.deepEqual([runConfig({ task: 'classify' }).cell, runConfig({ task: 'classify' }).lr], ['lstm', 0.002], 'other tasks keep the table\'s defaults');
   });
 
   it('every preset names its task, passes parseRunConfig with the table\'s defaults beneath it, and every task has one', () => {
@@ -95,8 +96,8 @@ describe('New Model: presets, Custom questions and the run config of a training 
     it('defaults ← settings ← model ← overrides', () => {
       const c = runConfigFor(model, { hidden: 256, lr: 0.005, seed: 7, clip: 1 }, { lr: 0.02 });
       // The editor's threads default is 1 (runSettings.ts EDITOR_THREADS), not the table's automatic 0.
-      assert.deepEqual(c, { ...DEFAULT_RUN_CONFIG, threads: 1, hidden: 32, seed: 7, clip: 1, lr: 0.02 });
-      assert.deepEqual(runConfigFor(SETTINGS_MODEL, {}), { ...DEFAULT_RUN_CONFIG, threads: 1 });
+      assert.deepEqual(c, { ...defaultsFor('lm'), threads: 1, hidden: 32, seed: 7, clip: 1, lr: 0.02 });
+      assert.deepEqual(runConfigFor(SETTINGS_MODEL, {}), { ...defaultsFor('lm'), threads: 1 });
       assert.equal(runConfigFor(SETTINGS_MODEL, { threads: 0 }).threads, 0);
       assert.deepEqual(runConfigFor(SETTINGS_MODEL, { hidden: 256 }).hidden, 256);
     });

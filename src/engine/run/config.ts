@@ -94,6 +94,15 @@ const SEQ2SEQ: readonly TaskKind[] = ['seq2seq'];
  * 64) 88 / 41.5 / 76.5 / 3 %. Hidden 128, embedding 64 and clipping at 5 stay the table's.
  */
 const SEQ2SEQ_DEFAULTS = { cell: 'gru', bidirectional: true, lr: 0.003 } as const;
+/**
+ * The language model's own learning rate, chosen by `npm run bench:lm` (test/bench/lmBudget.ts: W1's char LSTM 1×128,
+ * Adam, batch 32×64, at the steps a 120 s budget gives, warm-up then cosine to a tenth; held-out bits/char). Fortunes,
+ * 3200 steps (2 threads): 2.77 / 2.64 / 2.55 bits/char at 2e-3 / 4e-3 / 8e-3; Vim's user manual, 1920 steps (1
+ * thread): 2.77 / 2.43 at 2e-3 / 8e-3. The cosine decay to a tenth settles a high peak by the end, and a constant
+ * 8e-3 (a run without a budget) was still ahead of a constant 2e-3 at 500 steps (1.89 vs 2.15 nats). Batch 64 at the
+ * same tokens was no better (2.65 at 6e-3) and no faster per token here, so batch stays 32.
+ */
+const LM_DEFAULTS = { lr: 0.008 } as const;
 /** Float32's largest finite value: a learning rate beyond it is not a number the optimizer can apply. */
 const FLOAT32_MAX = 3.4028234663852886e38;
 
@@ -140,7 +149,7 @@ export const RUN_CONFIG_FIELDS: readonly FieldSpec[] = [
   { key: 'optimizer', type: 'choice', default: 'adam', choices: ['adam', 'adamw', 'sgd', 'rmsprop'], flag: 'optimizer', setting: 'optimizer',
     choiceDescriptions: ['Adam (Kingma & Ba 2015): a step size per weight, bias-corrected; the easiest to get working.', 'AdamW (Loshchilov & Hutter 2019): Adam with decoupled weight decay (0.01).', 'Stochastic gradient descent, with momentum if set: try a learning rate near 0.1.', 'RMSProp (Tieleman & Hinton 2012): scales each step by a running gradient magnitude.'],
     description: 'The update rule: Adam adapts the step size per weight and is the easiest to get working.' },
-  { key: 'lr', type: 'number', default: 0.002, taskDefaults: { seq2seq: SEQ2SEQ_DEFAULTS.lr }, min: 0, max: FLOAT32_MAX, exclusiveMin: true, flag: 'lr', setting: 'learningRate',
+  { key: 'lr', type: 'number', default: 0.002, taskDefaults: { seq2seq: SEQ2SEQ_DEFAULTS.lr, lm: LM_DEFAULTS.lr }, min: 0, max: FLOAT32_MAX, exclusiveMin: true, flag: 'lr', setting: 'learningRate',
     description: 'Learning rate: too high and the loss jumps or turns NaN (training pauses), too low and it falls slowly; 0.002 suits Adam.' },
   { key: 'momentum', type: 'number', default: 0, min: 0, max: 1, exclusiveMax: true, flag: 'momentum', setting: 'momentum',
     description: 'Momentum of SGD and RMSProp (torch.optim semantics); 0.9 is the usual choice with SGD.' },
