@@ -150,7 +150,7 @@ export const RUN_CONFIG_FIELDS: readonly FieldSpec[] = [
     choiceDescriptions: ['Adam (Kingma & Ba 2015): a step size per weight, bias-corrected; the easiest to get working.', 'AdamW (Loshchilov & Hutter 2019): Adam with decoupled weight decay (0.01).', 'Stochastic gradient descent, with momentum if set: try a learning rate near 0.1.', 'RMSProp (Tieleman & Hinton 2012): scales each step by a running gradient magnitude.'],
     description: 'The update rule: Adam adapts the step size per weight and is the easiest to get working.' },
   { key: 'lr', type: 'number', default: 0.002, taskDefaults: { seq2seq: SEQ2SEQ_DEFAULTS.lr, lm: LM_DEFAULTS.lr }, min: 0, max: FLOAT32_MAX, exclusiveMin: true, flag: 'lr', setting: 'learningRate',
-    description: 'Learning rate: too high and the loss jumps or turns NaN (training pauses), too low and it falls slowly; 0.002 suits Adam.' },
+    description: 'Learning rate: too high and the loss jumps or turns NaN (training pauses), too low and it falls slowly. Unset, each task uses its measured default with Adam: 0.008 for language models, 0.003 for seq2seq, 0.002 for the others.' },
   { key: 'momentum', type: 'number', default: 0, min: 0, max: 1, exclusiveMax: true, flag: 'momentum', setting: 'momentum',
     description: 'Momentum of SGD and RMSProp (torch.optim semantics); 0.9 is the usual choice with SGD.' },
   { key: 'clip', type: 'number', default: 5, min: 0, max: 1e6, flag: 'clip', setting: 'clipNorm',
