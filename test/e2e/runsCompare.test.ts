@@ -12,7 +12,8 @@ import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { parseCsv } from '../harness/csv';
 import { editorTab, quickPickRow, runCommand, setColorTheme, waitForWorkbench, webviewFrame } from '../harness/ui';
-import { openWorkbench, type Workbench } from '../harness/workbench';
+import { ownWorkbench } from '../harness/e2eContext';
+import { openWorkbench } from '../harness/workbench';
 import { dashboardData } from './dashboardData';
 
 const FILE = 'compare-paragraph.txt';
@@ -57,14 +58,7 @@ describe('runs to compare (e2e, real workbench)', function () {
   // a small paragraph is memorised within a few hundred steps, so the run could end before it was seen training
   // and before Stop (a workspace setting written mid-session reaches the host only later). Settings given at the
   // start are in force at once, and no earlier test's models or runs are in it.
-  let own: Workbench | null = null;
-  const workbench = async (): Promise<Workbench> => own!;
-  before(async () => {
-    own = await openWorkbench({ settings: { 'seqlab.training.earlyStopping': false } });
-  });
-  after(async () => {
-    await own?.stop();
-  });
+  const workbench = ownWorkbench({ 'seqlab.training.earlyStopping': false });
 
   it('menus offer Pause and Stop only while a run trains; Stop offers Save Model As…; the runs table marks what differs', async () => {
     const wb = await workbench();

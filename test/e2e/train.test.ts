@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { openWorkbench, type Workbench } from '../harness/workbench';
+import { ownWorkbench } from '../harness/e2eContext';
 import { editorTab, quickPickRow, runCommand, setColorTheme, statusBarItem, waitForWorkbench, webviewFrame } from '../harness/ui';
 import { dashboardData, pointsOf } from './dashboardData';
 
@@ -49,14 +49,7 @@ describe('train on a selection (e2e, real workbench)', function () {
   // Train on Selection stops early by default (issue #14); these tests need a run that trains until Stop. Their own
   // workbench starts with early stopping off (settings given at start are in force at once) and with none of
   // the models and runs earlier test files left in the shared one.
-  let own: Workbench | null = null;
-  const workbench = async (): Promise<Workbench> => own!;
-  before(async () => {
-    own = await openWorkbench({ settings: { 'seqlab.training.earlyStopping': false } });
-  });
-  after(async () => {
-    await own?.stop();
-  });
+  const workbench = ownWorkbench({ 'seqlab.training.earlyStopping': false });
 
   it('trains from the palette; the loss chart gains points and the gradient-norm chart is not empty', async () => {
     const wb = await workbench();

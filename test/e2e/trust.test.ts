@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { openWorkbench, type Workbench } from '../harness/workbench';
+import { ownWorkbench } from '../harness/e2eContext';
 import { editorTab, readNotification, runCommand, setColorTheme, statusBarItem, waitForWorkbench, webviewFrame } from '../harness/ui';
 import { dashboardData, type DashboardData } from './dashboardData';
 import { openPath } from './editorSteps';
@@ -85,21 +85,15 @@ describe('training you can trust (e2e, real workbench)', function () {
   let folder = '';
   // Its own workbench: these tests reload the window, change workspace settings and rely on Train on Selection's
   // own defaults, none of which may depend on the models and runs earlier test files left in the shared one.
-  let own: Workbench | null = null;
-  const workbench = async (): Promise<Workbench> => own!;
+  const workbench = ownWorkbench();
 
   before(async () => {
-    own = await openWorkbench();
     const wb = await workbench();
     folder = path.join(wb.server.folder, 'trust-e2e');
     fs.mkdirSync(folder, { recursive: true });
     fs.writeFileSync(path.join(folder, 'tiny.txt'), ruleText());
     fs.writeFileSync(path.join(folder, 'story.txt'), STORY);
     fs.writeFileSync(path.join(folder, 'typing.txt'), '');
-  });
-
-  after(async () => {
-    await own?.stop();
   });
 
   it('(a) early stopping on a tiny selection keeps the best: its validation loss is the minimum the dashboard drew', async () => {

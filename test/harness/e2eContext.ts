@@ -22,3 +22,23 @@ export function closeWorkbench(): Promise<void> {
   })();
   return closing;
 }
+
+/**
+ * A describe block's own workbench, for tests that reload the window, change settings or must not see the models
+ * and runs that earlier test files left in the shared one: opened before the block's tests with `settings` in
+ * force from the start (a settings file written mid-session reaches the extension host only later), stopped by
+ * PID after them. Call it in the describe body; it returns the block's `workbench()`.
+ */
+export function ownWorkbench(settings: Record<string, unknown> = {}): () => Promise<Workbench> {
+  let own: Workbench | null = null;
+  before(async () => {
+    own = await openWorkbench({ settings });
+  });
+  after(async () => {
+    await own?.stop();
+  });
+  return async () => {
+    if (!own) throw new Error('the own workbench is not open yet: call it from a test or a later before hook');
+    return own;
+  };
+}
