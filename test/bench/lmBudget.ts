@@ -5,7 +5,7 @@
 // 120 s run's schedule; the step rate itself is printed (wall clock, so load-dependent) for converting the two.
 //
 // Options: --text fortunes | FILE | DIR (default fortunes; DIR: its files whose names match --files REGEX, default
-//          \.(ts|md)$, sorted, e.g. --text src, or --text /usr/share/vim/vim90/doc --files '^usr_.*\.txt$': Vim's manual)
+//          \.(ts|md)$, sorted, e.g. --text src --files '\.ts$')
 //          --steps N (default 2000), --batch B, --seq-len T, --lr X, --lr-schedule auto|constant|cosine,
 //          --threads N (default 1), --seed S, --chars N (held-out characters typed for W8, default 1500),
 //          --json (one JSON line on stdout). Unset training options are the CLI's lm defaults (engine/run/config.ts).
